@@ -1,0 +1,76 @@
+#include "ast/AST.h"
+
+#include <fmt/format.h>
+
+namespace ward {
+
+llvm::StringRef Value::kindName() const {
+  switch (kind) {
+  case Kind::String: return "a string";
+  case Kind::Number: return "a number";
+  case Kind::Quantity: return unit == "%" ? "a percentage" : "a quantity with a unit";
+  case Kind::List: return "a list";
+  case Kind::Object: return "an object";
+  case Kind::Call: return "a function-style value";
+  case Kind::Ref: return "a name";
+  }
+  return "a value";
+}
+
+const Attribute *AttrList::find(llvm::StringRef key) const {
+  for (const Attribute &a : items)
+    if (a.key.text == key) return &a;
+  return nullptr;
+}
+
+llvm::StringRef declKindKeyword(DeclKind kind) {
+  switch (kind) {
+  case DeclKind::Tenant: return "tenant";
+  case DeclKind::IssuerTemplate: return "issuer template";
+  case DeclKind::Issuer: return "issuer";
+  case DeclKind::Identity: return "identity";
+  case DeclKind::ResourceType: return "resource type";
+  case DeclKind::Resource: return "resource";
+  case DeclKind::Capability: return "capability";
+  case DeclKind::Allow: return "allow";
+  case DeclKind::Grant: return "grant";
+  case DeclKind::Retry: return "retry";
+  case DeclKind::EdgeWorker: return "edgeworker";
+  case DeclKind::Backup: return "backup";
+  }
+  return "declaration";
+}
+
+llvm::StringRef declKindNoun(DeclKind kind) {
+  switch (kind) {
+  case DeclKind::Tenant: return "a tenant";
+  case DeclKind::IssuerTemplate: return "an issuer template";
+  case DeclKind::Issuer: return "an issuer";
+  case DeclKind::Identity: return "an identity";
+  case DeclKind::ResourceType: return "a resource type";
+  case DeclKind::Resource: return "a resource";
+  case DeclKind::Capability: return "a capability";
+  case DeclKind::Allow: return "an allow rule";
+  case DeclKind::Grant: return "a grant";
+  case DeclKind::Retry: return "a retry policy";
+  case DeclKind::EdgeWorker: return "an edgeworker";
+  case DeclKind::Backup: return "a backup";
+  }
+  return "a declaration";
+}
+
+std::string Decl::describe(const SourceManager &sm) const {
+  if (!name.empty()) return fmt::format("{} `{}`", declKindKeyword(kind()).str(), name.text);
+  LineColumn lc = sm.lineColumn(file, range.begin);
+  return fmt::format("{} at {}:{}", declKindKeyword(kind()).str(), lc.line, lc.column);
+}
+
+bool ResourceTypeDecl::hasTrait(llvm::StringRef trait) const {
+  const Attribute *traits = attrs.find("traits");
+  if (!traits || traits->value.kind != Value::Kind::List) return false;
+  for (const Value &v : traits->value.items)
+    if (v.kind == Value::Kind::Ref && v.text == trait) return true;
+  return false;
+}
+
+} // namespace ward

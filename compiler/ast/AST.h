@@ -1,0 +1,251 @@
+//===- AST.h - The typed syntax tree of a Ward policy ------------*- C++ -*-===//
+//
+// Built from the ANTLR parse tree by compiler/parse; contains no ANTLR type.
+// Every node carries a SourceRange. References (`Ref`) are filled in by the
+// resolver; attribute values stay as written and are validated by Sema
+// against per-declaration schemas.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "source/SourceManager.h"
+
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/Casting.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ward {
+
+class Decl;
+
+/// A name as written, with where it was written.
+struct Name {
+  std::string text;
+  SourceRange range;
+  bool empty() const { return text.empty(); }
+};
+
+/// A use of a declared name. `target` is set by the resolver.
+struct Ref {
+  Name name;
+  const Decl *target = nullptr;
+};
+
+struct Field;
+
+/// A literal or structured value on the right of `=`.
+struct Value {
+  enum class Kind { String, Number, Quantity, List, Object, Call, Ref };
+  Kind kind = Kind::String;
+  SourceRange range;
+  std::string text;       // String: decoded text; Ref/Call: dotted name; Number/Quantity: spelling
+  double number = 0;      // Number and Quantity: the magnitude
+  bool isInteger = false; // Number and Quantity: written without a fraction
+  std::string unit;       // Quantity: the suffix as written (`ms`, `mo`, `%`, `days`)
+  std::vector<Value> items;  // List elements; Call positional arguments
+  std::vector<Field> fields; // Object fields; Call named arguments
+  const Decl *target = nullptr; // Ref: resolved by Sema where a schema expects a reference
+
+  llvm::StringRef kindName() const;
+};
+
+struct Field {
+  Name key;
+  Value value;
+};
+
+struct Attribute {
+  Name key;
+  Value value;
+  SourceRange range;
+};
+
+/// An attribute block `{ key = value ... }`.
+struct AttrList {
+  std::vector<Attribute> items;
+  SourceRange range; // the braces; invalid when no block was written
+  const Attribute *find(llvm::StringRef key) const;
+};
+
+enum class DeclKind {
+  Tenant,
+  IssuerTemplate,
+  Issuer,
+  Identity,
+  ResourceType,
+  Resource,
+  Capability,
+  Allow,
+  Grant,
+  Retry,
+  EdgeWorker,
+  Backup,
+};
+llvm::StringRef declKindKeyword(DeclKind kind); // `resource`, `edgeworker`, ...
+llvm::StringRef declKindNoun(DeclKind kind);    // "a resource", "an issuer template", ...
+
+class Decl {
+public:
+  virtual ~Decl() = default;
+  DeclKind kind() const { return kind_; }
+
+  Name name;          // empty for `allow` and `grant`
+  SourceRange range;  // the whole declaration
+  SourceRange keyword;
+  AttrList attrs;
+  FileID file = 0;
+
+  /// Short human description: "resource `orders-vm`", "allow at 3:1".
+  std::string describe(const SourceManager &sm) const;
+
+protected:
+  explicit Decl(DeclKind kind) : kind_(kind) {}
+
+private:
+  DeclKind kind_;
+};
+
+template <DeclKind K> class DeclOf : public Decl {
+public:
+  DeclOf() : Decl(K) {}
+  static bool classof(const Decl *d) { return d->kind() == K; }
+};
+
+class TenantDecl : public DeclOf<DeclKind::Tenant> {};
+
+class IssuerTemplateDecl : public DeclOf<DeclKind::IssuerTemplate> {
+public:
+  std::vector<Name> params;
+};
+
+class IssuerDecl : public DeclOf<DeclKind::Issuer> {
+public:
+  std::optional<Ref> templateRef; // `issuer entra : issuers.entra_v2 { ... }`
+  /// The settings after applying the template (placeholders substituted,
+  /// the issuer's own attributes overriding); filled by Sema.
+  AttrList effective;
+};
+
+enum class IdentityKind { ServicePrincipal, ManagedIdentity, Group, User };
+class IdentityDecl : public DeclOf<DeclKind::Identity> {
+public:
+  Name kindName;
+  IdentityKind identityKind = IdentityKind::ServicePrincipal; // set by Sema
+};
+
+class ResourceTypeDecl : public DeclOf<DeclKind::ResourceType> {
+public:
+  bool hasTrait(llvm::StringRef trait) const;
+};
+
+class ResourceDecl : public DeclOf<DeclKind::Resource> {
+public:
+  Ref type;
+  const ResourceTypeDecl *typeDecl() const { return llvm::cast_or_null<ResourceTypeDecl>(type.target); }
+};
+
+class CapabilityDecl : public DeclOf<DeclKind::Capability> {
+public:
+  Ref resourceType;
+};
+
+class AllowDecl : public DeclOf<DeclKind::Allow> {
+public:
+  Ref identity;
+  Ref capability;
+  Ref resource;
+  std::optional<Name> condition; // the ABAC condition string, decoded
+};
+
+class GrantDecl : public DeclOf<DeclKind::Grant> {
+public:
+  Ref identity;
+  std::optional<Name> role; // a built-in role by name
+  std::vector<Value> actions;
+  std::vector<Value> dataActions;
+  Ref scope;
+};
+
+class RetryDecl : public DeclOf<DeclKind::Retry> {};
+
+/// What a route (or the default) does with a request.
+struct RouteAction {
+  enum class Kind { Forward, Redirect, Respond, Deny };
+  Kind kind = Kind::Deny;
+  SourceRange range;
+  Ref origin;                  // Forward
+  std::optional<Ref> retry;    // Forward
+  std::optional<Value> status; // Redirect, Respond, Deny (a Number)
+  std::optional<Name> text;    // Redirect: location; Respond: body; Deny: reason
+  AttrList attrs;              // Respond: headers
+};
+
+struct TokenRequirement {
+  Ref issuer;
+  AttrList attrs; // scopes, audiences, claims, roles
+  SourceRange range;
+};
+
+struct Route {
+  std::vector<Name> methods; // empty: any method
+  Name path;                 // the pattern, decoded
+  std::optional<TokenRequirement> require;
+  std::vector<RouteAction> actions; // Sema requires exactly one
+  AttrList attrs;
+  SourceRange range;
+  SourceRange keyword;
+};
+
+class EdgeWorkerDecl : public DeclOf<DeclKind::EdgeWorker> {
+public:
+  std::vector<Route> routes;
+  std::vector<RouteAction> defaults; // Sema allows at most one
+};
+
+struct BackupSchedule {
+  enum class Kind { Hourly, Daily, Weekly };
+  Kind kind = Kind::Daily;
+  SourceRange range;
+  std::optional<Value> interval;       // Hourly: `every 4h`
+  std::optional<Name> windowStart;     // Hourly: `from "08:00"`
+  std::optional<Value> windowDuration; // Hourly: `for 12h`
+  std::optional<Name> time;            // Daily, Weekly: `at "02:00"`
+  std::optional<Value> days;           // Weekly: `on [Sunday, Wednesday]`
+  std::optional<Name> zone;
+};
+
+struct Protection {
+  std::vector<Ref> items;
+  Ref vault;
+  SourceRange range;
+};
+
+class BackupDecl : public DeclOf<DeclKind::Backup> {
+public:
+  std::vector<Protection> protections;
+  std::vector<BackupSchedule> schedules; // Sema allows at most one
+  std::vector<Ref> triggers;
+};
+
+struct Import {
+  bool isModule = false; // `import std.azure` vs `import "file.ward"`
+  Name target;
+  SourceRange range;
+  FileID resolved = 0; // set by the loader
+};
+
+/// One parsed file (a user file or a stdlib module).
+struct SourceFile {
+  FileID id = 0;
+  std::string path;       // as displayed
+  std::string moduleName; // `std.azure` for stdlib modules; empty for user files
+  std::vector<Import> imports;
+  std::vector<std::unique_ptr<Decl>> decls;
+  bool parsedCleanly = true;
+};
+
+} // namespace ward

@@ -1,0 +1,68 @@
+#include "diag/Diagnostic.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace ward {
+
+llvm::StringRef severityName(Severity s) {
+  switch (s) {
+  case Severity::Note: return "note";
+  case Severity::Warning: return "warning";
+  case Severity::Error: return "error";
+  }
+  return "error";
+}
+
+static const DiagInfo kInfos[] = {
+#define WARD_DIAG(Name, Code, Sev, Title) {Code, Severity::Sev, Title},
+#include "diag/DiagnosticCodes.def"
+#undef WARD_DIAG
+};
+
+const DiagInfo &diagInfo(DiagID id) { return kInfos[static_cast<size_t>(id)]; }
+
+std::vector<DiagID> allDiagIDs() {
+  std::vector<DiagID> ids;
+  for (size_t i = 0; i < std::size(kInfos); ++i) ids.push_back(static_cast<DiagID>(i));
+  return ids;
+}
+
+Diagnostic &DiagnosticEngine::report(DiagID id, SourceRange range, std::string message) {
+  const DiagInfo &info = diagInfo(id);
+  Diagnostic d;
+  d.id = id;
+  d.severity = info.defaultSeverity;
+  d.code = info.code.str();
+  d.range = range;
+  d.message = std::move(message);
+  diags_.push_back(std::move(d));
+  return diags_.back();
+}
+
+Diagnostic &DiagnosticEngine::reportAtPath(DiagID id, std::string path, std::string message) {
+  Diagnostic &d = report(id, SourceRange{}, std::move(message));
+  d.path = std::move(path);
+  return d;
+}
+
+unsigned DiagnosticEngine::errorCount() const {
+  return std::count_if(diags_.begin(), diags_.end(),
+                       [](const Diagnostic &d) { return d.severity == Severity::Error; });
+}
+
+unsigned DiagnosticEngine::warningCount() const {
+  return std::count_if(diags_.begin(), diags_.end(),
+                       [](const Diagnostic &d) { return d.severity == Severity::Warning; });
+}
+
+void DiagnosticEngine::sort(const SourceManager &sm) {
+  auto key = [&](const Diagnostic &d) {
+    const std::string &path = d.range.valid() ? sm.displayPath(d.range.file) : d.path;
+    return std::make_tuple(path, d.range.begin, d.range.end, d.code, d.message);
+  };
+  std::stable_sort(diags_.begin(), diags_.end(),
+                   [&](const Diagnostic &a, const Diagnostic &b) { return key(a) < key(b); });
+}
+
+} // namespace ward

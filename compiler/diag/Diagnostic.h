@@ -1,0 +1,93 @@
+//===- Diagnostic.h - Diagnostics as data -----------------------*- C++ -*-===//
+//
+// A diagnostic is plain data: severity, stable code, primary range, message,
+// labelled secondary ranges, help text and fix-its. Printers (text, JSON, and
+// later SARIF and LSP) render the same data; nothing here formats output.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "source/SourceManager.h"
+
+#include <llvm/ADT/StringRef.h>
+
+#include <string>
+#include <vector>
+
+namespace ward {
+
+enum class Severity { Note, Warning, Error };
+llvm::StringRef severityName(Severity s);
+
+enum class DiagID {
+#define WARD_DIAG(Name, Code, Sev, Title) Name,
+#include "diag/DiagnosticCodes.def"
+#undef WARD_DIAG
+};
+
+struct DiagInfo {
+  llvm::StringRef code;
+  Severity defaultSeverity;
+  llvm::StringRef title;
+};
+const DiagInfo &diagInfo(DiagID id);
+/// Every registered code, in code order (for documentation and SARIF rules).
+std::vector<DiagID> allDiagIDs();
+
+/// A secondary location with its own message ("`orders-vm` declared here").
+struct Label {
+  SourceRange range;
+  std::string message;
+};
+
+/// Replace `range` with `replacement` (an insertion when the range is empty).
+struct FixIt {
+  SourceRange range;
+  std::string replacement;
+};
+
+struct Diagnostic {
+  DiagID id;
+  Severity severity;
+  std::string code;
+  SourceRange range;      // may be invalid for whole-run errors
+  std::string path;       // set when there is a file but no buffer (I/O errors)
+  std::string message;
+  std::vector<Label> labels;
+  std::string help;
+  std::vector<FixIt> fixits;
+
+  Diagnostic &label(SourceRange r, std::string msg) {
+    labels.push_back({r, std::move(msg)});
+    return *this;
+  }
+  Diagnostic &withHelp(std::string text) {
+    help = std::move(text);
+    return *this;
+  }
+  Diagnostic &fix(SourceRange r, std::string replacement) {
+    fixits.push_back({r, std::move(replacement)});
+    return *this;
+  }
+};
+
+/// Collects diagnostics from every stage. Stages report; drivers print.
+class DiagnosticEngine {
+public:
+  Diagnostic &report(DiagID id, SourceRange range, std::string message);
+  Diagnostic &reportAtPath(DiagID id, std::string path, std::string message);
+
+  const std::vector<Diagnostic> &diagnostics() const { return diags_; }
+  unsigned errorCount() const;
+  unsigned warningCount() const;
+  bool hasErrors() const { return errorCount() > 0; }
+
+  /// Orders diagnostics by file, then position, then code, so output does not
+  /// depend on the order the stages ran in.
+  void sort(const SourceManager &sm);
+
+private:
+  std::vector<Diagnostic> diags_;
+};
+
+} // namespace ward

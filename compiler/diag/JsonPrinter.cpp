@@ -1,0 +1,62 @@
+#include "diag/Printers.h"
+
+namespace ward {
+
+llvm::json::Object locationToJson(const SourceManager &sm, SourceRange range) {
+  LineColumn start = sm.lineColumn(range.file, range.begin);
+  LineColumn end = sm.lineColumn(range.file, range.end);
+  return llvm::json::Object{
+      {"file", sm.displayPath(range.file)},
+      {"line", start.line},
+      {"column", start.column},
+      {"endLine", end.line},
+      {"endColumn", end.column},
+      {"offset", range.begin},
+      {"length", range.end - range.begin},
+  };
+}
+
+static llvm::json::Value diagnosticToJson(const SourceManager &sm, const Diagnostic &d) {
+  llvm::json::Object out{
+      {"severity", severityName(d.severity)},
+      {"code", d.code},
+      {"title", diagInfo(d.id).title},
+      {"message", d.message},
+  };
+  if (d.range.valid())
+    out["location"] = locationToJson(sm, d.range);
+  else if (!d.path.empty())
+    out["location"] = llvm::json::Object{{"file", d.path}};
+  else
+    out["location"] = nullptr;
+
+  llvm::json::Array labels;
+  for (const Label &label : d.labels) {
+    llvm::json::Object l{{"message", label.message}};
+    l["location"] = label.range.valid() ? llvm::json::Value(locationToJson(sm, label.range)) : nullptr;
+    labels.push_back(std::move(l));
+  }
+  out["labels"] = std::move(labels);
+  out["help"] = d.help.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(d.help);
+  llvm::json::Array fixes;
+  for (const FixIt &fix : d.fixits) {
+    if (!fix.range.valid()) continue;
+    fixes.push_back(llvm::json::Object{{"location", locationToJson(sm, fix.range)},
+                                       {"replacement", fix.replacement}});
+  }
+  out["fixes"] = std::move(fixes);
+  return out;
+}
+
+llvm::json::Value diagnosticsToJson(const SourceManager &sm, const DiagnosticEngine &engine) {
+  llvm::json::Array diags;
+  for (const Diagnostic &d : engine.diagnostics()) diags.push_back(diagnosticToJson(sm, d));
+  return llvm::json::Object{
+      {"schema", "ward-diagnostics"},
+      {"version", 1},
+      {"diagnostics", std::move(diags)},
+      {"summary", llvm::json::Object{{"errors", engine.errorCount()}, {"warnings", engine.warningCount()}}},
+  };
+}
+
+} // namespace ward

@@ -1,0 +1,45 @@
+//===- Driver.h - One compilation, from paths to checked AST ----*- C++ -*-===//
+//
+// The CLI and (later) the language server are thin layers over this.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "resolve/Loader.h"
+
+#include <string>
+#include <vector>
+
+namespace ward {
+
+/// Expands directories into the `*.ward` files below them (sorted, so the
+/// result does not depend on the file system's order); keeps files as given.
+std::vector<std::string> expandInputs(const std::vector<std::string> &args, DiagnosticEngine &diags);
+
+/// Where the standard library lives: $WARD_STDLIB, else beside the binary
+/// (`<bin>/stdlib` in the build tree, `<bin>/../share/ward/stdlib` installed).
+std::string findStdlibDir(const char *argv0, void *anchor);
+
+class Compilation {
+public:
+  explicit Compilation(LoadOptions options) : options_(std::move(options)) {}
+
+  /// Loads, parses, resolves and checks `paths`. Returns false on errors.
+  bool check(const std::vector<std::string> &paths);
+
+  SourceManager &sources() { return sm_; }
+  DiagnosticEngine &diagnostics() { return diags_; }
+  Program &program() { return program_; }
+
+private:
+  LoadOptions options_;
+  SourceManager sm_;
+  DiagnosticEngine diags_;
+  Program program_;
+};
+
+/// True when a diagnostic is about the environment (I/O, limits) rather than
+/// the policy; the CLI exits with 2 for those.
+bool isEnvironmentError(const Diagnostic &d);
+
+} // namespace ward

@@ -1,0 +1,422 @@
+//===- AstBuilder.cpp - ANTLR parse tree to Ward AST ----------------------===//
+#include "parse/ParserInternals.h"
+#include "source/Text.h"
+
+#include <antlr4-runtime.h>
+#include <fmt/format.h>
+
+#include <cstdlib>
+
+namespace ward::parse {
+namespace {
+
+using P = grammar::WardParser;
+
+class AstBuilder {
+public:
+  AstBuilder(const SourceManager &sm, FileID file, DiagnosticEngine &diags)
+      : file_(file), source_(sm.text(file)), diags_(diags) {}
+
+  void build(P::FileContext *tree, SourceFile &out) {
+    for (P::TopLevelContext *top : tree->topLevel()) {
+      if (auto *c = top->importDecl()) {
+        out.imports.push_back(import(c));
+        continue;
+      }
+      std::unique_ptr<Decl> decl = declaration(top);
+      if (!decl) continue;
+      decl->file = file_;
+      decl->range = contextRange(file_, top);
+      decl->keyword = tokenRange(file_, top->getStart());
+      out.decls.push_back(std::move(decl));
+    }
+  }
+
+private:
+  // ---- leaves ---------------------------------------------------------------
+  SourceRange range(antlr4::ParserRuleContext *ctx) { return contextRange(file_, ctx); }
+  SourceRange range(antlr4::tree::TerminalNode *node) { return tokenRange(file_, node->getSymbol()); }
+  llvm::StringRef text(antlr4::ParserRuleContext *ctx) {
+    SourceRange r = range(ctx);
+    return source_.slice(r.begin, r.end);
+  }
+
+  Name name(P::NameContext *ctx) { return {text(ctx).str(), range(ctx)}; }
+  Name qualified(P::QualifiedNameContext *ctx) {
+    // Rebuild without interior spaces or comments: `std . azure` is `std.azure`.
+    std::string joined;
+    for (P::NameContext *part : ctx->name()) {
+      if (!joined.empty()) joined += '.';
+      joined += text(part).str();
+    }
+    return {joined, range(ctx)};
+  }
+  Ref ref(P::NameContext *ctx) { return {name(ctx), nullptr}; }
+  Ref ref(P::QualifiedNameContext *ctx) { return {qualified(ctx), nullptr}; }
+
+  /// Decodes a string literal; reports malformed escapes at their position.
+  Name string(antlr4::tree::TerminalNode *node) {
+    SourceRange r = range(node);
+    llvm::StringRef raw = source_.slice(r.begin, r.end);
+    llvm::StringRef body = raw.size() >= 2 && raw.endswith("\"") ? raw.substr(1, raw.size() - 2) : raw.substr(1);
+    std::string out;
+    out.reserve(body.size());
+    for (size_t i = 0; i < body.size(); ++i) {
+      char c = body[i];
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
+      uint32_t escBegin = r.begin + 1 + static_cast<uint32_t>(i);
+      char e = i + 1 < body.size() ? body[i + 1] : '\0';
+      ++i;
+      switch (e) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case '/': out += '/'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        // \u{1F600}: one to six hex digits, a Unicode scalar value.
+        size_t close = body.find('}', i);
+        llvm::StringRef hex = (i + 1 < body.size() && body[i + 1] == '{' && close != llvm::StringRef::npos)
+                                  ? body.slice(i + 2, close)
+                                  : llvm::StringRef();
+        unsigned long long cp = 0;
+        bool ok = !hex.empty() && hex.size() <= 6 && !hex.getAsInteger(16, cp) && cp <= 0x10FFFF &&
+                  !(cp >= 0xD800 && cp <= 0xDFFF);
+        if (!ok) {
+          uint32_t escEnd = close != llvm::StringRef::npos && close < i + 10 ? r.begin + 2 + uint32_t(close) : escBegin + 2;
+          diags_.report(DiagID::InvalidEscape, {file_, escBegin, escEnd}, "invalid unicode escape")
+              .withHelp("write `\\u{` one to six hex digits `}` naming a Unicode scalar value, e.g. `\\u{e9}`");
+          break;
+        }
+        appendUtf8(out, static_cast<uint32_t>(cp));
+        i = close;
+        break;
+      }
+      default:
+        diags_.report(DiagID::InvalidEscape, {file_, escBegin, escBegin + 2},
+                      fmt::format("unknown escape sequence `\\{}`", quoteForMessage(llvm::StringRef(&e, 1))))
+            .withHelp("valid escapes are \\\" \\\\ \\/ \\n \\r \\t and \\u{hex}; write `\\\\` for a backslash");
+      }
+    }
+    return {std::move(out), r};
+  }
+
+  static void appendUtf8(std::string &out, uint32_t cp) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+
+  Value number(antlr4::tree::TerminalNode *node, bool withUnit) {
+    Value v;
+    v.range = range(node);
+    v.text = source_.slice(v.range.begin, v.range.end).str();
+    size_t digitsEnd = 0;
+    while (digitsEnd < v.text.size() && (std::isdigit(static_cast<unsigned char>(v.text[digitsEnd])) || v.text[digitsEnd] == '.'))
+      ++digitsEnd;
+    std::string magnitude = v.text.substr(0, digitsEnd);
+    v.kind = withUnit ? Value::Kind::Quantity : Value::Kind::Number;
+    v.unit = withUnit ? v.text.substr(digitsEnd) : "";
+    v.number = std::strtod(magnitude.c_str(), nullptr);
+    v.isInteger = magnitude.find('.') == std::string::npos;
+    return v;
+  }
+
+  Value value(P::ValueContext *ctx) {
+    Value v;
+    if (auto *c = dynamic_cast<P::StringValueContext *>(ctx)) {
+      Name s = string(c->STRING());
+      v.kind = Value::Kind::String;
+      v.text = std::move(s.text);
+    } else if (auto *c = dynamic_cast<P::NumberValueContext *>(ctx)) {
+      v = number(c->NUMBER(), false);
+    } else if (auto *c = dynamic_cast<P::QuantityValueContext *>(ctx)) {
+      v = number(c->QUANTITY(), true);
+    } else if (auto *c = dynamic_cast<P::ListValueContext *>(ctx)) {
+      v = list(c->list());
+    } else if (auto *c = dynamic_cast<P::ObjectValueContext *>(ctx)) {
+      v.kind = Value::Kind::Object;
+      for (P::FieldContext *f : c->object()->field()) v.fields.push_back(field(f));
+    } else if (auto *c = dynamic_cast<P::CallValueContext *>(ctx)) {
+      v.kind = Value::Kind::Call;
+      v.text = qualified(c->qualifiedName()).text;
+      for (P::ArgumentContext *arg : c->argument()) {
+        if (arg->name())
+          v.fields.push_back({name(arg->name()), value(arg->value())});
+        else
+          v.items.push_back(value(arg->value()));
+      }
+    } else if (auto *c = dynamic_cast<P::RefValueContext *>(ctx)) {
+      v.kind = Value::Kind::Ref;
+      v.text = qualified(c->qualifiedName()).text;
+    }
+    v.range = range(ctx);
+    return v;
+  }
+
+  Value list(P::ListContext *ctx) {
+    Value v;
+    v.kind = Value::Kind::List;
+    v.range = range(ctx);
+    for (P::ValueContext *item : ctx->value()) v.items.push_back(value(item));
+    return v;
+  }
+
+  Field field(P::FieldContext *ctx) {
+    Name key = ctx->name() ? name(ctx->name()) : string(ctx->STRING());
+    return {std::move(key), value(ctx->value())};
+  }
+
+  Attribute attribute(P::AttributeContext *ctx) { return {name(ctx->name()), value(ctx->value()), range(ctx)}; }
+
+  AttrList attrs(P::AttrBlockContext *ctx) {
+    AttrList out;
+    if (!ctx) return out;
+    out.range = range(ctx);
+    for (P::AttributeContext *a : ctx->attribute()) out.items.push_back(attribute(a));
+    return out;
+  }
+
+  Import import(P::ImportDeclContext *ctx) {
+    Import imp;
+    imp.range = range(ctx);
+    if (ctx->qualifiedName()) {
+      imp.isModule = true;
+      imp.target = qualified(ctx->qualifiedName());
+    } else {
+      imp.target = string(ctx->STRING());
+    }
+    return imp;
+  }
+
+  // ---- declarations -----------------------------------------------------------
+  std::unique_ptr<Decl> declaration(P::TopLevelContext *top) {
+    if (auto *c = top->tenantDecl()) {
+      auto d = std::make_unique<TenantDecl>();
+      d->name = name(c->name());
+      d->attrs = attrs(c->attrBlock());
+      return d;
+    }
+    if (auto *c = top->issuerTemplateDecl()) {
+      auto d = std::make_unique<IssuerTemplateDecl>();
+      d->name = qualified(c->qualifiedName());
+      for (P::NameContext *param : c->name()) d->params.push_back(name(param));
+      d->attrs = attrs(c->attrBlock());
+      return d;
+    }
+    if (auto *c = top->issuerDecl()) {
+      auto d = std::make_unique<IssuerDecl>();
+      d->name = name(c->name());
+      if (c->qualifiedName()) d->templateRef = ref(c->qualifiedName());
+      d->attrs = attrs(c->attrBlock());
+      return d;
+    }
+    if (auto *c = top->identityDecl()) {
+      auto d = std::make_unique<IdentityDecl>();
+      d->name = name(c->name(0));
+      d->kindName = name(c->name(1));
+      d->attrs = attrs(c->attrBlock());
+      return d;
+    }
+    if (auto *c = top->resourceTypeDecl()) {
+      auto d = std::make_unique<ResourceTypeDecl>();
+      d->name = qualified(c->qualifiedName());
+      d->attrs = attrs(c->attrBlock());
+      return d;
+    }
+    if (auto *c = top->resourceDecl()) {
+      auto d = std::make_unique<ResourceDecl>();
+      d->name = name(c->name());
+      d->type = ref(c->qualifiedName());
+      d->attrs = attrs(c->attrBlock());
+      return d;
+    }
+    if (auto *c = top->capabilityDecl()) {
+      auto d = std::make_unique<CapabilityDecl>();
+      d->name = qualified(c->qualifiedName(0));
+      d->resourceType = ref(c->qualifiedName(1));
+      d->attrs = attrs(c->attrBlock());
+      return d;
+    }
+    if (auto *c = top->allowDecl()) {
+      auto d = std::make_unique<AllowDecl>();
+      d->identity = ref(c->name(0));
+      d->capability = ref(c->qualifiedName());
+      d->resource = ref(c->name(1));
+      if (c->STRING()) d->condition = string(c->STRING());
+      return d;
+    }
+    if (auto *c = top->grantDecl()) return grant(c);
+    if (auto *c = top->retryDecl()) {
+      auto d = std::make_unique<RetryDecl>();
+      d->name = qualified(c->qualifiedName());
+      d->attrs = attrs(c->attrBlock());
+      return d;
+    }
+    if (auto *c = top->edgeworkerDecl()) return edgeworker(c);
+    if (auto *c = top->backupDecl()) return backup(c);
+    return nullptr;
+  }
+
+  std::unique_ptr<Decl> grant(P::GrantDeclContext *c) {
+    auto d = std::make_unique<GrantDecl>();
+    d->identity = ref(c->name(0));
+    d->scope = ref(c->name(1));
+    d->attrs = attrs(c->attrBlock());
+    P::GrantWhatContext *what = c->grantWhat();
+    if (auto *w = dynamic_cast<P::GrantRoleContext *>(what)) {
+      d->role = string(w->STRING());
+    } else if (auto *w = dynamic_cast<P::GrantActionsContext *>(what)) {
+      d->actions = list(w->list(0)).items;
+      if (w->list().size() > 1) d->dataActions = list(w->list(1)).items;
+    } else if (auto *w = dynamic_cast<P::GrantDataActionsContext *>(what)) {
+      d->dataActions = list(w->list()).items;
+    }
+    return d;
+  }
+
+  RouteAction action(P::ActionContext *ctx) {
+    RouteAction a;
+    a.range = range(ctx);
+    if (auto *c = dynamic_cast<P::ForwardActionContext *>(ctx)) {
+      a.kind = RouteAction::Kind::Forward;
+      a.origin = ref(c->name());
+      if (c->qualifiedName()) a.retry = ref(c->qualifiedName());
+    } else if (auto *c = dynamic_cast<P::RedirectActionContext *>(ctx)) {
+      a.kind = RouteAction::Kind::Redirect;
+      a.status = number(c->NUMBER(), false);
+      a.text = string(c->STRING());
+    } else if (auto *c = dynamic_cast<P::RespondActionContext *>(ctx)) {
+      a.kind = RouteAction::Kind::Respond;
+      a.status = number(c->NUMBER(), false);
+      if (c->STRING()) a.text = string(c->STRING());
+      a.attrs = attrs(c->attrBlock());
+    } else if (auto *c = dynamic_cast<P::DenyActionContext *>(ctx)) {
+      a.kind = RouteAction::Kind::Deny;
+      if (c->NUMBER()) a.status = number(c->NUMBER(), false);
+      if (c->STRING()) a.text = string(c->STRING());
+    }
+    return a;
+  }
+
+  std::unique_ptr<Decl> edgeworker(P::EdgeworkerDeclContext *c) {
+    auto d = std::make_unique<EdgeWorkerDecl>();
+    d->name = name(c->name());
+    for (P::EdgeworkerMemberContext *member : c->edgeworkerMember()) {
+      if (auto *a = member->attribute()) {
+        d->attrs.items.push_back(attribute(a));
+      } else if (auto *def = member->defaultDecl()) {
+        RouteAction act = action(def->action());
+        act.range = range(def);
+        d->defaults.push_back(std::move(act));
+      } else if (auto *r = member->routeDecl()) {
+        d->routes.push_back(route(r));
+      }
+    }
+    d->attrs.range = range(c);
+    return d;
+  }
+
+  Route route(P::RouteDeclContext *c) {
+    Route r;
+    r.range = range(c);
+    r.keyword = range(c->ROUTE());
+    for (P::NameContext *method : c->name()) r.methods.push_back(name(method));
+    r.path = string(c->STRING());
+    for (P::RouteMemberContext *member : c->routeMember()) {
+      if (auto *req = member->requireStmt()) {
+        TokenRequirement t;
+        t.issuer = ref(req->name());
+        t.attrs = attrs(req->attrBlock());
+        t.range = range(req);
+        if (r.require) {
+          diags_.report(DiagID::DuplicateAttribute, t.range, "a route can require only one token")
+              .label(r.require->range, "first `require token` here")
+              .withHelp("split the route, or accept one issuer per route");
+          continue;
+        }
+        r.require = std::move(t);
+      } else if (auto *act = member->action()) {
+        r.actions.push_back(action(act));
+      } else if (auto *a = member->attribute()) {
+        r.attrs.items.push_back(attribute(a));
+      }
+    }
+    return r;
+  }
+
+  std::unique_ptr<Decl> backup(P::BackupDeclContext *c) {
+    auto d = std::make_unique<BackupDecl>();
+    d->name = name(c->name());
+    for (P::BackupMemberContext *member : c->backupMember()) {
+      if (auto *m = dynamic_cast<P::ProtectStmtContext *>(member)) {
+        Protection p;
+        p.range = range(m);
+        auto names = m->name();
+        for (size_t i = 0; i + 1 < names.size(); ++i) p.items.push_back(ref(names[i]));
+        p.vault = ref(names.back());
+        d->protections.push_back(std::move(p));
+      } else if (auto *m = dynamic_cast<P::ScheduleStmtContext *>(member)) {
+        d->schedules.push_back(schedule(m->schedule()));
+      } else if (auto *m = dynamic_cast<P::TriggerStmtContext *>(member)) {
+        for (P::NameContext *n : m->name()) d->triggers.push_back(ref(n));
+      } else if (auto *m = dynamic_cast<P::BackupAttributeContext *>(member)) {
+        d->attrs.items.push_back(attribute(m->attribute()));
+      }
+    }
+    d->attrs.range = range(c);
+    return d;
+  }
+
+  BackupSchedule schedule(P::ScheduleContext *ctx) {
+    BackupSchedule s;
+    s.range = range(ctx);
+    P::ZoneContext *zone = nullptr;
+    if (auto *c = dynamic_cast<P::HourlyScheduleContext *>(ctx)) {
+      s.kind = BackupSchedule::Kind::Hourly;
+      s.interval = number(c->QUANTITY(0), true);
+      s.windowStart = string(c->STRING());
+      s.windowDuration = number(c->QUANTITY(1), true);
+      zone = c->zone();
+    } else if (auto *c = dynamic_cast<P::DailyScheduleContext *>(ctx)) {
+      s.kind = BackupSchedule::Kind::Daily;
+      s.time = string(c->STRING());
+      zone = c->zone();
+    } else if (auto *c = dynamic_cast<P::WeeklyScheduleContext *>(ctx)) {
+      s.kind = BackupSchedule::Kind::Weekly;
+      s.days = list(c->list());
+      s.time = string(c->STRING());
+      zone = c->zone();
+    }
+    if (zone) s.zone = string(zone->STRING());
+    return s;
+  }
+
+  FileID file_;
+  llvm::StringRef source_;
+  DiagnosticEngine &diags_;
+};
+
+} // namespace
+
+void buildAst(const SourceManager &sm, FileID file, P::FileContext *tree, SourceFile &out, DiagnosticEngine &diags) {
+  AstBuilder(sm, file, diags).build(tree, out);
+}
+
+} // namespace ward::parse

@@ -1,0 +1,223 @@
+#include "parse/Parser.h"
+#include "parse/ParserInternals.h"
+#include "source/Text.h"
+
+#include <WardLexer.h>
+#include <antlr4-runtime.h>
+#include <fmt/format.h>
+
+namespace ward {
+
+using grammar::WardLexer;
+using grammar::WardParser;
+
+namespace parse {
+
+llvm::StringRef tokenText(llvm::StringRef source, antlr4::Token *token) {
+  if (!token || token->getType() == antlr4::Token::EOF) return {};
+  size_t begin = token->getStartIndex(), end = token->getStopIndex() + 1;
+  if (begin > source.size() || end < begin) return {};
+  return source.slice(begin, end);
+}
+
+SourceRange tokenRange(FileID file, antlr4::Token *token) {
+  if (!token) return {file, 0, 0};
+  uint32_t begin = static_cast<uint32_t>(token->getStartIndex());
+  if (token->getType() == antlr4::Token::EOF) return {file, begin, begin};
+  return {file, begin, static_cast<uint32_t>(token->getStopIndex() + 1)};
+}
+
+SourceRange contextRange(FileID file, antlr4::ParserRuleContext *ctx) {
+  SourceRange start = tokenRange(file, ctx->getStart());
+  antlr4::Token *stop = ctx->getStop();
+  if (!stop || stop->getTokenIndex() < ctx->getStart()->getTokenIndex()) return start;
+  return SourceRange::merge(start, tokenRange(file, stop));
+}
+
+} // namespace parse
+
+namespace {
+
+/// Feeds the lexer one symbol per byte, so that every token index is a byte
+/// offset into the SourceManager buffer. UTF-8 sequences only ever occur
+/// inside strings and comments in valid input; elsewhere each byte becomes an
+/// unexpected character, which the lexical pass groups back together.
+class ByteInputStream : public antlr4::ANTLRInputStream {
+public:
+  explicit ByteInputStream(llvm::StringRef bytes) {
+    _data.resize(bytes.size());
+    for (size_t i = 0; i < bytes.size(); ++i) _data[i] = static_cast<unsigned char>(bytes[i]);
+    // A UTF-8 byte-order mark is read as white space: offsets stay unchanged.
+    if (bytes.startswith("\xEF\xBB\xBF")) _data[0] = _data[1] = _data[2] = U' ';
+  }
+};
+
+bool checkEncoding(const SourceManager &sm, FileID file, DiagnosticEngine &diags) {
+  llvm::StringRef text = sm.text(file);
+  size_t nul = text.find('\0');
+  std::optional<size_t> bad = findInvalidUtf8(text);
+  if (nul != llvm::StringRef::npos && (!bad || nul <= *bad)) {
+    diags.report(DiagID::NulByte, {file, uint32_t(nul), uint32_t(nul + 1)},
+                 "file contains a NUL byte; Ward policies are UTF-8 text")
+        .withHelp("is this a binary file? Only `.ward` text files can be checked");
+    return false;
+  }
+  if (bad) {
+    diags.report(DiagID::InvalidUtf8, {file, uint32_t(*bad), uint32_t(*bad + 1)},
+                 fmt::format("file is not valid UTF-8 (byte 0x{:02X})", static_cast<unsigned char>(text[*bad])))
+        .withHelp("save the file as UTF-8");
+    return false;
+  }
+  return true;
+}
+
+/// Reports lexical errors, repairs the token stream so the parser can go on,
+/// and rejects nesting deeper than the cap. Returns false when parsing must
+/// not be attempted.
+bool lexicalPass(const SourceManager &sm, FileID file, antlr4::CommonTokenStream &tokens,
+                 DiagnosticEngine &diags, const ParseOptions &options, unsigned &errors) {
+  llvm::StringRef text = sm.text(file);
+  unsigned depth = 0;
+  std::vector<antlr4::Token *> all = tokens.getTokens(); // pointers stay owned by the stream
+  for (size_t i = 0; i < all.size(); ++i) {
+    antlr4::Token *token = all[i];
+    if (errors >= options.maxErrors) break;
+    switch (token->getType()) {
+    case WardLexer::UNEXPECTED_CHAR: {
+      // Group a run of adjacent unexpected bytes (a UTF-8 character, `@@@`).
+      size_t j = i;
+      while (j + 1 < all.size() && all[j + 1]->getType() == WardLexer::UNEXPECTED_CHAR &&
+             all[j + 1]->getStartIndex() == all[j]->getStopIndex() + 1 && j - i < 64)
+        ++j;
+      SourceRange range = SourceRange::merge(parse::tokenRange(file, all[i]), parse::tokenRange(file, all[j]));
+      llvm::StringRef chars = text.slice(range.begin, range.end);
+      for (size_t k = i; k <= j; ++k) static_cast<antlr4::CommonToken *>(all[k])->setChannel(antlr4::Token::HIDDEN_CHANNEL);
+      ++errors;
+      Diagnostic &d = diags.report(DiagID::UnexpectedChar, range,
+                                   fmt::format("unexpected {} `{}`", chars.size() == 1 ? "character" : "characters",
+                                               quoteForMessage(chars)));
+      if (chars == ";")
+        d.withHelp("Ward needs no semicolons; remove it").fix(range, "");
+      else if (chars.startswith("'"))
+        d.withHelp("strings are written in double quotes: \"...\"");
+      else if (chars.startswith("-"))
+        d.withHelp("numbers cannot be negative here, and names cannot start with `-`");
+      else if (chars.startswith("#"))
+        d.withHelp("comments start with `//` or are enclosed in `/* */`");
+      i = j;
+      break;
+    }
+    case WardLexer::UNTERMINATED_STRING: {
+      ++errors;
+      SourceRange range = parse::tokenRange(file, token);
+      diags.report(DiagID::UnterminatedString, {file, range.begin, range.begin + 1}, "unterminated string")
+          .label(range, "the string runs to the end of the line")
+          .withHelp("close it with `\"` on the same line; write `\\n` for a line break inside a string")
+          .fix({file, range.end, range.end}, "\"");
+      static_cast<antlr4::CommonToken *>(token)->setType(WardLexer::STRING);
+      break;
+    }
+    case WardLexer::BLOCK_COMMENT: {
+      llvm::StringRef body = parse::tokenText(text, token);
+      if (body.size() < 4 || !body.endswith("*/")) {
+        ++errors;
+        SourceRange range = parse::tokenRange(file, token);
+        diags.report(DiagID::UnterminatedComment, {file, range.begin, range.begin + 2},
+                     "unterminated block comment")
+            .withHelp("close the comment with `*/`")
+            .fix({file, range.end, range.end}, "*/");
+      }
+      break;
+    }
+    case WardLexer::LBRACE:
+    case WardLexer::LBRACKET:
+    case WardLexer::LPAREN:
+      if (++depth > options.maxNesting) {
+        diags.report(DiagID::NestingTooDeep, parse::tokenRange(file, token),
+                     fmt::format("nesting is too deep: more than {} levels of brackets", options.maxNesting))
+            .withHelp("flatten the value; no Ward construct needs this much nesting");
+        ++errors;
+        return false;
+      }
+      break;
+    case WardLexer::RBRACE:
+    case WardLexer::RBRACKET:
+    case WardLexer::RPAREN:
+      if (depth > 0) --depth;
+      break;
+    default: break;
+    }
+  }
+  if (errors >= options.maxErrors) {
+    diags.report(DiagID::TooManyErrors, parse::tokenRange(file, all.back()),
+                 fmt::format("too many errors in this file; stopped after {}", options.maxErrors));
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, DiagnosticEngine &diags,
+                                      const ParseOptions &options) {
+  auto out = std::make_unique<SourceFile>();
+  out->id = file;
+  out->path = sm.displayPath(file);
+  if (!checkEncoding(sm, file, diags)) {
+    out->parsedCleanly = false;
+    return out;
+  }
+
+  ByteInputStream input(sm.text(file));
+  WardLexer lexer(&input);
+  lexer.removeErrorListeners(); // UNEXPECTED_CHAR catches everything: the lexer never fails
+  antlr4::CommonTokenStream tokens(&lexer);
+  tokens.fill();
+
+  unsigned errors = 0;
+  if (!lexicalPass(sm, file, tokens, diags, options, errors)) {
+    out->parsedCleanly = false;
+    return out;
+  }
+
+  WardParser parser(&tokens);
+  parser.removeErrorListeners();
+  WardParser::FileContext *tree = nullptr;
+  // Stage 1: SLL prediction, bail out at the first error. Nearly every valid
+  // file finishes here; it is several times faster than full LL.
+  if (errors == 0) {
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+    parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+    try {
+      tree = parser.file();
+    } catch (antlr4::ParseCancellationException &) {
+      tree = nullptr;
+    }
+  }
+  // Stage 2: full LL with error reporting and recovery, so that every
+  // independent syntax error of the file is reported in one run.
+  if (!tree) {
+    tokens.seek(0);
+    parser.reset();
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    parser.setErrorHandler(parse::makeErrorStrategy(sm, file, diags, options.maxErrors, errors));
+    try {
+      tree = parser.file();
+    } catch (antlr4::ParseCancellationException &) {
+      diags.report(DiagID::TooManyErrors, parse::tokenRange(file, parser.getCurrentToken()),
+                   fmt::format("too many errors in this file; stopped after {}", options.maxErrors));
+    }
+    // (SLL can fail where full LL succeeds: then `errors` stays 0 and we go on.)
+    if (errors != 0 || !tree) {
+      out->parsedCleanly = false;
+      return out;
+    }
+  }
+
+  unsigned before = diags.errorCount();
+  parse::buildAst(sm, file, tree, *out, diags);
+  if (diags.errorCount() != before) out->parsedCleanly = false;
+  return out;
+}
+
+} // namespace ward

@@ -1,0 +1,25 @@
+//===- Parser.h - Source text to AST ----------------------------*- C++ -*-===//
+#pragma once
+
+#include "ast/AST.h"
+#include "diag/Diagnostic.h"
+
+#include <memory>
+
+namespace ward {
+
+struct ParseOptions {
+  /// Brackets, braces and parentheses nest at most this deep. Deeper input is
+  /// rejected before parsing, so no input can exhaust the stack.
+  unsigned maxNesting = 64;
+  /// Stop reporting (and parsing) a file after this many syntax errors.
+  unsigned maxErrors = 50;
+};
+
+/// Parses buffer `file` of `sm`. Lexical and syntax errors go to `diags`; the
+/// returned file has `parsedCleanly == false` and no declarations if any
+/// error was found.
+std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, DiagnosticEngine &diags,
+                                      const ParseOptions &options = {});
+
+} // namespace ward

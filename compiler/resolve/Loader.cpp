@@ -1,0 +1,170 @@
+#include "resolve/Loader.h"
+#include "source/Text.h"
+
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+
+namespace ward {
+
+SourceFile *Program::file(FileID id) const {
+  for (const auto &f : files)
+    if (f->id == id) return f.get();
+  return nullptr;
+}
+
+bool Program::allParsedCleanly() const {
+  return std::all_of(files.begin(), files.end(), [](const auto &f) { return f->parsedCleanly; });
+}
+
+Loader::Loader(SourceManager &sm, DiagnosticEngine &diags, LoadOptions options)
+    : sm_(sm), diags_(diags), options_(std::move(options)) {}
+
+static std::string humanSize(uint64_t bytes) {
+  if (bytes >= (1ull << 20)) return fmt::format("{:.1f} MiB", double(bytes) / double(1ull << 20));
+  return fmt::format("{} bytes", bytes);
+}
+
+SourceFile *Loader::loadPath(const std::string &path, SourceRange importedFrom, const std::string &moduleName) {
+  auto fail = [&](DiagID id, std::string message) -> Diagnostic & {
+    if (importedFrom.valid()) return diags_.report(id, importedFrom, fmt::format("{}: {}", path, message));
+    return diags_.reportAtPath(id, path, std::move(message));
+  };
+  llvm::sys::fs::file_status status;
+  if (std::error_code ec = llvm::sys::fs::status(path, status)) {
+    fail(importedFrom.valid() ? DiagID::ImportNotFound : DiagID::IoError, fmt::format("cannot open: {}", ec.message()));
+    return nullptr;
+  }
+  if (llvm::sys::fs::is_directory(status)) {
+    fail(DiagID::IoError, "is a directory, not a policy file");
+    return nullptr;
+  }
+  if (status.getSize() > options_.maxFileSize) {
+    fail(DiagID::FileTooLarge,
+         fmt::format("file is {}, over the limit of {}", humanSize(status.getSize()), humanSize(options_.maxFileSize)))
+        .withHelp("split the policy into several files, or raise the limit with --max-file-size");
+    return nullptr;
+  }
+  llvm::SmallString<256> real;
+  if (llvm::sys::fs::real_path(path, real)) real = path;
+  if (auto it = byRealPath_.find(real); it != byRealPath_.end()) return it->second;
+
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    fail(DiagID::IoError, fmt::format("cannot read: {}", buffer.getError().message()));
+    return nullptr;
+  }
+  FileID id = sm_.addBuffer(std::move(*buffer), path);
+  std::unique_ptr<SourceFile> parsed = parseFile(sm_, id, diags_, options_.parse);
+  parsed->moduleName = moduleName;
+  SourceFile *raw = parsed.get();
+  program_.files.push_back(std::move(parsed));
+  byRealPath_[real] = raw;
+  return raw;
+}
+
+void Loader::loadStdlib() {
+  llvm::SmallString<256> dir(options_.stdlibDir);
+  llvm::sys::path::append(dir, "std");
+  std::error_code ec;
+  std::vector<std::string> paths;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec))
+    if (llvm::sys::path::extension(it->path()) == ".ward") paths.push_back(it->path());
+  if (ec || paths.empty()) {
+    diags_.reportAtPath(DiagID::IoError, std::string(dir), "the Ward standard library was not found here")
+        .withHelp("set WARD_STDLIB to the directory that contains std/, or reinstall wardc");
+    return;
+  }
+  std::sort(paths.begin(), paths.end());
+  for (const std::string &path : paths) {
+    std::string module = "std." + llvm::sys::path::stem(path).str();
+    if (SourceFile *f = loadPath(path, {}, module)) modules_[module] = f;
+  }
+}
+
+void Loader::resolveImports(SourceFile &file) {
+  for (Import &imp : file.imports) {
+    if (imp.isModule) {
+      auto it = modules_.find(imp.target.text);
+      if (it == modules_.end()) {
+        std::vector<std::string> names;
+        for (auto &entry : modules_) names.push_back(entry.getKey().str());
+        std::sort(names.begin(), names.end());
+        Diagnostic &d = diags_.report(DiagID::ImportNotFound, imp.target.range,
+                                      fmt::format("unknown module `{}`", imp.target.text));
+        std::vector<std::string> close = closestNames(imp.target.text, names);
+        if (!close.empty())
+          d.withHelp(fmt::format("did you mean `{}`?", close.front())).fix(imp.target.range, close.front());
+        else
+          d.withHelp(fmt::format("the standard library has {}; to import a file, write its path in quotes",
+                                 joinAlternatives(names, "and")));
+        continue;
+      }
+      imp.resolved = it->second->id;
+      continue;
+    }
+    llvm::SmallString<256> path(llvm::sys::path::parent_path(file.path));
+    llvm::sys::path::append(path, imp.target.text);
+    llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/false);
+    if (SourceFile *target = loadPath(std::string(path), imp.target.range, ""))
+      imp.resolved = target->id;
+  }
+}
+
+void Loader::reportCycles() {
+  // Depth-first search over the import graph; a back edge closes a cycle.
+  enum Color { White, Grey, Black };
+  std::vector<Color> color(sm_.fileCount() + 1, White);
+  std::vector<std::pair<FileID, const Import *>> stack;
+  std::function<void(SourceFile &)> visit = [&](SourceFile &file) {
+    color[file.id] = Grey;
+    for (const Import &imp : file.imports) {
+      if (!imp.resolved) continue;
+      if (color[imp.resolved] == Grey) {
+        std::vector<std::string> chain;
+        size_t start = 0;
+        while (start < stack.size() && stack[start].first != imp.resolved) ++start;
+        Diagnostic &d = diags_.report(DiagID::ImportCycle, imp.range, "");
+        for (size_t i = start; i < stack.size(); ++i) {
+          chain.push_back(sm_.displayPath(stack[i].first));
+          d.label(stack[i].second->range, fmt::format("`{}` imports `{}`", sm_.displayPath(stack[i].first),
+                                                      sm_.displayPath(stack[i].second->resolved)));
+        }
+        chain.push_back(file.path);
+        chain.push_back(sm_.displayPath(imp.resolved));
+        d.message = imp.resolved == file.id ? fmt::format("`{}` imports itself", file.path)
+                                            : fmt::format("import cycle: {}", llvm::join(chain, " -> "));
+        d.withHelp("move the shared declarations into a file that both import");
+        continue;
+      }
+      if (color[imp.resolved] == White) {
+        stack.emplace_back(file.id, &imp);
+        visit(*program_.file(imp.resolved));
+        stack.pop_back();
+      }
+    }
+    color[file.id] = Black;
+  };
+  for (auto &file : program_.files)
+    if (color[file->id] == White) visit(*file);
+}
+
+Program Loader::load(const std::vector<std::string> &paths) {
+  loadStdlib();
+  for (const std::string &path : paths)
+    if (SourceFile *f = loadPath(path, {}, "")) {
+      if (std::find(program_.inputs.begin(), program_.inputs.end(), f) == program_.inputs.end())
+        program_.inputs.push_back(f);
+    }
+  // Imports may load more files; iterate by index as the vector grows.
+  for (size_t i = 0; i < program_.files.size(); ++i) resolveImports(*program_.files[i]);
+  reportCycles();
+  return std::move(program_);
+}
+
+} // namespace ward

@@ -1,0 +1,53 @@
+//===- Loader.h - Load files, their imports and the stdlib -------*- C++ -*-===//
+#pragma once
+
+#include "ast/AST.h"
+#include "diag/Diagnostic.h"
+#include "parse/Parser.h"
+
+#include <llvm/ADT/StringMap.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ward {
+
+/// Every file of one compilation: the inputs, what they import, and the
+/// stdlib modules (always loaded so that "did you mean" and "add `import
+/// std.azure`" can name them; visible only where imported).
+struct Program {
+  std::vector<std::unique_ptr<SourceFile>> files;
+  std::vector<SourceFile *> inputs;
+  SourceFile *file(FileID id) const;
+  bool allParsedCleanly() const;
+};
+
+struct LoadOptions {
+  std::string stdlibDir;                   // contains std/<module>.ward
+  uint64_t maxFileSize = 32ull << 20;      // bytes
+  ParseOptions parse;
+};
+
+class Loader {
+public:
+  Loader(SourceManager &sm, DiagnosticEngine &diags, LoadOptions options);
+
+  /// Loads `paths` (files, in the given order) and everything they import.
+  Program load(const std::vector<std::string> &paths);
+
+private:
+  SourceFile *loadPath(const std::string &path, SourceRange importedFrom, const std::string &moduleName);
+  void loadStdlib();
+  void resolveImports(SourceFile &file);
+  void reportCycles();
+
+  SourceManager &sm_;
+  DiagnosticEngine &diags_;
+  LoadOptions options_;
+  Program program_;
+  llvm::StringMap<SourceFile *> byRealPath_;
+  llvm::StringMap<SourceFile *> modules_;
+};
+
+} // namespace ward

@@ -1,0 +1,237 @@
+#include "resolve/Resolver.h"
+#include "source/Text.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace ward {
+
+Resolver::Resolver(const SourceManager &sm, DiagnosticEngine &diags, Program &program)
+    : sm_(sm), diags_(diags), program_(program) {}
+
+void Resolver::indexDeclarations() {
+  for (auto &file : program_.files) {
+    auto &scope = fileScopes_[file->id];
+    for (auto &declPtr : file->decls) {
+      const Decl *decl = declPtr.get();
+      if (decl->name.empty()) continue; // allow, grant
+      if (auto *cap = llvm::dyn_cast<CapabilityDecl>(decl)) {
+        auto &same = capabilities_[cap->name.text];
+        for (const CapabilityDecl *other : same)
+          if (other->resourceType.name.text == cap->resourceType.name.text) {
+            diags_.report(DiagID::DuplicateName, cap->name.range,
+                          fmt::format("capability `{}` on `{}` is declared twice", cap->name.text,
+                                      cap->resourceType.name.text))
+                .label(other->name.range, "first declared here")
+                .withHelp("rename one of them, or merge their actions");
+          }
+        same.push_back(cap);
+        continue;
+      }
+      auto [it, inserted] = global_.try_emplace(decl->name.text, decl);
+      if (!inserted) {
+        const Decl *first = it->second;
+        diags_.report(DiagID::DuplicateName, decl->name.range,
+                      fmt::format("`{}` is declared twice", decl->name.text))
+            .label(first->name.range, fmt::format("first declared here as {}", declKindNoun(first->kind()).str()))
+            .withHelp("every tenant, issuer, identity, resource, retry, edgeworker and backup needs a unique name");
+        continue;
+      }
+      scope[decl->name.text] = decl;
+    }
+  }
+}
+
+std::vector<FileID> Resolver::visibleFiles(FileID from) const {
+  std::vector<FileID> files{from};
+  if (SourceFile *file = program_.file(from))
+    for (const Import &imp : file->imports)
+      if (imp.resolved) files.push_back(imp.resolved);
+  return files;
+}
+
+std::string Resolver::importHint(const Decl &decl) const {
+  SourceFile *owner = program_.file(decl.file);
+  if (owner && !owner->moduleName.empty()) return fmt::format("`import {}`", owner->moduleName);
+  return fmt::format("`import \"{}\"`", owner ? owner->path : sm_.displayPath(decl.file));
+}
+
+static std::string describeKinds(std::initializer_list<DeclKind> kinds) {
+  std::vector<std::string> nouns;
+  for (DeclKind k : kinds) nouns.push_back(declKindNoun(k).str());
+  return joinAlternatives(nouns, "or");
+}
+
+const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_list<DeclKind> kinds,
+                             llvm::StringRef position) {
+  auto wanted = [&](const Decl *d) { return std::find(kinds.begin(), kinds.end(), d->kind()) != kinds.end(); };
+  for (FileID file : visibleFiles(from)) {
+    auto scope = fileScopes_.find(file);
+    if (scope == fileScopes_.end()) continue;
+    auto it = scope->second.find(name.text);
+    if (it == scope->second.end()) continue;
+    const Decl *decl = it->second;
+    if (wanted(decl)) return decl;
+    diags_.report(DiagID::WrongKind, name.range,
+                  fmt::format("`{}` is {}, but {} needs {}", name.text, declKindNoun(decl->kind()).str(),
+                              position.str(), describeKinds(kinds)))
+        .label(decl->name.range, fmt::format("`{}` declared here", name.text));
+    return nullptr;
+  }
+  // Declared, but somewhere this file does not import?
+  if (auto it = global_.find(name.text); it != global_.end() && wanted(it->second)) {
+    diags_.report(DiagID::NotImported, name.range,
+                  fmt::format("`{}` is declared in `{}`, which this file does not import", name.text,
+                              sm_.displayPath(it->second->file)))
+        .label(it->second->name.range, "declared here")
+        .withHelp(fmt::format("add {} at the top of this file", importHint(*it->second)));
+    return nullptr;
+  }
+  std::vector<std::string> candidates;
+  for (FileID file : visibleFiles(from)) {
+    auto scope = fileScopes_.find(file);
+    if (scope == fileScopes_.end()) continue;
+    for (auto &entry : scope->second)
+      if (wanted(entry.getValue())) candidates.push_back(entry.getKey().str());
+  }
+  std::sort(candidates.begin(), candidates.end());
+  Diagnostic &d = diags_.report(DiagID::UnknownName, name.range,
+                                fmt::format("unknown {} `{}`", declKindKeyword(*kinds.begin()).str(), name.text));
+  std::vector<std::string> close = closestNames(name.text, candidates);
+  if (!close.empty()) {
+    d.withHelp(fmt::format("did you mean `{}`?", close.front())).fix(name.range, close.front());
+    if (auto it = global_.find(close.front()); it != global_.end())
+      d.label(it->second->name.range, fmt::format("`{}` declared here", close.front()));
+  } else if (candidates.empty()) {
+    d.withHelp(fmt::format("declare {} named `{}` or import the file that declares it", describeKinds(kinds),
+                           name.text));
+  } else if (candidates.size() <= 6) {
+    std::vector<std::string> quoted;
+    for (auto &c : candidates) quoted.push_back("`" + c + "`");
+    d.withHelp(fmt::format("known here: {}", joinAlternatives(quoted, "and")));
+  }
+  return nullptr;
+}
+
+const CapabilityDecl *Resolver::lookupCapability(FileID from, const Name &name, const ResourceDecl &resource) {
+  const ResourceTypeDecl *type = resource.typeDecl();
+  if (!type) return nullptr; // the resource's own error was reported
+  std::vector<FileID> visible = visibleFiles(from);
+  auto isVisible = [&](const Decl *d) { return std::find(visible.begin(), visible.end(), d->file) != visible.end(); };
+
+  auto it = capabilities_.find(name.text);
+  if (it != capabilities_.end()) {
+    const CapabilityDecl *otherType = nullptr;
+    for (const CapabilityDecl *cap : it->second) {
+      if (cap->resourceType.target != type) {
+        otherType = cap;
+        continue;
+      }
+      if (isVisible(cap)) return cap;
+      diags_.report(DiagID::NotImported, name.range,
+                    fmt::format("capability `{}` is declared in `{}`, which this file does not import", name.text,
+                                sm_.displayPath(cap->file)))
+          .withHelp(fmt::format("add {} at the top of this file", importHint(*cap)));
+      return nullptr;
+    }
+    if (otherType) {
+      diags_.report(DiagID::WrongKind, name.range,
+                    fmt::format("capability `{}` applies to `{}`, but `{}` is `{}`", name.text,
+                                otherType->resourceType.name.text, resource.name.text, type->name.text))
+          .label(resource.type.name.range, fmt::format("`{}` has type `{}`", resource.name.text, type->name.text))
+          .withHelp(fmt::format("use a capability declared `on {}`", type->name.text));
+      return nullptr;
+    }
+  }
+  std::vector<std::string> candidates;
+  for (auto &entry : capabilities_)
+    for (const CapabilityDecl *cap : entry.getValue())
+      if (cap->resourceType.target == type && isVisible(cap)) candidates.push_back(cap->name.text);
+  std::sort(candidates.begin(), candidates.end());
+  Diagnostic &d = diags_.report(DiagID::UnknownName, name.range,
+                                fmt::format("unknown capability `{}` for `{}`", name.text, type->name.text));
+  std::vector<std::string> close = closestNames(name.text, candidates);
+  if (!close.empty()) {
+    d.withHelp(fmt::format("did you mean `{}`?", close.front())).fix(name.range, close.front());
+  } else if (!candidates.empty()) {
+    std::vector<std::string> quoted;
+    for (auto &c : candidates) quoted.push_back("`" + c + "`");
+    d.withHelp(fmt::format("capabilities on `{}`: {}", type->name.text, joinAlternatives(quoted, "and")));
+  } else {
+    d.withHelp(fmt::format("declare it: `capability {} on {} {{ actions = [...] }}`", name.text, type->name.text));
+  }
+  return nullptr;
+}
+
+void Resolver::resolveDecl(Decl &decl) {
+  FileID f = decl.file;
+  auto resolve = [&](Ref &ref, std::initializer_list<DeclKind> kinds, llvm::StringRef position) {
+    ref.target = lookup(f, ref.name, kinds, position);
+  };
+  switch (decl.kind()) {
+  case DeclKind::Issuer: {
+    auto &d = llvm::cast<IssuerDecl>(decl);
+    if (d.templateRef) resolve(*d.templateRef, {DeclKind::IssuerTemplate}, "an issuer's `:`");
+    break;
+  }
+  case DeclKind::Resource:
+    resolve(llvm::cast<ResourceDecl>(decl).type, {DeclKind::ResourceType}, "a resource's `:`");
+    break;
+  case DeclKind::Capability:
+    resolve(llvm::cast<CapabilityDecl>(decl).resourceType, {DeclKind::ResourceType}, "`capability ... on`");
+    break;
+  case DeclKind::Allow: {
+    auto &d = llvm::cast<AllowDecl>(decl);
+    resolve(d.identity, {DeclKind::Identity}, "`allow`");
+    resolve(d.resource, {DeclKind::Resource}, "`allow ... on`");
+    if (auto *res = llvm::dyn_cast_or_null<ResourceDecl>(d.resource.target))
+      d.capability.target = lookupCapability(f, d.capability.name, *res);
+    break;
+  }
+  case DeclKind::Grant: {
+    auto &d = llvm::cast<GrantDecl>(decl);
+    resolve(d.identity, {DeclKind::Identity}, "`grant`");
+    resolve(d.scope, {DeclKind::Resource}, "`grant ... on`");
+    break;
+  }
+  case DeclKind::EdgeWorker: {
+    auto &d = llvm::cast<EdgeWorkerDecl>(decl);
+    auto resolveAction = [&](RouteAction &action) {
+      if (action.kind != RouteAction::Kind::Forward) return;
+      resolve(action.origin, {DeclKind::Resource}, "`forward to`");
+      if (action.retry) resolve(*action.retry, {DeclKind::Retry}, "`forward ... retry`");
+    };
+    for (Route &route : d.routes) {
+      if (route.require) resolve(route.require->issuer, {DeclKind::Issuer}, "`require token from`");
+      for (RouteAction &action : route.actions) resolveAction(action);
+    }
+    for (RouteAction &action : d.defaults) resolveAction(action);
+    break;
+  }
+  case DeclKind::Backup: {
+    auto &d = llvm::cast<BackupDecl>(decl);
+    for (Protection &p : d.protections) {
+      for (Ref &item : p.items) resolve(item, {DeclKind::Resource}, "`protect`");
+      resolve(p.vault, {DeclKind::Resource}, "`protect ... in`");
+    }
+    for (Ref &trigger : d.triggers) resolve(trigger, {DeclKind::Identity}, "`trigger by`");
+    break;
+  }
+  default: break;
+  }
+}
+
+void Resolver::run() {
+  indexDeclarations();
+  // Types first, so that capability lookups can see resolved resource types.
+  for (auto &file : program_.files)
+    for (auto &decl : file->decls)
+      if (llvm::isa<ResourceDecl>(*decl) || llvm::isa<CapabilityDecl>(*decl)) resolveDecl(*decl);
+  for (auto &file : program_.files)
+    for (auto &decl : file->decls)
+      if (!llvm::isa<ResourceDecl>(*decl) && !llvm::isa<CapabilityDecl>(*decl)) resolveDecl(*decl);
+}
+
+} // namespace ward

@@ -1,0 +1,50 @@
+//===- Resolver.h - Name resolution across files and modules ----*- C++ -*-===//
+//
+// One namespace for every named declaration in the program (duplicates are
+// errors wherever they are); visibility per file: a file sees its own
+// declarations and those of the files and modules it imports directly.
+// Capabilities are named per resource type (`backup.operate` on
+// `azure.recovery_vault`), so they have their own table.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "resolve/Loader.h"
+
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/StringMap.h>
+
+#include <initializer_list>
+
+namespace ward {
+
+class Resolver {
+public:
+  Resolver(const SourceManager &sm, DiagnosticEngine &diags, Program &program);
+
+  /// Reports duplicates and resolves every reference in the program's syntax.
+  void run();
+
+  /// `name` as seen from `from`, which must be one of `kinds`. `position`
+  /// names the construct for messages ("`forward to`"). Reports and returns
+  /// null when the name is unknown, not imported, or of another kind.
+  const Decl *lookup(FileID from, const Name &name, std::initializer_list<DeclKind> kinds, llvm::StringRef position);
+
+  /// The capability `name` for the type of `resource`, as seen from `from`.
+  const CapabilityDecl *lookupCapability(FileID from, const Name &name, const ResourceDecl &resource);
+
+private:
+  void indexDeclarations();
+  void resolveDecl(Decl &decl);
+  std::vector<FileID> visibleFiles(FileID from) const;
+  std::string importHint(const Decl &decl) const;
+
+  const SourceManager &sm_;
+  DiagnosticEngine &diags_;
+  Program &program_;
+  llvm::DenseMap<FileID, llvm::StringMap<const Decl *>> fileScopes_;
+  llvm::StringMap<const Decl *> global_;
+  llvm::StringMap<std::vector<const CapabilityDecl *>> capabilities_;
+};
+
+} // namespace ward

@@ -1,0 +1,357 @@
+#include "sema/Sema.h"
+#include "sema/Schemas.h"
+#include "source/Text.h"
+
+#include <fmt/format.h>
+
+namespace ward {
+namespace {
+
+using namespace sema;
+
+class DeclChecker {
+public:
+  DeclChecker(SemaContext &ctx, const SourceManager &sm) : ctx_(ctx), diags_(ctx.diags), sm_(sm) {}
+
+  void check(Decl &decl) {
+    std::string owner = decl.describe(sm_);
+    SourceRange at = decl.name.empty() ? decl.keyword : decl.name.range;
+    switch (decl.kind()) {
+    case DeclKind::Tenant: checkAttributes(ctx_, decl.attrs, tenantSchema(), owner, at); break;
+    case DeclKind::IssuerTemplate: issuerTemplate(llvm::cast<IssuerTemplateDecl>(decl), owner); break;
+    case DeclKind::Issuer: issuer(llvm::cast<IssuerDecl>(decl), owner); break;
+    case DeclKind::Identity: identity(llvm::cast<IdentityDecl>(decl), owner); break;
+    case DeclKind::ResourceType: checkAttributes(ctx_, decl.attrs, resourceTypeSchema(), owner, at); break;
+    case DeclKind::Resource: resource(llvm::cast<ResourceDecl>(decl), owner); break;
+    case DeclKind::Capability: capability(llvm::cast<CapabilityDecl>(decl), owner); break;
+    case DeclKind::Allow: allow(llvm::cast<AllowDecl>(decl)); break;
+    case DeclKind::Grant: grant(llvm::cast<GrantDecl>(decl), owner); break;
+    case DeclKind::Retry: checkAttributes(ctx_, decl.attrs, retrySchema(), owner, at); break;
+    case DeclKind::EdgeWorker: edgeworker(llvm::cast<EdgeWorkerDecl>(decl), owner); break;
+    case DeclKind::Backup: backup(llvm::cast<BackupDecl>(decl), owner); break;
+    }
+  }
+
+private:
+  void issuerTemplate(IssuerTemplateDecl &d, const std::string &owner) {
+    checkAttributes(ctx_, d.attrs, issuerTemplateSchema(), owner, d.name.range);
+  }
+
+  /// Applies the template: its attributes with `{param}` replaced by the
+  /// issuer's parameter values, overridden by the issuer's own attributes.
+  void issuer(IssuerDecl &d, const std::string &owner) {
+    const auto *tmpl = d.templateRef ? llvm::dyn_cast_or_null<IssuerTemplateDecl>(d.templateRef->target) : nullptr;
+    if (d.templateRef && !tmpl) return; // unresolved template: already reported
+    std::vector<std::string> params;
+    if (tmpl)
+      for (const Name &p : tmpl->params) params.push_back(p.text);
+
+    std::vector<std::pair<std::string, std::string>> substitutions;
+    for (const std::string &param : params) {
+      const Attribute *given = d.attrs.find(param);
+      if (!given) {
+        diags_.report(DiagID::MissingAttribute, d.name.range,
+                      fmt::format("issuer `{}` needs `{}` for template `{}`", d.name.text, param, tmpl->name.text))
+            .label(tmpl->name.range, "template declared here")
+            .withHelp(fmt::format("add `{} = ...`", param));
+        return;
+      }
+      std::string value;
+      if (given->value.kind == Value::Kind::String) {
+        value = given->value.text;
+      } else if (given->value.kind == Value::Kind::Ref) {
+        const Decl *target = ctx_.resolver.lookup(ctx_.file, Name{given->value.text, given->value.range},
+                                                  {DeclKind::Tenant}, fmt::format("`{}`", param));
+        if (!target) return;
+        const Attribute *id = target->attrs.find("id");
+        if (!id || id->value.kind != Value::Kind::String) return; // the tenant's own error
+        value = id->value.text;
+      } else {
+        diags_.report(DiagID::WrongValueType, given->value.range,
+                      fmt::format("`{}` must be a string or a tenant, found {}", param, given->value.kindName().str()));
+        return;
+      }
+      if (value.empty() || llvm::any_of(value, [](char c) { return c == '/' || c == '?' || c == '#' || c == '@' || std::isspace(static_cast<unsigned char>(c)); })) {
+        diags_.report(DiagID::OutOfRange, given->value.range,
+                      fmt::format("`{}` must be a plain name or id without `/`, `?`, `#`, `@` or spaces", param));
+        return;
+      }
+      substitutions.emplace_back("{" + param + "}", value);
+    }
+
+    AttrList effective;
+    effective.range = d.attrs.range;
+    if (tmpl)
+      for (const Attribute &a : tmpl->attrs.items) {
+        if (d.attrs.find(a.key.text)) continue;
+        Attribute copy = a;
+        if (copy.value.kind == Value::Kind::String)
+          for (auto &[placeholder, value] : substitutions) {
+            std::string &s = copy.value.text;
+            for (size_t pos = s.find(placeholder); pos != std::string::npos; pos = s.find(placeholder, pos + value.size()))
+              s.replace(pos, placeholder.size(), value);
+          }
+        effective.items.push_back(std::move(copy));
+      }
+    for (const Attribute &a : d.attrs.items)
+      if (std::find(params.begin(), params.end(), a.key.text) == params.end()) effective.items.push_back(a);
+
+    // Own attributes first (unknown keys, duplicates), then the merged set
+    // (required keys, values) so that template defaults count.
+    static const Schema ownSchema = [] {
+      Schema s = issuerSchema();
+      for (AttrSpec &spec : s) spec.required = false; // the template may provide it
+      return s;
+    }();
+    unsigned before = diags_.errorCount();
+    checkAttributes(ctx_, d.attrs, ownSchema, owner, d.name.range, params);
+    if (diags_.errorCount() != before) return;
+    checkAttributes(ctx_, effective, issuerSchema(), owner, d.name.range);
+    if (!effective.find("jwks") && !effective.find("jwks_file"))
+      diags_.report(DiagID::MissingAttribute, d.name.range, fmt::format("{} needs its signing keys", owner))
+          .withHelp("add `jwks = \"https://...\"` (fetched at the edge) or `jwks_file = \"keys.json\"` (embedded at build time)");
+    if (const Attribute *url = effective.find("jwks"); url && effective.find("jwks_file"))
+      diags_.report(DiagID::ConflictingAttributes, url->key.range,
+                    fmt::format("{} has both `jwks` and `jwks_file`", owner))
+          .withHelp("choose one: keys fetched at the edge, or keys embedded at build time");
+    d.effective = std::move(effective);
+  }
+
+  void identity(IdentityDecl &d, const std::string &owner) {
+    static const std::vector<std::pair<std::string, IdentityKind>> kinds = {
+        {"service_principal", IdentityKind::ServicePrincipal},
+        {"managed_identity", IdentityKind::ManagedIdentity},
+        {"group", IdentityKind::Group},
+        {"user", IdentityKind::User}};
+    auto it = std::find_if(kinds.begin(), kinds.end(), [&](auto &k) { return k.first == d.kindName.text; });
+    if (it == kinds.end()) {
+      std::vector<std::string> names;
+      for (auto &k : kinds) names.push_back(k.first);
+      Diagnostic &diag = diags_.report(DiagID::InvalidIdentityKind, d.kindName.range,
+                                       fmt::format("unknown identity kind `{}`", d.kindName.text));
+      auto close = closestNames(d.kindName.text, names);
+      if (!close.empty()) diag.withHelp(fmt::format("did you mean `{}`?", close.front())).fix(d.kindName.range, close.front());
+      else diag.withHelp("identity kinds are `service_principal`, `managed_identity`, `group` and `user`");
+    } else {
+      d.identityKind = it->second;
+    }
+    checkAttributes(ctx_, d.attrs, identitySchema(), owner, d.name.range);
+    const Attribute *assigned = d.attrs.find("assigned");
+    const Attribute *of = d.attrs.find("of");
+    bool system = assigned && assigned->value.kind == Value::Kind::Ref && assigned->value.text == "system";
+    if ((assigned || of) && d.identityKind != IdentityKind::ManagedIdentity)
+      diags_.report(DiagID::InvalidTarget, (assigned ? assigned : of)->key.range,
+                    fmt::format("`{}` applies to managed identities only", (assigned ? assigned : of)->key.text));
+    else if (system && !of)
+      diags_.report(DiagID::MissingAttribute, d.name.range,
+                    fmt::format("system-assigned identity `{}` needs `of`, the resource it belongs to", d.name.text))
+          .withHelp("add `of = <resource>`");
+    else if (of && !system)
+      diags_.report(DiagID::ConflictingAttributes, of->key.range, "`of` is only for system-assigned identities")
+          .withHelp("add `assigned = system`, or remove `of`");
+  }
+
+  void resource(ResourceDecl &d, const std::string &owner) {
+    checkAttributes(ctx_, d.attrs, resourceSchema(), owner, d.name.range);
+    const ResourceTypeDecl *type = d.typeDecl();
+    if (!type) return;
+    const Attribute *level = type->attrs.find("level");
+    llvm::StringRef lvl = level && level->value.kind == Value::Kind::Ref ? llvm::StringRef(level->value.text) : "resource";
+    auto require = [&](const char *key, const char *why) {
+      if (!d.attrs.find(key))
+        diags_.report(DiagID::MissingAttribute, d.name.range, fmt::format("{} needs `{}`", owner, key))
+            .withHelp(fmt::format("add `{} = \"...\"`: {}", key, why));
+    };
+    if (lvl == "resource") {
+      require("name", "the Azure resource name");
+      require("resource_group", "the resource group that holds it");
+    } else if (lvl == "resource_group" || lvl == "management_group") {
+      require("name", "the group's name");
+    } else if (lvl == "subscription") {
+      require("subscription", "the subscription id");
+    }
+    if (const Attribute *origin = d.attrs.find("origin")) {
+      if (!type->hasTrait("origin")) {
+        diags_.report(DiagID::InvalidTarget, origin->key.range,
+                      fmt::format("`{}` resources cannot serve as an HTTP origin", type->name.text))
+            .label(d.type.name.range, fmt::format("type `{}`", type->name.text));
+      } else if (origin->value.kind == Value::Kind::String) {
+        llvm::StringRef url = origin->value.text;
+        if (url.startswith("http://"))
+          diags_.report(DiagID::InvalidUrl, origin->value.range, "an origin must use https://")
+              .withHelp("EdgeWorkers forward tokens and user data to the origin; serve it over TLS")
+              .fix({origin->value.range.file, origin->value.range.begin + 1, origin->value.range.begin + 8}, "https://");
+      }
+    }
+  }
+
+  void capability(CapabilityDecl &d, const std::string &owner) {
+    checkAttributes(ctx_, d.attrs, capabilitySchema(), owner, d.name.range);
+    auto count = [&](const char *key) {
+      const Attribute *a = d.attrs.find(key);
+      return a && a->value.kind == Value::Kind::List ? a->value.items.size() : 0;
+    };
+    if (count("actions") + count("data_actions") == 0)
+      diags_.report(DiagID::MissingAttribute, d.name.range, fmt::format("{} grants no action", owner))
+          .withHelp("add `actions = [...]` or `data_actions = [...]` with the Azure operations it needs");
+  }
+
+  void allow(AllowDecl &d) {
+    if (d.condition && llvm::StringRef(d.condition->text).trim().empty())
+      diags_.report(DiagID::OutOfRange, d.condition->range, "the `when` condition is empty")
+          .withHelp("write an Azure ABAC condition, or remove `when`");
+  }
+
+  void grant(GrantDecl &d, const std::string &owner) {
+    checkAttributes(ctx_, d.attrs, grantSchema(), owner, d.keyword);
+    if (d.role && llvm::StringRef(d.role->text).trim().empty())
+      diags_.report(DiagID::OutOfRange, d.role->range, "the role name is empty");
+    for (const Value &a : d.actions) checkActionString(diags_, a, "a granted action");
+    for (const Value &a : d.dataActions) checkActionString(diags_, a, "a granted data action");
+  }
+
+  void edgeworker(EdgeWorkerDecl &d, const std::string &owner) {
+    checkAttributes(ctx_, d.attrs, edgeworkerSchema(), owner, d.name.range);
+    for (Route &route : d.routes) this->route(route);
+    for (size_t i = 1; i < d.defaults.size(); ++i)
+      diags_.report(DiagID::DuplicateAttribute, d.defaults[i].range, fmt::format("{} has two defaults", owner))
+          .label(d.defaults[0].range, "first default here");
+    for (RouteAction &action : d.defaults) this->action(action);
+  }
+
+  void route(Route &r) {
+    checkPathPattern(diags_, r.path);
+    for (size_t i = 0; i < r.methods.size(); ++i) {
+      checkHttpMethod(diags_, r.methods[i]);
+      for (size_t j = 0; j < i; ++j)
+        if (r.methods[j].text == r.methods[i].text)
+          diags_.report(DiagID::DuplicateAttribute, r.methods[i].range, fmt::format("`{}` is listed twice", r.methods[i].text))
+              .fix(r.methods[i].range, "");
+    }
+    checkAttributes(ctx_, r.attrs, routeSchema(), fmt::format("route \"{}\"", quoteForMessage(r.path.text)), r.keyword);
+    if (r.require) checkAttributes(ctx_, r.require->attrs, tokenRequirementSchema(), "`require token`", r.require->range);
+    if (r.actions.empty())
+      diags_.report(DiagID::MissingAttribute, r.keyword, fmt::format("route \"{}\" does nothing", quoteForMessage(r.path.text)))
+          .withHelp("add one of `forward to <resource>`, `redirect <status> \"<location>\"`, `respond <status>` or `deny`");
+    for (size_t i = 1; i < r.actions.size(); ++i)
+      diags_.report(DiagID::DuplicateAttribute, r.actions[i].range, "a route has exactly one action")
+          .label(r.actions[0].range, "first action here")
+          .withHelp("split this into two routes, or keep one action");
+    for (RouteAction &action : r.actions) this->action(action);
+  }
+
+  void action(RouteAction &a) {
+    switch (a.kind) {
+    case RouteAction::Kind::Forward: {
+      const auto *res = llvm::dyn_cast_or_null<ResourceDecl>(a.origin.target);
+      if (res && !res->attrs.find("origin")) {
+        diags_.report(DiagID::InvalidTarget, a.origin.name.range,
+                      fmt::format("`{}` has no HTTPS origin to forward to", res->name.text))
+            .label(res->name.range, fmt::format("`{}` declared here without `origin`", res->name.text))
+            .withHelp(res->typeDecl() && res->typeDecl()->hasTrait("origin")
+                          ? "add `origin = \"https://<host>\"` to the resource"
+                          : fmt::format("`{}` resources cannot be origins; forward to a resource that serves HTTPS",
+                                        res->typeDecl() ? res->typeDecl()->name.text : "these"));
+      }
+      break;
+    }
+    case RouteAction::Kind::Redirect: {
+      if (checkStatus(diags_, *a.status, "a redirect status", 300, 399) &&
+          !llvm::is_contained(std::vector<double>{301, 302, 303, 307, 308}, a.status->number))
+        diags_.report(DiagID::InvalidStatus, a.status->range,
+                      fmt::format("`{}` is not a redirect status", a.status->text))
+            .withHelp("use 301, 302, 303, 307 or 308");
+      llvm::StringRef location = a.text->text;
+      if (location.startswith("/")) {
+        if (location.startswith("//"))
+          diags_.report(DiagID::InvalidUrl, a.text->range, "a location starting with `//` leaves the site")
+              .withHelp("write a path (`/new`) or a full https:// URL");
+      } else {
+        checkUrl(diags_, location, a.text->range, "the redirect location", false);
+      }
+      break;
+    }
+    case RouteAction::Kind::Respond:
+      checkStatus(diags_, *a.status, "a response status", 100, 599);
+      checkAttributes(ctx_, a.attrs, respondSchema(), "`respond`", a.range);
+      if (a.text && countCodePoints(a.text->text) > 2048)
+        diags_.report(DiagID::OutOfRange, a.text->range, "a response body at the edge holds at most 2,048 characters")
+            .withHelp("serve larger bodies from the origin");
+      break;
+    case RouteAction::Kind::Deny:
+      if (a.status) checkStatus(diags_, *a.status, "a deny status", 400, 599);
+      if (a.text && countCodePoints(a.text->text) > 2048)
+        diags_.report(DiagID::OutOfRange, a.text->range, "a deny reason holds at most 2,048 characters");
+      break;
+    }
+  }
+
+  void backup(BackupDecl &d, const std::string &owner) {
+    checkAttributes(ctx_, d.attrs, backupSchema(), owner, d.name.range);
+    if (d.protections.empty())
+      diags_.report(DiagID::MissingAttribute, d.name.range, fmt::format("{} protects nothing", owner))
+          .withHelp("add `protect <vm> in <vault>`");
+    auto requireTrait = [&](const Ref &ref, const char *trait, const char *what, const char *example) {
+      const auto *res = llvm::dyn_cast_or_null<ResourceDecl>(ref.target);
+      if (!res || !res->typeDecl() || res->typeDecl()->hasTrait(trait)) return;
+      diags_.report(DiagID::InvalidTarget, ref.name.range,
+                    fmt::format("`{}` is `{}`, but {} needs {}", res->name.text, res->typeDecl()->name.text, what, example))
+          .label(res->type.name.range, "type given here");
+    };
+    for (Protection &p : d.protections) {
+      for (Ref &item : p.items) requireTrait(item, "backup_source", "`protect`", "a virtual machine (`azure.vm`)");
+      requireTrait(p.vault, "backup_vault", "`protect ... in`", "a Recovery Services vault (`azure.recovery_vault`)");
+    }
+    for (size_t i = 1; i < d.schedules.size(); ++i)
+      diags_.report(DiagID::DuplicateAttribute, d.schedules[i].range, fmt::format("{} has two schedules", owner))
+          .label(d.schedules[0].range, "first schedule here")
+          .withHelp("declare a second `backup` for a second schedule");
+    for (BackupSchedule &s : d.schedules) schedule(s);
+  }
+
+  void schedule(BackupSchedule &s) {
+    if (s.zone && llvm::StringRef(s.zone->text).trim().empty())
+      diags_.report(DiagID::InvalidSchedule, s.zone->range, "the time zone is empty")
+          .withHelp("name a Windows time zone, e.g. \"UTC\" or \"W. Europe Standard Time\"");
+    switch (s.kind) {
+    case BackupSchedule::Kind::Hourly: {
+      if (auto every = checkDuration(diags_, *s.interval, "the hourly interval", {"h"}))
+        if (!llvm::is_contained(std::vector<int64_t>{4, 6, 8, 12}, every->count))
+          diags_.report(DiagID::InvalidSchedule, s.interval->range,
+                        fmt::format("an hourly backup runs every 4h, 6h, 8h or 12h, not every {}", s.interval->text));
+      checkClockTime(diags_, *s.windowStart, "the window start", true);
+      if (auto window = checkDuration(diags_, *s.windowDuration, "the window length", {"h"}))
+        if (window->count < 4 || window->count > 24)
+          diags_.report(DiagID::InvalidSchedule, s.windowDuration->range,
+                        fmt::format("the backup window lasts 4h to 24h, not {}", s.windowDuration->text));
+      break;
+    }
+    case BackupSchedule::Kind::Daily: checkClockTime(diags_, *s.time, "the backup time", true); break;
+    case BackupSchedule::Kind::Weekly: {
+      checkClockTime(diags_, *s.time, "the backup time", true);
+      static const std::vector<std::string> days = {"Sunday", "Monday", "Tuesday", "Wednesday",
+                                                    "Thursday", "Friday", "Saturday"};
+      if (s.days->items.empty())
+        diags_.report(DiagID::InvalidSchedule, s.days->range, "a weekly backup needs at least one day");
+      for (Value &day : s.days->items) checkOneOf(diags_, day, "day of the week", days);
+      break;
+    }
+    }
+  }
+
+  SemaContext &ctx_;
+  DiagnosticEngine &diags_;
+  const SourceManager &sm_;
+};
+
+} // namespace
+
+void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, const SourceManager &sm) {
+  for (auto &file : program.files) {
+    SemaContext ctx{diags, resolver, file->id};
+    DeclChecker checker(ctx, sm);
+    for (auto &decl : file->decls) checker.check(*decl);
+  }
+}
+
+} // namespace ward

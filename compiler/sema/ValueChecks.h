@@ -1,0 +1,49 @@
+//===- ValueChecks.h - Checks of single literal values ----------*- C++ -*-===//
+//
+// Each check reports its own diagnostic (what is wrong, at the value, and how
+// to write it instead) and returns nullopt/false on failure.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "ast/AST.h"
+#include "diag/Diagnostic.h"
+
+#include <llvm/ADT/ArrayRef.h>
+
+#include <optional>
+
+namespace ward::sema {
+
+struct Duration {
+  int64_t count = 0;   // as written
+  std::string unit;    // ms s m h d w mo y
+  int64_t millis = 0;  // months count 30 days, years 365 days
+};
+
+bool isValidGuid(llvm::StringRef text);
+bool isValidEdgeWorkerVersion(llvm::StringRef text);
+
+bool checkKind(DiagnosticEngine &diags, const Value &v, Value::Kind kind, llvm::StringRef what);
+std::optional<int64_t> checkInteger(DiagnosticEngine &diags, const Value &v, llvm::StringRef what, int64_t min,
+                                    int64_t max);
+/// A ratio in (0, 1]: `0.1` or `10%`.
+std::optional<double> checkRatio(DiagnosticEngine &diags, const Value &v, llvm::StringRef what);
+/// A duration with a unit; `units` restricts which units are accepted.
+std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, llvm::StringRef what,
+                                      llvm::ArrayRef<llvm::StringRef> units = {});
+bool checkGuid(DiagnosticEngine &diags, const Value &v, llvm::StringRef what);
+/// An absolute http(s) URL without credentials; `httpsOnly` rejects http.
+bool checkUrl(DiagnosticEngine &diags, llvm::StringRef url, SourceRange range, llvm::StringRef what, bool httpsOnly);
+bool checkEdgeWorkerVersion(DiagnosticEngine &diags, const Value &v);
+/// `HH:MM` on the hour or half hour (Azure Backup accepts no other times).
+bool checkClockTime(DiagnosticEngine &diags, const Name &time, llvm::StringRef what, bool halfHours);
+/// `/api/orders/{id}/*`: segments are literals, `{param}` or `*`.
+bool checkPathPattern(DiagnosticEngine &diags, const Name &path);
+bool checkHttpMethod(DiagnosticEngine &diags, const Name &method);
+std::optional<int64_t> checkStatus(DiagnosticEngine &diags, const Value &v, llvm::StringRef what, int64_t min,
+                                   int64_t max);
+/// Reports an identifier that is not one of `allowed`, with "did you mean".
+bool checkOneOf(DiagnosticEngine &diags, const Value &v, llvm::StringRef what, llvm::ArrayRef<std::string> allowed);
+
+} // namespace ward::sema

@@ -1,0 +1,70 @@
+//===- SourceManager.h - Source buffers and locations -----------*- C++ -*-===//
+//
+// Owns every loaded source buffer (through llvm::SourceMgr) and turns byte
+// offsets into the line/column pairs that diagnostics print. Columns count
+// Unicode code points, so a caret under a non-ASCII name lands where a reader
+// expects it; a UTF-8 byte-order mark does not count as a column.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <llvm/ADT/StringRef.h>
+#include <llvm/Support/SourceMgr.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ward {
+
+using FileID = uint32_t; // 0 means "no file"; otherwise an llvm::SourceMgr buffer id
+
+/// A half-open byte range [begin, end) inside one source buffer.
+struct SourceRange {
+  FileID file = 0;
+  uint32_t begin = 0;
+  uint32_t end = 0;
+
+  bool valid() const { return file != 0; }
+  static SourceRange merge(SourceRange a, SourceRange b) {
+    if (!a.valid()) return b;
+    if (!b.valid()) return a;
+    return {a.file, std::min(a.begin, b.begin), std::max(a.end, b.end)};
+  }
+};
+
+struct LineColumn {
+  unsigned line = 0;   // 1-based
+  unsigned column = 0; // 1-based, in code points
+};
+
+class SourceManager {
+public:
+  SourceManager();
+
+  /// Takes ownership of `buffer`; `displayPath` is how the file is named in
+  /// diagnostics (the path as the user gave it).
+  FileID addBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer, std::string displayPath);
+
+  llvm::StringRef text(FileID file) const;
+  const std::string &displayPath(FileID file) const;
+  unsigned fileCount() const { return static_cast<unsigned>(paths_.size()); }
+
+  LineColumn lineColumn(FileID file, uint32_t offset) const;
+  /// The text of the 1-based line `line`, without its line terminator.
+  llvm::StringRef lineText(FileID file, unsigned line) const;
+  /// Byte offset where the line containing `offset` starts.
+  uint32_t lineStart(FileID file, uint32_t offset) const;
+
+  llvm::SourceMgr &llvm() { return mgr_; }
+
+private:
+  mutable llvm::SourceMgr mgr_; // mutable: it caches line offsets on lookup
+  std::vector<std::string> paths_; // indexed by FileID - 1
+};
+
+/// Number of code points in `bytes` (which is valid UTF-8).
+unsigned countCodePoints(llvm::StringRef bytes);
+
+} // namespace ward

@@ -1,0 +1,68 @@
+#include "source/Text.h"
+
+#include <llvm/Support/ConvertUTF.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace ward {
+
+std::optional<size_t> findInvalidUtf8(llvm::StringRef bytes) {
+  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(bytes.data());
+  const auto *end = begin + bytes.size();
+  const llvm::UTF8 *cursor = begin;
+  if (llvm::isLegalUTF8String(&cursor, end)) return std::nullopt;
+  return static_cast<size_t>(cursor - begin);
+}
+
+std::vector<std::string> closestNames(llvm::StringRef word, llvm::ArrayRef<std::string> candidates,
+                                      size_t limit) {
+  // Allow roughly one edit per three characters, at least one: `sp-order-edge`
+  // finds `sp-orders-edge`, `vm` does not find `kv`.
+  unsigned maxDistance = std::max<unsigned>(1, (word.size() + 2) / 3);
+  std::vector<std::pair<unsigned, std::string>> scored;
+  std::string lowered = word.lower();
+  for (const std::string &candidate : candidates) {
+    if (candidate == word) continue;
+    unsigned d = llvm::StringRef(lowered).edit_distance(llvm::StringRef(candidate).lower(), true, maxDistance);
+    if (d <= maxDistance) scored.emplace_back(d, candidate);
+  }
+  std::sort(scored.begin(), scored.end());
+  scored.erase(std::unique(scored.begin(), scored.end()), scored.end());
+  std::vector<std::string> out;
+  for (auto &entry : scored) {
+    if (out.size() == limit) break;
+    out.push_back(entry.second);
+  }
+  return out;
+}
+
+std::string joinAlternatives(llvm::ArrayRef<std::string> items, llvm::StringRef conjunction) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += (i + 1 == items.size()) ? fmt::format(" {} ", conjunction.str()) : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+std::string quoteForMessage(llvm::StringRef text, size_t maxChars) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7F) out += fmt::format("\\x{:02X}", c);
+    else out += static_cast<char>(c);
+  }
+  if (out.size() > maxChars) {
+    // Cut on code-point boundaries so the message stays valid UTF-8.
+    size_t head = maxChars / 2, tail = out.size() - maxChars / 2;
+    while (head > 0 && (static_cast<unsigned char>(out[head]) & 0xC0) == 0x80) --head;
+    while (tail < out.size() && (static_cast<unsigned char>(out[tail]) & 0xC0) == 0x80) ++tail;
+    out = out.substr(0, head) + "…" + out.substr(tail);
+  }
+  return out;
+}
+
+} // namespace ward

@@ -1,0 +1,28 @@
+//===- Text.h - Small text utilities shared by every stage ------*- C++ -*-===//
+#pragma once
+
+#include <llvm/ADT/ArrayRef.h>
+#include <llvm/ADT/StringRef.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ward {
+
+/// Offset of the first byte that is not valid UTF-8, if any.
+std::optional<size_t> findInvalidUtf8(llvm::StringRef bytes);
+
+/// The candidates closest to `word` by edit distance (case-insensitive),
+/// best first, at most `limit`; only those close enough to be a plausible typo.
+std::vector<std::string> closestNames(llvm::StringRef word, llvm::ArrayRef<std::string> candidates,
+                                      size_t limit = 1);
+
+/// "`a`", "`a` or `b`", "`a`, `b` or `c`".
+std::string joinAlternatives(llvm::ArrayRef<std::string> items, llvm::StringRef conjunction = "or");
+
+/// A short, printable rendering of arbitrary user text for messages: control
+/// characters escaped, long text elided in the middle.
+std::string quoteForMessage(llvm::StringRef text, size_t maxChars = 40);
+
+} // namespace ward
