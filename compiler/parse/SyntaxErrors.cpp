@@ -60,7 +60,7 @@ std::string describeExpected(const antlr4::dfa::Vocabulary &vocab, const antlr4:
   std::vector<size_t> types;
   for (ssize_t t : expected.toList()) types.push_back(static_cast<size_t>(t));
   bool nameExpected = expected.contains(size_t(WardLexer::IDENT));
-  bool declExpected = std::all_of(declarationKeywords().begin(), declarationKeywords().end(),
+  bool declExpected = !nameExpected && std::all_of(declarationKeywords().begin(), declarationKeywords().end(),
                                   [&](size_t k) { return expected.contains(k); });
   std::vector<std::string> words;
   if (declExpected) words.push_back("a declaration (`resource`, `identity`, `allow`, `edgeworker`, …)");
@@ -173,6 +173,12 @@ protected:
     beginErrorCondition(p);
     report(p, p->getCurrentToken(), getExpectedTokens(p), false);
   }
+  /// Never conjure a missing token in front of a declaration that starts a
+  /// line: that glues the next declaration onto a broken one.
+  bool singleTokenInsertion(antlr4::Parser *p) override {
+    if (startsDeclarationLine(p->getCurrentToken())) return false;
+    return DefaultErrorStrategy::singleTokenInsertion(p);
+  }
   void reportMissingToken(antlr4::Parser *p) override {
     if (inErrorRecoveryMode(p)) return;
     beginErrorCondition(p);
@@ -180,9 +186,26 @@ protected:
   }
 
 private:
+  static bool startsDeclarationLine(antlr4::Token *t) {
+    return t && declarationKeywords().count(t->getType()) && t->getCharPositionInLine() == 0;
+  }
+
+  /// Start offset of the top-level declaration being parsed, if any.
+  static std::optional<size_t> currentDeclarationStart(antlr4::Parser *p) {
+    for (antlr4::RuleContext *ctx = p->getContext(); ctx; ctx = ctx->parent ? dynamic_cast<antlr4::RuleContext *>(ctx->parent) : nullptr)
+      if (auto *top = dynamic_cast<WardParser::TopLevelContext *>(ctx)) return top->getStart()->getStartIndex();
+    return std::nullopt;
+  }
+
   void report(antlr4::Parser *p, antlr4::Token *offending, const antlr4::misc::IntervalSet &expected, bool missing) {
     if (!offending) offending = p->getCurrentToken();
     SourceRange range = tokenRange(file_, offending);
+    // A follow-on error where recovery reaches the next declaration adds
+    // nothing when this declaration already has an error.
+    if (startsDeclarationLine(offending) && errorCount_ > 0 && lastOffset_ != UINT32_MAX) {
+      std::optional<size_t> declStart = currentDeclarationStart(p);
+      if (declStart && lastOffset_ >= *declStart && lastOffset_ < range.begin) return;
+    }
     if (range.begin == lastOffset_ && errorCount_ > 0) return; // one error per position
     lastOffset_ = range.begin;
     if (++errorCount_ > maxErrors_) throw antlr4::ParseCancellationException();

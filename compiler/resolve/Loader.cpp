@@ -126,19 +126,22 @@ void Loader::reportCycles() {
     for (const Import &imp : file.imports) {
       if (!imp.resolved) continue;
       if (color[imp.resolved] == Grey) {
-        std::vector<std::string> chain;
+        // Report at the import where the cycle is entered (in the file the
+        // chain starts from); the other imports of the chain are labels.
         size_t start = 0;
         while (start < stack.size() && stack[start].first != imp.resolved) ++start;
-        Diagnostic &d = diags_.report(DiagID::ImportCycle, imp.range, "");
-        for (size_t i = start; i < stack.size(); ++i) {
-          chain.push_back(sm_.displayPath(stack[i].first));
-          d.label(stack[i].second->range, fmt::format("`{}` imports `{}`", sm_.displayPath(stack[i].first),
-                                                      sm_.displayPath(stack[i].second->resolved)));
-        }
-        chain.push_back(file.path);
-        chain.push_back(sm_.displayPath(imp.resolved));
-        d.message = imp.resolved == file.id ? fmt::format("`{}` imports itself", file.path)
-                                            : fmt::format("import cycle: {}", llvm::join(chain, " -> "));
+        std::vector<std::pair<FileID, const Import *>> chain(stack.begin() + start, stack.end());
+        chain.emplace_back(file.id, &imp);
+        std::vector<std::string> names;
+        for (auto &link : chain) names.push_back(sm_.displayPath(link.first));
+        names.push_back(sm_.displayPath(imp.resolved));
+        Diagnostic &d = diags_.report(DiagID::ImportCycle, chain.front().second->range,
+                                      imp.resolved == file.id
+                                          ? fmt::format("`{}` imports itself", file.path)
+                                          : fmt::format("import cycle: {}", llvm::join(names, " -> ")));
+        for (size_t i = 1; i < chain.size(); ++i)
+          d.label(chain[i].second->range, fmt::format("`{}` imports `{}`", sm_.displayPath(chain[i].first),
+                                                      sm_.displayPath(chain[i].second->resolved)));
         d.withHelp("move the shared declarations into a file that both import");
         continue;
       }

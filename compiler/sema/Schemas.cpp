@@ -40,7 +40,7 @@ ValueCheck listOf(ValueCheck item, bool nonEmpty) {
     if (!checkKind(ctx.diags, v, Value::Kind::List, what)) return;
     if (nonEmpty && v.items.empty())
       ctx.diags.report(DiagID::OutOfRange, v.range, fmt::format("{} must not be empty", what));
-    for (Value &element : v.items) item(ctx, element, "each element of " + what);
+    for (Value &element : v.items) item(ctx, element, "element of " + what);
   };
 }
 ValueCheck refTo(DeclKind kind) {
