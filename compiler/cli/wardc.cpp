@@ -66,8 +66,8 @@ int runCheck(const char *argv0) {
     llvm::outs() << llvm::formatv("{0:2}", diagnosticsToJson(compilation.sources(), diags)) << "\n";
   } else {
     llvm::raw_ostream &err = llvm::errs();
-    if (kColor == ColorMode::Always) err.enable_colors(true);
-    else if (kColor == ColorMode::Never) err.enable_colors(false);
+    // `has_colors` asks whether stderr is a terminal; `auto` follows it.
+    err.enable_colors(kColor == ColorMode::Always || (kColor == ColorMode::Auto && err.has_colors()));
     printText(err, compilation.sources(), diags.diagnostics());
     printSummary(err, diags);
   }

@@ -64,14 +64,14 @@ public:
 
 private:
   void colored(llvm::raw_ostream::Colors color, llvm::StringRef text) {
-    if (os_.has_colors()) os_.changeColor(color, /*Bold=*/true);
+    if (os_.colors_enabled()) os_.changeColor(color, /*Bold=*/true);
     os_ << text;
-    if (os_.has_colors()) os_.resetColor();
+    if (os_.colors_enabled()) os_.resetColor();
   }
 
   void header(SourceRange range, const std::string &path, Severity severity, llvm::StringRef code,
               llvm::StringRef message) {
-    if (os_.has_colors()) os_.changeColor(llvm::raw_ostream::SAVEDCOLOR, true);
+    if (os_.colors_enabled()) os_.changeColor(llvm::raw_ostream::SAVEDCOLOR, true);
     if (range.valid()) {
       LineColumn lc = sm_.lineColumn(range.file, range.begin);
       os_ << sm_.displayPath(range.file) << ":" << lc.line << ":" << lc.column << ": ";
@@ -80,13 +80,13 @@ private:
     } else {
       os_ << "wardc: ";
     }
-    if (os_.has_colors()) os_.resetColor();
+    if (os_.colors_enabled()) os_.resetColor();
     std::string tag = severityName(severity).str();
     if (!code.empty()) tag += "[" + code.str() + "]";
     colored(severityColor(severity), tag);
-    if (os_.has_colors()) os_.changeColor(llvm::raw_ostream::SAVEDCOLOR, true);
+    if (os_.colors_enabled()) os_.changeColor(llvm::raw_ostream::SAVEDCOLOR, true);
     os_ << ": " << message;
-    if (os_.has_colors()) os_.resetColor();
+    if (os_.colors_enabled()) os_.resetColor();
     os_ << "\n";
   }
 
@@ -120,9 +120,9 @@ private:
     unsigned width = std::max(1u, countCodePoints(line.slice(caretFrom, caretTo)));
     if (caretFrom >= line.size()) width = 1; // pointing at the end of the line
     std::string carets(width, '^');
-    if (os_.has_colors()) os_.changeColor(severityColor(severity), true);
+    if (os_.colors_enabled()) os_.changeColor(severityColor(severity), true);
     os_ << carets;
-    if (os_.has_colors()) os_.resetColor();
+    if (os_.colors_enabled()) os_.resetColor();
     os_ << "\n";
   }
 

@@ -30,7 +30,8 @@ static std::string humanSize(uint64_t bytes) {
   return fmt::format("{} bytes", bytes);
 }
 
-SourceFile *Loader::loadPath(const std::string &path, SourceRange importedFrom, const std::string &moduleName) {
+SourceFile *Loader::loadPath(const std::string &path, SourceRange importedFrom, const std::string &moduleName,
+                             const std::string &displayPath) {
   auto fail = [&](DiagID id, std::string message) -> Diagnostic & {
     if (importedFrom.valid()) return diags_.report(id, importedFrom, fmt::format("{}: {}", path, message));
     return diags_.reportAtPath(id, path, std::move(message));
@@ -59,7 +60,7 @@ SourceFile *Loader::loadPath(const std::string &path, SourceRange importedFrom, 
     fail(DiagID::IoError, fmt::format("cannot read: {}", buffer.getError().message()));
     return nullptr;
   }
-  FileID id = sm_.addBuffer(std::move(*buffer), path);
+  FileID id = sm_.addBuffer(std::move(*buffer), displayPath.empty() ? path : displayPath);
   std::unique_ptr<SourceFile> parsed = parseFile(sm_, id, diags_, options_.parse);
   parsed->moduleName = moduleName;
   SourceFile *raw = parsed.get();
@@ -83,7 +84,10 @@ void Loader::loadStdlib() {
   std::sort(paths.begin(), paths.end());
   for (const std::string &path : paths) {
     std::string module = "std." + llvm::sys::path::stem(path).str();
-    if (SourceFile *f = loadPath(path, {}, module)) modules_[module] = f;
+    // Shown as `<stdlib>/std/azure.ward`, so output does not depend on where
+    // Ward is installed.
+    std::string display = "<stdlib>/std/" + llvm::sys::path::filename(path).str();
+    if (SourceFile *f = loadPath(path, {}, module, display)) modules_[module] = f;
   }
 }
 
@@ -163,6 +167,9 @@ Program Loader::load(const std::vector<std::string> &paths) {
     if (SourceFile *f = loadPath(path, {}, "")) {
       if (std::find(program_.inputs.begin(), program_.inputs.end(), f) == program_.inputs.end())
         program_.inputs.push_back(f);
+      if (f->parsedCleanly && f->decls.empty() && f->imports.empty())
+        diags_.report(DiagID::EmptyFile, {f->id, 0, 0}, fmt::format("`{}` declares nothing", f->path))
+            .withHelp("an empty policy is almost always a mistake: add declarations, or leave the file out");
     }
   // Imports may load more files; iterate by index as the vector grows.
   for (size_t i = 0; i < program_.files.size(); ++i) resolveImports(*program_.files[i]);

@@ -37,7 +37,8 @@ public:
   Program load(const std::vector<std::string> &paths);
 
 private:
-  SourceFile *loadPath(const std::string &path, SourceRange importedFrom, const std::string &moduleName);
+  SourceFile *loadPath(const std::string &path, SourceRange importedFrom, const std::string &moduleName,
+                       const std::string &displayPath = "");
   void loadStdlib();
   void resolveImports(SourceFile &file);
   void reportCycles();

@@ -51,6 +51,7 @@ llvm::StringRef SourceManager::lineText(FileID file, unsigned line) const {
   llvm::SMLoc loc = mgr_.FindLocForLineAndColumn(file, line, 1);
   if (!loc.isValid()) return {};
   uint32_t start = lineStart(file, static_cast<uint32_t>(loc.getPointer() - buf.data()));
+  if (line == 1 && hasByteOrderMark(buf)) start = 3;
   llvm::StringRef rest = buf.substr(start);
   rest = rest.take_until([](char c) { return c == '\n'; });
   if (rest.endswith("\r")) rest = rest.drop_back();

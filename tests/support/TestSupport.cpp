@@ -1,0 +1,107 @@
+#include "TestSupport.h"
+
+#include "diag/Printers.h"
+
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/Program.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <stdexcept>
+
+namespace ward::test {
+
+std::string sourceDir() { return WARD_SOURCE_DIR; }
+std::string stdlibDir() { return sourceDir() + "/stdlib"; }
+
+std::string readFile(const std::string &path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!buffer) throw std::runtime_error("cannot read " + path);
+  return (*buffer)->getBuffer().str();
+}
+
+TempDir::TempDir() {
+  llvm::SmallString<128> dir;
+  if (llvm::sys::fs::createUniqueDirectory("ward-test", dir)) throw std::runtime_error("cannot create temp dir");
+  path_ = std::string(dir);
+}
+
+TempDir::~TempDir() { llvm::sys::fs::remove_directories(path_); }
+
+std::string TempDir::write(const std::string &name, const std::string &content) const {
+  llvm::SmallString<256> full(path_);
+  llvm::sys::path::append(full, name);
+  llvm::sys::fs::create_directories(llvm::sys::path::parent_path(full));
+  std::error_code ec;
+  llvm::raw_fd_ostream os(full, ec);
+  if (ec) throw std::runtime_error("cannot write " + std::string(full));
+  os << content;
+  return std::string(full);
+}
+
+RunResult runWardc(const std::vector<std::string> &args, unsigned timeoutSeconds) {
+  TempDir capture;
+  std::string outPath = capture.write("stdout", ""), errPath = capture.write("stderr", "");
+  std::vector<llvm::StringRef> argv{WARDC_PATH};
+  for (const std::string &a : args) argv.push_back(a);
+  llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), llvm::StringRef(outPath), llvm::StringRef(errPath)};
+  std::string error;
+  bool failed = false;
+  RunResult result;
+  result.exitCode = llvm::sys::ExecuteAndWait(WARDC_PATH, argv, llvm::None, redirects, timeoutSeconds, 0, &error,
+                                              &failed);
+  result.timedOut = result.exitCode == -2 || error.find("timed out") != std::string::npos;
+  result.out = readFile(outPath);
+  result.err = readFile(errPath);
+  return result;
+}
+
+std::vector<std::string> CheckResult::codes() const {
+  std::vector<std::string> out;
+  for (const Diagnostic &d : compilation->diagnostics().diagnostics()) out.push_back(d.code);
+  return out;
+}
+
+const Diagnostic *CheckResult::find(const std::string &code) const {
+  for (const Diagnostic &d : compilation->diagnostics().diagnostics())
+    if (d.code == code) return &d;
+  return nullptr;
+}
+
+bool CheckResult::has(const std::string &code, const std::string &messagePart) const {
+  for (const Diagnostic &d : compilation->diagnostics().diagnostics())
+    if (d.code == code && d.message.find(messagePart) != std::string::npos) return true;
+  return false;
+}
+
+std::string CheckResult::text() const {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  printText(os, compilation->sources(), compilation->diagnostics().diagnostics());
+  return os.str();
+}
+
+LineColumn CheckResult::start(const Diagnostic &d) const {
+  return compilation->sources().lineColumn(d.range.file, d.range.begin);
+}
+
+CheckResult check(const std::map<std::string, std::string> &files, std::vector<std::string> inputs) {
+  CheckResult result;
+  result.dir = std::make_unique<TempDir>();
+  std::vector<std::string> paths;
+  for (auto &[name, content] : files) {
+    std::string path = result.dir->write(name, content);
+    if (inputs.empty() || std::find(inputs.begin(), inputs.end(), name) != inputs.end()) paths.push_back(path);
+  }
+  LoadOptions options;
+  options.stdlibDir = stdlibDir();
+  result.compilation = std::make_unique<Compilation>(options);
+  result.ok = result.compilation->check(paths);
+  return result;
+}
+
+CheckResult checkSource(const std::string &source) { return check({{"main.ward", source}}); }
+
+} // namespace ward::test

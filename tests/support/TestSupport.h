@@ -1,0 +1,58 @@
+//===- TestSupport.h - Helpers shared by Ward's tests -----------*- C++ -*-===//
+#pragma once
+
+#include "driver/Driver.h"
+
+#include <llvm/Support/JSON.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ward::test {
+
+std::string sourceDir();
+std::string stdlibDir();
+std::string readFile(const std::string &path);
+
+/// A fresh directory, removed (with its contents) on destruction.
+class TempDir {
+public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir &) = delete;
+  const std::string &path() const { return path_; }
+  /// Writes `content` to `name` (relative; directories are created).
+  std::string write(const std::string &name, const std::string &content) const;
+
+private:
+  std::string path_;
+};
+
+struct RunResult {
+  int exitCode = -1;
+  bool timedOut = false;
+  std::string out, err;
+};
+/// Runs the built wardc with `args`; stdout and stderr are captured.
+RunResult runWardc(const std::vector<std::string> &args, unsigned timeoutSeconds = 120);
+
+/// Checks files in-process. `files` maps relative paths to contents; the
+/// ones in `inputs` (default: every file) are the compilation's inputs.
+struct CheckResult {
+  std::unique_ptr<Compilation> compilation;
+  std::unique_ptr<TempDir> dir;
+  bool ok = false;
+  std::vector<std::string> codes() const;
+  bool has(const std::string &code, const std::string &messagePart = "") const;
+  const Diagnostic *find(const std::string &code) const;
+  std::string text() const; // all diagnostics as the text printer renders them
+  LineColumn start(const Diagnostic &d) const;
+};
+CheckResult check(const std::map<std::string, std::string> &files, std::vector<std::string> inputs = {});
+/// Shorthand: one file `main.ward`.
+CheckResult checkSource(const std::string &source);
+
+} // namespace ward::test

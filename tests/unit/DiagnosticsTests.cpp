@@ -1,0 +1,85 @@
+#include "TestSupport.h"
+#include "diag/Printers.h"
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+using namespace ward;
+using namespace ward::test;
+
+TEST_CASE("the text printer shows location, code, snippet, carets, notes and help", "[diag]") {
+  CheckResult r = checkSource("import std.azure\nidentity sp-orders-edge : service_principal\n"
+                              "resource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"
+                              "allow sp-order-edge to vm.read on vm\n");
+  std::string text = r.text();
+  std::string path = r.compilation->sources().displayPath(r.find("E0204")->range.file);
+  CHECK(text == path + ":4:7: error[E0204]: unknown identity `sp-order-edge`\n"
+                       "  4 | allow sp-order-edge to vm.read on vm\n"
+                       "    |       ^^^^^^^^^^^^^\n" +
+                    path + ":2:10: note: `sp-orders-edge` declared here\n"
+                           "  2 | identity sp-orders-edge : service_principal\n"
+                           "    |          ^^^^^^^^^^^^^^\n"
+                           "  help: did you mean `sp-orders-edge`?\n"
+                           "  fix: replace with `sp-orders-edge` at 4:7\n");
+}
+
+TEST_CASE("carets line up after tabs and multi-byte characters", "[diag]") {
+  CheckResult r = checkSource("identity x : group {\n\tdescription = \"caf\xC3\xA9\" nme = \"y\"\n}\n");
+  std::string text = r.text();
+  CHECK(text.find(":2:23: error[E0301]") != std::string::npos);
+  CHECK(text.find("  2 | \tdescription = \"caf\xC3\xA9\" nme = \"y\"\n    | \t                     ^^^\n") != std::string::npos);
+}
+
+TEST_CASE("control characters never reach the terminal", "[diag]") {
+  CheckResult r = checkSource("identity x : group { description = \"\x1b[31mred\" nme = 1 }\n");
+  std::string text = r.text();
+  CHECK(text.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("colour is used only when enabled", "[diag]") {
+  CheckResult r = checkSource("identity x : grup\n");
+  std::string plain, coloured;
+  llvm::raw_string_ostream a(plain), b(coloured);
+  b.enable_colors(true);
+  printText(a, r.compilation->sources(), r.compilation->diagnostics().diagnostics());
+  printText(b, r.compilation->sources(), r.compilation->diagnostics().diagnostics());
+  CHECK(a.str().find('\x1b') == std::string::npos);
+  CHECK(b.str().find("\x1b[") != std::string::npos);
+}
+
+TEST_CASE("the JSON printer carries the same data", "[diag]") {
+  CheckResult r = checkSource("identity sp : group\nallow sq to x.y on z\n");
+  llvm::json::Value json = diagnosticsToJson(r.compilation->sources(), r.compilation->diagnostics());
+  const llvm::json::Object *root = json.getAsObject();
+  REQUIRE(root);
+  CHECK(root->getString("schema").getValueOr("") == llvm::StringRef("ward-diagnostics"));
+  CHECK(root->getInteger("version").getValueOr(-1) == 1);
+  const llvm::json::Array *diags = root->getArray("diagnostics");
+  REQUIRE(diags);
+  REQUIRE(diags->size() == r.compilation->diagnostics().diagnostics().size());
+  const llvm::json::Object *first = (*diags)[0].getAsObject();
+  CHECK(first->getString("severity").getValueOr("") == llvm::StringRef("error"));
+  CHECK(first->getString("code").getValueOr("") == llvm::StringRef("E0204"));
+  const llvm::json::Object *loc = first->getObject("location");
+  REQUIRE(loc);
+  CHECK(loc->getInteger("line").getValueOr(-1) == 2);
+  CHECK(loc->getInteger("column").getValueOr(-1) == 7);
+  CHECK(loc->getInteger("endColumn").getValueOr(-1) == 9);
+  CHECK(loc->getInteger("length").getValueOr(-1) == 2);
+  CHECK(first->getArray("fixes")->size() == 1);
+  CHECK(first->getString("help").getValueOr("") == llvm::StringRef("did you mean `sp`?"));
+  const llvm::json::Object *summary = root->getObject("summary");
+  CHECK(summary->getInteger("errors").getValueOr(-1) == int64_t(r.compilation->diagnostics().errorCount()));
+}
+
+TEST_CASE("every diagnostic code is unique and well-formed", "[diag]") {
+  std::set<std::string> seen;
+  for (DiagID id : allDiagIDs()) {
+    std::string code = diagInfo(id).code.str();
+    CHECK(code.size() == 5);
+    CHECK(code[0] == 'E');
+    CHECK(seen.insert(code).second);
+    CHECK_FALSE(diagInfo(id).title.empty());
+  }
+}

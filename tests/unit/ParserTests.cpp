@@ -1,0 +1,143 @@
+#include "TestSupport.h"
+
+#include <catch2/catch.hpp>
+
+using namespace ward;
+using namespace ward::test;
+
+namespace {
+template <typename T> const T *firstOf(const CheckResult &r) {
+  for (auto &file : r.compilation->program().inputs)
+    for (auto &decl : file->decls)
+      if (auto *d = llvm::dyn_cast<T>(decl.get())) return d;
+  return nullptr;
+}
+} // namespace
+
+TEST_CASE("every declaration kind parses into its AST node", "[parser]") {
+  CheckResult r = checkSource(R"(
+import std.azure
+import std.retry
+tenant contoso { id = "72f988bf-86f1-41af-91ab-2d7cd011db47" }
+issuer entra {
+  issuer = "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0"
+  jwks = "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/discovery/v2.0/keys"
+  audiences = ["api://orders"]
+  algorithms = [RS256]
+}
+identity sp : service_principal
+resource vm : azure.vm { resource_group = "rg" name = "vm" origin = "https://vm.example.net" }
+resource vault : azure.recovery_vault { resource_group = "rg" name = "rsv" }
+capability vm.peek on azure.vm { actions = ["Microsoft.Compute/virtualMachines/read"] }
+allow sp to vm.peek on vm when "@Resource[Microsoft.Compute/virtualMachines:name] StringEquals 'vm'"
+grant sp role "Reader" on vm
+grant sp actions ["Microsoft.Compute/virtualMachines/read"] data_actions ["Microsoft.Compute/virtualMachines/login/action"] on vm
+retry r { attempts = 2 on = [503] }
+edgeworker api {
+  id = 1
+  version = "1.0"
+  route GET, HEAD "/a/{id}/*" {
+    require token from entra { scopes = ["a.read"] }
+    forward to vm retry retry.standard
+  }
+  route "/b" { respond 200 "ok" }
+  default deny 404 "nope"
+}
+backup nightly {
+  protect vm in vault
+  schedule = weekly on [Sunday, Wednesday] at "01:30" zone "UTC"
+  trigger by sp
+}
+)");
+  INFO(r.text());
+  REQUIRE(r.ok);
+  auto *ew = firstOf<EdgeWorkerDecl>(r);
+  REQUIRE(ew);
+  REQUIRE(ew->routes.size() == 2);
+  CHECK(ew->routes[0].methods.size() == 2);
+  CHECK(ew->routes[0].methods[1].text == "HEAD");
+  CHECK(ew->routes[0].path.text == "/a/{id}/*");
+  REQUIRE(ew->routes[0].require);
+  CHECK(ew->routes[0].require->issuer.target != nullptr);
+  REQUIRE(ew->routes[0].actions.size() == 1);
+  CHECK(ew->routes[0].actions[0].kind == RouteAction::Kind::Forward);
+  CHECK(ew->routes[0].actions[0].retry->name.text == "retry.standard");
+  CHECK(ew->routes[1].methods.empty());
+  REQUIRE(ew->defaults.size() == 1);
+  CHECK(ew->defaults[0].text->text == "nope");
+
+  auto *allow = firstOf<AllowDecl>(r);
+  REQUIRE(allow);
+  CHECK(allow->capability.target != nullptr);
+  CHECK(allow->condition->text.find("StringEquals") != std::string::npos);
+
+  auto *backup = firstOf<BackupDecl>(r);
+  REQUIRE(backup);
+  REQUIRE(backup->schedules.size() == 1);
+  CHECK(backup->schedules[0].kind == BackupSchedule::Kind::Weekly);
+  CHECK(backup->schedules[0].days->items.size() == 2);
+
+  auto *grant = firstOf<GrantDecl>(r);
+  REQUIRE(grant);
+  CHECK(grant->role->text == "Reader");
+}
+
+TEST_CASE("string escapes are decoded and ranges point at the source", "[parser]") {
+  CheckResult r = checkSource("identity sp : service_principal {\n  description = \"tab\\t \\\"q\\\" \\u{e9} \\\\ /\"\n}\n");
+  REQUIRE(r.ok);
+  auto *id = firstOf<IdentityDecl>(r);
+  REQUIRE(id);
+  const Attribute *description = id->attrs.find("description");
+  REQUIRE(description);
+  CHECK(description->value.text == "tab\t \"q\" \xC3\xA9 \\ /");
+  LineColumn at = r.compilation->sources().lineColumn(description->value.range.file, description->value.range.begin);
+  CHECK(at.line == 2);
+  CHECK(at.column == 17);
+  LineColumn nameAt = r.compilation->sources().lineColumn(id->name.range.file, id->name.range.begin);
+  CHECK(nameAt.line == 1);
+  CHECK(nameAt.column == 10);
+}
+
+TEST_CASE("quantities keep magnitude and unit", "[parser]") {
+  CheckResult r = checkSource("retry r { attempts = 3 on = [503] per_try_timeout = 250ms budget = { ratio = 12.5% } }\n");
+  INFO(r.text());
+  REQUIRE(r.ok);
+  auto *retry = firstOf<RetryDecl>(r);
+  const Value &timeout = retry->attrs.find("per_try_timeout")->value;
+  CHECK(timeout.kind == Value::Kind::Quantity);
+  CHECK(timeout.number == 250);
+  CHECK(timeout.unit == "ms");
+  const Value &budget = retry->attrs.find("budget")->value;
+  CHECK(budget.fields[0].value.unit == "%");
+  CHECK(budget.fields[0].value.number == Approx(12.5));
+}
+
+TEST_CASE("comments of both kinds are ignored; keywords work as attribute names", "[parser]") {
+  CheckResult r = checkSource("/* block\n comment */ retry r { // trailing\n  on = [503] attempts = 2 }\n");
+  INFO(r.text());
+  CHECK(r.ok);
+}
+
+TEST_CASE("several independent syntax errors are reported in one run", "[parser]") {
+  CheckResult r = checkSource("identity = service_principal\nedgeworker api {\n  id = 1  version \"1.0\"\n}\nretry r {\n  on = [502 503]\n}\n");
+  std::vector<std::string> codes = r.codes();
+  CHECK(std::count(codes.begin(), codes.end(), "E0101") == 3);
+  CHECK(r.text().find("mismatched input") == std::string::npos); // never ANTLR's own words
+  CHECK(r.text().find("expecting") == std::string::npos);
+}
+
+TEST_CASE("an unclosed block names the block and where it opened", "[parser]") {
+  CheckResult r = checkSource("edgeworker orders-gateway {\n  id = 1\n  route GET \"/x\" { deny 403 }\n");
+  const Diagnostic *d = r.find("E0101");
+  REQUIRE(d);
+  CHECK(d->message == "expected `}` to close `edgeworker orders-gateway` opened at 1:27, found end of file");
+  REQUIRE(d->labels.size() == 1);
+  CHECK(d->help == "add `}` at the end of `edgeworker orders-gateway`");
+}
+
+TEST_CASE("keywords in name positions get a specific hint", "[parser]") {
+  CheckResult r = checkSource("identity route : group\n");
+  const Diagnostic *d = r.find("E0101");
+  REQUIRE(d);
+  CHECK(d->help.find("keyword") != std::string::npos);
+}

@@ -1,0 +1,147 @@
+#include "TestSupport.h"
+#include "sema/ValueChecks.h"
+
+#include <catch2/catch.hpp>
+
+using namespace ward;
+using namespace ward::test;
+
+TEST_CASE("GUIDs and EdgeWorker versions", "[sema]") {
+  CHECK(sema::isValidGuid("72f988bf-86f1-41af-91ab-2d7cd011db47"));
+  CHECK(sema::isValidGuid("72F988BF-86F1-41AF-91AB-2D7CD011DB47"));
+  CHECK_FALSE(sema::isValidGuid("72f988bf86f141af91ab2d7cd011db47"));
+  CHECK_FALSE(sema::isValidGuid("72f988bf-86f1-41af-91ab-2d7cd011db4g"));
+  CHECK(sema::isValidEdgeWorkerVersion("1.4.2"));
+  CHECK(sema::isValidEdgeWorkerVersion("release_2~rc-1"));
+  CHECK_FALSE(sema::isValidEdgeWorkerVersion("1..2"));
+  CHECK_FALSE(sema::isValidEdgeWorkerVersion("1.0 beta"));
+  CHECK_FALSE(sema::isValidEdgeWorkerVersion(std::string(33, '1')));
+  CHECK_FALSE(sema::isValidEdgeWorkerVersion(""));
+}
+
+static std::string retryWith(const std::string &attrs) { return "retry r { on = [503] " + attrs + " }\n"; }
+
+TEST_CASE("durations need a known unit", "[sema]") {
+  CHECK(checkSource(retryWith("attempts = 2 per_try_timeout = 500ms")).ok);
+  CheckResult bare = checkSource(retryWith("attempts = 2 per_try_timeout = 500"));
+  CHECK(bare.has("E0305", "needs a unit"));
+  CheckResult days = checkSource(retryWith("attempts = 2 per_try_timeout = 3days"));
+  const Diagnostic *d = days.find("E0305");
+  REQUIRE(d);
+  REQUIRE(d->fixits.size() == 1);
+  CHECK(d->fixits[0].replacement == "3d");
+  CHECK(checkSource(retryWith("attempts = 2 per_try_timeout = 2h")).has("E0305", "must be given in"));
+  CHECK(checkSource(retryWith("attempts = 2 per_try_timeout = 1.5s")).has("E0305", "whole number"));
+}
+
+TEST_CASE("ranges of numbers and ratios", "[sema]") {
+  CHECK(checkSource(retryWith("attempts = 0")).has("E0306", "between 1 and 100"));
+  CHECK(checkSource(retryWith("attempts = 2.5")).has("E0304", "whole number"));
+  CHECK(checkSource(retryWith("attempts = 2 budget = { ratio = 0 }")).has("E0306", "greater than 0"));
+  CHECK(checkSource(retryWith("attempts = 2 budget = { ratio = 150% }")).has("E0306"));
+  CHECK(checkSource(retryWith("attempts = 2 budget = { ratio = 100% }")).ok);
+  CHECK(checkSource(retryWith("attempts = 2 budget = { ratio = 0.25, min_per_second = 3 }")).ok);
+}
+
+TEST_CASE("backoff calls are checked by name and argument", "[sema]") {
+  CHECK(checkSource(retryWith("attempts = 2 backoff = exponential(initial = 10ms, max = 1s, multiplier = 2, jitter = full)")).ok);
+  CHECK(checkSource(retryWith("attempts = 2 backoff = exponentail(initial = 10ms, max = 1s)")).has("E0304", "unknown backoff"));
+  CHECK(checkSource(retryWith("attempts = 2 backoff = exponential(max = 1s)")).has("E0302", "needs `initial`"));
+  CHECK(checkSource(retryWith("attempts = 2 backoff = constant(delay = 1s, jitter = ful)")).has("E0304", "`ful`"));
+}
+
+TEST_CASE("tenant ids and URLs", "[sema]") {
+  CHECK(checkSource("tenant t { id = \"not-a-guid\" }\n").has("E0307"));
+  CheckResult http = checkSource("import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = \"http://x.example\" }\n");
+  const Diagnostic *d = http.find("E0308");
+  REQUIRE(d);
+  REQUIRE(d->fixits.size() == 1);
+  CHECK(d->fixits[0].replacement == "https://");
+  CHECK(checkSource("import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = \"https://user:pw@x.example\" }\n")
+            .has("E0308", "credentials"));
+  CHECK(checkSource("import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = \"ftp://x\" }\n")
+            .has("E0308", "absolute URL"));
+}
+
+static std::string edgeworkerWith(const std::string &body) {
+  return "import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = \"https://vm.example.net\" }\n"
+         "resource kv : azure.key_vault { resource_group = \"rg\" name = \"kv\" }\n"
+         "edgeworker api {\n  id = 1\n  version = \"1.0\"\n" + body + "\n}\n";
+}
+
+TEST_CASE("route path patterns", "[sema]") {
+  CHECK(checkSource(edgeworkerWith("route GET \"/a/{id}/b/*\" { forward to vm }")).ok);
+  CHECK(checkSource(edgeworkerWith("route GET \"a\" { deny }")).has("E0310", "must start with `/`"));
+  CHECK(checkSource(edgeworkerWith("route GET \"/a/*/b\" { deny }")).has("E0310", "last segment"));
+  CHECK(checkSource(edgeworkerWith("route GET \"/a/*.js\" { deny }")).has("E0310", "whole path segments"));
+  CHECK(checkSource(edgeworkerWith("route GET \"/a/{id}/{id}\" { deny }")).has("E0310", "appears twice"));
+  CHECK(checkSource(edgeworkerWith("route GET \"/a?x=1\" { deny }")).has("E0310", "query"));
+}
+
+TEST_CASE("route actions and methods", "[sema]") {
+  CHECK(checkSource(edgeworkerWith("route get \"/a\" { deny }")).has("E0311", "`get`"));
+  CHECK(checkSource(edgeworkerWith("route GET, GET \"/a\" { deny }")).has("E0303", "listed twice"));
+  CHECK(checkSource(edgeworkerWith("route GET \"/a\" { deny forward to vm }")).has("E0303", "exactly one action"));
+  CHECK(checkSource(edgeworkerWith("route GET \"/a\" { forward to kv }")).has("E0314", "no HTTPS origin"));
+  CHECK(checkSource(edgeworkerWith("route GET \"/a\" { redirect 302 \"//evil.example\" }")).has("E0308", "leaves the site"));
+  CHECK(checkSource(edgeworkerWith("route GET \"/a\" { respond 700 }")).has("E0312"));
+  CHECK(checkSource(edgeworkerWith("route GET \"/a\" { respond 200 \"" + std::string(2049, 'x') + "\" }")).has("E0306", "2,048"));
+  CHECK(checkSource(edgeworkerWith("default deny 404\ndefault deny 403")).has("E0303", "two defaults"));
+}
+
+TEST_CASE("backup schedules follow Azure Backup's rules", "[sema]") {
+  std::string base = "import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"
+                     "resource vault : azure.recovery_vault { resource_group = \"rg\" name = \"rsv\" }\n";
+  auto backupWith = [&](const std::string &body) { return base + "backup b {\n  protect vm in vault\n  " + body + "\n}\n"; };
+  CHECK(checkSource(backupWith("schedule = daily at \"02:30\" zone \"UTC\"")).ok);
+  CHECK(checkSource(backupWith("schedule = hourly every 4h from \"08:00\" for 12h zone \"UTC\"")).ok);
+  CHECK(checkSource(backupWith("schedule = hourly every 5h from \"08:00\" for 12h")).has("E0313", "4h, 6h, 8h or 12h"));
+  CHECK(checkSource(backupWith("schedule = hourly every 4h from \"08:00\" for 2h")).has("E0313", "4h to 24h"));
+  CHECK(checkSource(backupWith("schedule = daily at \"25:00\"")).has("E0313", "24-hour"));
+  CHECK(checkSource(backupWith("schedule = weekly on [Sunday, Funday] at \"01:00\"")).has("E0304", "`Funday`"));
+  CHECK(checkSource(backupWith("retain = { daily = 4w }")).has("E0305", "`d`"));
+  CHECK(checkSource(backupWith("retain = { daily = 30d, weekly = 12w, monthly = 12mo, yearly = 5y } instant_restore = 2d")).ok);
+}
+
+TEST_CASE("issuer templates fill their parameters", "[sema]") {
+  CheckResult r = checkSource("import std.issuers\n"
+                              "tenant contoso { id = \"72f988bf-86f1-41af-91ab-2d7cd011db47\" }\n"
+                              "issuer entra : issuers.entra_v2 { tenant = contoso audiences = [\"api://x\"] max_lifetime = 10m }\n");
+  INFO(r.text());
+  REQUIRE(r.ok);
+  const IssuerDecl *issuer = nullptr;
+  for (auto &decl : r.compilation->program().inputs[0]->decls)
+    if (auto *i = llvm::dyn_cast<IssuerDecl>(decl.get())) issuer = i;
+  REQUIRE(issuer);
+  CHECK(issuer->effective.find("issuer")->value.text ==
+        "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0");
+  CHECK(issuer->effective.find("jwks")->value.text ==
+        "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/discovery/v2.0/keys");
+  CHECK(issuer->effective.find("max_lifetime")->value.text == "10m"); // own value overrides the template
+
+  CHECK(checkSource("import std.issuers\nissuer okta : issuers.okta { domain = \"x.okta.com\" audiences = [\"a\"] }\n")
+            .has("E0302", "needs `server`"));
+  CHECK(checkSource("import std.issuers\nissuer okta : issuers.okta { domain = \"evil.example/#\" server = \"default\" audiences = [\"a\"] }\n")
+            .has("E0306", "plain name"));
+}
+
+TEST_CASE("identities: kinds and system-assigned identities", "[sema]") {
+  CHECK(checkSource("identity x : managed_identity { assigned = system }\n").has("E0302", "needs `of`"));
+  CHECK(checkSource("import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\nidentity x : managed_identity { assigned = system of = vm }\n").ok);
+  CHECK(checkSource("identity x : group { assigned = user }\n").has("E0314", "managed identities only"));
+  CHECK(checkSource("identity x : service_principle\n").has("E0317"));
+}
+
+TEST_CASE("resources need the attributes of their level", "[sema]") {
+  CHECK(checkSource("import std.azure\nresource vm : azure.vm { name = \"vm\" }\n").has("E0302", "needs `resource_group`"));
+  CHECK(checkSource("import std.azure\nresource rg : azure.resource_group { name = \"rg\" }\n").ok);
+  CHECK(checkSource("import std.azure\nresource kv : azure.key_vault { resource_group = \"rg\" name = \"kv\" origin = \"https://kv.example\" }\n")
+            .has("E0314", "cannot serve as an HTTP origin"));
+}
+
+TEST_CASE("the standard library itself checks clean", "[sema][stdlib]") {
+  CheckResult r = checkSource("import std.azure\nimport std.retry\nimport std.issuers\n");
+  INFO(r.text());
+  CHECK(r.ok);
+  CHECK(r.compilation->diagnostics().diagnostics().empty());
+}

@@ -1,0 +1,46 @@
+#include "source/SourceManager.h"
+#include "source/Text.h"
+
+#include <llvm/Support/MemoryBuffer.h>
+#include <catch2/catch.hpp>
+
+using namespace ward;
+
+TEST_CASE("closestNames finds plausible typos only", "[text]") {
+  std::vector<std::string> names = {"sp-orders-edge", "mi-backup-runner", "orders-vm"};
+  CHECK(closestNames("sp-order-edge", names) == std::vector<std::string>{"sp-orders-edge"});
+  CHECK(closestNames("ORDERS-VM", names) == std::vector<std::string>{"orders-vm"});
+  CHECK(closestNames("completely-different", names).empty());
+  CHECK(closestNames("vm", {"kv"}).empty());
+}
+
+TEST_CASE("findInvalidUtf8 reports the first bad byte", "[text]") {
+  CHECK_FALSE(findInvalidUtf8("plain ascii").has_value());
+  CHECK_FALSE(findInvalidUtf8("caf\xC3\xA9 \xE2\x9C\x93").has_value());
+  CHECK(findInvalidUtf8("ok\xFF rest") == std::optional<size_t>(2));
+  CHECK(findInvalidUtf8("trunc\xE2\x9C") == std::optional<size_t>(5));
+  CHECK(findInvalidUtf8("\xC0\xAF").has_value()); // overlong encoding of '/'
+}
+
+TEST_CASE("joinAlternatives and quoteForMessage", "[text]") {
+  CHECK(joinAlternatives({"`a`"}) == "`a`");
+  CHECK(joinAlternatives({"`a`", "`b`", "`c`"}) == "`a`, `b` or `c`");
+  CHECK(quoteForMessage("a\nb\x01") == "a\\nb\\x01");
+  std::string longText(100, 'x');
+  std::string quoted = quoteForMessage(longText, 20);
+  CHECK(quoted.size() < 30);
+  CHECK(quoted.find("…") != std::string::npos);
+}
+
+TEST_CASE("SourceManager columns count code points and skip a BOM", "[source]") {
+  SourceManager sm;
+  FileID id = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy("\xEF\xBB\xBFx = 1\r\ncaf\xC3\xA9 y\n"), "t.ward");
+  CHECK(sm.lineColumn(id, 3).line == 1);
+  CHECK(sm.lineColumn(id, 3).column == 1); // after the BOM
+  CHECK(sm.lineColumn(id, 7).column == 5); // `1`
+  uint32_t y = static_cast<uint32_t>(sm.text(id).find('y'));
+  CHECK(sm.lineColumn(id, y).line == 2);
+  CHECK(sm.lineColumn(id, y).column == 6); // `café ` is five code points
+  CHECK(sm.lineText(id, 1) == "x = 1");    // no BOM, no CR
+  CHECK(sm.lineText(id, 2) == "caf\xC3\xA9 y");
+}
