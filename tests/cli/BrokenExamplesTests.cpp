@@ -89,3 +89,12 @@ TEST_CASE("every front-end diagnostic code has a broken example", "[cli][broken]
     CHECK((covered.count(code) || byBadInput.count(code)));
   }
 }
+
+TEST_CASE("every diagnostic code is documented", "[docs]") {
+  std::string doc = readFile("docs/diagnostics.md");
+  for (ward::DiagID id : ward::allDiagIDs()) {
+    std::string row = "| " + ward::diagInfo(id).code.str() + " | " + ward::diagInfo(id).title.str() + " |";
+    INFO(row);
+    CHECK(doc.find(row) != std::string::npos);
+  }
+}
