@@ -104,6 +104,8 @@ void Loader::resolveImports(SourceFile &file) {
         std::vector<std::string> close = closestNames(imp.target.text, names);
         if (!close.empty())
           d.withHelp(fmt::format("did you mean `{}`?", close.front())).fix(imp.target.range, close.front());
+        else if (names.empty())
+          d.withHelp("the standard library could not be loaded (see the error above)");
         else
           d.withHelp(fmt::format("the standard library has {}; to import a file, write its path in quotes",
                                  joinAlternatives(names, "and")));
