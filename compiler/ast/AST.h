@@ -238,6 +238,15 @@ struct Import {
   FileID resolved = 0; // set by the loader
 };
 
+/// `// ward-ignore W004, W006: reason` — silences those rules for the
+/// construct that starts on the next line.
+struct Suppression {
+  std::vector<Name> ids;
+  std::string reason;
+  SourceRange range; // the comment
+  mutable bool used = false;
+};
+
 /// One parsed file (a user file or a stdlib module).
 struct SourceFile {
   FileID id = 0;
@@ -245,7 +254,9 @@ struct SourceFile {
   std::string moduleName; // `std.azure` for stdlib modules; empty for user files
   std::vector<Import> imports;
   std::vector<std::unique_ptr<Decl>> decls;
+  std::vector<Suppression> suppressions;
   bool parsedCleanly = true;
+  bool isStdlib() const { return !moduleName.empty(); }
 };
 
 } // namespace ward

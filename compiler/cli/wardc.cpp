@@ -7,7 +7,10 @@
 #include "diag/Printers.h"
 #include "driver/Driver.h"
 
+#include <llvm/ADT/SmallString.h>
 #include <llvm/Support/CommandLine.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/WithColor.h>
 #include <llvm/Support/raw_ostream.h>
 #include <fmt/format.h>
@@ -20,16 +23,19 @@ namespace cl = llvm::cl;
 namespace {
 
 enum ExitCode { Clean = 0, PolicyErrors = 1, UsageOrEnvironment = 2 };
-enum class OutputFormat { Text, Json };
+enum class OutputFormat { Text, Json, Sarif };
 enum class ColorMode { Auto, Always, Never };
 
 cl::OptionCategory kCategory("wardc options");
 cl::SubCommand kCheck("check", "Parse, resolve and check policy files; print diagnostics");
+cl::SubCommand kExplain("explain", "Print the documentation of a rule (e.g. `wardc explain W004`)");
+cl::opt<std::string> kExplainRule(cl::Positional, cl::desc("<rule ID or name>"), cl::sub(kExplain), cl::cat(kCategory));
 
 cl::list<std::string> kInputs(cl::Positional, cl::desc("<file or directory>..."), cl::sub(kCheck), cl::cat(kCategory));
 cl::opt<OutputFormat> kFormat("format", cl::desc("Diagnostic output format"), cl::init(OutputFormat::Text),
                               cl::values(clEnumValN(OutputFormat::Text, "text", "human-readable (default)"),
-                                         clEnumValN(OutputFormat::Json, "json", "one JSON document on stdout")),
+                                         clEnumValN(OutputFormat::Json, "json", "one JSON document on stdout"),
+                                         clEnumValN(OutputFormat::Sarif, "sarif", "SARIF 2.1.0 on stdout")),
                               cl::sub(kCheck), cl::cat(kCategory));
 cl::opt<bool> kWerror("werror", cl::desc("Treat warnings as errors"), cl::sub(kCheck), cl::cat(kCategory));
 cl::opt<ColorMode> kColor("color", cl::desc("Colour in text output"), cl::init(ColorMode::Auto),
@@ -37,12 +43,35 @@ cl::opt<ColorMode> kColor("color", cl::desc("Colour in text output"), cl::init(C
                                      clEnumValN(ColorMode::Always, "always", "always"),
                                      clEnumValN(ColorMode::Never, "never", "never")),
                           cl::sub(kCheck), cl::cat(kCategory));
+cl::opt<bool> kListRules("list-rules", cl::desc("List every rule with its ID, default level and title"),
+                          cl::sub(kCheck), cl::cat(kCategory));
 cl::opt<uint64_t> kMaxFileSize("max-file-size", cl::desc("Largest policy file accepted, in bytes"),
                                cl::init(32ull << 20), cl::sub(kCheck), cl::cat(kCategory));
 
 void printVersion(llvm::raw_ostream &os) { os << "wardc " << WARD_VERSION << "\n"; }
 
+int listRules() {
+  llvm::outs() << llvm::formatv("{0,-6} {1,-8} {2,-33} {3}\n", "ID", "LEVEL", "NAME", "TITLE");
+  for (const analysis::RuleInfo &rule : analysis::allRules())
+    llvm::outs() << llvm::formatv("{0,-6} {1,-8} {2,-33} {3}\n", rule.id, analysis::levelName(rule.defaultLevel),
+                                  rule.name, rule.title);
+  llvm::outs() << "\nLevels and options are set per rule in ward.json; `wardc explain <ID>` shows a rule's page.\n";
+  return Clean;
+}
+
+int runExplain() {
+  const analysis::RuleInfo *rule = analysis::findRule(kExplainRule);
+  if (!rule) {
+    llvm::errs() << "wardc explain: error: unknown rule `" << kExplainRule << "`\n"
+                 << "`wardc check --list-rules` lists the rules.\n";
+    return UsageOrEnvironment;
+  }
+  llvm::outs() << analysis::ruleDoc(rule->rule);
+  return Clean;
+}
+
 int runCheck(const char *argv0) {
+  if (kListRules) return listRules();
   if (kInputs.empty()) {
     llvm::errs() << "wardc check: error: no input files\n"
                  << "usage: wardc check [options] <file or directory>...\n";
@@ -64,6 +93,13 @@ int runCheck(const char *argv0) {
 
   if (kFormat == OutputFormat::Json) {
     llvm::outs() << llvm::formatv("{0:2}", diagnosticsToJson(compilation.sources(), diags)) << "\n";
+  } else if (kFormat == OutputFormat::Sarif) {
+    SarifOptions sarif;
+    sarif.toolVersion = WARD_VERSION;
+    llvm::SmallString<256> cwd;
+    if (!llvm::sys::fs::current_path(cwd)) sarif.sourceRoot = std::string(cwd);
+    llvm::outs() << llvm::formatv("{0:2}", diagnosticsToSarif(compilation.sources(), diags, allRuleMetadata(), sarif))
+                 << "\n";
   } else {
     llvm::raw_ostream &err = llvm::errs();
     // `has_colors` asks whether stderr is a terminal; `auto` follows it.
@@ -87,14 +123,23 @@ int main(int argc, char **argv) {
     llvm::raw_string_ostream errStream(parseErrors);
     if (!cl::ParseCommandLineOptions(argc, argv,
                                      "Ward policy compiler\n\n"
-                                     "  wardc check FILE|DIR...   check policies and print diagnostics\n",
+                                     "  wardc check FILE|DIR...   check policies and print diagnostics\n"
+                                     "  wardc explain RULE        print the documentation of a rule\n",
                                      &errStream)) {
       llvm::errs() << errStream.str();
       return UsageOrEnvironment;
     }
     if (kCheck) return runCheck(argv[0]);
+    if (kExplain) {
+      if (kExplainRule.empty()) {
+        llvm::errs() << "usage: wardc explain <rule ID or name>\n";
+        return UsageOrEnvironment;
+      }
+      return runExplain();
+    }
     llvm::errs() << "usage: wardc <command> [options]\n\ncommands:\n"
-                 << "  check FILE|DIR...   check policies and print diagnostics\n\n"
+                 << "  check FILE|DIR...   check policies and print diagnostics\n"
+                 << "  explain RULE        print the documentation of a rule\n\n"
                  << "Run `wardc <command> --help` for the options of a command.\n";
     return UsageOrEnvironment;
   } catch (const std::exception &e) {

@@ -34,6 +34,20 @@ Diagnostic &DiagnosticEngine::report(DiagID id, SourceRange range, std::string m
   d.id = id;
   d.severity = info.defaultSeverity;
   d.code = info.code.str();
+  d.title = info.title.str();
+  d.range = range;
+  d.message = std::move(message);
+  diags_.push_back(std::move(d));
+  return diags_.back();
+}
+
+Diagnostic &DiagnosticEngine::reportRule(std::string code, std::string title, Severity severity, SourceRange range,
+                                         std::string message) {
+  Diagnostic d;
+  d.id = DiagID::Rule;
+  d.severity = severity;
+  d.code = std::move(code);
+  d.title = std::move(title);
   d.range = range;
   d.message = std::move(message);
   diags_.push_back(std::move(d));
@@ -48,12 +62,12 @@ Diagnostic &DiagnosticEngine::reportAtPath(DiagID id, std::string path, std::str
 
 unsigned DiagnosticEngine::errorCount() const {
   return std::count_if(diags_.begin(), diags_.end(),
-                       [](const Diagnostic &d) { return d.severity == Severity::Error; });
+                       [](const Diagnostic &d) { return d.severity == Severity::Error && !d.suppressed; });
 }
 
 unsigned DiagnosticEngine::warningCount() const {
   return std::count_if(diags_.begin(), diags_.end(),
-                       [](const Diagnostic &d) { return d.severity == Severity::Warning; });
+                       [](const Diagnostic &d) { return d.severity == Severity::Warning && !d.suppressed; });
 }
 
 void DiagnosticEngine::sort(const SourceManager &sm) {

@@ -23,6 +23,7 @@ enum class DiagID {
 #define WARD_DIAG(Name, Code, Sev, Title) Name,
 #include "diag/DiagnosticCodes.def"
 #undef WARD_DIAG
+  Rule, // a finding of an analysis rule; its code and title come from the rule
 };
 
 struct DiagInfo {
@@ -50,12 +51,17 @@ struct Diagnostic {
   DiagID id;
   Severity severity;
   std::string code;
+  std::string title;
   SourceRange range;      // may be invalid for whole-run errors
   std::string path;       // set when there is a file but no buffer (I/O errors)
   std::string message;
   std::vector<Label> labels;
   std::string help;
   std::vector<FixIt> fixits;
+  /// Suppressed in source (`// ward-ignore ID: reason`): not printed as text
+  /// and not counted, but kept for JSON and SARIF with its justification.
+  bool suppressed = false;
+  std::string justification;
 
   Diagnostic &label(SourceRange r, std::string msg) {
     labels.push_back({r, std::move(msg)});
@@ -76,6 +82,9 @@ class DiagnosticEngine {
 public:
   Diagnostic &report(DiagID id, SourceRange range, std::string message);
   Diagnostic &reportAtPath(DiagID id, std::string path, std::string message);
+  Diagnostic &reportRule(std::string code, std::string title, Severity severity, SourceRange range,
+                         std::string message);
+  std::vector<Diagnostic> &mutableDiagnostics() { return diags_; }
 
   const std::vector<Diagnostic> &diagnostics() const { return diags_; }
   unsigned errorCount() const;

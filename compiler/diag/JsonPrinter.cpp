@@ -20,7 +20,7 @@ static llvm::json::Value diagnosticToJson(const SourceManager &sm, const Diagnos
   llvm::json::Object out{
       {"severity", severityName(d.severity)},
       {"code", d.code},
-      {"title", diagInfo(d.id).title},
+      {"title", d.title},
       {"message", d.message},
   };
   if (d.range.valid())
@@ -45,17 +45,25 @@ static llvm::json::Value diagnosticToJson(const SourceManager &sm, const Diagnos
                                        {"replacement", fix.replacement}});
   }
   out["fixes"] = std::move(fixes);
+  out["suppressed"] = d.suppressed ? llvm::json::Value(llvm::json::Object{{"justification", d.justification}})
+                                   : llvm::json::Value(nullptr);
   return out;
 }
 
 llvm::json::Value diagnosticsToJson(const SourceManager &sm, const DiagnosticEngine &engine) {
   llvm::json::Array diags;
-  for (const Diagnostic &d : engine.diagnostics()) diags.push_back(diagnosticToJson(sm, d));
+  unsigned suppressed = 0;
+  for (const Diagnostic &d : engine.diagnostics()) {
+    diags.push_back(diagnosticToJson(sm, d));
+    suppressed += d.suppressed;
+  }
   return llvm::json::Object{
       {"schema", "ward-diagnostics"},
       {"version", 1},
       {"diagnostics", std::move(diags)},
-      {"summary", llvm::json::Object{{"errors", engine.errorCount()}, {"warnings", engine.warningCount()}}},
+      {"summary", llvm::json::Object{{"errors", engine.errorCount()},
+                                     {"warnings", engine.warningCount()},
+                                     {"suppressed", suppressed}}},
   };
 }
 

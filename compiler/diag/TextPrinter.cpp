@@ -134,7 +134,8 @@ private:
 
 void printText(llvm::raw_ostream &os, const SourceManager &sm, const std::vector<Diagnostic> &diags) {
   TextPrinter printer(os, sm);
-  for (const Diagnostic &d : diags) printer.print(d);
+  for (const Diagnostic &d : diags)
+    if (!d.suppressed) printer.print(d);
 }
 
 void printSummary(llvm::raw_ostream &os, const DiagnosticEngine &engine) {

@@ -63,12 +63,48 @@ bool Compilation::check(const std::vector<std::string> &paths) {
   Resolver resolver(sm_, diags_, program_);
   resolver.run();
   runSema(program_, resolver, diags_, sm_);
+  if (!diags_.hasErrors()) {
+    config_ = analysis::loadConfig(paths.empty() ? "." : paths.front(), diags_);
+    if (!diags_.hasErrors() && azure_.load(options_.stdlibDir, config_, diags_))
+      analysis::runAnalysis(program_, sm_, azure_, config_, diags_);
+  }
   diags_.sort(sm_);
   return !diags_.hasErrors();
 }
 
 bool isEnvironmentError(const Diagnostic &d) {
-  return d.id == DiagID::IoError || d.id == DiagID::FileTooLarge || d.id == DiagID::NoInputs;
+  return d.id == DiagID::IoError || d.id == DiagID::FileTooLarge || d.id == DiagID::NoInputs ||
+         d.id == DiagID::InvalidConfig;
+}
+
+std::string ruleSummary(llvm::StringRef doc) {
+  llvm::SmallVector<llvm::StringRef, 16> paragraphs;
+  doc.split(paragraphs, "\n\n");
+  for (llvm::StringRef p : paragraphs) {
+    p = p.trim();
+    if (p.empty() || p.startswith("#") || p.startswith("Default level") || p.startswith("```")) continue;
+    std::string joined = p.str();
+    std::replace(joined.begin(), joined.end(), '\n', ' ');
+    return joined;
+  }
+  return "";
+}
+
+std::vector<RuleMetadata> allRuleMetadata() {
+  std::vector<RuleMetadata> out;
+  for (DiagID id : allDiagIDs()) {
+    const DiagInfo &info = diagInfo(id);
+    out.push_back({info.code.str(), info.title.str(), info.title.str(),
+                   fmt::format("{}. See docs/diagnostics.md.", info.title.str()),
+                   fmt::format("{} ({}): see docs/diagnostics.md", info.title.str(), info.code.str()),
+                   severityName(info.defaultSeverity).str()});
+  }
+  for (const analysis::RuleInfo &rule : analysis::allRules()) {
+    std::string doc = analysis::ruleDoc(rule.rule).str();
+    std::string level = rule.defaultLevel == analysis::Level::Off ? "none" : analysis::levelName(rule.defaultLevel).str();
+    out.push_back({rule.id.str(), rule.name.str(), rule.title.str(), ruleSummary(doc), doc, level});
+  }
+  return out;
 }
 
 } // namespace ward

@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "analysis/Rules.h"
+#include "diag/Sarif.h"
 #include "resolve/Loader.h"
 
 #include <string>
@@ -24,7 +26,9 @@ class Compilation {
 public:
   explicit Compilation(LoadOptions options) : options_(std::move(options)) {}
 
-  /// Loads, parses, resolves and checks `paths`. Returns false on errors.
+  /// Loads, parses, resolves and checks `paths`, then runs the
+  /// least-privilege analysis (when the program is free of errors, so that
+  /// rules see a complete model). Returns false on errors.
   bool check(const std::vector<std::string> &paths);
 
   SourceManager &sources() { return sm_; }
@@ -36,7 +40,14 @@ private:
   SourceManager sm_;
   DiagnosticEngine diags_;
   Program program_;
+  analysis::Config config_;
+  analysis::AzureData azure_;
 };
+
+/// Metadata of every code wardc can report (front end and rules), for SARIF.
+std::vector<RuleMetadata> allRuleMetadata();
+/// The paragraph of a rule doc page that describes it (for SARIF and --list-rules).
+std::string ruleSummary(llvm::StringRef doc);
 
 /// True when a diagnostic is about the environment (I/O, limits) rather than
 /// the policy; the CLI exits with 2 for those.

@@ -74,8 +74,31 @@ bool checkEncoding(const SourceManager &sm, FileID file, DiagnosticEngine &diags
 /// Reports lexical errors, repairs the token stream so the parser can go on,
 /// and rejects nesting deeper than the cap. Returns false when parsing must
 /// not be attempted.
+/// `// ward-ignore W004, W006: reason`; the reason may be empty (a rule
+/// reports that), the IDs may not.
+void collectSuppression(llvm::StringRef text, SourceRange range, std::vector<Suppression> &out) {
+  llvm::StringRef body = text.drop_front(2).trim();
+  if (!body.consume_front("ward-ignore")) return;
+  if (!body.empty() && !std::isspace(static_cast<unsigned char>(body.front()))) return;
+  auto [idList, reason] = body.split(':');
+  Suppression s;
+  s.range = range;
+  s.reason = reason.trim().str();
+  size_t offset = static_cast<size_t>(idList.data() - text.data());
+  llvm::SmallVector<llvm::StringRef, 4> ids;
+  idList.split(ids, ',');
+  for (llvm::StringRef id : ids) {
+    llvm::StringRef trimmed = id.trim();
+    if (trimmed.empty()) continue;
+    uint32_t begin = range.begin + static_cast<uint32_t>(offset + (trimmed.data() - idList.data()));
+    s.ids.push_back({trimmed.str(), {range.file, begin, begin + static_cast<uint32_t>(trimmed.size())}});
+  }
+  out.push_back(std::move(s));
+}
+
 bool lexicalPass(const SourceManager &sm, FileID file, antlr4::CommonTokenStream &tokens,
-                 DiagnosticEngine &diags, const ParseOptions &options, unsigned &errors) {
+                 DiagnosticEngine &diags, const ParseOptions &options, unsigned &errors,
+                 std::vector<Suppression> &suppressions) {
   llvm::StringRef text = sm.text(file);
   unsigned depth = 0;
   std::vector<antlr4::Token *> all = tokens.getTokens(); // pointers stay owned by the stream
@@ -117,6 +140,9 @@ bool lexicalPass(const SourceManager &sm, FileID file, antlr4::CommonTokenStream
       static_cast<antlr4::CommonToken *>(token)->setType(WardLexer::STRING);
       break;
     }
+    case WardLexer::LINE_COMMENT:
+      collectSuppression(parse::tokenText(text, token), parse::tokenRange(file, token), suppressions);
+      break;
     case WardLexer::BLOCK_COMMENT: {
       llvm::StringRef body = parse::tokenText(text, token);
       if (body.size() < 4 || !body.endswith("*/")) {
@@ -175,7 +201,7 @@ std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, Diag
   tokens.fill();
 
   unsigned errors = 0;
-  if (!lexicalPass(sm, file, tokens, diags, options, errors)) {
+  if (!lexicalPass(sm, file, tokens, diags, options, errors, out->suppressions)) {
     out->parsedCleanly = false;
     return out;
   }

@@ -46,6 +46,12 @@ LineColumn SourceManager::lineColumn(FileID file, uint32_t offset) const {
   return {line, 1 + countCodePoints(buf.slice(start, offset))};
 }
 
+std::optional<uint32_t> SourceManager::lineOffset(FileID file, unsigned line) const {
+  llvm::SMLoc loc = mgr_.FindLocForLineAndColumn(file, line, 1);
+  if (!loc.isValid()) return std::nullopt;
+  return static_cast<uint32_t>(loc.getPointer() - text(file).data());
+}
+
 llvm::StringRef SourceManager::lineText(FileID file, unsigned line) const {
   llvm::StringRef buf = text(file);
   llvm::SMLoc loc = mgr_.FindLocForLineAndColumn(file, line, 1);

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,9 @@ public:
   llvm::StringRef lineText(FileID file, unsigned line) const;
   /// Byte offset where the line containing `offset` starts.
   uint32_t lineStart(FileID file, uint32_t offset) const;
+
+  /// Byte offset where 1-based `line` starts, if the file has that line.
+  std::optional<uint32_t> lineOffset(FileID file, unsigned line) const;
 
   llvm::SourceMgr &llvm() { return mgr_; }
 

@@ -1,0 +1,11 @@
+# Writes OUT: one `{"W001", R"ward_doc(...)ward_doc"},` entry per page in DOCS.
+set(content "// Generated from docs/rules/*.md by cmake/EmbedRuleDocs.cmake. Do not edit.\n")
+separate_arguments(doc_list UNIX_COMMAND "${DOCS}")
+list(SORT doc_list)
+foreach(doc ${doc_list})
+  get_filename_component(id ${doc} NAME_WE)
+  file(READ ${doc} text)
+  string(APPEND content "{\"${id}\", R\"ward_doc(${text})ward_doc\"},\n")
+endforeach()
+file(WRITE ${OUT}.tmp "${content}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.tmp ${OUT})

@@ -1,0 +1,126 @@
+//===- Analysis.cpp - Runs the rules and applies suppressions -------------===//
+#include "analysis/RuleContext.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace ward::analysis {
+
+static Severity severityOf(Level level) {
+  switch (level) {
+  case Level::Error: return Severity::Error;
+  case Level::Warning: return Severity::Warning;
+  default: return Severity::Note;
+  }
+}
+
+Diagnostic &RuleContext::report(RuleID rule, SourceRange range, std::string message) {
+  const RuleInfo &info = ruleInfo(rule);
+  Level level = config.level(rule);
+  if (level == Level::Off) {
+    discarded_.emplace_back();
+    return discarded_.back();
+  }
+  return diags.reportRule(info.id.str(), info.title.str(), severityOf(level), range, std::move(message));
+}
+
+std::string quoteName(const Decl &decl) {
+  return fmt::format("{} `{}`", declKindKeyword(decl.kind()).str(), decl.name.text);
+}
+
+namespace {
+
+/// For each line, the end of the longest construct that starts on it: a
+/// suppression on the line before covers that whole construct.
+std::map<unsigned, uint32_t> constructExtents(const SourceFile &file, const SourceManager &sm) {
+  std::map<unsigned, uint32_t> extents;
+  auto add = [&](SourceRange r) {
+    if (!r.valid()) return;
+    unsigned line = sm.lineColumn(r.file, r.begin).line;
+    extents[line] = std::max(extents[line], r.end);
+  };
+  for (const auto &decl : file.decls) {
+    add(decl->range);
+    for (const Attribute &a : decl->attrs.items) add(a.range);
+    if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get())) {
+      for (const Route &r : ew->routes) {
+        add(r.range);
+        if (r.require) add(r.require->range);
+        for (const RouteAction &a : r.actions) add(a.range);
+      }
+      for (const RouteAction &a : ew->defaults) add(a.range);
+    } else if (auto *b = llvm::dyn_cast<BackupDecl>(decl.get())) {
+      for (const Protection &p : b->protections) add(p.range);
+      for (const BackupSchedule &s : b->schedules) add(s.range);
+    }
+  }
+  return extents;
+}
+
+} // namespace
+
+void applySuppressions(RuleContext &ctx) {
+  for (auto &file : ctx.program.files) {
+    if (file->suppressions.empty()) continue;
+    std::map<unsigned, uint32_t> extents = constructExtents(*file, ctx.sm);
+    for (const Suppression &s : file->suppressions) {
+      bool valid = true;
+      for (const Name &id : s.ids) {
+        const RuleInfo *rule = findRule(id.text);
+        if (!rule) {
+          ctx.report(RuleID::InvalidSuppression, id.range, fmt::format("`{}` is not a rule ID", id.text))
+              .withHelp("`wardc check --list-rules` lists the rules");
+          valid = false;
+        }
+      }
+      if (s.ids.empty()) {
+        ctx.report(RuleID::InvalidSuppression, s.range, "`ward-ignore` names no rule")
+            .withHelp("write `// ward-ignore W004: <why this is acceptable>`");
+        continue;
+      }
+      if (s.reason.empty()) {
+        ctx.report(RuleID::InvalidSuppression, s.range, "a suppression needs a reason")
+            .withHelp(fmt::format("write `// ward-ignore {}: <why this is acceptable>`; reviewers read it", s.ids.front().text));
+        continue;
+      }
+      if (!valid) continue;
+      // The construct that starts on the next line, or just that line.
+      unsigned line = ctx.sm.lineColumn(s.range.file, s.range.begin).line;
+      uint32_t from = UINT32_MAX, to = 0;
+      if (std::optional<uint32_t> next = ctx.sm.lineOffset(file->id, line + 1)) {
+        from = *next;
+        auto extent = extents.find(line + 1);
+        to = extent != extents.end() ? extent->second
+                                     : from + static_cast<uint32_t>(ctx.sm.lineText(file->id, line + 1).size());
+      }
+      for (Diagnostic &d : ctx.diags.mutableDiagnostics()) {
+        if (d.id != DiagID::Rule || d.suppressed || d.range.file != file->id) continue;
+        if (d.range.begin < from || d.range.begin > to) continue;
+        bool named = std::any_of(s.ids.begin(), s.ids.end(), [&](const Name &id) {
+          const RuleInfo *rule = findRule(id.text);
+          return rule && rule->id == d.code && rule->rule != RuleID::InvalidSuppression && rule->rule != RuleID::UnusedSuppression;
+        });
+        if (!named) continue;
+        d.suppressed = true;
+        d.justification = s.reason;
+        s.used = true;
+      }
+      if (!s.used)
+        ctx.report(RuleID::UnusedSuppression, s.range, "this suppression suppresses nothing")
+            .withHelp("remove it; the finding it silenced is gone (or it is not on the line before the construct)");
+    }
+  }
+}
+
+void runAnalysis(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
+                 DiagnosticEngine &diags) {
+  PermissionModel model = PermissionModel::build(program, azure.roles);
+  RuleContext ctx(program, sm, azure, config, diags, model);
+  runPrivilegeRules(ctx);
+  runPolicyRules(ctx);
+  runEdgeRules(ctx);
+  applySuppressions(ctx);
+}
+
+} // namespace ward::analysis

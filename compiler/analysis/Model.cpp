@@ -1,0 +1,149 @@
+#include "analysis/Model.h"
+
+#include <fmt/format.h>
+
+namespace ward::analysis {
+
+std::vector<std::pair<std::string, bool>> capabilityActions(const CapabilityDecl &cap) {
+  std::vector<std::pair<std::string, bool>> out;
+  for (auto [key, data] : {std::pair<const char *, bool>{"actions", false}, {"data_actions", true}})
+    if (const Attribute *a = cap.attrs.find(key))
+      for (const Value &v : a->value.items)
+        if (v.kind == Value::Kind::String) out.emplace_back(v.text, data);
+  return out;
+}
+
+bool Hold::allows(llvm::StringRef action, bool data) const {
+  return role ? role->allows(action, data) : explicitPermissions.allows(action, data);
+}
+
+bool Hold::hasDataActions() const { return role ? role->hasDataActions() : explicitPermissions.hasDataActions(); }
+
+std::vector<std::pair<std::string, bool>> Hold::writtenActions() const {
+  std::vector<std::pair<std::string, bool>> out;
+  for (const std::string &a : explicitPermissions.actions) out.emplace_back(a, false);
+  for (const std::string &a : explicitPermissions.dataActions) out.emplace_back(a, true);
+  return out;
+}
+
+bool Principal::generatedCovers(const Need &need) const {
+  return std::any_of(intents.begin(), intents.end(), [&](const Need &i) {
+    return i.data == need.data && actionMatches(i.action, need.action) && i.scope.contains(need.scope);
+  });
+}
+
+bool Principal::grantsCover(const Need &need) const {
+  return std::any_of(grants.begin(), grants.end(),
+                     [&](const Hold &h) { return h.scope.contains(need.scope) && h.allows(need.action, need.data); });
+}
+
+std::vector<const Need *> Principal::allNeeds() const {
+  std::vector<const Need *> out;
+  for (const Need &n : intents) out.push_back(&n);
+  for (const Need &n : implied) out.push_back(&n);
+  return out;
+}
+
+static std::string stringAttr(const Decl &d, llvm::StringRef key) {
+  const Attribute *a = d.attrs.find(key);
+  return a && a->value.kind == Value::Kind::String ? a->value.text : "";
+}
+
+Scope PermissionModel::scopeOf(const ResourceDecl &resource) const {
+  Scope s;
+  const ResourceTypeDecl *type = resource.typeDecl();
+  const Attribute *level = type ? type->attrs.find("level") : nullptr;
+  llvm::StringRef lvl = level ? llvm::StringRef(level->value.text) : "resource";
+  s.subscription = stringAttr(resource, "subscription");
+  if (s.subscription.empty()) s.subscription = defaultSubscription_;
+  if (lvl == "management_group") {
+    s.level = Scope::Level::ManagementGroup;
+    s.managementGroup = stringAttr(resource, "name");
+  } else if (lvl == "subscription") {
+    s.level = Scope::Level::Subscription;
+  } else if (lvl == "resource_group") {
+    s.level = Scope::Level::ResourceGroup;
+    s.resourceGroup = stringAttr(resource, "name");
+  } else {
+    s.level = Scope::Level::Resource;
+    s.resourceGroup = stringAttr(resource, "resource_group");
+    s.resourceType = type ? stringAttr(*type, "arm_type") : "";
+    s.name = stringAttr(resource, "name");
+  }
+  return s;
+}
+
+PermissionModel PermissionModel::build(const Program &program, const RoleCatalog &roles) {
+  PermissionModel model;
+  // The subscription a resource without its own belongs to: the tenant's.
+  for (const auto &file : program.files)
+    for (const auto &decl : file->decls)
+      if (llvm::isa<TenantDecl>(*decl) && model.defaultSubscription_.empty())
+        model.defaultSubscription_ = stringAttr(*decl, "subscription");
+  if (model.defaultSubscription_.empty()) model.defaultSubscription_ = "{subscription}";
+
+  std::map<const IdentityDecl *, size_t> index;
+  auto principal = [&](const Ref &ref) -> Principal * {
+    const auto *identity = llvm::dyn_cast_or_null<IdentityDecl>(ref.target);
+    if (!identity) return nullptr;
+    auto [it, inserted] = index.try_emplace(identity, model.principals_.size());
+    if (inserted) model.principals_.push_back(Principal{identity, {}, {}, {}});
+    return &model.principals_[it->second];
+  };
+
+  // The capability a backup trigger needs: `backup.operate` on the vault's type.
+  auto findCapability = [&](llvm::StringRef name, const ResourceTypeDecl *type) -> const CapabilityDecl * {
+    for (const auto &file : program.files)
+      for (const auto &decl : file->decls)
+        if (auto *cap = llvm::dyn_cast<CapabilityDecl>(decl.get()))
+          if (cap->name.text == name && cap->resourceType.target == type) return cap;
+    return nullptr;
+  };
+
+  for (const auto &file : program.files) {
+    for (const auto &declPtr : file->decls) {
+      const Decl *decl = declPtr.get();
+      if (auto *allow = llvm::dyn_cast<AllowDecl>(decl)) {
+        Principal *p = principal(allow->identity);
+        auto *cap = llvm::dyn_cast_or_null<CapabilityDecl>(allow->capability.target);
+        auto *res = llvm::dyn_cast_or_null<ResourceDecl>(allow->resource.target);
+        if (!p || !cap || !res) continue;
+        for (auto &[action, data] : capabilityActions(*cap))
+          p->intents.push_back({action, data, model.scopeOf(*res), res, allow, allow->range,
+                                fmt::format("capability `{}`", cap->name.text)});
+      } else if (auto *grant = llvm::dyn_cast<GrantDecl>(decl)) {
+        Principal *p = principal(grant->identity);
+        auto *res = llvm::dyn_cast_or_null<ResourceDecl>(grant->scope.target);
+        if (!p || !res) continue;
+        Hold hold;
+        hold.grant = grant;
+        hold.scope = model.scopeOf(*res);
+        hold.scopeResource = res;
+        if (grant->role) {
+          hold.role = roles.byName(grant->role->text);
+        } else {
+          for (const Value &v : grant->actions) hold.explicitPermissions.actions.push_back(v.text);
+          for (const Value &v : grant->dataActions) hold.explicitPermissions.dataActions.push_back(v.text);
+        }
+        p->grants.push_back(std::move(hold));
+      } else if (auto *backup = llvm::dyn_cast<BackupDecl>(decl)) {
+        for (const Ref &trigger : backup->triggers) {
+          Principal *p = principal(trigger);
+          if (!p) continue;
+          for (const Protection &protection : backup->protections) {
+            auto *vault = llvm::dyn_cast_or_null<ResourceDecl>(protection.vault.target);
+            if (!vault) continue;
+            const CapabilityDecl *cap = findCapability("backup.operate", vault->typeDecl());
+            if (!cap) continue;
+            for (auto &[action, data] : capabilityActions(*cap))
+              p->implied.push_back({action, data, model.scopeOf(*vault), vault, backup, trigger.name.range,
+                                    fmt::format("on-demand backup of `{}`", backup->name.text)});
+          }
+        }
+      }
+    }
+  }
+  return model;
+}
+
+} // namespace ward::analysis

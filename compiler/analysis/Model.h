@@ -1,0 +1,67 @@
+//===- Model.h - What each principal needs and would hold -------*- C++ -*-===//
+//
+// Needs come from intents: every `allow` (its capability's actions on the
+// resource) and every backup `trigger by` (on-demand backup on the vault).
+// Holds are what the principal would have after deployment: the roles Ward
+// generates from its `allow` intents (exactly their actions, at exactly their
+// resources) plus every `grant`. Rules compare the two.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "analysis/Permissions.h"
+#include "ast/AST.h"
+#include "resolve/Loader.h"
+
+#include <map>
+
+namespace ward::analysis {
+
+struct Need {
+  std::string action;
+  bool data = false;
+  Scope scope;
+  const ResourceDecl *resource = nullptr;
+  const Decl *source = nullptr;   // the allow or backup declaration
+  SourceRange range;              // where the intent is written
+  std::string via;                // "capability `backup.operate`"
+};
+
+struct Hold {
+  const GrantDecl *grant = nullptr;
+  const RoleDefinition *role = nullptr; // a built-in role grant
+  PermissionSet explicitPermissions;    // an action-list grant
+  Scope scope;
+  const ResourceDecl *scopeResource = nullptr;
+  bool allows(llvm::StringRef action, bool data) const;
+  bool hasDataActions() const;
+  /// The action patterns written in the policy (empty for a role grant).
+  std::vector<std::pair<std::string, bool>> writtenActions() const;
+};
+
+struct Principal {
+  const IdentityDecl *identity = nullptr;
+  std::vector<Need> intents; // from `allow`: Ward generates roles for exactly these
+  std::vector<Need> implied; // needed by other constructs (backup triggers)
+  std::vector<Hold> grants;
+
+  /// Covered by a generated role: an intent with the same action on a scope containing `need`'s.
+  bool generatedCovers(const Need &need) const;
+  bool grantsCover(const Need &need) const;
+  std::vector<const Need *> allNeeds() const;
+};
+
+class PermissionModel {
+public:
+  static PermissionModel build(const Program &program, const RoleCatalog &roles);
+  Scope scopeOf(const ResourceDecl &resource) const;
+  const std::vector<Principal> &principals() const { return principals_; }
+
+private:
+  std::string defaultSubscription_;
+  std::vector<Principal> principals_;
+};
+
+std::vector<std::pair<std::string, bool>> capabilityActions(const CapabilityDecl &cap);
+
+} // namespace ward::analysis

@@ -1,0 +1,245 @@
+#include "analysis/Permissions.h"
+
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/ADT/StringExtras.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
+
+#include <algorithm>
+
+namespace ward::analysis {
+
+static llvm::SmallVector<llvm::StringRef, 8> segments(llvm::StringRef s) {
+  llvm::SmallVector<llvm::StringRef, 8> out;
+  s.split(out, '/');
+  return out;
+}
+
+bool actionMatches(llvm::StringRef pattern, llvm::StringRef action) {
+  auto p = segments(pattern), a = segments(action);
+  auto star = std::find(p.begin(), p.end(), "*");
+  if (star == p.end()) {
+    if (p.size() != a.size()) return false;
+    for (size_t i = 0; i < p.size(); ++i)
+      if (!p[i].equals_insensitive(a[i])) return false;
+    return true;
+  }
+  size_t prefix = star - p.begin(), suffix = p.end() - star - 1;
+  if (a.size() < prefix + suffix + 1) return false; // `*` stands for at least one segment
+  for (size_t i = 0; i < prefix; ++i)
+    if (!p[i].equals_insensitive(a[i])) return false;
+  for (size_t i = 0; i < suffix; ++i)
+    if (!p[p.size() - 1 - i].equals_insensitive(a[a.size() - 1 - i])) return false;
+  return true;
+}
+
+bool isWellFormedAction(llvm::StringRef action) {
+  if (action.count('*') > 1) return false;
+  for (llvm::StringRef s : segments(action))
+    if (s.empty() || (s.contains('*') && s != "*")) return false;
+  return true;
+}
+
+std::string providerOf(llvm::StringRef action) { return action.split('/').first.lower(); }
+
+bool PermissionSet::allows(llvm::StringRef action, bool dataAction) const {
+  const auto &grants = dataAction ? dataActions : actions;
+  const auto &excluded = dataAction ? notDataActions : notActions;
+  auto matches = [&](const std::string &p) { return actionMatches(p, action); };
+  return std::any_of(grants.begin(), grants.end(), matches) && std::none_of(excluded.begin(), excluded.end(), matches);
+}
+
+bool RoleDefinition::allows(llvm::StringRef action, bool dataAction) const {
+  return std::any_of(permissions.begin(), permissions.end(),
+                     [&](const PermissionSet &p) { return p.allows(action, dataAction); });
+}
+
+bool RoleDefinition::hasDataActions() const {
+  return std::any_of(permissions.begin(), permissions.end(), [](const PermissionSet &p) { return p.hasDataActions(); });
+}
+
+size_t RoleDefinition::actionCount() const {
+  size_t n = 0;
+  for (const PermissionSet &p : permissions) n += p.actions.size() + p.dataActions.size();
+  return n;
+}
+
+static std::vector<std::string> stringList(const llvm::json::Object &o, llvm::StringRef key) {
+  std::vector<std::string> out;
+  if (const llvm::json::Array *a = o.getArray(key))
+    for (const llvm::json::Value &v : *a)
+      if (auto s = v.getAsString()) out.push_back(s->str());
+  return out;
+}
+
+llvm::Error RoleCatalog::load(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  if (!buffer) return llvm::createStringError(buffer.getError(), "cannot read %s", path.str().c_str());
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse((*buffer)->getBuffer());
+  if (!json) return json.takeError();
+  const llvm::json::Array *roles = json->getAsArray();
+  if (!roles) return llvm::createStringError(std::errc::invalid_argument, "%s: expected an array", path.str().c_str());
+  for (const llvm::json::Value &value : *roles) {
+    const llvm::json::Object *o = value.getAsObject();
+    if (!o) continue;
+    RoleDefinition role;
+    role.id = o->getString("name").getValueOr("").str();
+    role.name = o->getString("roleName").getValueOr("").str();
+    role.description = o->getString("description").getValueOr("").str();
+    if (const llvm::json::Array *perms = o->getArray("permissions"))
+      for (const llvm::json::Value &p : *perms)
+        if (const llvm::json::Object *po = p.getAsObject())
+          role.permissions.push_back({stringList(*po, "actions"), stringList(*po, "notActions"),
+                                      stringList(*po, "dataActions"), stringList(*po, "notDataActions")});
+    byLowerName_[llvm::StringRef(role.name).lower()] = roles_.size();
+    roles_.push_back(std::move(role));
+  }
+  return llvm::Error::success();
+}
+
+const RoleDefinition *RoleCatalog::byName(llvm::StringRef name) const {
+  auto it = byLowerName_.find(name.lower());
+  return it == byLowerName_.end() ? nullptr : &roles_[it->second];
+}
+
+std::vector<std::string> RoleCatalog::names() const {
+  std::vector<std::string> out;
+  for (const RoleDefinition &r : roles_) out.push_back(r.name);
+  return out;
+}
+
+void OperationCatalog::add(llvm::StringRef operation, bool dataAction) {
+  std::string lower = operation.lower();
+  llvm::StringSet<> &set = dataAction ? lowerDataActions_ : lowerActions_;
+  if (!set.insert(lower).second) return;
+  (dataAction ? dataActions_ : actions_).push_back({operation.str(), lower});
+  providers_.insert(providerOf(operation));
+}
+
+llvm::Error OperationCatalog::loadDirectory(llvm::StringRef dir) {
+  std::error_code ec;
+  std::vector<std::string> files;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec))
+    if (llvm::sys::path::extension(it->path()) == ".txt") files.push_back(it->path());
+  if (ec) return llvm::createStringError(ec, "cannot list %s", dir.str().c_str());
+  std::sort(files.begin(), files.end());
+  for (const std::string &file : files) {
+    auto buffer = llvm::MemoryBuffer::getFile(file);
+    if (!buffer) return llvm::createStringError(buffer.getError(), "cannot read %s", file.c_str());
+    llvm::SmallVector<llvm::StringRef, 0> lines;
+    (*buffer)->getBuffer().split(lines, '\n', -1, false);
+    for (llvm::StringRef line : lines) {
+      auto [kind, name] = line.trim().split('\t');
+      if (kind == "action") add(name.trim(), false);
+      else if (kind == "dataAction") add(name.trim(), true);
+    }
+  }
+  return llvm::Error::success();
+}
+
+void OperationCatalog::addRoles(const RoleCatalog &roles) {
+  for (const RoleDefinition &role : roles.roles())
+    for (const PermissionSet &p : role.permissions) {
+      for (const std::string &a : p.actions)
+        if (!llvm::StringRef(a).contains('*')) add(a, false);
+      for (const std::string &a : p.dataActions)
+        if (!llvm::StringRef(a).contains('*')) add(a, true);
+    }
+}
+
+OperationCatalog::Status OperationCatalog::lookup(llvm::StringRef action, bool dataAction) const {
+  std::string provider = providerOf(action);
+  if (provider != "*" && !providers_.count(provider)) return Status::UncataloguedProvider;
+  auto known = [&](bool data) {
+    if (!action.contains('*')) return (data ? lowerDataActions_ : lowerActions_).count(action.lower()) > 0;
+    const auto &entries = list(data);
+    return std::any_of(entries.begin(), entries.end(), [&](const Entry &e) { return actionMatches(action, e.lower); });
+  };
+  if (known(dataAction)) return Status::Known;
+  if (known(!dataAction)) return Status::KnownAsOtherKind;
+  return Status::Unknown;
+}
+
+std::vector<std::string> OperationCatalog::closest(llvm::StringRef action, bool dataAction, size_t limit) const {
+  std::string lower = action.lower(), provider = providerOf(action);
+  std::vector<std::pair<unsigned, std::string>> scored;
+  for (const Entry &e : list(dataAction)) {
+    if (providerOf(e.lower) != provider) continue;
+    unsigned d = llvm::StringRef(lower).edit_distance(e.lower, true, 12);
+    if (d <= std::max<size_t>(3, lower.size() / 4)) scored.emplace_back(d, e.spelling);
+  }
+  std::sort(scored.begin(), scored.end());
+  std::vector<std::string> out;
+  for (auto &s : scored) {
+    if (out.size() == limit) break;
+    out.push_back(s.second);
+  }
+  return out;
+}
+
+std::vector<std::string> OperationCatalog::matching(llvm::StringRef pattern, bool dataAction) const {
+  std::vector<std::string> out;
+  for (const Entry &e : list(dataAction))
+    if (actionMatches(pattern, e.lower)) out.push_back(e.spelling);
+  return out;
+}
+
+std::string Scope::id() const {
+  switch (level) {
+  case Level::ManagementGroup: return "/providers/Microsoft.Management/managementGroups/" + managementGroup;
+  case Level::Subscription: return "/subscriptions/" + subscription;
+  case Level::ResourceGroup: return "/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup;
+  case Level::Resource:
+    return "/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup + "/providers/" + resourceType + "/" + name;
+  }
+  return "";
+}
+
+bool Scope::contains(const Scope &o) const {
+  if (level == Level::ManagementGroup)
+    return o.level != Level::ManagementGroup || llvm::StringRef(managementGroup).equals_insensitive(o.managementGroup);
+  if (o.level == Level::ManagementGroup || o.level < level) return false;
+  if (!llvm::StringRef(subscription).equals_insensitive(o.subscription)) return false;
+  if (level == Level::Subscription) return true;
+  if (!llvm::StringRef(resourceGroup).equals_insensitive(o.resourceGroup)) return false;
+  if (level == Level::ResourceGroup) return true;
+  return llvm::StringRef(resourceType).equals_insensitive(o.resourceType) && llvm::StringRef(name).equals_insensitive(o.name);
+}
+
+Scope Scope::commonAncestor(const Scope &a, const Scope &b) {
+  if (a.contains(b)) return a;
+  if (b.contains(a)) return b;
+  Scope s = a;
+  s.resourceType.clear();
+  s.name.clear();
+  if (a.level >= Level::ResourceGroup && b.level >= Level::ResourceGroup &&
+      llvm::StringRef(a.subscription).equals_insensitive(b.subscription) &&
+      llvm::StringRef(a.resourceGroup).equals_insensitive(b.resourceGroup)) {
+    s.level = Level::ResourceGroup;
+    return s;
+  }
+  s.resourceGroup.clear();
+  if (a.level >= Level::Subscription && b.level >= Level::Subscription &&
+      llvm::StringRef(a.subscription).equals_insensitive(b.subscription)) {
+    s.level = Level::Subscription;
+    return s;
+  }
+  s.level = Level::ManagementGroup;
+  s.subscription.clear();
+  s.managementGroup = a.level == Level::ManagementGroup ? a.managementGroup : b.managementGroup;
+  return s;
+}
+
+llvm::StringRef Scope::levelName() const {
+  switch (level) {
+  case Level::ManagementGroup: return "management group";
+  case Level::Subscription: return "subscription";
+  case Level::ResourceGroup: return "resource group";
+  case Level::Resource: return "resource";
+  }
+  return "scope";
+}
+
+} // namespace ward::analysis

@@ -1,0 +1,112 @@
+//===- Permissions.h - Azure RBAC semantics ---------------------*- C++ -*-===//
+//
+// Azure's evaluation of role permissions, as a library: action matching
+// (case-insensitive, one `*` replacing whole segments), effective permissions
+// (Actions minus NotActions — not a deny), data actions kept apart, the scope
+// hierarchy, the built-in roles and the catalogue of known operations. The
+// rules and the RBAC backend both stand on it.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <llvm/ADT/StringMap.h>
+#include <llvm/ADT/StringRef.h>
+#include <llvm/ADT/StringSet.h>
+#include <llvm/Support/Error.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ward::analysis {
+
+/// True when `pattern` (which may hold one `*`, standing for one or more
+/// whole segments) matches `action`. Case-insensitive, as Azure compares.
+bool actionMatches(llvm::StringRef pattern, llvm::StringRef action);
+/// True when `action` is well-formed: segments separated by `/`, at most one
+/// `*`, and `*` only as a whole segment.
+bool isWellFormedAction(llvm::StringRef action);
+/// The resource provider namespace (`Microsoft.Compute`), lower-cased.
+std::string providerOf(llvm::StringRef action);
+
+/// One `permissions[]` entry of a role definition.
+struct PermissionSet {
+  std::vector<std::string> actions, notActions, dataActions, notDataActions;
+  /// Effective permission: some pattern of Actions matches and none of NotActions.
+  bool allows(llvm::StringRef action, bool dataAction) const;
+  bool hasDataActions() const { return !dataActions.empty(); }
+};
+
+struct RoleDefinition {
+  std::string id;   // the role definition GUID
+  std::string name; // roleName
+  std::string description;
+  std::vector<PermissionSet> permissions;
+  bool allows(llvm::StringRef action, bool dataAction) const;
+  bool hasDataActions() const;
+  size_t actionCount() const;
+};
+
+class RoleCatalog {
+public:
+  /// Reads the vendored `built-in-roles.json`.
+  llvm::Error load(llvm::StringRef path);
+  const RoleDefinition *byName(llvm::StringRef name) const; // case-insensitive
+  std::vector<std::string> names() const;
+  const std::vector<RoleDefinition> &roles() const { return roles_; }
+
+private:
+  std::vector<RoleDefinition> roles_;
+  llvm::StringMap<size_t> byLowerName_;
+};
+
+/// Every operation Ward knows: the documented lists of the providers it
+/// targets, every concrete action a built-in role names, and a project's own
+/// additions.
+class OperationCatalog {
+public:
+  llvm::Error loadDirectory(llvm::StringRef dir); // `<Provider>.txt`: "action\tName" lines
+  void addRoles(const RoleCatalog &roles);
+  void add(llvm::StringRef operation, bool dataAction);
+
+  enum class Status { Known, KnownAsOtherKind, Unknown, UncataloguedProvider };
+  /// A pattern is known when it matches at least one catalogued operation.
+  Status lookup(llvm::StringRef action, bool dataAction) const;
+  /// Up to `limit` catalogued operations closest to `action`, same provider.
+  std::vector<std::string> closest(llvm::StringRef action, bool dataAction, size_t limit = 3) const;
+  /// Catalogued operations matching `pattern` (for "which dangerous actions does this grant allow").
+  std::vector<std::string> matching(llvm::StringRef pattern, bool dataAction) const;
+  size_t size() const { return actions_.size() + dataActions_.size(); }
+
+private:
+  struct Entry {
+    std::string spelling; // as documented
+    std::string lower;
+  };
+  const std::vector<Entry> &list(bool data) const { return data ? dataActions_ : actions_; }
+  std::vector<Entry> actions_, dataActions_;
+  llvm::StringSet<> lowerActions_, lowerDataActions_, providers_;
+};
+
+/// A point in Azure's scope hierarchy.
+struct Scope {
+  enum class Level { ManagementGroup, Subscription, ResourceGroup, Resource };
+  Level level = Level::Resource;
+  std::string managementGroup;
+  std::string subscription;
+  std::string resourceGroup;
+  std::string resourceType; // ARM type, e.g. Microsoft.Compute/virtualMachines
+  std::string name;
+
+  /// The ARM scope id: `/subscriptions/<s>/resourceGroups/<rg>/providers/<type>/<name>`.
+  std::string id() const;
+  /// True when `other` is this scope or lies below it. Management groups are
+  /// taken to contain every subscription: their membership is not in the policy.
+  bool contains(const Scope &other) const;
+  bool operator==(const Scope &o) const { return contains(o) && o.contains(*this); }
+  /// The narrowest scope containing both.
+  static Scope commonAncestor(const Scope &a, const Scope &b);
+  llvm::StringRef levelName() const;
+};
+
+} // namespace ward::analysis

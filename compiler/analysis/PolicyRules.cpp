@@ -1,0 +1,247 @@
+//===- PolicyRules.cpp - Secrets, identity, transport, backup, hygiene ---===//
+#include "analysis/RuleContext.h"
+#include "sema/ValueChecks.h"
+#include "source/Text.h"
+
+#include <fmt/format.h>
+
+#include <regex>
+#include <set>
+
+namespace ward::analysis {
+namespace {
+
+bool isBase64Url(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; }
+bool isBase64(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '/'; }
+
+/// What kind of secret `text` looks like, if any. Cheap checks first: this
+/// runs on every string of the policy.
+std::optional<std::string> secretKind(llvm::StringRef text) {
+  if (text.contains("-----BEGIN") && text.contains("PRIVATE KEY")) return "a PEM private key";
+  for (size_t pos = text.find("eyJ"); pos != llvm::StringRef::npos; pos = text.find("eyJ", pos + 3)) {
+    // header.payload.signature, the first two base64url JSON objects
+    size_t i = pos, dots = 0, segment = 0;
+    bool ok = true;
+    for (; i < text.size() && (isBase64Url(text[i]) || text[i] == '.'); ++i) {
+      if (text[i] == '.') {
+        if (segment < 4) ok = false;
+        ++dots, segment = 0;
+      } else {
+        ++segment;
+      }
+    }
+    if (ok && dots == 2 && text.substr(pos).split('.').second.startswith("eyJ")) return "a JSON Web Token";
+  }
+  std::string lower = text.lower();
+  for (const char *marker : {"accountkey=", "sharedaccesskey=", "sharedaccesssignature=", "password=", "pwd=", "sig="})
+    if (lower.find(marker) != std::string::npos && (lower.find(';') != std::string::npos || lower.find('&') != std::string::npos))
+      return "a connection string or signed URL with a key";
+  // Entra ID client secrets: three characters, a digit, `Q~`, then 31 to 34 more.
+  for (size_t pos = text.find("Q~"); pos != llvm::StringRef::npos; pos = text.find("Q~", pos + 2)) {
+    if (pos < 4 || !std::isdigit(static_cast<unsigned char>(text[pos - 1]))) continue;
+    size_t tail = 0;
+    for (size_t i = pos + 2; i < text.size() && (isBase64Url(text[i]) || text[i] == '~' || text[i] == '.'); ++i) ++tail;
+    if (tail >= 31 && tail <= 34) return "an Entra ID client secret";
+  }
+  // Storage account keys: 86 base64 characters and `==`.
+  if (text.size() >= 88)
+    for (size_t pos = text.find("=="); pos != llvm::StringRef::npos; pos = text.find("==", pos + 2)) {
+      if (pos < 86) continue;
+      if (std::all_of(text.begin() + pos - 86, text.begin() + pos, isBase64)) return "a storage account key";
+    }
+  return std::nullopt;
+}
+
+void scanValue(RuleContext &ctx, const Value &v) {
+  if (v.kind == Value::Kind::String) {
+    if (auto kind = secretKind(v.text))
+      ctx.report(RuleID::StaticSecret, v.range, fmt::format("this string looks like {}", *kind))
+          .withHelp("never put secrets in a policy: use a managed identity, or a Key Vault reference resolved at deploy time");
+    return;
+  }
+  for (const Value &item : v.items) scanValue(ctx, item);
+  for (const Field &f : v.fields) scanValue(ctx, f.value);
+}
+
+void scanAttrs(RuleContext &ctx, const AttrList &attrs) {
+  for (const Attribute &a : attrs.items) scanValue(ctx, a.value);
+}
+
+const Value *attrValue(const AttrList &attrs, llvm::StringRef key) {
+  const Attribute *a = attrs.find(key);
+  return a ? &a->value : nullptr;
+}
+
+int64_t durationMillis(const Value &v) {
+  DiagnosticEngine scratch;
+  auto d = sema::checkDuration(scratch, v, "duration");
+  return d ? d->millis : -1;
+}
+
+int64_t parseMillis(llvm::StringRef text) {
+  Value v;
+  v.kind = Value::Kind::Quantity;
+  v.text = text.str();
+  llvm::StringRef digits = text.take_while([](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  if (digits.empty() || digits.size() > 12) return -1;
+  v.number = std::stod(digits.str());
+  v.isInteger = true;
+  v.unit = text.drop_front(digits.size()).str();
+  return durationMillis(v);
+}
+
+/// A duration option such as "1h", read with the language's own rules.
+int64_t optionMillis(const RuleContext &ctx, RuleID rule, llvm::StringRef key, llvm::StringRef fallback) {
+  std::string text = ctx.config.stringOption(rule, key, fallback);
+  int64_t ms = parseMillis(text);
+  if (ms >= 0) return ms;
+  ctx.diags.reportAtPath(DiagID::InvalidConfig, ctx.config.path,
+                         fmt::format("rule {}: `{}` must be a duration such as \"{}\", found \"{}\"",
+                                     ruleInfo(rule).id.str(), key.str(), fallback.str(), text));
+  return parseMillis(fallback);
+}
+
+void usedBy(const Ref &ref, std::set<const Decl *> &used) {
+  if (ref.target) used.insert(ref.target);
+}
+
+void collectUses(const Value &v, std::set<const Decl *> &used) {
+  if (v.target) used.insert(v.target);
+  for (const Value &item : v.items) collectUses(item, used);
+  for (const Field &f : v.fields) collectUses(f.value, used);
+}
+
+} // namespace
+
+void runPolicyRules(RuleContext &ctx) {
+  std::set<const Decl *> used;
+  int64_t lifetimeCap = optionMillis(ctx, RuleID::TokenLifetime, "max_lifetime", "1h");
+  std::string spPattern = ctx.config.stringOption(RuleID::ServicePrincipalName, "pattern", "^sp-[a-z0-9]+(-[a-z0-9]+)*$");
+  std::optional<std::regex> spRegex;
+  try {
+    spRegex.emplace(spPattern, std::regex::ECMAScript);
+  } catch (const std::regex_error &) {
+    ctx.diags.reportAtPath(DiagID::InvalidConfig, ctx.config.path, fmt::format("rule W013: `pattern` is not a valid regular expression: {}", spPattern));
+  }
+  int64_t dailyFloor = ctx.config.intOption(RuleID::RetentionFloor, "min_daily_days", 7);
+
+  // References from every file count as uses (a user's declaration may be used from anywhere).
+  for (auto &file : ctx.program.files)
+    for (auto &declPtr : file->decls) {
+      Decl &decl = *declPtr;
+      for (const Attribute &a : decl.attrs.items) collectUses(a.value, used);
+      if (auto *d = llvm::dyn_cast<IssuerDecl>(&decl)) {
+        if (d->templateRef) usedBy(*d->templateRef, used);
+      } else if (auto *d = llvm::dyn_cast<ResourceDecl>(&decl)) {
+        usedBy(d->type, used);
+      } else if (auto *d = llvm::dyn_cast<CapabilityDecl>(&decl)) {
+        usedBy(d->resourceType, used);
+      } else if (auto *d = llvm::dyn_cast<AllowDecl>(&decl)) {
+        usedBy(d->identity, used), usedBy(d->capability, used), usedBy(d->resource, used);
+      } else if (auto *d = llvm::dyn_cast<GrantDecl>(&decl)) {
+        usedBy(d->identity, used), usedBy(d->scope, used);
+      } else if (auto *d = llvm::dyn_cast<EdgeWorkerDecl>(&decl)) {
+        auto actionUses = [&](const RouteAction &a) {
+          usedBy(a.origin, used);
+          if (a.retry) usedBy(*a.retry, used);
+        };
+        for (const Route &r : d->routes) {
+          if (r.require) usedBy(r.require->issuer, used);
+          for (const RouteAction &a : r.actions) actionUses(a);
+        }
+        for (const RouteAction &a : d->defaults) actionUses(a);
+      } else if (auto *d = llvm::dyn_cast<BackupDecl>(&decl)) {
+        for (const Protection &p : d->protections) {
+          for (const Ref &item : p.items) usedBy(item, used);
+          usedBy(p.vault, used);
+        }
+        for (const Ref &t : d->triggers) usedBy(t, used);
+      }
+    }
+
+  ctx.forEachUserDecl([&](Decl &decl) {
+    scanAttrs(ctx, decl.attrs);
+    if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(&decl)) {
+      for (const Route &r : ew->routes) {
+        if (r.require) scanAttrs(ctx, r.require->attrs);
+        for (const RouteAction &a : r.actions) scanAttrs(ctx, a.attrs);
+      }
+    }
+
+    switch (decl.kind()) {
+    case DeclKind::Issuer: {
+      auto &issuer = llvm::cast<IssuerDecl>(decl);
+      const AttrList &eff = issuer.effective;
+      const Value *lifetime = attrValue(eff, "max_lifetime");
+      if (!lifetime) {
+        ctx.report(RuleID::TokenLifetime, issuer.name.range,
+                   fmt::format("issuer `{}` accepts tokens of any lifetime", issuer.name.text))
+            .withHelp("add `max_lifetime = 15m` (or at most the cap, now " + std::to_string(lifetimeCap / 60000) + "m)");
+      } else if (int64_t ms = durationMillis(*lifetime); ms > lifetimeCap) {
+        ctx.report(RuleID::TokenLifetime, lifetime->range,
+                   fmt::format("tokens may live {} here, over the cap of {} minutes", lifetime->text, lifetimeCap / 60000))
+            .withHelp("lower `max_lifetime`; stolen tokens stay useful for as long as they live");
+      }
+      if (const Value *algs = attrValue(eff, "algorithms"))
+        for (const Value &alg : algs->items)
+          if (alg.text == "none" || llvm::StringRef(alg.text).startswith("HS"))
+            ctx.report(RuleID::WeakAlgorithm, alg.range,
+                       alg.text == "none" ? std::string("`none` accepts unsigned tokens")
+                                          : fmt::format("`{}` needs a shared secret at the edge, where anyone with the bundle can read it", alg.text))
+                .withHelp("use RS256 or ES256: the edge verifies with the issuer's public keys");
+      for (const char *key : {"issuer", "jwks"})
+        if (const Value *url = attrValue(eff, key); url && llvm::StringRef(url->text).startswith("http://"))
+          ctx.report(RuleID::InsecureTransport, url->range, fmt::format("`{}` uses plain HTTP", key))
+              .withHelp("token issuers and key sets must be fetched over https://; anyone on the path could swap the keys")
+              .fix({url->range.file, url->range.begin + 1, url->range.begin + 8}, "https://");
+      break;
+    }
+    case DeclKind::Identity: {
+      auto &id = llvm::cast<IdentityDecl>(decl);
+      if (id.identityKind == IdentityKind::ServicePrincipal && spRegex && !std::regex_search(id.name.text, *spRegex))
+        ctx.report(RuleID::ServicePrincipalName, id.name.range,
+                   fmt::format("service principal `{}` does not follow the naming convention `{}`", id.name.text, spPattern))
+            .withHelp(fmt::format("rename it, e.g. `sp-{}`", id.name.text));
+      break;
+    }
+    case DeclKind::EdgeWorker: {
+      auto &ew = llvm::cast<EdgeWorkerDecl>(decl);
+      for (const Route &r : ew.routes)
+        for (const RouteAction &a : r.actions)
+          if (a.kind == RouteAction::Kind::Redirect && llvm::StringRef(a.text->text).startswith("http://"))
+            ctx.report(RuleID::InsecureTransport, a.text->range, "the redirect sends clients to plain HTTP")
+                .withHelp("redirect to https://");
+      break;
+    }
+    case DeclKind::Backup: {
+      auto &b = llvm::cast<BackupDecl>(decl);
+      if (b.schedules.empty())
+        ctx.report(RuleID::BackupIncomplete, b.name.range, fmt::format("backup `{}` has no schedule", b.name.text))
+            .withHelp("add `schedule = daily at \"02:00\" zone \"UTC\"`");
+      const Value *retain = attrValue(b.attrs, "retain");
+      if (!retain) {
+        ctx.report(RuleID::BackupIncomplete, b.name.range, fmt::format("backup `{}` declares no retention", b.name.text))
+            .withHelp("add `retain = { daily = 30d }`");
+      } else {
+        for (const Field &f : retain->fields)
+          if (f.key.text == "daily" && f.value.number < double(dailyFloor))
+            ctx.report(RuleID::RetentionFloor, f.value.range,
+                       fmt::format("daily recovery points are kept {} days, below the floor of {}", f.value.text.substr(0, f.value.text.size() - 1), dailyFloor))
+                .withHelp(fmt::format("keep them at least `{}d`", dailyFloor));
+      }
+      break;
+    }
+    default: break;
+    }
+
+    bool trackable = llvm::isa<IdentityDecl>(decl) || llvm::isa<ResourceDecl>(decl) || llvm::isa<RetryDecl>(decl) ||
+                     llvm::isa<IssuerDecl>(decl) || llvm::isa<CapabilityDecl>(decl) ||
+                     llvm::isa<IssuerTemplateDecl>(decl) || llvm::isa<ResourceTypeDecl>(decl);
+    if (trackable && !used.count(&decl))
+      ctx.report(RuleID::UnusedDeclaration, decl.name.range,
+                 fmt::format("{} `{}` is declared but never used", declKindKeyword(decl.kind()).str(), decl.name.text))
+          .withHelp("remove it, or use it in an `allow`, `grant`, route or backup");
+  });
+}
+
+} // namespace ward::analysis

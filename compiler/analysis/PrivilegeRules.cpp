@@ -1,0 +1,266 @@
+//===- PrivilegeRules.cpp - Least and sufficient privilege ---------------===//
+#include "analysis/RuleContext.h"
+#include "source/Text.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace ward::analysis {
+namespace {
+
+const std::set<std::string> kOwnerClassRoles = {"owner", "contributor", "user access administrator",
+                                                "role based access control administrator"};
+
+/// The fix for an over-broad grant: declare the intent and let Ward generate
+/// the minimal role.
+std::string narrowAlternative(const Principal &p) {
+  const std::string &name = p.identity->name.text;
+  std::set<std::string> intentActions;
+  for (const Need &n : p.intents) intentActions.insert(n.action);
+  std::set<std::string> triggerCaps;
+  for (const Need &n : p.implied)
+    if (!p.generatedCovers(n))
+      triggerCaps.insert(fmt::format("`allow {} to backup.operate on {}`", name, n.resource->name.text));
+  if (!triggerCaps.empty())
+    return fmt::format("declare {} instead: Ward generates a role with exactly the {} actions an on-demand backup needs",
+                       *triggerCaps.begin(), p.implied.size() / std::max<size_t>(1, triggerCaps.size()));
+  if (!intentActions.empty())
+    return fmt::format("`{}` needs {} action{} for its intents, and Ward already generates a role with exactly those "
+                       "from its `allow` rules; remove this grant",
+                       name, intentActions.size(), intentActions.size() == 1 ? "" : "s");
+  return fmt::format("declare what `{}` needs with `allow {} to <capability> on <resource>`; Ward generates a role "
+                     "with exactly those actions",
+                     name, name);
+}
+
+std::string describeScope(const Hold &h) { return fmt::format("`{}`", h.scopeResource->name.text); }
+
+std::string listFew(const std::vector<std::string> &items, size_t limit = 3) {
+  std::vector<std::string> quoted;
+  for (size_t i = 0; i < items.size() && i < limit; ++i) quoted.push_back("`" + items[i] + "`");
+  if (items.size() <= limit) return joinAlternatives(quoted, "and");
+  return llvm::join(quoted, ", ") + fmt::format(" and {} more", items.size() - limit);
+}
+
+SourceRange grantWhatRange(const Hold &h) {
+  if (h.grant->role) return h.grant->role->range;
+  if (!h.grant->actions.empty()) return h.grant->actions.front().range;
+  if (!h.grant->dataActions.empty()) return h.grant->dataActions.front().range;
+  return h.grant->keyword;
+}
+
+void checkActionCatalogue(RuleContext &ctx, const Value &v, bool data) {
+  if (v.kind != Value::Kind::String) return;
+  switch (ctx.azure.operations.lookup(v.text, data)) {
+  case OperationCatalog::Status::Known: return;
+  case OperationCatalog::Status::KnownAsOtherKind:
+    ctx.report(RuleID::UnknownAction, v.range,
+               fmt::format("`{}` is a{} action, not a{} action", v.text, data ? " control-plane" : " data",
+                           data ? " data" : " control-plane"))
+        .withHelp(data ? "move it to `actions`" : "move it to `data_actions`");
+    return;
+  case OperationCatalog::Status::UncataloguedProvider: {
+    Diagnostic &d = ctx.report(RuleID::UnknownAction, v.range,
+                               fmt::format("provider `{}` is not in Ward's catalogue; `{}` cannot be checked",
+                                           llvm::StringRef(v.text).split('/').first.str(), v.text));
+    if (d.severity == Severity::Error) d.severity = Severity::Note; // unknown to us is not wrong
+    d.withHelp("add the operation to `catalog` in ward.json to have it checked");
+    return;
+  }
+  case OperationCatalog::Status::Unknown: {
+    Diagnostic &d = ctx.report(RuleID::UnknownAction, v.range,
+                               fmt::format("unknown Azure {}action `{}`", data ? "data " : "", v.text));
+    std::vector<std::string> close = ctx.azure.operations.closest(v.text, data);
+    if (!close.empty()) {
+      d.withHelp(fmt::format("did you mean {}?", listFew(close)));
+      d.fix(v.range, "\"" + close.front() + "\"");
+    } else {
+      d.withHelp("check the spelling against the Azure RBAC permissions reference, or add it to `catalog` in ward.json");
+    }
+    return;
+  }
+  }
+}
+
+} // namespace
+
+void runPrivilegeRules(RuleContext &ctx) {
+  // Action strings written in the policy: wildcards and the catalogue.
+  ctx.forEachUserDecl([&](Decl &decl) {
+    std::vector<std::pair<const Value *, bool>> written;
+    if (auto *cap = llvm::dyn_cast<CapabilityDecl>(&decl)) {
+      for (auto [key, data] : {std::pair<const char *, bool>{"actions", false}, {"data_actions", true}})
+        if (const Attribute *a = cap->attrs.find(key))
+          for (const Value &v : a->value.items) written.emplace_back(&v, data);
+    } else if (auto *grant = llvm::dyn_cast<GrantDecl>(&decl)) {
+      for (const Value &v : grant->actions) written.emplace_back(&v, false);
+      for (const Value &v : grant->dataActions) written.emplace_back(&v, true);
+    }
+    for (auto [value, data] : written) {
+      checkActionCatalogue(ctx, *value, data);
+      if (llvm::StringRef(value->text).contains('*')) {
+        std::vector<std::string> covered = ctx.azure.operations.matching(value->text, data);
+        ctx.report(RuleID::WildcardAction, value->range,
+                   fmt::format("`{}` is a wildcard: it grants {} catalogued operation{} today and every one Azure adds later",
+                               value->text, covered.size(), covered.size() == 1 ? "" : "s"))
+            .withHelp("list the operations the intent needs, one by one");
+      }
+    }
+  });
+
+  for (const Principal &p : ctx.model.principals()) {
+    const std::string &who = p.identity->name.text;
+    if (p.identity->identityKind == IdentityKind::User) {
+      for (const Hold &h : p.grants)
+        ctx.report(RuleID::UserAssignment, h.grant->identity.name.range,
+                   fmt::format("`{}` is a user: assign permissions to a group the user belongs to", who))
+            .label(p.identity->name.range, "declared as a user here")
+            .withHelp("declare an `identity ... : group` and grant or allow it instead");
+      std::set<const Decl *> seen;
+      for (const Need &n : p.intents)
+        if (seen.insert(n.source).second)
+          ctx.report(RuleID::UserAssignment, llvm::cast<AllowDecl>(n.source)->identity.name.range,
+                     fmt::format("`{}` is a user: assign permissions to a group the user belongs to", who))
+              .withHelp("declare an `identity ... : group` and allow it instead");
+    }
+
+    for (const Need &n : p.intents)
+      if (n.data && n.scope.level == Scope::Level::ManagementGroup)
+        ctx.report(RuleID::DataActionsAtMgScope, n.range,
+                   fmt::format("{} has data actions, which Azure cannot assign at management-group scope", n.via))
+            .withHelp("allow it on the subscription, resource group or resource that holds the data");
+
+    for (const Hold &h : p.grants) {
+      SourceRange at = grantWhatRange(h);
+      if (h.grant->role && !h.role) {
+        Diagnostic &d = ctx.report(RuleID::UnknownAction, h.grant->role->range,
+                                   fmt::format("unknown built-in role \"{}\"", quoteForMessage(h.grant->role->text)));
+        std::vector<std::string> close = closestNames(h.grant->role->text, ctx.azure.roles.names());
+        if (!close.empty()) d.withHelp(fmt::format("did you mean \"{}\"?", close.front())).fix(h.grant->role->range, "\"" + close.front() + "\"");
+        continue;
+      }
+      if (h.role) {
+        if (kOwnerClassRoles.count(llvm::StringRef(h.role->name).lower()))
+          ctx.report(RuleID::OwnerClassRole, at,
+                     fmt::format("`{}` is an owner-class role: it lets `{}` change almost anything in {}", h.role->name,
+                                 who, describeScope(h)))
+              .label(p.identity->name.range, fmt::format("`{}` declared here", who))
+              .withHelp(narrowAlternative(p));
+        std::vector<std::string> wildcards;
+        for (const PermissionSet &perm : h.role->permissions) {
+          for (const std::string &a : perm.actions)
+            if (llvm::StringRef(a).contains('*') && !llvm::StringRef(a).endswith("/read")) wildcards.push_back(a);
+          for (const std::string &a : perm.dataActions)
+            if (llvm::StringRef(a).contains('*')) wildcards.push_back(a);
+        }
+        if (!wildcards.empty() && !kOwnerClassRoles.count(llvm::StringRef(h.role->name).lower()))
+          ctx.report(RuleID::WildcardAction, at,
+                     fmt::format("role `{}` grants wildcard actions ({})", h.role->name, listFew(wildcards, 2)))
+              .withHelp(narrowAlternative(p));
+      }
+      if (h.hasDataActions() && h.scope.level == Scope::Level::ManagementGroup)
+        ctx.report(RuleID::DataActionsAtMgScope, at,
+                   fmt::format("this grant has data actions, which Azure cannot assign at management-group scope ({})",
+                               describeScope(h)))
+            .withHelp("grant it on the subscription, resource group or resource that holds the data");
+
+      // What can this grant do that is dangerous and unneeded?
+      std::vector<std::pair<std::string, bool>> patterns =
+          h.role ? std::vector<std::pair<std::string, bool>>{} : h.writtenActions();
+      if (h.role)
+        for (const PermissionSet &perm : h.role->permissions) {
+          for (const std::string &a : perm.actions) patterns.emplace_back(a, false);
+          for (const std::string &a : perm.dataActions) patterns.emplace_back(a, true);
+        }
+      std::vector<std::pair<std::string, bool>> escalation = {
+          {"Microsoft.Authorization/roleAssignments/write", false},
+          {"Microsoft.Authorization/roleDefinitions/write", false},
+          {"Microsoft.Authorization/elevateAccess/action", false}};
+      for (const std::string &a : ctx.azure.operations.matching("*/assign/action", false)) escalation.emplace_back(a, false);
+      std::vector<std::string> escalating;
+      for (auto &[action, data] : escalation)
+        if (h.allows(action, data)) {
+          auto needs = p.allNeeds();
+          if (std::none_of(needs.begin(), needs.end(), [&](const Need *n) { return actionMatches(n->action, action); }))
+            escalating.push_back(action);
+        }
+      if (!escalating.empty())
+        ctx.report(RuleID::PrivilegeEscalation, at,
+                   fmt::format("this grant lets `{}` escalate its own privileges: {}", who, listFew(escalating)))
+            .withHelp(narrowAlternative(p));
+
+      std::vector<std::pair<std::string, bool>> exposure = {{"*/listKeys/action", false},
+                                                            {"*/listCredentials/action", false},
+                                                            {"Microsoft.KeyVault/vaults/secrets/getSecret/action", true}};
+      std::vector<std::string> exposing;
+      for (auto &[pattern, data] : exposure)
+        for (const std::string &action : ctx.azure.operations.matching(pattern, data))
+          if (h.allows(action, data)) {
+            auto needs = p.allNeeds();
+            if (std::none_of(needs.begin(), needs.end(), [&](const Need *n) { return n->data == data && actionMatches(n->action, action); }))
+              exposing.push_back(action);
+          }
+      if (!exposing.empty())
+        ctx.report(RuleID::CredentialExposure, at,
+                   fmt::format("this grant lets `{}` read keys or secrets no intent needs: {}", who, listFew(exposing)))
+            .withHelp(narrowAlternative(p));
+
+      // Which needs does the grant serve? None: unused. Some: is its scope too broad?
+      std::vector<const Need *> served;
+      for (const Need *n : p.allNeeds())
+        if (h.allows(n->action, n->data) && h.scope.contains(n->scope)) served.push_back(n);
+      if (served.empty()) {
+        ctx.report(RuleID::UnusedPermission, at,
+                   fmt::format("no intent of `{}` uses this grant on {}", who, describeScope(h)))
+            .withHelp("remove the grant, or declare the intent that needs it with `allow`");
+        continue;
+      }
+      for (const auto &[action, data] : h.writtenActions()) {
+        bool used = std::any_of(served.begin(), served.end(),
+                                [&, &action = action, data = data](const Need *n) { return n->data == data && actionMatches(action, n->action); });
+        if (used) continue;
+        auto &list = data ? h.grant->dataActions : h.grant->actions;
+        for (const Value &v : list)
+          if (v.text == action)
+            ctx.report(RuleID::UnusedPermission, v.range, fmt::format("no intent of `{}` uses `{}`", who, action))
+                .withHelp("remove it from the grant")
+                .fix(v.range, "");
+      }
+      Scope narrowest = served.front()->scope;
+      for (const Need *n : served) narrowest = Scope::commonAncestor(narrowest, n->scope);
+      if (!(narrowest == h.scope) && h.scope.contains(narrowest)) {
+        const ResourceDecl *narrowResource = nullptr;
+        for (const Need *n : served)
+          if (n->resource && ctx.model.scopeOf(*n->resource) == narrowest) narrowResource = n->resource;
+        std::string needed = narrowResource ? fmt::format("the {} `{}`", narrowest.levelName().str(), narrowResource->name.text)
+                                            : fmt::format("the {} `{}`", narrowest.levelName().str(), narrowest.id());
+        Diagnostic &d = ctx.report(RuleID::BroadScope, h.grant->scope.name.range,
+                                   fmt::format("`{}` is a {}, but the intents this grant serves need only {}",
+                                               h.scopeResource->name.text, h.scope.levelName().str(), needed));
+        if (narrowResource)
+          d.withHelp(fmt::format("grant on `{}` instead", narrowResource->name.text))
+              .fix(h.grant->scope.name.range, narrowResource->name.text);
+        else
+          d.withHelp(fmt::format("declare a resource for `{}` and grant on it", narrowest.id()));
+      }
+    }
+
+    // Sufficient privilege: needs that no generated role and no grant covers.
+    std::map<const Decl *, std::vector<const Need *>> missing;
+    for (const Need &n : p.implied)
+      if (!p.generatedCovers(n) && !p.grantsCover(n)) missing[n.source].push_back(&n);
+    for (auto &[source, needs] : missing) {
+      std::vector<std::string> actions;
+      for (const Need *n : needs) actions.push_back(n->action);
+      ctx.report(RuleID::InsufficientPrivilege, needs.front()->range,
+                 fmt::format("`{}` is to trigger the {}, but lacks {} action{} on `{}`: {}", who, needs.front()->via,
+                             actions.size(), actions.size() == 1 ? "" : "s", needs.front()->resource->name.text,
+                             listFew(actions, 2)))
+          .label(p.identity->name.range, fmt::format("`{}` declared here", who))
+          .withHelp(fmt::format("add `allow {} to backup.operate on {}`", who, needs.front()->resource->name.text));
+    }
+  }
+}
+
+} // namespace ward::analysis

@@ -1,0 +1,47 @@
+//===- RuleContext.h - What a rule sees and how it reports ------*- C++ -*-===//
+#pragma once
+
+#include "analysis/Model.h"
+#include "analysis/Rules.h"
+
+namespace ward::analysis {
+
+class RuleContext {
+public:
+  RuleContext(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
+              DiagnosticEngine &diags, const PermissionModel &model)
+      : program(program), sm(sm), azure(azure), config(config), diags(diags), model(model) {}
+
+  bool enabled(RuleID rule) const { return config.level(rule) != Level::Off; }
+  /// Reports a finding at the rule's configured level. A rule that is off
+  /// still gets a diagnostic to fill in; it is thrown away.
+  Diagnostic &report(RuleID rule, SourceRange range, std::string message);
+
+  /// Declarations of the user's files (the standard library is trusted).
+  template <typename F> void forEachUserDecl(F &&f) {
+    for (auto &file : program.files)
+      if (!file->isStdlib())
+        for (auto &decl : file->decls) f(*decl);
+  }
+
+  Program &program;
+  const SourceManager &sm;
+  const AzureData &azure;
+  const Config &config;
+  DiagnosticEngine &diags;
+  const PermissionModel &model;
+
+private:
+  std::vector<Diagnostic> discarded_;
+};
+
+// The rule families; each reports through the context.
+void runPrivilegeRules(RuleContext &ctx);
+void runPolicyRules(RuleContext &ctx);
+void runEdgeRules(RuleContext &ctx);
+void applySuppressions(RuleContext &ctx);
+
+/// "`azure.vm` resource `orders-vm`" and similar, for messages.
+std::string quoteName(const Decl &decl);
+
+} // namespace ward::analysis

@@ -1,0 +1,66 @@
+//===- Rules.h - Rule metadata, configuration and the analysis --*- C++ -*-===//
+#pragma once
+
+#include "analysis/Permissions.h"
+#include "diag/Diagnostic.h"
+#include "resolve/Loader.h"
+
+#include <llvm/ADT/StringMap.h>
+#include <llvm/Support/JSON.h>
+
+#include <map>
+
+namespace ward::analysis {
+
+enum class RuleID {
+#define WARD_RULE(Name, Id, Level, Slug, Title) Name,
+#include "analysis/Rules.def"
+#undef WARD_RULE
+};
+
+enum class Level { Off, Note, Warning, Error };
+llvm::StringRef levelName(Level level);
+std::optional<Level> parseLevel(llvm::StringRef text);
+
+struct RuleInfo {
+  RuleID rule;
+  llvm::StringRef id;    // "W004"
+  Level defaultLevel;
+  llvm::StringRef name;  // "credential-exposure"
+  llvm::StringRef title; // one line
+};
+const RuleInfo &ruleInfo(RuleID rule);
+const std::vector<RuleInfo> &allRules();
+const RuleInfo *findRule(llvm::StringRef idOrName);
+/// The rule's documentation page (docs/rules/<ID>.md), compiled in.
+llvm::StringRef ruleDoc(RuleID rule);
+
+/// `ward.json`: per-rule level and options, and catalogue additions.
+struct Config {
+  std::string path; // empty when no file was found
+  std::map<std::string, Level> levels;                    // by rule ID
+  std::map<std::string, llvm::json::Object> options;      // by rule ID
+  std::vector<std::string> extraActions, extraDataActions;
+
+  Level level(RuleID rule) const;
+  std::string stringOption(RuleID rule, llvm::StringRef key, llvm::StringRef fallback) const;
+  int64_t intOption(RuleID rule, llvm::StringRef key, int64_t fallback) const;
+};
+
+/// Finds `ward.json` in the directory of `start` or above; reports problems
+/// with the file to `diags`.
+Config loadConfig(llvm::StringRef start, DiagnosticEngine &diags);
+
+/// The data the analysis needs, loaded once from the stdlib directory.
+struct AzureData {
+  RoleCatalog roles;
+  OperationCatalog operations;
+  /// Loads `<stdlibDir>/azure/`; on failure reports and returns false.
+  bool load(llvm::StringRef stdlibDir, const Config &config, DiagnosticEngine &diags);
+};
+
+/// Runs every rule over a checked program and applies in-source suppressions.
+void runAnalysis(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
+                 DiagnosticEngine &diags);
+
+} // namespace ward::analysis
