@@ -103,7 +103,8 @@ bool subsumes(llvm::StringRef broad, llvm::StringRef narrow) {
   narrow.drop_front().split(n, '/');
   auto isParam = [](llvm::StringRef s) { return s.startswith("{") && s.endswith("}"); };
   for (size_t i = 0;; ++i) {
-    if (i < b.size() && b[i] == "*") return true; // the rest of any path
+    // `/a/*` matches `/a/` and everything below it, not `/a` itself.
+    if (i < b.size() && b[i] == "*") return i < n.size();
     if (i == b.size() || i == n.size()) return i == b.size() && i == n.size();
     if (n[i] == "*") return false; // `narrow` matches paths of any length here
     if (isParam(b[i])) {

@@ -20,7 +20,10 @@ static const DiagInfo kInfos[] = {
 #undef WARD_DIAG
 };
 
-const DiagInfo &diagInfo(DiagID id) { return kInfos[static_cast<size_t>(id)]; }
+const DiagInfo &diagInfo(DiagID id) {
+  static const DiagInfo kRuleInfo{"", Severity::Warning, "analysis rule"};
+  return id == DiagID::Rule ? kRuleInfo : kInfos[static_cast<size_t>(id)];
+}
 
 std::vector<DiagID> allDiagIDs() {
   std::vector<DiagID> ids;

@@ -64,6 +64,12 @@ std::vector<std::string> CheckResult::codes() const {
   return out;
 }
 
+bool CheckResult::frontEndOk() const {
+  for (const Diagnostic &d : compilation->diagnostics().diagnostics())
+    if (d.severity == Severity::Error && d.code[0] == 'E') return false;
+  return true;
+}
+
 const Diagnostic *CheckResult::find(const std::string &code) const {
   for (const Diagnostic &d : compilation->diagnostics().diagnostics())
     if (d.code == code) return &d;

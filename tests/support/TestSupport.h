@@ -46,6 +46,9 @@ struct CheckResult {
   std::unique_ptr<TempDir> dir;
   bool ok = false;
   std::vector<std::string> codes() const;
+  /// No front-end error (E-codes): parsing, resolution and types are fine,
+  /// whatever the least-privilege rules say.
+  bool frontEndOk() const;
   bool has(const std::string &code, const std::string &messagePart = "") const;
   const Diagnostic *find(const std::string &code) const;
   std::string text() const; // all diagnostics as the text printer renders them

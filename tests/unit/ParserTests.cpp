@@ -50,7 +50,7 @@ backup nightly {
 }
 )");
   INFO(r.text());
-  REQUIRE(r.ok);
+  REQUIRE(r.frontEndOk());
   auto *ew = firstOf<EdgeWorkerDecl>(r);
   REQUIRE(ew);
   REQUIRE(ew->routes.size() == 2);

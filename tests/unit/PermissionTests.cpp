@@ -1,0 +1,106 @@
+#include "TestSupport.h"
+#include "analysis/Permissions.h"
+
+#include <catch2/catch.hpp>
+
+using namespace ward::analysis;
+
+TEST_CASE("action matching follows Azure", "[permissions]") {
+  CHECK(actionMatches("Microsoft.Compute/virtualMachines/read", "microsoft.compute/VIRTUALMACHINES/read"));
+  CHECK(actionMatches("*", "Microsoft.Compute/virtualMachines/read"));
+  CHECK(actionMatches("Microsoft.Compute/*", "Microsoft.Compute/virtualMachines/extensions/read"));
+  CHECK(actionMatches("*/read", "Microsoft.Compute/virtualMachines/read"));
+  CHECK_FALSE(actionMatches("*/read", "Microsoft.Compute/virtualMachines/write"));
+  CHECK(actionMatches("Microsoft.Compute/*/read", "Microsoft.Compute/virtualMachines/extensions/read"));
+  CHECK_FALSE(actionMatches("Microsoft.Compute/*/read", "Microsoft.Compute/read")); // `*` is at least one segment
+  CHECK_FALSE(actionMatches("Microsoft.Compute/virtualMachines/read", "Microsoft.Compute/virtualMachines/read/x"));
+  CHECK(isWellFormedAction("Microsoft.Compute/*/read"));
+  CHECK_FALSE(isWellFormedAction("Microsoft.Compute/virtual*/read"));
+  CHECK_FALSE(isWellFormedAction("*/a/*"));
+}
+
+TEST_CASE("effective permissions: Actions minus NotActions, data actions apart", "[permissions]") {
+  PermissionSet p{{"Microsoft.Storage/*"}, {"Microsoft.Storage/storageAccounts/listKeys/action"}, {}, {}};
+  CHECK(p.allows("Microsoft.Storage/storageAccounts/read", false));
+  CHECK_FALSE(p.allows("Microsoft.Storage/storageAccounts/listKeys/action", false));
+  CHECK_FALSE(p.allows("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", true));
+}
+
+namespace {
+const RoleCatalog &roles() {
+  static RoleCatalog catalog = [] {
+    RoleCatalog c;
+    llvm::Error e = c.load(ward::test::stdlibDir() + "/azure/built-in-roles.json");
+    REQUIRE_FALSE(bool(e));
+    return c;
+  }();
+  return catalog;
+}
+} // namespace
+
+TEST_CASE("built-in roles behave as Azure evaluates them", "[permissions][roles]") {
+  REQUIRE(roles().roles().size() == 928);
+  const RoleDefinition *backupContributor = roles().byName("backup contributor");
+  REQUIRE(backupContributor);
+  CHECK(backupContributor->id == "5e467623-bb1f-42f4-a55d-6e525e11384b");
+  CHECK(backupContributor->allows(
+      "Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/protectedItems/backup/action", false));
+
+  const RoleDefinition *reader = roles().byName("Reader");
+  REQUIRE(reader);
+  CHECK(reader->allows("Microsoft.Compute/virtualMachines/read", false));
+  CHECK_FALSE(reader->allows("Microsoft.Compute/virtualMachines/write", false));
+  CHECK_FALSE(reader->allows("Microsoft.Compute/virtualMachines/restart/action", false));
+
+  const RoleDefinition *contributor = roles().byName("Contributor");
+  REQUIRE(contributor);
+  CHECK(contributor->allows("Microsoft.Compute/virtualMachines/write", false));
+  CHECK_FALSE(contributor->allows("Microsoft.Authorization/roleAssignments/write", false));
+
+  const RoleDefinition *owner = roles().byName("Owner");
+  REQUIRE(owner);
+  CHECK(owner->allows("Microsoft.Authorization/roleAssignments/write", false));
+  CHECK_FALSE(owner->allows("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", true)); // no data actions
+
+  const RoleDefinition *blobReader = roles().byName("Storage Blob Data Reader");
+  REQUIRE(blobReader);
+  CHECK(blobReader->hasDataActions());
+  CHECK(blobReader->allows("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", true));
+}
+
+TEST_CASE("the operation catalogue knows documented and role actions", "[permissions][catalogue]") {
+  OperationCatalog ops;
+  REQUIRE_FALSE(bool(ops.loadDirectory(ward::test::stdlibDir() + "/azure/operations")));
+  ops.addRoles(roles());
+  CHECK(ops.size() > 4348);
+  using S = OperationCatalog::Status;
+  CHECK(ops.lookup("Microsoft.Compute/virtualMachines/read", false) == S::Known);
+  CHECK(ops.lookup("microsoft.compute/virtualmachines/READ", false) == S::Known);
+  CHECK(ops.lookup("Microsoft.Compute/virtualMachines/login/action", false) == S::KnownAsOtherKind);
+  CHECK(ops.lookup("Microsoft.Compute/virtualMachines/reed", false) == S::Unknown);
+  CHECK(ops.lookup("Contoso.Widgets/widgets/read", false) == S::UncataloguedProvider);
+  // Not in the documentation pages, but named by a built-in role.
+  CHECK(ops.lookup("Microsoft.RecoveryServices/Vaults/refreshContainers/read", false) == S::Known);
+  CHECK(ops.lookup("Microsoft.Compute/*/read", false) == S::Known);
+  std::vector<std::string> close = ops.closest("Microsoft.Compute/virtualMachines/reed", false);
+  REQUIRE_FALSE(close.empty());
+  CHECK(close.front() == "Microsoft.Compute/virtualMachines/read");
+  ops.add("Microsoft.Compute/virtualMachines/teleport/action", false);
+  CHECK(ops.lookup("Microsoft.Compute/virtualMachines/teleport/action", false) == S::Known);
+}
+
+TEST_CASE("scope hierarchy", "[permissions][scope]") {
+  Scope sub{Scope::Level::Subscription, "", "s1", "", "", ""};
+  Scope rg{Scope::Level::ResourceGroup, "", "s1", "rg-a", "", ""};
+  Scope vm{Scope::Level::Resource, "", "s1", "rg-a", "Microsoft.Compute/virtualMachines", "vm1"};
+  Scope vm2{Scope::Level::Resource, "", "s1", "rg-b", "Microsoft.Compute/virtualMachines", "vm2"};
+  Scope mg{Scope::Level::ManagementGroup, "corp", "", "", "", ""};
+  CHECK(sub.contains(rg));
+  CHECK(rg.contains(vm));
+  CHECK_FALSE(vm.contains(rg));
+  CHECK_FALSE(rg.contains(vm2));
+  CHECK(mg.contains(vm));
+  CHECK(Scope::commonAncestor(vm, vm2).level == Scope::Level::Subscription);
+  CHECK(Scope::commonAncestor(vm, rg) == rg);
+  CHECK(vm.id() == "/subscriptions/s1/resourceGroups/rg-a/providers/Microsoft.Compute/virtualMachines/vm1");
+}
