@@ -1,0 +1,126 @@
+#include "TestSupport.h"
+
+#include <catch2/catch.hpp>
+
+#include <set>
+
+using namespace ward::test;
+
+namespace {
+llvm::json::Value parseOrFail(const std::string &text) {
+  llvm::Expected<llvm::json::Value> v = llvm::json::parse(text);
+  REQUIRE(bool(v));
+  return std::move(*v);
+}
+
+const llvm::json::Object &run0(const llvm::json::Value &sarif) {
+  return *(*sarif.getAsObject()->getArray("runs"))[0].getAsObject();
+}
+} // namespace
+
+TEST_CASE("explain prints a rule's page; unknown rules exit 2", "[cli][rules]") {
+  RunResult r = runWardc({"explain", "W004"});
+  CHECK(r.exitCode == 0);
+  CHECK(r.out == readFile("docs/rules/W004.md"));
+  RunResult byName = runWardc({"explain", "credential-exposure"});
+  CHECK(byName.out == r.out);
+  RunResult unknown = runWardc({"explain", "W999"});
+  CHECK(unknown.exitCode == 2);
+  CHECK(unknown.err.find("unknown rule") != std::string::npos);
+}
+
+TEST_CASE("list-rules lists every rule with ID, level and title", "[cli][rules]") {
+  RunResult r = runWardc({"check", "--list-rules"});
+  CHECK(r.exitCode == 0);
+  CHECK(r.out.find("W004   error    credential-exposure") != std::string::npos);
+  CHECK(r.out.find("W025   warning  unused-declaration") != std::string::npos);
+  size_t lines = std::count(r.out.begin(), r.out.end(), '\n');
+  CHECK(lines >= 28 + 1);
+}
+
+TEST_CASE("SARIF carries rules, results, related locations and suppressions", "[cli][sarif]") {
+  RunResult r = runWardc({"check", "--format", "sarif", "tests/sarif/findings.ward"});
+  CHECK(r.exitCode == 1);
+  llvm::json::Value sarif = parseOrFail(r.out);
+  CHECK(sarif.getAsObject()->getString("version").getValueOr("") == llvm::StringRef("2.1.0"));
+  const llvm::json::Object &run = run0(sarif);
+  const llvm::json::Array &rules = *run.getObject("tool")->getObject("driver")->getArray("rules");
+  const llvm::json::Array &results = *run.getArray("results");
+  REQUIRE_FALSE(results.empty());
+  bool sawSuppressed = false, sawRelated = false;
+  for (const llvm::json::Value &v : results) {
+    const llvm::json::Object &res = *v.getAsObject();
+    std::string ruleId = res.getString("ruleId")->str();
+    int64_t index = *res.getInteger("ruleIndex");
+    REQUIRE(index >= 0);
+    REQUIRE(size_t(index) < rules.size());
+    CHECK(rules[index].getAsObject()->getString("id").getValueOr("") == llvm::StringRef(ruleId));
+    const llvm::json::Object &loc = *(*res.getArray("locations"))[0].getAsObject()->getObject("physicalLocation");
+    CHECK(loc.getObject("artifactLocation")->getString("uri").getValueOr("") == llvm::StringRef("tests/sarif/findings.ward"));
+    CHECK(loc.getObject("artifactLocation")->getString("uriBaseId").getValueOr("") == llvm::StringRef("SRCROOT"));
+    CHECK(*loc.getObject("region")->getInteger("startLine") >= 1);
+    CHECK(*loc.getObject("region")->getInteger("startColumn") >= 1);
+    CHECK(res.getObject("partialFingerprints")->getString("wardPrimaryLocation/v1"));
+    if (const llvm::json::Array *s = res.getArray("suppressions")) {
+      sawSuppressed = true;
+      CHECK((*s)[0].getAsObject()->getString("kind").getValueOr("") == llvm::StringRef("inSource"));
+      CHECK_FALSE((*s)[0].getAsObject()->getString("justification").getValueOr("").empty());
+    }
+    if (res.getArray("relatedLocations")) sawRelated = true;
+  }
+  CHECK(sawSuppressed);
+  CHECK(sawRelated);
+  // Every rule has help text and a default level.
+  for (const llvm::json::Value &rule : rules) {
+    const llvm::json::Object &o = *rule.getAsObject();
+    INFO(o.getString("id")->str());
+    CHECK_FALSE(o.getObject("help")->getString("text").getValueOr("").empty());
+    CHECK(o.getObject("defaultConfiguration")->getString("level"));
+  }
+}
+
+TEST_CASE("SARIF fingerprints survive edits elsewhere in the file", "[cli][sarif]") {
+  TempDir dir;
+  std::string body = "identity ordersedge : service_principal\nidentity alsobad : service_principal\n";
+  std::string path = dir.write("policy.ward", body);
+  auto fingerprints = [](const std::string &path) {
+    std::vector<std::string> out;
+    llvm::json::Value sarif = parseOrFail(runWardc({"check", "--format", "sarif", path}).out);
+    for (const llvm::json::Value &v : *run0(sarif).getArray("results"))
+      out.push_back(v.getAsObject()->getObject("partialFingerprints")->getString("wardPrimaryLocation/v1")->str());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  std::vector<std::string> before = fingerprints(path);
+  dir.write("policy.ward", "// a comment added above\n\n" + body); // the same file, edited
+  std::vector<std::string> after = fingerprints(path);
+  REQUIRE(before.size() == 4); // W013 and W025 for each identity
+  CHECK(before == after);
+  CHECK(std::set<std::string>(before.begin(), before.end()).size() == before.size());
+}
+
+TEST_CASE("examples are free of findings; werror fails warnings", "[cli][rules]") {
+  for (const char *example : {"examples/orders-api", "examples/vm-backup", "examples/multi-issuer-gateway"}) {
+    RunResult r = runWardc({"check", "--werror", "--format", "json", example});
+    INFO(example << "\n" << r.out);
+    CHECK(r.exitCode == 0);
+    llvm::json::Value json = parseOrFail(r.out);
+    CHECK(json.getAsObject()->getArray("diagnostics")->empty());
+  }
+  TempDir dir;
+  std::string file = dir.write("warn.ward", "identity sp-unused : service_principal\n");
+  CHECK(runWardc({"check", file}).exitCode == 0);
+  RunResult strict = runWardc({"check", "--werror", file});
+  CHECK(strict.exitCode == 1);
+  CHECK(strict.err.find("error[W025]") != std::string::npos);
+}
+
+TEST_CASE("an invalid ward.json is an environment error (exit 2)", "[cli][config]") {
+  TempDir dir;
+  dir.write("ward.json", "{\"rules\": {\"W013\": \"sometimes\"}}");
+  std::string file = dir.write("p.ward", "identity sp-a : service_principal\n");
+  RunResult r = runWardc({"check", file});
+  CHECK(r.exitCode == 2);
+  CHECK(r.err.find("error[E0007]") != std::string::npos);
+  CHECK(r.err.find("unknown level `sometimes`") != std::string::npos);
+}
