@@ -92,13 +92,11 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
   };
 
   // The capability a backup trigger needs: `backup.operate` on the vault's type.
-  auto findCapability = [&](llvm::StringRef name, const ResourceTypeDecl *type) -> const CapabilityDecl * {
-    for (const auto &file : program.files)
-      for (const auto &decl : file->decls)
-        if (auto *cap = llvm::dyn_cast<CapabilityDecl>(decl.get()))
-          if (cap->name.text == name && cap->resourceType.target == type) return cap;
-    return nullptr;
-  };
+  std::map<const Decl *, const CapabilityDecl *> backupOperateByType;
+  for (const auto &file : program.files)
+    for (const auto &decl : file->decls)
+      if (auto *cap = llvm::dyn_cast<CapabilityDecl>(decl.get()))
+        if (cap->name.text == "backup.operate") backupOperateByType[cap->resourceType.target] = cap;
 
   for (const auto &file : program.files) {
     for (const auto &declPtr : file->decls) {
@@ -133,8 +131,9 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
           for (const Protection &protection : backup->protections) {
             auto *vault = llvm::dyn_cast_or_null<ResourceDecl>(protection.vault.target);
             if (!vault) continue;
-            const CapabilityDecl *cap = findCapability("backup.operate", vault->typeDecl());
-            if (!cap) continue;
+            auto found = backupOperateByType.find(vault->typeDecl());
+            if (found == backupOperateByType.end()) continue;
+            const CapabilityDecl *cap = found->second;
             for (auto &[action, data] : capabilityActions(*cap))
               p->implied.push_back({action, data, model.scopeOf(*vault), vault, backup, trigger.name.range,
                                     fmt::format("on-demand backup of `{}`", backup->name.text)});

@@ -8,7 +8,11 @@
 #include <llvm/Support/Process.h>
 #include <fmt/format.h>
 
+#include <llvm/Support/Format.h>
+#include <llvm/Support/raw_ostream.h>
+
 #include <algorithm>
+#include <chrono>
 
 namespace ward {
 
@@ -52,9 +56,32 @@ std::string findStdlibDir(const char *argv0, void *anchor) {
   return std::string(candidate);
 }
 
+namespace {
+/// `WARD_TIME_PHASES=1` prints how long each stage took, for benchmarks.
+class PhaseTimer {
+public:
+  PhaseTimer() : enabled_(llvm::sys::Process::GetEnv("WARD_TIME_PHASES").hasValue()), last_(now()) {}
+  void mark(const char *phase) {
+    if (!enabled_) return;
+    double t = now();
+    llvm::errs() << llvm::format("phase %-10s %8.1f ms\n", phase, (t - last_) * 1000.0);
+    last_ = t;
+  }
+
+private:
+  static double now() {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  }
+  bool enabled_;
+  double last_;
+};
+} // namespace
+
 bool Compilation::check(const std::vector<std::string> &paths) {
+  PhaseTimer timer;
   Loader loader(sm_, diags_, options_);
   program_ = loader.load(paths);
+  timer.mark("parse");
   // Resolution on a partial tree only produces follow-on noise.
   if (!program_.allParsedCleanly() || diags_.hasErrors()) {
     diags_.sort(sm_);
@@ -62,11 +89,15 @@ bool Compilation::check(const std::vector<std::string> &paths) {
   }
   Resolver resolver(sm_, diags_, program_);
   resolver.run();
+  timer.mark("resolve");
   runSema(program_, resolver, diags_, sm_);
+  timer.mark("sema");
   if (!diags_.hasErrors()) {
     config_ = analysis::loadConfig(paths.empty() ? "." : paths.front(), diags_);
-    if (!diags_.hasErrors() && azure_.load(options_.stdlibDir, config_, diags_))
-      analysis::runAnalysis(program_, sm_, azure_, config_, diags_);
+    bool loaded = !diags_.hasErrors() && azure_.load(options_.stdlibDir, config_, diags_);
+    timer.mark("azure-data");
+    if (loaded) analysis::runAnalysis(program_, sm_, azure_, config_, diags_);
+    timer.mark("analysis");
   }
   diags_.sort(sm_);
   return !diags_.hasErrors();

@@ -5,6 +5,11 @@
 #include <WardLexer.h>
 #include <antlr4-runtime.h>
 #include <fmt/format.h>
+#include <llvm/Support/Format.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <chrono>
+#include <cstdlib>
 
 namespace ward {
 
@@ -186,6 +191,14 @@ bool lexicalPass(const SourceManager &sm, FileID file, antlr4::CommonTokenStream
 
 std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, DiagnosticEngine &diags,
                                       const ParseOptions &options) {
+  static const bool timing = std::getenv("WARD_TIME_PHASES") != nullptr;
+  auto t0 = std::chrono::steady_clock::now();
+  auto mark = [&](const char *what) {
+    if (!timing) return;
+    auto t = std::chrono::steady_clock::now();
+    llvm::errs() << llvm::format("  parse %-10s %8.1f ms\n", what, std::chrono::duration<double, std::milli>(t - t0).count());
+    t0 = t;
+  };
   auto out = std::make_unique<SourceFile>();
   out->id = file;
   out->path = sm.displayPath(file);
@@ -199,6 +212,7 @@ std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, Diag
   lexer.removeErrorListeners(); // UNEXPECTED_CHAR catches everything: the lexer never fails
   antlr4::CommonTokenStream tokens(&lexer);
   tokens.fill();
+  mark("lex");
 
   unsigned errors = 0;
   if (!lexicalPass(sm, file, tokens, diags, options, errors, out->suppressions)) {
@@ -206,6 +220,7 @@ std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, Diag
     return out;
   }
 
+  mark("lexcheck");
   WardParser parser(&tokens);
   parser.removeErrorListeners();
   WardParser::FileContext *tree = nullptr;
@@ -240,8 +255,10 @@ std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, Diag
     }
   }
 
+  mark("parse");
   unsigned before = diags.errorCount();
   parse::buildAst(sm, file, tree, *out, diags);
+  mark("ast");
   if (diags.errorCount() != before) out->parsedCleanly = false;
   return out;
 }
