@@ -1,5 +1,6 @@
 #include "parse/Parser.h"
 #include "parse/ParserInternals.h"
+#include "parse/Tokenizer.h"
 #include "source/Text.h"
 
 #include <WardLexer.h>
@@ -42,20 +43,6 @@ SourceRange contextRange(FileID file, antlr4::ParserRuleContext *ctx) {
 } // namespace parse
 
 namespace {
-
-/// Feeds the lexer one symbol per byte, so that every token index is a byte
-/// offset into the SourceManager buffer. UTF-8 sequences only ever occur
-/// inside strings and comments in valid input; elsewhere each byte becomes an
-/// unexpected character, which the lexical pass groups back together.
-class ByteInputStream : public antlr4::ANTLRInputStream {
-public:
-  explicit ByteInputStream(llvm::StringRef bytes) {
-    _data.resize(bytes.size());
-    for (size_t i = 0; i < bytes.size(); ++i) _data[i] = static_cast<unsigned char>(bytes[i]);
-    // A UTF-8 byte-order mark is read as white space: offsets stay unchanged.
-    if (bytes.startswith("\xEF\xBB\xBF")) _data[0] = _data[1] = _data[2] = U' ';
-  }
-};
 
 bool checkEncoding(const SourceManager &sm, FileID file, DiagnosticEngine &diags) {
   llvm::StringRef text = sm.text(file);
@@ -207,10 +194,9 @@ std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, Diag
     return out;
   }
 
-  ByteInputStream input(sm.text(file));
-  WardLexer lexer(&input);
-  lexer.removeErrorListeners(); // UNEXPECTED_CHAR catches everything: the lexer never fails
-  antlr4::CommonTokenStream tokens(&lexer);
+  parse::ByteCharStream input(sm.text(file), sm.displayPath(file));
+  parse::WardTokenizer tokenizer(sm.text(file), &input);
+  antlr4::CommonTokenStream tokens(&tokenizer);
   tokens.fill();
   mark("lex");
 

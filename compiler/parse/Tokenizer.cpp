@@ -1,0 +1,180 @@
+#include "parse/Tokenizer.h"
+
+#include <WardLexer.h>
+#include <llvm/ADT/StringMap.h>
+
+namespace ward::parse {
+
+using grammar::WardLexer;
+
+ByteCharStream::ByteCharStream(llvm::StringRef bytes, std::string name)
+    : bytes_(bytes), name_(std::move(name)), bom_(bytes.startswith("\xEF\xBB\xBF")) {}
+
+void ByteCharStream::consume() {
+  if (pos_ >= bytes_.size()) throw antlr4::IllegalStateException("cannot consume EOF");
+  ++pos_;
+}
+
+size_t ByteCharStream::LA(ssize_t i) {
+  // Same contract as ANTLRInputStream::LA.
+  if (i == 0) return 0;
+  ssize_t at = static_cast<ssize_t>(pos_) + (i > 0 ? i - 1 : i);
+  if (at < 0 || at >= static_cast<ssize_t>(bytes_.size())) return antlr4::IntStream::EOF;
+  if (bom_ && at < 3) return ' ';
+  return static_cast<unsigned char>(bytes_[at]);
+}
+
+std::string ByteCharStream::getText(const antlr4::misc::Interval &interval) {
+  if (interval.a < 0 || interval.b < interval.a) return "";
+  size_t begin = static_cast<size_t>(interval.a), end = std::min(bytes_.size(), static_cast<size_t>(interval.b) + 1);
+  return begin < end ? bytes_.slice(begin, end).str() : "";
+}
+
+namespace {
+
+/// Keyword and punctuation token types, read from the generated lexer's
+/// vocabulary so that they cannot drift from Ward.g4.
+struct Vocabulary {
+  llvm::StringMap<size_t> keywords;
+  size_t punctuation[128] = {};
+  Vocabulary() {
+    ByteCharStream empty("", "");
+    WardLexer lexer(&empty);
+    const antlr4::dfa::Vocabulary &vocab = lexer.getVocabulary();
+    for (size_t type = 1; type <= vocab.getMaxTokenType(); ++type) {
+      std::string literal = vocab.getLiteralName(type);
+      if (literal.size() < 3 || literal.front() != '\'') continue;
+      std::string text = literal.substr(1, literal.size() - 2);
+      if (std::isalpha(static_cast<unsigned char>(text[0]))) keywords[text] = type;
+      else if (text.size() == 1) punctuation[static_cast<unsigned char>(text[0])] = type;
+    }
+  }
+};
+
+const Vocabulary &vocabulary() {
+  static const Vocabulary kVocabulary;
+  return kVocabulary;
+}
+
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; }
+
+} // namespace
+
+WardTokenizer::WardTokenizer(llvm::StringRef bytes, ByteCharStream *input) : s_(bytes), input_(input) {
+  vocabulary(); // build before the first token, outside any hot loop
+}
+
+antlr4::TokenFactory<antlr4::CommonToken> *WardTokenizer::getTokenFactory() {
+  return antlr4::CommonTokenFactory::DEFAULT.get();
+}
+
+void WardTokenizer::advance(size_t n) {
+  for (size_t end = pos_ + n; pos_ < end; ++pos_) {
+    if (s_[pos_] == '\n') {
+      ++line_;
+      column_ = 0;
+    } else {
+      ++column_;
+    }
+  }
+}
+
+std::unique_ptr<antlr4::Token> WardTokenizer::make(size_t type, size_t length, size_t channel) {
+  auto token = std::make_unique<antlr4::CommonToken>(std::make_pair(this, input_), type, channel, pos_,
+                                                     pos_ + length - 1);
+  token->setLine(line_);
+  token->setCharPositionInLine(column_);
+  advance(length);
+  return token;
+}
+
+// STRING : '"' (~["\\\r\n] | '\\' ~[\r\n])* '"' ;  UNTERMINATED_STRING: the same without the closing quote.
+size_t WardTokenizer::scanString(size_t &type) const {
+  size_t i = pos_ + 1;
+  while (i < s_.size()) {
+    char c = s_[i];
+    if (c == '"') {
+      type = WardLexer::STRING;
+      return i + 1 - pos_;
+    }
+    if (c == '\r' || c == '\n') break;
+    if (c == '\\') {
+      if (i + 1 >= s_.size() || s_[i + 1] == '\r' || s_[i + 1] == '\n') break;
+      i += 2;
+      continue;
+    }
+    ++i;
+  }
+  type = WardLexer::UNTERMINATED_STRING;
+  return i - pos_;
+}
+
+// QUANTITY : DIGITS ('.' DIGITS)? ([a-zA-Z]+ | '%') ;  NUMBER : DIGITS ('.' DIGITS)? ;
+size_t WardTokenizer::scanNumber(size_t &type) const {
+  size_t i = pos_;
+  while (i < s_.size() && isDigit(s_[i])) ++i;
+  if (i + 1 < s_.size() && s_[i] == '.' && isDigit(s_[i + 1])) {
+    ++i;
+    while (i < s_.size() && isDigit(s_[i])) ++i;
+  }
+  type = WardLexer::NUMBER;
+  if (i < s_.size() && isLetter(s_[i])) {
+    while (i < s_.size() && isLetter(s_[i])) ++i;
+    type = WardLexer::QUANTITY;
+  } else if (i < s_.size() && s_[i] == '%') {
+    ++i;
+    type = WardLexer::QUANTITY;
+  }
+  return i - pos_;
+}
+
+// IDENT : [a-zA-Z_] ([a-zA-Z0-9_-]* [a-zA-Z0-9_])? ; keywords win on equal length.
+size_t WardTokenizer::scanIdentifier(size_t &type) const {
+  size_t i = pos_ + 1;
+  while (i < s_.size() && (isLetter(s_[i]) || isDigit(s_[i]) || s_[i] == '_' || s_[i] == '-')) ++i;
+  while (s_[i - 1] == '-') --i; // a name does not end with `-`
+  llvm::StringRef text = s_.slice(pos_, i);
+  auto keyword = vocabulary().keywords.find(text);
+  type = keyword != vocabulary().keywords.end() ? keyword->second : WardLexer::IDENT;
+  return i - pos_;
+}
+
+std::unique_ptr<antlr4::Token> WardTokenizer::nextToken() {
+  // WS : [ \t\r\n\f]+ -> skip ; a byte-order mark reads as spaces.
+  while (pos_ < s_.size() && (isSpace(s_[pos_]) || (pos_ < 3 && s_.startswith("\xEF\xBB\xBF")))) advance(1);
+  if (pos_ >= s_.size()) {
+    auto eof = std::make_unique<antlr4::CommonToken>(std::make_pair(this, input_), antlr4::Token::EOF,
+                                                     antlr4::Token::DEFAULT_CHANNEL, s_.size(), s_.size() - 1);
+    eof->setLine(line_);
+    eof->setCharPositionInLine(column_);
+    return eof;
+  }
+  char c = s_[pos_];
+  size_t type = 0, length = 1;
+  if (c == '"') {
+    length = scanString(type);
+  } else if (isDigit(c)) {
+    length = scanNumber(type);
+  } else if (isLetter(c) || c == '_') {
+    length = scanIdentifier(type);
+  } else if (c == '/' && pos_ + 1 < s_.size() && s_[pos_ + 1] == '/') {
+    // LINE_COMMENT : '//' ~[\r\n]* -> channel(HIDDEN) ;
+    size_t end = s_.find_first_of("\r\n", pos_);
+    length = (end == llvm::StringRef::npos ? s_.size() : end) - pos_;
+    return make(WardLexer::LINE_COMMENT, length, antlr4::Token::HIDDEN_CHANNEL);
+  } else if (c == '/' && pos_ + 1 < s_.size() && s_[pos_ + 1] == '*') {
+    // BLOCK_COMMENT : '/*' .*? ('*/' | EOF) -> channel(HIDDEN) ;
+    size_t end = s_.find("*/", pos_ + 2);
+    length = (end == llvm::StringRef::npos ? s_.size() : end + 2) - pos_;
+    return make(WardLexer::BLOCK_COMMENT, length, antlr4::Token::HIDDEN_CHANNEL);
+  } else if (static_cast<unsigned char>(c) < 128 && vocabulary().punctuation[static_cast<unsigned char>(c)]) {
+    type = vocabulary().punctuation[static_cast<unsigned char>(c)];
+  } else {
+    type = WardLexer::UNEXPECTED_CHAR;
+  }
+  return make(type, length, antlr4::Token::DEFAULT_CHANNEL);
+}
+
+} // namespace ward::parse
