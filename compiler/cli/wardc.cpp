@@ -4,6 +4,7 @@
 // errors, 2 usage, I/O or internal errors.
 //
 //===----------------------------------------------------------------------===//
+#include "Build.h"
 #include "diag/Printers.h"
 #include "driver/Driver.h"
 
@@ -28,25 +29,30 @@ enum class ColorMode { Auto, Always, Never };
 
 cl::OptionCategory kCategory("wardc options");
 cl::SubCommand kCheck("check", "Parse, resolve and check policy files; print diagnostics");
+cl::SubCommand kBuild("build", "Check policy files and generate every artifact into an output directory");
 cl::SubCommand kExplain("explain", "Print the documentation of a rule (e.g. `wardc explain W004`)");
 cl::opt<std::string> kExplainRule(cl::Positional, cl::desc("<rule ID or name>"), cl::sub(kExplain), cl::cat(kCategory));
 
-cl::list<std::string> kInputs(cl::Positional, cl::desc("<file or directory>..."), cl::sub(kCheck), cl::cat(kCategory));
+cl::list<std::string> kInputs(cl::Positional, cl::desc("<file or directory>..."), cl::sub(kCheck), cl::sub(kBuild),
+                              cl::cat(kCategory));
+cl::opt<std::string> kOutDir("o", cl::desc("Output directory (replaced atomically)"), cl::value_desc("dir"),
+                             cl::sub(kBuild), cl::cat(kCategory));
 cl::opt<OutputFormat> kFormat("format", cl::desc("Diagnostic output format"), cl::init(OutputFormat::Text),
                               cl::values(clEnumValN(OutputFormat::Text, "text", "human-readable (default)"),
                                          clEnumValN(OutputFormat::Json, "json", "one JSON document on stdout"),
                                          clEnumValN(OutputFormat::Sarif, "sarif", "SARIF 2.1.0 on stdout")),
-                              cl::sub(kCheck), cl::cat(kCategory));
-cl::opt<bool> kWerror("werror", cl::desc("Treat warnings as errors"), cl::sub(kCheck), cl::cat(kCategory));
+                              cl::sub(kCheck), cl::sub(kBuild), cl::cat(kCategory));
+cl::opt<bool> kWerror("werror", cl::desc("Treat warnings as errors"), cl::sub(kCheck), cl::sub(kBuild),
+                      cl::cat(kCategory));
 cl::opt<ColorMode> kColor("color", cl::desc("Colour in text output"), cl::init(ColorMode::Auto),
                           cl::values(clEnumValN(ColorMode::Auto, "auto", "when stderr is a terminal"),
                                      clEnumValN(ColorMode::Always, "always", "always"),
                                      clEnumValN(ColorMode::Never, "never", "never")),
-                          cl::sub(kCheck), cl::cat(kCategory));
+                          cl::sub(kCheck), cl::sub(kBuild), cl::cat(kCategory));
 cl::opt<bool> kListRules("list-rules", cl::desc("List every rule with its ID, default level and title"),
                           cl::sub(kCheck), cl::cat(kCategory));
 cl::opt<uint64_t> kMaxFileSize("max-file-size", cl::desc("Largest policy file accepted, in bytes"),
-                               cl::init(32ull << 20), cl::sub(kCheck), cl::cat(kCategory));
+                               cl::init(32ull << 20), cl::sub(kCheck), cl::sub(kBuild), cl::cat(kCategory));
 
 void printVersion(llvm::raw_ostream &os) { os << "wardc " << WARD_VERSION << "\n"; }
 
@@ -70,11 +76,16 @@ int runExplain() {
   return Clean;
 }
 
-int runCheck(const char *argv0) {
-  if (kListRules) return listRules();
+int runCompile(const char *argv0, bool build) {
+  const char *command = build ? "build" : "check";
+  if (!build && kListRules) return listRules();
   if (kInputs.empty()) {
-    llvm::errs() << "wardc check: error: no input files\n"
-                 << "usage: wardc check [options] <file or directory>...\n";
+    llvm::errs() << "wardc " << command << ": error: no input files\n"
+                 << "usage: wardc " << command << " [options] <file or directory>..." << (build ? " -o <dir>" : "") << "\n";
+    return UsageOrEnvironment;
+  }
+  if (build && kOutDir.empty()) {
+    llvm::errs() << "wardc build: error: no output directory\nusage: wardc build [options] <file or directory>... -o <dir>\n";
     return UsageOrEnvironment;
   }
   static int anchor;
@@ -84,8 +95,25 @@ int runCheck(const char *argv0) {
 
   Compilation compilation(options);
   std::vector<std::string> paths = expandInputs({kInputs.begin(), kInputs.end()}, compilation.diagnostics());
-  compilation.check(paths);
+  bool clean = compilation.check(paths);
   DiagnosticEngine &diags = compilation.diagnostics();
+
+  // `build`: generate only from a program without errors, and write only a
+  // complete set of artifacts.
+  codegen::ArtifactSet artifacts;
+  bool wrote = false;
+  if (build && clean && !(kWerror && diags.warningCount() > 0)) {
+    codegen::generateArtifacts(compilation.program(), compilation.sources(), compilation.azureData(),
+                               compilation.config(), diags, artifacts);
+    if (!diags.hasErrors() && !(kWerror && diags.warningCount() > 0)) {
+      if (llvm::Error e = artifacts.writeAtomically(kOutDir, compilation.sources(), WARD_VERSION))
+        diags.reportAtPath(DiagID::OutputFailed, kOutDir, llvm::toString(std::move(e)))
+            .withHelp("the previous contents of the output directory are unchanged");
+      else
+        wrote = true;
+    }
+    diags.sort(compilation.sources());
+  }
 
   if (kWerror) // promote before printing so every printer agrees
     for (const Diagnostic &d : diags.diagnostics())
@@ -106,9 +134,15 @@ int runCheck(const char *argv0) {
     err.enable_colors(kColor == ColorMode::Always || (kColor == ColorMode::Auto && err.has_colors()));
     printText(err, compilation.sources(), diags.diagnostics());
     printSummary(err, diags);
+    if (wrote)
+      err << "wrote " << artifacts.artifacts().size() << " artifacts and manifest.json to " << kOutDir << "\n";
+    else if (build)
+      err << "nothing was written; " << kOutDir << " is unchanged\n";
   }
 
-  bool environment = std::any_of(diags.diagnostics().begin(), diags.diagnostics().end(), isEnvironmentError);
+  bool environment = std::any_of(diags.diagnostics().begin(), diags.diagnostics().end(), [](const Diagnostic &d) {
+    return isEnvironmentError(d) || d.id == DiagID::OutputFailed;
+  });
   if (environment) return UsageOrEnvironment;
   return diags.hasErrors() ? PolicyErrors : Clean;
 }
@@ -123,13 +157,15 @@ int main(int argc, char **argv) {
     llvm::raw_string_ostream errStream(parseErrors);
     if (!cl::ParseCommandLineOptions(argc, argv,
                                      "Ward policy compiler\n\n"
-                                     "  wardc check FILE|DIR...   check policies and print diagnostics\n"
-                                     "  wardc explain RULE        print the documentation of a rule\n",
+                                     "  wardc check FILE|DIR...          check policies and print diagnostics\n"
+                                     "  wardc build FILE|DIR... -o DIR   check, then generate every artifact into DIR\n"
+                                     "  wardc explain RULE               print the documentation of a rule\n",
                                      &errStream)) {
       llvm::errs() << errStream.str();
       return UsageOrEnvironment;
     }
-    if (kCheck) return runCheck(argv[0]);
+    if (kCheck) return runCompile(argv[0], false);
+    if (kBuild) return runCompile(argv[0], true);
     if (kExplain) {
       if (kExplainRule.empty()) {
         llvm::errs() << "usage: wardc explain <rule ID or name>\n";
@@ -138,8 +174,9 @@ int main(int argc, char **argv) {
       return runExplain();
     }
     llvm::errs() << "usage: wardc <command> [options]\n\ncommands:\n"
-                 << "  check FILE|DIR...   check policies and print diagnostics\n"
-                 << "  explain RULE        print the documentation of a rule\n\n"
+                 << "  check FILE|DIR...          check policies and print diagnostics\n"
+                 << "  build FILE|DIR... -o DIR   check, then generate every artifact into DIR\n"
+                 << "  explain RULE               print the documentation of a rule\n\n"
                  << "Run `wardc <command> --help` for the options of a command.\n";
     return UsageOrEnvironment;
   } catch (const std::exception &e) {

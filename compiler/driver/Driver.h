@@ -32,6 +32,8 @@ public:
   bool check(const std::vector<std::string> &paths);
 
   SourceManager &sources() { return sm_; }
+  const analysis::AzureData &azureData() const { return azure_; }
+  const analysis::Config &config() const { return config_; }
   DiagnosticEngine &diagnostics() { return diags_; }
   Program &program() { return program_; }
 

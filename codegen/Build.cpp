@@ -1,0 +1,34 @@
+#include "Build.h"
+#include "retry/RetryBackend.h"
+
+#include <set>
+
+namespace ward::codegen {
+
+void generateArtifacts(const Program &program, const SourceManager &sm, const analysis::AzureData &azure,
+                       const analysis::Config &config, DiagnosticEngine &diags, ArtifactSet &out) {
+  // Retry policies: every one the user declares, and every stdlib preset a route uses.
+  std::vector<const RetryDecl *> retries;
+  std::set<const RetryDecl *> seen;
+  auto addRetry = [&](const RetryDecl *r) {
+    if (r && seen.insert(r).second) retries.push_back(r);
+  };
+  for (const auto &file : program.files)
+    for (const auto &decl : file->decls) {
+      if (!file->isStdlib()) addRetry(llvm::dyn_cast<RetryDecl>(decl.get()));
+      if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get())) {
+        auto fromAction = [&](const RouteAction &a) {
+          if (a.retry) addRetry(llvm::dyn_cast_or_null<RetryDecl>(a.retry->target));
+        };
+        for (const Route &route : ew->routes)
+          for (const RouteAction &a : route.actions) fromAction(a);
+        for (const RouteAction &a : ew->defaults) fromAction(a);
+      }
+    }
+  std::sort(retries.begin(), retries.end(),
+            [](const RetryDecl *a, const RetryDecl *b) { return a->name.text < b->name.text; });
+  generateRetryArtifacts(retries, out, diags);
+  (void)sm, (void)azure, (void)config;
+}
+
+} // namespace ward::codegen

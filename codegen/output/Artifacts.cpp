@@ -1,0 +1,143 @@
+#include "output/Artifacts.h"
+#include "output/JsonWriter.h"
+
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/FormatVariadic.h>
+#include <llvm/Support/Path.h>
+#include <llvm/Support/SHA256.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <fmt/format.h>
+
+namespace ward::codegen {
+
+std::string toJsonText(const llvm::json::Value &json) { return writeJson(json); }
+
+std::string sha256Hex(llvm::StringRef bytes) {
+  std::array<uint8_t, 32> digest =
+      llvm::SHA256::hash(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size()));
+  std::string hex;
+  for (uint8_t b : digest) hex += fmt::format("{:02x}", b);
+  return hex;
+}
+
+void ArtifactSet::add(Artifact artifact) {
+  std::string path = artifact.path;
+  bool inserted = artifacts_.emplace(path, std::move(artifact)).second;
+  if (!inserted) llvm::report_fatal_error(llvm::Twine("two artifacts would be written to ") + path);
+}
+
+void ArtifactSet::addJson(std::string path, std::string kind, const llvm::json::Value &json,
+                          std::vector<SourceRange> sources) {
+  add({std::move(path), std::move(kind), toJsonText(json), std::move(sources)});
+}
+
+const Artifact *ArtifactSet::find(llvm::StringRef path) const {
+  auto it = artifacts_.find(path.str());
+  return it == artifacts_.end() ? nullptr : &it->second;
+}
+
+llvm::json::Value ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compilerVersion) const {
+  llvm::json::Array list;
+  for (const auto &[path, a] : artifacts_) {
+    llvm::json::Array sources;
+    std::vector<std::tuple<std::string, unsigned, unsigned, unsigned, unsigned>> ranges;
+    for (SourceRange r : a.sources) {
+      if (!r.valid()) continue;
+      LineColumn start = sm.lineColumn(r.file, r.begin), end = sm.lineColumn(r.file, r.end);
+      ranges.emplace_back(sm.displayPath(r.file), start.line, start.column, end.line, end.column);
+    }
+    std::sort(ranges.begin(), ranges.end());
+    ranges.erase(std::unique(ranges.begin(), ranges.end()), ranges.end());
+    for (auto &[file, line, column, endLine, endColumn] : ranges)
+      sources.push_back(llvm::json::Object{{"file", file}, {"line", line}, {"column", column},
+                                           {"endLine", endLine}, {"endColumn", endColumn}});
+    list.push_back(llvm::json::Object{{"path", path},
+                                      {"kind", a.kind},
+                                      {"sha256", sha256Hex(a.bytes)},
+                                      {"bytes", static_cast<int64_t>(a.bytes.size())},
+                                      {"sources", std::move(sources)}});
+  }
+  return llvm::json::Object{{"schema", "ward-manifest"},
+                            {"version", 1},
+                            {"compiler", ("wardc " + compilerVersion).str()},
+                            {"artifacts", std::move(list)}};
+}
+
+static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path)))
+    return llvm::createStringError(ec, "cannot create the directory of %s", path.str().c_str());
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
+  if (ec) return llvm::createStringError(ec, "cannot write %s", path.str().c_str());
+  os << bytes;
+  os.close();
+  if (os.has_error()) {
+    std::error_code err = os.error();
+    os.clear_error();
+    return llvm::createStringError(err, "cannot write %s", path.str().c_str());
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error ArtifactSet::writeAtomically(llvm::StringRef outDir, const SourceManager &sm,
+                                         llvm::StringRef compilerVersion) const {
+  llvm::SmallString<256> out(outDir);
+  llvm::sys::path::remove_dots(out, true);
+  if (llvm::sys::fs::exists(out) && !llvm::sys::fs::is_directory(out))
+    return llvm::createStringError(std::errc::not_a_directory, "%s exists and is not a directory", out.c_str());
+  llvm::SmallString<256> parent(llvm::sys::path::parent_path(out));
+  if (parent.empty()) parent = ".";
+  if (std::error_code ec = llvm::sys::fs::create_directories(parent))
+    return llvm::createStringError(ec, "cannot create %s", parent.c_str());
+
+  // 1. Everything into a fresh sibling directory (same file system, so the
+  //    final renames are atomic).
+  llvm::SmallString<256> staging;
+  llvm::SmallString<256> model(parent);
+  llvm::sys::path::append(model, "." + llvm::sys::path::filename(out).str() + ".staging");
+  if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(model, staging))
+    return llvm::createStringError(ec, "cannot create a staging directory beside %s", out.c_str());
+  // createUniqueDirectory appends its own suffix to the model; use what it made.
+  auto cleanup = [&] { llvm::sys::fs::remove_directories(staging); };
+  for (const auto &[path, artifact] : artifacts_) {
+    llvm::SmallString<256> target(staging);
+    llvm::sys::path::append(target, path);
+    if (llvm::Error e = writeFile(target, artifact.bytes)) {
+      cleanup();
+      return e;
+    }
+  }
+  llvm::SmallString<256> manifestPath(staging);
+  llvm::sys::path::append(manifestPath, "manifest.json");
+  if (llvm::Error e = writeFile(manifestPath, toJsonText(manifest(sm, compilerVersion)))) {
+    cleanup();
+    return e;
+  }
+
+  // 2. Swap: move the old OUT aside, move the new one in, drop the old one.
+  llvm::SmallString<256> previous;
+  if (llvm::sys::fs::exists(out)) {
+    llvm::SmallString<256> aside(parent);
+    llvm::sys::path::append(aside, "." + llvm::sys::path::filename(out).str() + ".previous");
+    if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(aside, previous)) {
+      cleanup();
+      return llvm::createStringError(ec, "cannot prepare to replace %s", out.c_str());
+    }
+    llvm::sys::fs::remove(previous); // only the unique name was needed
+    if (std::error_code ec = llvm::sys::fs::rename(out, previous)) {
+      cleanup();
+      return llvm::createStringError(ec, "cannot replace %s", out.c_str());
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(staging, out)) {
+    if (!previous.empty()) llvm::sys::fs::rename(previous, out); // put the old one back
+    cleanup();
+    return llvm::createStringError(ec, "cannot move the new output into %s", out.c_str());
+  }
+  if (!previous.empty()) llvm::sys::fs::remove_directories(previous);
+  return llvm::Error::success();
+}
+
+} // namespace ward::codegen

@@ -1,0 +1,238 @@
+#include "retry/RetryBackend.h"
+#include "sema/ValueChecks.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <set>
+
+namespace ward::codegen {
+namespace {
+
+int64_t millisOf(const Value &v) {
+  DiagnosticEngine scratch;
+  auto d = sema::checkDuration(scratch, v, "duration");
+  return d ? d->millis : 0;
+}
+
+const Value *fieldOf(const Value &object, llvm::StringRef key) {
+  for (const Field &f : object.fields)
+    if (f.key.text == key) return &f.value;
+  return nullptr;
+}
+
+/// gRPC status for an HTTP status, per gRPC's HTTP-to-gRPC status mapping.
+const char *grpcStatusForHttp(int64_t status) {
+  switch (status) {
+  case 400: return "INTERNAL";
+  case 401: return "UNAUTHENTICATED";
+  case 403: return "PERMISSION_DENIED";
+  case 404: return "UNIMPLEMENTED";
+  case 429: case 502: case 503: case 504: return "UNAVAILABLE";
+  default: return "UNKNOWN";
+  }
+}
+
+double round3(double x) { return std::round(x * 1000.0) / 1000.0; }
+
+} // namespace
+
+std::string protobufDuration(int64_t millis) {
+  if (millis % 1000 == 0) return fmt::format("{}s", millis / 1000);
+  std::string s = fmt::format("{}.{:03d}", millis / 1000, millis % 1000);
+  while (s.back() == '0') s.pop_back();
+  return s + "s";
+}
+
+RetrySpec RetrySpec::from(const RetryDecl &decl) {
+  RetrySpec r;
+  r.decl = &decl;
+  r.name = decl.name.text;
+  if (const Attribute *a = decl.attrs.find("attempts")) r.attempts = static_cast<int64_t>(a->value.number);
+  if (const Attribute *a = decl.attrs.find("per_try_timeout")) r.perTryTimeoutMs = millisOf(a->value);
+  if (const Attribute *a = decl.attrs.find("backoff")) {
+    const Value &call = a->value;
+    r.backoffKind = call.text;
+    if (call.text == "constant") {
+      r.initialMs = r.maxMs = fieldOf(call, "delay") ? millisOf(*fieldOf(call, "delay")) : 0;
+      r.multiplier = 1.0;
+    } else {
+      r.initialMs = fieldOf(call, "initial") ? millisOf(*fieldOf(call, "initial")) : 0;
+      r.maxMs = fieldOf(call, "max") ? millisOf(*fieldOf(call, "max")) : 0;
+      if (const Value *m = fieldOf(call, "multiplier")) r.multiplier = m->number;
+    }
+    if (const Value *j = fieldOf(call, "jitter")) r.jitter = j->text;
+  }
+  if (const Attribute *a = decl.attrs.find("on"))
+    for (const Value &v : a->value.items) {
+      if (v.kind == Value::Kind::Number) r.statuses.push_back(static_cast<int64_t>(v.number));
+      else r.conditions.push_back(v.text);
+    }
+  std::sort(r.statuses.begin(), r.statuses.end());
+  r.statuses.erase(std::unique(r.statuses.begin(), r.statuses.end()), r.statuses.end());
+  std::sort(r.conditions.begin(), r.conditions.end());
+  r.conditions.erase(std::unique(r.conditions.begin(), r.conditions.end()), r.conditions.end());
+  if (const Attribute *a = decl.attrs.find("budget")) {
+    if (const Value *ratio = fieldOf(a->value, "ratio"))
+      r.budgetRatio = ratio->unit == "%" ? ratio->number / 100.0 : ratio->number;
+    if (const Value *floor = fieldOf(a->value, "min_per_second")) r.budgetMinPerSecond = static_cast<int64_t>(floor->number);
+  }
+  if (const Attribute *a = decl.attrs.find("idempotency_key")) r.idempotencyKey = a->value.text;
+  return r;
+}
+
+std::vector<int64_t> RetrySpec::backoffCaps() const {
+  std::vector<int64_t> caps;
+  double next = double(initialMs);
+  for (int64_t i = 1; i < attempts; ++i) {
+    caps.push_back(backoffKind == "none" ? 0 : std::min<int64_t>(static_cast<int64_t>(next), maxMs));
+    next = std::min(next * multiplier, double(maxMs));
+  }
+  return caps;
+}
+
+int64_t RetrySpec::worstCaseMs() const {
+  int64_t total = attempts * perTryTimeoutMs.value_or(0);
+  for (int64_t c : backoffCaps()) total += c;
+  return total;
+}
+
+static llvm::json::Value wardRetryJson(const RetrySpec &r) {
+  llvm::json::Object backoff{{"kind", r.backoffKind}, {"jitter", r.jitter}};
+  if (r.backoffKind == "constant") {
+    backoff["delay_ms"] = r.initialMs;
+  } else if (r.backoffKind == "exponential") {
+    backoff["initial_ms"] = r.initialMs;
+    backoff["max_ms"] = r.maxMs;
+    backoff["multiplier"] = r.multiplier;
+  }
+  llvm::json::Array statuses, conditions, caps;
+  for (int64_t s : r.statuses) statuses.push_back(s);
+  for (const std::string &c : r.conditions) conditions.push_back(c);
+  for (int64_t c : r.backoffCaps()) caps.push_back(c);
+  llvm::json::Value budget = nullptr;
+  if (r.budgetRatio)
+    budget = llvm::json::Object{{"ratio", round3(*r.budgetRatio)}, {"min_per_second", r.budgetMinPerSecond}};
+  return llvm::json::Object{
+      {"schema", "ward-retry"},
+      {"version", 1},
+      {"name", r.name},
+      {"attempts", r.attempts},
+      {"per_try_timeout_ms", r.perTryTimeoutMs ? llvm::json::Value(*r.perTryTimeoutMs) : llvm::json::Value(nullptr)},
+      {"backoff", std::move(backoff)},
+      {"backoff_caps_ms", std::move(caps)},
+      {"retry_on", llvm::json::Object{{"statuses", std::move(statuses)}, {"conditions", std::move(conditions)}}},
+      {"budget", std::move(budget)},
+      {"idempotency_key", r.idempotencyKey ? llvm::json::Value(*r.idempotencyKey) : llvm::json::Value(nullptr)},
+      {"worst_case_ms", r.perTryTimeoutMs ? llvm::json::Value(r.worstCaseMs()) : llvm::json::Value(nullptr)},
+  };
+}
+
+static llvm::json::Value grpcServiceConfig(const RetrySpec &r, DiagnosticEngine &diags) {
+  auto dropped = [&](const std::string &what) {
+    diags.report(DiagID::NotExpressible, r.decl->name.range,
+                 fmt::format("retry `{}`: the gRPC service config cannot express {}; it is left out of `{}.grpc.json`",
+                             r.name, what, r.name));
+  };
+  llvm::json::Object methodConfig{{"name", llvm::json::Array{llvm::json::Object{}}}};
+  if (r.attempts < 2) {
+    dropped("a single attempt (maxAttempts must be more than 1), so no retryPolicy is written");
+  } else {
+    int64_t maxAttempts = r.attempts;
+    if (maxAttempts > 5) {
+      dropped(fmt::format("{} attempts (clients cap maxAttempts at 5)", r.attempts));
+      maxAttempts = 5;
+    }
+    std::set<std::string> codes;
+    for (int64_t s : r.statuses) codes.insert(grpcStatusForHttp(s));
+    for (const std::string &c : r.conditions) codes.insert(c == "timeout" ? "DEADLINE_EXCEEDED" : "UNAVAILABLE");
+    llvm::json::Array codeList;
+    for (const std::string &c : codes) codeList.push_back(c);
+    int64_t initial = std::max<int64_t>(r.initialMs, 1), maximum = std::max<int64_t>(r.maxMs, initial);
+    if (r.backoffKind == "none") dropped("retrying without back-off (the backoff must be positive: 1ms is written)");
+    if (r.jitter != "full" && r.backoffKind != "none")
+      dropped(fmt::format("`jitter = {}` (gRPC always draws each back-off uniformly below its cap, i.e. full jitter)", r.jitter));
+    methodConfig["retryPolicy"] = llvm::json::Object{
+        {"maxAttempts", maxAttempts},
+        {"initialBackoff", protobufDuration(initial)},
+        {"maxBackoff", protobufDuration(maximum)},
+        {"backoffMultiplier", r.multiplier},
+        {"retryableStatusCodes", std::move(codeList)},
+    };
+  }
+  if (r.perTryTimeoutMs) {
+    // The call's deadline bounds every attempt and back-off together.
+    methodConfig["timeout"] = protobufDuration(r.worstCaseMs());
+    dropped(fmt::format("`per_try_timeout` (gRPC has no per-attempt timeout; the call `timeout` is set to the "
+                        "worst case, {}, instead)", protobufDuration(r.worstCaseMs())));
+  }
+  if (r.idempotencyKey) dropped("`idempotency_key` (gRPC retries a method whatever its idempotency)");
+  llvm::json::Object config{{"methodConfig", llvm::json::Array{std::move(methodConfig)}}};
+  if (r.budgetRatio) {
+    // A6 throttling: a failure costs one token, a success earns `tokenRatio`;
+    // retries stop below half of `maxTokens`. The floor sets the bucket size.
+    int64_t maxTokens = std::clamp<int64_t>(r.budgetMinPerSecond > 0 ? r.budgetMinPerSecond * 10 : 10, 1, 1000);
+    config["retryThrottling"] = llvm::json::Object{{"maxTokens", maxTokens},
+                                                   {"tokenRatio", std::max(0.001, round3(*r.budgetRatio))}};
+  }
+  return config;
+}
+
+static llvm::json::Value envoyConfig(const RetrySpec &r, DiagnosticEngine &diags) {
+  auto dropped = [&](const std::string &what) {
+    diags.report(DiagID::NotExpressible, r.decl->name.range,
+                 fmt::format("retry `{}`: Envoy cannot express {}; it is left out of `{}.envoy.json`", r.name, what, r.name));
+  };
+  std::vector<std::string> retryOn;
+  if (!r.statuses.empty()) retryOn.push_back("retriable-status-codes");
+  for (const std::string &c : r.conditions) {
+    if (c == "timeout") retryOn.push_back("gateway-error"); // per-try timeouts count as gateway errors
+    else if (c == "reset") retryOn.push_back("reset");
+    else if (c == "connect_failure") retryOn.push_back("connect-failure");
+  }
+  std::sort(retryOn.begin(), retryOn.end());
+  retryOn.erase(std::unique(retryOn.begin(), retryOn.end()), retryOn.end());
+  llvm::json::Object policy{{"retry_on", llvm::join(retryOn, ",")}, {"num_retries", r.attempts - 1}};
+  if (!r.statuses.empty()) {
+    llvm::json::Array codes;
+    for (int64_t s : r.statuses) codes.push_back(s);
+    policy["retriable_status_codes"] = std::move(codes);
+  }
+  if (r.perTryTimeoutMs) policy["per_try_timeout"] = protobufDuration(*r.perTryTimeoutMs);
+  if (r.backoffKind != "none") {
+    int64_t base = std::max<int64_t>(r.initialMs, 1);
+    policy["retry_back_off"] = llvm::json::Object{{"base_interval", protobufDuration(base)},
+                                                  {"max_interval", protobufDuration(std::max(r.maxMs, base))}};
+    if (r.multiplier != 2.0)
+      dropped(fmt::format("`multiplier = {}` (Envoy doubles the interval on every retry)", r.multiplier));
+    if (r.jitter != "full") dropped(fmt::format("`jitter = {}` (Envoy always uses full jitter)", r.jitter));
+  }
+  if (r.idempotencyKey) {
+    // Only requests carrying the key are retried.
+    policy["retriable_request_headers"] = llvm::json::Array{
+        llvm::json::Object{{"name", *r.idempotencyKey}, {"present_match", true}}};
+  }
+  llvm::json::Object out{{"route", llvm::json::Object{{"retry_policy", std::move(policy)}}}};
+  if (r.budgetRatio) {
+    llvm::json::Object budget{{"budget_percent", llvm::json::Object{{"value", round3(*r.budgetRatio * 100.0)}}}};
+    if (r.budgetMinPerSecond > 0) budget["min_retry_concurrency"] = r.budgetMinPerSecond;
+    out["cluster"] = llvm::json::Object{
+        {"circuit_breakers",
+         llvm::json::Object{{"thresholds", llvm::json::Array{llvm::json::Object{{"priority", "DEFAULT"},
+                                                                                 {"retry_budget", std::move(budget)}}}}}}};
+  }
+  return out;
+}
+
+void generateRetryArtifacts(const std::vector<const RetryDecl *> &retries, ArtifactSet &out, DiagnosticEngine &diags) {
+  for (const RetryDecl *decl : retries) {
+    RetrySpec spec = RetrySpec::from(*decl);
+    std::vector<SourceRange> sources{decl->range};
+    std::string base = "retry/" + spec.name;
+    out.addJson(base + ".json", "ward-retry", wardRetryJson(spec), sources);
+    out.addJson(base + ".grpc.json", "grpc-service-config", grpcServiceConfig(spec, diags), sources);
+    out.addJson(base + ".envoy.json", "envoy-retry-policy", envoyConfig(spec, diags), sources);
+  }
+}
+
+} // namespace ward::codegen
