@@ -1,0 +1,173 @@
+#include "TestSupport.h"
+
+#include "output/Artifacts.h"
+
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include <map>
+#include <regex>
+
+using namespace ward::test;
+
+namespace {
+
+std::map<std::string, std::string> readTree(const std::string &root) {
+  std::map<std::string, std::string> files;
+  std::error_code ec;
+  for (llvm::sys::fs::recursive_directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec)) {
+    if (it->type() == llvm::sys::fs::file_type::directory_file) continue;
+    files[it->path().substr(root.size() + 1)] = readFile(it->path());
+  }
+  return files;
+}
+
+llvm::json::Value parse(const std::string &text) {
+  llvm::Expected<llvm::json::Value> v = llvm::json::parse(text);
+  REQUIRE(bool(v));
+  return std::move(*v);
+}
+
+const char *kExamples[] = {"examples/orders-api", "examples/vm-backup", "examples/multi-issuer-gateway"};
+
+} // namespace
+
+TEST_CASE("build writes artifacts and a manifest whose hashes match", "[build]") {
+  for (const char *example : kExamples) {
+    TempDir dir;
+    std::string out = dir.path() + "/out";
+    RunResult r = runWardc({"build", example, "-o", out});
+    INFO(example << "\n" << r.err);
+    REQUIRE(r.exitCode == 0);
+    std::map<std::string, std::string> files = readTree(out);
+    REQUIRE(files.count("manifest.json"));
+    llvm::json::Value manifest = parse(files["manifest.json"]);
+    const llvm::json::Array &artifacts = *manifest.getAsObject()->getArray("artifacts");
+    CHECK(artifacts.size() + 1 == files.size()); // every file but the manifest is listed, and only those
+    for (const llvm::json::Value &a : artifacts) {
+      const llvm::json::Object &o = *a.getAsObject();
+      std::string path = o.getString("path")->str();
+      INFO(path);
+      REQUIRE(files.count(path));
+      CHECK(ward::codegen::sha256Hex(files[path]) == o.getString("sha256")->str());
+      CHECK(*o.getInteger("bytes") == int64_t(files[path].size()));
+      CHECK_FALSE(o.getArray("sources")->empty());
+      CHECK_FALSE(o.getString("kind")->empty());
+    }
+  }
+}
+
+TEST_CASE("two builds give identical bytes", "[build]") {
+  for (const char *example : kExamples) {
+    TempDir a, b;
+    REQUIRE(runWardc({"build", example, "-o", a.path() + "/out"}).exitCode == 0);
+    REQUIRE(runWardc({"build", example, "-o", b.path() + "/out"}).exitCode == 0);
+    CHECK(readTree(a.path() + "/out") == readTree(b.path() + "/out"));
+  }
+}
+
+TEST_CASE("a failing build leaves an existing output directory untouched", "[build]") {
+  TempDir dir;
+  std::string out = dir.path() + "/out";
+  REQUIRE(runWardc({"build", "examples/orders-api", "-o", out}).exitCode == 0);
+  std::map<std::string, std::string> before = readTree(out);
+  RunResult broken = runWardc({"build", "examples/broken/unknown-name.ward", "-o", out});
+  CHECK(broken.exitCode == 1);
+  CHECK(broken.err.find("nothing was written") != std::string::npos);
+  CHECK(readTree(out) == before);
+  // A warning under --werror fails the build too.
+  std::string warn = dir.write("warn.ward", "identity sp-unused : service_principal\n");
+  CHECK(runWardc({"build", "--werror", warn, "-o", out}).exitCode == 1);
+  CHECK(readTree(out) == before);
+  // Nothing is left beside it.
+  std::error_code ec;
+  size_t entries = 0;
+  for (llvm::sys::fs::directory_iterator it(dir.path(), ec), end; it != end && !ec; it.increment(ec)) ++entries;
+  CHECK(entries == 2); // out/ and warn.ward
+}
+
+TEST_CASE("a successful build replaces the output directory completely", "[build]") {
+  TempDir dir;
+  std::string out = dir.path() + "/out";
+  dir.write("out/stale.txt", "from an older build");
+  REQUIRE(runWardc({"build", "examples/vm-backup", "-o", out}).exitCode == 0);
+  CHECK_FALSE(llvm::sys::fs::exists(out + "/stale.txt"));
+  CHECK(llvm::sys::fs::exists(out + "/manifest.json"));
+}
+
+TEST_CASE("build usage errors exit 2", "[build]") {
+  CHECK(runWardc({"build", "examples/orders-api"}).exitCode == 2); // no -o
+  CHECK(runWardc({"build", "-o", "x"}).exitCode == 2);             // no input
+  TempDir dir;
+  std::string file = dir.write("a-file", "x");
+  RunResult r = runWardc({"build", "examples/orders-api", "-o", file}); // -o names a file
+  CHECK(r.exitCode == 2);
+  CHECK(r.err.find("error[G0003]") != std::string::npos);
+}
+
+TEST_CASE("retry configs respect gRPC's and Envoy's documented constraints", "[build][retry]") {
+  TempDir dir;
+  std::string policy = dir.write("r.ward",
+                                 "retry eager { attempts = 8 backoff = constant(delay = 30ms, jitter = equal) on = [429, 503, timeout, reset] "
+                                 "per_try_timeout = 250ms budget = { ratio = 12.5%, min_per_second = 2000 } idempotency_key = \"Idempotency-Key\" }\n"
+                                 "retry plain { attempts = 2 backoff = exponential(initial = 100ms, max = 1s, multiplier = 3, jitter = full) on = [502] "
+                                 "per_try_timeout = 1s budget = { ratio = 0.05 } }\n");
+  std::string out = dir.path() + "/out";
+  RunResult r = runWardc({"build", policy, "-o", out});
+  INFO(r.err);
+  REQUIRE(r.exitCode == 0);
+  CHECK(r.err.find("warning[G0001]: retry `eager`: the gRPC service config cannot express 8 attempts") != std::string::npos);
+  CHECK(r.err.find("cannot express `jitter = equal`") != std::string::npos);
+  CHECK(r.err.find("Envoy cannot express `multiplier = 3`") != std::string::npos);
+  std::regex duration(R"(^[0-9]+(\.[0-9]{1,9})?s$)");
+  static const std::set<std::string> grpcCodes = {"CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
+                                                  "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+                                                  "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
+                                                  "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  for (const char *name : {"eager", "plain"}) {
+    INFO(name);
+    llvm::json::Value grpc = parse(readFile(out + "/retry/" + name + ".grpc.json"));
+    const llvm::json::Object &mc = *(*grpc.getAsObject()->getArray("methodConfig"))[0].getAsObject();
+    const llvm::json::Object &policyObj = *mc.getObject("retryPolicy");
+    int64_t maxAttempts = *policyObj.getInteger("maxAttempts");
+    CHECK(maxAttempts > 1);
+    CHECK(maxAttempts <= 5);
+    for (const char *key : {"initialBackoff", "maxBackoff"}) {
+      std::string d = policyObj.getString(key)->str();
+      CHECK(std::regex_match(d, duration));
+      CHECK(std::stod(d) > 0);
+    }
+    CHECK(*policyObj.getNumber("backoffMultiplier") > 0);
+    const llvm::json::Array &codes = *policyObj.getArray("retryableStatusCodes");
+    CHECK_FALSE(codes.empty());
+    for (const llvm::json::Value &c : codes) CHECK(grpcCodes.count(c.getAsString()->str()));
+    const llvm::json::Object &throttle = *grpc.getAsObject()->getObject("retryThrottling");
+    int64_t maxTokens = *throttle.getInteger("maxTokens");
+    CHECK(maxTokens > 0);
+    CHECK(maxTokens <= 1000);
+    double ratio = *throttle.getNumber("tokenRatio");
+    CHECK(ratio > 0);
+    CHECK(std::abs(ratio * 1000 - std::round(ratio * 1000)) < 1e-9); // three decimals kept
+
+    llvm::json::Value envoy = parse(readFile(out + "/retry/" + name + ".envoy.json"));
+    const llvm::json::Object &rp = *envoy.getAsObject()->getObject("route")->getObject("retry_policy");
+    llvm::json::Value ward = parse(readFile(out + "/retry/" + name + ".json"));
+    CHECK(*rp.getInteger("num_retries") == *ward.getAsObject()->getInteger("attempts") - 1);
+    const llvm::json::Object &backoff = *rp.getObject("retry_back_off");
+    double base = std::stod(backoff.getString("base_interval")->str()), max = std::stod(backoff.getString("max_interval")->str());
+    CHECK(base > 0);
+    CHECK(max >= base);
+    CHECK(std::regex_match(rp.getString("per_try_timeout")->str(), duration));
+    CHECK_FALSE(rp.getString("retry_on")->empty());
+  }
+  llvm::json::Value eagerEnvoy = parse(readFile(out + "/retry/eager.envoy.json"));
+  const llvm::json::Object &rp = *eagerEnvoy.getAsObject()->getObject("route")->getObject("retry_policy");
+  CHECK(rp.getString("retry_on").getValueOr("") == llvm::StringRef("gateway-error,reset,retriable-status-codes"));
+  CHECK(rp.getArray("retriable_request_headers")); // only requests with the idempotency key are retried
+  llvm::json::Value eagerGrpc = parse(readFile(out + "/retry/eager.grpc.json"));
+  CHECK(readFile(out + "/retry/eager.grpc.json").find("\"tokenRatio\": 0.125") != std::string::npos);
+  CHECK(*eagerGrpc.getAsObject()->getObject("retryThrottling")->getInteger("maxTokens") == 1000);
+}
