@@ -1,5 +1,8 @@
 #include "Build.h"
+#include "azure_rbac/RbacBackend.h"
 #include "retry/RetryBackend.h"
+
+#include <llvm/Support/Path.h>
 
 #include <set>
 
@@ -28,7 +31,18 @@ void generateArtifacts(const Program &program, const SourceManager &sm, const an
   std::sort(retries.begin(), retries.end(),
             [](const RetryDecl *a, const RetryDecl *b) { return a->name.text < b->name.text; });
   generateRetryArtifacts(retries, out, diags);
-  (void)sm, (void)azure, (void)config;
+
+  // The project name used in generated role names: configured, or the name
+  // of the directory the first input is in.
+  std::string project = config.project;
+  if (project.empty() && !program.inputs.empty()) {
+    llvm::StringRef dir = llvm::sys::path::parent_path(program.inputs.front()->path);
+    project = dir.empty() ? "ward" : llvm::sys::path::filename(dir).str();
+    if (project.empty() || project == "." || project == "..") project = "ward";
+  }
+  RbacPlan rbac = planRbac(program, azure, config, project, diags);
+  generateRbacArtifacts(rbac, config, out);
+  (void)sm;
 }
 
 } // namespace ward::codegen

@@ -110,8 +110,8 @@ Config loadConfig(llvm::StringRef start, DiagnosticEngine &diags) {
     return config;
   }
   for (const auto &entry : *root)
-    if (entry.first != "rules" && entry.first != "catalog")
-      fail(fmt::format("unknown key `{}`", entry.first.str())).withHelp("the keys are `rules` and `catalog`");
+    if (entry.first != "rules" && entry.first != "catalog" && entry.first != "build")
+      fail(fmt::format("unknown key `{}`", entry.first.str())).withHelp("the keys are `rules`, `catalog` and `build`");
   if (const llvm::json::Object *rules = root->getObject("rules")) {
     for (const auto &entry : *rules) {
       const RuleInfo *rule = findRule(entry.first);
@@ -128,6 +128,24 @@ Config loadConfig(llvm::StringRef start, DiagnosticEngine &diags) {
         else fail(fmt::format("rule {}: unknown level `{}`", id, levelText->str())).withHelp("levels are off, note, warning and error");
       }
       if (settings) config.options[id] = *settings;
+    }
+  }
+  if (const llvm::json::Object *build = root->getObject("build")) {
+    for (const auto &entry : *build) {
+      llvm::StringRef key = entry.first;
+      auto value = entry.second.getAsString();
+      if (key != "project" && key != "role_name" && key != "resource_group") {
+        fail(fmt::format("build: unknown key `{}`", key.str())).withHelp("the keys are `project`, `role_name` and `resource_group`");
+        continue;
+      }
+      if (!value || value->empty()) {
+        fail(fmt::format("build: `{}` must be a non-empty string", key.str()));
+        continue;
+      }
+      if (key == "project") config.project = value->str();
+      else if (key == "resource_group") config.homeResourceGroup = value->str();
+      else if (!value->contains("{principal}")) fail("build: `role_name` must contain `{principal}`");
+      else config.roleNamePattern = value->str();
     }
   }
   if (const llvm::json::Object *catalog = root->getObject("catalog")) {

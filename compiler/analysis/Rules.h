@@ -41,6 +41,10 @@ struct Config {
   std::map<std::string, Level> levels;                    // by rule ID
   std::map<std::string, llvm::json::Object> options;      // by rule ID
   std::vector<std::string> extraActions, extraDataActions;
+  // `build`: naming and placement of generated Azure artifacts.
+  std::string project;                                            // default: the inputs' directory name
+  std::string roleNamePattern = "ward-{project}-{principal}-{capability}";
+  std::string homeResourceGroup;                                  // default: where most assignments are
 
   Level level(RuleID rule) const;
   std::string stringOption(RuleID rule, llvm::StringRef key, llvm::StringRef fallback) const;

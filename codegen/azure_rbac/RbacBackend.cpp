@@ -1,0 +1,357 @@
+#include "azure_rbac/RbacBackend.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+namespace ward::codegen {
+
+using analysis::Scope;
+
+llvm::StringRef principalTypeOf(IdentityKind kind) {
+  switch (kind) {
+  case IdentityKind::Group: return "Group";
+  case IdentityKind::User: return "User";
+  case IdentityKind::ServicePrincipal:
+  case IdentityKind::ManagedIdentity: return "ServicePrincipal";
+  }
+  return "ServicePrincipal";
+}
+
+/// A literal JSON string in an ARM template: ARM would evaluate a string that
+/// starts with `[`, so such a string is escaped as `[[...`.
+std::string armLiteral(llvm::StringRef text) { return text.startswith("[") ? "[" + text.str() : text.str(); }
+
+/// A string literal inside an ARM expression: `'` is doubled.
+std::string armQuote(llvm::StringRef text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+namespace {
+
+std::string stringAttr(const Decl &d, llvm::StringRef key) {
+  const Attribute *a = d.attrs.find(key);
+  return a && a->value.kind == Value::Kind::String ? a->value.text : "";
+}
+
+/// Role names: the configured pattern, restricted to characters Azure and
+/// file systems both accept.
+std::string roleName(const analysis::Config &config, const std::string &project, const std::string &principal,
+                     const std::string &capability) {
+  std::string name = config.roleNamePattern;
+  auto replace = [&](llvm::StringRef key, const std::string &value) {
+    for (size_t pos = name.find(key.str()); pos != std::string::npos; pos = name.find(key.str(), pos + value.size()))
+      name.replace(pos, key.size(), value);
+  };
+  replace("{project}", project);
+  replace("{principal}", principal);
+  replace("{capability}", capability);
+  for (char &c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
+  return name;
+}
+
+std::vector<std::string> sortedUnique(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+std::string parameterName(const IdentityDecl &identity) {
+  std::string name = "principalId_" + identity.name.text;
+  for (char &c : name)
+    if (c == '-' || c == '.') c = '_';
+  return name;
+}
+
+} // namespace
+
+RbacPlan planRbac(const Program &program, const analysis::AzureData &azure, const analysis::Config &config,
+                  const std::string &project, DiagnosticEngine &diags) {
+  RbacPlan plan;
+  analysis::PermissionModel model = analysis::PermissionModel::build(program, azure.roles);
+  auto scopeOf = [&](const ResourceDecl &resource, SourceRange at) -> std::optional<Scope> {
+    Scope s = model.scopeOf(resource);
+    if (s.level != Scope::Level::ManagementGroup && s.subscription == "{subscription}") {
+      diags.report(DiagID::BuildFailed, at,
+                   fmt::format("`{}` has no subscription, so its Azure scope cannot be written", resource.name.text))
+          .label(resource.name.range, "declared here")
+          .withHelp("set `subscription` on the resource, or on the tenant");
+      return std::nullopt;
+    }
+    if (s.level == Scope::Level::Subscription || s.level == Scope::Level::ManagementGroup) {
+      diags.report(DiagID::BuildFailed, at,
+                   fmt::format("an assignment on the {} `{}` needs a {}-level deployment; rbac.json is a resource-group deployment",
+                               s.levelName().str(), resource.name.text, s.levelName().str()))
+          .withHelp("assign on the resource groups or resources the intents need");
+      return std::nullopt;
+    }
+    return s;
+  };
+
+  // allow: one role per (principal, capability), assigned on each resource.
+  struct Group {
+    const IdentityDecl *principal;
+    const CapabilityDecl *capability;
+    std::vector<const AllowDecl *> allows;
+  };
+  std::map<std::pair<std::string, std::string>, Group> groups; // sorted by principal, then capability
+  for (const auto &file : program.files)
+    for (const auto &decl : file->decls)
+      if (auto *allow = llvm::dyn_cast<AllowDecl>(decl.get())) {
+        auto *identity = llvm::dyn_cast_or_null<IdentityDecl>(allow->identity.target);
+        auto *cap = llvm::dyn_cast_or_null<CapabilityDecl>(allow->capability.target);
+        if (!identity || !cap) continue;
+        Group &g = groups[{identity->name.text, cap->name.text}];
+        g.principal = identity;
+        g.capability = cap;
+        g.allows.push_back(allow);
+      }
+  for (auto &[key, group] : groups) {
+    auto role = std::make_unique<RoleSpec>();
+    std::string capabilitySlug = group.capability->name.text;
+    role->name = roleName(config, project, group.principal->name.text, capabilitySlug);
+    role->principal = group.principal;
+    std::string capDescription = stringAttr(*group.capability, "description");
+    role->description = fmt::format("Generated by Ward: `{}` may use `{}`{}", group.principal->name.text,
+                                    group.capability->name.text, capDescription.empty() ? "" : ". " + capDescription);
+    for (auto &[action, data] : analysis::capabilityActions(*group.capability))
+      (data ? role->dataActions : role->actions).push_back(action);
+    role->actions = sortedUnique(role->actions);
+    role->dataActions = sortedUnique(role->dataActions);
+    role->sources.push_back(group.capability->range);
+    for (const AllowDecl *allow : group.allows) {
+      auto *resource = llvm::dyn_cast_or_null<ResourceDecl>(allow->resource.target);
+      if (!resource) continue;
+      std::optional<Scope> scope = scopeOf(*resource, allow->resource.name.range);
+      if (!scope) continue;
+      role->assignableScopes.push_back(scope->id());
+      role->sources.push_back(allow->range);
+      plan.assignments.push_back({role.get(), group.principal, *scope,
+                                  fmt::format("Ward: allow {} to {} on {}", group.principal->name.text,
+                                              group.capability->name.text, resource->name.text),
+                                  allow->condition ? allow->condition->text : "", allow->range});
+    }
+    role->assignableScopes = sortedUnique(role->assignableScopes);
+    plan.roles.push_back(std::move(role));
+  }
+
+  // grant: built-in roles by GUID, action lists as custom roles.
+  std::map<std::string, unsigned> grantCount;
+  for (const auto &file : program.files)
+    for (const auto &decl : file->decls) {
+      auto *grant = llvm::dyn_cast<GrantDecl>(decl.get());
+      if (!grant) continue;
+      auto *identity = llvm::dyn_cast_or_null<IdentityDecl>(grant->identity.target);
+      auto *resource = llvm::dyn_cast_or_null<ResourceDecl>(grant->scope.target);
+      if (!identity || !resource) continue;
+      std::optional<Scope> scope = scopeOf(*resource, grant->scope.name.range);
+      if (!scope) continue;
+      auto role = std::make_unique<RoleSpec>();
+      role->principal = identity;
+      role->sources.push_back(grant->range);
+      if (grant->role) {
+        const analysis::RoleDefinition *builtin = azure.roles.byName(grant->role->text);
+        if (!builtin) continue; // reported by the analysis (W026)
+        role->name = builtin->name;
+        role->builtinId = builtin->id;
+      } else {
+        unsigned n = ++grantCount[identity->name.text];
+        role->name = roleName(config, project, identity->name.text, fmt::format("grant-{}", n));
+        role->description = fmt::format("Generated by Ward from a `grant` to `{}` on `{}`", identity->name.text,
+                                        resource->name.text);
+        for (const Value &v : grant->actions) role->actions.push_back(v.text);
+        for (const Value &v : grant->dataActions) role->dataActions.push_back(v.text);
+        role->actions = sortedUnique(role->actions);
+        role->dataActions = sortedUnique(role->dataActions);
+        role->assignableScopes = {scope->id()};
+      }
+      plan.assignments.push_back({role.get(), identity, *scope,
+                                  fmt::format("Ward: grant to {} on {}", identity->name.text, resource->name.text), "",
+                                  grant->range});
+      plan.roles.push_back(std::move(role));
+    }
+  return plan;
+}
+
+namespace {
+
+std::string roleDefinitionGuid(const RoleSpec &role) {
+  return fmt::format("guid(subscription().id, 'ward-role', {})", armQuote(role.name));
+}
+
+/// The value of `roleDefinitionId` as seen from the outer template.
+std::string roleDefinitionIdExpression(const RoleSpec &role) {
+  if (!role.builtinId.empty())
+    return fmt::format("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {})]", armQuote(role.builtinId));
+  return fmt::format("[resourceId('Microsoft.Authorization/roleDefinitions', {})]", roleDefinitionGuid(role));
+}
+
+/// An assignment resource; `scope` relative to its deployment's resource group.
+llvm::json::Object assignmentResource(const AssignmentSpec &a, const std::string &roleDefinitionId,
+                                      const std::string &principalId) {
+  llvm::json::Object properties{{"roleDefinitionId", roleDefinitionId},
+                                {"principalId", principalId},
+                                {"principalType", principalTypeOf(a.principal->identityKind)},
+                                {"description", armLiteral(a.description)}};
+  if (!a.condition.empty()) {
+    properties["condition"] = armLiteral(a.condition);
+    properties["conditionVersion"] = "2.0";
+  }
+  llvm::json::Object resource{
+      {"type", "Microsoft.Authorization/roleAssignments"},
+      {"apiVersion", "2022-04-01"},
+      {"name", fmt::format("[guid({}, {}, {})]", armQuote(a.scope.id()), armQuote(a.principal->name.text), armQuote(a.role->name))},
+      {"properties", std::move(properties)}};
+  if (a.scope.level == Scope::Level::Resource)
+    resource["scope"] = armLiteral(fmt::format("{}/{}", a.scope.resourceType, a.scope.name));
+  return resource;
+}
+
+} // namespace
+
+void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config, ArtifactSet &out) {
+  if (plan.roles.empty()) return;
+
+  // az CLI role files, one per custom role.
+  for (const auto &role : plan.roles) {
+    if (!role->builtinId.empty()) continue;
+    llvm::json::Array actions, dataActions, scopes;
+    for (const std::string &a : role->actions) actions.push_back(a);
+    for (const std::string &a : role->dataActions) dataActions.push_back(a);
+    for (const std::string &s : role->assignableScopes) scopes.push_back(s);
+    out.addJson("azure/roles/" + role->name + ".json", "az-role-definition",
+                llvm::json::Object{{"Name", role->name},
+                                   {"IsCustom", true},
+                                   {"Description", role->description},
+                                   {"Actions", std::move(actions)},
+                                   {"NotActions", llvm::json::Array{}},
+                                   {"DataActions", std::move(dataActions)},
+                                   {"NotDataActions", llvm::json::Array{}},
+                                   {"AssignableScopes", std::move(scopes)}},
+                role->sources);
+  }
+
+  // The ARM template.
+  std::vector<SourceRange> sources;
+  llvm::json::Object parameters;
+  std::map<const IdentityDecl *, std::string> principalIds;
+  for (const AssignmentSpec &a : plan.assignments) {
+    sources.push_back(a.source);
+    if (principalIds.count(a.principal)) continue;
+    std::string objectId = stringAttr(*a.principal, "object_id");
+    if (!objectId.empty()) {
+      principalIds[a.principal] = armLiteral(objectId);
+      continue;
+    }
+    std::string param = parameterName(*a.principal);
+    principalIds[a.principal] = fmt::format("[parameters('{}')]", param);
+    parameters[param] = llvm::json::Object{
+        {"type", "string"},
+        {"metadata", llvm::json::Object{{"description", fmt::format("Object id of `{}` ({}); the policy does not give it",
+                                                                     a.principal->name.text,
+                                                                     principalTypeOf(a.principal->identityKind).str())}}}};
+  }
+
+  llvm::json::Array resources;
+  for (const auto &role : plan.roles) {
+    if (!role->builtinId.empty()) continue;
+    llvm::json::Array actions, dataActions, scopes;
+    for (const std::string &a : role->actions) actions.push_back(a);
+    for (const std::string &a : role->dataActions) dataActions.push_back(a);
+    for (const std::string &s : role->assignableScopes) scopes.push_back(armLiteral(s));
+    resources.push_back(llvm::json::Object{
+        {"type", "Microsoft.Authorization/roleDefinitions"},
+        {"apiVersion", "2022-04-01"},
+        {"name", "[" + roleDefinitionGuid(*role) + "]"},
+        {"properties", llvm::json::Object{{"roleName", armLiteral(role->name)},
+                                          {"description", armLiteral(role->description)},
+                                          {"type", "CustomRole"},
+                                          {"permissions", llvm::json::Array{llvm::json::Object{
+                                                              {"actions", std::move(actions)},
+                                                              {"notActions", llvm::json::Array{}},
+                                                              {"dataActions", std::move(dataActions)},
+                                                              {"notDataActions", llvm::json::Array{}}}}},
+                                          {"assignableScopes", std::move(scopes)}}}});
+  }
+
+  // Home resource group: configured, or the one with the most assignments.
+  std::map<std::string, size_t> perGroup;
+  for (const AssignmentSpec &a : plan.assignments) ++perGroup[a.scope.resourceGroup];
+  std::string home = config.homeResourceGroup;
+  if (home.empty())
+    for (auto &[group, count] : perGroup)
+      if (home.empty() || count > perGroup[home]) home = group;
+
+  auto dependsOn = [](const RoleSpec &role) {
+    return role.builtinId.empty() ? llvm::json::Array{roleDefinitionIdExpression(role)} : llvm::json::Array{};
+  };
+  std::map<std::string, std::vector<const AssignmentSpec *>> elsewhere;
+  std::vector<const AssignmentSpec *> sorted;
+  for (const AssignmentSpec &a : plan.assignments) sorted.push_back(&a);
+  std::sort(sorted.begin(), sorted.end(), [](const AssignmentSpec *x, const AssignmentSpec *y) {
+    return std::make_tuple(x->scope.id(), x->principal->name.text, x->role->name) <
+           std::make_tuple(y->scope.id(), y->principal->name.text, y->role->name);
+  });
+  for (const AssignmentSpec *a : sorted) {
+    if (a->scope.resourceGroup != home) {
+      elsewhere[a->scope.resourceGroup].push_back(a);
+      continue;
+    }
+    llvm::json::Object r = assignmentResource(*a, roleDefinitionIdExpression(*a->role), principalIds[a->principal]);
+    llvm::json::Array deps = dependsOn(*a->role);
+    if (!deps.empty()) r["dependsOn"] = std::move(deps);
+    resources.push_back(std::move(r));
+  }
+  // Other resource groups: a nested deployment each; values are passed in as
+  // parameters, so the inner template is self-contained.
+  for (auto &[group, assignments] : elsewhere) {
+    llvm::json::Object innerParameters, passed, innerResources;
+    llvm::json::Array inner, deps;
+    std::map<std::string, std::string> roleParams, principalParams;
+    for (const AssignmentSpec *a : assignments) {
+      std::string rp = fmt::format("roleDefinitionId_{}", roleParams.size());
+      if (roleParams.emplace(a->role->name, rp).second) {
+        innerParameters[rp] = llvm::json::Object{{"type", "string"}};
+        passed[rp] = llvm::json::Object{{"value", roleDefinitionIdExpression(*a->role)}};
+        for (llvm::json::Value &d : dependsOn(*a->role)) deps.push_back(std::move(d));
+      }
+      std::string pp = fmt::format("principalId_{}", principalParams.size());
+      if (principalParams.emplace(a->principal->name.text, pp).second) {
+        innerParameters[pp] = llvm::json::Object{{"type", "string"}};
+        passed[pp] = llvm::json::Object{{"value", principalIds[a->principal]}};
+      }
+    }
+    for (const AssignmentSpec *a : assignments)
+      inner.push_back(assignmentResource(*a, fmt::format("[parameters('{}')]", roleParams[a->role->name]),
+                                         fmt::format("[parameters('{}')]", principalParams[a->principal->name.text])));
+    llvm::json::Object nested{
+        {"type", "Microsoft.Resources/deployments"},
+        {"apiVersion", "2021-04-01"},
+        {"name", armLiteral(fmt::format("ward-rbac-{}", group))},
+        {"resourceGroup", armLiteral(group)},
+        {"properties",
+         llvm::json::Object{{"mode", "Incremental"},
+                            {"expressionEvaluationOptions", llvm::json::Object{{"scope", "inner"}}},
+                            {"parameters", std::move(passed)},
+                            {"template", llvm::json::Object{{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
+                                                            {"contentVersion", "1.0.0.0"},
+                                                            {"parameters", std::move(innerParameters)},
+                                                            {"resources", std::move(inner)}}}}}};
+    if (!deps.empty()) nested["dependsOn"] = std::move(deps);
+    resources.push_back(std::move(nested));
+  }
+
+  out.addJson("azure/rbac.json", "arm-template",
+              llvm::json::Object{{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
+                                 {"contentVersion", "1.0.0.0"},
+                                 {"metadata", llvm::json::Object{{"generator", "wardc"}, {"resourceGroup", home}}},
+                                 {"parameters", std::move(parameters)},
+                                 {"resources", std::move(resources)}},
+              sources);
+}
+
+} // namespace ward::codegen

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds every example project and validates each generated ARM template
+# against the vendored Azure schemas; then checks that the validator rejects
+# a deliberately broken template, so a validator that accepts everything
+# cannot pass this test.
+#   tests/azure/validate-examples.sh path/to/wardc
+set -euo pipefail
+wardc=$1
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+if [ ! -d tests/js/node_modules/ajv-draft-04 ]; then
+  echo "tests/js/node_modules is missing: run scripts/setup --test" >&2
+  exit 1
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+templates=()
+for project in examples/*/; do
+  project=${project%/}
+  [ "$project" = examples/broken ] && continue
+  name=$(basename "$project")
+  "$wardc" build "$project" -o "$out/$name" 2>/dev/null
+  for t in "$out/$name"/azure/*.json; do [ -f "$t" ] && templates+=("$t"); done
+done
+[ ${#templates[@]} -gt 0 ] || { echo "no ARM templates were generated" >&2; exit 1; }
+node tests/js/validate-arm.mjs "${templates[@]}"
+
+# Negative control: an invalid principalType must be rejected.
+sed 's/"principalType": "ServicePrincipal"/"principalType": "Robot"/' "${templates[0]}" > "$out/broken.json"
+if grep -q Robot "$out/broken.json" && node tests/js/validate-arm.mjs "$out/broken.json" >/dev/null; then
+  echo "the validator accepted a template with principalType Robot" >&2
+  exit 1
+fi
+echo "negative control rejected as expected"
