@@ -130,7 +130,7 @@ RbacPlan planRbac(const Program &program, const analysis::AzureData &azure, cons
       if (!scope) continue;
       role->assignableScopes.push_back(scope->id());
       role->sources.push_back(allow->range);
-      plan.assignments.push_back({role.get(), group.principal, *scope,
+      plan.assignments.push_back({role.get(), group.principal, *scope, resource,
                                   fmt::format("Ward: allow {} to {} on {}", group.principal->name.text,
                                               group.capability->name.text, resource->name.text),
                                   allow->condition ? allow->condition->text : "", allow->range});
@@ -169,7 +169,7 @@ RbacPlan planRbac(const Program &program, const analysis::AzureData &azure, cons
         role->dataActions = sortedUnique(role->dataActions);
         role->assignableScopes = {scope->id()};
       }
-      plan.assignments.push_back({role.get(), identity, *scope,
+      plan.assignments.push_back({role.get(), identity, *scope, resource,
                                   fmt::format("Ward: grant to {} on {}", identity->name.text, resource->name.text), "",
                                   grant->range});
       plan.roles.push_back(std::move(role));

@@ -31,6 +31,7 @@ struct AssignmentSpec {
   const RoleSpec *role = nullptr;
   const IdentityDecl *principal = nullptr;
   analysis::Scope scope;
+  const ResourceDecl *resource = nullptr;
   std::string description;
   std::string condition; // ABAC, from `allow ... when`
   SourceRange source;
