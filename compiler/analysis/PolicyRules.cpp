@@ -123,7 +123,7 @@ void runPolicyRules(RuleContext &ctx) {
   } catch (const std::regex_error &) {
     ctx.diags.reportAtPath(DiagID::InvalidConfig, ctx.config.path, fmt::format("rule W013: `pattern` is not a valid regular expression: {}", spPattern));
   }
-  int64_t dailyFloor = ctx.config.intOption(RuleID::RetentionFloor, "min_daily_days", 7);
+  int64_t dailyFloor = ctx.config.intOption(RuleID::RetentionFloor, "min_daily_days", 14);
 
   // References from every file count as uses (a user's declaration may be used from anywhere).
   for (auto &file : ctx.program.files)

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
 namespace ward {
 namespace {
 
@@ -307,6 +309,46 @@ private:
           .label(d.schedules[0].range, "first schedule here")
           .withHelp("declare a second `backup` for a second schedule");
     for (BackupSchedule &s : d.schedules) schedule(s);
+    backupLimits(d);
+  }
+
+  /// Azure Backup's documented limits for VM policies (docs/azure-backup.md
+  /// names the sources): retention counts per tier, instant-restore days, and
+  /// the tier each schedule frequency needs.
+  void backupLimits(BackupDecl &d) {
+    const Attribute *retain = d.attrs.find("retain");
+    std::map<std::string, const Value *> tiers;
+    if (retain && retain->value.kind == Value::Kind::Object)
+      for (const Field &f : retain->value.fields) tiers[f.key.text] = &f.value;
+    struct Limit { const char *tier; int64_t min, max; const char *unit; };
+    for (const Limit &l : {Limit{"daily", 7, 9999, "days"}, Limit{"weekly", 1, 5163, "weeks"},
+                           Limit{"monthly", 1, 1188, "months"}, Limit{"yearly", 1, 99, "years"}}) {
+      auto it = tiers.find(l.tier);
+      if (it == tiers.end() || !it->second->isInteger) continue;
+      int64_t count = static_cast<int64_t>(it->second->number);
+      if (count < l.min || count > l.max)
+        diags_.report(DiagID::OutOfRange, it->second->range,
+                      fmt::format("Azure Backup keeps {} recovery points for {} to {} {}, not {}", l.tier, l.min, l.max,
+                                  l.unit, count));
+    }
+    const BackupSchedule *schedule = d.schedules.empty() ? nullptr : &d.schedules.front();
+    if (const Attribute *ir = d.attrs.find("instant_restore"); ir && ir->value.isInteger) {
+      int64_t days = static_cast<int64_t>(ir->value.number);
+      if (days < 1 || days > 30)
+        diags_.report(DiagID::OutOfRange, ir->value.range,
+                      fmt::format("instant restore keeps snapshots 1 to 30 days (5 with a standard policy), not {}", days));
+    }
+    if (!schedule || tiers.empty()) return;
+    if (schedule->kind == BackupSchedule::Kind::Weekly && tiers.count("daily"))
+      diags_.report(DiagID::InvalidSchedule, tiers["daily"]->range, "a weekly backup has no daily recovery points to keep")
+          .withHelp("remove `daily`, or back up daily");
+    if (schedule->kind != BackupSchedule::Kind::Weekly && !tiers.count("daily"))
+      diags_.report(DiagID::InvalidSchedule, retain->value.range,
+                    fmt::format("a {} backup needs `daily` retention", schedule->kind == BackupSchedule::Kind::Hourly ? "hourly" : "daily"))
+          .withHelp("add `daily = 30d` (7 days at least)");
+    if (schedule->kind == BackupSchedule::Kind::Weekly && !tiers.count("weekly"))
+      diags_.report(DiagID::InvalidSchedule, retain->value.range, "a weekly backup needs `weekly` retention")
+          .withHelp("add `weekly = 12w`");
   }
 
   void schedule(BackupSchedule &s) {
