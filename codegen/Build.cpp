@@ -1,4 +1,5 @@
 #include "Build.h"
+#include "azure_backup/BackupBackend.h"
 #include "azure_rbac/RbacBackend.h"
 #include "retry/RetryBackend.h"
 
@@ -42,6 +43,7 @@ void generateArtifacts(const Program &program, const SourceManager &sm, const an
   }
   RbacPlan rbac = planRbac(program, azure, config, project, diags);
   generateRbacArtifacts(rbac, config, out);
+  generateBackupArtifacts(program, analysis::PermissionModel::build(program, azure.roles), out, diags);
   (void)sm;
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds every example project and validates each generated ARM template
+# Builds every example project (and tests/azure/variants) and validates each generated ARM template
 # against the vendored Azure schemas; then checks that the validator rejects
 # a deliberately broken template, so a validator that accepts everything
 # cannot pass this test.
@@ -23,7 +23,9 @@ for project in examples/*/; do
   "$wardc" build "$project" -o "$out/$name" 2>/dev/null
   for t in "$out/$name"/azure/*.json; do [ -f "$t" ] && templates+=("$t"); done
 done
-[ ${#templates[@]} -gt 0 ] || { echo "no ARM templates were generated" >&2; exit 1; }
+"$wardc" build tests/azure/variants -o "$out/variants" 2>/dev/null
+for t in "$out/variants"/azure/*.json; do templates+=("$t"); done
+[ ${#templates[@]} -ge 7 ] || { echo "expected ARM templates from every example and the variants" >&2; exit 1; }
 node tests/js/validate-arm.mjs "${templates[@]}"
 
 # Negative control: an invalid principalType must be rejected.
