@@ -83,7 +83,11 @@ static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes) {
 
 llvm::Error ArtifactSet::writeAtomically(llvm::StringRef outDir, const SourceManager &sm,
                                          llvm::StringRef compilerVersion) const {
+  // Absolute, because createUniqueDirectory places a relative model in the
+  // system's temporary directory, which may be another file system.
   llvm::SmallString<256> out(outDir);
+  if (std::error_code ec = llvm::sys::fs::make_absolute(out))
+    return llvm::createStringError(ec, "cannot resolve %s", out.c_str());
   llvm::sys::path::remove_dots(out, true);
   if (llvm::sys::fs::exists(out) && !llvm::sys::fs::is_directory(out))
     return llvm::createStringError(std::errc::not_a_directory, "%s exists and is not a directory", out.c_str());

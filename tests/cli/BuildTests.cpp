@@ -2,6 +2,8 @@
 
 #include "output/Artifacts.h"
 
+#include <llvm/ADT/SmallString.h>
+
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 #include <catch2/catch.hpp>
@@ -170,4 +172,49 @@ TEST_CASE("retry configs respect gRPC's and Envoy's documented constraints", "[b
   llvm::json::Value eagerGrpc = parse(readFile(out + "/retry/eager.grpc.json"));
   CHECK(readFile(out + "/retry/eager.grpc.json").find("\"tokenRatio\": 0.125") != std::string::npos);
   CHECK(*eagerGrpc.getAsObject()->getObject("retryThrottling")->getInteger("maxTokens") == 1000);
+}
+
+TEST_CASE("az CLI role files have exactly the documented keys and shapes", "[build][rbac]") {
+  TempDir dir;
+  std::string out = dir.path() + "/out";
+  REQUIRE(runWardc({"build", "tests/azure/variants", "-o", out}).exitCode == 0);
+  std::map<std::string, std::string> files = readTree(out);
+  size_t roles = 0;
+  for (auto &[path, bytes] : files) {
+    if (path.rfind("azure/roles/", 0) != 0) continue;
+    ++roles;
+    INFO(path);
+    llvm::json::Value v = parse(bytes);
+    const llvm::json::Object &o = *v.getAsObject();
+    std::set<std::string> keys;
+    for (const auto &entry : o) keys.insert(entry.first.str());
+    CHECK(keys == std::set<std::string>{"Name", "IsCustom", "Description", "Actions", "NotActions", "DataActions",
+                                        "NotDataActions", "AssignableScopes"});
+    CHECK(path == "azure/roles/" + o.getString("Name")->str() + ".json");
+    CHECK(o.getBoolean("IsCustom") == llvm::Optional<bool>(true));
+    for (const char *list : {"Actions", "NotActions", "DataActions", "NotDataActions", "AssignableScopes"})
+      for (const llvm::json::Value &item : *o.getArray(list)) CHECK(item.getAsString());
+    const llvm::json::Array &scopes = *o.getArray("AssignableScopes");
+    CHECK_FALSE(scopes.empty());
+    for (const llvm::json::Value &s : scopes) {
+      llvm::StringRef scope = *s.getAsString();
+      CHECK(scope.startswith("/subscriptions/"));
+      CHECK_FALSE(scope.contains('*'));
+    }
+    CHECK((o.getArray("Actions")->size() + o.getArray("DataActions")->size()) > 0);
+  }
+  CHECK(roles == 3);
+}
+
+TEST_CASE("build accepts a relative output directory whose parent does not exist yet", "[build]") {
+  // The tests run in the source tree; write below a fresh directory in it.
+  TempDir scratch;
+  llvm::SmallString<256> cwd;
+  REQUIRE_FALSE(llvm::sys::fs::current_path(cwd));
+  std::string relative = "build-test-output-" + llvm::sys::path::filename(scratch.path()).str() + "/nested/out";
+  RunResult r = runWardc({"build", "examples/vm-backup", "-o", relative});
+  INFO(r.err);
+  CHECK(r.exitCode == 0);
+  CHECK(llvm::sys::fs::exists(relative + "/manifest.json"));
+  llvm::sys::fs::remove_directories(std::string(cwd) + "/" + relative.substr(0, relative.find('/')));
 }
