@@ -1,5 +1,4 @@
 #include "retry/RetryBackend.h"
-#include "sema/ValueChecks.h"
 
 #include <fmt/format.h>
 
@@ -8,18 +7,6 @@
 
 namespace ward::codegen {
 namespace {
-
-int64_t millisOf(const Value &v) {
-  DiagnosticEngine scratch;
-  auto d = sema::checkDuration(scratch, v, "duration");
-  return d ? d->millis : 0;
-}
-
-const Value *fieldOf(const Value &object, llvm::StringRef key) {
-  for (const Field &f : object.fields)
-    if (f.key.text == key) return &f.value;
-  return nullptr;
-}
 
 /// gRPC status for an HTTP status, per gRPC's HTTP-to-gRPC status mapping.
 const char *grpcStatusForHttp(int64_t status) {
@@ -44,60 +31,7 @@ std::string protobufDuration(int64_t millis) {
   return s + "s";
 }
 
-RetrySpec RetrySpec::from(const RetryDecl &decl) {
-  RetrySpec r;
-  r.decl = &decl;
-  r.name = decl.name.text;
-  if (const Attribute *a = decl.attrs.find("attempts")) r.attempts = static_cast<int64_t>(a->value.number);
-  if (const Attribute *a = decl.attrs.find("per_try_timeout")) r.perTryTimeoutMs = millisOf(a->value);
-  if (const Attribute *a = decl.attrs.find("backoff")) {
-    const Value &call = a->value;
-    r.backoffKind = call.text;
-    if (call.text == "constant") {
-      r.initialMs = r.maxMs = fieldOf(call, "delay") ? millisOf(*fieldOf(call, "delay")) : 0;
-      r.multiplier = 1.0;
-    } else {
-      r.initialMs = fieldOf(call, "initial") ? millisOf(*fieldOf(call, "initial")) : 0;
-      r.maxMs = fieldOf(call, "max") ? millisOf(*fieldOf(call, "max")) : 0;
-      if (const Value *m = fieldOf(call, "multiplier")) r.multiplier = m->number;
-    }
-    if (const Value *j = fieldOf(call, "jitter")) r.jitter = j->text;
-  }
-  if (const Attribute *a = decl.attrs.find("on"))
-    for (const Value &v : a->value.items) {
-      if (v.kind == Value::Kind::Number) r.statuses.push_back(static_cast<int64_t>(v.number));
-      else r.conditions.push_back(v.text);
-    }
-  std::sort(r.statuses.begin(), r.statuses.end());
-  r.statuses.erase(std::unique(r.statuses.begin(), r.statuses.end()), r.statuses.end());
-  std::sort(r.conditions.begin(), r.conditions.end());
-  r.conditions.erase(std::unique(r.conditions.begin(), r.conditions.end()), r.conditions.end());
-  if (const Attribute *a = decl.attrs.find("budget")) {
-    if (const Value *ratio = fieldOf(a->value, "ratio"))
-      r.budgetRatio = ratio->unit == "%" ? ratio->number / 100.0 : ratio->number;
-    if (const Value *floor = fieldOf(a->value, "min_per_second")) r.budgetMinPerSecond = static_cast<int64_t>(floor->number);
-  }
-  if (const Attribute *a = decl.attrs.find("idempotency_key")) r.idempotencyKey = a->value.text;
-  return r;
-}
-
-std::vector<int64_t> RetrySpec::backoffCaps() const {
-  std::vector<int64_t> caps;
-  double next = double(initialMs);
-  for (int64_t i = 1; i < attempts; ++i) {
-    caps.push_back(backoffKind == "none" ? 0 : std::min<int64_t>(static_cast<int64_t>(next), maxMs));
-    next = std::min(next * multiplier, double(maxMs));
-  }
-  return caps;
-}
-
-int64_t RetrySpec::worstCaseMs() const {
-  int64_t total = attempts * perTryTimeoutMs.value_or(0);
-  for (int64_t c : backoffCaps()) total += c;
-  return total;
-}
-
-static llvm::json::Value wardRetryJson(const RetrySpec &r) {
+static llvm::json::Value wardRetryJson(const analysis::RetrySpec &r) {
   llvm::json::Object backoff{{"kind", r.backoffKind}, {"jitter", r.jitter}};
   if (r.backoffKind == "constant") {
     backoff["delay_ms"] = r.initialMs;
@@ -128,7 +62,7 @@ static llvm::json::Value wardRetryJson(const RetrySpec &r) {
   };
 }
 
-static llvm::json::Value grpcServiceConfig(const RetrySpec &r, DiagnosticEngine &diags) {
+static llvm::json::Value grpcServiceConfig(const analysis::RetrySpec &r, DiagnosticEngine &diags) {
   auto dropped = [&](const std::string &what) {
     diags.report(DiagID::NotExpressible, r.decl->name.range,
                  fmt::format("retry `{}`: the gRPC service config cannot express {}; it is left out of `{}.grpc.json`",
@@ -178,7 +112,7 @@ static llvm::json::Value grpcServiceConfig(const RetrySpec &r, DiagnosticEngine 
   return config;
 }
 
-static llvm::json::Value envoyConfig(const RetrySpec &r, DiagnosticEngine &diags) {
+static llvm::json::Value envoyConfig(const analysis::RetrySpec &r, DiagnosticEngine &diags) {
   auto dropped = [&](const std::string &what) {
     diags.report(DiagID::NotExpressible, r.decl->name.range,
                  fmt::format("retry `{}`: Envoy cannot express {}; it is left out of `{}.envoy.json`", r.name, what, r.name));
@@ -226,7 +160,7 @@ static llvm::json::Value envoyConfig(const RetrySpec &r, DiagnosticEngine &diags
 
 void generateRetryArtifacts(const std::vector<const RetryDecl *> &retries, ArtifactSet &out, DiagnosticEngine &diags) {
   for (const RetryDecl *decl : retries) {
-    RetrySpec spec = RetrySpec::from(*decl);
+    analysis::RetrySpec spec = analysis::RetrySpec::from(*decl);
     std::vector<SourceRange> sources{decl->range};
     std::string base = "retry/" + spec.name;
     out.addJson(base + ".json", "ward-retry", wardRetryJson(spec), sources);

@@ -1,6 +1,6 @@
 //===- EdgeRules.cpp - Routes, EdgeWorkers limits and retries -------------===//
+#include "analysis/RetryModel.h"
 #include "analysis/RuleContext.h"
-#include "sema/ValueChecks.h"
 
 #include <fmt/format.h>
 
@@ -32,68 +32,16 @@ std::string formatMillis(int64_t ms) {
   return fmt::format("{}ms", ms);
 }
 
-int64_t millis(const Value *v) {
-  if (!v) return -1;
-  DiagnosticEngine scratch;
-  auto d = sema::checkDuration(scratch, *v, "duration");
-  return d ? d->millis : -1;
-}
-
-const Value *field(const Value *object, llvm::StringRef key) {
-  if (!object) return nullptr;
-  for (const Field &f : object->fields)
-    if (f.key.text == key) return &f.value;
-  return nullptr;
-}
-
-/// The worst case of a retry policy: every attempt times out and every
-/// back-off waits its maximum (jitter only shortens waits).
-struct WorstCase {
-  int64_t attempts = 1;
-  int64_t perTryMs = -1;       // -1: unbounded
-  std::vector<int64_t> delays; // one per retry
-  int64_t totalMs() const {
-    int64_t total = attempts * perTryMs;
-    for (int64_t d : delays) total += d;
-    return total;
+/// "3 × 2s + (500ms + 1s) = 7.50s": the worst case, shown as arithmetic.
+std::string arithmetic(const RetrySpec &r) {
+  std::string out = fmt::format("{} × {}", r.attempts, formatMillis(*r.perTryTimeoutMs));
+  std::vector<int64_t> caps = r.backoffCaps();
+  if (!caps.empty()) {
+    std::vector<std::string> parts;
+    for (int64_t d : caps) parts.push_back(formatMillis(d));
+    out += " + (" + llvm::join(parts, " + ") + ")";
   }
-  std::string arithmetic() const {
-    std::string out = fmt::format("{} × {}", attempts, formatMillis(perTryMs));
-    if (!delays.empty()) {
-      std::vector<std::string> parts;
-      for (int64_t d : delays) parts.push_back(formatMillis(d));
-      out += " + (" + llvm::join(parts, " + ") + ")";
-    }
-    return out + " = " + formatMillis(totalMs());
-  }
-};
-
-WorstCase worstCase(const RetryDecl &retry) {
-  WorstCase w;
-  if (const Attribute *a = retry.attrs.find("attempts")) w.attempts = static_cast<int64_t>(a->value.number);
-  if (const Attribute *t = retry.attrs.find("per_try_timeout")) w.perTryMs = millis(&t->value);
-  const Attribute *backoff = retry.attrs.find("backoff");
-  if (!backoff) return w;
-  const Value &call = backoff->value;
-  if (call.text == "constant") {
-    int64_t delay = millis(field(&call, "delay"));
-    for (int64_t i = 1; i < w.attempts; ++i) w.delays.push_back(std::max<int64_t>(delay, 0));
-  } else {
-    int64_t initial = millis(field(&call, "initial")), cap = millis(field(&call, "max"));
-    const Value *m = field(&call, "multiplier");
-    double multiplier = m ? m->number : 2.0, next = double(initial);
-    for (int64_t i = 1; i < w.attempts; ++i) {
-      w.delays.push_back(std::min<int64_t>(static_cast<int64_t>(next), cap));
-      next = std::min(next * multiplier, double(cap));
-    }
-  }
-  return w;
-}
-
-bool hasJitter(const RetryDecl &retry) {
-  const Attribute *backoff = retry.attrs.find("backoff");
-  const Value *jitter = backoff ? field(&backoff->value, "jitter") : nullptr;
-  return jitter && jitter->text != "none";
+  return out + " = " + formatMillis(r.worstCaseMs());
 }
 
 /// Path-pattern subsumption: does every path that `narrow` matches also match `broad`?
@@ -151,7 +99,7 @@ void runEdgeRules(RuleContext &ctx) {
         ctx.report(RuleID::RetryStorm, retry->name.range,
                    fmt::format("retry `{}` has no budget: when the origin struggles, every client retries at once", retry->name.text))
             .withHelp("add `budget = { ratio = 10%, min_per_second = 5 }`");
-      if (!hasJitter(*retry))
+      if (!RetrySpec::from(*retry).hasJitter())
         ctx.report(RuleID::RetryStorm, retry->attrs.find("backoff") ? retry->attrs.find("backoff")->value.range : retry->name.range,
                    fmt::format("retry `{}` backs off without jitter: clients that failed together retry together", retry->name.text))
             .withHelp("use `backoff = exponential(initial = 100ms, max = 2s, jitter = full)`");
@@ -199,16 +147,16 @@ void runEdgeRules(RuleContext &ctx) {
                      fmt::format("route {} retries {} requests, which may then take effect twice",
                                  describeRoute(route), route.methods.empty() ? "POST and PATCH" : "non-idempotent"))
               .withHelp("set `idempotency_key = \"Idempotency-Key\"` on the retry (only requests carrying it are retried), or do not retry this route");
-        WorstCase w = worstCase(*retry);
-        if (w.perTryMs < 0) {
+        RetrySpec w = RetrySpec::from(*retry);
+        if (!w.perTryTimeoutMs) {
           ctx.report(RuleID::RetryTimeLimit, action.retry->name.range,
                      fmt::format("retry `{}` has no per_try_timeout, so its worst case has no bound", retry->name.text))
               .withHelp(fmt::format("add `per_try_timeout`; the {} tier allows {} in total", tier.name,
                                     formatMillis(tier.responseProviderWallMs)));
-        } else if (w.totalMs() > tier.responseProviderWallMs) {
+        } else if (w.worstCaseMs() > tier.responseProviderWallMs) {
           ctx.report(RuleID::RetryTimeLimit, action.retry->name.range,
                      fmt::format("worst case {} exceeds the {} wall-time limit of a responseProvider on the {} tier",
-                                 w.arithmetic(), formatMillis(tier.responseProviderWallMs), tier.name))
+                                 arithmetic(w), formatMillis(tier.responseProviderWallMs), tier.name))
               .withHelp("lower `attempts`, `per_try_timeout` or the back-off, or choose a larger `tier`");
         }
         int64_t subrequests = w.attempts + (route.require && fetchesKeysAtEdge(*route.require) ? 1 : 0);

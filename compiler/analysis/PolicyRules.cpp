@@ -72,11 +72,7 @@ const Value *attrValue(const AttrList &attrs, llvm::StringRef key) {
   return a ? &a->value : nullptr;
 }
 
-int64_t durationMillis(const Value &v) {
-  DiagnosticEngine scratch;
-  auto d = sema::checkDuration(scratch, v, "duration");
-  return d ? d->millis : -1;
-}
+int64_t durationMillis(const Value &v) { return sema::durationMillis(v).value_or(-1); }
 
 int64_t parseMillis(llvm::StringRef text) {
   Value v;

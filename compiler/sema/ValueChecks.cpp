@@ -124,6 +124,13 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
   return out;
 }
 
+std::optional<int64_t> durationMillis(const Value &v) {
+  DiagnosticEngine quiet;
+  std::optional<Duration> d = checkDuration(quiet, v, "duration");
+  if (!d) return std::nullopt;
+  return d->millis;
+}
+
 bool isValidGuid(llvm::StringRef text) {
   if (text.size() != 36) return false;
   for (size_t i = 0; i < text.size(); ++i) {

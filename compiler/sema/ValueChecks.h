@@ -22,6 +22,8 @@ struct Duration {
 };
 
 bool isValidGuid(llvm::StringRef text);
+/// Milliseconds of a duration value that Sema has accepted (nullopt otherwise).
+std::optional<int64_t> durationMillis(const Value &v);
 bool isValidEdgeWorkerVersion(llvm::StringRef text);
 
 bool checkKind(DiagnosticEngine &diags, const Value &v, Value::Kind kind, llvm::StringRef what);
