@@ -9,8 +9,8 @@
 
 namespace ward::codegen {
 
-void generateArtifacts(const Program &program, const SourceManager &sm, const analysis::AzureData &azure,
-                       const analysis::Config &config, DiagnosticEngine &diags, ArtifactSet &out) {
+void generateArtifacts(const Program &program, const analysis::AzureData &azure, const analysis::Config &config,
+                       DiagnosticEngine &diags, ArtifactSet &out) {
   // Retry policies: every one the user declares, and every stdlib preset a route uses.
   std::vector<const RetryDecl *> retries;
   std::set<const RetryDecl *> seen;
@@ -44,7 +44,6 @@ void generateArtifacts(const Program &program, const SourceManager &sm, const an
   RbacPlan rbac = planRbac(program, azure, config, project, diags);
   generateRbacArtifacts(rbac, config, out);
   generateBackupArtifacts(program, analysis::PermissionModel::build(program, azure.roles), out, diags);
-  (void)sm;
 }
 
 } // namespace ward::codegen
