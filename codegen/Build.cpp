@@ -41,9 +41,10 @@ void generateArtifacts(const Program &program, const analysis::AzureData &azure,
     project = dir.empty() ? "ward" : llvm::sys::path::filename(dir).str();
     if (project.empty() || project == "." || project == "..") project = "ward";
   }
-  RbacPlan rbac = planRbac(program, azure, config, project, diags);
+  analysis::PermissionModel model = analysis::PermissionModel::build(program, azure.roles);
+  RbacPlan rbac = planRbac(program, model, azure, config, project, diags);
   generateRbacArtifacts(rbac, config, out);
-  generateBackupArtifacts(program, analysis::PermissionModel::build(program, azure.roles), out, diags);
+  generateBackupArtifacts(program, model, out, diags);
 }
 
 } // namespace ward::codegen

@@ -10,11 +10,6 @@ namespace {
 
 constexpr const char *kApiVersion = "2025-08-01";
 
-std::string stringAttr(const Decl &d, llvm::StringRef key) {
-  const Attribute *a = d.attrs.find(key);
-  return a && a->value.kind == Value::Kind::String ? a->value.text : "";
-}
-
 /// Azure takes times of day as date-times; the date is ignored.
 std::string runTime(llvm::StringRef hhmm) { return fmt::format("2000-01-01T{}:00Z", hhmm.str()); }
 
@@ -65,23 +60,27 @@ std::optional<Policy> policyFor(const BackupDecl &b, DiagnosticEngine &diags) {
     break;
   case BackupSchedule::Kind::Daily:
     time = runTime(s.time->text);
-    schedule = enhanced ? llvm::json::Object{{"schedulePolicyType", "SimpleSchedulePolicyV2"},
-                                             {"scheduleRunFrequency", "Daily"},
-                                             {"dailySchedule", llvm::json::Object{{"scheduleRunTimes", llvm::json::Array{time}}}}}
-                        : llvm::json::Object{{"schedulePolicyType", "SimpleSchedulePolicy"},
-                                             {"scheduleRunFrequency", "Daily"},
-                                             {"scheduleRunTimes", llvm::json::Array{time}}};
+    schedule["scheduleRunFrequency"] = "Daily";
+    if (enhanced) {
+      schedule["schedulePolicyType"] = "SimpleSchedulePolicyV2";
+      schedule["dailySchedule"] = llvm::json::Object{{"scheduleRunTimes", llvm::json::Array{time}}};
+    } else {
+      schedule["schedulePolicyType"] = "SimpleSchedulePolicy";
+      schedule["scheduleRunTimes"] = llvm::json::Array{time};
+    }
     break;
   case BackupSchedule::Kind::Weekly:
     time = runTime(s.time->text);
-    schedule = enhanced ? llvm::json::Object{{"schedulePolicyType", "SimpleSchedulePolicyV2"},
-                                             {"scheduleRunFrequency", "Weekly"},
-                                             {"weeklySchedule", llvm::json::Object{{"scheduleRunDays", strings(days)},
-                                                                                   {"scheduleRunTimes", llvm::json::Array{time}}}}}
-                        : llvm::json::Object{{"schedulePolicyType", "SimpleSchedulePolicy"},
-                                             {"scheduleRunFrequency", "Weekly"},
-                                             {"scheduleRunDays", strings(days)},
-                                             {"scheduleRunTimes", llvm::json::Array{time}}};
+    schedule["scheduleRunFrequency"] = "Weekly";
+    if (enhanced) {
+      schedule["schedulePolicyType"] = "SimpleSchedulePolicyV2";
+      schedule["weeklySchedule"] = llvm::json::Object{{"scheduleRunDays", strings(days)},
+                                                      {"scheduleRunTimes", llvm::json::Array{time}}};
+    } else {
+      schedule["schedulePolicyType"] = "SimpleSchedulePolicy";
+      schedule["scheduleRunDays"] = strings(days);
+      schedule["scheduleRunTimes"] = llvm::json::Array{time};
+    }
     break;
   }
 
@@ -97,7 +96,7 @@ std::optional<Policy> policyFor(const BackupDecl &b, DiagnosticEngine &diags) {
       retention["dailySchedule"] = llvm::json::Object{{"retentionTimes", llvm::json::Array{time}},
                                                       {"retentionDuration", duration(f.value, "Days")}};
     else if (f.key.text == "weekly")
-      retention["weeklySchedule"] = llvm::json::Object{{"daysOfTheWeek", s.kind == BackupSchedule::Kind::Weekly ? strings(days) : llvm::json::Array{p.firstDay}},
+      retention["weeklySchedule"] = llvm::json::Object{{"daysOfTheWeek", strings(s.kind == BackupSchedule::Kind::Weekly ? days : std::vector<std::string>{p.firstDay})},
                                                        {"retentionTimes", llvm::json::Array{time}},
                                                        {"retentionDuration", duration(f.value, "Weeks")}};
     else if (f.key.text == "monthly")
@@ -158,7 +157,7 @@ void generateBackupArtifacts(const Program &program, const analysis::PermissionM
             .withHelp("keep the Recovery Services vaults of one project in one resource group");
         return;
       }
-      std::string vaultName = stringAttr(*vault, "name");
+      std::string vaultName = vault->attrs.string("name");
       std::string policyName = "ward-" + b->name.text;
       resources.push_back(llvm::json::Object{{"type", "Microsoft.RecoveryServices/vaults/backupPolicies"},
                                              {"apiVersion", kApiVersion},
@@ -171,7 +170,7 @@ void generateBackupArtifacts(const Program &program, const analysis::PermissionM
         for (const Ref &item : p.items) {
           auto *vm = llvm::dyn_cast_or_null<ResourceDecl>(item.target);
           if (!vm) continue;
-          std::string rg = stringAttr(*vm, "resource_group"), name = stringAttr(*vm, "name");
+          std::string rg = vm->attrs.string("resource_group"), name = vm->attrs.string("name");
           std::string container = fmt::format("IaasVMContainer;iaasvmcontainerv2;{};{}", rg, name);
           std::string protectedItem = fmt::format("VM;iaasvmcontainerv2;{};{}", rg, name);
           resources.push_back(llvm::json::Object{

@@ -43,8 +43,8 @@ struct RbacPlan {
 };
 
 /// Works out every role and assignment; reports G0002 for what cannot be generated.
-RbacPlan planRbac(const Program &program, const analysis::AzureData &azure, const analysis::Config &config,
-                  const std::string &project, DiagnosticEngine &diags);
+RbacPlan planRbac(const Program &program, const analysis::PermissionModel &model, const analysis::AzureData &azure,
+                  const analysis::Config &config, const std::string &project, DiagnosticEngine &diags);
 void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config, ArtifactSet &out);
 
 std::string armLiteral(llvm::StringRef text);

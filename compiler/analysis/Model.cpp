@@ -44,31 +44,26 @@ std::vector<const Need *> Principal::allNeeds() const {
   return out;
 }
 
-static std::string stringAttr(const Decl &d, llvm::StringRef key) {
-  const Attribute *a = d.attrs.find(key);
-  return a && a->value.kind == Value::Kind::String ? a->value.text : "";
-}
-
 Scope PermissionModel::scopeOf(const ResourceDecl &resource) const {
   Scope s;
   const ResourceTypeDecl *type = resource.typeDecl();
   const Attribute *level = type ? type->attrs.find("level") : nullptr;
   llvm::StringRef lvl = level ? llvm::StringRef(level->value.text) : "resource";
-  s.subscription = stringAttr(resource, "subscription");
+  s.subscription = resource.attrs.string("subscription");
   if (s.subscription.empty()) s.subscription = defaultSubscription_;
   if (lvl == "management_group") {
     s.level = Scope::Level::ManagementGroup;
-    s.managementGroup = stringAttr(resource, "name");
+    s.managementGroup = resource.attrs.string("name");
   } else if (lvl == "subscription") {
     s.level = Scope::Level::Subscription;
   } else if (lvl == "resource_group") {
     s.level = Scope::Level::ResourceGroup;
-    s.resourceGroup = stringAttr(resource, "name");
+    s.resourceGroup = resource.attrs.string("name");
   } else {
     s.level = Scope::Level::Resource;
-    s.resourceGroup = stringAttr(resource, "resource_group");
-    s.resourceType = type ? stringAttr(*type, "arm_type") : "";
-    s.name = stringAttr(resource, "name");
+    s.resourceGroup = resource.attrs.string("resource_group");
+    s.resourceType = type ? type->attrs.string("arm_type") : "";
+    s.name = resource.attrs.string("name");
   }
   return s;
 }
@@ -79,7 +74,7 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
   for (const auto &file : program.files)
     for (const auto &decl : file->decls)
       if (llvm::isa<TenantDecl>(*decl) && model.defaultSubscription_.empty())
-        model.defaultSubscription_ = stringAttr(*decl, "subscription");
+        model.defaultSubscription_ = decl->attrs.string("subscription");
   if (model.defaultSubscription_.empty()) model.defaultSubscription_ = "{subscription}";
 
   std::map<const IdentityDecl *, size_t> index;

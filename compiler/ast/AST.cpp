@@ -23,6 +23,11 @@ const Attribute *AttrList::find(llvm::StringRef key) const {
   return nullptr;
 }
 
+std::string AttrList::string(llvm::StringRef key) const {
+  const Attribute *a = find(key);
+  return a && a->value.kind == Value::Kind::String ? a->value.text : "";
+}
+
 llvm::StringRef declKindKeyword(DeclKind kind) {
   switch (kind) {
   case DeclKind::Tenant: return "tenant";

@@ -69,6 +69,8 @@ struct AttrList {
   std::vector<Attribute> items;
   SourceRange range; // the braces; invalid when no block was written
   const Attribute *find(llvm::StringRef key) const;
+  /// The text of a string attribute, or "" when absent or not a string.
+  std::string string(llvm::StringRef key) const;
 };
 
 enum class DeclKind {

@@ -33,11 +33,11 @@ TEST_CASE("each principal's generated roles grant exactly the actions its intent
     CheckResult r = check(exampleFiles(example));
     REQUIRE(r.ok);
     DiagnosticEngine diags;
-    codegen::RbacPlan plan = codegen::planRbac(r.compilation->program(), r.compilation->azureData(),
+    analysis::PermissionModel model = analysis::PermissionModel::build(r.compilation->program(), r.compilation->azureData().roles);
+    codegen::RbacPlan plan = codegen::planRbac(r.compilation->program(), model, r.compilation->azureData(),
                                                r.compilation->config(), "test", diags);
     REQUIRE_FALSE(diags.hasErrors());
     REQUIRE_FALSE(plan.roles.empty());
-    analysis::PermissionModel model = analysis::PermissionModel::build(r.compilation->program(), r.compilation->azureData().roles);
     for (const analysis::Principal &p : model.principals()) {
       INFO(p.identity->name.text);
       std::set<std::pair<std::string, bool>> needed, granted;
@@ -75,7 +75,8 @@ TEST_CASE("generated roles, written back as grants, trip none of Ward's rules", 
     CheckResult r = check(files);
     REQUIRE(r.ok);
     DiagnosticEngine diags;
-    codegen::RbacPlan plan = codegen::planRbac(r.compilation->program(), r.compilation->azureData(),
+    analysis::PermissionModel model = analysis::PermissionModel::build(r.compilation->program(), r.compilation->azureData().roles);
+    codegen::RbacPlan plan = codegen::planRbac(r.compilation->program(), model, r.compilation->azureData(),
                                                r.compilation->config(), "test", diags);
     std::string grants = "import std.azure\n";
     for (const auto &name : files) grants += "import \"" + name.first + "\"\n";
