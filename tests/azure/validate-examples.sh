@@ -4,16 +4,8 @@
 # a deliberately broken template, so a validator that accepts everything
 # cannot pass this test.
 #   tests/azure/validate-examples.sh path/to/wardc
-set -euo pipefail
-wardc=$1
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-if [ ! -d tests/js/node_modules/ajv-draft-04 ]; then
-  echo "tests/js/node_modules is missing: run scripts/setup --test" >&2
-  exit 1
-fi
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+wardc=$(realpath "$1")
+source "$(dirname "$0")/../lib.sh"
 
 templates=()
 for project in examples/*/; do

@@ -3,16 +3,8 @@
 # example and a policy full of findings (some suppressed), and validates each
 # output against the vendored SARIF 2.1.0 schema with ajv.
 #   tests/sarif/validate-examples.sh path/to/wardc
-set -euo pipefail
-wardc=$1
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-if [ ! -d tests/js/node_modules/ajv-draft-04 ]; then
-  echo "tests/js/node_modules is missing: run scripts/setup --test (it runs npm ci in tests/js)" >&2
-  exit 1
-fi
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+wardc=$(realpath "$1")
+source "$(dirname "$0")/../lib.sh"
 
 n=0
 run() { # name, inputs...
