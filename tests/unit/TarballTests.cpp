@@ -1,0 +1,105 @@
+// The .tgz writer against the system's own tar and gzip: the archive lists
+// exactly the expected entries with mode 0644, owner 0/0 and mtime 0,
+// unpacks to the same bytes, and is identical however often it is written.
+#include "TestSupport.h"
+#include "output/Tarball.h"
+
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Program.h>
+#include <catch2/catch.hpp>
+
+using namespace ward;
+using namespace ward::test;
+
+namespace {
+
+struct Run {
+  int code;
+  std::string out, err;
+};
+
+Run run(const std::string &program, std::vector<std::string> args) {
+  llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName(program);
+  REQUIRE(path);
+  TempDir capture;
+  std::string outPath = capture.write("out", ""), errPath = capture.write("err", "");
+  std::vector<llvm::StringRef> argv{*path};
+  for (const std::string &a : args) argv.push_back(a);
+  llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), llvm::StringRef(outPath), llvm::StringRef(errPath)};
+  int code = llvm::sys::ExecuteAndWait(*path, argv, llvm::None, redirects, 60);
+  return {code, readFile(outPath), readFile(errPath)};
+}
+
+std::vector<codegen::TarEntry> sampleEntries() {
+  std::string big(70000, 'x'); // several blocks, not a multiple of 512
+  for (size_t i = 0; i < big.size(); i += 97) big[i] = static_cast<char>('a' + i % 26);
+  return {{"main.js", "export function onClientRequest(request) {}\n"},
+          {"bundle.json", "{\"edgeworker-version\": \"1.4.2\"}\n"},
+          {"lib/data.bin", big},
+          {"empty.txt", ""}};
+}
+
+} // namespace
+
+TEST_CASE("tgz archives unpack with the system tar to exactly the given files", "[tarball]") {
+  llvm::Expected<std::string> tgz = codegen::writeTgz(sampleEntries());
+  REQUIRE(bool(tgz));
+  TempDir dir;
+  std::string archive = dir.write("bundle.tgz", *tgz);
+
+  Run test = run("gzip", {"-t", archive});
+  CHECK(test.code == 0);
+
+  Run list = run("tar", {"--numeric-owner", "-tvzf", archive});
+  INFO(list.out << list.err);
+  REQUIRE(list.code == 0);
+  std::vector<std::string> lines;
+  llvm::SmallVector<llvm::StringRef, 8> split;
+  llvm::StringRef(list.out).split(split, '\n', -1, false);
+  for (llvm::StringRef line : split) lines.push_back(line.str());
+  REQUIRE(lines.size() == 4);
+  std::vector<std::string> names;
+  for (const std::string &line : lines) {
+    CHECK(llvm::StringRef(line).startswith("-rw-r--r-- 0/0 "));
+    CHECK(line.find("1970-01-01 00:00") != std::string::npos);
+    names.push_back(line.substr(line.rfind(' ') + 1));
+  }
+  CHECK(names == std::vector<std::string>{"bundle.json", "empty.txt", "lib/data.bin", "main.js"}); // sorted, no ./
+
+  std::string unpacked = dir.path() + "/unpacked";
+  REQUIRE_FALSE(llvm::sys::fs::create_directories(unpacked));
+  REQUIRE(run("tar", {"-xzf", archive, "-C", unpacked}).code == 0);
+  for (const codegen::TarEntry &e : sampleEntries()) {
+    INFO(e.name);
+    CHECK(readFile(unpacked + "/" + e.name) == e.bytes);
+  }
+}
+
+TEST_CASE("tgz bytes depend only on the contents", "[tarball]") {
+  std::vector<codegen::TarEntry> reversed = sampleEntries();
+  std::reverse(reversed.begin(), reversed.end());
+  llvm::Expected<std::string> a = codegen::writeTgz(sampleEntries()), b = codegen::writeTgz(reversed);
+  REQUIRE(bool(a));
+  REQUIRE(bool(b));
+  CHECK(*a == *b);
+  // gzip header: magic, deflate, no flags (no name), mtime 0.
+  REQUIRE(a->size() > 10);
+  CHECK(static_cast<unsigned char>((*a)[0]) == 0x1f);
+  CHECK(static_cast<unsigned char>((*a)[1]) == 0x8b);
+  CHECK((*a)[3] == 0);
+  CHECK(a->substr(4, 4) == std::string(4, '\0'));
+}
+
+TEST_CASE("names a bundle cannot hold are refused", "[tarball]") {
+  for (const char *bad : {"", "/etc/passwd", "../escape.js"}) {
+    llvm::Expected<std::string> r = codegen::writeUstar({{bad, "x"}});
+    CHECK_FALSE(bool(r));
+    llvm::consumeError(r.takeError());
+  }
+  llvm::Expected<std::string> tooLong = codegen::writeUstar({{std::string(101, 'a'), "x"}});
+  CHECK_FALSE(bool(tooLong));
+  llvm::consumeError(tooLong.takeError());
+  llvm::Expected<std::string> twice = codegen::writeUstar({{"main.js", "a"}, {"main.js", "b"}});
+  CHECK_FALSE(bool(twice));
+  llvm::consumeError(twice.takeError());
+}
