@@ -41,21 +41,26 @@ std::string TempDir::write(const std::string &name, const std::string &content) 
   return std::string(full);
 }
 
-RunResult runWardc(const std::vector<std::string> &args, unsigned timeoutSeconds) {
+RunResult runProgram(const std::string &program, const std::vector<std::string> &args, unsigned timeoutSeconds) {
+  llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName(program);
+  if (!path) throw std::runtime_error("cannot find " + program);
   TempDir capture;
   std::string outPath = capture.write("stdout", ""), errPath = capture.write("stderr", "");
-  std::vector<llvm::StringRef> argv{WARDC_PATH};
+  std::vector<llvm::StringRef> argv{*path};
   for (const std::string &a : args) argv.push_back(a);
   llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), llvm::StringRef(outPath), llvm::StringRef(errPath)};
   std::string error;
   bool failed = false;
   RunResult result;
-  result.exitCode = llvm::sys::ExecuteAndWait(WARDC_PATH, argv, llvm::None, redirects, timeoutSeconds, 0, &error,
-                                              &failed);
+  result.exitCode = llvm::sys::ExecuteAndWait(*path, argv, llvm::None, redirects, timeoutSeconds, 0, &error, &failed);
   result.timedOut = result.exitCode == -2 || error.find("timed out") != std::string::npos;
   result.out = readFile(outPath);
   result.err = readFile(errPath);
   return result;
+}
+
+RunResult runWardc(const std::vector<std::string> &args, unsigned timeoutSeconds) {
+  return runProgram(WARDC_PATH, args, timeoutSeconds);
 }
 
 std::vector<std::string> CheckResult::codes() const {
@@ -73,6 +78,12 @@ bool CheckResult::frontEndOk() const {
 const Diagnostic *CheckResult::find(const std::string &code) const {
   for (const Diagnostic &d : compilation->diagnostics().diagnostics())
     if (d.code == code) return &d;
+  return nullptr;
+}
+
+const Diagnostic *CheckResult::findUnsuppressed(const std::string &code) const {
+  for (const Diagnostic &d : compilation->diagnostics().diagnostics())
+    if (d.code == code && !d.suppressed) return &d;
   return nullptr;
 }
 

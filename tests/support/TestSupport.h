@@ -36,7 +36,10 @@ struct RunResult {
   bool timedOut = false;
   std::string out, err;
 };
-/// Runs the built wardc with `args`; stdout and stderr are captured.
+/// Runs `program` (a path, or a name looked up on PATH) with `args`; stdout
+/// and stderr are captured.
+RunResult runProgram(const std::string &program, const std::vector<std::string> &args, unsigned timeoutSeconds = 120);
+/// Runs the built wardc with `args`.
 RunResult runWardc(const std::vector<std::string> &args, unsigned timeoutSeconds = 120);
 
 /// Checks files in-process. `files` maps relative paths to contents; the
@@ -51,6 +54,8 @@ struct CheckResult {
   bool frontEndOk() const;
   bool has(const std::string &code, const std::string &messagePart = "") const;
   const Diagnostic *find(const std::string &code) const;
+  /// The first finding with `code` that no `ward-ignore` suppressed.
+  const Diagnostic *findUnsuppressed(const std::string &code) const;
   std::string text() const; // all diagnostics as the text printer renders them
   LineColumn start(const Diagnostic &d) const;
 };

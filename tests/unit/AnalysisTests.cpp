@@ -22,12 +22,6 @@ backup orders-nightly {
 }
 )";
 
-static const Diagnostic *findUnsuppressed(const CheckResult &r, const std::string &code) {
-  for (const Diagnostic &d : r.compilation->diagnostics().diagnostics())
-    if (d.code == code && !d.suppressed) return &d;
-  return nullptr;
-}
-
 TEST_CASE("a backup identity given Owner, a wildcard or roleAssignments/write is rejected with the narrow alternative", "[analysis]") {
   const std::string narrow = "declare `allow mi-backup-runner to backup.operate on orders-vault` instead";
   for (const char *grant : {"grant mi-backup-runner role \"Owner\" on rg-backup",
@@ -43,7 +37,7 @@ TEST_CASE("a backup identity given Owner, a wildcard or roleAssignments/write is
       // A written wildcard: the rule says to list the operations; the
       // trigger is not covered by a generated role, so the help on the
       // escalation/credential rules carries the alternative where they fire.
-      CHECK(findUnsuppressed(r, "W001"));
+      CHECK(r.findUnsuppressed("W001"));
     } else {
       CHECK(narrowHelp);
     }
@@ -56,13 +50,13 @@ TEST_CASE("a backup identity given Owner, a wildcard or roleAssignments/write is
 
 TEST_CASE("sufficient privilege: a trigger identity without the permission", "[analysis]") {
   CheckResult r = checkSource(kBackupBase);
-  const Diagnostic *d = findUnsuppressed(r, "W007");
+  const Diagnostic *d = r.findUnsuppressed("W007");
   REQUIRE(d);
   CHECK(d->message.find("lacks 6 actions on `orders-vault`") != std::string::npos);
   CHECK(d->help == "add `allow mi-backup-runner to backup.operate on orders-vault`");
   // A grant of Backup Operator on the vault covers it (and is then flagged for its wildcards instead).
   CheckResult granted = checkSource(std::string(kBackupBase) + "grant mi-backup-runner role \"Backup Operator\" on orders-vault\n");
-  CHECK_FALSE(findUnsuppressed(granted, "W007"));
+  CHECK_FALSE(granted.findUnsuppressed("W007"));
 }
 
 TEST_CASE("broad scope names the narrowest sufficient scope with a fix", "[analysis]") {
@@ -75,13 +69,13 @@ TEST_CASE("broad scope names the narrowest sufficient scope with a fix", "[analy
                               "  \"Microsoft.RecoveryServices/Vaults/backupJobs/read\",\n"
                               "  \"Microsoft.RecoveryServices/Vaults/read\"\n"
                               "] on rg-backup\n");
-  const Diagnostic *d = findUnsuppressed(r, "W005");
+  const Diagnostic *d = r.findUnsuppressed("W005");
   REQUIRE(d);
   CHECK(d->help == "grant on `orders-vault` instead");
   REQUIRE(d->fixits.size() == 1);
   CHECK(d->fixits[0].replacement == "orders-vault");
-  CHECK_FALSE(findUnsuppressed(r, "W007"));
-  CHECK_FALSE(findUnsuppressed(r, "W006"));
+  CHECK_FALSE(r.findUnsuppressed("W007"));
+  CHECK_FALSE(r.findUnsuppressed("W006"));
 }
 
 TEST_CASE("suppressions: justified, visible in JSON, unused and unjustified ones reported", "[analysis][suppress]") {
@@ -101,14 +95,14 @@ TEST_CASE("suppressions: justified, visible in JSON, unused and unjustified ones
   CHECK(first->getObject("suppressed")->getString("justification").getValueOr("") == llvm::StringRef("kept until clients move"));
 
   CheckResult noReason = checkSource(base + "  route GET \"/a/*\" { deny 403 }\n  // ward-ignore W017\n  route GET \"/a/b\" { deny 404 }\n}\n");
-  CHECK(findUnsuppressed(noReason, "W027"));
-  CHECK(findUnsuppressed(noReason, "W017")); // not suppressed without a reason
+  CHECK(noReason.findUnsuppressed("W027"));
+  CHECK(noReason.findUnsuppressed("W017")); // not suppressed without a reason
 
   CheckResult unknown = checkSource(base + "  // ward-ignore W999: typo\n  route GET \"/a\" { deny 403 }\n}\n");
-  CHECK(findUnsuppressed(unknown, "W027"));
+  CHECK(unknown.findUnsuppressed("W027"));
 
   CheckResult unused = checkSource(base + "  // ward-ignore W017: nothing to hide\n  route GET \"/a\" { deny 403 }\n}\n");
-  CHECK(findUnsuppressed(unused, "W028"));
+  CHECK(unused.findUnsuppressed("W028"));
 }
 
 TEST_CASE("ward.json sets levels and options, and reports its own mistakes", "[analysis][config]") {
@@ -140,7 +134,7 @@ TEST_CASE("retry arithmetic is shown in the message", "[analysis][edge]") {
                               "resource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = \"https://vm.example.net\" }\n"
                               "retry slow { attempts = 3 backoff = exponential(initial = 500ms, max = 2s, jitter = full) on = [503] per_try_timeout = 2s budget = { ratio = 10% } }\n"
                               "edgeworker gw { id = 1 version = \"1.0.0\" route GET \"/x\" { forward to vm retry slow } }\n");
-  const Diagnostic *d = findUnsuppressed(r, "W018");
+  const Diagnostic *d = r.findUnsuppressed("W018");
   REQUIRE(d);
   CHECK(d->message == "worst case 3 × 2s + (500ms + 1s) = 7.50s exceeds the 4s wall-time limit of a responseProvider on the basic tier");
 }

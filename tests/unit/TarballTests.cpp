@@ -5,30 +5,12 @@
 #include "output/Tarball.h"
 
 #include <llvm/Support/FileSystem.h>
-#include <llvm/Support/Program.h>
 #include <catch2/catch.hpp>
 
 using namespace ward;
 using namespace ward::test;
 
 namespace {
-
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run run(const std::string &program, std::vector<std::string> args) {
-  llvm::ErrorOr<std::string> path = llvm::sys::findProgramByName(program);
-  REQUIRE(path);
-  TempDir capture;
-  std::string outPath = capture.write("out", ""), errPath = capture.write("err", "");
-  std::vector<llvm::StringRef> argv{*path};
-  for (const std::string &a : args) argv.push_back(a);
-  llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), llvm::StringRef(outPath), llvm::StringRef(errPath)};
-  int code = llvm::sys::ExecuteAndWait(*path, argv, llvm::None, redirects, 60);
-  return {code, readFile(outPath), readFile(errPath)};
-}
 
 std::vector<codegen::TarEntry> sampleEntries() {
   std::string big(70000, 'x'); // several blocks, not a multiple of 512
@@ -47,12 +29,12 @@ TEST_CASE("tgz archives unpack with the system tar to exactly the given files", 
   TempDir dir;
   std::string archive = dir.write("bundle.tgz", *tgz);
 
-  Run test = run("gzip", {"-t", archive});
-  CHECK(test.code == 0);
+  RunResult test = runProgram("gzip", {"-t", archive});
+  CHECK(test.exitCode == 0);
 
-  Run list = run("tar", {"--numeric-owner", "-tvzf", archive});
+  RunResult list = runProgram("tar", {"--numeric-owner", "-tvzf", archive});
   INFO(list.out << list.err);
-  REQUIRE(list.code == 0);
+  REQUIRE(list.exitCode == 0);
   std::vector<std::string> lines;
   llvm::SmallVector<llvm::StringRef, 8> split;
   llvm::StringRef(list.out).split(split, '\n', -1, false);
@@ -68,7 +50,7 @@ TEST_CASE("tgz archives unpack with the system tar to exactly the given files", 
 
   std::string unpacked = dir.path() + "/unpacked";
   REQUIRE_FALSE(llvm::sys::fs::create_directories(unpacked));
-  REQUIRE(run("tar", {"-xzf", archive, "-C", unpacked}).code == 0);
+  REQUIRE(runProgram("tar", {"-xzf", archive, "-C", unpacked}).exitCode == 0);
   for (const codegen::TarEntry &e : sampleEntries()) {
     INFO(e.name);
     CHECK(readFile(unpacked + "/" + e.name) == e.bytes);
