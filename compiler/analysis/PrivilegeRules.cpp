@@ -43,6 +43,20 @@ std::string listFew(const std::vector<std::string> &items, size_t limit = 3) {
   return llvm::join(quoted, ", ") + fmt::format(" and {} more", items.size() - limit);
 }
 
+/// The operations of `candidates` that `h` allows and no need matches.
+std::vector<std::string> allowedButUnneeded(const Hold &h, const std::vector<const Need *> &needs,
+                                            const std::vector<std::pair<std::string, bool>> &candidates) {
+  std::vector<std::string> out;
+  for (const auto &[action, data] : candidates) {
+    if (!h.allows(action, data)) continue;
+    bool needed = std::any_of(needs.begin(), needs.end(), [&, &action = action, data = data](const Need *n) {
+      return n->data == data && actionMatches(n->action, action);
+    });
+    if (!needed) out.push_back(action);
+  }
+  return out;
+}
+
 SourceRange grantWhatRange(const Hold &h) {
   if (h.grant->role) return h.grant->role->range;
   if (!h.grant->actions.empty()) return h.grant->actions.front().range;
@@ -109,8 +123,22 @@ void runPrivilegeRules(RuleContext &ctx) {
     }
   });
 
+  // Dangerous operations, resolved against the catalogue once per run:
+  // privilege escalation, and reading keys, credentials or secrets.
+  std::vector<std::pair<std::string, bool>> escalationActions = {
+      {"Microsoft.Authorization/roleAssignments/write", false},
+      {"Microsoft.Authorization/roleDefinitions/write", false},
+      {"Microsoft.Authorization/elevateAccess/action", false}};
+  for (const std::string &a : ctx.azure.operations.matching("*/assign/action", false)) escalationActions.emplace_back(a, false);
+  std::vector<std::pair<std::string, bool>> exposureActions;
+  for (auto [pattern, data] : {std::pair<const char *, bool>{"*/listKeys/action", false},
+                               {"*/listCredentials/action", false},
+                               {"Microsoft.KeyVault/vaults/secrets/getSecret/action", true}})
+    for (const std::string &a : ctx.azure.operations.matching(pattern, data)) exposureActions.emplace_back(a, data);
+
   for (const Principal &p : ctx.model.principals()) {
     const std::string &who = p.identity->name.text;
+    const std::vector<const Need *> needs = p.allNeeds();
     if (p.identity->identityKind == IdentityKind::User) {
       for (const Hold &h : p.grants)
         ctx.report(RuleID::UserAssignment, h.grant->identity.name.range,
@@ -165,42 +193,13 @@ void runPrivilegeRules(RuleContext &ctx) {
                                describeScope(h)))
             .withHelp("grant it on the subscription, resource group or resource that holds the data");
 
-      // What can this grant do that is dangerous and unneeded?
-      std::vector<std::pair<std::string, bool>> patterns =
-          h.role ? std::vector<std::pair<std::string, bool>>{} : h.writtenActions();
-      if (h.role)
-        for (const PermissionSet &perm : h.role->permissions) {
-          for (const std::string &a : perm.actions) patterns.emplace_back(a, false);
-          for (const std::string &a : perm.dataActions) patterns.emplace_back(a, true);
-        }
-      std::vector<std::pair<std::string, bool>> escalation = {
-          {"Microsoft.Authorization/roleAssignments/write", false},
-          {"Microsoft.Authorization/roleDefinitions/write", false},
-          {"Microsoft.Authorization/elevateAccess/action", false}};
-      for (const std::string &a : ctx.azure.operations.matching("*/assign/action", false)) escalation.emplace_back(a, false);
-      std::vector<std::string> escalating;
-      for (auto &[action, data] : escalation)
-        if (h.allows(action, data)) {
-          auto needs = p.allNeeds();
-          if (std::none_of(needs.begin(), needs.end(), [&](const Need *n) { return actionMatches(n->action, action); }))
-            escalating.push_back(action);
-        }
+      // What can this grant do that is dangerous and no intent needs?
+      std::vector<std::string> escalating = allowedButUnneeded(h, needs, escalationActions);
       if (!escalating.empty())
         ctx.report(RuleID::PrivilegeEscalation, at,
                    fmt::format("this grant lets `{}` escalate its own privileges: {}", who, listFew(escalating)))
             .withHelp(narrowAlternative(p));
-
-      std::vector<std::pair<std::string, bool>> exposure = {{"*/listKeys/action", false},
-                                                            {"*/listCredentials/action", false},
-                                                            {"Microsoft.KeyVault/vaults/secrets/getSecret/action", true}};
-      std::vector<std::string> exposing;
-      for (auto &[pattern, data] : exposure)
-        for (const std::string &action : ctx.azure.operations.matching(pattern, data))
-          if (h.allows(action, data)) {
-            auto needs = p.allNeeds();
-            if (std::none_of(needs.begin(), needs.end(), [&](const Need *n) { return n->data == data && actionMatches(n->action, action); }))
-              exposing.push_back(action);
-          }
+      std::vector<std::string> exposing = allowedButUnneeded(h, needs, exposureActions);
       if (!exposing.empty())
         ctx.report(RuleID::CredentialExposure, at,
                    fmt::format("this grant lets `{}` read keys or secrets no intent needs: {}", who, listFew(exposing)))
@@ -208,7 +207,7 @@ void runPrivilegeRules(RuleContext &ctx) {
 
       // Which needs does the grant serve? None: unused. Some: is its scope too broad?
       std::vector<const Need *> served;
-      for (const Need *n : p.allNeeds())
+      for (const Need *n : needs)
         if (h.allows(n->action, n->data) && h.scope.contains(n->scope)) served.push_back(n);
       if (served.empty()) {
         ctx.report(RuleID::UnusedPermission, at,
