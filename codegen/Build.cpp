@@ -1,6 +1,7 @@
 #include "Build.h"
 #include "azure_backup/BackupBackend.h"
 #include "azure_rbac/RbacBackend.h"
+#include "edgeworkers/EdgeWorkerBackend.h"
 #include "retry/RetryBackend.h"
 
 #include <llvm/Support/Path.h>
@@ -9,8 +10,11 @@
 
 namespace ward::codegen {
 
-void generateArtifacts(const Program &program, const analysis::AzureData &azure, const analysis::Config &config,
-                       DiagnosticEngine &diags, ArtifactSet &out) {
+void generateArtifacts(const Program &program, const SourceManager &sm, const analysis::AzureData &azure,
+                       const analysis::Config &config, llvm::StringRef compilerVersion, DiagnosticEngine &diags,
+                       ArtifactSet &out) {
+  generateEdgeWorkerArtifacts(program, sm, compilerVersion, diags, out);
+
   // Retry policies: every one the user declares, and every stdlib preset a route uses.
   std::vector<const RetryDecl *> retries;
   std::set<const RetryDecl *> seen;

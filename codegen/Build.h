@@ -10,7 +10,8 @@ namespace ward::codegen {
 /// Runs every backend over a program that checked without errors. Backends
 /// report what they cannot generate; the caller writes nothing if any error
 /// was reported.
-void generateArtifacts(const Program &program, const analysis::AzureData &azure, const analysis::Config &config,
-                       DiagnosticEngine &diags, ArtifactSet &out);
+void generateArtifacts(const Program &program, const SourceManager &sm, const analysis::AzureData &azure,
+                       const analysis::Config &config, llvm::StringRef compilerVersion, DiagnosticEngine &diags,
+                       ArtifactSet &out);
 
 } // namespace ward::codegen

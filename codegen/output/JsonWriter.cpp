@@ -88,10 +88,12 @@ static void write(std::string &out, const llvm::json::Value &v, unsigned indent)
   }
 }
 
-std::string writeJson(const llvm::json::Value &value) {
+std::string writeJson(const llvm::json::Value &value) { return writeJsonNested(value, 0) + "\n"; }
+
+std::string writeJsonNested(const llvm::json::Value &value, unsigned indent) {
   std::string out;
-  write(out, value, 0);
-  return out + "\n";
+  write(out, value, indent);
+  return out;
 }
 
 } // namespace ward::codegen

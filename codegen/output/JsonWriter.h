@@ -18,5 +18,8 @@ namespace ward::codegen {
 std::string quoteJsonString(llvm::StringRef text);
 /// Pretty-printed with two-space indentation and a final newline.
 std::string writeJson(const llvm::json::Value &value);
+/// The same text without the final newline, as if nested `indent` levels
+/// deep: for embedding a value into generated JavaScript.
+std::string writeJsonNested(const llvm::json::Value &value, unsigned indent);
 
 } // namespace ward::codegen

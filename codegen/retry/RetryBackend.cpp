@@ -31,7 +31,7 @@ std::string protobufDuration(int64_t millis) {
   return s + "s";
 }
 
-static llvm::json::Value wardRetryJson(const analysis::RetrySpec &r) {
+llvm::json::Value wardRetryJson(const analysis::RetrySpec &r) {
   llvm::json::Object backoff{{"kind", r.backoffKind}, {"jitter", r.jitter}};
   if (r.backoffKind == "constant") {
     backoff["delay_ms"] = r.initialMs;

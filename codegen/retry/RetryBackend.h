@@ -20,6 +20,9 @@ namespace ward::codegen {
 /// `0.1s`, `1s`, `1.5s`: the protobuf JSON form of a duration.
 std::string protobufDuration(int64_t millis);
 
+/// Ward's retry JSON (`retry/<name>.json`), which bundles embed as well.
+llvm::json::Value wardRetryJson(const analysis::RetrySpec &retry);
+
 void generateRetryArtifacts(const std::vector<const RetryDecl *> &retries, ArtifactSet &out, DiagnosticEngine &diags);
 
 } // namespace ward::codegen

@@ -103,8 +103,8 @@ int runCompile(const char *argv0, bool build) {
   codegen::ArtifactSet artifacts;
   bool wrote = false;
   if (build && clean && !(kWerror && diags.warningCount() > 0)) {
-    codegen::generateArtifacts(compilation.program(), compilation.azureData(), compilation.config(), diags,
-                               artifacts);
+    codegen::generateArtifacts(compilation.program(), compilation.sources(), compilation.azureData(),
+                               compilation.config(), WARD_VERSION, diags, artifacts);
     if (!diags.hasErrors() && !(kWerror && diags.warningCount() > 0)) {
       if (llvm::Error e = artifacts.writeAtomically(kOutDir, compilation.sources(), WARD_VERSION))
         diags.reportAtPath(DiagID::OutputFailed, kOutDir, llvm::toString(std::move(e)))

@@ -243,6 +243,7 @@ WARD_SCHEMA(resourceSchema, {{"subscription", false, guid()},
                              {"resource_group", false, str()},
                              {"name", false, str()},
                              {"origin", false, url(false)},
+                             {"edge_origin", false, str()},
                              {"location", false, str()},
                              {"description", false, str()}})
 

@@ -1,0 +1,60 @@
+//===- BundlePlan.h - What one EdgeWorkers bundle contains -------*- C++ -*-===//
+//
+// EdgeWorkerBackend decides, per `edgeworker`, which issuers, key sets and
+// retry policies its routes use and which events the bundle handles;
+// writeMainJs turns that plan into `main.js`.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "analysis/RetryModel.h"
+#include "ast/AST.h"
+
+#include <llvm/Support/JSON.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ward::codegen {
+
+struct IssuerPlan {
+  const IssuerDecl *decl = nullptr;
+  std::string constant;                       // the JavaScript constant holding it
+  std::optional<llvm::json::Array> embedded;  // keys from `jwks_file`
+  std::string jwksUrl;                        // otherwise fetched from here
+  int64_t jwksMaxAgeSeconds = 3600;
+};
+
+struct RetryPlan {
+  const RetryDecl *decl = nullptr;
+  std::string constant;
+  analysis::RetrySpec spec;
+};
+
+struct BundlePlan {
+  const EdgeWorkerDecl *edgeworker = nullptr;
+  std::string source;          // "examples/orders-api/orders.ward:35"
+  std::vector<std::string> routeSources; // the same for each route
+  std::string defaultSource;
+  std::string compilerVersion;
+  /// Some route forwards with retry, so the bundle answers as the origin
+  /// (responseProvider) and every forward goes through httpRequest.
+  bool responseProvider = false;
+  bool logFailures = true;
+  std::vector<IssuerPlan> issuers;
+  std::vector<RetryPlan> retries;
+  /// The default action; a provider bundle without one denies with 404.
+  std::optional<RouteAction> defaultAction;
+
+  const IssuerPlan *issuer(const Decl *decl) const;
+  const RetryPlan *retry(const Decl *decl) const;
+  bool fetchesKeys() const;
+  bool verifiesTokens() const { return !issuers.empty(); }
+};
+
+/// The bundle's `main.js`.
+std::string writeMainJs(const BundlePlan &plan);
+
+} // namespace ward::codegen

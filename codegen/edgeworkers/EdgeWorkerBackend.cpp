@@ -1,0 +1,175 @@
+#include "edgeworkers/EdgeWorkerBackend.h"
+#include "edgeworkers/BundlePlan.h"
+#include "edgeworkers/KeySets.h"
+#include "output/JsonWriter.h"
+#include "output/Tarball.h"
+#include "sema/ValueChecks.h"
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace ward::codegen {
+namespace {
+
+/// `ENTRA_ISSUER` from `entra`: upper case, other characters as `_`, unique
+/// within the bundle (Ward names may differ only in `-` versus `_`).
+std::string constantName(llvm::StringRef name, llvm::StringRef suffix, std::set<std::string> &taken) {
+  std::string base;
+  for (char c : name) base += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_';
+  if (base.empty() || std::isdigit(static_cast<unsigned char>(base[0]))) base = "_" + base;
+  base += "_" + suffix.str();
+  std::string candidate = base;
+  for (int n = 2; !taken.insert(candidate).second; ++n) candidate = fmt::format("{}_{}", base, n);
+  return candidate;
+}
+
+class BundlePlanner {
+public:
+  BundlePlanner(const Program &program, const SourceManager &sm, DiagnosticEngine &diags)
+      : program_(program), sm_(sm), diags_(diags) {}
+
+  std::optional<BundlePlan> plan(const EdgeWorkerDecl &ew, llvm::StringRef compilerVersion) {
+    BundlePlan plan;
+    plan.edgeworker = &ew;
+    plan.source = where(ew.name.range);
+    plan.compilerVersion = compilerVersion.str();
+    if (const Attribute *log = ew.attrs.find("log_failures")) plan.logFailures = log->value.text == "true";
+    bool ok = true;
+    std::set<std::string> taken;
+    for (const Route &route : ew.routes) {
+      plan.routeSources.push_back(where(route.keyword));
+      const RouteAction &action = route.actions.front();
+      if (action.kind == RouteAction::Kind::Forward && action.retry) plan.responseProvider = true;
+      if (route.require && !plan.issuer(route.require->issuer.target)) {
+        auto *issuer = llvm::cast<IssuerDecl>(route.require->issuer.target);
+        std::optional<IssuerPlan> ip = planIssuer(*issuer, taken);
+        if (!ip) ok = false;
+        else plan.issuers.push_back(std::move(*ip));
+      }
+      if (action.kind == RouteAction::Kind::Forward && action.retry && !plan.retry(action.retry->target)) {
+        auto *retry = llvm::cast<RetryDecl>(action.retry->target);
+        plan.retries.push_back({retry, constantName(retry->name.text, "RETRY", taken), analysis::RetrySpec::from(*retry)});
+      }
+    }
+    if (!ew.defaults.empty()) {
+      plan.defaultAction = ew.defaults.front();
+      plan.defaultSource = where(ew.defaults.front().range);
+    } else if (plan.responseProvider) {
+      // responseProvider answers as the origin for every request the
+      // EdgeWorker runs on, so there is no origin left to fall through to.
+      RouteAction deny;
+      deny.kind = RouteAction::Kind::Deny;
+      deny.range = ew.name.range;
+      plan.defaultAction = deny;
+      plan.defaultSource = plan.source;
+      diags_.report(DiagID::NotExpressible, ew.name.range,
+                    fmt::format("edgeworker `{}` retries through responseProvider, which answers as the origin for every "
+                                "request; requests no route matches are denied with 403",
+                                ew.name.text))
+          .withHelp("add a `default` (e.g. `default deny 404`) to choose what they get");
+    }
+    if (!ok) return std::nullopt;
+    return plan;
+  }
+
+private:
+  std::string where(SourceRange range) const {
+    return fmt::format("{}:{}", sm_.displayPath(range.file), sm_.lineColumn(range.file, range.begin).line);
+  }
+
+  std::optional<IssuerPlan> planIssuer(const IssuerDecl &issuer, std::set<std::string> &taken) {
+    IssuerPlan ip;
+    ip.decl = &issuer;
+    ip.constant = constantName(issuer.name.text, "ISSUER", taken);
+    const AttrList &a = issuer.effective;
+    bool ok = true;
+    if (const Attribute *algs = a.find("algorithms"))
+      for (const Value &alg : algs->value.items)
+        if (!bundleSupportsAlgorithm(alg.text)) {
+          diags_.report(DiagID::BuildFailed, alg.range,
+                        fmt::format("issuer `{}`: EdgeWorkers bundles verify RS256 and ES256 tokens, not {}",
+                                    issuer.name.text, alg.text))
+              .withHelp("pin `algorithms = [RS256]` or `[ES256]`, whichever the issuer signs with");
+          ok = false;
+        }
+    if (const Attribute *file = a.find("jwks_file")) {
+      ip.embedded = loadEmbeddedKeys(issuer, *file, program_, diags_);
+      ok = ok && ip.embedded.has_value();
+    } else if (const Attribute *url = a.find("jwks")) {
+      ip.jwksUrl = url->value.text;
+      if (const Attribute *age = a.find("jwks_max_age"))
+        ip.jwksMaxAgeSeconds = sema::durationMillis(age->value).value_or(3'600'000) / 1000;
+    } else {
+      diags_.report(DiagID::BuildFailed, issuer.name.range,
+                    fmt::format("issuer `{}` names no keys, so its tokens cannot be verified", issuer.name.text))
+          .withHelp("add `jwks = \"https://...\"` (fetched at the edge) or `jwks_file = \"keys.json\"` (embedded)");
+      ok = false;
+    }
+    if (!ok) return std::nullopt;
+    return ip;
+  }
+
+  const Program &program_;
+  const SourceManager &sm_;
+  DiagnosticEngine &diags_;
+};
+
+llvm::json::Value bundleJson(const EdgeWorkerDecl &ew, llvm::StringRef compilerVersion) {
+  llvm::json::Object misc{{"edgeworker", ew.name.text}, {"generator", fmt::format("wardc {}", compilerVersion.str())}};
+  if (const Attribute *id = ew.attrs.find("id")) misc["id"] = static_cast<int64_t>(id->value.number);
+  if (const Attribute *tier = ew.attrs.find("tier")) misc["tier"] = tier->value.text;
+  llvm::json::Object bundle{{"edgeworker-version", ew.attrs.string("version")}, {"misc", std::move(misc)}};
+  if (const Attribute *d = ew.attrs.find("description")) bundle["description"] = d->value.text;
+  return bundle;
+}
+
+} // namespace
+
+void generateEdgeWorkerArtifacts(const Program &program, const SourceManager &sm, llvm::StringRef compilerVersion,
+                                 DiagnosticEngine &diags, ArtifactSet &out) {
+  BundlePlanner planner(program, sm, diags);
+  for (const auto &file : program.files) {
+    if (file->isStdlib()) continue;
+    for (const auto &decl : file->decls) {
+      auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get());
+      if (!ew) continue;
+      std::optional<BundlePlan> plan = planner.plan(*ew, compilerVersion);
+      if (!plan) continue;
+      std::string mainJs = writeMainJs(*plan);
+      std::string bundle = toJsonText(bundleJson(*ew, compilerVersion));
+      std::string dir = "edgeworkers/" + ew->name.text;
+      std::vector<SourceRange> sources{ew->range};
+
+      std::vector<TarEntry> entries{{"bundle.json", bundle}, {"main.js", mainJs}};
+      llvm::Expected<std::string> tar = writeUstar(entries);
+      if (!tar) {
+        diags.report(DiagID::BuildFailed, ew->name.range,
+                     fmt::format("cannot pack the bundle of `{}`: {}", ew->name.text, llvm::toString(tar.takeError())));
+        continue;
+      }
+      llvm::Expected<std::string> tgz = gzip(*tar);
+      if (!tgz) {
+        diags.report(DiagID::BuildFailed, ew->name.range,
+                     fmt::format("cannot compress the bundle of `{}`: {}", ew->name.text, llvm::toString(tgz.takeError())));
+        continue;
+      }
+      if (tgz->size() > kMaxBundleCompressedBytes || tar->size() > kMaxBundleUncompressedBytes) {
+        diags.report(DiagID::BundleTooLarge, ew->name.range,
+                     fmt::format("the bundle of `{}` is {} bytes compressed and {} bytes unpacked; EdgeWorkers accepts at "
+                                 "most {} compressed and {} unpacked",
+                                 ew->name.text, tgz->size(), tar->size(), kMaxBundleCompressedBytes,
+                                 kMaxBundleUncompressedBytes))
+            .withHelp("split the routes over several edgeworkers, or fetch large key sets at the edge (`jwks`) instead of "
+                      "embedding them");
+        continue;
+      }
+      out.add({dir + "/main.js", "edgeworker-main", mainJs, sources});
+      out.add({dir + "/bundle.json", "edgeworker-bundle-json", bundle, sources});
+      out.add({fmt::format("edgeworkers/{}-{}.tgz", ew->name.text, ew->attrs.string("version")), "edgeworker-bundle",
+               std::move(*tgz), sources});
+    }
+  }
+}
+
+} // namespace ward::codegen

@@ -1,0 +1,106 @@
+#include "edgeworkers/KeySets.h"
+
+#include <fmt/format.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
+
+namespace ward::codegen {
+namespace {
+
+constexpr uint64_t kMaxKeySetBytes = 1 << 20;
+constexpr size_t kMaxKeys = 32; // as many as a bundle keeps from a fetched key set
+
+/// Decoded length of an unpadded base64url string, or nullopt when it is not one.
+std::optional<size_t> base64urlLength(llvm::StringRef s) {
+  if (s.empty() || s.size() % 4 == 1) return std::nullopt;
+  for (char c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return std::nullopt;
+  return s.size() * 6 / 8;
+}
+
+struct KeyCheck {
+  std::optional<std::string> alg; // the pinned algorithm the key verifies
+  std::string problem;            // why a key that claims to be usable is not
+};
+
+KeyCheck checkKey(const llvm::json::Object &key, const std::vector<std::string> &algorithms) {
+  auto str = [&](llvm::StringRef member) { return key.getString(member).getValueOr(""); };
+  if (key.get("use") && str("use") != "sig") return {};
+  for (const char *secret : {"d", "p", "q", "dp", "dq", "qi", "k"})
+    if (key.get(secret))
+      return {std::nullopt, fmt::format("a key holds the private member `{}`; publish only public keys", secret)};
+  for (const std::string &alg : algorithms) {
+    if (key.get("alg") && str("alg") != alg) continue;
+    if (alg == "RS256" && str("kty") == "RSA") {
+      auto n = base64urlLength(str("n"));
+      if (!n || !base64urlLength(str("e")))
+        return {std::nullopt, "an RSA key needs base64url `n` and `e`"};
+      if (*n < 256) return {std::nullopt, fmt::format("an RSA key of {} bits is too weak; use 2048 bits or more", *n * 8)};
+      return {alg, ""};
+    }
+    if (alg == "ES256" && str("kty") == "EC" && str("crv") == "P-256") {
+      std::optional<size_t> x = base64urlLength(str("x"));
+      std::optional<size_t> y = base64urlLength(str("y"));
+      if (x != size_t(32) || y != size_t(32)) return {std::nullopt, "a P-256 key needs 32-byte base64url `x` and `y`"};
+      return {alg, ""};
+    }
+  }
+  return {};
+}
+
+} // namespace
+
+bool bundleSupportsAlgorithm(llvm::StringRef alg) { return alg == "RS256" || alg == "ES256"; }
+
+std::optional<llvm::json::Array> loadEmbeddedKeys(const IssuerDecl &issuer, const Attribute &jwksFile,
+                                                  const Program &program, DiagnosticEngine &diags) {
+  auto fail = [&](std::string message, std::string help) {
+    diags.report(DiagID::BuildFailed, jwksFile.value.range, std::move(message)).withHelp(std::move(help));
+    return std::nullopt;
+  };
+  llvm::SmallString<256> path;
+  if (!llvm::sys::path::is_absolute(jwksFile.value.text))
+    if (const SourceFile *file = program.file(jwksFile.value.range.file))
+      path = llvm::sys::path::parent_path(file->path);
+  llvm::sys::path::append(path, jwksFile.value.text);
+
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return fail(fmt::format("cannot read the key set of issuer `{}` from {}: {}", issuer.name.text, path.str(),
+                            buffer.getError().message()),
+                "`jwks_file` is relative to the policy file; save the issuer's JWKS there");
+  if ((*buffer)->getBufferSize() > kMaxKeySetBytes)
+    return fail(fmt::format("the key set {} is larger than 1 MiB", path.str()), "a key set holds a few public keys");
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse((*buffer)->getBuffer());
+  if (!json)
+    return fail(fmt::format("the key set {} is not JSON: {}", path.str(), llvm::toString(json.takeError())),
+                "save the issuer's JWKS document as it is published");
+  const llvm::json::Object *root = json->getAsObject();
+  const llvm::json::Array *keys = root ? root->getArray("keys") : nullptr;
+  if (!keys) return fail(fmt::format("the key set {} has no `keys` array", path.str()), "a JWKS looks like {\"keys\": [...]}");
+
+  std::vector<std::string> algorithms;
+  if (const Attribute *a = issuer.effective.find("algorithms"))
+    for (const Value &v : a->value.items) algorithms.push_back(v.text);
+  llvm::json::Array usable;
+  for (const llvm::json::Value &entry : *keys) {
+    const llvm::json::Object *key = entry.getAsObject();
+    if (!key) continue;
+    KeyCheck check = checkKey(*key, algorithms);
+    if (!check.problem.empty()) return fail(fmt::format("the key set {}: {}", path.str(), check.problem), "fix or remove that key");
+    if (!check.alg) continue;
+    if (usable.size() == kMaxKeys)
+      return fail(fmt::format("the key set {} has more than {} usable keys", path.str(), kMaxKeys),
+                  "keep the keys the issuer currently signs with");
+    llvm::json::Object kept;
+    for (const char *member : {"kty", "kid", "alg", "use", "n", "e", "crv", "x", "y"})
+      if (auto value = key->getString(member)) kept[member] = value->str();
+    usable.push_back(std::move(kept));
+  }
+  if (usable.empty())
+    return fail(fmt::format("the key set {} has no key for {}", path.str(), llvm::join(algorithms, " or ")),
+                "embed the key set the issuer signs its tokens with");
+  return usable;
+}
+
+} // namespace ward::codegen
