@@ -86,6 +86,8 @@ private:
     if (tmpl)
       for (const Attribute &a : tmpl->attrs.items) {
         if (d.attrs.find(a.key.text)) continue;
+        // Keys embedded by the issuer replace the template's key-set URL.
+        if (a.key.text == "jwks" && d.attrs.find("jwks_file")) continue;
         Attribute copy = a;
         if (copy.value.kind == Value::Kind::String)
           for (auto &[placeholder, value] : substitutions) {
@@ -231,7 +233,11 @@ private:
               .fix(r.methods[i].range, "");
     }
     checkAttributes(ctx_, r.attrs, routeSchema(), fmt::format("route \"{}\"", quoteForMessage(r.path.text)), r.keyword);
-    if (r.require) checkAttributes(ctx_, r.require->attrs, tokenRequirementSchema(), "`require token`", r.require->range);
+    if (r.require) {
+      checkAttributes(ctx_, r.require->attrs, tokenRequirementSchema(), "`require token`", r.require->range);
+      if (const Attribute *scopes = r.require->attrs.find("scopes"))
+        for (const Value &scope : scopes->value.items) checkScopeToken(diags_, scope);
+    }
     if (r.actions.empty())
       diags_.report(DiagID::MissingAttribute, r.keyword, fmt::format("route \"{}\" does nothing", quoteForMessage(r.path.text)))
           .withHelp("add one of `forward to <resource>`, `redirect <status> \"<location>\"`, `respond <status>` or `deny`");
@@ -276,6 +282,8 @@ private:
     case RouteAction::Kind::Respond:
       checkStatus(diags_, *a.status, "a response status", 100, 599);
       checkAttributes(ctx_, a.attrs, respondSchema(), "`respond`", a.range);
+      if (const Attribute *headers = a.attrs.find("headers"))
+        for (const Field &header : headers->value.fields) checkHeaderField(diags_, header);
       if (a.text && countCodePoints(a.text->text) > 2048)
         diags_.report(DiagID::OutOfRange, a.text->range, "a response body at the edge holds at most 2,048 characters")
             .withHelp("serve larger bodies from the origin");

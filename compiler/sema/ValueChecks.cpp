@@ -272,6 +272,36 @@ bool checkPathPattern(DiagnosticEngine &diags, const Name &path) {
   return true;
 }
 
+bool checkHeaderField(DiagnosticEngine &diags, const Field &header) {
+  llvm::StringRef name = header.key.text;
+  auto isTokenChar = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || llvm::StringRef("!#$%&'*+-.^_`|~").contains(c);
+  };
+  if (name.empty() || !llvm::all_of(name, isTokenChar)) {
+    diags.report(DiagID::InvalidHeader, header.key.range,
+                 fmt::format("\"{}\" is not an HTTP header name", quoteForMessage(name)))
+        .withHelp("header names are letters, digits and `!#$%&'*+-.^_`|~`, e.g. \"content-type\"");
+    return false;
+  }
+  llvm::StringRef value = header.value.text;
+  if (llvm::any_of(value, [](char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7F; })) {
+    diags.report(DiagID::InvalidHeader, header.value.range,
+                 fmt::format("the value of header \"{}\" contains a control character", name.str()))
+        .withHelp("header values are one line of text; remove line breaks and control characters");
+    return false;
+  }
+  return true;
+}
+
+bool checkScopeToken(DiagnosticEngine &diags, const Value &scope) {
+  llvm::StringRef s = scope.text;
+  if (!s.empty() && llvm::all_of(s, [](char c) { return c >= 0x21 && c <= 0x7E && c != '"' && c != '\\'; }))
+    return true;
+  diags.report(DiagID::InvalidScope, scope.range, fmt::format("\"{}\" is not an OAuth scope", quoteForMessage(s)))
+      .withHelp("a scope is one word of printable ASCII without quotes or backslashes, e.g. \"orders.read\"");
+  return false;
+}
+
 static const std::vector<std::string> kMethods = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"};
 
 bool checkHttpMethod(DiagnosticEngine &diags, const Name &method) {

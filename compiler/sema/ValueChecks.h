@@ -48,4 +48,11 @@ std::optional<int64_t> checkStatus(DiagnosticEngine &diags, const Value &v, llvm
 /// Reports an identifier that is not one of `allowed`, with "did you mean".
 bool checkOneOf(DiagnosticEngine &diags, const Value &v, llvm::StringRef what, llvm::ArrayRef<std::string> allowed);
 
+/// An HTTP header set by the policy: the name an RFC 9110 token, the value
+/// free of control characters (no line breaks that could split the header).
+bool checkHeaderField(DiagnosticEngine &diags, const Field &header);
+/// An OAuth scope (RFC 6749, section 3.3): printable ASCII without spaces,
+/// quotes or backslashes, as it must appear in a `WWW-Authenticate` challenge.
+bool checkScopeToken(DiagnosticEngine &diags, const Value &scope);
+
 } // namespace ward::sema
