@@ -103,6 +103,10 @@ public:
     }
     if (plan.responseProvider) features_.insert("provider");
     if (plan.logFailures) features_.insert("log");
+    // Only the signature algorithms and jitter kinds the policy uses.
+    for (const IssuerPlan &issuer : plan.issuers)
+      for (const std::string &alg : stringsOf(issuer.decl->effective, "algorithms")) features_.insert(alg);
+    for (const RetryPlan &retry : plan.retries) features_.insert("jitter-" + retry.spec.jitter);
   }
 
   std::string write() {

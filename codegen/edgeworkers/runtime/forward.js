@@ -83,12 +83,18 @@ function spendRetry(policy) {
 function backoffDelay(policy, attempt, previous) {
   const cap = policy.backoff_caps_ms[attempt - 1] ?? 0;
   switch (policy.backoff.jitter) {
+//#if jitter-full
     case "full": return Math.random() * cap;
+//#endif
+//#if jitter-equal
     case "equal": return cap / 2 + Math.random() * (cap / 2);
+//#endif
+//#if jitter-decorrelated
     case "decorrelated": {
       const base = policy.backoff.initial_ms ?? 0;
       return Math.min(cap, base + Math.random() * Math.max(0, previous * 3 - base));
     }
+//#endif
     default: return cap;
   }
 }

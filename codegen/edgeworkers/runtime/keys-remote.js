@@ -7,6 +7,35 @@ const KEY_SET_FETCH_TIMEOUT_MS = 1500;
 /** @type {Map<string, { keys: Jwk[], fetchedAt: number }>} */
 const fetchedKeySets = new Map();
 
+// Keys beyond this many in one key set are ignored: the set comes from the
+// network, and every key costs memory in the isolate.
+const MAX_KEYS_PER_ISSUER = 32;
+
+/**
+ * The usable keys of a JSON Web Key Set.
+ * @param {unknown} jwks
+ * @param {string[]} algorithms
+ * @returns {Jwk[]}
+ */
+function keysFromJwks(jwks, algorithms) {
+  const listed = isRecord(jwks) ? ownValue(jwks, "keys") : undefined;
+  if (!Array.isArray(listed)) return [];
+  /** @type {Jwk[]} */
+  const keys = [];
+  for (const entry of listed) {
+    if (keys.length === MAX_KEYS_PER_ISSUER) break;
+    if (!isRecord(entry)) continue;
+    /** @type {Jwk} */
+    const jwk = { kty: String(ownValue(entry, "kty")) };
+    for (const member of ["kid", "alg", "use", "n", "e", "crv", "x", "y"]) {
+      const value = ownValue(entry, member);
+      if (typeof value === "string") /** @type {Record<string, string>} */ (jwk)[member] = value;
+    }
+    if (keyAlgorithm(jwk, algorithms) !== undefined) keys.push(jwk);
+  }
+  return keys;
+}
+
 /**
  * The keys an issuer may sign with: embedded at build time, or fetched from
  * the issuer's key-set URL and cached for at most its declared max age. When

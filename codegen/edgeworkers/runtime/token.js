@@ -43,11 +43,14 @@
  * @type {Record<string, { key: object, verify: object, kty: string, crv?: string, signatureBytes?: number }>}
  */
 const SIGNATURE_ALGORITHMS = {
+//#if RS256
   RS256: {
     key: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
     verify: { name: "RSASSA-PKCS1-v1_5" },
     kty: "RSA",
   },
+//#endif
+//#if ES256
   ES256: {
     key: { name: "ECDSA", namedCurve: "P-256" },
     verify: { name: "ECDSA", hash: "SHA-256" },
@@ -55,6 +58,7 @@ const SIGNATURE_ALGORITHMS = {
     crv: "P-256",
     signatureBytes: 64,
   },
+//#endif
 };
 
 // Longer Authorization headers are refused before any decoding work.
@@ -145,35 +149,6 @@ function keyAlgorithm(jwk, algorithms) {
     return spec !== undefined && jwk.kty === spec.kty && (jwk.alg === undefined || jwk.alg === alg) &&
       (spec.crv === undefined || jwk.crv === spec.crv);
   });
-}
-
-// Keys beyond this many in one key set are ignored: the set comes from the
-// network, and every key costs memory in the isolate.
-const MAX_KEYS_PER_ISSUER = 32;
-
-/**
- * The usable keys of a JSON Web Key Set.
- * @param {unknown} jwks
- * @param {string[]} algorithms
- * @returns {Jwk[]}
- */
-function keysFromJwks(jwks, algorithms) {
-  const listed = isRecord(jwks) ? ownValue(jwks, "keys") : undefined;
-  if (!Array.isArray(listed)) return [];
-  /** @type {Jwk[]} */
-  const keys = [];
-  for (const entry of listed) {
-    if (keys.length === MAX_KEYS_PER_ISSUER) break;
-    if (!isRecord(entry)) continue;
-    /** @type {Jwk} */
-    const jwk = { kty: String(ownValue(entry, "kty")) };
-    for (const member of ["kid", "alg", "use", "n", "e", "crv", "x", "y"]) {
-      const value = ownValue(entry, member);
-      if (typeof value === "string") /** @type {Record<string, string>} */ (jwk)[member] = value;
-    }
-    if (keyAlgorithm(jwk, algorithms) !== undefined) keys.push(jwk);
-  }
-  return keys;
 }
 
 /** @typedef {Awaited<ReturnType<typeof crypto.subtle.importKey>>} CryptoKey */
