@@ -1,4 +1,5 @@
 #include "edgeworkers/KeySets.h"
+#include "source/Text.h"
 
 #include <fmt/format.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -71,7 +72,7 @@ std::optional<llvm::json::Array> loadEmbeddedKeys(const IssuerDecl &issuer, cons
                 "`jwks_file` is relative to the policy file; save the issuer's JWKS there");
   if ((*buffer)->getBufferSize() > kMaxKeySetBytes)
     return fail(fmt::format("the key set {} is larger than 1 MiB", path.str()), "a key set holds a few public keys");
-  llvm::Expected<llvm::json::Value> json = llvm::json::parse((*buffer)->getBuffer());
+  llvm::Expected<llvm::json::Value> json = parseJsonBounded((*buffer)->getBuffer());
   if (!json)
     return fail(fmt::format("the key set {} is not JSON: {}", path.str(), llvm::toString(json.takeError())),
                 "save the issuer's JWKS document as it is published");

@@ -1,4 +1,5 @@
 #include "analysis/Rules.h"
+#include "source/Text.h"
 
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/FileSystem.h>
@@ -99,7 +100,7 @@ Config loadConfig(llvm::StringRef start, DiagnosticEngine &diags) {
     fail(fmt::format("cannot read: {}", buffer.getError().message()));
     return config;
   }
-  llvm::Expected<llvm::json::Value> json = llvm::json::parse((*buffer)->getBuffer());
+  llvm::Expected<llvm::json::Value> json = parseJsonBounded((*buffer)->getBuffer());
   if (!json) {
     fail(fmt::format("not valid JSON: {}", llvm::toString(json.takeError())));
     return config;

@@ -65,4 +65,25 @@ std::string quoteForMessage(llvm::StringRef text, size_t maxChars) {
   return out;
 }
 
+llvm::Expected<llvm::json::Value> parseJsonBounded(llvm::StringRef text, unsigned maxDepth) {
+  unsigned depth = 0;
+  bool inString = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (inString) {
+      if (c == '\\') ++i;
+      else if (c == '"') inString = false;
+    } else if (c == '"') {
+      inString = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > maxDepth)
+        return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                       "nested more than %u levels deep (at byte %zu)", maxDepth, i);
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return llvm::json::parse(text);
+}
+
 } // namespace ward

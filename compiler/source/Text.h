@@ -3,6 +3,7 @@
 
 #include <llvm/ADT/ArrayRef.h>
 #include <llvm/ADT/StringRef.h>
+#include <llvm/Support/JSON.h>
 
 #include <optional>
 #include <string>
@@ -24,5 +25,10 @@ std::string joinAlternatives(llvm::ArrayRef<std::string> items, llvm::StringRef 
 /// A short, printable rendering of arbitrary user text for messages: control
 /// characters escaped, long text elided in the middle.
 std::string quoteForMessage(llvm::StringRef text, size_t maxChars = 40);
+
+/// llvm::json::parse for files users hand us (ward.json, key sets): documents
+/// nested deeper than `maxDepth` are refused first, because the parser
+/// recurses once per level and a megabyte of `[` would overflow the stack.
+llvm::Expected<llvm::json::Value> parseJsonBounded(llvm::StringRef text, unsigned maxDepth = 64);
 
 } // namespace ward

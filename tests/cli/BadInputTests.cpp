@@ -3,6 +3,7 @@
 // also runs against the ASan+UBSan build).
 #include "TestSupport.h"
 
+#include <llvm/Support/FileSystem.h>
 #include <catch2/catch.hpp>
 
 #include <random>
@@ -145,4 +146,75 @@ TEST_CASE("bad input: hostile strings are quoted, not obeyed", "[bad-input]") {
   CHECK(r.err.find('\x1b') == std::string::npos);
   RunResult json = runWardc({"check", "--format", "json", dir.path() + "/hostile.ward"});
   CHECK(bool(llvm::json::parse(json.out)));
+}
+
+TEST_CASE("bad input: deeply nested JSON in ward.json is refused, not recursed into", "[bad-input]") {
+  TempDir dir;
+  std::string policy = dir.write("p/a.ward", "identity grp-a : group { object_id = \"3f2b8c1e-5d4a-4e7b-9c6d-1a2b3c4d5e6f\" }\n");
+  std::string deep;
+  for (int i = 0; i < 200000; ++i) deep += "{\"a\":";
+  dir.write("p/ward.json", deep);
+  RunResult r = runWardc({"check", policy});
+  INFO(r.err);
+  CHECK(r.exitCode != 0);
+  CHECK_FALSE(r.timedOut);
+  CHECK(r.err.find("nested more than 64 levels deep") != std::string::npos);
+}
+
+TEST_CASE("bad input: mutated EdgeWorkers policies build or fail cleanly", "[bad-input][edgeworkers]") {
+  // Deterministic mutations of policies that exercise every bundle feature:
+  // each must end with exit 0 (and a manifest), 1 or 2; never a crash or hang.
+  std::vector<std::string> seeds = {readFile("examples/orders-api/orders.ward") + readFile("examples/orders-api/tenant.ward"),
+                                    readFile("tests/edgeworkers/policies/retry-matrix.ward"),
+                                    readFile("tests/edgeworkers/policies/token-matrix.ward"),
+                                    readFile("tests/edgeworkers/policies/hostile.ward")};
+  const std::string noise = "{}[]()\"=\\*/\n,.:{id}$<>\xe2\x80\xa8\x01";
+  uint64_t state = 0x9e3779b97f4a7c15ull;
+  auto next = [&](uint64_t bound) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return bound == 0 ? 0 : (state >> 33) % bound;
+  };
+  TempDir dir;
+  dir.write("p/jwks.json", R"({"keys":[{"kty":"RSA","kid":"k1","n":")" + std::string(342, 'x') + R"(","e":"AQAB"},)"
+                           R"({"kty":"EC","crv":"P-256","kid":"e1","x":")" + std::string(43, 'A') + R"(","y":")" +
+                           std::string(43, 'A') + R"("}]})");
+  int built = 0;
+  for (int i = 0; i < 240; ++i) {
+    std::string text = seeds[i % seeds.size()];
+    for (int m = 0, n = 1 + int(next(2)); m < n; ++m) {
+      size_t at = next(text.size());
+      switch (next(6)) {
+      case 0: text.erase(at, next(40)); break;                                   // drop a run
+      case 1: text.insert(at, 1, noise[next(noise.size())]); break;              // a stray character
+      case 2: case 3: {                                                          // hostile text inside a string
+        static const char *hostile[] = {"</script>", "${x}", "*/", "\\\"", "\\\\", "\\u{2028}", "\\n", "__proto__", "'); x('"};
+        size_t quote = text.find('"', at);
+        if (quote != std::string::npos) text.insert(quote + 1, hostile[next(9)]);
+        break;
+      }
+      case 4: {                                                                  // a line twice
+        size_t begin = text.rfind('\n', at), end = text.find('\n', at);
+        begin = begin == std::string::npos ? 0 : begin + 1;
+        if (end != std::string::npos) text.insert(end + 1, text.substr(begin, end + 1 - begin));
+        break;
+      }
+      default: {                                                                 // another number
+        size_t digit = text.find_first_of("0123456789", at);
+        if (digit != std::string::npos) text.replace(digit, 1, std::to_string(next(100000)));
+        break;
+      }
+      }
+    }
+    std::string file = dir.write("p/policy.ward", text);
+    std::string out = dir.path() + "/out";
+    RunResult r = runWardc({"build", dir.path() + "/p", "-o", out}, 60);
+    INFO("mutation " << i << "\n" << text);
+    REQUIRE_FALSE(r.timedOut);
+    REQUIRE((r.exitCode == 0 || r.exitCode == 1 || r.exitCode == 2));
+    if (r.exitCode == 0) {
+      CHECK(llvm::sys::fs::exists(out + "/manifest.json"));
+      ++built;
+    }
+  }
+  CHECK(built >= 20); // many mutations still build: the generator is exercised, not only the front end
 }
