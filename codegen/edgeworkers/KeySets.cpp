@@ -2,6 +2,7 @@
 #include "source/Text.h"
 
 #include <fmt/format.h>
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
 
@@ -65,13 +66,20 @@ std::optional<llvm::json::Array> loadEmbeddedKeys(const IssuerDecl &issuer, cons
       path = llvm::sys::path::parent_path(file->path);
   llvm::sys::path::append(path, jwksFile.value.text);
 
+  // Size and kind first: a device or a pipe named here must not be read.
+  llvm::sys::fs::file_status status;
+  if (std::error_code ec = llvm::sys::fs::status(path, status))
+    return fail(fmt::format("cannot read the key set of issuer `{}` from {}: {}", issuer.name.text, path.str(), ec.message()),
+                "`jwks_file` is relative to the policy file; save the issuer's JWKS there");
+  if (!llvm::sys::fs::is_regular_file(status))
+    return fail(fmt::format("the key set {} is not a regular file", path.str()), "name the saved JWKS document");
+  if (status.getSize() > kMaxKeySetBytes)
+    return fail(fmt::format("the key set {} is larger than 1 MiB", path.str()), "a key set holds a few public keys");
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer)
     return fail(fmt::format("cannot read the key set of issuer `{}` from {}: {}", issuer.name.text, path.str(),
                             buffer.getError().message()),
-                "`jwks_file` is relative to the policy file; save the issuer's JWKS there");
-  if ((*buffer)->getBufferSize() > kMaxKeySetBytes)
-    return fail(fmt::format("the key set {} is larger than 1 MiB", path.str()), "a key set holds a few public keys");
+                "check the file's permissions");
   llvm::Expected<llvm::json::Value> json = parseJsonBounded((*buffer)->getBuffer());
   if (!json)
     return fail(fmt::format("the key set {} is not JSON: {}", path.str(), llvm::toString(json.takeError())),

@@ -119,6 +119,18 @@ TEST_CASE("key-set files that cannot be embedded fail the build at jwks_file", "
     CHECK(r.err.find(message) != std::string::npos);
     CHECK(r.err.find("policy.ward:4:15") != std::string::npos); // at the jwks_file value
   }
+  // Special files and directories are refused before anything is read.
+  for (const char *path : {"/dev/zero", "/tmp"}) {
+    std::string policy = policyWithKeys();
+    policy.replace(policy.find("\"keys.json\""), 11, fmt::format("\"{}\"", path));
+    RunResult r = buildOverExisting(policy, "");
+    INFO(r.err);
+    CHECK(r.exitCode == 1);
+    CHECK(r.err.find("is not a regular file") != std::string::npos);
+  }
+  std::string deep(1000, '[');
+  RunResult r = buildOverExisting(policyWithKeys(), deep);
+  CHECK(r.err.find("nested more than 64 levels deep") != std::string::npos);
 }
 
 TEST_CASE("issuers pinned to algorithms bundles cannot verify fail the build", "[build][edgeworkers]") {
