@@ -1,6 +1,5 @@
 #include "edgeworkers/EdgeWorkerBackend.h"
 #include "edgeworkers/BundlePlan.h"
-#include "edgeworkers/KeySets.h"
 #include "output/JsonWriter.h"
 #include "output/Tarball.h"
 #include "sema/ValueChecks.h"
@@ -23,6 +22,9 @@ std::string constantName(llvm::StringRef name, llvm::StringRef suffix, std::set<
   for (int n = 2; !taken.insert(candidate).second; ++n) candidate = fmt::format("{}_{}", base, n);
   return candidate;
 }
+
+/// The algorithms generated bundles verify.
+bool bundleSupportsAlgorithm(llvm::StringRef alg) { return alg == "RS256" || alg == "ES256"; }
 
 class BundlePlanner {
 public:
@@ -93,8 +95,8 @@ private:
               .withHelp("pin `algorithms = [RS256]` or `[ES256]`, whichever the issuer signs with");
           ok = false;
         }
-    if (const Attribute *file = a.find("jwks_file")) {
-      ip.embedded = loadEmbeddedKeys(issuer, *file, program_, diags_);
+    if (a.find("jwks_file")) {
+      ip.embedded = issuer.embeddedKeys; // checked clean, so Sema read them
       ok = ok && ip.embedded.has_value();
     } else if (const Attribute *url = a.find("jwks")) {
       ip.jwksUrl = url->value.text;

@@ -12,6 +12,7 @@
 
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Casting.h>
+#include <llvm/Support/JSON.h>
 
 #include <memory>
 #include <optional>
@@ -130,6 +131,8 @@ public:
   /// The settings after applying the template (placeholders substituted,
   /// the issuer's own attributes overriding); filled by Sema.
   AttrList effective;
+  /// The public keys of `jwks_file`, read and filtered by Sema.
+  std::optional<llvm::json::Array> embeddedKeys;
 };
 
 enum class IdentityKind { ServicePrincipal, ManagedIdentity, Group, User };

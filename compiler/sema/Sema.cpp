@@ -1,4 +1,5 @@
 #include "sema/Sema.h"
+#include "sema/KeySets.h"
 #include "sema/Schemas.h"
 #include "source/Text.h"
 
@@ -119,6 +120,12 @@ private:
                     fmt::format("{} has both `jwks` and `jwks_file`", owner))
           .withHelp("choose one: keys fetched at the edge, or keys embedded at build time");
     d.effective = std::move(effective);
+    if (const Attribute *file = d.effective.find("jwks_file"); file && !d.effective.find("jwks")) {
+      std::vector<std::string> algorithms;
+      if (const Attribute *a = d.effective.find("algorithms"))
+        for (const Value &v : a->value.items) algorithms.push_back(v.text);
+      d.embeddedKeys = loadKeySet(d.name.text, algorithms, *file, sm_, diags_);
+    }
   }
 
   void identity(IdentityDecl &d, const std::string &owner) {

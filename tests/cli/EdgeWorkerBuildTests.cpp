@@ -96,7 +96,7 @@ edgeworker gw {
   CHECK(js.find("request.route({ origin: \"app\" })") != std::string::npos);
 }
 
-TEST_CASE("key-set files that cannot be embedded fail the build at jwks_file", "[build][edgeworkers]") {
+TEST_CASE("key-set files that cannot be embedded are errors at jwks_file, in check and build", "[build][edgeworkers]") {
   struct Case {
     const char *name, *keys, *message;
   };
@@ -115,7 +115,7 @@ TEST_CASE("key-set files that cannot be embedded fail the build at jwks_file", "
     RunResult r = buildOverExisting(policyWithKeys(), keys);
     INFO(r.err);
     CHECK(r.exitCode == 1);
-    CHECK(r.err.find("error[G0002]") != std::string::npos);
+    CHECK(r.err.find("error[E0320]") != std::string::npos);
     CHECK(r.err.find(message) != std::string::npos);
     CHECK(r.err.find("policy.ward:4:15") != std::string::npos); // at the jwks_file value
   }
@@ -134,7 +134,9 @@ TEST_CASE("key-set files that cannot be embedded fail the build at jwks_file", "
 }
 
 TEST_CASE("issuers pinned to algorithms bundles cannot verify fail the build", "[build][edgeworkers]") {
-  RunResult r = buildOverExisting(policyWithKeys("", "RS384"), "{\"keys\": [" + kRsaKey + "]}");
+  std::string rs384Key = kRsaKey;
+  rs384Key.replace(rs384Key.find("RS256"), 5, "RS384");
+  RunResult r = buildOverExisting(policyWithKeys("", "RS384"), "{\"keys\": [" + rs384Key + "]}");
   INFO(r.err);
   CHECK(r.exitCode == 1);
   CHECK(r.err.find("EdgeWorkers bundles verify RS256 and ES256 tokens, not RS384") != std::string::npos);

@@ -1,12 +1,13 @@
-#include "edgeworkers/KeySets.h"
+#include "sema/KeySets.h"
 #include "source/Text.h"
 
 #include <fmt/format.h>
+#include <map>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
 
-namespace ward::codegen {
+namespace ward::sema {
 namespace {
 
 constexpr uint64_t kMaxKeySetBytes = 1 << 20;
@@ -31,19 +32,26 @@ KeyCheck checkKey(const llvm::json::Object &key, const std::vector<std::string> 
   for (const char *secret : {"d", "p", "q", "dp", "dq", "qi", "k"})
     if (key.get(secret))
       return {std::nullopt, fmt::format("a key holds the private member `{}`; publish only public keys", secret)};
+  // The curve and coordinate size of each ECDSA algorithm (RFC 7518, 3.4).
+  static const std::map<std::string, std::pair<std::string, size_t>> curves = {
+      {"ES256", {"P-256", 32}}, {"ES384", {"P-384", 48}}, {"ES512", {"P-521", 66}}};
   for (const std::string &alg : algorithms) {
     if (key.get("alg") && str("alg") != alg) continue;
-    if (alg == "RS256" && str("kty") == "RSA") {
+    bool rsa = llvm::StringRef(alg).startswith("RS") || llvm::StringRef(alg).startswith("PS");
+    if (rsa && str("kty") == "RSA") {
       auto n = base64urlLength(str("n"));
       if (!n || !base64urlLength(str("e")))
         return {std::nullopt, "an RSA key needs base64url `n` and `e`"};
       if (*n < 256) return {std::nullopt, fmt::format("an RSA key of {} bits is too weak; use 2048 bits or more", *n * 8)};
       return {alg, ""};
     }
-    if (alg == "ES256" && str("kty") == "EC" && str("crv") == "P-256") {
+    auto curve = curves.find(alg);
+    if (curve != curves.end() && str("kty") == "EC" && str("crv") == curve->second.first) {
+      size_t bytes = curve->second.second;
       std::optional<size_t> x = base64urlLength(str("x"));
       std::optional<size_t> y = base64urlLength(str("y"));
-      if (x != size_t(32) || y != size_t(32)) return {std::nullopt, "a P-256 key needs 32-byte base64url `x` and `y`"};
+      if (x != bytes || y != bytes)
+        return {std::nullopt, fmt::format("a {} key needs {}-byte base64url `x` and `y`", curve->second.first, bytes)};
       return {alg, ""};
     }
   }
@@ -52,24 +60,22 @@ KeyCheck checkKey(const llvm::json::Object &key, const std::vector<std::string> 
 
 } // namespace
 
-bool bundleSupportsAlgorithm(llvm::StringRef alg) { return alg == "RS256" || alg == "ES256"; }
-
-std::optional<llvm::json::Array> loadEmbeddedKeys(const IssuerDecl &issuer, const Attribute &jwksFile,
-                                                  const Program &program, DiagnosticEngine &diags) {
+std::optional<llvm::json::Array> loadKeySet(llvm::StringRef issuerName, const std::vector<std::string> &algorithms,
+                                            const Attribute &jwksFile, const SourceManager &sm,
+                                            DiagnosticEngine &diags) {
   auto fail = [&](std::string message, std::string help) {
-    diags.report(DiagID::BuildFailed, jwksFile.value.range, std::move(message)).withHelp(std::move(help));
+    diags.report(DiagID::InvalidKeySet, jwksFile.value.range, std::move(message)).withHelp(std::move(help));
     return std::nullopt;
   };
   llvm::SmallString<256> path;
   if (!llvm::sys::path::is_absolute(jwksFile.value.text))
-    if (const SourceFile *file = program.file(jwksFile.value.range.file))
-      path = llvm::sys::path::parent_path(file->path);
+    path = llvm::sys::path::parent_path(sm.displayPath(jwksFile.value.range.file));
   llvm::sys::path::append(path, jwksFile.value.text);
 
   // Size and kind first: a device or a pipe named here must not be read.
   llvm::sys::fs::file_status status;
   if (std::error_code ec = llvm::sys::fs::status(path, status))
-    return fail(fmt::format("cannot read the key set of issuer `{}` from {}: {}", issuer.name.text, path.str(), ec.message()),
+    return fail(fmt::format("cannot read the key set of issuer `{}` from {}: {}", issuerName.str(), path.str(), ec.message()),
                 "`jwks_file` is relative to the policy file; save the issuer's JWKS there");
   if (!llvm::sys::fs::is_regular_file(status))
     return fail(fmt::format("the key set {} is not a regular file", path.str()), "name the saved JWKS document");
@@ -77,7 +83,7 @@ std::optional<llvm::json::Array> loadEmbeddedKeys(const IssuerDecl &issuer, cons
     return fail(fmt::format("the key set {} is larger than 1 MiB", path.str()), "a key set holds a few public keys");
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer)
-    return fail(fmt::format("cannot read the key set of issuer `{}` from {}: {}", issuer.name.text, path.str(),
+    return fail(fmt::format("cannot read the key set of issuer `{}` from {}: {}", issuerName.str(), path.str(),
                             buffer.getError().message()),
                 "check the file's permissions");
   llvm::Expected<llvm::json::Value> json = parseJsonBounded((*buffer)->getBuffer());
@@ -88,9 +94,6 @@ std::optional<llvm::json::Array> loadEmbeddedKeys(const IssuerDecl &issuer, cons
   const llvm::json::Array *keys = root ? root->getArray("keys") : nullptr;
   if (!keys) return fail(fmt::format("the key set {} has no `keys` array", path.str()), "a JWKS looks like {\"keys\": [...]}");
 
-  std::vector<std::string> algorithms;
-  if (const Attribute *a = issuer.effective.find("algorithms"))
-    for (const Value &v : a->value.items) algorithms.push_back(v.text);
   llvm::json::Array usable;
   for (const llvm::json::Value &entry : *keys) {
     const llvm::json::Object *key = entry.getAsObject();
@@ -112,4 +115,4 @@ std::optional<llvm::json::Array> loadEmbeddedKeys(const IssuerDecl &issuer, cons
   return usable;
 }
 
-} // namespace ward::codegen
+} // namespace ward::sema
