@@ -137,7 +137,7 @@ private:
     line("//");
     line("// Routes, first match wins:");
     for (size_t i = 0; i < ew_.routes.size(); ++i)
-      line(fmt::format("//   {}. {} {}", i + 1, methodsOf(ew_.routes[i]).empty() ? "*" : methodsOf(ew_.routes[i]),
+      line(fmt::format("//   {}. {} {}", i + 1, methodsOf(ew_.routes[i]).empty() ? "any method" : methodsOf(ew_.routes[i]),
                        q(ew_.routes[i].path.text)));
     line(plan_.defaultAction ? "//   otherwise: the default action"
                              : "//   otherwise: the request continues to the property's origin");
