@@ -133,7 +133,7 @@ async function forward(request, origin, policy) {
   const timeout = policy?.per_try_timeout_ms ?? undefined;
   if (policy !== null) budgetWindow(policy).requests++;
   const idempotent = IDEMPOTENT_METHODS.includes(method) ||
-    (policy?.idempotency_key != null && request.getHeader(policy.idempotency_key) !== null);
+    (policy !== null && policy.idempotency_key !== null && request.getHeader(policy.idempotency_key) !== null);
   const retry = policy !== null && policy.attempts > 1 && idempotent ? policy : null;
 
   if (retry === null) {

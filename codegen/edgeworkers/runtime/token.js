@@ -212,7 +212,8 @@ async function verifyBearerToken(request, issuer, required) {
   const header = decodeJsonSegment(segments[0]);
   if (header === undefined) return invalidToken("unreadable token header");
   const alg = ownValue(header, "alg");
-  if (typeof alg !== "string" || !issuer.algorithms.includes(alg) || !(alg in SIGNATURE_ALGORITHMS)) {
+  if (typeof alg !== "string" || !issuer.algorithms.includes(alg) ||
+    !Object.prototype.hasOwnProperty.call(SIGNATURE_ALGORITHMS, alg)) {
     return invalidToken("signature algorithm not accepted");
   }
   if (ownValue(header, "crit") !== undefined) return invalidToken("unsupported critical header");
