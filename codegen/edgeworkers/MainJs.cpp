@@ -155,6 +155,12 @@ private:
   }
 
   void issuers() {
+    if (plan_.fetchesKeys()) {
+      line();
+      line("// How long a key-set fetch may take; rule W018 counts it in the worst case of");
+      line("// forwarding routes, whose responseProvider may have to fetch the keys first.");
+      line(fmt::format("const KEY_SET_FETCH_TIMEOUT_MS = {};", analysis::kKeySetFetchTimeoutMs));
+    }
     for (const IssuerPlan &issuer : plan_.issuers) {
       const AttrList &a = issuer.decl->effective;
       line();

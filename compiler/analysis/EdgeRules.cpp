@@ -32,16 +32,18 @@ std::string formatMillis(int64_t ms) {
   return fmt::format("{}ms", ms);
 }
 
-/// "3 × 2s + (500ms + 1s) = 7.50s": the worst case, shown as arithmetic.
-std::string arithmetic(const RetrySpec &r) {
-  std::string out = fmt::format("{} × {}", r.attempts, formatMillis(*r.perTryTimeoutMs));
+/// "3 × 2s + (500ms + 1s) = 7.50s": the worst case, shown as arithmetic,
+/// after the key-set fetch that may come first (`keyFetchMs`, or 0).
+std::string arithmetic(const RetrySpec &r, int64_t keyFetchMs) {
+  std::string out = keyFetchMs > 0 ? formatMillis(keyFetchMs) + " key-set fetch + " : "";
+  out += fmt::format("{} × {}", r.attempts, formatMillis(*r.perTryTimeoutMs));
   std::vector<int64_t> caps = r.backoffCaps();
   if (!caps.empty()) {
     std::vector<std::string> parts;
     for (int64_t d : caps) parts.push_back(formatMillis(d));
     out += " + (" + llvm::join(parts, " + ") + ")";
   }
-  return out + " = " + formatMillis(r.worstCaseMs());
+  return out + " = " + formatMillis(keyFetchMs + r.worstCaseMs());
 }
 
 /// Path-pattern subsumption: does every path that `narrow` matches also match `broad`?
@@ -148,18 +150,20 @@ void runEdgeRules(RuleContext &ctx) {
                                  describeRoute(route), route.methods.empty() ? "POST and PATCH" : "non-idempotent"))
               .withHelp("set `idempotency_key = \"Idempotency-Key\"` on the retry (only requests carrying it are retried), or do not retry this route");
         RetrySpec w = RetrySpec::from(*retry);
+        bool fetchesKeys = route.require && fetchesKeysAtEdge(*route.require);
+        int64_t keyFetchMs = fetchesKeys ? kKeySetFetchTimeoutMs : 0;
         if (!w.perTryTimeoutMs) {
           ctx.report(RuleID::RetryTimeLimit, action.retry->name.range,
                      fmt::format("retry `{}` has no per_try_timeout, so its worst case has no bound", retry->name.text))
               .withHelp(fmt::format("add `per_try_timeout`; the {} tier allows {} in total", tier.name,
                                     formatMillis(tier.responseProviderWallMs)));
-        } else if (w.worstCaseMs() > tier.responseProviderWallMs) {
+        } else if (keyFetchMs + w.worstCaseMs() > tier.responseProviderWallMs) {
           ctx.report(RuleID::RetryTimeLimit, action.retry->name.range,
                      fmt::format("worst case {} exceeds the {} wall-time limit of a responseProvider on the {} tier",
-                                 arithmetic(w), formatMillis(tier.responseProviderWallMs), tier.name))
+                                 arithmetic(w, keyFetchMs), formatMillis(tier.responseProviderWallMs), tier.name))
               .withHelp("lower `attempts`, `per_try_timeout` or the back-off, or choose a larger `tier`");
         }
-        int64_t subrequests = w.attempts + (route.require && fetchesKeysAtEdge(*route.require) ? 1 : 0);
+        int64_t subrequests = w.attempts + (fetchesKeys ? 1 : 0);
         if (subrequests > tier.responseProviderSubrequests)
           ctx.report(RuleID::SubrequestLimit, action.retry->name.range,
                      fmt::format("up to {} sub-requests ({} attempts{}) exceed the {} allowed on the {} tier", subrequests,

@@ -15,6 +15,11 @@
 
 namespace ward::analysis {
 
+/// How long a generated EdgeWorkers bundle waits for an issuer's key set.
+/// responseProvider may have to fetch it before forwarding, so rule W018
+/// counts it in the worst case of routes whose issuer's keys are fetched.
+constexpr int64_t kKeySetFetchTimeoutMs = 1500;
+
 struct RetrySpec {
   const RetryDecl *decl = nullptr;
   std::string name;

@@ -139,6 +139,30 @@ TEST_CASE("retry arithmetic is shown in the message", "[analysis][edge]") {
   CHECK(d->message == "worst case 3 × 2s + (500ms + 1s) = 7.50s exceeds the 4s wall-time limit of a responseProvider on the basic tier");
 }
 
+TEST_CASE("the worst case counts the key-set fetch responseProvider may make first", "[analysis][edge]") {
+  auto build = [](const std::string &keys) {
+    std::string policy = "import std.azure\n"
+                         "issuer idp { issuer = \"https://id.example.com\" " + keys +
+                         " audiences = [\"api://a\"] algorithms = [RS256] max_lifetime = 15m }\n"
+                         "resource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = \"https://vm.example.net\" }\n"
+                         "retry r { attempts = 3 backoff = exponential(initial = 100ms, max = 200ms, jitter = full) on = [503] "
+                         "per_try_timeout = 1s budget = { ratio = 10% } }\n"
+                         "edgeworker gw { id = 1 version = \"1.0.0\" route GET \"/x\" { require token from idp { scopes = [\"a\"] } "
+                         "forward to vm retry r } }\n";
+    std::string jwks = "{\"keys\": [{\"kty\": \"RSA\", \"n\": \"" + std::string(342, 'x') + "\", \"e\": \"AQAB\"}]}";
+    return ward::test::check({{"main.ward", policy}, {"keys.json", jwks}}, {"main.ward"});
+  };
+  // 3 × 1s + (100ms + 200ms) = 3.30s fits the basic tier's 4s; with a 1.5s fetch before it, it does not.
+  CheckResult fetched = build("jwks = \"https://id.example.com/keys\"");
+  const Diagnostic *d = fetched.findUnsuppressed("W018");
+  REQUIRE(d);
+  CHECK(d->message == "worst case 1.50s key-set fetch + 3 × 1s + (100ms + 200ms) = 4.80s exceeds the 4s wall-time limit of a "
+                      "responseProvider on the basic tier");
+  CheckResult embedded = build("jwks_file = \"keys.json\"");
+  CHECK(embedded.frontEndOk());
+  CHECK_FALSE(embedded.has("W018"));
+}
+
 TEST_CASE("route shadowing uses real pattern subsumption", "[analysis][edge]") {
   auto shadowed = [](const std::string &first, const std::string &second) {
     CheckResult r = checkSource("edgeworker gw {\n  id = 1\n  version = \"1.0.0\"\n  route " + first + " { deny 403 }\n  route " +

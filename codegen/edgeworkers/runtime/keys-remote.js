@@ -3,7 +3,6 @@
 // unknown key triggers a refetch at most this often, so random `kid`s cannot
 // turn every request into a sub-request.
 const KEY_SET_REFETCH_SECONDS = 60;
-const KEY_SET_FETCH_TIMEOUT_MS = 1500;
 /** @type {Map<string, { keys: Jwk[], fetchedAt: number }>} */
 const fetchedKeySets = new Map();
 
