@@ -50,9 +50,11 @@ for tgz in "$bundles"/*/*/edgeworkers/*.tgz; do
 done
 [ "$count" -ge 5 ] || { echo "expected at least 5 bundles, found $count" >&2; exit 1; }
 
-# Byte-identical rebuild.
-build examples/orders-api "$out/again"
-diff -r "$bundles/examples/orders-api" "$out/again"
+# Byte-identical rebuilds, with keys fetched and with keys embedded.
+build examples/orders-api "$out/again/orders-api"
+diff -r "$bundles/examples/orders-api" "$out/again/orders-api"
+build "$out/policies/token-matrix" "$out/again/token-matrix"
+diff -r "$bundles/policies/token-matrix" "$out/again/token-matrix"
 
 cd tests/js
 WARD_BUNDLES="$bundles" node_modules/.bin/jest --ci --colors=false
