@@ -48,7 +48,7 @@ for tgz in "$bundles"/*/*/edgeworkers/*.tgz; do
   echo "ok  $(basename "$tgz"): $(stat -c %s "$tgz") bytes packed, $(stat -c %s "$dir/main.js") bytes of main.js"
   count=$((count + 1))
 done
-[ "$count" -ge 5 ] || { echo "expected at least 5 bundles, found $count" >&2; exit 1; }
+[ "$count" -ge 7 ] || { echo "expected at least 7 bundles, found $count" >&2; exit 1; }
 
 # Byte-identical rebuilds, with keys fetched and with keys embedded.
 build examples/orders-api "$out/again/orders-api"

@@ -141,3 +141,18 @@ describe("examples/multi-issuer-gateway: partner-gateway", () => {
     expect(result).toMatchObject({ status: 403, denyReason: "missing role" });
   });
 });
+
+describe("tests/edgeworkers/policies/minimal.ward", () => {
+  test("a bundle without routes or default lets every request through", async () => {
+    const ctx = loadBundle(bundlePath("policies", "minimal", "empty"));
+    const { result } = await client(ctx, { method: "DELETE", path: "/anything" });
+    expect(result.kind).toBe("continue");
+  });
+
+  test("a default-only bundle answers every request with the default, and logs nothing", async () => {
+    const ctx = loadBundle(bundlePath("policies", "minimal", "maintenance"));
+    const { result } = await client(ctx, { path: "/" });
+    expect(result).toMatchObject({ status: 503, body: "down for maintenance", headers: { "retry-after": ["600"] } });
+    expect(require("node:fs").readFileSync(bundlePath("policies", "minimal", "maintenance"), "utf8")).not.toMatch(/logger|from "log"/);
+  });
+});
