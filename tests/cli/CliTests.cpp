@@ -99,20 +99,6 @@ TEST_CASE("output is identical across runs", "[cli]") {
 }
 
 // Golden files: the exact text and JSON output for a few broken examples.
-// Regenerate with WARD_UPDATE_GOLDEN=1 after an intended change, and review
-// the diff like code.
-static void compareGolden(const std::string &golden, const std::string &actual) {
-  std::string path = sourceDir() + "/tests/golden/" + golden;
-  if (llvm::sys::Process::GetEnv("WARD_UPDATE_GOLDEN")) {
-    TempDir scratch;
-    std::error_code ec;
-    llvm::raw_fd_ostream os(path, ec);
-    REQUIRE_FALSE(ec);
-    os << actual;
-  }
-  CHECK(readFile(path) == actual);
-}
-
 TEST_CASE("golden text output", "[cli][golden]") {
   for (const char *name : {"unknown-name", "syntax-unclosed-block", "syntax-several-errors", "not-imported",
                            "invalid-target", "duration-units"}) {

@@ -175,3 +175,13 @@ edgeworker gw {
   CHECK(js.find("export async function responseProvider(request)") != std::string::npos);
   CHECK(js.find("request.respondWith(403, {}, \"\", \"denied by policy\");") != std::string::npos);
 }
+
+TEST_CASE("golden bundle of the orders-api example", "[build][edgeworkers][golden]") {
+  // The generated code as a reviewer reads it; tests/edgeworkers runs the same
+  // bundle under Jest for what it does.
+  TempDir dir;
+  std::string out = dir.path() + "/out";
+  REQUIRE(runWardc({"build", "examples/orders-api", "-o", out}).exitCode == 0);
+  compareGolden("orders-gateway/main.js", readFile(out + "/edgeworkers/orders-gateway/main.js"));
+  compareGolden("orders-gateway/bundle.json", readFile(out + "/edgeworkers/orders-gateway/bundle.json"));
+}

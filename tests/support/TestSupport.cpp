@@ -6,8 +6,11 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
+#include <llvm/Support/Process.h>
 #include <llvm/Support/Program.h>
 #include <llvm/Support/raw_ostream.h>
+
+#include <catch2/catch.hpp>
 
 #include <stdexcept>
 
@@ -120,5 +123,16 @@ CheckResult check(const std::map<std::string, std::string> &files, std::vector<s
 }
 
 CheckResult checkSource(const std::string &source) { return check({{"main.ward", source}}); }
+
+void compareGolden(const std::string &golden, const std::string &actual) {
+  std::string path = sourceDir() + "/tests/golden/" + golden;
+  if (llvm::sys::Process::GetEnv("WARD_UPDATE_GOLDEN")) {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(path, ec);
+    REQUIRE_FALSE(ec);
+    os << actual;
+  }
+  CHECK(readFile(path) == actual);
+}
 
 } // namespace ward::test

@@ -63,4 +63,8 @@ CheckResult check(const std::map<std::string, std::string> &files, std::vector<s
 /// Shorthand: one file `main.ward`.
 CheckResult checkSource(const std::string &source);
 
+/// Compares `actual` with tests/golden/`golden`. Regenerate with
+/// WARD_UPDATE_GOLDEN=1 after an intended change, and review the diff like code.
+void compareGolden(const std::string &golden, const std::string &actual);
+
 } // namespace ward::test
