@@ -22,7 +22,7 @@ namespace ward::codegen {
 struct IssuerPlan {
   const IssuerDecl *decl = nullptr;
   std::string constant;                       // the JavaScript constant holding it
-  std::optional<llvm::json::Array> embedded;  // keys from `jwks_file`
+  const llvm::json::Array *embedded = nullptr; // keys from `jwks_file`, as Sema read them
   std::string jwksUrl;                        // otherwise fetched from here
   int64_t jwksMaxAgeSeconds = 3600;
 };

@@ -28,8 +28,7 @@ bool bundleSupportsAlgorithm(llvm::StringRef alg) { return alg == "RS256" || alg
 
 class BundlePlanner {
 public:
-  BundlePlanner(const Program &program, const SourceManager &sm, DiagnosticEngine &diags)
-      : program_(program), sm_(sm), diags_(diags) {}
+  BundlePlanner(const SourceManager &sm, DiagnosticEngine &diags) : sm_(sm), diags_(diags) {}
 
   std::optional<BundlePlan> plan(const EdgeWorkerDecl &ew, llvm::StringRef compilerVersion) {
     BundlePlan plan;
@@ -96,8 +95,8 @@ private:
           ok = false;
         }
     if (a.find("jwks_file")) {
-      ip.embedded = issuer.embeddedKeys; // checked clean, so Sema read them
-      ok = ok && ip.embedded.has_value();
+      ip.embedded = issuer.embeddedKeys ? &*issuer.embeddedKeys : nullptr; // checked clean, so Sema read them
+      ok = ok && ip.embedded;
     } else if (const Attribute *url = a.find("jwks")) {
       ip.jwksUrl = url->value.text;
       if (const Attribute *age = a.find("jwks_max_age"))
@@ -112,7 +111,6 @@ private:
     return ip;
   }
 
-  const Program &program_;
   const SourceManager &sm_;
   DiagnosticEngine &diags_;
 };
@@ -130,7 +128,7 @@ llvm::json::Value bundleJson(const EdgeWorkerDecl &ew, llvm::StringRef compilerV
 
 void generateEdgeWorkerArtifacts(const Program &program, const SourceManager &sm, llvm::StringRef compilerVersion,
                                  DiagnosticEngine &diags, ArtifactSet &out) {
-  BundlePlanner planner(program, sm, diags);
+  BundlePlanner planner(sm, diags);
   for (const auto &file : program.files) {
     if (file->isStdlib()) continue;
     for (const auto &decl : file->decls) {

@@ -47,17 +47,6 @@ std::string stringList(const std::vector<std::string> &items) {
   return "[" + llvm::join(quoted, ", ") + "]";
 }
 
-std::vector<std::string> stringsOf(const AttrList &attrs, llvm::StringRef key) {
-  std::vector<std::string> out;
-  if (const Attribute *a = attrs.find(key)) {
-    if (a->value.kind == Value::Kind::List)
-      for (const Value &v : a->value.items) out.push_back(v.text);
-    else
-      out.push_back(a->value.text);
-  }
-  return out;
-}
-
 std::string seconds(const AttrList &attrs, llvm::StringRef key, const char *absent) {
   const Attribute *a = attrs.find(key);
   std::optional<int64_t> ms = a ? sema::durationMillis(a->value) : std::nullopt;
@@ -105,7 +94,7 @@ public:
     if (plan.logFailures) features_.insert("log");
     // Only the signature algorithms and jitter kinds the policy uses.
     for (const IssuerPlan &issuer : plan.issuers)
-      for (const std::string &alg : stringsOf(issuer.decl->effective, "algorithms")) features_.insert(alg);
+      for (const std::string &alg : issuer.decl->effective.strings("algorithms")) features_.insert(alg);
     for (const RetryPlan &retry : plan.retries) features_.insert("jitter-" + retry.spec.jitter);
   }
 
@@ -177,14 +166,14 @@ private:
       const AttrList &a = issuer.decl->effective;
       line();
       line(fmt::format("// Issuer `{}`: tokens signed with {}, keys {}.", issuer.decl->name.text,
-                       llvm::join(stringsOf(a, "algorithms"), " or "),
+                       llvm::join(a.strings("algorithms"), " or "),
                        issuer.embedded ? "embedded at build time" : "fetched from the issuer and cached"));
       line("/** @type {Issuer} */");
       line(fmt::format("const {} = {{", issuer.constant));
       line(fmt::format("  name: {},", q(issuer.decl->name.text)));
       line(fmt::format("  issuer: {},", q(a.string("issuer"))));
-      line(fmt::format("  audiences: {},", stringList(stringsOf(a, "audiences"))));
-      line(fmt::format("  algorithms: {},", stringList(stringsOf(a, "algorithms"))));
+      line(fmt::format("  audiences: {},", stringList(a.strings("audiences"))));
+      line(fmt::format("  algorithms: {},", stringList(a.strings("algorithms"))));
       line(fmt::format("  maxLifetimeSeconds: {},", seconds(a, "max_lifetime", "null")));
       line(fmt::format("  clockSkewSeconds: {},", seconds(a, "clock_skew", "0")));
       if (issuer.embedded)
@@ -273,18 +262,13 @@ private:
     std::vector<std::string> claims;
     if (const Attribute *c = req.attrs.find("claims"))
       for (const Field &f : c->value.fields) {
-        std::vector<std::string> accepted;
-        if (f.value.kind == Value::Kind::List)
-          for (const Value &v : f.value.items) accepted.push_back(v.text);
-        else
-          accepted.push_back(f.value.text);
-        claims.push_back(fmt::format("[{}, {}]", q(f.key.text), stringList(accepted)));
+        claims.push_back(fmt::format("[{}, {}]", q(f.key.text), stringList(f.value.strings())));
       }
     line("/** @type {TokenRequirement} */");
     line(fmt::format("const {} = {{", tokenConstant(index)));
-    line(fmt::format("  audiences: {},", req.attrs.find("audiences") ? stringList(stringsOf(req.attrs, "audiences")) : "null"));
-    line(fmt::format("  scopes: {},", stringList(stringsOf(req.attrs, "scopes"))));
-    line(fmt::format("  roles: {},", stringList(stringsOf(req.attrs, "roles"))));
+    line(fmt::format("  audiences: {},", req.attrs.find("audiences") ? stringList(req.attrs.strings("audiences")) : "null"));
+    line(fmt::format("  scopes: {},", stringList(req.attrs.strings("scopes"))));
+    line(fmt::format("  roles: {},", stringList(req.attrs.strings("roles"))));
     line(fmt::format("  claims: [{}],", llvm::join(claims, ", ")));
     line("};");
   }

@@ -28,6 +28,18 @@ std::string AttrList::string(llvm::StringRef key) const {
   return a && a->value.kind == Value::Kind::String ? a->value.text : "";
 }
 
+std::vector<std::string> AttrList::strings(llvm::StringRef key) const {
+  const Attribute *a = find(key);
+  return a ? a->value.strings() : std::vector<std::string>{};
+}
+
+std::vector<std::string> Value::strings() const {
+  if (kind != Kind::List) return {text};
+  std::vector<std::string> out;
+  for (const Value &item : items) out.push_back(item.text);
+  return out;
+}
+
 llvm::StringRef declKindKeyword(DeclKind kind) {
   switch (kind) {
   case DeclKind::Tenant: return "tenant";

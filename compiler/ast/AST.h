@@ -52,6 +52,8 @@ struct Value {
   const Decl *target = nullptr; // Ref: resolved by Sema where a schema expects a reference
 
   llvm::StringRef kindName() const;
+  /// The texts of a list's items, or this value's own text.
+  std::vector<std::string> strings() const;
 };
 
 struct Field {
@@ -72,6 +74,8 @@ struct AttrList {
   const Attribute *find(llvm::StringRef key) const;
   /// The text of a string attribute, or "" when absent or not a string.
   std::string string(llvm::StringRef key) const;
+  /// The texts of a list attribute (or of a single value); empty when absent.
+  std::vector<std::string> strings(llvm::StringRef key) const;
 };
 
 enum class DeclKind {

@@ -120,12 +120,8 @@ private:
                     fmt::format("{} has both `jwks` and `jwks_file`", owner))
           .withHelp("choose one: keys fetched at the edge, or keys embedded at build time");
     d.effective = std::move(effective);
-    if (const Attribute *file = d.effective.find("jwks_file"); file && !d.effective.find("jwks")) {
-      std::vector<std::string> algorithms;
-      if (const Attribute *a = d.effective.find("algorithms"))
-        for (const Value &v : a->value.items) algorithms.push_back(v.text);
-      d.embeddedKeys = loadKeySet(d.name.text, algorithms, *file, sm_, diags_);
-    }
+    if (const Attribute *file = d.effective.find("jwks_file"); file && !d.effective.find("jwks"))
+      d.embeddedKeys = loadKeySet(d.name.text, d.effective.strings("algorithms"), *file, sm_, diags_);
   }
 
   void identity(IdentityDecl &d, const std::string &owner) {

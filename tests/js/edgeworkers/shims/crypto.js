@@ -1,5 +1,6 @@
 // The EdgeWorkers `crypto` module backed by Node's WebCrypto, so that bundles
-// verify real signatures in the tests (the Akamai mock's crypto is a stub).
+// verify real signatures in the tests: the Akamai mock's `crypto` functions
+// are bare jest.fn() mocks that check nothing.
 const { webcrypto } = require("node:crypto");
 
 function pem2ab(pem) {
