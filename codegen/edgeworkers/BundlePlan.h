@@ -39,9 +39,6 @@ struct BundlePlan {
   std::vector<std::string> routeSources; // the same for each route
   std::string defaultSource;
   std::string compilerVersion;
-  /// Some route forwards with retry, so the bundle answers as the origin
-  /// (responseProvider) and every forward goes through httpRequest.
-  bool responseProvider = false;
   bool logFailures = true;
   std::vector<IssuerPlan> issuers;
   std::vector<RetryPlan> retries;
@@ -51,6 +48,9 @@ struct BundlePlan {
   const IssuerPlan *issuer(const Decl *decl) const;
   const RetryPlan *retry(const Decl *decl) const;
   bool fetchesKeys() const;
+  /// Some route forwards with retry, so the bundle answers as the origin
+  /// (responseProvider) and every forward goes through httpRequest.
+  bool responseProvider() const { return !retries.empty(); }
   bool verifiesTokens() const { return !issuers.empty(); }
 };
 

@@ -41,7 +41,6 @@ public:
     for (const Route &route : ew.routes) {
       plan.routeSources.push_back(where(route.keyword));
       const RouteAction &action = route.actions.front();
-      if (action.kind == RouteAction::Kind::Forward && action.retry) plan.responseProvider = true;
       if (route.require && !plan.issuer(route.require->issuer.target)) {
         auto *issuer = llvm::cast<IssuerDecl>(route.require->issuer.target);
         std::optional<IssuerPlan> ip = planIssuer(*issuer, taken);
@@ -56,7 +55,7 @@ public:
     if (!ew.defaults.empty()) {
       plan.defaultAction = ew.defaults.front();
       plan.defaultSource = where(ew.defaults.front().range);
-    } else if (plan.responseProvider) {
+    } else if (plan.responseProvider()) {
       // responseProvider answers as the origin for every request the
       // EdgeWorker runs on, so there is no origin left to fall through to.
       RouteAction deny;

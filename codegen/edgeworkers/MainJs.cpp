@@ -88,9 +88,9 @@ public:
   explicit MainJsWriter(const BundlePlan &plan) : plan_(plan), ew_(*plan.edgeworker) {
     for (const Route &r : ew_.routes) {
       if (r.require) tokenRoutes_ = true;
-      if (r.require && isForward(r)) refusals_ = plan.responseProvider;
+      if (r.require && isForward(r)) refusals_ = plan.responseProvider();
     }
-    if (plan.responseProvider) features_.insert("provider");
+    if (plan.responseProvider()) features_.insert("provider");
     if (plan.logFailures) features_.insert("log");
     // Only the signature algorithms and jitter kinds the policy uses.
     for (const IssuerPlan &issuer : plan.issuers)
@@ -143,12 +143,12 @@ private:
 
   void imports() {
     std::vector<std::string> imports;
-    if (plan_.responseProvider) imports.push_back("import { createResponse } from \"create-response\";");
+    if (plan_.responseProvider()) imports.push_back("import { createResponse } from \"create-response\";");
     if (tokenRoutes_) {
       imports.push_back("import { crypto } from \"crypto\";");
       imports.push_back("import { base64url, TextDecoder, TextEncoder } from \"encoding\";");
     }
-    if (plan_.responseProvider || plan_.fetchesKeys()) imports.push_back("import { httpRequest } from \"http-request\";");
+    if (plan_.responseProvider() || plan_.fetchesKeys()) imports.push_back("import { httpRequest } from \"http-request\";");
     if (plan_.logFailures && handlesRequests()) imports.push_back("import { logger } from \"log\";");
     if (imports.empty()) return;
     line();
@@ -203,7 +203,7 @@ private:
       piece("admit-client");
       if (refusals_) piece("admit-provider");
     }
-    if (plan_.responseProvider) piece("forward");
+    if (plan_.responseProvider()) piece("forward");
   }
 
   std::string tokenConstant(size_t index) const { return fmt::format("ROUTE_{}_TOKEN", index + 1); }
@@ -213,7 +213,7 @@ private:
     switch (a.kind) {
     case RouteAction::Kind::Forward: {
       auto *origin = llvm::dyn_cast_or_null<ResourceDecl>(a.origin.target);
-      if (plan_.responseProvider) {
+      if (plan_.responseProvider()) {
         line(indent + "// Admitted: responseProvider sends it on to the origin.");
       } else {
         std::string name = origin ? origin->attrs.string("edge_origin") : "";
@@ -295,7 +295,7 @@ private:
       clientAction(action, "  ");
       line("}");
       RouteFunctions names{fn, ""};
-      if (plan_.responseProvider && action.kind == RouteAction::Kind::Forward) {
+      if (plan_.responseProvider() && action.kind == RouteAction::Kind::Forward) {
         names.provider = fn + "Origin";
         auto *origin = llvm::dyn_cast_or_null<ResourceDecl>(action.origin.target);
         llvm::StringRef url = origin ? llvm::StringRef(origin->attrs.find("origin")->value.text) : "";
@@ -381,7 +381,7 @@ private:
     line("    request.respondWith(503, {}, \"\", \"edge error\");");
     line("  }");
     line("}");
-    if (!plan_.responseProvider) return;
+    if (!plan_.responseProvider()) return;
     line();
     line("/**");
     line(" * Answers as the origin for the forwarding routes; every other request was");
