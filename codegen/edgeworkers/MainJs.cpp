@@ -54,17 +54,15 @@ std::string seconds(const AttrList &attrs, llvm::StringRef key, const char *abse
   return *ms % 1000 == 0 ? std::to_string(*ms / 1000) : fmt::format("{}", double(*ms) / 1000.0);
 }
 
+/// "GET, HEAD", or "any method" for a route without methods.
 std::string methodsOf(const Route &r) {
   std::vector<std::string> m;
   for (const Name &n : r.methods) m.push_back(n.text);
-  return llvm::join(m, ", ");
+  return m.empty() ? "any method" : llvm::join(m, ", ");
 }
 
 /// "GET, HEAD /api/orders/{id}": how logs and comments name a route.
-std::string routeLabel(const Route &r) {
-  std::string methods = methodsOf(r);
-  return (methods.empty() ? "any method" : methods) + " " + r.path.text;
-}
+std::string routeLabel(const Route &r) { return methodsOf(r) + " " + r.path.text; }
 
 /// A readable function-name suffix from the path's literal segments and
 /// parameter names: `/api/orders/{id}` gives `ApiOrdersId`.
@@ -87,7 +85,6 @@ class MainJsWriter {
 public:
   explicit MainJsWriter(const BundlePlan &plan) : plan_(plan), ew_(*plan.edgeworker) {
     for (const Route &r : ew_.routes) {
-      if (r.require) tokenRoutes_ = true;
       if (r.require && isForward(r)) refusals_ = plan.responseProvider();
     }
     if (plan.responseProvider()) features_.insert("provider");
@@ -131,7 +128,7 @@ private:
     }
     line("// Routes, first match wins:");
     for (size_t i = 0; i < ew_.routes.size(); ++i)
-      line(fmt::format("//   {}. {} {}", i + 1, methodsOf(ew_.routes[i]).empty() ? "any method" : methodsOf(ew_.routes[i]),
+      line(fmt::format("//   {}. {} {}", i + 1, methodsOf(ew_.routes[i]),
                        q(ew_.routes[i].path.text)));
     line(plan_.defaultAction ? "//   otherwise: the default action"
                              : "//   otherwise: the request continues to the property's origin");
@@ -144,7 +141,7 @@ private:
   void imports() {
     std::vector<std::string> imports;
     if (plan_.responseProvider()) imports.push_back("import { createResponse } from \"create-response\";");
-    if (tokenRoutes_) {
+    if (plan_.verifiesTokens()) {
       imports.push_back("import { crypto } from \"crypto\";");
       imports.push_back("import { base64url, TextDecoder, TextEncoder } from \"encoding\";");
     }
@@ -197,7 +194,7 @@ private:
   void runtime() {
     auto piece = [&](const char *name) { line(); out_ += runtimePiece(name, features_); };
     if (!ew_.routes.empty()) piece("paths");
-    if (tokenRoutes_) {
+    if (plan_.verifiesTokens()) {
       piece("token");
       piece(plan_.fetchesKeys() ? "keys-remote" : "keys-embedded");
       piece("admit-client");
@@ -280,7 +277,7 @@ private:
       std::string fn = fmt::format("route{}{}", i + 1, nameSuffix(r));
       const IssuerPlan *issuer = r.require ? plan_.issuer(r.require->issuer.target) : nullptr;
       line();
-      line(fmt::format("// Route {}: {} {} ({})", i + 1, methodsOf(r).empty() ? "any method" : methodsOf(r), q(r.path.text),
+      line(fmt::format("// Route {}: {} {} ({})", i + 1, methodsOf(r), q(r.path.text),
                        q(plan_.routeSources[i])));
       std::string does = describeAction(action);
       if (issuer) does = fmt::format("Requires a token from `{}`, then {}", issuer->decl->name.text, does);
@@ -407,7 +404,6 @@ private:
 
   const BundlePlan &plan_;
   const EdgeWorkerDecl &ew_;
-  bool tokenRoutes_ = false;
   bool refusals_ = false;
   std::set<std::string> features_;
   std::vector<RouteFunctions> functions_;
