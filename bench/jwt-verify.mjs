@@ -92,7 +92,7 @@ const cases = [
   ["RS256, embedded keys, expired", matrix, "GET", "/rsa/1", await sign({ ...rsaClaims, iat: NOW - 900, exp: NOW - 600 }, "rsa-1"), 401],
   ["ES256, embedded keys, valid", matrix, "POST", "/ec/a", await sign(ecClaims, "ec-1"), "routed"],
   ["RS256, fetched keys (cached), valid", orders, "GET", "/api/orders/1",
-    await sign({ iss: ENTRA, aud: "api://orders", scp: "orders.read", iat: NOW - 60, exp: NOW + 600 }, "rsa-2"), "continue"],
+    await sign({ iss: ENTRA, aud: "6a0f2c3e-8b1d-4f5a-9e7c-2d4b6a8c0e1f", scp: "orders.read", iat: NOW - 60, exp: NOW + 600 }, "rsa-2"), "continue"],
   ["no token (baseline routing)", matrix, "GET", "/rsa/1", "", 401],
 ];
 

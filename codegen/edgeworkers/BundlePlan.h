@@ -23,7 +23,8 @@ struct IssuerPlan {
   const IssuerDecl *decl = nullptr;
   std::string constant;                       // the JavaScript constant holding it
   const llvm::json::Array *embedded = nullptr; // keys from `jwks_file`, as Sema read them
-  std::string jwksUrl;                        // otherwise fetched from here
+  std::string jwksUrl;                        // otherwise fetched from here, a property hostname
+  std::string upstreamJwksUrl;                // the issuer's own key-set URL behind it
   int64_t jwksMaxAgeSeconds = 3600;
 };
 

@@ -43,7 +43,7 @@ public:
       const RouteAction &action = route.actions.front();
       if (route.require && !plan.issuer(route.require->issuer.target)) {
         auto *issuer = llvm::cast<IssuerDecl>(route.require->issuer.target);
-        std::optional<IssuerPlan> ip = planIssuer(*issuer, taken);
+        std::optional<IssuerPlan> ip = planIssuer(ew, *issuer, taken);
         if (!ip) ok = false;
         else plan.issuers.push_back(std::move(*ip));
       }
@@ -78,7 +78,7 @@ private:
     return fmt::format("{}:{}", sm_.displayPath(range.file), sm_.lineColumn(range.file, range.begin).line);
   }
 
-  std::optional<IssuerPlan> planIssuer(const IssuerDecl &issuer, std::set<std::string> &taken) {
+  std::optional<IssuerPlan> planIssuer(const EdgeWorkerDecl &ew, const IssuerDecl &issuer, std::set<std::string> &taken) {
     IssuerPlan ip;
     ip.decl = &issuer;
     ip.constant = constantName(issuer.name.text, "ISSUER", taken);
@@ -97,7 +97,9 @@ private:
       ip.embedded = issuer.embeddedKeys ? &*issuer.embeddedKeys : nullptr; // checked clean, so Sema read them
       ok = ok && ip.embedded;
     } else if (const Attribute *url = a.find("jwks")) {
-      ip.jwksUrl = url->value.text;
+      // Checked clean: Sema settled a URL on a hostname the property serves.
+      ip.jwksUrl = ew.subrequestUrl(&issuer).str();
+      ip.upstreamJwksUrl = url->value.text;
       if (const Attribute *age = a.find("jwks_max_age"))
         ip.jwksMaxAgeSeconds = sema::durationMillis(age->value).value_or(3'600'000) / 1000;
     } else {

@@ -164,7 +164,8 @@ private:
       line();
       line(fmt::format("// Issuer `{}`: tokens signed with {}, keys {}.", issuer.decl->name.text,
                        llvm::join(a.strings("algorithms"), " or "),
-                       issuer.embedded ? "embedded at build time" : "fetched from the issuer and cached"));
+                       issuer.embedded ? "embedded at build time"
+                                       : "fetched through the property (which forwards to " + q(issuer.upstreamJwksUrl) + ") and cached"));
       line("/** @type {Issuer} */");
       line(fmt::format("const {} = {{", issuer.constant));
       line(fmt::format("  name: {},", q(issuer.decl->name.text)));
@@ -295,7 +296,7 @@ private:
       if (plan_.responseProvider() && action.kind == RouteAction::Kind::Forward) {
         names.provider = fn + "Origin";
         auto *origin = llvm::dyn_cast_or_null<ResourceDecl>(action.origin.target);
-        llvm::StringRef url = origin ? llvm::StringRef(origin->attrs.find("origin")->value.text) : "";
+        llvm::StringRef url = ew_.subrequestUrl(origin); // on a property hostname, settled by Sema
         const RetryPlan *retry = action.retry ? plan_.retry(action.retry->target) : nullptr;
         line();
         line(fmt::format("// Route {} as the origin: {}.", i + 1, describeAction(action)));

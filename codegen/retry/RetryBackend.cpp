@@ -59,6 +59,10 @@ llvm::json::Value wardRetryJson(const analysis::RetrySpec &r) {
       {"budget", std::move(budget)},
       {"idempotency_key", r.idempotencyKey ? llvm::json::Value(*r.idempotencyKey) : llvm::json::Value(nullptr)},
       {"worst_case_ms", r.perTryTimeoutMs ? llvm::json::Value(r.worstCaseMs()) : llvm::json::Value(nullptr)},
+      // What an EdgeWorkers bundle can and cannot do with this policy.
+      {"edge", llvm::json::Object{{"waits", "timer-only"},
+                                  {"budget_scope", "isolate"},
+                                  {"note", analysis::kEdgeRetryCaveat}}},
   };
 }
 

@@ -100,10 +100,12 @@ void runEdgeRules(RuleContext &ctx) {
       if (!retry->attrs.find("budget"))
         ctx.report(RuleID::RetryStorm, retry->name.range,
                    fmt::format("retry `{}` has no budget: when the origin struggles, every client retries at once", retry->name.text))
-            .withHelp("add `budget = { ratio = 10%, min_per_second = 5 }`");
+            .withHelp(fmt::format("add `budget = {{ ratio = 10%, min_per_second = 5 }}`; at the edge, {}", kEdgeRetryCaveat));
       if (!RetrySpec::from(*retry).hasJitter())
         ctx.report(RuleID::RetryStorm, retry->attrs.find("backoff") ? retry->attrs.find("backoff")->value.range : retry->name.range,
-                   fmt::format("retry `{}` backs off without jitter: clients that failed together retry together", retry->name.text))
+                   fmt::format("retry `{}` backs off without jitter: clients that failed together retry together (and at the "
+                               "edge, where EdgeWorkers documents no timer, the back-off itself may not space them)",
+                               retry->name.text))
             .withHelp("use `backoff = exponential(initial = 100ms, max = 2s, jitter = full)`");
       if (const Attribute *a = retry->attrs.find("attempts"); a && a->value.number > double(attemptsCap))
         ctx.report(RuleID::RetryAttempts, a->value.range,
@@ -161,7 +163,9 @@ void runEdgeRules(RuleContext &ctx) {
           ctx.report(RuleID::RetryTimeLimit, action.retry->name.range,
                      fmt::format("worst case {} exceeds the {} wall-time limit of a responseProvider on the {} tier",
                                  arithmetic(w, keyFetchMs), formatMillis(tier.responseProviderWallMs), tier.name))
-              .withHelp("lower `attempts`, `per_try_timeout` or the back-off, or choose a larger `tier`");
+              .withHelp(fmt::format("lower `attempts`, `per_try_timeout` or the back-off, or choose a larger `tier`; the waits "
+                                    "count at their caps because {}",
+                                    kEdgeRetryCaveat));
         }
         int64_t subrequests = w.attempts + (fetchesKeys ? 1 : 0);
         if (subrequests > tier.responseProviderSubrequests)

@@ -90,4 +90,10 @@ bool ResourceTypeDecl::hasTrait(llvm::StringRef trait) const {
   return false;
 }
 
+llvm::StringRef EdgeWorkerDecl::subrequestUrl(const Decl *target) const {
+  for (const SubrequestRoute &r : via)
+    if (r.target == target) return r.url;
+  return "";
+}
+
 } // namespace ward

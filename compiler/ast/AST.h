@@ -209,10 +209,26 @@ struct Route {
   SourceRange keyword;
 };
 
+/// How a sub-request reaches an issuer's key set or an origin: a URL on a
+/// hostname the EdgeWorker's Akamai property serves (EdgeWorkers sub-requests
+/// reach nothing else).
+struct SubrequestRoute {
+  const Decl *target = nullptr; // an IssuerDecl or a ResourceDecl
+  std::string url;
+  SourceRange range; // the `via` entry
+};
+
 class EdgeWorkerDecl : public DeclOf<DeclKind::EdgeWorker> {
 public:
   std::vector<Route> routes;
   std::vector<RouteAction> defaults; // Sema allows at most one
+  /// `hostnames`: what the property serves, lower case; filled by Sema.
+  std::vector<std::string> hostnames;
+  /// `via` entries, and the served URLs Sema settled on for every issuer
+  /// key set and origin the bundle requests; filled by Sema.
+  std::vector<SubrequestRoute> via;
+  /// The URL a sub-request for `target` uses, or "" when it has none.
+  llvm::StringRef subrequestUrl(const Decl *target) const;
 };
 
 struct BackupSchedule {

@@ -29,6 +29,12 @@ struct KeyCheck {
 KeyCheck checkKey(const llvm::json::Object &key, const std::vector<std::string> &algorithms) {
   auto str = [&](llvm::StringRef member) { return key.getString(member).getValueOr(""); };
   if (key.get("use") && str("use") != "sig") return {};
+  // RFC 7517, 4.3: a key whose `key_ops` do not include `verify` is not for checking signatures.
+  if (key.get("key_ops")) {
+    const llvm::json::Array *ops = key.getArray("key_ops");
+    if (!ops || llvm::none_of(*ops, [](const llvm::json::Value &op) { return op.getAsString() == llvm::StringRef("verify"); }))
+      return {};
+  }
   for (const char *secret : {"d", "p", "q", "dp", "dq", "qi", "k"})
     if (key.get(secret))
       return {std::nullopt, fmt::format("a key holds the private member `{}`; publish only public keys", secret)};

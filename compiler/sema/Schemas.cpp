@@ -22,6 +22,11 @@ ValueCheck url(bool httpsOnly) {
     if (checkKind(ctx.diags, v, Value::Kind::String, what)) checkUrl(ctx.diags, v.text, v.range, what, httpsOnly);
   };
 }
+ValueCheck hostname() {
+  return [](SemaContext &ctx, Value &v, const std::string &what) {
+    if (checkKind(ctx.diags, v, Value::Kind::String, what)) checkHostname(ctx.diags, v);
+  };
+}
 ValueCheck integer(int64_t min, int64_t max) {
   return [=](SemaContext &ctx, Value &v, const std::string &what) { checkInteger(ctx.diags, v, what, min, max); };
 }
@@ -268,7 +273,9 @@ WARD_SCHEMA(edgeworkerSchema, {{"id", true, integer(1, 2147483647)},
                                 }},
                                {"description", false, str()},
                                {"tier", false, oneOf({"basic", "dynamic", "enterprise"})},
-                               {"log_failures", false, boolean()}})
+                               {"log_failures", false, boolean()},
+                               {"hostnames", false, listOf(hostname(), true)},
+                               {"via", false, mapOf(url(true))}})
 
 WARD_SCHEMA(routeSchema, {{"description", false, str()}})
 

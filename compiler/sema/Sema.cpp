@@ -392,6 +392,106 @@ private:
     }
   }
 
+public:
+  /// Every sub-request the bundle will make must reach a hostname its Akamai
+  /// property serves: EdgeWorkers' http-request fails with 400 for any other
+  /// host. Settles the URL of each key set and origin the bundle requests
+  /// (a `via` entry, or the target's own URL when the property serves its
+  /// host) and reports the targets that have none. Runs after every
+  /// declaration is checked, so issuers' effective values are known.
+  void subrequests(EdgeWorkerDecl &ew) {
+    for (const std::string &host : ew.attrs.strings("hostnames")) ew.hostnames.push_back(llvm::StringRef(host).lower());
+    std::vector<const Decl *> reported; // one finding per target
+    viaEntries(ew, reported);
+    bool responseProvider = llvm::any_of(ew.routes, [](const Route &r) {
+      return llvm::any_of(r.actions, [](const RouteAction &a) { return a.kind == RouteAction::Kind::Forward && a.retry; });
+    });
+    for (Route &route : ew.routes) {
+      if (route.require)
+        if (auto *issuer = llvm::dyn_cast_or_null<IssuerDecl>(route.require->issuer.target))
+          if (const Attribute *jwks = issuer->effective.find("jwks"); jwks && !issuer->effective.find("jwks_file"))
+            requireServed(ew, *issuer, jwks->value.text, route.require->issuer.name.range, reported);
+      for (RouteAction &action : route.actions) {
+        auto *res = llvm::dyn_cast_or_null<ResourceDecl>(action.origin.target);
+        if (!responseProvider || action.kind != RouteAction::Kind::Forward || !res) continue;
+        if (const Attribute *origin = res->attrs.find("origin"))
+          requireServed(ew, *res, origin->value.text, action.origin.name.range, reported);
+      }
+    }
+  }
+
+private:
+  void viaEntries(EdgeWorkerDecl &ew, std::vector<const Decl *> &reported) {
+    const Attribute *via = ew.attrs.find("via");
+    if (!via || via->value.kind != Value::Kind::Object) return;
+    for (const Field &entry : via->value.fields) {
+      const Decl *target = ctx_.resolver.lookup(ctx_.file, entry.key, {DeclKind::Issuer, DeclKind::Resource}, "`via`");
+      if (!target || entry.value.kind != Value::Kind::String) continue;
+      llvm::StringRef url = entry.value.text;
+      std::string host = urlHost(url);
+      if (!hostServed(host, ew.hostnames)) {
+        reported.push_back(target);
+        diags_.report(DiagID::SubrequestNotServed, entry.value.range,
+                      fmt::format("`via` sends the sub-requests for `{}` to `{}`, which edgeworker `{}`'s property does "
+                                  "not serve ({})",
+                                  entry.key.text, host, ew.name.text, servedList(ew)))
+            .withHelp(fmt::format("add \"{}\" to `hostnames` if the property serves it, or use a hostname it serves",
+                                  quoteForMessage(host)));
+        continue;
+      }
+      llvm::StringRef afterHost = url.drop_front(url.find("://") + 3).drop_until([](char c) { return c == '/' || c == '?' || c == '#'; });
+      if (llvm::isa<ResourceDecl>(target) && !afterHost.empty() && afterHost != "/") {
+        reported.push_back(target);
+        diags_.report(DiagID::InvalidUrl, entry.value.range,
+                      fmt::format("an origin reached `via` the property is a scheme and host only, found \"{}\"",
+                                  quoteForMessage(url)))
+            .withHelp(fmt::format("the request's own path and query are appended; write \"https://{}\"", host));
+        continue;
+      }
+      ew.via.push_back({target, afterHost == "/" ? url.drop_back().str() : url.str(), entry.value.range});
+    }
+  }
+
+  /// `what` is requested from `url`: fine when a `via` entry names it or the
+  /// property serves the URL's host (then that URL is recorded), else E0321.
+  void requireServed(EdgeWorkerDecl &ew, const Decl &target, llvm::StringRef url, SourceRange use,
+                     std::vector<const Decl *> &reported) {
+    if (!ew.subrequestUrl(&target).empty() || llvm::is_contained(reported, &target)) return;
+    std::string host = urlHost(url);
+    if (hostServed(host, ew.hostnames)) {
+      ew.via.push_back({&target, url.rtrim('/').str(), use});
+      return;
+    }
+    reported.push_back(&target);
+    bool issuer = llvm::isa<IssuerDecl>(target);
+    std::string what = issuer ? fmt::format("fetches the key set of issuer `{}` from", target.name.text)
+                              : fmt::format("forwards through responseProvider to `{}` at", target.name.text);
+    std::string consequence = issuer ? "so the fetch would fail with 400 and every request with a token would answer 503"
+                                     : "so every forwarded request would fail";
+    std::string example = ew.hostnames.empty() ? "<hostname>" : ew.hostnames.front();
+    if (example.rfind("*.", 0) == 0) example = "keys" + example.substr(1);
+    std::string help =
+        issuer ? fmt::format("serve the key set through the property: add `via = {{ {} = \"https://{}/<path>\" }}` and a "
+                             "property rule forwarding that path to {} (docs/edgeworkers.md, \"Property rules\"), or embed "
+                             "the keys with `jwks_file`",
+                             target.name.text, example, url.str())
+               : fmt::format("serve the origin through a property hostname whose origin is {} and name it: `via = {{ {} = "
+                             "\"https://<that hostname>\" }}`",
+                             host, target.name.text);
+    if (ew.hostnames.empty()) help = "declare `hostnames = [...]`, the hostnames the EdgeWorker's property serves; then " + help;
+    diags_.report(DiagID::SubrequestNotServed, use,
+                  fmt::format("edgeworker `{}` {} `{}`, which its property does not serve ({}); EdgeWorkers "
+                              "sub-requests reach only hostnames served through Akamai, {}",
+                              ew.name.text, what, host, servedList(ew), consequence))
+        .label(target.name.range, fmt::format("`{}` declared here", target.name.text))
+        .withHelp(help);
+  }
+
+  static std::string servedList(const EdgeWorkerDecl &ew) {
+    if (ew.hostnames.empty()) return "it declares no `hostnames`";
+    return "it serves " + llvm::join(ew.hostnames, ", ");
+  }
+
   SemaContext &ctx_;
   DiagnosticEngine &diags_;
   const SourceManager &sm_;
@@ -404,6 +504,12 @@ void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, cons
     SemaContext ctx{diags, resolver, file->id};
     DeclChecker checker(ctx, sm);
     for (auto &decl : file->decls) checker.check(*decl);
+  }
+  for (auto &file : program.files) {
+    SemaContext ctx{diags, resolver, file->id};
+    DeclChecker checker(ctx, sm);
+    for (auto &decl : file->decls)
+      if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get())) checker.subrequests(*ew);
   }
 }
 

@@ -193,6 +193,46 @@ bool checkUrl(DiagnosticEngine &diags, llvm::StringRef url, SourceRange range, l
   return true;
 }
 
+std::string urlHost(llvm::StringRef url) {
+  llvm::StringRef rest = url;
+  if (!rest.consume_front("https://")) rest.consume_front("http://");
+  llvm::StringRef authority = rest.take_until([](char c) { return c == '/' || c == '?' || c == '#'; });
+  llvm::StringRef host = authority.take_until([](char c) { return c == ':'; });
+  return host.lower();
+}
+
+bool checkHostname(DiagnosticEngine &diags, const Value &v) {
+  llvm::StringRef host = v.text;
+  llvm::StringRef labels = host;
+  labels.consume_front("*.");
+  llvm::SmallVector<llvm::StringRef, 8> parts;
+  labels.split(parts, '.');
+  bool ok = host.size() <= 253 && parts.size() >= 2 && llvm::all_of(parts, [](llvm::StringRef label) {
+    return !label.empty() && label.size() <= 63 && !label.startswith("-") && !label.endswith("-") &&
+           llvm::all_of(label, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; });
+  });
+  if (ok) return true;
+  diags.report(DiagID::InvalidUrl, v.range, fmt::format("\"{}\" is not a hostname", quoteForMessage(host)))
+      .withHelp(host.contains("://") ? "write the hostname alone, without scheme or path: \"api.example.com\""
+                                     : "hostnames are dot-separated labels of letters, digits and `-`, e.g. "
+                                       "\"api.example.com\" or \"*.example.com\"");
+  return false;
+}
+
+bool hostServed(llvm::StringRef host, llvm::ArrayRef<std::string> hostnames) {
+  std::string lower = host.lower();
+  for (const std::string &served : hostnames) {
+    llvm::StringRef s = served;
+    if (s.equals_insensitive(lower)) return true;
+    if (s.consume_front("*.")) {
+      llvm::StringRef h = lower;
+      size_t dot = h.find('.');
+      if (dot != llvm::StringRef::npos && h.drop_front(dot + 1).equals_insensitive(s)) return true;
+    }
+  }
+  return false;
+}
+
 bool isValidEdgeWorkerVersion(llvm::StringRef text) {
   // ^(?!.*?\.{2})[.a-zA-Z0-9_~-]{1,32}$
   if (text.empty() || text.size() > 32 || text.contains("..")) return false;

@@ -37,6 +37,14 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
 bool checkGuid(DiagnosticEngine &diags, const Value &v, llvm::StringRef what);
 /// An absolute http(s) URL without credentials; `httpsOnly` rejects http.
 bool checkUrl(DiagnosticEngine &diags, llvm::StringRef url, SourceRange range, llvm::StringRef what, bool httpsOnly);
+/// The host of an absolute URL that checkUrl accepted, lower case.
+std::string urlHost(llvm::StringRef url);
+/// A property hostname: DNS labels of letters, digits and `-`, or a wildcard
+/// `*.` in front of them (Akamai properties serve wildcard hostnames).
+bool checkHostname(DiagnosticEngine &diags, const Value &v);
+/// Whether `host` is one of `hostnames`, directly or under a `*.` wildcard
+/// (which covers exactly one more label, as in a TLS certificate).
+bool hostServed(llvm::StringRef host, llvm::ArrayRef<std::string> hostnames);
 bool checkEdgeWorkerVersion(DiagnosticEngine &diags, const Value &v);
 /// `HH:MM` on the hour or half hour (Azure Backup accepts no other times).
 bool checkClockTime(DiagnosticEngine &diags, const Name &time, llvm::StringRef what, bool halfHours);

@@ -158,6 +158,12 @@ TEST_CASE("retry configs respect gRPC's and Envoy's documented constraints", "[b
     const llvm::json::Object &rp = *envoy.getAsObject()->getObject("route")->getObject("retry_policy");
     llvm::json::Value ward = parse(readFile(out + "/retry/" + name + ".json"));
     CHECK(*rp.getInteger("num_retries") == *ward.getAsObject()->getInteger("attempts") - 1);
+    // The retry JSON says what a bundle can do with the policy at the edge.
+    const llvm::json::Object *edge = ward.getAsObject()->getObject("edge");
+    REQUIRE(edge);
+    CHECK(edge->getString("waits").getValueOr("") == llvm::StringRef("timer-only"));
+    CHECK(edge->getString("budget_scope").getValueOr("") == llvm::StringRef("isolate"));
+    CHECK(edge->getString("note").getValueOr("").contains("no timer"));
     const llvm::json::Object &backoff = *rp.getObject("retry_back_off");
     double base = std::stod(backoff.getString("base_interval")->str()), max = std::stod(backoff.getString("max_interval")->str());
     CHECK(base > 0);

@@ -102,6 +102,8 @@ TEST_CASE("key-set files that cannot be embedded are errors at jwks_file, in che
   };
   std::string weak = R"({"keys":[{"kty":"RSA","kid":"k","n":")" + std::string(171, 'x') + R"(","e":"AQAB"}]})";
   std::string withPrivate = R"({"keys":[{"kty":"RSA","kid":"k","n":")" + std::string(342, 'x') + R"(","e":"AQAB","d":"secret"}]})";
+  std::string encryptOnly =
+      R"({"keys":[{"kty":"RSA","kid":"k","key_ops":["encrypt"],"n":")" + std::string(342, 'x') + R"(","e":"AQAB"}]})";
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"", "cannot read the key set of issuer `idp`"},
       {"{\"keys\": [", "is not JSON"},
@@ -109,6 +111,7 @@ TEST_CASE("key-set files that cannot be embedded are errors at jwks_file, in che
       {weak, "an RSA key of 1024 bits is too weak"},
       {withPrivate, "a key holds the private member `d`"},
       {R"({"keys":[{"kty":"EC","crv":"P-256","x":"AAAA","y":"AAAA","kid":"e"}]})", "has no key for RS256"},
+      {encryptOnly, "has no key for RS256"}, // key_ops without `verify` (RFC 7517, 4.3)
   };
   for (const auto &[keys, message] : cases) {
     INFO(message);
@@ -162,6 +165,7 @@ resource app : azure.app_service { resource_group = "rg" name = "app" origin = "
 edgeworker gw {
   id = 9
   version = "1.0.0"
+  hostnames = ["app.example.com"]
   // ward-ignore W015: open on purpose
   route GET "/a" { forward to app retry retry.edge }
 }

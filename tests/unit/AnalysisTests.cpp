@@ -133,10 +133,28 @@ TEST_CASE("retry arithmetic is shown in the message", "[analysis][edge]") {
   CheckResult r = checkSource("import std.azure\n"
                               "resource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = \"https://vm.example.net\" }\n"
                               "retry slow { attempts = 3 backoff = exponential(initial = 500ms, max = 2s, jitter = full) on = [503] per_try_timeout = 2s budget = { ratio = 10% } }\n"
-                              "edgeworker gw { id = 1 version = \"1.0.0\" route GET \"/x\" { forward to vm retry slow } }\n");
+                              "edgeworker gw { id = 1 version = \"1.0.0\" hostnames = [\"vm.example.net\"] route GET \"/x\" { forward to vm retry slow } }\n");
   const Diagnostic *d = r.findUnsuppressed("W018");
   REQUIRE(d);
   CHECK(d->message == "worst case 3 × 2s + (500ms + 1s) = 7.50s exceeds the 4s wall-time limit of a responseProvider on the basic tier");
+  // What retries do at the edge is said where the user reads the finding.
+  CHECK(d->help.find("EdgeWorkers documents no timer") != std::string::npos);
+  CHECK(d->help.find("per isolate") != std::string::npos);
+}
+
+TEST_CASE("W020 says what budgets and back-off do at the edge", "[analysis][edge]") {
+  CheckResult r = checkSource("retry bare { attempts = 2 on = [503] per_try_timeout = 1s }\n");
+  std::vector<std::string> texts;
+  for (const Diagnostic &d : r.compilation->diagnostics().diagnostics())
+    if (d.code == "W020") texts.push_back(d.message + " " + d.help);
+  REQUIRE(texts.size() == 2);
+  auto said = [&](const char *what, const char *text) {
+    return std::any_of(texts.begin(), texts.end(), [&](const std::string &t) {
+      return t.find(what) != std::string::npos && t.find(text) != std::string::npos;
+    });
+  };
+  CHECK(said("has no budget", "per isolate"));
+  CHECK(said("without jitter", "EdgeWorkers documents no timer"));
 }
 
 TEST_CASE("the worst case counts the key-set fetch responseProvider may make first", "[analysis][edge]") {
@@ -147,7 +165,8 @@ TEST_CASE("the worst case counts the key-set fetch responseProvider may make fir
                          "resource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = \"https://vm.example.net\" }\n"
                          "retry r { attempts = 3 backoff = exponential(initial = 100ms, max = 200ms, jitter = full) on = [503] "
                          "per_try_timeout = 1s budget = { ratio = 10% } }\n"
-                         "edgeworker gw { id = 1 version = \"1.0.0\" route GET \"/x\" { require token from idp { scopes = [\"a\"] } "
+                         "edgeworker gw { id = 1 version = \"1.0.0\" hostnames = [\"vm.example.net\", \"id.example.com\"] "
+                         "route GET \"/x\" { require token from idp { scopes = [\"a\"] } "
                          "forward to vm retry r } }\n";
     std::string jwks = "{\"keys\": [{\"kty\": \"RSA\", \"n\": \"" + std::string(342, 'x') + "\", \"e\": \"AQAB\"}]}";
     return ward::test::check({{"main.ward", policy}, {"keys.json", jwks}}, {"main.ward"});

@@ -36,6 +36,8 @@ retry r { attempts = 2 on = [503] }
 edgeworker api {
   id = 1
   version = "1.0"
+  hostnames = ["api.example.net", "vm.example.net"]
+  via = { entra = "https://api.example.net/keys/entra" }
   route GET, HEAD "/a/{id}/*" {
     require token from entra { scopes = ["a.read"] }
     forward to vm retry retry.standard

@@ -145,3 +145,73 @@ TEST_CASE("the standard library itself checks clean", "[sema][stdlib]") {
   CHECK(r.ok);
   CHECK(r.compilation->diagnostics().diagnostics().empty());
 }
+
+namespace {
+/// An edgeworker whose route verifies tokens of `idp` (keys fetched from
+/// keys.idp.example) and forwards to `app` (origin app.example.net) with
+/// retry, so both the key set and the origin are sub-requests.
+std::string subrequestPolicy(const std::string &edgeworkerExtra) {
+  return R"(import std.azure
+import std.retry
+issuer idp {
+  issuer = "https://idp.example/"
+  jwks = "https://keys.idp.example/jwks"
+  audiences = ["a"]
+  algorithms = [RS256]
+}
+resource app : azure.app_service { resource_group = "rg" name = "app" origin = "https://app.example.net" }
+edgeworker gw {
+  id = 1
+  version = "1.0.0"
+  )" + edgeworkerExtra + R"(
+  route GET "/a" { require token from idp { scopes = ["a"] } forward to app retry retry.edge }
+  default deny 404
+}
+)";
+}
+} // namespace
+
+TEST_CASE("sub-requests must reach hostnames the property serves", "[sema][edgeworkers]") {
+  CheckResult none = checkSource(subrequestPolicy(""));
+  CHECK(none.has("E0321", "fetches the key set of issuer `idp` from `keys.idp.example`"));
+  CHECK(none.has("E0321", "forwards through responseProvider to `app` at `app.example.net`"));
+  CHECK(none.has("E0321", "it declares no `hostnames`"));
+
+  // The property serves both hosts itself: no `via` needed, the URLs are used as they are.
+  CheckResult direct = checkSource(subrequestPolicy(R"(hostnames = ["app.example.net", "keys.idp.example"])"));
+  INFO(direct.text());
+  CHECK(direct.frontEndOk());
+  const EdgeWorkerDecl *ew = nullptr;
+  for (auto &file : direct.compilation->program().files)
+    for (auto &decl : file->decls)
+      if (auto *e = llvm::dyn_cast<EdgeWorkerDecl>(decl.get())) ew = e;
+  REQUIRE(ew);
+  REQUIRE(ew->via.size() == 2);
+  CHECK(ew->via[0].url == "https://keys.idp.example/jwks");
+  CHECK(ew->via[1].url == "https://app.example.net");
+
+  // Through the property's own hostnames; a wildcard covers one label.
+  CheckResult via = checkSource(subrequestPolicy(
+      R"(hostnames = ["*.edge.example.com"] via = { idp = "https://api.edge.example.com/keys/idp", app = "https://origin.edge.example.com/" })"));
+  INFO(via.text());
+  CHECK(via.frontEndOk());
+
+  // A wildcard does not cover two labels, nor the bare domain.
+  CHECK(checkSource(subrequestPolicy(
+                        R"(hostnames = ["*.example.com"] via = { idp = "https://a.b.example.com/keys", app = "https://example.com" })"))
+            .codes() == std::vector<std::string>{"E0321", "E0321"});
+
+  // An origin reached `via` the property is scheme and host only.
+  CHECK(checkSource(subrequestPolicy(R"(hostnames = ["edge.example.com"] via = { idp = "https://edge.example.com/k", app = "https://edge.example.com/app" })"))
+            .has("E0308", "scheme and host only"));
+  // Hostnames are hostnames, not URLs.
+  CHECK(checkSource(subrequestPolicy(R"(hostnames = ["https://edge.example.com"])")).has("E0308", "is not a hostname"));
+
+  // Without a retry the bundle routes to the origin (request.route), so only
+  // the key set is a sub-request; with embedded keys nothing is.
+  std::string noRetry = subrequestPolicy(R"(hostnames = ["edge.example.com"] via = { idp = "https://edge.example.com/k" })");
+  noRetry.replace(noRetry.find(" retry retry.edge"), 17, "");
+  CheckResult routed = checkSource(noRetry);
+  INFO(routed.text());
+  CHECK(routed.frontEndOk());
+}

@@ -16,6 +16,7 @@
  *   budget: { ratio: number, min_per_second: number } | null,
  *   idempotency_key: string | null,
  *   worst_case_ms: number | null,
+ *   edge: { waits: string, budget_scope: string, note: string },
  * }} RetryPolicy
  */
 
@@ -37,6 +38,19 @@ function endToEndHeaders(headers) {
     if (!HOP_BY_HOP_HEADERS.includes(name.toLowerCase())) kept[name] = values;
   }
   return kept;
+}
+
+/**
+ * Whether the request carries header `name` with a value. A missing header
+ * reads as `null` in the EdgeWorkers documentation and as `undefined` in some
+ * runtimes and mocks; both, and an empty list, mean absent.
+ * @param {EW.ResponseProviderRequest} request
+ * @param {string} name
+ * @returns {boolean}
+ */
+function hasHeader(request, name) {
+  const values = /** @type {string[] | null | undefined} */ (request.getHeader(name));
+  return values !== null && values !== undefined && values.length > 0;
 }
 
 /**
@@ -133,7 +147,7 @@ async function forward(request, origin, policy) {
   const timeout = policy?.per_try_timeout_ms ?? undefined;
   if (policy !== null) budgetWindow(policy).requests++;
   const idempotent = IDEMPOTENT_METHODS.includes(method) ||
-    (policy !== null && policy.idempotency_key !== null && request.getHeader(policy.idempotency_key) !== null);
+    (policy !== null && policy.idempotency_key !== null && hasHeader(request, policy.idempotency_key));
   const retry = policy !== null && policy.attempts > 1 && idempotent ? policy : null;
 
   if (retry === null) {

@@ -82,6 +82,17 @@ test("POST without an idempotency key is sent once, even on a retryable status",
   expect(ctx.httpRequest).toHaveBeenCalledTimes(1);
 });
 
+test("a missing idempotency key is missing whether getHeader answers null, undefined or an empty list", async () => {
+  for (const missing of [null, undefined, []]) {
+    const ctx = withOrigin([503]);
+    const request = makeRequest({ method: "POST", path: "/orders", body: "{}" });
+    request.getHeader = () => missing;
+    const response = await ctx.bundle.responseProvider(request);
+    expect(response.status).toBe(503);
+    expect(ctx.httpRequest).toHaveBeenCalledTimes(1);
+  }
+});
+
 test("POST with an idempotency key is retried, with the same body each time", async () => {
   const ctx = withOrigin([503]);
   const response = await provide(ctx, {

@@ -57,20 +57,20 @@ describe("examples/orders-api: orders-gateway", () => {
   test("responseProvider forwards path, query, method and end-to-end headers; relays the answer", async () => {
     const ctx = loadBundle(file);
     ctx.httpRequest.mockImplementation(async (url, options) => {
-      if (url.endsWith("/keys")) return originResponse(200, JSON.stringify(publicJwks()));
+      if (url.includes("/.well-known/ward/keys/")) return originResponse(200, JSON.stringify(publicJwks()));
       return originResponse(200, "[]", { "content-type": ["application/json"], connection: ["close"] });
     });
     const token = await signToken({
       iss: "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0",
-      aud: "api://orders", scp: "orders.read", iat: NOW - 10, exp: NOW + 300,
+      aud: "6a0f2c3e-8b1d-4f5a-9e7c-2d4b6a8c0e1f", scp: "orders.read", iat: NOW - 10, exp: NOW + 300,
     });
     const request = makeRequest({
       path: "/api/orders", query: "page=2",
       headers: { Authorization: `Bearer ${token}`, Host: "edge.example", Connection: "keep-alive", Accept: "application/json" },
     });
     const response = await ctx.bundle.responseProvider(request);
-    const [url, options] = ctx.httpRequest.mock.calls.find(([u]) => !u.endsWith("/keys"));
-    expect(url).toBe("https://orders-origin.contoso.net/api/orders?page=2");
+    const [url, options] = ctx.httpRequest.mock.calls.find(([u]) => !u.includes("/.well-known/ward/keys/"));
+    expect(url).toBe("https://origin-orders.contoso.com/api/orders?page=2");
     expect(options.method).toBe("GET");
     expect(options.headers.accept).toEqual(["application/json"]);
     expect(options.headers.host).toBeUndefined();
@@ -87,7 +87,7 @@ describe("examples/multi-issuer-gateway: partner-gateway", () => {
 
   function withKeys(ctx) {
     ctx.httpRequest.mockImplementation(async (url) => {
-      if (url === `${OKTA}/v1/keys` || url.endsWith("/discovery/v2.0/keys")) return originResponse(200, JSON.stringify(publicJwks()));
+      if (url.startsWith("https://partners.fabrikam.com/.well-known/ward/keys/")) return originResponse(200, JSON.stringify(publicJwks()));
       return originResponse(201, "created");
     });
   }
@@ -116,7 +116,7 @@ describe("examples/multi-issuer-gateway: partner-gateway", () => {
     expect(outcome(request).kind).toBe("continue");
     const response = await ctx.bundle.responseProvider(request);
     expect(response.status).toBe(201);
-    const origin = ctx.httpRequest.mock.calls.filter(([url]) => url.startsWith("https://orders-gw.fabrikam.net"));
+    const origin = ctx.httpRequest.mock.calls.filter(([url]) => url.startsWith("https://origin-orders.fabrikam.com"));
     expect(origin).toHaveLength(1);
     expect(origin[0][1].method).toBe("POST");
   });
@@ -136,7 +136,7 @@ describe("examples/multi-issuer-gateway: partner-gateway", () => {
   test("employees: an Entra token needs the app role", async () => {
     const ctx = loadBundle(file);
     withKeys(ctx);
-    const claims = { iss: `${ENTRA}/v2.0`, aud: "api://partner-gateway", roles: ["Catalog.Write"], iat: NOW - 5, exp: NOW + 600 };
+    const claims = { iss: `${ENTRA}/v2.0`, aud: "0c9d8e7f-6a5b-4c3d-9e2f-1a0b9c8d7e6f", roles: ["Catalog.Write"], iat: NOW - 5, exp: NOW + 600 };
     const { result } = await client(ctx, { path: "/internal/catalog/x", headers: { Authorization: `Bearer ${await signToken(claims)}` } });
     expect(result).toMatchObject({ status: 403, denyReason: "missing role" });
   });

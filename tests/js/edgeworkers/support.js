@@ -10,6 +10,37 @@ if (!BUNDLES) throw new Error("WARD_BUNDLES is not set; run tests/edgeworkers/ru
 // The clock of every test: EdgeWorkers' Date.now() is the event's start time.
 const NOW = 1_800_000_000;
 
+// The hostnames each edgeworker's Akamai property serves, as its policy
+// declares them (`hostnames`). EdgeWorkers sub-requests reach nothing else, so
+// after every test each sub-request a bundle made must target one of these.
+const DECLARED_HOSTNAMES = {
+  "orders-gateway": ["orders.contoso.com", "origin-orders.contoso.com"],
+  "partner-gateway": ["partners.fabrikam.com", "origin-catalog.fabrikam.com", "origin-orders.fabrikam.com"],
+  "retry-matrix": ["api.test.example"],
+  "token-matrix": [],
+  "hostile-strings": [],
+  "empty": [],
+  "maintenance": [],
+};
+
+/** @type {{ edgeworker: string, httpRequest: jest.Mock }[]} */
+let loadedThisTest = [];
+
+afterEach(() => {
+  const loaded = loadedThisTest;
+  loadedThisTest = [];
+  for (const { edgeworker, httpRequest } of loaded) {
+    const served = DECLARED_HOSTNAMES[edgeworker];
+    if (served === undefined) throw new Error(`no declared hostnames recorded for bundle ${edgeworker}`);
+    for (const [url] of httpRequest.mock.calls) {
+      const host = new URL(url).hostname;
+      if (!served.includes(host)) {
+        throw new Error(`${edgeworker} made a sub-request to ${url}; its property serves only ${served.join(", ") || "nothing"}`);
+      }
+    }
+  }
+});
+
 /** main.js of an edgeworker built from `examples/<project>` or `policies/<name>`. */
 function bundlePath(group, project, edgeworker) {
   return path.join(BUNDLES, group, project, "edgeworkers", edgeworker, "main.js");
@@ -33,6 +64,7 @@ function loadBundle(file) {
     throw new Error(`unexpected sub-request to ${url}`);
   });
   const bundle = require(file);
+  loadedThisTest.push({ edgeworker: path.basename(path.dirname(file)), httpRequest: httpModule.httpRequest });
   return { bundle, httpRequest: httpModule.httpRequest, logger: log.logger, requestModule };
 }
 
@@ -107,5 +139,5 @@ async function signToken(claims, { kid = "rsa-1", header = {}, alg } = {}) {
 }
 
 module.exports = {
-  NOW, bundlePath, loadBundle, makeRequest, outcome, originResponse, signToken, publicJwks, b64url,
+  DECLARED_HOSTNAMES, NOW, bundlePath, loadBundle, makeRequest, outcome, originResponse, signToken, publicJwks, b64url,
 };

@@ -2,6 +2,7 @@
 // and refuses each broken one with the right status, without forwarding it
 // and without logging it. Run against embedded RS256 and ES256 key sets and
 // against an example bundle that fetches its keys at the edge.
+const { createSign, generateKeyPairSync } = require("node:crypto");
 const { NOW, bundlePath, loadBundle, makeRequest, outcome, originResponse, signToken, publicJwks, b64url } = require("./support");
 
 const ENTRA = "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47";
@@ -36,15 +37,15 @@ const targets = [
     kid: "rsa-2",
     lifetimeCap: 900,
     skew: 30,
-    jwksUrl: `${ENTRA}/discovery/v2.0/keys`,
-    claims: () => ({ iss: `${ENTRA}/v2.0`, aud: "api://orders", scp: "orders.read", iat: NOW - 60, nbf: NOW - 60, exp: NOW + 600 }),
+    jwksUrl: "https://orders.contoso.com/.well-known/ward/keys/entra",
+    claims: () => ({ iss: `${ENTRA}/v2.0`, aud: "6a0f2c3e-8b1d-4f5a-9e7c-2d4b6a8c0e1f", scp: "orders.read", iat: NOW - 60, nbf: NOW - 60, exp: NOW + 600 }),
     withoutPermission: (c) => ({ ...c, scp: "orders.write" }),
     // Admitted in onClientRequest; responseProvider checks again and forwards.
     forwarded: async (ctx, request) => {
       if (outcome(request).kind !== "continue") return false;
       const response = await ctx.bundle.responseProvider(request);
-      const origin = ctx.httpRequest.mock.calls.filter(([url]) => url.startsWith("https://orders-origin.contoso.net"));
-      return response.status === 200 && origin.length === 1 && origin[0][0] === "https://orders-origin.contoso.net/api/orders/17";
+      const origin = ctx.httpRequest.mock.calls.filter(([url]) => url.startsWith("https://origin-orders.contoso.com"));
+      return response.status === 200 && origin.length === 1 && origin[0][0] === "https://origin-orders.contoso.com/api/orders/17";
     },
   },
 ];
@@ -54,7 +55,7 @@ function setUp(target) {
   const ctx = loadBundle(target.file);
   ctx.httpRequest.mockImplementation(async (url) => {
     if (url === target.jwksUrl) return originResponse(200, JSON.stringify(publicJwks()));
-    if (url.startsWith("https://orders-origin.contoso.net")) return originResponse(200, "order");
+    if (url.startsWith("https://origin-orders.contoso.com")) return originResponse(200, "order");
     throw new Error(`unexpected sub-request to ${url}`);
   });
   return ctx;
@@ -72,7 +73,7 @@ function expectRefused(ctx, request, status, error, token) {
   expect(result.kind).toBe("respond");
   expect(result.status).toBe(status);
   if (error) expect(result.headers["www-authenticate"][0]).toContain(`error="${error}"`);
-  const originCalls = ctx.httpRequest.mock.calls.filter(([url]) => !url.includes("/keys"));
+  const originCalls = ctx.httpRequest.mock.calls.filter(([url]) => !url.includes("/.well-known/ward/keys/"));
   expect(originCalls).toHaveLength(0);
   expect(request.route).not.toHaveBeenCalled();
   // Logged with a reason, never with the token.
@@ -172,6 +173,71 @@ describe("key set fetched at the edge", () => {
     expect(ctx.httpRequest.mock.calls.filter(([url]) => url === target.jwksUrl)).toHaveLength(1);
   });
 
+  const keySetFetches = (ctx) => ctx.httpRequest.mock.calls.filter(([url]) => url === target.jwksUrl).length;
+
+  test("a key set that keeps failing is asked at most once a minute, whatever kids the tokens name", async () => {
+    const ctx = setUp(target);
+    ctx.httpRequest.mockImplementation(async () => originResponse(503, ""));
+    for (let i = 0; i < 20; i++) {
+      const token = await signToken(target.claims(), { kid: "rsa-2", header: { kid: `random-${i}` } });
+      expect(outcome(await send(ctx, target, token)).status).toBe(503);
+    }
+    expect(keySetFetches(ctx)).toBe(1);
+    // A minute later the next request may try again, once.
+    Date.now.mockReturnValue((NOW + 60) * 1000);
+    for (let i = 0; i < 5; i++) await send(ctx, target, await signToken(target.claims(), { kid: "rsa-2" }));
+    expect(keySetFetches(ctx)).toBe(2);
+  });
+
+  test("a key set that answers with an error does not lift the bound either", async () => {
+    const ctx = setUp(target);
+    ctx.httpRequest.mockImplementation(async () => { throw new Error("timeout"); });
+    for (let i = 0; i < 10; i++) await send(ctx, target, await signToken(target.claims(), { kid: `k-${i}` }));
+    expect(keySetFetches(ctx)).toBe(1);
+  });
+
+  test("concurrent requests share one fetch", async () => {
+    const ctx = setUp(target);
+    let release;
+    const answered = new Promise((resolve) => { release = resolve; });
+    ctx.httpRequest.mockImplementation(async (url) => {
+      if (url !== target.jwksUrl) throw new Error(`unexpected sub-request to ${url}`);
+      await answered;
+      return originResponse(200, JSON.stringify(publicJwks()));
+    });
+    const token = await signToken(target.claims(), { kid: "rsa-2" });
+    const pending = Array.from({ length: 8 }, () => send(ctx, target, token));
+    release();
+    const requests = await Promise.all(pending);
+    expect(keySetFetches(ctx)).toBe(1);
+    for (const request of requests) expect(outcome(request).kind).toBe("continue");
+  });
+
+  test("fetched RSA keys under 2,048 bits are refused, as embedded ones are", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 1024 });
+    const weakPublic = { ...publicKey.export({ format: "jwk" }), kid: "weak", alg: "RS256", use: "sig" };
+    const ctx = setUp(target);
+    ctx.httpRequest.mockImplementation(async () => originResponse(200, JSON.stringify({ keys: [weakPublic] })));
+    const head = b64url(JSON.stringify({ alg: "RS256", typ: "JWT", kid: "weak" }));
+    const body = b64url(JSON.stringify(target.claims()));
+    const signature = createSign("RSA-SHA256").update(`${head}.${body}`).sign(privateKey);
+    const token = `${head}.${body}.${b64url(signature)}`;
+    const request = await send(ctx, target, token);
+    expectRefused(ctx, request, 401, "invalid_token", token);
+    expect(outcome(request).denyReason).toBe("unknown signing key");
+  });
+
+  test("keys whose key_ops do not include verify are not used", async () => {
+    const withOps = (ops) => ({ keys: publicJwks().keys.map((k) => ({ ...k, key_ops: ops })) });
+    const token = await signToken(target.claims(), { kid: "rsa-2" });
+    const refused = setUp(target);
+    refused.httpRequest.mockImplementation(async () => originResponse(200, JSON.stringify(withOps(["encrypt"]))));
+    expectRefused(refused, await send(refused, target, token), 401, "invalid_token", token);
+    const accepted = setUp(target);
+    accepted.httpRequest.mockImplementation(async () => originResponse(200, JSON.stringify(withOps(["verify"]))));
+    expect(outcome(await send(accepted, target, token)).kind).toBe("continue");
+  });
+
   test("an unreachable key set answers 503 and forwards nothing", async () => {
     const ctx = setUp(target);
     ctx.httpRequest.mockImplementation(async () => originResponse(500, ""));
@@ -186,6 +252,6 @@ describe("key set fetched at the edge", () => {
     const request = makeRequest({ ...target.request, headers: { Authorization: `Bearer ${token}` } });
     const response = await ctx.bundle.responseProvider(request);
     expect(response.status).toBe(401);
-    expect(ctx.httpRequest.mock.calls.filter(([url]) => url.startsWith("https://orders-origin"))).toHaveLength(0);
+    expect(ctx.httpRequest.mock.calls.filter(([url]) => url.startsWith("https://origin-orders"))).toHaveLength(0);
   });
 });
