@@ -25,6 +25,18 @@ Diagnostic &RuleContext::report(RuleID rule, SourceRange range, std::string mess
   return diags.reportRule(info.id.str(), info.title.str(), severityOf(level), range, std::move(message));
 }
 
+Diagnostic &RuleContext::reportOnValue(RuleID rule, const Decl &owner, SourceRange value, std::string message,
+                                       bool *inherited) {
+  bool elsewhere = value.file != owner.range.file || value.begin < owner.range.begin || value.end > owner.range.end;
+  if (inherited) *inherited = elsewhere;
+  if (!elsewhere) return report(rule, value, std::move(message));
+  const auto *issuer = llvm::dyn_cast<IssuerDecl>(&owner);
+  std::string from = issuer && issuer->templateRef ? fmt::format("template `{}`", issuer->templateRef->name.text)
+                                                   : sm.displayPath(value.file);
+  return report(rule, owner.name.range, std::move(message))
+      .label(value, fmt::format("the value comes from {}", from));
+}
+
 std::string quoteName(const Decl &decl) {
   return fmt::format("{} `{}`", declKindKeyword(decl.kind()).str(), decl.name.text);
 }
@@ -120,6 +132,7 @@ void runAnalysis(Program &program, const SourceManager &sm, const AzureData &azu
   runPrivilegeRules(ctx);
   runPolicyRules(ctx);
   runEdgeRules(ctx);
+  runIssuerRules(ctx);
   applySuppressions(ctx);
 }
 

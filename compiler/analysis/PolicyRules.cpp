@@ -72,30 +72,6 @@ const Value *attrValue(const AttrList &attrs, llvm::StringRef key) {
   return a ? &a->value : nullptr;
 }
 
-int64_t durationMillis(const Value &v) { return sema::durationMillis(v).value_or(-1); }
-
-int64_t parseMillis(llvm::StringRef text) {
-  Value v;
-  v.kind = Value::Kind::Quantity;
-  v.text = text.str();
-  llvm::StringRef digits = text.take_while([](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-  if (digits.empty() || digits.size() > 12) return -1;
-  v.number = std::stod(digits.str());
-  v.isInteger = true;
-  v.unit = text.drop_front(digits.size()).str();
-  return durationMillis(v);
-}
-
-/// A duration option such as "1h", read with the language's own rules.
-int64_t optionMillis(const RuleContext &ctx, RuleID rule, llvm::StringRef key, llvm::StringRef fallback) {
-  std::string text = ctx.config.stringOption(rule, key, fallback);
-  int64_t ms = parseMillis(text);
-  if (ms >= 0) return ms;
-  ctx.diags.reportAtPath(DiagID::InvalidConfig, ctx.config.path,
-                         fmt::format("rule {}: `{}` must be a duration such as \"{}\", found \"{}\"",
-                                     ruleInfo(rule).id.str(), key.str(), fallback.str(), text));
-  return parseMillis(fallback);
-}
 
 void usedBy(const Ref &ref, std::set<const Decl *> &used) {
   if (ref.target) used.insert(ref.target);
@@ -111,7 +87,6 @@ void collectUses(const Value &v, std::set<const Decl *> &used) {
 
 void runPolicyRules(RuleContext &ctx) {
   std::set<const Decl *> used;
-  int64_t lifetimeCap = optionMillis(ctx, RuleID::TokenLifetime, "max_lifetime", "1h");
   std::string spPattern = ctx.config.stringOption(RuleID::ServicePrincipalName, "pattern", "^sp-[a-z0-9]+(-[a-z0-9]+)*$");
   std::optional<std::regex> spRegex;
   try {
@@ -165,33 +140,6 @@ void runPolicyRules(RuleContext &ctx) {
     }
 
     switch (decl.kind()) {
-    case DeclKind::Issuer: {
-      auto &issuer = llvm::cast<IssuerDecl>(decl);
-      const AttrList &eff = issuer.effective;
-      const Value *lifetime = attrValue(eff, "max_lifetime");
-      if (!lifetime) {
-        ctx.report(RuleID::TokenLifetime, issuer.name.range,
-                   fmt::format("issuer `{}` accepts tokens of any lifetime", issuer.name.text))
-            .withHelp("add `max_lifetime = 15m` (or at most the cap, now " + std::to_string(lifetimeCap / 60000) + "m)");
-      } else if (int64_t ms = durationMillis(*lifetime); ms > lifetimeCap) {
-        ctx.report(RuleID::TokenLifetime, lifetime->range,
-                   fmt::format("tokens may live {} here, over the cap of {} minutes", lifetime->text, lifetimeCap / 60000))
-            .withHelp("lower `max_lifetime`; stolen tokens stay useful for as long as they live");
-      }
-      if (const Value *algs = attrValue(eff, "algorithms"))
-        for (const Value &alg : algs->items)
-          if (alg.text == "none" || llvm::StringRef(alg.text).startswith("HS"))
-            ctx.report(RuleID::WeakAlgorithm, alg.range,
-                       alg.text == "none" ? std::string("`none` accepts unsigned tokens")
-                                          : fmt::format("`{}` needs a shared secret at the edge, where anyone with the bundle can read it", alg.text))
-                .withHelp("use RS256 or ES256: the edge verifies with the issuer's public keys");
-      for (const char *key : {"issuer", "jwks"})
-        if (const Value *url = attrValue(eff, key); url && llvm::StringRef(url->text).startswith("http://"))
-          ctx.report(RuleID::InsecureTransport, url->range, fmt::format("`{}` uses plain HTTP", key))
-              .withHelp("token issuers and key sets must be fetched over https://; anyone on the path could swap the keys")
-              .fix({url->range.file, url->range.begin + 1, url->range.begin + 8}, "https://");
-      break;
-    }
     case DeclKind::Identity: {
       auto &id = llvm::cast<IdentityDecl>(decl);
       if (id.identityKind == IdentityKind::ServicePrincipal && spRegex && !std::regex_search(id.name.text, *spRegex))

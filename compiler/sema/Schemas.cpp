@@ -216,6 +216,7 @@ WARD_SCHEMA(issuerSchema, {{"issuer", true, url(false)},
                            {"audiences", true, listOf(str(), true)},
                            {"algorithms", true, listOf(oneOf(kAlgorithms), true)},
                            {"max_lifetime", false, duration({"s", "m", "h", "d"})},
+                           {"token_lifetime", false, duration({"s", "m", "h", "d"})},
                            {"clock_skew", false, duration({"ms", "s", "m"})},
                            {"description", false, str()}})
 
@@ -226,6 +227,7 @@ WARD_SCHEMA(issuerTemplateSchema, {{"issuer", false, str()},
                                    {"audiences", false, listOf(str(), false)},
                                    {"algorithms", false, listOf(oneOf(kAlgorithms), true)},
                                    {"max_lifetime", false, duration({"s", "m", "h", "d"})},
+                                   {"token_lifetime", false, duration({"s", "m", "h", "d"})},
                                    {"clock_skew", false, duration({"ms", "s", "m"})},
                                    {"description", false, str()}})
 

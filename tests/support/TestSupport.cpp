@@ -124,6 +124,19 @@ CheckResult check(const std::map<std::string, std::string> &files, std::vector<s
 
 CheckResult checkSource(const std::string &source) { return check({{"main.ward", source}}); }
 
+std::string applyFixIts(const std::string &source, const Diagnostic &d) {
+  std::vector<FixIt> fixes = d.fixits;
+  // From the end, so earlier offsets stay valid.
+  std::sort(fixes.begin(), fixes.end(), [](const FixIt &a, const FixIt &b) { return a.range.begin > b.range.begin; });
+  std::string out = source;
+  for (const FixIt &f : fixes) {
+    REQUIRE(f.range.file == d.range.file);
+    REQUIRE(f.range.end <= out.size());
+    out.replace(f.range.begin, f.range.end - f.range.begin, f.replacement);
+  }
+  return out;
+}
+
 void compareGolden(const std::string &golden, const std::string &actual) {
   std::string path = sourceDir() + "/tests/golden/" + golden;
   if (llvm::sys::Process::GetEnv("WARD_UPDATE_GOLDEN")) {

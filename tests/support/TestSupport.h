@@ -60,6 +60,9 @@ struct CheckResult {
   LineColumn start(const Diagnostic &d) const;
 };
 CheckResult check(const std::map<std::string, std::string> &files, std::vector<std::string> inputs = {});
+/// `source` with the fix-its of `d` applied (they must all be in `source`'s
+/// file, which is `d.range.file`).
+std::string applyFixIts(const std::string &source, const Diagnostic &d);
 /// Shorthand: one file `main.ward`.
 CheckResult checkSource(const std::string &source);
 

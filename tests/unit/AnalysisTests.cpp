@@ -212,3 +212,91 @@ TEST_CASE("secrets are recognised and ordinary strings are not", "[analysis][sec
   CHECK_FALSE(flagged("72f988bf-86f1-41af-91ab-2d7cd011db47"));
   CHECK_FALSE(flagged("eyJ is how a JWT starts"));
 }
+
+namespace {
+const char *kTenant = "import std.issuers\ntenant contoso { id = \"72f988bf-86f1-41af-91ab-2d7cd011db47\" }\n";
+}
+
+TEST_CASE("W030: Entra ID v2.0 audiences are application IDs, tenants are IDs", "[analysis][issuers]") {
+  std::string uri = std::string(kTenant) + "issuer entra : issuers.entra_v2 { tenant = contoso  audiences = [\"api://orders\"] }\n";
+  CheckResult r = checkSource(uri);
+  const Diagnostic *d = r.findUnsuppressed("W030");
+  REQUIRE(d);
+  CHECK(d->message.find("carry the API's application (client) ID, a GUID") != std::string::npos);
+  CHECK(d->fixits.empty()); // the GUID cannot be guessed
+  CHECK(d->help.find("issuers.entra_v1") != std::string::npos);
+
+  // `api://{GUID}` holds the application ID: the fix takes it out, and the finding goes.
+  std::string guidUri = std::string(kTenant) +
+                        "issuer entra : issuers.entra_v2 { tenant = contoso  audiences = [\"api://6a0f2c3e-8b1d-4f5a-9e7c-2d4b6a8c0e1f\"] }\n";
+  CheckResult withGuid = checkSource(guidUri);
+  const Diagnostic *fixable = withGuid.findUnsuppressed("W030");
+  REQUIRE(fixable);
+  REQUIRE(fixable->fixits.size() == 1);
+  std::string fixed = applyFixIts(guidUri, *fixable);
+  CHECK(fixed.find("audiences = [\"6a0f2c3e-8b1d-4f5a-9e7c-2d4b6a8c0e1f\"]") != std::string::npos);
+  CheckResult after = checkSource(fixed);
+  CHECK_FALSE(after.has("W030"));
+  CHECK(after.ok);
+
+  // v1.0 tokens carry App ID URIs: no finding with the v1 template.
+  CHECK_FALSE(checkSource(std::string(kTenant) + "issuer e1 : issuers.entra_v1 { tenant = contoso  audiences = [\"api://orders\"] }\n")
+                  .has("W030"));
+  // A route's own audiences are what the edge compares, so they are checked too.
+  std::string jwks = "{\"keys\": [{\"kty\": \"RSA\", \"n\": \"" + std::string(342, 'x') + "\", \"e\": \"AQAB\"}]}";
+  CheckResult route = check({{"main.ward", std::string(kTenant) + R"(issuer entra : issuers.entra_v2 { tenant = contoso  audiences = ["6a0f2c3e-8b1d-4f5a-9e7c-2d4b6a8c0e1f"] jwks_file = "k.json" }
+edgeworker gw { id = 1 version = "1.0.0" route GET "/a" { require token from entra { audiences = ["api://other"] } respond 200 "ok" } }
+)"}, {"k.json", jwks}}, {"main.ward"});
+  INFO(route.text());
+  CHECK(route.has("W030", "\"api://other\""));
+  // `iss` names the tenant by ID: a domain as tenant matches no token.
+  CHECK(checkSource("import std.issuers\nissuer entra : issuers.entra_v2 { tenant = \"contoso.com\"  audiences = [\"6a0f2c3e-8b1d-4f5a-9e7c-2d4b6a8c0e1f\"] }\n")
+            .has("W030", "names the tenant by its ID"));
+}
+
+TEST_CASE("W029: max_lifetime below the lifetime the provider issues", "[analysis][issuers]") {
+  std::string source = std::string(kTenant) +
+                       "issuer entra : issuers.entra_v2 { tenant = contoso  audiences = [\"6a0f2c3e-8b1d-4f5a-9e7c-2d4b6a8c0e1f\"]  max_lifetime = 15m }\n";
+  CheckResult r = checkSource(source);
+  const Diagnostic *d = r.findUnsuppressed("W029");
+  REQUIRE(d);
+  CHECK(d->message.find("issues tokens that live up to 90m") != std::string::npos);
+  REQUIRE(d->fixits.size() == 1);
+  CheckResult fixed = checkSource(applyFixIts(source, *d));
+  CHECK_FALSE(fixed.has("W029"));
+  CHECK_FALSE(fixed.has("W011")); // raising to the provider's lifetime stays within the default cap
+  CHECK(fixed.ok);
+  // Declaring the lifetime the provider was configured to issue settles it too.
+  std::string declared = source;
+  declared.replace(declared.find("max_lifetime"), 0, "token_lifetime = 15m  ");
+  CHECK_FALSE(checkSource(declared).has("W029"));
+  // The templates agree with W011's default cap: a plain template issuer is clean.
+  CheckResult plain = checkSource(std::string(kTenant) +
+                                  "issuer entra : issuers.entra_v2 { tenant = contoso  audiences = [\"6a0f2c3e-8b1d-4f5a-9e7c-2d4b6a8c0e1f\"] }\n"
+                                  "issuer okta : issuers.okta { domain = \"x.okta.com\"  server = \"default\"  audiences = [\"api://x\"] }\n");
+  CHECK_FALSE(plain.has("W011"));
+  CHECK_FALSE(plain.has("W029"));
+}
+
+TEST_CASE("findings about inherited values point at the user's issuer and obey its ward-ignore", "[analysis][issuers]") {
+  // The template's max_lifetime (90m) is over a 1h cap.
+  std::string source = std::string(kTenant) +
+                       "issuer entra : issuers.entra_v2 { tenant = contoso  audiences = [\"6a0f2c3e-8b1d-4f5a-9e7c-2d4b6a8c0e1f\"] }\n";
+  std::string config = R"({"rules": {"W011": {"level": "warning", "max_lifetime": "1h"}}})";
+  CheckResult r = check({{"main.ward", source}, {"ward.json", config}}, {"main.ward"});
+  const Diagnostic *d = r.findUnsuppressed("W011");
+  REQUIRE(d);
+  CHECK(r.compilation->sources().displayPath(d->range.file).find("main.ward") != std::string::npos);
+  CHECK(r.start(*d).line == 3);
+  REQUIRE(d->labels.size() == 1);
+  CHECK(d->labels[0].message == "the value comes from template `issuers.entra_v2`");
+  CHECK(r.compilation->sources().displayPath(d->labels[0].range.file).find("issuers.ward") != std::string::npos);
+  CHECK(d->fixits.empty());
+
+  std::string ignored = std::string(kTenant) + "// ward-ignore W011: the gateway accepts Entra's default lifetime\n" +
+                        source.substr(std::string(kTenant).size());
+  CheckResult quiet = check({{"main.ward", ignored}, {"ward.json", config}}, {"main.ward"});
+  CHECK(quiet.has("W011"));
+  CHECK_FALSE(quiet.findUnsuppressed("W011"));
+  CHECK_FALSE(quiet.has("W028")); // the suppression is used
+}
