@@ -6,6 +6,13 @@
 #include <map>
 
 namespace ward::codegen {
+
+/// A VM's resource id as an ARM `resourceId()` expression, which arm-ttk
+/// requires of every `*Id` property.
+static std::string vmResourceId(const analysis::Scope &vm) {
+  return fmt::format("[resourceId({}, {}, 'Microsoft.Compute/virtualMachines', {})]", armQuote(vm.subscription),
+                     armQuote(vm.resourceGroup), armQuote(vm.name));
+}
 namespace {
 
 constexpr const char *kApiVersion = "2025-08-01";
@@ -180,7 +187,7 @@ void generateBackupArtifacts(const Program &program, const analysis::PermissionM
               {"dependsOn", llvm::json::Array{policyId}},
               {"properties", llvm::json::Object{{"protectedItemType", "Microsoft.Compute/virtualMachines"},
                                                 {"policyId", policyId},
-                                                {"sourceResourceId", armLiteral(model.scopeOf(*vm).id())}}}});
+                                                {"sourceResourceId", vmResourceId(model.scopeOf(*vm))}}}});
         }
       }
     }

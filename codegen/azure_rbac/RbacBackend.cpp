@@ -33,17 +33,16 @@ std::string armQuote(llvm::StringRef text) {
 namespace {
 
 /// Role names: the configured pattern, restricted to characters Azure and
-/// file systems both accept.
-std::string roleName(const analysis::Config &config, const std::string &project, const std::string &principal,
-                     const std::string &capability) {
+/// file systems both accept. `{capability}` is accepted for `{role}`.
+std::string roleName(const analysis::Config &config, const std::string &project, const std::string &role) {
   std::string name = config.roleNamePattern;
   auto replace = [&](llvm::StringRef key, const std::string &value) {
     for (size_t pos = name.find(key.str()); pos != std::string::npos; pos = name.find(key.str(), pos + value.size()))
       name.replace(pos, key.size(), value);
   };
   replace("{project}", project);
-  replace("{principal}", principal);
-  replace("{capability}", capability);
+  replace("{role}", role);
+  replace("{capability}", role);
   for (char &c : name)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '-';
   return name;
@@ -53,6 +52,25 @@ std::vector<std::string> sortedUnique(std::vector<std::string> v) {
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
   return v;
+}
+
+/// A role's actions and data actions, sorted and without duplicates: the key
+/// under which principals share one role.
+struct PermissionSet {
+  std::vector<std::string> actions, dataActions;
+  PermissionSet normalized() const { return {sortedUnique(actions), sortedUnique(dataActions)}; }
+  bool operator<(const PermissionSet &o) const { return std::tie(actions, dataActions) < std::tie(o.actions, o.dataActions); }
+};
+
+/// Where a custom role may be assigned for an assignment at `scope`: its
+/// resource group, or its subscription when `build.role_scope` says so.
+/// Microsoft documents AssignableScopes as management groups, subscriptions
+/// or resource groups; resource-level ones are possible but discouraged
+/// because of the per-tenant custom role limit.
+std::string assignableScope(const Scope &scope, const analysis::Config &config) {
+  if (config.roleScope == analysis::Config::RoleScope::Subscription || scope.resourceGroup.empty())
+    return fmt::format("/subscriptions/{}", scope.subscription);
+  return fmt::format("/subscriptions/{}/resourceGroups/{}", scope.subscription, scope.resourceGroup);
 }
 
 std::string parameterName(const IdentityDecl &identity) {
@@ -86,92 +104,136 @@ RbacPlan planRbac(const Program &program, const analysis::PermissionModel &model
     return s;
   };
 
-  // allow: one role per (principal, capability), assigned on each resource.
-  struct Group {
+  // Every intent with its permission set: `allow` (a capability's actions)
+  // and action-list `grant`s. Built-in role grants are referenced by GUID.
+  struct Intent {
     const IdentityDecl *principal;
-    const CapabilityDecl *capability;
-    std::vector<const AllowDecl *> allows;
+    const ResourceDecl *resource;
+    Scope scope;
+    PermissionSet permissions;
+    const CapabilityDecl *capability = nullptr; // for `allow`
+    const GrantDecl *grant = nullptr;           // for an action-list `grant`
+    std::string condition;
+    SourceRange source;
   };
-  std::map<std::pair<std::string, std::string>, Group> groups; // sorted by principal, then capability
+  std::vector<Intent> intents;
   for (const auto &file : program.files)
-    for (const auto &decl : file->decls)
+    for (const auto &decl : file->decls) {
       if (auto *allow = llvm::dyn_cast<AllowDecl>(decl.get())) {
         auto *identity = llvm::dyn_cast_or_null<IdentityDecl>(allow->identity.target);
         auto *cap = llvm::dyn_cast_or_null<CapabilityDecl>(allow->capability.target);
-        if (!identity || !cap) continue;
-        Group &g = groups[{identity->name.text, cap->name.text}];
-        g.principal = identity;
-        g.capability = cap;
-        g.allows.push_back(allow);
+        auto *resource = llvm::dyn_cast_or_null<ResourceDecl>(allow->resource.target);
+        if (!identity || !cap || !resource) continue;
+        std::optional<Scope> scope = scopeOf(*resource, allow->resource.name.range);
+        if (!scope) continue;
+        PermissionSet set;
+        for (auto &[action, data] : analysis::capabilityActions(*cap)) (data ? set.dataActions : set.actions).push_back(action);
+        intents.push_back({identity, resource, *scope, set.normalized(), cap, nullptr,
+                           allow->condition ? allow->condition->text : "", allow->range});
+      } else if (auto *grant = llvm::dyn_cast<GrantDecl>(decl.get())) {
+        auto *identity = llvm::dyn_cast_or_null<IdentityDecl>(grant->identity.target);
+        auto *resource = llvm::dyn_cast_or_null<ResourceDecl>(grant->scope.target);
+        if (!identity || !resource) continue;
+        std::optional<Scope> scope = scopeOf(*resource, grant->scope.name.range);
+        if (!scope) continue;
+        if (grant->role) {
+          const analysis::RoleDefinition *builtin = azure.roles.byName(grant->role->text);
+          if (!builtin) continue; // reported by the analysis (W026)
+          auto role = std::make_unique<RoleSpec>();
+          role->name = builtin->name;
+          role->builtinId = builtin->id;
+          role->sources.push_back(grant->range);
+          plan.assignments.push_back({role.get(), identity, *scope, resource,
+                                      fmt::format("Ward: grant to {} on {}", identity->name.text, resource->name.text), "",
+                                      grant->range});
+          plan.roles.push_back(std::move(role));
+          continue;
+        }
+        PermissionSet set;
+        for (const Value &v : grant->actions) set.actions.push_back(v.text);
+        for (const Value &v : grant->dataActions) set.dataActions.push_back(v.text);
+        intents.push_back({identity, resource, *scope, set.normalized(), nullptr, grant, "", grant->range});
       }
-  for (auto &[key, group] : groups) {
-    auto role = std::make_unique<RoleSpec>();
-    std::string capabilitySlug = group.capability->name.text;
-    role->name = roleName(config, project, group.principal->name.text, capabilitySlug);
-    role->principal = group.principal;
-    std::string capDescription = group.capability->attrs.string("description");
-    role->description = fmt::format("Generated by Ward: `{}` may use `{}`{}", group.principal->name.text,
-                                    group.capability->name.text, capDescription.empty() ? "" : ". " + capDescription);
-    for (auto &[action, data] : analysis::capabilityActions(*group.capability))
-      (data ? role->dataActions : role->actions).push_back(action);
-    role->actions = sortedUnique(role->actions);
-    role->dataActions = sortedUnique(role->dataActions);
-    role->sources.push_back(group.capability->range);
-    for (const AllowDecl *allow : group.allows) {
-      auto *resource = llvm::dyn_cast_or_null<ResourceDecl>(allow->resource.target);
-      if (!resource) continue;
-      std::optional<Scope> scope = scopeOf(*resource, allow->resource.name.range);
-      if (!scope) continue;
-      role->assignableScopes.push_back(scope->id());
-      role->sources.push_back(allow->range);
-      plan.assignments.push_back({role.get(), group.principal, *scope, resource,
-                                  fmt::format("Ward: allow {} to {} on {}", group.principal->name.text,
-                                              group.capability->name.text, resource->name.text),
-                                  allow->condition ? allow->condition->text : "", allow->range});
     }
+
+  // One custom role per distinct permission set, shared by every principal
+  // that needs it. Named after the capabilities that have exactly that set
+  // (the first by name), or `grant-N` for a set only grants name.
+  std::map<PermissionSet, RoleSpec *> bySet;
+  std::map<PermissionSet, std::set<std::string>> capabilitiesOf;
+  for (const Intent &i : intents)
+    if (i.capability) capabilitiesOf[i.permissions].insert(i.capability->name.text);
+  unsigned grantRoles = 0;
+  auto roleFor = [&](const Intent &i) -> RoleSpec & {
+    RoleSpec *&role = bySet[i.permissions];
+    if (role) return *role;
+    auto spec = std::make_unique<RoleSpec>();
+    auto caps = capabilitiesOf.find(i.permissions);
+    if (caps != capabilitiesOf.end()) {
+      spec->name = roleName(config, project, *caps->second.begin());
+      std::vector<std::string> quoted;
+      for (const std::string &c : caps->second) quoted.push_back("`" + c + "`");
+      std::string description = caps->second.size() == 1 && i.capability ? i.capability->attrs.string("description") : "";
+      spec->description = fmt::format("Generated by Ward: exactly the permissions of {}{}", llvm::join(quoted, ", "),
+                                      description.empty() ? "" : ". " + description);
+    } else {
+      spec->name = roleName(config, project, fmt::format("grant-{}", ++grantRoles));
+      spec->description = fmt::format("Generated by Ward from a `grant` to `{}` on `{}`", i.principal->name.text,
+                                      i.resource->name.text);
+    }
+    spec->actions = i.permissions.actions;
+    spec->dataActions = i.permissions.dataActions;
+    role = spec.get();
+    plan.roles.push_back(std::move(spec));
+    return *role;
+  };
+  // Capabilities first (by name), so that role names do not depend on the
+  // order of declarations; then grants in source order.
+  std::vector<const Intent *> ordered;
+  for (const Intent &i : intents) ordered.push_back(&i);
+  std::stable_sort(ordered.begin(), ordered.end(), [](const Intent *a, const Intent *b) {
+    if (bool(a->capability) != bool(b->capability)) return bool(a->capability);
+    return a->capability && a->capability->name.text < b->capability->name.text;
+  });
+  std::set<std::tuple<std::string, std::string, std::string>> assigned;
+  for (const Intent *i : ordered) {
+    RoleSpec &role = roleFor(*i);
+    role.sources.push_back(i->capability ? i->capability->range : i->source);
+    role.sources.push_back(i->source);
+    role.assignableScopes.push_back(assignableScope(i->scope, config));
+    // The same principal, role and scope twice is one assignment.
+    if (!assigned.insert({i->scope.id(), i->principal->name.text, role.name}).second) continue;
+    std::string description =
+        i->capability ? fmt::format("Ward: allow {} to {} on {}", i->principal->name.text, i->capability->name.text,
+                                    i->resource->name.text)
+                      : fmt::format("Ward: grant to {} on {}", i->principal->name.text, i->resource->name.text);
+    plan.assignments.push_back({&role, i->principal, i->scope, i->resource, description, i->condition, i->source});
+  }
+  for (auto &role : plan.roles) {
     role->assignableScopes = sortedUnique(role->assignableScopes);
-    plan.roles.push_back(std::move(role));
+    std::sort(role->sources.begin(), role->sources.end(), [](SourceRange a, SourceRange b) {
+      return std::make_pair(a.file, a.begin) < std::make_pair(b.file, b.begin);
+    });
+    role->sources.erase(std::unique(role->sources.begin(), role->sources.end(),
+                                    [](SourceRange a, SourceRange b) { return a.file == b.file && a.begin == b.begin; }),
+                        role->sources.end());
   }
 
-  // grant: built-in roles by GUID, action lists as custom roles.
-  std::map<std::string, unsigned> grantCount;
-  for (const auto &file : program.files)
-    for (const auto &decl : file->decls) {
-      auto *grant = llvm::dyn_cast<GrantDecl>(decl.get());
-      if (!grant) continue;
-      auto *identity = llvm::dyn_cast_or_null<IdentityDecl>(grant->identity.target);
-      auto *resource = llvm::dyn_cast_or_null<ResourceDecl>(grant->scope.target);
-      if (!identity || !resource) continue;
-      std::optional<Scope> scope = scopeOf(*resource, grant->scope.name.range);
-      if (!scope) continue;
-      auto role = std::make_unique<RoleSpec>();
-      role->principal = identity;
-      role->sources.push_back(grant->range);
-      if (grant->role) {
-        const analysis::RoleDefinition *builtin = azure.roles.byName(grant->role->text);
-        if (!builtin) continue; // reported by the analysis (W026)
-        role->name = builtin->name;
-        role->builtinId = builtin->id;
-      } else {
-        unsigned n = ++grantCount[identity->name.text];
-        role->name = roleName(config, project, identity->name.text, fmt::format("grant-{}", n));
-        role->description = fmt::format("Generated by Ward from a `grant` to `{}` on `{}`", identity->name.text,
-                                        resource->name.text);
-        for (const Value &v : grant->actions) role->actions.push_back(v.text);
-        for (const Value &v : grant->dataActions) role->dataActions.push_back(v.text);
-        role->actions = sortedUnique(role->actions);
-        role->dataActions = sortedUnique(role->dataActions);
-        role->assignableScopes = {scope->id()};
-      }
-      plan.assignments.push_back({role.get(), identity, *scope, resource,
-                                  fmt::format("Ward: grant to {} on {}", identity->name.text, resource->name.text), "",
-                                  grant->range});
-      plan.roles.push_back(std::move(role));
-    }
+  size_t customRoles = std::count_if(plan.roles.begin(), plan.roles.end(), [](auto &r) { return r->builtinId.empty(); });
+  if (customRoles > kMaxCustomRolesPerTenant && !intents.empty())
+    diags.report(DiagID::BuildFailed, intents.front().source,
+                 fmt::format("the policy needs {} custom roles (one per distinct permission set); a Microsoft Entra "
+                             "tenant holds at most {} custom roles for Azure resources",
+                             customRoles, kMaxCustomRolesPerTenant))
+        .withHelp("let principals share capabilities, or grant built-in roles where one fits exactly");
   return plan;
 }
 
 namespace {
+
+// The current stable API version of Microsoft.Resources/deployments (arm-ttk:
+// apiVersions should be recent, at most two years old).
+constexpr const char *kDeploymentsApiVersion = "2025-04-01";
 
 std::string roleDefinitionGuid(const RoleSpec &role) {
   return fmt::format("guid(subscription().id, 'ward-role', {})", armQuote(role.name));
@@ -236,18 +298,19 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
   for (const AssignmentSpec &a : plan.assignments) {
     sources.push_back(a.source);
     if (principalIds.count(a.principal)) continue;
+    // Always a parameter (with the policy's `object_id` as its default when it
+    // gives one): arm-ttk wants every `*Id` property to be an expression.
     std::string objectId = a.principal->attrs.string("object_id");
-    if (!objectId.empty()) {
-      principalIds[a.principal] = armLiteral(objectId);
-      continue;
-    }
     std::string param = parameterName(*a.principal);
     principalIds[a.principal] = fmt::format("[parameters('{}')]", param);
-    parameters[param] = llvm::json::Object{
+    llvm::json::Object parameter{
         {"type", "string"},
-        {"metadata", llvm::json::Object{{"description", fmt::format("Object id of `{}` ({}); the policy does not give it",
-                                                                     a.principal->name.text,
-                                                                     principalTypeOf(a.principal->identityKind).str())}}}};
+        {"metadata", llvm::json::Object{{"description",
+                                         fmt::format("Object id of `{}` ({}){}", a.principal->name.text,
+                                                     principalTypeOf(a.principal->identityKind).str(),
+                                                     objectId.empty() ? "; the policy does not give it" : "")}}}};
+    if (!objectId.empty()) parameter["defaultValue"] = armLiteral(objectId);
+    parameters[param] = std::move(parameter);
   }
 
   llvm::json::Array resources;
@@ -257,6 +320,11 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
     for (const std::string &a : role->actions) actions.push_back(a);
     for (const std::string &a : role->dataActions) dataActions.push_back(a);
     for (const std::string &s : role->assignableScopes) scopes.push_back(armLiteral(s));
+    // Empty arrays are left out: `notActions` and `notDataActions` are never
+    // used, and arm-ttk's "Template Should Not Contain Blanks" refuses them.
+    llvm::json::Object permissions;
+    if (!actions.empty()) permissions["actions"] = std::move(actions);
+    if (!dataActions.empty()) permissions["dataActions"] = std::move(dataActions);
     resources.push_back(llvm::json::Object{
         {"type", "Microsoft.Authorization/roleDefinitions"},
         {"apiVersion", "2022-04-01"},
@@ -264,11 +332,7 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
         {"properties", llvm::json::Object{{"roleName", armLiteral(role->name)},
                                           {"description", armLiteral(role->description)},
                                           {"type", "CustomRole"},
-                                          {"permissions", llvm::json::Array{llvm::json::Object{
-                                                              {"actions", std::move(actions)},
-                                                              {"notActions", llvm::json::Array{}},
-                                                              {"dataActions", std::move(dataActions)},
-                                                              {"notDataActions", llvm::json::Array{}}}}},
+                                          {"permissions", llvm::json::Array{std::move(permissions)}},
                                           {"assignableScopes", std::move(scopes)}}}});
   }
 
@@ -324,7 +388,7 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
                                          fmt::format("[parameters('{}')]", principalParams[a->principal->name.text])));
     llvm::json::Object nested{
         {"type", "Microsoft.Resources/deployments"},
-        {"apiVersion", "2021-04-01"},
+        {"apiVersion", kDeploymentsApiVersion},
         {"name", armLiteral(fmt::format("ward-rbac-{}", group))},
         {"resourceGroup", armLiteral(group)},
         {"properties",

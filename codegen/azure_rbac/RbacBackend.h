@@ -1,9 +1,10 @@
 //===- RbacBackend.h - Custom roles and assignments for Azure ---*- C++ -*-===//
 //
-// For every principal, one custom role per capability it is allowed, with
-// exactly that capability's actions (deduplicated, sorted) and, as
-// AssignableScopes, exactly the resources the intents name; a custom role per
-// action-list grant; built-in roles of grants by their real GUID. Written as
+// One custom role per distinct permission set (a capability's actions, or an
+// action-list grant's), shared by every principal that needs it, assignable
+// at the resource groups (or subscriptions) its assignments are in, and
+// assigned at exactly the resources the intents name; built-in roles of
+// grants by their real GUID. Written as
 // az CLI role files and as one ARM template (2019-04-01, resource-group
 // deployment) whose assignments outside its resource group sit in nested
 // deployments, since a role assignment must match its deployment's scope.
@@ -22,7 +23,6 @@ struct RoleSpec {
   std::string description;
   std::vector<std::string> actions, dataActions;
   std::vector<std::string> assignableScopes; // ARM scope ids, sorted
-  const IdentityDecl *principal = nullptr;
   std::string builtinId; // set for a built-in role (no definition is generated)
   std::vector<SourceRange> sources;
 };
@@ -36,6 +36,10 @@ struct AssignmentSpec {
   std::string condition; // ABAC, from `allow ... when`
   SourceRange source;
 };
+
+/// Custom roles for Azure resources per Microsoft Entra tenant (Azure RBAC
+/// limits; 2,000 in specialized clouds).
+constexpr size_t kMaxCustomRolesPerTenant = 5000;
 
 struct RbacPlan {
   std::vector<std::unique_ptr<RoleSpec>> roles;

@@ -135,8 +135,9 @@ Config loadConfig(llvm::StringRef start, DiagnosticEngine &diags) {
     for (const auto &entry : *build) {
       llvm::StringRef key = entry.first;
       auto value = entry.second.getAsString();
-      if (key != "project" && key != "role_name" && key != "resource_group") {
-        fail(fmt::format("build: unknown key `{}`", key.str())).withHelp("the keys are `project`, `role_name` and `resource_group`");
+      if (key != "project" && key != "role_name" && key != "resource_group" && key != "role_scope") {
+        fail(fmt::format("build: unknown key `{}`", key.str()))
+            .withHelp("the keys are `project`, `role_name`, `role_scope` and `resource_group`");
         continue;
       }
       if (!value || value->empty()) {
@@ -145,7 +146,16 @@ Config loadConfig(llvm::StringRef start, DiagnosticEngine &diags) {
       }
       if (key == "project") config.project = value->str();
       else if (key == "resource_group") config.homeResourceGroup = value->str();
-      else if (!value->contains("{principal}")) fail("build: `role_name` must contain `{principal}`");
+      else if (key == "role_scope") {
+        if (*value == "resource_group") config.roleScope = Config::RoleScope::ResourceGroup;
+        else if (*value == "subscription") config.roleScope = Config::RoleScope::Subscription;
+        else fail(fmt::format("build: `role_scope` is \"resource_group\" or \"subscription\", not \"{}\"", value->str()));
+      } else if (value->contains("{principal}"))
+        fail("build: `role_name` cannot contain `{principal}`: one role serves every principal that needs the same "
+             "permissions")
+            .withHelp("use `{role}` (the capability, or `grant-N`) and `{project}`");
+      else if (!value->contains("{role}") && !value->contains("{capability}"))
+        fail("build: `role_name` must contain `{role}`, so that different roles get different names");
       else config.roleNamePattern = value->str();
     }
   }

@@ -43,7 +43,9 @@ struct Config {
   std::vector<std::string> extraActions, extraDataActions;
   // `build`: naming and placement of generated Azure artifacts.
   std::string project;                                            // default: the inputs' directory name
-  std::string roleNamePattern = "ward-{project}-{principal}-{capability}";
+  std::string roleNamePattern = "ward-{project}-{role}";
+  enum class RoleScope { ResourceGroup, Subscription };
+  RoleScope roleScope = RoleScope::ResourceGroup; // custom roles' AssignableScopes
   std::string homeResourceGroup;                                  // default: where most assignments are
 
   Level level(RuleID rule) const;

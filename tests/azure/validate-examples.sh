@@ -27,3 +27,22 @@ if grep -q Robot "$out/broken.json" && node tests/js/validate-arm.mjs "$out/brok
   exit 1
 fi
 echo "negative control rejected as expected"
+
+# Azure's template test toolkit rules (no blanks, ids from resourceId(),
+# current apiVersions), with a negative control for each.
+node tests/js/arm-best-practice.mjs "${templates[@]}"
+for broken in 's/"principalId": "\[parameters(\([^)]*\))\]"/"principalId": "3f2b8c1e-5d4a-4e7b-9c6d-1a2b3c4d5e6f"/' \
+              's/"apiVersion": "2022-04-01"/"apiVersion": "2019-04-01-preview"/' \
+              's/"mode": "Incremental"/"mode": "Incremental", "debugSetting": {}/'; do
+  for t in "${templates[@]}"; do
+    grep -q '"roleAssignments"\|Microsoft.Authorization/roleAssignments' "$t" || continue
+    sed "$broken" "$t" > "$out/ttk-broken.json"
+    cmp -s "$t" "$out/ttk-broken.json" && continue
+    if node tests/js/arm-best-practice.mjs "$out/ttk-broken.json" >/dev/null; then
+      echo "the arm-ttk rules accepted a template changed by: $broken" >&2
+      exit 1
+    fi
+    echo "arm-ttk negative control rejected as expected: $broken"
+    break
+  done
+done

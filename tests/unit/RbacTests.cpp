@@ -42,8 +42,10 @@ TEST_CASE("each principal's generated roles grant exactly the actions its intent
       INFO(p.identity->name.text);
       std::set<std::pair<std::string, bool>> needed, granted;
       for (const analysis::Need &n : p.intents) needed.insert({n.action, n.data});
-      for (const auto &role : plan.roles) {
-        if (role->principal != p.identity) continue;
+      std::set<const codegen::RoleSpec *> rolesOfPrincipal;
+      for (const codegen::AssignmentSpec &a : plan.assignments)
+        if (a.principal == p.identity) rolesOfPrincipal.insert(a.role);
+      for (const codegen::RoleSpec *role : rolesOfPrincipal) {
         CHECK(std::is_sorted(role->actions.begin(), role->actions.end()));
         CHECK(std::adjacent_find(role->actions.begin(), role->actions.end()) == role->actions.end());
         for (const std::string &a : role->actions) granted.insert({a, false});
