@@ -1,6 +1,7 @@
 #include "sema/Sema.h"
 #include "sema/KeySets.h"
 #include "sema/Schemas.h"
+#include "sema/TimeZones.h"
 #include "source/Text.h"
 
 #include <fmt/format.h>
@@ -362,10 +363,39 @@ private:
           .withHelp("add `weekly = 12w`");
   }
 
-  void schedule(BackupSchedule &s) {
-    if (s.zone && llvm::StringRef(s.zone->text).trim().empty())
-      diags_.report(DiagID::InvalidSchedule, s.zone->range, "the time zone is empty")
+  /// Azure Backup names time zones by their Windows ID ("UTC", "W. Europe
+  /// Standard Time"); an IANA name would fail at deployment.
+  void timeZone(const Name &zone) {
+    llvm::StringRef id = zone.text;
+    if (isWindowsTimeZone(id)) return;
+    if (id.trim().empty()) {
+      diags_.report(DiagID::InvalidSchedule, zone.range, "the time zone is empty")
           .withHelp("name a Windows time zone, e.g. \"UTC\" or \"W. Europe Standard Time\"");
+      return;
+    }
+    if (std::optional<std::string> windows = windowsTimeZoneFor(id)) {
+      diags_.report(DiagID::InvalidSchedule, zone.range,
+                    fmt::format("\"{}\" is an IANA time zone; Azure Backup takes Windows time zone IDs",
+                                quoteForMessage(id)))
+          .withHelp(fmt::format("write \"{}\", the Windows time zone of {}", *windows, id.str()))
+          .fix(zone.range, fmt::format("\"{}\"", *windows));
+      return;
+    }
+    Diagnostic &d = diags_.report(DiagID::InvalidSchedule, zone.range,
+                                  fmt::format("\"{}\" is not a Windows time zone ID", quoteForMessage(id)));
+    auto same = std::find_if(windowsTimeZones().begin(), windowsTimeZones().end(),
+                             [&](const std::string &w) { return llvm::StringRef(w).equals_insensitive(id); });
+    if (same != windowsTimeZones().end()) {
+      d.withHelp(fmt::format("write \"{}\"", *same)).fix(zone.range, fmt::format("\"{}\"", *same));
+      return;
+    }
+    std::vector<std::string> close = closestNames(id, windowsTimeZones());
+    d.withHelp(close.empty() ? "Azure Backup takes Windows time zone IDs such as \"UTC\" or \"W. Europe Standard Time\""
+                             : fmt::format("did you mean \"{}\"?", close.front()));
+  }
+
+  void schedule(BackupSchedule &s) {
+    if (s.zone) timeZone(*s.zone);
     switch (s.kind) {
     case BackupSchedule::Kind::Hourly: {
       if (auto every = checkDuration(diags_, *s.interval, "the hourly interval", {"h"}))
@@ -497,6 +527,24 @@ private:
   const SourceManager &sm_;
 };
 
+/// Azure Backup keeps one protected item per VM: one vault, one policy. A VM
+/// that two `protect` statements name (in two vaults, or under two schedules)
+/// cannot be deployed.
+void onceProtected(const BackupDecl &backup, std::map<const Decl *, const Ref *> &seen, DiagnosticEngine &diags) {
+  for (const Protection &p : backup.protections)
+    for (const Ref &item : p.items) {
+      if (!item.target) continue;
+      auto [it, first] = seen.emplace(item.target, &item);
+      if (first) continue;
+      diags.report(DiagID::ConflictingAttributes, item.name.range,
+                   fmt::format("`{}` is protected twice; Azure Backup keeps one protected item per VM, in one vault "
+                               "under one policy",
+                               item.name.text))
+          .label(it->second->name.range, "first protected here")
+          .withHelp("protect each VM in one `backup`; to keep more recovery points, extend that backup's `retain`");
+    }
+}
+
 } // namespace
 
 void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, const SourceManager &sm) {
@@ -505,11 +553,13 @@ void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, cons
     DeclChecker checker(ctx, sm);
     for (auto &decl : file->decls) checker.check(*decl);
   }
+  std::map<const Decl *, const Ref *> protectedVms;
   for (auto &file : program.files) {
     SemaContext ctx{diags, resolver, file->id};
     DeclChecker checker(ctx, sm);
     for (auto &decl : file->decls)
       if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get())) checker.subrequests(*ew);
+      else if (auto *backup = llvm::dyn_cast<BackupDecl>(decl.get())) onceProtected(*backup, protectedVms, diags);
   }
 }
 

@@ -215,3 +215,58 @@ TEST_CASE("sub-requests must reach hostnames the property serves", "[sema][edgew
   INFO(routed.text());
   CHECK(routed.frontEndOk());
 }
+
+namespace {
+std::string backupWithZone(const std::string &zone) {
+  return R"(import std.azure
+resource vm : azure.vm { resource_group = "rg" name = "vm" }
+resource vault : azure.recovery_vault { resource_group = "rg" name = "rsv" }
+backup nightly { protect vm in vault  schedule = daily at "02:00" zone ")" + zone + R"("  retain = { daily = 30d } }
+)";
+}
+} // namespace
+
+TEST_CASE("backup time zones are Windows time zone IDs", "[sema][backup]") {
+  for (const char *ok : {"UTC", "W. Europe Standard Time", "Pacific Standard Time", "Tokyo Standard Time"}) {
+    INFO(ok);
+    CHECK(checkSource(backupWithZone(ok)).frontEndOk());
+  }
+  // An IANA name: the Windows ID CLDR maps it to, as a fix that settles it.
+  std::string iana = backupWithZone("Europe/Amsterdam");
+  CheckResult r = checkSource(iana);
+  const Diagnostic *d = r.find("E0313");
+  REQUIRE(d);
+  CHECK(d->message == "\"Europe/Amsterdam\" is an IANA time zone; Azure Backup takes Windows time zone IDs");
+  REQUIRE(d->fixits.size() == 1);
+  std::string fixed = applyFixIts(iana, *d);
+  CHECK(fixed.find("zone \"W. Europe Standard Time\"") != std::string::npos);
+  CHECK(checkSource(fixed).frontEndOk());
+  CHECK(checkSource(backupWithZone("America/New_York")).has("E0313", "IANA"));
+  // Wrong case is fixed to the exact ID; a near miss gets a suggestion.
+  const Diagnostic *lower = checkSource(backupWithZone("utc")).find("E0313");
+  REQUIRE(lower);
+  REQUIRE(lower->fixits.size() == 1);
+  CHECK(lower->fixits[0].replacement == "\"UTC\"");
+  CHECK(checkSource(backupWithZone("W. Europe Standard Tim")).has("E0313", "is not a Windows time zone ID"));
+  CHECK(checkSource(backupWithZone("Mars/Olympus_Mons")).has("E0313"));
+}
+
+TEST_CASE("a VM is protected once", "[sema][backup]") {
+  std::string twice = R"(import std.azure
+resource vm : azure.vm { resource_group = "rg" name = "vm" }
+resource vault : azure.recovery_vault { resource_group = "rg" name = "rsv" }
+resource vault2 : azure.recovery_vault { resource_group = "rg" name = "rsv2" }
+backup nightly { protect vm in vault  schedule = daily at "02:00"  retain = { daily = 30d } }
+backup weekly { protect vm in vault2  schedule = weekly on [Sunday] at "02:00"  retain = { weekly = 12w } }
+)";
+  CheckResult r = checkSource(twice);
+  const Diagnostic *d = r.find("E0315");
+  REQUIRE(d);
+  CHECK(d->message.find("`vm` is protected twice") != std::string::npos);
+  REQUIRE(d->labels.size() == 1);
+  CHECK(r.start(*d).line == 6);
+  CHECK(checkSource("import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"
+                    "resource vault : azure.recovery_vault { resource_group = \"rg\" name = \"rsv\" }\n"
+                    "backup b { protect vm, vm in vault  schedule = daily at \"02:00\"  retain = { daily = 30d } }\n")
+            .has("E0315", "protected twice"));
+}
