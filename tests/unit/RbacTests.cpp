@@ -106,3 +106,58 @@ TEST_CASE("ARM literals and expression strings are escaped", "[rbac]") {
   CHECK(codegen::armLiteral("plain") == "plain");
   CHECK(codegen::armQuote("o'brien") == "'o''brien'");
 }
+
+namespace {
+/// The actions and data actions of the std.azure capability `name`.
+std::set<std::string> capability(CheckResult &r, const std::string &name) {
+  for (auto &file : r.compilation->program().files)
+    for (auto &decl : file->decls)
+      if (auto *cap = llvm::dyn_cast<CapabilityDecl>(decl.get()); cap && cap->name.text == name) {
+        std::set<std::string> out;
+        for (auto &[action, data] : analysis::capabilityActions(*cap)) out.insert(action);
+        return out;
+      }
+  FAIL("no capability " << name);
+  return {};
+}
+} // namespace
+
+TEST_CASE("std.azure capabilities hold what Microsoft documents the task needs", "[rbac][stdlib]") {
+  CheckResult r = checkSource("import std.azure\n");
+  REQUIRE(r.ok);
+  // Restore VM, outside the vault: Azure Backup's minimum role requirements
+  // name these permissions as the alternative to the built-in roles.
+  std::set<std::string> restore;
+  for (const char *part : {"backup.restore_source", "backup.restore_target", "backup.restore_staging"})
+    for (const std::string &a : capability(r, part)) restore.insert(a);
+  for (const char *documented :
+       {"Microsoft.Compute/virtualMachines/write", "Microsoft.Resources/subscriptions/resourceGroups/write",
+        "Microsoft.Network/virtualNetworks/read", "Microsoft.Network/virtualNetworks/subnets/join/action",
+        "Microsoft.Storage/storageAccounts/write"})
+    CHECK(restore.count(documented));
+  CHECK(capability(r, "backup.restore")
+            .count("Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/protectedItems/recoveryPoints/restore/action"));
+  // Rotation creates a new version; updating a version's attributes is not part of it.
+  std::set<std::string> rotate = capability(r, "keys.rotate");
+  CHECK(rotate.count("Microsoft.KeyVault/vaults/keys/rotate/action"));
+  CHECK_FALSE(rotate.count("Microsoft.KeyVault/vaults/keys/update/action"));
+  std::set<std::string> policy = capability(r, "keys.rotation_policy");
+  CHECK(policy.count("Microsoft.KeyVault/vaults/keyrotationpolicies/write"));
+  // Querying needs query/read and, to read anything, per-table reads.
+  std::set<std::string> query = capability(r, "logs.query");
+  CHECK(query.count("Microsoft.OperationalInsights/workspaces/query/read"));
+  size_t tables = std::count_if(query.begin(), query.end(), [](const std::string &a) {
+    llvm::StringRef s = a;
+    return s.startswith("Microsoft.OperationalInsights/workspaces/query/") && s.endswith("/read") &&
+           s != "Microsoft.OperationalInsights/workspaces/query/read" && !s.contains('*');
+  });
+  CHECK(tables >= 10);
+  // Every action of every capability is in Azure's operation catalogue (no W026 anywhere in the module).
+  for (auto &file : r.compilation->program().files)
+    for (auto &decl : file->decls)
+      if (auto *cap = llvm::dyn_cast<CapabilityDecl>(decl.get()))
+        for (auto &[action, data] : analysis::capabilityActions(*cap)) {
+          INFO(cap->name.text << ": " << action);
+          CHECK(r.compilation->azureData().operations.lookup(action, data) == analysis::OperationCatalog::Status::Known);
+        }
+}
