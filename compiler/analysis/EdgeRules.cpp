@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <regex>
 
 namespace ward::analysis {
@@ -84,29 +85,100 @@ bool allowsNonIdempotent(const Route &r) {
   return std::any_of(r.methods.begin(), r.methods.end(), [](const Name &m) { return m.text == "POST" || m.text == "PATCH"; });
 }
 
+std::string nonIdempotentMethods(const Route &r) {
+  std::vector<std::string> methods;
+  for (const Name &m : r.methods)
+    if (m.text == "POST" || m.text == "PATCH") methods.push_back(m.text);
+  return llvm::join(methods, " and ");
+}
+
 bool fetchesKeysAtEdge(const TokenRequirement &req) {
   auto *issuer = llvm::dyn_cast_or_null<IssuerDecl>(req.issuer.target);
   return issuer && issuer->effective.find("jwks") && !issuer->effective.find("jwks_file");
 }
 
+struct RetryUse {
+  int64_t wallMs;     // the tier's responseProvider wall time
+  int64_t keyFetchMs; // a key-set fetch that may come first
+};
+
+/// How much waiting a back-off may add to `retry` without pushing any route
+/// that uses it over W018's limit (1s at most, the scale of std.retry's
+/// presets); nullopt when a per-try timeout is missing and nothing is bounded.
+std::optional<int64_t> waitBudgetMs(const RetryDecl &retry, const std::vector<RetryUse> &uses) {
+  RetrySpec spec = RetrySpec::from(retry);
+  if (!spec.perTryTimeoutMs) return std::nullopt;
+  int64_t budget = 1000;
+  for (const RetryUse &use : uses)
+    budget = std::min(budget, use.wallMs - use.keyFetchMs - spec.attempts * *spec.perTryTimeoutMs);
+  return budget;
+}
+
+/// W020: a retry without a budget, or without jitter. The fixes keep the
+/// user's own values: a budget is added, jitter is added to the back-off as
+/// written, and a missing back-off gets waits small enough that every route
+/// using the retry stays within W018's limit.
+void retryStorm(RuleContext &ctx, const RetryDecl &retry, std::optional<int64_t> waitBudget) {
+  SourceRange closingBrace{retry.attrs.range.file, retry.attrs.range.end - 1, retry.attrs.range.end - 1};
+  if (!retry.attrs.find("budget")) {
+    const char *budget = "budget = { ratio = 10%, min_per_second = 5 }";
+    ctx.report(RuleID::RetryStorm, retry.name.range,
+               fmt::format("retry `{}` has no budget: when the origin struggles, every client retries at once", retry.name.text))
+        .withHelp(fmt::format("add `{}`; at the edge, {}", budget, kEdgeRetryCaveat))
+        .fix(closingBrace, fmt::format(" {} ", budget));
+  }
+  RetrySpec spec = RetrySpec::from(retry);
+  if (spec.hasJitter() || spec.attempts < 2) return;
+  const Attribute *backoff = retry.attrs.find("backoff");
+  Diagnostic &d = ctx.report(RuleID::RetryStorm, backoff ? backoff->value.range : retry.name.range,
+                             fmt::format("retry `{}` backs off without jitter: clients that failed together retry together "
+                                         "(and at the edge, where EdgeWorkers documents no timer, the back-off itself may "
+                                         "not space them)",
+                                         retry.name.text));
+  if (backoff) {
+    const Value &call = backoff->value;
+    auto jitter = std::find_if(call.fields.begin(), call.fields.end(), [](const Field &f) { return f.key.text == "jitter"; });
+    d.withHelp("add `jitter = full` to the back-off: it shortens waits at random and never lengthens them");
+    if (jitter != call.fields.end()) d.fix(jitter->value.range, "full");
+    else d.fix({call.range.file, call.range.end - 1, call.range.end - 1}, call.fields.empty() ? "jitter = full" : ", jitter = full");
+    return;
+  }
+  int64_t waits = spec.attempts - 1;
+  int64_t perWait = waitBudget ? (*waitBudget / waits) / 10 * 10 : 0;
+  if (perWait < 10) {
+    d.withHelp(waitBudget ? "there is no room for a back-off within the EdgeWorkers wall time (W018): lower `attempts` or "
+                            "`per_try_timeout`, then add `backoff = exponential(initial = 50ms, max = 200ms, jitter = full)`"
+                          : "add `per_try_timeout`, then `backoff = exponential(initial = 50ms, max = 200ms, jitter = full)`");
+    return;
+  }
+  std::string added = fmt::format("backoff = exponential(initial = {}ms, max = {}ms, jitter = full)",
+                                  std::min<int64_t>(100, perWait), perWait);
+  d.withHelp(fmt::format("add `{}`: its waits add at most {}ms, within the EdgeWorkers wall time of every route that "
+                         "uses `{}`",
+                         added, perWait * waits, retry.name.text))
+      .fix(closingBrace, fmt::format(" {} ", added));
+}
+
 } // namespace
 
 void runEdgeRules(RuleContext &ctx) {
+  // Where each retry runs: the wall-time room of every route that uses it.
+  std::map<const RetryDecl *, std::vector<RetryUse>> uses;
+  ctx.forEachUserDecl([&](Decl &decl) {
+    auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(&decl);
+    if (!ew) return;
+    for (const Route &route : ew->routes)
+      for (const RouteAction &action : route.actions)
+        if (auto *retry = action.retry ? llvm::dyn_cast_or_null<RetryDecl>(action.retry->target) : nullptr)
+          uses[retry].push_back({tierOf(*ew).responseProviderWallMs,
+                                 route.require && fetchesKeysAtEdge(*route.require) ? kKeySetFetchTimeoutMs : 0});
+  });
   int64_t attemptsCap = ctx.config.intOption(RuleID::RetryAttempts, "max_attempts", 5);
   static const std::regex pinned(R"(^[0-9]+(\.[0-9]+)*([-_+~][0-9A-Za-z.]+)?$)");
 
   ctx.forEachUserDecl([&](Decl &decl) {
     if (auto *retry = llvm::dyn_cast<RetryDecl>(&decl)) {
-      if (!retry->attrs.find("budget"))
-        ctx.report(RuleID::RetryStorm, retry->name.range,
-                   fmt::format("retry `{}` has no budget: when the origin struggles, every client retries at once", retry->name.text))
-            .withHelp(fmt::format("add `budget = {{ ratio = 10%, min_per_second = 5 }}`; at the edge, {}", kEdgeRetryCaveat));
-      if (!RetrySpec::from(*retry).hasJitter())
-        ctx.report(RuleID::RetryStorm, retry->attrs.find("backoff") ? retry->attrs.find("backoff")->value.range : retry->name.range,
-                   fmt::format("retry `{}` backs off without jitter: clients that failed together retry together (and at the "
-                               "edge, where EdgeWorkers documents no timer, the back-off itself may not space them)",
-                               retry->name.text))
-            .withHelp("use `backoff = exponential(initial = 100ms, max = 2s, jitter = full)`");
+      retryStorm(ctx, *retry, waitBudgetMs(*retry, uses[retry]));
       if (const Attribute *a = retry->attrs.find("attempts"); a && a->value.number > double(attemptsCap))
         ctx.report(RuleID::RetryAttempts, a->value.range,
                    fmt::format("{} attempts multiply the load on a failing origin by up to {}; the cap is {}", a->value.text,
@@ -148,9 +220,13 @@ void runEdgeRules(RuleContext &ctx) {
         if (!retry) continue;
         if (allowsNonIdempotent(route) && !retry->attrs.find("idempotency_key"))
           ctx.report(RuleID::NonIdempotentRetry, action.retry->name.range,
-                     fmt::format("route {} retries {} requests, which may then take effect twice",
-                                 describeRoute(route), route.methods.empty() ? "POST and PATCH" : "non-idempotent"))
-              .withHelp("set `idempotency_key = \"Idempotency-Key\"` on the retry (only requests carrying it are retried), or do not retry this route");
+                     fmt::format("route {} names retry `{}`, but the bundle retries only idempotent methods and requests "
+                                 "that carry the retry's `idempotency_key`, and `{}` has none: {} requests here are sent "
+                                 "once, never retried",
+                                 describeRoute(route), retry->name.text, retry->name.text,
+                                 route.methods.empty() ? "POST and PATCH" : nonIdempotentMethods(route)))
+              .withHelp("set `idempotency_key = \"Idempotency-Key\"` on the retry so that requests carrying that header "
+                        "are retried (the origin must honour it), or remove `retry` from this route");
         RetrySpec w = RetrySpec::from(*retry);
         bool fetchesKeys = route.require && fetchesKeysAtEdge(*route.require);
         int64_t keyFetchMs = fetchesKeys ? kKeySetFetchTimeoutMs : 0;

@@ -73,6 +73,31 @@ const Value *attrValue(const AttrList &attrs, llvm::StringRef key) {
 }
 
 
+/// A name for a service principal that follows the convention: lower case,
+/// runs of other characters as one `-`, one `sp-` in front. Offered only when
+/// it matches the configured pattern, so the suggestion never trips W013.
+std::string spSuggestion(llvm::StringRef name, const std::regex &pattern) {
+  std::string words;
+  for (size_t i = 0; i < name.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    // camelCase word boundaries become `-` (spOrders -> sp-orders), and so do
+    // acronym ends: SPOrders -> sp-orders.
+    bool afterLower = i > 0 && std::islower(static_cast<unsigned char>(name[i - 1]));
+    bool acronymEnd = i > 0 && i + 1 < name.size() && std::isupper(static_cast<unsigned char>(name[i - 1])) &&
+                      std::islower(static_cast<unsigned char>(name[i + 1]));
+    if (std::isupper(c) && (afterLower || acronymEnd) && !words.empty() && words.back() != '-') words += '-';
+    if (std::isalnum(c)) words += static_cast<char>(std::tolower(c));
+    else if (!words.empty() && words.back() != '-') words += '-';
+  }
+  llvm::StringRef rest = llvm::StringRef(words).trim('-');
+  while (rest.consume_front("sp-")) {}
+  if (rest == "sp") rest = "";
+  std::string suggestion = rest.empty() ? "" : "sp-" + rest.str();
+  if (!suggestion.empty() && std::regex_search(suggestion, pattern))
+    return fmt::format("rename it, e.g. `{}`", suggestion);
+  return "rename it to match the pattern";
+}
+
 void usedBy(const Ref &ref, std::set<const Decl *> &used) {
   if (ref.target) used.insert(ref.target);
 }
@@ -145,7 +170,7 @@ void runPolicyRules(RuleContext &ctx) {
       if (id.identityKind == IdentityKind::ServicePrincipal && spRegex && !std::regex_search(id.name.text, *spRegex))
         ctx.report(RuleID::ServicePrincipalName, id.name.range,
                    fmt::format("service principal `{}` does not follow the naming convention `{}`", id.name.text, spPattern))
-            .withHelp(fmt::format("rename it, e.g. `sp-{}`", id.name.text));
+            .withHelp(spSuggestion(id.name.text, *spRegex));
       break;
     }
     case DeclKind::EdgeWorker: {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <set>
 
 namespace ward::analysis {
@@ -36,10 +37,10 @@ std::string narrowAlternative(const Principal &p) {
 
 std::string describeScope(const Hold &h) { return fmt::format("`{}`", h.scopeResource->name.text); }
 
-std::string listFew(const std::vector<std::string> &items, size_t limit = 3) {
+std::string listFew(const std::vector<std::string> &items, size_t limit = 3, llvm::StringRef conjunction = "and") {
   std::vector<std::string> quoted;
   for (size_t i = 0; i < items.size() && i < limit; ++i) quoted.push_back("`" + items[i] + "`");
-  if (items.size() <= limit) return joinAlternatives(quoted, "and");
+  if (items.size() <= limit) return joinAlternatives(quoted, conjunction);
   return llvm::join(quoted, ", ") + fmt::format(" and {} more", items.size() - limit);
 }
 
@@ -55,6 +56,32 @@ std::vector<std::string> allowedButUnneeded(const Hold &h, const std::vector<con
     if (!needed) out.push_back(action);
   }
   return out;
+}
+
+/// Whether operation `action` can take effect at `scope`: at a resource, only
+/// that resource type's own operations (and Microsoft.Authorization's, which
+/// apply at every scope) do; at a resource group or above, all do.
+bool appliesAt(llvm::StringRef action, const Scope &scope) {
+  if (scope.level != Scope::Level::Resource || action.startswith_insensitive("Microsoft.Authorization/")) return true;
+  llvm::StringRef type = scope.resourceType;
+  return action.size() > type.size() && action.startswith_insensitive(type) && action[type.size()] == '/';
+}
+
+/// The dangerous operations `h` allows at its scope that no need matches,
+/// named as the grant names them: the written action patterns of an
+/// action-list grant, the catalogue's operations for a role.
+std::vector<std::string> dangerousForGrant(const Hold &h, const std::vector<const Need *> &needs,
+                                           const std::vector<std::pair<std::string, bool>> &dangerous) {
+  std::vector<std::pair<std::string, bool>> atScope;
+  for (const auto &op : dangerous)
+    if (appliesAt(op.first, h.scope)) atScope.push_back(op);
+  std::vector<std::string> operations = allowedButUnneeded(h, needs, atScope);
+  if (h.role) return operations;
+  std::vector<std::string> written;
+  for (const auto &[pattern, data] : h.writtenActions())
+    for (const std::string &op : operations)
+      if (actionMatches(pattern, op) && !llvm::is_contained(written, pattern)) written.push_back(pattern);
+  return written;
 }
 
 SourceRange grantWhatRange(const Hold &h) {
@@ -87,13 +114,45 @@ void checkActionCatalogue(RuleContext &ctx, const Value &v, bool data) {
                                fmt::format("unknown Azure {}action `{}`", data ? "data " : "", v.text));
     std::vector<std::string> close = ctx.azure.operations.closest(v.text, data);
     if (!close.empty()) {
-      d.withHelp(fmt::format("did you mean {}?", listFew(close)));
+      d.withHelp(fmt::format("did you mean {}?", listFew(close, 3, "or")));
       d.fix(v.range, "\"" + close.front() + "\"");
     } else {
       d.withHelp("check the spelling against the Azure RBAC permissions reference, or add it to `catalog` in ward.json");
     }
     return;
   }
+  }
+}
+
+/// An escalation or credential read that the policy declares as an intent
+/// (a capability of its own holding `roleAssignments/write`, say) may be the
+/// point of that identity, so it is not an error; but a reviewer must see it,
+/// so it is reported as a note naming the operations.
+void declaredDanger(RuleContext &ctx, const Principal &p, const std::vector<std::pair<std::string, bool>> &escalation,
+                    const std::vector<std::pair<std::string, bool>> &exposure) {
+  std::map<const Decl *, std::pair<std::vector<std::string>, std::vector<std::string>>> bySource;
+  for (const Need &n : p.intents) {
+    auto matches = [&](const std::vector<std::pair<std::string, bool>> &ops) {
+      return std::any_of(ops.begin(), ops.end(), [&](auto &op) { return op.second == n.data && actionMatches(n.action, op.first); });
+    };
+    auto &[esc, exp] = bySource[n.source];
+    if (matches(escalation) && !llvm::is_contained(esc, n.action)) esc.push_back(n.action);
+    if (matches(exposure) && !llvm::is_contained(exp, n.action)) exp.push_back(n.action);
+  }
+  for (auto &[source, found] : bySource) {
+    auto *allow = llvm::dyn_cast<AllowDecl>(source);
+    if (!allow) continue;
+    auto note = [&](RuleID rule, const std::vector<std::string> &ops, const char *what) {
+      if (ops.empty()) return;
+      Diagnostic &d = ctx.report(rule, allow->capability.name.range,
+                                 fmt::format("`{}` lets `{}` {}: {}", allow->capability.name.text, p.identity->name.text,
+                                             what, listFew(ops)));
+      if (d.severity == Severity::Error) d.severity = Severity::Note; // declared on purpose, shown for review
+      d.withHelp("an intent the policy declares is allowed; make sure this identity is meant to do this, and keep it "
+                 "to the narrowest resource");
+    };
+    note(RuleID::PrivilegeEscalation, found.first, "escalate privileges");
+    note(RuleID::CredentialExposure, found.second, "read keys or secrets");
   }
 }
 
@@ -136,8 +195,14 @@ void runPrivilegeRules(RuleContext &ctx) {
                                {"Microsoft.KeyVault/vaults/secrets/getSecret/action", true}})
     for (const std::string &a : ctx.azure.operations.matching(pattern, data)) exposureActions.emplace_back(a, data);
 
+  // Every catalogued operation, for what a built-in role grants beyond the needs.
+  std::vector<std::pair<std::string, bool>> catalogued;
+  for (bool data : {false, true})
+    for (const std::string &op : ctx.azure.operations.matching("*", data)) catalogued.emplace_back(op, data);
+
   for (const Principal &p : ctx.model.principals()) {
     const std::string &who = p.identity->name.text;
+    declaredDanger(ctx, p, escalationActions, exposureActions);
     const std::vector<const Need *> needs = p.allNeeds();
     if (p.identity->identityKind == IdentityKind::User) {
       for (const Hold &h : p.grants)
@@ -194,12 +259,12 @@ void runPrivilegeRules(RuleContext &ctx) {
             .withHelp("grant it on the subscription, resource group or resource that holds the data");
 
       // What can this grant do that is dangerous and no intent needs?
-      std::vector<std::string> escalating = allowedButUnneeded(h, needs, escalationActions);
+      std::vector<std::string> escalating = dangerousForGrant(h, needs, escalationActions);
       if (!escalating.empty())
         ctx.report(RuleID::PrivilegeEscalation, at,
                    fmt::format("this grant lets `{}` escalate its own privileges: {}", who, listFew(escalating)))
             .withHelp(narrowAlternative(p));
-      std::vector<std::string> exposing = allowedButUnneeded(h, needs, exposureActions);
+      std::vector<std::string> exposing = dangerousForGrant(h, needs, exposureActions);
       if (!exposing.empty())
         ctx.report(RuleID::CredentialExposure, at,
                    fmt::format("this grant lets `{}` read keys or secrets no intent needs: {}", who, listFew(exposing)))
@@ -215,10 +280,29 @@ void runPrivilegeRules(RuleContext &ctx) {
             .withHelp("remove the grant, or declare the intent that needs it with `allow`");
         continue;
       }
+      // A built-in role that serves some needs still grants what none uses.
+      if (h.role) {
+        std::vector<std::pair<std::string, bool>> atScope;
+        for (const auto &op : catalogued)
+          if (appliesAt(op.first, h.scope)) atScope.push_back(op);
+        std::vector<std::string> unused = allowedButUnneeded(h, needs, atScope);
+        // Name the resource's own operations first; Microsoft.Authorization's apply everywhere.
+        std::stable_partition(unused.begin(), unused.end(), [](const std::string &op) {
+          return !llvm::StringRef(op).startswith_insensitive("Microsoft.Authorization/");
+        });
+        if (!unused.empty())
+          ctx.report(RuleID::UnusedPermission, at,
+                     fmt::format("role `{}` lets `{}` perform {} operation{} on {} that no intent uses, such as {}",
+                                 h.role->name, who, unused.size(), unused.size() == 1 ? "" : "s", describeScope(h),
+                                 listFew(unused, 2)))
+              .withHelp(narrowAlternative(p));
+      }
       for (const auto &[action, data] : h.writtenActions()) {
         bool used = std::any_of(served.begin(), served.end(),
                                 [&, &action = action, data = data](const Need *n) { return n->data == data && actionMatches(action, n->action); });
-        if (used) continue;
+        // One cause, one finding: an action W026 reports as unknown or of the
+        // other kind gets W026's fix, not a second one that deletes it.
+        if (used || ctx.azure.operations.lookup(action, data) != OperationCatalog::Status::Known) continue;
         auto &list = data ? h.grant->dataActions : h.grant->actions;
         for (const Value &v : list)
           if (v.text == action)

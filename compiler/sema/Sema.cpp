@@ -233,8 +233,9 @@ private:
       checkHttpMethod(diags_, r.methods[i]);
       for (size_t j = 0; j < i; ++j)
         if (r.methods[j].text == r.methods[i].text)
+          // Deleting ", GET" (from the end of the previous method) keeps the list well formed.
           diags_.report(DiagID::DuplicateAttribute, r.methods[i].range, fmt::format("`{}` is listed twice", r.methods[i].text))
-              .fix(r.methods[i].range, "");
+              .fix({r.methods[i].range.file, r.methods[i - 1].range.end, r.methods[i].range.end}, "");
     }
     checkAttributes(ctx_, r.attrs, routeSchema(), fmt::format("route \"{}\"", quoteForMessage(r.path.text)), r.keyword);
     if (r.require) {

@@ -3,6 +3,9 @@
 #include "diag/Printers.h"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <regex>
 
 using namespace ward;
 using namespace ward::test;
@@ -299,4 +302,92 @@ TEST_CASE("findings about inherited values point at the user's issuer and obey i
   CHECK(quiet.has("W011"));
   CHECK_FALSE(quiet.findUnsuppressed("W011"));
   CHECK_FALSE(quiet.has("W028")); // the suppression is used
+}
+
+namespace {
+const char *kPrivilegeBase = R"(import std.azure
+tenant t { id = "72f988bf-86f1-41af-91ab-2d7cd011db47"  subscription = "0b1f6471-1bf0-4dda-aec3-cb9272f09590" }
+identity sp-ops : service_principal { object_id = "3f2b8c1e-5d4a-4e7b-9c6d-1a2b3c4d5e6f" }
+resource vm : azure.vm { resource_group = "rg" name = "vm" }
+resource vault : azure.recovery_vault { resource_group = "rg" name = "rsv" }
+resource kv : azure.key_vault { resource_group = "rg" name = "kv" }
+)";
+}
+
+TEST_CASE("W006: a built-in role that an intent uses only in part", "[analysis][privilege]") {
+  // Backup Contributor for an on-demand backup: most of the role goes unused.
+  CheckResult backup = checkSource(std::string(kPrivilegeBase) +
+                                   "backup nightly { protect vm in vault  schedule = daily at \"02:00\"  retain = { daily = 30d }  trigger by sp-ops }\n"
+                                   "grant sp-ops role \"Backup Contributor\" on vault\n");
+  const Diagnostic *d = backup.findUnsuppressed("W006");
+  REQUIRE(d);
+  CHECK(d->message.find("role `Backup Contributor` lets `sp-ops` perform") != std::string::npos);
+  CHECK(d->message.find("Microsoft.RecoveryServices/") != std::string::npos); // the vault's own operations first
+  CHECK(d->help.find("allow sp-ops to backup.operate on vault") != std::string::npos);
+  // Key Vault Crypto User next to an allow that already covers signing.
+  CheckResult signer = checkSource(std::string(kPrivilegeBase) + "allow sp-ops to keys.sign on kv\n"
+                                                                  "grant sp-ops role \"Key Vault Crypto User\" on kv\n");
+  const Diagnostic *s = signer.findUnsuppressed("W006");
+  REQUIRE(s);
+  CHECK(s->message.find("Microsoft.KeyVault/vaults/keys/") != std::string::npos);
+  CHECK(s->help.find("remove this grant") != std::string::npos);
+}
+
+TEST_CASE("one cause, one finding: a misspelt action gets W026 only", "[analysis][privilege]") {
+  CheckResult r = checkSource(std::string(kPrivilegeBase) + "allow sp-ops to vm.read on vm\n"
+                              "grant sp-ops actions [\"Microsoft.Compute/virtualMachines/read\", "
+                              "\"Microsoft.Compute/virtualMachines/restrat/action\"] on vm\n");
+  CHECK(r.has("W026", "restrat"));
+  for (const Diagnostic &d : r.compilation->diagnostics().diagnostics())
+    if (d.code == "W006") CHECK(d.message.find("restrat") == std::string::npos);
+}
+
+TEST_CASE("W003/W004: escalation in a declared capability is a note; grants list what applies, as written", "[analysis][privilege]") {
+  CheckResult declared = checkSource(std::string(kPrivilegeBase) +
+                                     "capability rbac.assign on azure.vm { actions = [\"Microsoft.Authorization/roleAssignments/write\"] }\n"
+                                     "allow sp-ops to rbac.assign on vm\n");
+  const Diagnostic *note = declared.findUnsuppressed("W003");
+  REQUIRE(note);
+  CHECK(note->severity == Severity::Note);
+  CHECK(note->message == "`rbac.assign` lets `sp-ops` escalate privileges: `Microsoft.Authorization/roleAssignments/write`");
+  CHECK(declared.ok);
+
+  CheckResult written = checkSource(std::string(kPrivilegeBase) + "grant sp-ops actions [\"Microsoft.Authorization/*/write\"] on vm\n");
+  const Diagnostic *esc = written.findUnsuppressed("W003");
+  REQUIRE(esc);
+  CHECK(esc->message == "this grant lets `sp-ops` escalate its own privileges: `Microsoft.Authorization/*/write`");
+  // At a VM, other resource types' operations (assigning a managed identity, joining a subnet) do not apply.
+  CheckResult vmRole = checkSource(std::string(kPrivilegeBase) + "grant sp-ops role \"Virtual Machine Contributor\" on vm\n");
+  for (const Diagnostic &d : vmRole.compilation->diagnostics().diagnostics())
+    if (d.code == "W003") CHECK(d.message.find("Microsoft.ManagedIdentity") == std::string::npos);
+}
+
+TEST_CASE("W021 says what the bundle does with a POST and no idempotency key", "[analysis][edge]") {
+  CheckResult r = checkSource(R"(import std.azure
+resource app : azure.app_service { resource_group = "rg" name = "app" origin = "https://app.example.com" }
+retry r { attempts = 2 backoff = exponential(initial = 100ms, max = 200ms, jitter = full) on = [503] per_try_timeout = 1s budget = { ratio = 10% } }
+edgeworker gw { id = 1 version = "1.0.0" hostnames = ["app.example.com"]
+  // ward-ignore W015: test
+  route POST "/orders" { forward to app retry r }
+  default deny 404 }
+)");
+  const Diagnostic *d = r.findUnsuppressed("W021");
+  REQUIRE(d);
+  CHECK(d->message.find("POST requests here are sent once, never retried") != std::string::npos);
+}
+
+TEST_CASE("W013's suggested name follows the convention", "[analysis][identity]") {
+  for (const char *name : {"SP_Orders", "sp_orders_edge", "Orders--Edge", "spOrders", "SPOrdersEdge"}) {
+    CheckResult r = checkSource(fmt::format("identity {} : service_principal {{}}\n", name));
+    const Diagnostic *d = r.findUnsuppressed("W013");
+    INFO(name);
+    REQUIRE(d);
+    std::smatch m;
+    std::string help = d->help;
+    REQUIRE(std::regex_search(help, m, std::regex("`([^`]+)`")));
+    std::string suggested = m[1];
+    CHECK(suggested.rfind("sp-sp", 0) != 0);
+    CheckResult renamed = checkSource(fmt::format("identity {} : service_principal {{}}\n", suggested));
+    CHECK_FALSE(renamed.has("W013"));
+  }
 }
