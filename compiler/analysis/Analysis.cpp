@@ -70,7 +70,59 @@ std::map<unsigned, uint32_t> constructExtents(const SourceFile &file, const Sour
   return extents;
 }
 
+/// The source range a suppression covers: the construct that starts on the
+/// next line, or just that line.
+std::pair<uint32_t, uint32_t> coveredRange(const SourceFile &file, const Suppression &s, const SourceManager &sm,
+                                           const std::map<unsigned, uint32_t> &extents) {
+  unsigned line = sm.lineColumn(s.range.file, s.range.begin).line;
+  uint32_t from = UINT32_MAX, to = 0;
+  if (std::optional<uint32_t> next = sm.lineOffset(file.id, line + 1)) {
+    from = *next;
+    auto extent = extents.find(line + 1);
+    to = extent != extents.end() ? extent->second : from + static_cast<uint32_t>(sm.lineText(file.id, line + 1).size());
+  }
+  return {from, to};
+}
+
+bool namesCode(const Suppression &s, llvm::StringRef code) {
+  return std::any_of(s.ids.begin(), s.ids.end(), [&](const Name &id) { return id.text == code; });
+}
+
 } // namespace
+
+bool isControllableCode(llvm::StringRef code) {
+  for (DiagID id : allDiagIDs())
+    if (diagInfo(id).code == code) return diagInfo(id).defaultSeverity == Severity::Warning;
+  return false;
+}
+
+void applyCodeControls(const Program &program, const SourceManager &sm, const Config &config, DiagnosticEngine &diags) {
+  std::vector<Diagnostic> &all = diags.mutableDiagnostics();
+  for (Diagnostic &d : all) {
+    if (d.id == DiagID::Rule || !isControllableCode(d.code)) continue;
+    const SourceFile *file = d.range.valid() ? program.file(d.range.file) : nullptr;
+    if (file && file->isStdlib()) d.severity = Severity::Note;
+    auto level = config.codeLevels.find(d.code);
+    if (level != config.codeLevels.end() && level->second != Level::Off)
+      d.severity = level->second == Level::Note ? Severity::Note : level->second == Level::Warning ? Severity::Warning : Severity::Error;
+    if (!file) continue;
+    std::map<unsigned, uint32_t> extents = constructExtents(*file, sm);
+    for (const Suppression &s : file->suppressions) {
+      if (!namesCode(s, d.code) || s.reason.empty()) continue;
+      auto [from, to] = coveredRange(*file, s, sm, extents);
+      if (d.range.begin < from || d.range.begin > to) continue;
+      d.suppressed = true;
+      d.justification = s.reason;
+      s.used = true;
+    }
+  }
+  all.erase(std::remove_if(all.begin(), all.end(),
+                           [&](const Diagnostic &d) {
+                             auto level = config.codeLevels.find(d.code);
+                             return d.id != DiagID::Rule && level != config.codeLevels.end() && level->second == Level::Off;
+                           }),
+            all.end());
+}
 
 void applySuppressions(RuleContext &ctx) {
   for (auto &file : ctx.program.files) {
@@ -80,7 +132,7 @@ void applySuppressions(RuleContext &ctx) {
       bool valid = true;
       for (const Name &id : s.ids) {
         const RuleInfo *rule = findRule(id.text);
-        if (!rule) {
+        if (!rule && !isControllableCode(id.text)) {
           ctx.report(RuleID::InvalidSuppression, id.range, fmt::format("`{}` is not a rule ID", id.text))
               .withHelp("`wardc check --list-rules` lists the rules");
           valid = false;
@@ -97,15 +149,7 @@ void applySuppressions(RuleContext &ctx) {
         continue;
       }
       if (!valid) continue;
-      // The construct that starts on the next line, or just that line.
-      unsigned line = ctx.sm.lineColumn(s.range.file, s.range.begin).line;
-      uint32_t from = UINT32_MAX, to = 0;
-      if (std::optional<uint32_t> next = ctx.sm.lineOffset(file->id, line + 1)) {
-        from = *next;
-        auto extent = extents.find(line + 1);
-        to = extent != extents.end() ? extent->second
-                                     : from + static_cast<uint32_t>(ctx.sm.lineText(file->id, line + 1).size());
-      }
+      auto [from, to] = coveredRange(*file, s, ctx.sm, extents);
       for (Diagnostic &d : ctx.diags.mutableDiagnostics()) {
         if (d.id != DiagID::Rule || d.suppressed || d.range.file != file->id) continue;
         if (d.range.begin < from || d.range.begin > to) continue;
@@ -118,7 +162,10 @@ void applySuppressions(RuleContext &ctx) {
         d.justification = s.reason;
         s.used = true;
       }
-      if (!s.used)
+      // Code-generation warnings (G0001) exist only in `build`, after this
+      // runs, so a suppression naming one cannot be judged unused here.
+      bool namesBuildCode = std::any_of(s.ids.begin(), s.ids.end(), [](const Name &id) { return isControllableCode(id.text); });
+      if (!s.used && !namesBuildCode)
         ctx.report(RuleID::UnusedSuppression, s.range, "this suppression suppresses nothing")
             .withHelp("remove it; the finding it silenced is gone (or it is not on the line before the construct)");
     }

@@ -116,6 +116,14 @@ Config loadConfig(llvm::StringRef start, DiagnosticEngine &diags) {
   if (const llvm::json::Object *rules = root->getObject("rules")) {
     for (const auto &entry : *rules) {
       const RuleInfo *rule = findRule(entry.first);
+      if (!rule && isControllableCode(entry.first)) {
+        llvm::Optional<llvm::StringRef> levelText = entry.second.getAsString();
+        if (const llvm::json::Object *settings = entry.second.getAsObject()) levelText = settings->getString("level");
+        std::optional<Level> level = levelText ? parseLevel(*levelText) : std::nullopt;
+        if (level) config.codeLevels[entry.first.str()] = *level;
+        else fail(fmt::format("{}: the level must be off, note, warning or error", entry.first.str()));
+        continue;
+      }
       if (!rule) {
         fail(fmt::format("unknown rule `{}`", entry.first.str())).withHelp("`wardc check --list-rules` lists them");
         continue;

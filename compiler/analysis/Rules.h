@@ -39,6 +39,7 @@ llvm::StringRef ruleDoc(RuleID rule);
 struct Config {
   std::string path; // empty when no file was found
   std::map<std::string, Level> levels;                    // by rule ID
+  std::map<std::string, Level> codeLevels;                // by diagnostic code (G0001)
   std::map<std::string, llvm::json::Object> options;      // by rule ID
   std::vector<std::string> extraActions, extraDataActions;
   // `build`: naming and placement of generated Azure artifacts.
@@ -64,6 +65,16 @@ struct AzureData {
   /// Loads `<stdlibDir>/azure/`; on failure reports and returns false.
   bool load(llvm::StringRef stdlibDir, const Config &config, DiagnosticEngine &diags);
 };
+
+/// Diagnostic codes other than rules whose level a project may set in
+/// ward.json and silence in source: the warnings of the code generators
+/// (G0001). Errors stay errors.
+bool isControllableCode(llvm::StringRef code);
+
+/// Applies ward.json levels and in-source `ward-ignore` to the controllable
+/// codes (run after `build` generated its artifacts). Findings located in the
+/// standard library become notes: a user cannot change Ward's presets.
+void applyCodeControls(const Program &program, const SourceManager &sm, const Config &config, DiagnosticEngine &diags);
 
 /// Runs every rule over a checked program and applies in-source suppressions.
 void runAnalysis(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,

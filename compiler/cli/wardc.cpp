@@ -105,6 +105,7 @@ int runCompile(const char *argv0, bool build) {
   if (build && clean && !(kWerror && diags.warningCount() > 0)) {
     codegen::generateArtifacts(compilation.program(), compilation.sources(), compilation.azureData(),
                                compilation.config(), WARD_VERSION, diags, artifacts);
+    analysis::applyCodeControls(compilation.program(), compilation.sources(), compilation.config(), diags);
     if (!diags.hasErrors() && !(kWerror && diags.warningCount() > 0)) {
       if (llvm::Error e = artifacts.writeAtomically(kOutDir, compilation.sources(), WARD_VERSION))
         diags.reportAtPath(DiagID::OutputFailed, kOutDir, llvm::toString(std::move(e)))
@@ -115,9 +116,7 @@ int runCompile(const char *argv0, bool build) {
     diags.sort(compilation.sources());
   }
 
-  if (kWerror) // promote before printing so every printer agrees
-    for (const Diagnostic &d : diags.diagnostics())
-      if (d.severity == Severity::Warning) const_cast<Diagnostic &>(d).severity = Severity::Error;
+  if (kWerror) diags.promoteWarningsToErrors();
 
   if (kFormat == OutputFormat::Json) {
     llvm::outs() << llvm::formatv("{0:2}", diagnosticsToJson(compilation.sources(), diags)) << "\n";

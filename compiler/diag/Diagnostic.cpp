@@ -82,4 +82,9 @@ void DiagnosticEngine::sort(const SourceManager &sm) {
                    [&](const Diagnostic &a, const Diagnostic &b) { return key(a) < key(b); });
 }
 
+void DiagnosticEngine::promoteWarningsToErrors() {
+  for (Diagnostic &d : diags_)
+    if (d.severity == Severity::Warning && !d.suppressed) d.severity = Severity::Error;
+}
+
 } // namespace ward

@@ -90,6 +90,9 @@ public:
   unsigned errorCount() const;
   unsigned warningCount() const;
   bool hasErrors() const { return errorCount() > 0; }
+  /// `--werror`: every warning becomes an error, before anything is printed,
+  /// so that every printer and the exit code agree.
+  void promoteWarningsToErrors();
 
   /// Orders diagnostics by file, then position, then code, so output does not
   /// depend on the order the stages ran in.

@@ -354,3 +354,65 @@ resource vm-1 : azure.vm { resource_group = "rg-one"  name = "vm-1" }
     }
   }
 }
+
+namespace {
+const char *kRetryPolicy = R"(import std.azure
+import std.retry
+resource app : azure.app_service { resource_group = "rg" name = "app" origin = "https://app.example.com" }
+retry mine { attempts = 3 backoff = exponential(initial = 100ms, max = 400ms, jitter = full) on = [503] per_try_timeout = 1s budget = { ratio = 10%, min_per_second = 5 } }
+edgeworker gw { id = 1 version = "1.0.0" hostnames = ["app.example.com"]
+  // ward-ignore W015: open on purpose
+  route GET "/a" { forward to app retry retry.edge }
+  // ward-ignore W015: open on purpose
+  route GET "/b" { forward to app retry mine }
+  default deny 404 }
+)";
+} // namespace
+
+TEST_CASE("code-generation warnings are controllable: ward.json levels, ward-ignore, stdlib presets", "[build][config]") {
+  TempDir dir;
+  std::string out = dir.path() + "/out";
+  dir.write("p/policy.ward", kRetryPolicy);
+  // As is: the user's own retry gets G0001 (an error with --werror); the
+  // stdlib preset's limitation is a note, which --werror leaves alone.
+  RunResult plain = runWardc({"build", "--werror", dir.path() + "/p", "-o", out});
+  INFO(plain.err);
+  CHECK(plain.exitCode == 1);
+  CHECK(plain.err.find("error[G0001]: retry `mine`") != std::string::npos);
+  CHECK(plain.err.find("note[G0001]: retry `retry.edge`") != std::string::npos);
+
+  // Silenced in source, with the reason kept for SARIF.
+  std::string suppressed = kRetryPolicy;
+  suppressed.replace(suppressed.find("retry mine"), 0, "// ward-ignore G0001: no gRPC client uses this policy\n");
+  dir.write("p/policy.ward", suppressed);
+  RunResult quiet = runWardc({"build", "--werror", dir.path() + "/p", "-o", out});
+  INFO(quiet.err);
+  CHECK(quiet.exitCode == 0);
+  RunResult check = runWardc({"check", "--werror", dir.path() + "/p"});
+  CHECK(check.exitCode == 0); // a G-code suppression is not "unused" in check
+  RunResult sarif = runWardc({"build", "--format", "sarif", dir.path() + "/p", "-o", out});
+  CHECK(sarif.out.find("no gRPC client uses this policy") != std::string::npos);
+
+  // Or set in ward.json.
+  dir.write("p/policy.ward", kRetryPolicy);
+  dir.write("p/ward.json", R"({"rules": {"G0001": "off"}})");
+  CHECK(runWardc({"build", "--werror", dir.path() + "/p", "-o", out}).exitCode == 0);
+  dir.write("p/ward.json", R"({"rules": {"G0001": "error"}})");
+  RunResult strict = runWardc({"build", dir.path() + "/p", "-o", out});
+  CHECK(strict.exitCode == 1);
+  // Errors stay errors.
+  dir.write("p/ward.json", R"({"rules": {"G0002": "off"}})");
+  RunResult refused = runWardc({"check", dir.path() + "/p"});
+  CHECK(refused.exitCode == 2);
+  CHECK(refused.err.find("unknown rule `G0002`") != std::string::npos);
+}
+
+TEST_CASE("every example builds with --werror", "[build]") {
+  for (const char *project : {"examples/orders-api", "examples/vm-backup", "examples/multi-issuer-gateway"}) {
+    TempDir dir;
+    RunResult r = runWardc({"build", "--werror", project, "-o", dir.path() + "/out"});
+    INFO(project << "\n" << r.err);
+    CHECK(r.exitCode == 0);
+    CHECK(r.err.find("warning") == std::string::npos);
+  }
+}
