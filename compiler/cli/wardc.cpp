@@ -30,8 +30,9 @@ enum class ColorMode { Auto, Always, Never };
 cl::OptionCategory kCategory("wardc options");
 cl::SubCommand kCheck("check", "Parse, resolve and check policy files; print diagnostics");
 cl::SubCommand kBuild("build", "Check policy files and generate every artifact into an output directory");
-cl::SubCommand kExplain("explain", "Print the documentation of a rule (e.g. `wardc explain W004`)");
-cl::opt<std::string> kExplainRule(cl::Positional, cl::desc("<rule ID or name>"), cl::sub(kExplain), cl::cat(kCategory));
+cl::SubCommand kExplain("explain", "Print the documentation of a rule or code (e.g. `wardc explain W004`, `wardc explain E0321`)");
+cl::opt<std::string> kExplainRule(cl::Positional, cl::desc("<rule ID or name, or diagnostic code>"), cl::sub(kExplain),
+                                  cl::cat(kCategory));
 
 cl::list<std::string> kInputs(cl::Positional, cl::desc("<file or directory>..."), cl::sub(kCheck), cl::sub(kBuild),
                               cl::cat(kCategory));
@@ -50,7 +51,7 @@ cl::opt<ColorMode> kColor("color", cl::desc("Colour in text output"), cl::init(C
                                      clEnumValN(ColorMode::Never, "never", "never")),
                           cl::sub(kCheck), cl::sub(kBuild), cl::cat(kCategory));
 cl::opt<bool> kListRules("list-rules", cl::desc("List every rule with its ID, default level and title"),
-                          cl::sub(kCheck), cl::cat(kCategory));
+                          cl::sub(kCheck), cl::sub(*cl::TopLevelSubCommand), cl::cat(kCategory));
 cl::opt<uint64_t> kMaxFileSize("max-file-size", cl::desc("Largest policy file accepted, in bytes"),
                                cl::init(32ull << 20), cl::sub(kCheck), cl::sub(kBuild), cl::cat(kCategory));
 
@@ -66,14 +67,17 @@ int listRules() {
 }
 
 int runExplain() {
-  const analysis::RuleInfo *rule = analysis::findRule(kExplainRule);
-  if (!rule) {
-    llvm::errs() << "wardc explain: error: unknown rule `" << kExplainRule << "`\n"
-                 << "`wardc check --list-rules` lists the rules.\n";
-    return UsageOrEnvironment;
+  if (const analysis::RuleInfo *rule = analysis::findRule(kExplainRule)) {
+    llvm::outs() << analysis::ruleDoc(rule->rule);
+    return Clean;
   }
-  llvm::outs() << analysis::ruleDoc(rule->rule);
-  return Clean;
+  if (std::optional<std::string> doc = codeDoc(kExplainRule)) {
+    llvm::outs() << *doc;
+    return Clean;
+  }
+  llvm::errs() << "wardc explain: error: unknown rule or code `" << kExplainRule << "`\n"
+               << "`wardc --list-rules` lists the rules; docs/diagnostics.md lists the E and G codes.\n";
+  return UsageOrEnvironment;
 }
 
 int runCompile(const char *argv0, bool build) {
@@ -163,6 +167,7 @@ int main(int argc, char **argv) {
       llvm::errs() << errStream.str();
       return UsageOrEnvironment;
     }
+    if (kListRules && !kCheck) return listRules();
     if (kCheck) return runCompile(argv[0], false);
     if (kBuild) return runCompile(argv[0], true);
     if (kExplain) {

@@ -121,13 +121,46 @@ std::string ruleSummary(llvm::StringRef doc) {
   return "";
 }
 
+namespace {
+struct EmbeddedDoc {
+  const char *name;
+  const char *text;
+};
+const EmbeddedDoc kCodeDocs[] = {
+#include "CodeDocs.inc"
+};
+
+/// The "typical cause and fix" cell of `code`'s row in docs/diagnostics.md.
+std::string codeDescription(llvm::StringRef code) {
+  llvm::StringRef table = kCodeDocs[0].text;
+  std::string row = "| " + code.str() + " | ";
+  size_t at = table.find(row);
+  if (at == llvm::StringRef::npos) return "";
+  llvm::StringRef line = table.drop_front(at + row.size()).take_until([](char c) { return c == '\n'; });
+  llvm::StringRef description = line.split(" | ").second; // after the title cell
+  description.consume_back("|");
+  return description.trim().str();
+}
+} // namespace
+
+std::optional<std::string> codeDoc(llvm::StringRef code) {
+  for (DiagID id : allDiagIDs()) {
+    const DiagInfo &info = diagInfo(id);
+    if (!info.code.equals_insensitive(code)) continue;
+    return fmt::format("# {} {}\n\nDefault severity: {}.\n\n{}\n\nSee docs/diagnostics.md for every code.\n",
+                       info.code.str(), info.title.str(), severityName(info.defaultSeverity).str(),
+                       codeDescription(info.code));
+  }
+  return std::nullopt;
+}
+
 std::vector<RuleMetadata> allRuleMetadata() {
   std::vector<RuleMetadata> out;
   for (DiagID id : allDiagIDs()) {
     const DiagInfo &info = diagInfo(id);
+    std::string description = codeDescription(info.code);
     out.push_back({info.code.str(), info.title.str(), info.title.str(),
-                   fmt::format("{}. See docs/diagnostics.md.", info.title.str()),
-                   fmt::format("{} ({}): see docs/diagnostics.md", info.title.str(), info.code.str()),
+                   description.empty() ? fmt::format("{}.", info.title.str()) : description, *codeDoc(info.code),
                    severityName(info.defaultSeverity).str()});
   }
   for (const analysis::RuleInfo &rule : analysis::allRules()) {

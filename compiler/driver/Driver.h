@@ -51,6 +51,11 @@ std::vector<RuleMetadata> allRuleMetadata();
 /// The paragraph of a rule doc page that describes it (for SARIF and --list-rules).
 std::string ruleSummary(llvm::StringRef doc);
 
+/// The documentation of a front-end or build code (E0321, G0001): its title,
+/// default severity and what docs/diagnostics.md says of it; nullopt for an
+/// unknown code.
+std::optional<std::string> codeDoc(llvm::StringRef code);
+
 /// True when a diagnostic is about the environment (I/O, limits) rather than
 /// the policy; the CLI exits with 2 for those.
 bool isEnvironmentError(const Diagnostic &d);

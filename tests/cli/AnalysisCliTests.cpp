@@ -18,7 +18,7 @@ const llvm::json::Object &run0(const llvm::json::Value &sarif) {
 }
 } // namespace
 
-TEST_CASE("explain prints a rule's page; unknown rules exit 2", "[cli][rules]") {
+TEST_CASE("explain prints a rule page, and unknown rules exit 2", "[cli][rules]") {
   RunResult r = runWardc({"explain", "W004"});
   CHECK(r.exitCode == 0);
   CHECK(r.out == readFile("docs/rules/W004.md"));
@@ -99,7 +99,7 @@ TEST_CASE("SARIF fingerprints survive edits elsewhere in the file", "[cli][sarif
   CHECK(std::set<std::string>(before.begin(), before.end()).size() == before.size());
 }
 
-TEST_CASE("examples are free of findings; werror fails warnings", "[cli][rules]") {
+TEST_CASE("examples are free of findings, and werror fails warnings", "[cli][rules]") {
   for (const char *example : {"examples/orders-api", "examples/vm-backup", "examples/multi-issuer-gateway"}) {
     RunResult r = runWardc({"check", "--werror", "--format", "json", example});
     INFO(example << "\n" << r.out);
@@ -123,4 +123,24 @@ TEST_CASE("an invalid ward.json is an environment error (exit 2)", "[cli][config
   CHECK(r.exitCode == 2);
   CHECK(r.err.find("error[E0007]") != std::string::npos);
   CHECK(r.err.find("unknown level `sometimes`") != std::string::npos);
+}
+
+TEST_CASE("explain explains every code (E, G and W), and --list-rules works at the top level", "[cli][rules]") {
+  for (ward::DiagID id : ward::allDiagIDs()) {
+    std::string code = ward::diagInfo(id).code.str();
+    RunResult r = runWardc({"explain", code});
+    INFO(code << "\n" << r.err);
+    CHECK(r.exitCode == 0);
+    CHECK(r.out.rfind("# " + code + " ", 0) == 0);
+    // The description from docs/diagnostics.md, not just the title.
+    CHECK(r.out.size() > ward::diagInfo(id).title.size() + 80);
+  }
+  for (const ward::analysis::RuleInfo &rule : ward::analysis::allRules()) {
+    RunResult r = runWardc({"explain", rule.id.str()});
+    CHECK(r.exitCode == 0);
+  }
+  RunResult top = runWardc({"--list-rules"});
+  CHECK(top.exitCode == 0);
+  CHECK(top.out == runWardc({"check", "--list-rules"}).out);
+  CHECK(top.out.find("W030") != std::string::npos);
 }

@@ -297,7 +297,7 @@ TEST_CASE("one custom role per permission set, shared, assignable at resource gr
         std::vector<std::string>{"/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590"});
 }
 
-TEST_CASE("role names cannot name a principal; role_scope takes two values", "[build][rbac][config]") {
+TEST_CASE("role names cannot name a principal, and role_scope takes two values", "[build][rbac][config]") {
   TempDir dir;
   dir.write("p/policy.ward", kSharedRoles);
   dir.write("p/ward.json", R"({"build": {"role_name": "ward-{principal}-{capability}"}})");

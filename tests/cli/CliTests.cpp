@@ -75,7 +75,7 @@ TEST_CASE("the json format writes one document to stdout", "[cli][json]") {
   CHECK(empty->getAsObject()->getArray("diagnostics")->empty());
 }
 
-TEST_CASE("colour: always forces ANSI colours; never and pipes have none", "[cli]") {
+TEST_CASE("colour: always forces ANSI colours, never and pipes have none", "[cli]") {
   RunResult always = runWardc({"check", "--color", "always", "examples/broken/unknown-name.ward"});
   CHECK(always.err.find("\x1b[") != std::string::npos);
   RunResult never = runWardc({"check", "--color", "never", "examples/broken/unknown-name.ward"});

@@ -342,7 +342,7 @@ TEST_CASE("one cause, one finding: a misspelt action gets W026 only", "[analysis
     if (d.code == "W006") CHECK(d.message.find("restrat") == std::string::npos);
 }
 
-TEST_CASE("W003/W004: escalation in a declared capability is a note; grants list what applies, as written", "[analysis][privilege]") {
+TEST_CASE("W003/W004: escalation in a declared capability is a note, and grants list what applies as written", "[analysis][privilege]") {
   CheckResult declared = checkSource(std::string(kPrivilegeBase) +
                                      "capability rbac.assign on azure.vm { actions = [\"Microsoft.Authorization/roleAssignments/write\"] }\n"
                                      "allow sp-ops to rbac.assign on vm\n");

@@ -114,7 +114,7 @@ TEST_CASE("quantities keep magnitude and unit", "[parser]") {
   CHECK(budget.fields[0].value.number == Approx(12.5));
 }
 
-TEST_CASE("comments of both kinds are ignored; keywords work as attribute names", "[parser]") {
+TEST_CASE("comments of both kinds are ignored, and keywords work as attribute names", "[parser]") {
   CheckResult r = checkSource("/* block\n comment */ retry r { // trailing\n  on = [503] attempts = 2 }\n");
   INFO(r.text());
   CHECK(r.ok);
