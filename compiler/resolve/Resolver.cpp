@@ -1,6 +1,8 @@
 #include "resolve/Resolver.h"
 #include "source/Text.h"
 
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -52,10 +54,33 @@ std::vector<FileID> Resolver::visibleFiles(FileID from) const {
   return files;
 }
 
-std::string Resolver::importHint(const Decl &decl) const {
+/// `to` as a path relative to the directory of `from` (both as given on the
+/// command line or found by the loader), with `/` separators: the form an
+/// `import "..."` in `from` resolves.
+static std::string relativeImportPath(llvm::StringRef from, llvm::StringRef to) {
+  auto absolute = [](llvm::StringRef path) {
+    llvm::SmallString<256> out(path);
+    llvm::sys::fs::make_absolute(out);
+    llvm::sys::path::remove_dots(out, /*remove_dot_dot=*/true);
+    return out;
+  };
+  llvm::SmallString<256> fromDir = absolute(from), target = absolute(to);
+  llvm::sys::path::remove_filename(fromDir);
+  std::vector<std::string> base, dest;
+  for (auto it = llvm::sys::path::begin(fromDir), end = llvm::sys::path::end(fromDir); it != end; ++it) base.push_back(it->str());
+  for (auto it = llvm::sys::path::begin(target), end = llvm::sys::path::end(target); it != end; ++it) dest.push_back(it->str());
+  size_t common = 0;
+  while (common < base.size() && common + 1 < dest.size() && base[common] == dest[common]) ++common;
+  std::vector<std::string> parts(base.size() - common, "..");
+  parts.insert(parts.end(), dest.begin() + common, dest.end());
+  return llvm::join(parts, "/");
+}
+
+std::string Resolver::importHint(const Decl &decl, FileID from) const {
   SourceFile *owner = program_.file(decl.file);
   if (owner && !owner->moduleName.empty()) return fmt::format("`import {}`", owner->moduleName);
-  return fmt::format("`import \"{}\"`", owner ? owner->path : sm_.displayPath(decl.file));
+  std::string target = owner ? owner->path : sm_.displayPath(decl.file);
+  return fmt::format("`import \"{}\"`", relativeImportPath(sm_.displayPath(from), target));
 }
 
 static std::string describeKinds(std::initializer_list<DeclKind> kinds) {
@@ -86,7 +111,7 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
                   fmt::format("`{}` is declared in `{}`, which this file does not import", name.text,
                               sm_.displayPath(it->second->file)))
         .label(it->second->name.range, "declared here")
-        .withHelp(fmt::format("add {} at the top of this file", importHint(*it->second)));
+        .withHelp(fmt::format("add {} at the top of this file", importHint(*it->second, from)));
     return nullptr;
   }
   std::vector<std::string> candidates;
@@ -133,7 +158,7 @@ const CapabilityDecl *Resolver::lookupCapability(FileID from, const Name &name, 
       diags_.report(DiagID::NotImported, name.range,
                     fmt::format("capability `{}` is declared in `{}`, which this file does not import", name.text,
                                 sm_.displayPath(cap->file)))
-          .withHelp(fmt::format("add {} at the top of this file", importHint(*cap)));
+          .withHelp(fmt::format("add {} at the top of this file", importHint(*cap, from)));
       return nullptr;
     }
     if (otherType) {

@@ -37,7 +37,8 @@ private:
   void indexDeclarations();
   void resolveDecl(Decl &decl);
   std::vector<FileID> visibleFiles(FileID from) const;
-  std::string importHint(const Decl &decl) const;
+  /// How `from` imports the file that declares `decl`.
+  std::string importHint(const Decl &decl, FileID from) const;
 
   const SourceManager &sm_;
   DiagnosticEngine &diags_;

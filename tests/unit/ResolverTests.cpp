@@ -95,3 +95,19 @@ TEST_CASE("a missing import file is reported at the import", "[resolve]") {
   CHECK(r.start(*d).line == 1);
   CHECK(r.start(*d).column == 8);
 }
+
+TEST_CASE("E0206 suggests an import path relative to the importing file, and following it works", "[resolver]") {
+  std::map<std::string, std::string> files = {
+      {"app/main.ward", "import std.azure\nidentity sp-app : service_principal {}\nallow sp-app to vm.read on shared-vm\n"},
+      {"lib/shared.ward", "import std.azure\nresource shared-vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"},
+  };
+  CheckResult r = check(files);
+  const Diagnostic *d = r.find("E0206");
+  REQUIRE(d);
+  CHECK(d->help == "add `import \"../lib/shared.ward\"` at the top of this file");
+  files["app/main.ward"] = "import \"../lib/shared.ward\"\n" + files["app/main.ward"];
+  CheckResult fixed = check(files);
+  INFO(fixed.text());
+  CHECK_FALSE(fixed.has("E0206"));
+  CHECK(fixed.frontEndOk());
+}
