@@ -337,7 +337,8 @@ private:
     for (const Limit &l : {Limit{"daily", 7, 9999, "days"}, Limit{"weekly", 1, 5163, "weeks"},
                            Limit{"monthly", 1, 1188, "months"}, Limit{"yearly", 1, 99, "years"}}) {
       auto it = tiers.find(l.tier);
-      if (it == tiers.end() || !it->second->isInteger) continue;
+      // A value without its unit already has its one error (E0305).
+      if (it == tiers.end() || !it->second->isInteger || !durationMillis(*it->second)) continue;
       int64_t count = static_cast<int64_t>(it->second->number);
       if (count < l.min || count > l.max)
         diags_.report(DiagID::OutOfRange, it->second->range,
@@ -345,7 +346,7 @@ private:
                                   l.unit, count));
     }
     const BackupSchedule *schedule = d.schedules.empty() ? nullptr : &d.schedules.front();
-    if (const Attribute *ir = d.attrs.find("instant_restore"); ir && ir->value.isInteger) {
+    if (const Attribute *ir = d.attrs.find("instant_restore"); ir && ir->value.isInteger && durationMillis(ir->value)) {
       int64_t days = static_cast<int64_t>(ir->value.number);
       if (days < 1 || days > 30)
         diags_.report(DiagID::OutOfRange, ir->value.range,

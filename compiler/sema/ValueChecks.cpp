@@ -74,11 +74,48 @@ static int64_t unitMillis(llvm::StringRef unit) {
   return 365 * d; // y
 }
 
+/// `magnitude` (a number as written) expressed in one of `units`, the way a
+/// person most likely meant it: a whole number of milliseconds when it is 100
+/// or more and milliseconds are allowed (`1500` -> `1500ms`), seconds
+/// otherwise (`2` -> `2s`, `1.5` -> `1500ms`), else the only or first unit.
+static std::string likelyDuration(double magnitude, llvm::StringRef text, llvm::ArrayRef<std::string> units) {
+  auto allowed = [&](llvm::StringRef u) { return llvm::is_contained(units, u.str()); };
+  bool whole = magnitude == std::floor(magnitude);
+  if (units.size() == 1) {
+    if (whole) return text.str() + units.front();
+  } else if (whole && magnitude >= 100 && allowed("ms")) {
+    return text.str() + "ms";
+  } else if (allowed("s")) {
+    if (whole) return text.str() + "s";
+    if (allowed("ms")) return fmt::format("{}ms", static_cast<int64_t>(std::llround(magnitude * 1000)));
+  }
+  // A fraction in a larger unit: the next smaller allowed unit, when exact.
+  for (const std::string &u : units)
+    for (const std::string &smaller : units) {
+      double factor = double(unitMillis(u)) / double(unitMillis(smaller));
+      double scaled = magnitude * factor;
+      if (factor > 1 && scaled == std::floor(scaled)) return fmt::format("{}{}", static_cast<int64_t>(scaled), smaller);
+    }
+  return whole ? text.str() + units.front() : "";
+}
+
 std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, llvm::StringRef what,
                                       llvm::ArrayRef<llvm::StringRef> units) {
+  std::vector<std::string> accepted;
+  for (llvm::StringRef u : units) accepted.push_back(u.str());
+  if (accepted.empty()) accepted.assign(kDurationUnits.begin(), kDurationUnits.end());
+  std::string unitList = llvm::join(accepted, ", ");
+  std::string magnitude = v.kind == Value::Kind::Quantity ? v.text.substr(0, v.text.size() - v.unit.size()) : v.text;
   if (v.kind == Value::Kind::Number) {
-    diags.report(DiagID::InvalidDuration, v.range, fmt::format("{} needs a unit: `{}` alone is ambiguous", what.str(), v.text))
-        .withHelp(fmt::format("write e.g. `{0}s` or `{0}m` (units: ms, s, m, h, d, w, mo, y)", v.text));
+    Diagnostic &d = diags.report(DiagID::InvalidDuration, v.range,
+                                 fmt::format("{} needs a unit: `{}` alone is ambiguous", what.str(), v.text));
+    std::string likely = likelyDuration(v.number, v.text, accepted);
+    if (likely.empty()) {
+      d.withHelp(fmt::format("add a unit (here: {})", unitList));
+    } else {
+      d.withHelp(fmt::format("write `{}` (units here: {})", likely, unitList));
+      if (accepted.size() == 1) d.fix(v.range, likely); // the only unit: certain
+    }
     return std::nullopt;
   }
   if (v.kind != Value::Kind::Quantity || v.unit == "%") {
@@ -88,22 +125,37 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
   }
   if (std::find(kDurationUnits.begin(), kDurationUnits.end(), v.unit) == kDurationUnits.end()) {
     Diagnostic &d = diags.report(DiagID::InvalidDuration, v.range, fmt::format("unknown duration unit `{}`", v.unit));
-    std::vector<std::string> close = closestNames(v.unit, kDurationUnits);
-    std::string magnitude = v.text.substr(0, v.text.size() - v.unit.size());
-    if (v.unit == "days" || v.unit == "day") close = {"d"};
-    if (v.unit == "min" || v.unit == "mins") close = {"m"};
-    if (v.unit == "sec" || v.unit == "secs") close = {"s"};
-    if (v.unit == "months" || v.unit == "month") close = {"mo"};
-    if (!close.empty())
-      d.withHelp(fmt::format("write `{}{}` (units: ms, s, m, h, d, w, mo, y)", magnitude, close.front()))
+    std::vector<std::string> close = closestNames(v.unit, accepted);
+    llvm::StringRef unit = llvm::StringRef(v.unit).lower() == v.unit ? llvm::StringRef(v.unit) : llvm::StringRef();
+    if (unit == "days" || unit == "day") close = {"d"};
+    if (unit == "min" || unit == "mins" || unit == "minutes") close = {"m"};
+    if (unit == "sec" || unit == "secs" || unit == "seconds") close = {"s"};
+    if (unit == "months" || unit == "month") close = {"mo"};
+    if (unit == "hours" || unit == "hour" || unit == "hr") close = {"h"};
+    if (!close.empty() && llvm::is_contained(accepted, close.front()))
+      d.withHelp(fmt::format("write `{}{}` (units here: {})", magnitude, close.front(), unitList))
           .fix(v.range, magnitude + close.front());
     else
-      d.withHelp("units are ms, s, m, h, d, w, mo and y");
+      d.withHelp(fmt::format("units here are {}", unitList));
     return std::nullopt;
   }
   if (!v.isInteger) {
-    diags.report(DiagID::InvalidDuration, v.range, fmt::format("{} must be a whole number of units", what.str()))
-        .withHelp("use a smaller unit: `90m` instead of `1.5h`");
+    Diagnostic &d = diags.report(DiagID::InvalidDuration, v.range, fmt::format("{} must be a whole number of units", what.str()));
+    std::vector<std::string> smaller;
+    for (const std::string &u : accepted)
+      if (unitMillis(u) < unitMillis(v.unit)) smaller.push_back(u);
+    // The same length in the largest smaller unit that holds it exactly: `1.5h` is `90m`.
+    std::string likely;
+    double scaled = v.number * double(unitMillis(v.unit));
+    for (auto it = smaller.rbegin(); it != smaller.rend(); ++it) {
+      double inUnit = scaled / double(unitMillis(*it));
+      if (inUnit == std::floor(inUnit)) {
+        likely = fmt::format("{}{}", static_cast<int64_t>(inUnit), *it);
+        break;
+      }
+    }
+    if (!likely.empty()) d.withHelp(fmt::format("write `{}`", likely)).fix(v.range, likely);
+    else d.withHelp(fmt::format("use a smaller unit (here: {})", unitList));
     return std::nullopt;
   }
   if (!units.empty() && std::find(units.begin(), units.end(), v.unit) == units.end()) {

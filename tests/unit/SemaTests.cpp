@@ -25,11 +25,17 @@ TEST_CASE("durations need a known unit", "[sema]") {
   CHECK(checkSource(retryWith("attempts = 2 per_try_timeout = 500ms")).ok);
   CheckResult bare = checkSource(retryWith("attempts = 2 per_try_timeout = 500"));
   CHECK(bare.has("E0305", "needs a unit"));
+  // `3days` means `3d`, which a per-try timeout does not take: no fix that would trade one error for another.
   CheckResult days = checkSource(retryWith("attempts = 2 per_try_timeout = 3days"));
   const Diagnostic *d = days.find("E0305");
   REQUIRE(d);
-  REQUIRE(d->fixits.size() == 1);
-  CHECK(d->fixits[0].replacement == "3d");
+  CHECK(d->fixits.empty());
+  CHECK(d->help == "units here are ms, s, m");
+  CheckResult seconds = checkSource(retryWith("attempts = 2 per_try_timeout = 3secs"));
+  const Diagnostic *s = seconds.find("E0305");
+  REQUIRE(s);
+  REQUIRE(s->fixits.size() == 1);
+  CHECK(s->fixits[0].replacement == "3s");
   CHECK(checkSource(retryWith("attempts = 2 per_try_timeout = 2h")).has("E0305", "must be given in"));
   CHECK(checkSource(retryWith("attempts = 2 per_try_timeout = 1.5s")).has("E0305", "whole number"));
 }
@@ -269,4 +275,33 @@ backup weekly { protect vm in vault2  schedule = weekly on [Sunday] at "02:00"  
                     "resource vault : azure.recovery_vault { resource_group = \"rg\" name = \"rsv\" }\n"
                     "backup b { protect vm, vm in vault  schedule = daily at \"02:00\"  retain = { daily = 30d } }\n")
             .has("E0315", "protected twice"));
+}
+
+TEST_CASE("a missing or wrong unit is one error with a sensible suggestion", "[sema][units]") {
+  auto only = [](const std::string &source) {
+    CheckResult r = checkSource(source);
+    INFO(r.text());
+    REQUIRE(r.codes() == std::vector<std::string>{"E0305"});
+    return std::string(r.find("E0305")->help);
+  };
+  std::string retry = "retry r { attempts = 3 on = [503] per_try_timeout = {} budget = { ratio = 10% } }\n";
+  auto with = [&](const std::string &value) {
+    std::string s = retry;
+    s.replace(s.find("{}"), 2, value);
+    return s;
+  };
+  CHECK(only(with("1500")) == "write `1500ms` (units here: ms, s, m)");
+  CHECK(only(with("2")) == "write `2s` (units here: ms, s, m)");
+  CHECK(only(with("1.5")) == "write `1500ms` (units here: ms, s, m)");
+  CHECK(only(with("2sec")) == "write `2s` (units here: ms, s, m)");
+  CHECK(only(with("1.5s")) == "write `1500ms`");
+  // One error, not a cascade of Azure Backup range errors about the same value.
+  std::string backup = "import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"
+                       "resource vault : azure.recovery_vault { resource_group = \"rg\" name = \"rsv\" }\n"
+                       "backup b { protect vm in vault  schedule = daily at \"02:00\"  retain = { daily = 5 } }\n";
+  CheckResult r = checkSource(backup);
+  REQUIRE(r.codes() == std::vector<std::string>{"E0305"});
+  const Diagnostic *d = r.find("E0305");
+  REQUIRE(d->fixits.size() == 1); // days are the only unit there: a certain fix
+  CHECK(d->fixits[0].replacement == "5d");
 }
