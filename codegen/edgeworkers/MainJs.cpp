@@ -93,6 +93,9 @@ public:
     for (const IssuerPlan &issuer : plan.issuers)
       for (const std::string &alg : issuer.decl->effective.strings("algorithms")) features_.insert(alg);
     for (const RetryPlan &retry : plan.retries) features_.insert("jitter-" + retry.spec.jitter);
+    for (const Route &r : ew_.routes)
+      for (const RouteAction &a : r.actions)
+        if (a.kind == RouteAction::Kind::Redirect && !locationPlaceholders(a.text->text).empty()) features_.insert("redirect-params");
   }
 
   std::string write() {
@@ -204,10 +207,37 @@ private:
     if (plan_.responseProvider()) piece("forward");
   }
 
+  /// The redirect location as JavaScript: a string literal, or, with
+  /// `{param}` placeholders, literals joined with the matched path's segments
+  /// (Sema checked that every placeholder is a parameter of the route's path).
+  std::string locationExpression(llvm::StringRef location, const Route *route) const {
+    std::vector<std::string> placeholders = locationPlaceholders(location);
+    if (placeholders.empty() || !route) return q(location);
+    // `/a/{id}` splits into "", "a", "{id}": segment i of the pattern is element i + 1.
+    llvm::SmallVector<llvm::StringRef, 8> segments;
+    llvm::StringRef(route->path.text).split(segments, '/');
+    std::vector<std::string> parts;
+    llvm::StringRef rest = location;
+    while (!rest.empty()) {
+      size_t open = rest.find('{');
+      size_t close = open == llvm::StringRef::npos ? llvm::StringRef::npos : rest.find('}', open);
+      if (close == llvm::StringRef::npos) {
+        parts.push_back(q(rest));
+        break;
+      }
+      if (open > 0) parts.push_back(q(rest.take_front(open)));
+      std::string param = "{" + rest.slice(open + 1, close).str() + "}";
+      for (size_t i = 0; i < segments.size(); ++i)
+        if (segments[i] == param) parts.push_back(fmt::format("pathSegment(request.path.split(\"/\")[{}])", i));
+      rest = rest.drop_front(close + 1);
+    }
+    return llvm::join(parts, " + ");
+  }
+
   std::string tokenConstant(size_t index) const { return fmt::format("ROUTE_{}_TOKEN", index + 1); }
 
   /// The statements that carry out an action in onClientRequest.
-  void clientAction(const RouteAction &a, const std::string &indent) {
+  void clientAction(const RouteAction &a, const std::string &indent, const Route *route) {
     switch (a.kind) {
     case RouteAction::Kind::Forward: {
       auto *origin = llvm::dyn_cast_or_null<ResourceDecl>(a.origin.target);
@@ -221,7 +251,8 @@ private:
       return;
     }
     case RouteAction::Kind::Redirect:
-      line(indent + fmt::format("request.respondWith({}, {{ location: [{}] }}, \"\");", a.status->text, q(a.text->text)));
+      line(indent + fmt::format("request.respondWith({}, {{ location: [{}] }}, \"\");", a.status->text,
+                                locationExpression(a.text->text, route)));
       return;
     case RouteAction::Kind::Respond: {
       std::string headers = "{}";
@@ -290,7 +321,7 @@ private:
       if (issuer)
         line(fmt::format("  if (!(await admitted(request, {}, {}, {}))) return;", q(routeLabel(r)), issuer->constant,
                          tokenConstant(i)));
-      clientAction(action, "  ");
+      clientAction(action, "  ", &r);
       line("}");
       RouteFunctions names{fn, ""};
       if (plan_.responseProvider() && action.kind == RouteAction::Kind::Forward) {
@@ -320,7 +351,7 @@ private:
       line(fmt::format("// Requests no route matches: {} ({}).", describeAction(*plan_.defaultAction), q(plan_.defaultSource)));
       line("/** @param {EW.IngressClientRequest} request */");
       line("function unrouted(request) {");
-      clientAction(*plan_.defaultAction, "  ");
+      clientAction(*plan_.defaultAction, "  ", nullptr);
       line("}");
     }
     if (ew_.routes.empty()) return;

@@ -96,4 +96,23 @@ llvm::StringRef EdgeWorkerDecl::subrequestUrl(const Decl *target) const {
   return "";
 }
 
+std::vector<std::string> pathParameters(llvm::StringRef pattern) {
+  std::vector<std::string> out;
+  llvm::SmallVector<llvm::StringRef, 8> segments;
+  pattern.split(segments, '/');
+  for (llvm::StringRef segment : segments)
+    if (segment.size() > 2 && segment.front() == '{' && segment.back() == '}') out.push_back(segment.drop_front().drop_back().str());
+  return out;
+}
+
+std::vector<std::string> locationPlaceholders(llvm::StringRef location) {
+  std::vector<std::string> out;
+  for (size_t open = location.find('{'); open != llvm::StringRef::npos; open = location.find('{', open + 1)) {
+    size_t close = location.find('}', open);
+    if (close == llvm::StringRef::npos) break;
+    out.push_back(location.slice(open + 1, close).str());
+  }
+  return out;
+}
+
 } // namespace ward

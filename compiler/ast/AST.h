@@ -199,6 +199,11 @@ struct TokenRequirement {
   SourceRange range;
 };
 
+/// The names of a path pattern's `{param}` segments, in order.
+std::vector<std::string> pathParameters(llvm::StringRef pattern);
+/// The names of the `{param}` placeholders of a redirect location, in order.
+std::vector<std::string> locationPlaceholders(llvm::StringRef location);
+
 struct Route {
   std::vector<Name> methods; // empty: any method
   Name path;                 // the pattern, decoded

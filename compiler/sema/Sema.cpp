@@ -224,7 +224,7 @@ private:
     for (size_t i = 1; i < d.defaults.size(); ++i)
       diags_.report(DiagID::DuplicateAttribute, d.defaults[i].range, fmt::format("{} has two defaults", owner))
           .label(d.defaults[0].range, "first default here");
-    for (RouteAction &action : d.defaults) this->action(action);
+    for (RouteAction &action : d.defaults) this->action(action, nullptr);
   }
 
   void route(Route &r) {
@@ -250,10 +250,10 @@ private:
       diags_.report(DiagID::DuplicateAttribute, r.actions[i].range, "a route has exactly one action")
           .label(r.actions[0].range, "first action here")
           .withHelp("split this into two routes, or keep one action");
-    for (RouteAction &action : r.actions) this->action(action);
+    for (RouteAction &action : r.actions) this->action(action, &r);
   }
 
-  void action(RouteAction &a) {
+  void action(RouteAction &a, const Route *route) {
     switch (a.kind) {
     case RouteAction::Kind::Forward: {
       const auto *res = llvm::dyn_cast_or_null<ResourceDecl>(a.origin.target);
@@ -282,6 +282,7 @@ private:
       } else {
         checkUrl(diags_, location, a.text->range, "the redirect location", false);
       }
+      redirectParameters(*a.text, route);
       break;
     }
     case RouteAction::Kind::Respond:
@@ -298,6 +299,27 @@ private:
       if (a.text && countCodePoints(a.text->text) > 2048)
         diags_.report(DiagID::OutOfRange, a.text->range, "a deny reason holds at most 2,048 characters");
       break;
+    }
+  }
+
+  /// `{param}` in a redirect location is replaced by that segment of the
+  /// matched path, so every one must be a parameter of the route's path.
+  void redirectParameters(const Name &location, const Route *route) {
+    std::vector<std::string> params = route ? pathParameters(route->path.text) : std::vector<std::string>{};
+    for (const std::string &placeholder : locationPlaceholders(location.text)) {
+      if (llvm::is_contained(params, placeholder)) continue;
+      Diagnostic &d = diags_.report(
+          DiagID::InvalidUrl, location.range,
+          route ? fmt::format("`{{{}}}` in the redirect location is not a parameter of the route's path \"{}\"",
+                              placeholder, quoteForMessage(route->path.text))
+                : fmt::format("`{{{}}}` in a default's redirect location has no path to come from", placeholder));
+      if (!route) d.withHelp("write the location out, or redirect from a route whose path has the parameter");
+      else if (params.empty()) d.withHelp("the path has no parameters: write the location out");
+      else {
+        std::vector<std::string> quoted;
+        for (const std::string &p : params) quoted.push_back("`{" + p + "}`");
+        d.withHelp(fmt::format("the path's parameters are {}", joinAlternatives(quoted, "and")));
+      }
     }
   }
 

@@ -305,3 +305,14 @@ TEST_CASE("a missing or wrong unit is one error with a sensible suggestion", "[s
   REQUIRE(d->fixits.size() == 1); // days are the only unit there: a certain fix
   CHECK(d->fixits[0].replacement == "5d");
 }
+
+TEST_CASE("redirect locations take {param} only from the route's path", "[sema][edgeworkers]") {
+  auto with = [](const std::string &route) {
+    return "edgeworker gw { id = 1 version = \"1.0.0\" " + route + " }\n";
+  };
+  CHECK(checkSource(with(R"(route GET "/old/{id}" { redirect 301 "/new/{id}" })")).frontEndOk());
+  CHECK(checkSource(with(R"(route GET "/old/{id}" { redirect 301 "/new/{oid}" })"))
+            .has("E0308", "`{oid}` in the redirect location is not a parameter of the route's path \"/old/{id}\""));
+  CHECK(checkSource(with(R"(route GET "/old/*" { redirect 301 "/new/{id}" })")).has("E0308", "not a parameter"));
+  CHECK(checkSource(with(R"(default redirect 302 "/new/{id}")")).has("E0308", "has no path to come from"));
+}

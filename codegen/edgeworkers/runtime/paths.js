@@ -49,3 +49,19 @@ function findRoute(request) {
     (route) => (route.methods.length === 0 || route.methods.includes(request.method)) && pathMatches(route.path, request.path),
   );
 }
+//#if redirect-params
+
+/**
+ * A segment of the request path for a redirect location: as received, with
+ * every character that may not appear in a URL path segment (RFC 3986
+ * `pchar`) percent-encoded, and a `%` that starts no escape written `%25`.
+ * So the location is a valid URL whatever the client sent, and no line break
+ * or quote can reach the Location header.
+ * @param {string | undefined} segment
+ * @returns {string}
+ */
+function pathSegment(segment) {
+  return (segment ?? "").replace(/%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@%]/gu,
+    (c) => (c === "%" ? "%25" : encodeURIComponent(c)));
+}
+//#endif

@@ -59,6 +59,16 @@ test("deny and redirect carry their texts exactly", async () => {
   expect(outcome(request)).toMatchObject({ status: 302, headers: { location: [LOCATION] } });
 });
 
+test("redirect parameters come from the matched path, with what a URL path may not hold percent-encoded", async () => {
+  const ctx = loadBundle(file);
+  const request = makeRequest({ path: '/old/a"<b>%zz%41\r\nSet-Cookie: x=1/c d' });
+  await ctx.bundle.onClientRequest(request);
+  expect(outcome(request)).toMatchObject({
+    status: 301,
+    headers: { location: ["/new/c%20d/a%22%3Cb%3E%25zz%41%0D%0ASet-Cookie:%20x=1?from=old"] },
+  });
+});
+
 /** Claims with an own `__proto__` member, as a token may carry one. */
 function claimsWith(protoValue, extra = {}) {
   const claims = { iss: "https://id.test.example/hostile", aud: AUDIENCE, scp: "scope'with$odd{chars}", iat: NOW - 5, exp: NOW + 60, ...extra };
