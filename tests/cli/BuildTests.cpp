@@ -380,6 +380,9 @@ TEST_CASE("code-generation warnings are controllable: ward.json levels, ward-ign
   CHECK(plain.exitCode == 1);
   CHECK(plain.err.find("error[G0001]: retry `mine`") != std::string::npos);
   CHECK(plain.err.find("note[G0001]: retry `retry.edge`") != std::string::npos);
+  // Envoy's budget is a concurrency limit: said as a note, which --werror leaves alone.
+  CHECK(plain.err.find("note[G0001]: retry `mine`: Envoy's retry budget limits concurrent retries, not retries per second") !=
+        std::string::npos);
 
   // Silenced in source, with the reason kept for SARIF.
   std::string suppressed = kRetryPolicy;
