@@ -52,6 +52,10 @@ cl::opt<ColorMode> kColor("color", cl::desc("Colour in text output"), cl::init(C
                           cl::sub(kCheck), cl::sub(kBuild), cl::cat(kCategory));
 cl::opt<bool> kListRules("list-rules", cl::desc("List every rule with its ID, default level and title"),
                           cl::sub(kCheck), cl::sub(*cl::TopLevelSubCommand), cl::cat(kCategory));
+cl::opt<std::string> kSarifRoot("sarif-root",
+                               cl::desc("Directory SARIF paths are relative to (default: the git top level, else the "
+                                        "current directory)"),
+                               cl::value_desc("dir"), cl::sub(kCheck), cl::sub(kBuild), cl::cat(kCategory));
 cl::opt<uint64_t> kMaxFileSize("max-file-size", cl::desc("Largest policy file accepted, in bytes"),
                                cl::init(32ull << 20), cl::sub(kCheck), cl::sub(kBuild), cl::cat(kCategory));
 
@@ -128,7 +132,14 @@ int runCompile(const char *argv0, bool build) {
     SarifOptions sarif;
     sarif.toolVersion = WARD_VERSION;
     llvm::SmallString<256> cwd;
-    if (!llvm::sys::fs::current_path(cwd)) sarif.sourceRoot = std::string(cwd);
+    if (!llvm::sys::fs::current_path(cwd)) sarif.cwd = std::string(cwd);
+    if (!kSarifRoot.empty()) {
+      llvm::SmallString<256> root(kSarifRoot);
+      llvm::sys::fs::make_absolute(root);
+      sarif.sourceRoot = std::string(root);
+    } else {
+      sarif.sourceRoot = defaultSarifRoot(sarif.cwd);
+    }
     llvm::outs() << llvm::formatv("{0:2}", diagnosticsToSarif(compilation.sources(), diags, allRuleMetadata(), sarif))
                  << "\n";
   } else {

@@ -20,13 +20,19 @@ struct RuleMetadata {
 struct SarifOptions {
   std::string toolVersion;
   std::string informationUri = "https://github.com/ward-policy/ward";
-  /// Paths under this directory are written relative to it (with uriBaseId
-  /// SRCROOT); typically the current directory.
+  /// Every path is written relative to this directory (uriBaseId SRCROOT),
+  /// never as an absolute URI; `--sarif-root`, by default the git top level
+  /// or else the current directory. Relative paths are taken from `cwd`.
   std::string sourceRoot;
+  std::string cwd;
 };
 
 llvm::json::Value diagnosticsToSarif(const SourceManager &sm, const DiagnosticEngine &engine,
                                      const std::vector<RuleMetadata> &rules, const SarifOptions &options);
+
+/// The directory SARIF paths are relative to when `--sarif-root` is not
+/// given: the nearest ancestor of `cwd` holding `.git`, else `cwd`.
+std::string defaultSarifRoot(llvm::StringRef cwd);
 
 /// `a b.ward` -> `a%20b.ward`: RFC 3986 path encoding, `/` kept.
 std::string percentEncodePath(llvm::StringRef path);

@@ -1,6 +1,7 @@
 #include "diag/Sarif.h"
 
 #include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 #include <fmt/format.h>
 
@@ -17,9 +18,24 @@ std::string percentEncodePath(llvm::StringRef path) {
   return out;
 }
 
+std::string defaultSarifRoot(llvm::StringRef cwd) {
+  llvm::SmallString<256> dir(cwd);
+  for (; !dir.empty(); dir = llvm::sys::path::parent_path(dir)) {
+    llvm::SmallString<256> git(dir);
+    llvm::sys::path::append(git, ".git");
+    if (llvm::sys::fs::exists(git)) return std::string(dir);
+    if (llvm::sys::path::parent_path(dir) == dir) break;
+  }
+  return cwd.str();
+}
+
 namespace {
 
 constexpr llvm::StringLiteral kStdlibPrefix = "<stdlib>/";
+
+bool inStdlib(const SourceManager &sm, SourceRange r) {
+  return r.valid() && llvm::StringRef(sm.displayPath(r.file)).startswith(kStdlibPrefix);
+}
 
 llvm::StringRef levelOf(Severity s) {
   switch (s) {
@@ -40,16 +56,35 @@ class SarifWriter {
 public:
   SarifWriter(const SourceManager &sm, const SarifOptions &options) : sm_(sm), options_(options) {}
 
+  /// A path relative to the source root, with `/` separators and `..`
+  /// where it lies outside: SARIF consumers such as GitHub code scanning
+  /// resolve results against the repository, and an absolute URI would also
+  /// differ from machine to machine.
   llvm::json::Object artifactLocation(llvm::StringRef path) {
     if (path.startswith(kStdlibPrefix))
       return llvm::json::Object{{"uri", percentEncodePath(path.drop_front(kStdlibPrefix.size()))}, {"uriBaseId", "WARD_STDLIB"}};
-    llvm::SmallString<256> p(path);
-    llvm::sys::path::remove_dots(p, true);
-    llvm::StringRef rel = p;
-    if (!options_.sourceRoot.empty() && rel.consume_front(options_.sourceRoot) && rel.consume_front("/"))
-      return llvm::json::Object{{"uri", percentEncodePath(rel)}, {"uriBaseId", "SRCROOT"}};
-    if (llvm::sys::path::is_absolute(p)) return llvm::json::Object{{"uri", "file://" + percentEncodePath(p)}};
-    return llvm::json::Object{{"uri", percentEncodePath(p)}, {"uriBaseId", "SRCROOT"}};
+    llvm::SmallString<256> absolute(path);
+    if (!llvm::sys::path::is_absolute(absolute) && !options_.cwd.empty()) {
+      absolute = options_.cwd;
+      llvm::sys::path::append(absolute, path);
+    }
+    llvm::sys::path::remove_dots(absolute, true);
+    std::string relative = relativeTo(absolute, options_.sourceRoot.empty() ? options_.cwd : options_.sourceRoot);
+    return llvm::json::Object{{"uri", percentEncodePath(relative)}, {"uriBaseId", "SRCROOT"}};
+  }
+
+  static std::string relativeTo(llvm::StringRef path, llvm::StringRef root) {
+    if (root.empty()) return path.ltrim('/').str();
+    llvm::SmallString<256> base(root);
+    llvm::sys::path::remove_dots(base, true);
+    std::vector<std::string> from, to;
+    for (auto it = llvm::sys::path::begin(base), end = llvm::sys::path::end(base); it != end; ++it) from.push_back(it->str());
+    for (auto it = llvm::sys::path::begin(path), end = llvm::sys::path::end(path); it != end; ++it) to.push_back(it->str());
+    size_t common = 0;
+    while (common < from.size() && common < to.size() && from[common] == to[common]) ++common;
+    std::vector<std::string> parts(from.size() - common, "..");
+    parts.insert(parts.end(), to.begin() + common, to.end());
+    return llvm::join(parts, "/");
   }
 
   llvm::json::Object region(SourceRange r) {
@@ -101,25 +136,54 @@ llvm::json::Value diagnosticsToSarif(const SourceManager &sm, const DiagnosticEn
     });
   }
 
-  llvm::json::Array results;
+  llvm::json::Array results, notifications;
   bool environmentOk = true;
   for (const Diagnostic &d : engine.diagnostics()) {
-    llvm::json::Object result{{"ruleId", d.code},
-                              {"level", levelOf(d.severity)},
-                              {"message", llvm::json::Object{{"text", d.help.empty() ? d.message : d.message + "\n\nhelp: " + d.help}}}};
-    if (auto it = ruleIndex.find(d.code); it != ruleIndex.end()) result["ruleIndex"] = static_cast<int64_t>(it->second);
-    if (d.range.valid())
-      result["locations"] = llvm::json::Array{llvm::json::Object{{"physicalLocation", writer.physical(d.range)}}};
-    else if (!d.path.empty())
-      result["locations"] = llvm::json::Array{
-          llvm::json::Object{{"physicalLocation", llvm::json::Object{{"artifactLocation", writer.artifactLocation(d.path)}}}}};
     if (d.code.rfind("E000", 0) == 0) environmentOk = false;
+    std::string text = d.help.empty() ? d.message : d.message + "\n\nhelp: " + d.help;
+    // Where the result is shown: its own range, or, for a finding located
+    // in Ward's standard library (which is not in the user's repository),
+    // the first of its labels in the user's files.
+    SourceRange primary = d.range;
+    std::vector<const Label *> labels;
+    for (const Label &l : d.labels)
+      if (l.range.valid()) labels.push_back(&l);
+    if (inStdlib(sm, primary)) {
+      auto user = std::find_if(labels.begin(), labels.end(), [&](const Label *l) { return !inStdlib(sm, l->range); });
+      if (user != labels.end()) {
+        primary = (*user)->range;
+        text += fmt::format("\n\n(reported in Ward's standard library, {})", sm.displayPath(d.range.file));
+      } else {
+        primary = SourceRange{};
+      }
+    }
+    llvm::json::Object location;
+    if (primary.valid()) {
+      location = llvm::json::Object{{"physicalLocation", writer.physical(primary)}};
+    } else if (!d.path.empty() && !inStdlib(sm, d.range)) {
+      // A file without a position (ward.json, an unreadable input): its first line.
+      location = llvm::json::Object{{"physicalLocation", llvm::json::Object{{"artifactLocation", writer.artifactLocation(d.path)},
+                                                                            {"region", llvm::json::Object{{"startLine", 1}}}}}};
+    } else {
+      // Nothing in the repository to point at: a tool notification.
+      llvm::json::Object notification{{"level", levelOf(d.severity)},
+                                      {"message", llvm::json::Object{{"text", text}}},
+                                      {"descriptor", llvm::json::Object{{"id", d.code}}}};
+      if (auto it = ruleIndex.find(d.code); it != ruleIndex.end())
+        notification.getObject("descriptor")->try_emplace("index", static_cast<int64_t>(it->second));
+      notifications.push_back(std::move(notification));
+      continue;
+    }
+    llvm::json::Object result{{"ruleId", d.code}, {"level", levelOf(d.severity)}, {"message", llvm::json::Object{{"text", text}}}};
+    if (auto it = ruleIndex.find(d.code); it != ruleIndex.end()) result["ruleIndex"] = static_cast<int64_t>(it->second);
+    result["locations"] = llvm::json::Array{std::move(location)};
     llvm::json::Array related;
     for (size_t i = 0; i < d.labels.size(); ++i) {
-      if (!d.labels[i].range.valid()) continue;
+      const Label &l = d.labels[i];
+      if (!l.range.valid() || (l.range.file == primary.file && l.range.begin == primary.begin)) continue;
       related.push_back(llvm::json::Object{{"id", static_cast<int64_t>(i + 1)},
-                                           {"physicalLocation", writer.physical(d.labels[i].range)},
-                                           {"message", llvm::json::Object{{"text", d.labels[i].message}}}});
+                                           {"physicalLocation", writer.physical(l.range)},
+                                           {"message", llvm::json::Object{{"text", l.message}}}});
     }
     if (!related.empty()) result["relatedLocations"] = std::move(related);
     result["partialFingerprints"] = llvm::json::Object{{"wardPrimaryLocation/v1", writer.fingerprint(d)}};
@@ -127,7 +191,7 @@ llvm::json::Value diagnosticsToSarif(const SourceManager &sm, const DiagnosticEn
       result["suppressions"] = llvm::json::Array{llvm::json::Object{{"kind", "inSource"}, {"justification", d.justification}}};
     llvm::json::Array fixes;
     for (const FixIt &fix : d.fixits) {
-      if (!fix.range.valid()) continue;
+      if (!fix.range.valid() || inStdlib(sm, fix.range)) continue;
       fixes.push_back(llvm::json::Object{
           {"description", llvm::json::Object{{"text", d.help.empty() ? "apply the suggested edit" : d.help}}},
           {"artifactChanges",
@@ -148,7 +212,11 @@ llvm::json::Value diagnosticsToSarif(const SourceManager &sm, const DiagnosticEn
                                                                 {"rules", std::move(ruleArray)}}}}},
       {"columnKind", "unicodeCodePoints"},
       {"results", std::move(results)},
-      {"invocations", llvm::json::Array{llvm::json::Object{{"executionSuccessful", environmentOk}}}},
+      {"invocations", llvm::json::Array{[&] {
+         llvm::json::Object invocation{{"executionSuccessful", environmentOk}};
+         if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
+         return invocation;
+       }()}},
   };
   return llvm::json::Object{
       {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},

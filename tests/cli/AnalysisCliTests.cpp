@@ -144,3 +144,65 @@ TEST_CASE("explain explains every code (E, G and W), and --list-rules works at t
   CHECK(top.out == runWardc({"check", "--list-rules"}).out);
   CHECK(top.out.find("W030") != std::string::npos);
 }
+
+namespace {
+/// Every result of a SARIF log, after checking what GitHub code scanning
+/// needs of it: a location with a region, and a relative URI.
+std::vector<const llvm::json::Object *> checkedResults(const llvm::json::Value &sarif) {
+  std::vector<const llvm::json::Object *> out;
+  for (const llvm::json::Value &v : *run0(sarif).getArray("results")) {
+    const llvm::json::Object &res = *v.getAsObject();
+    INFO(res.getString("ruleId")->str());
+    REQUIRE(res.getArray("locations"));
+    const llvm::json::Object &loc = *(*res.getArray("locations"))[0].getAsObject()->getObject("physicalLocation");
+    REQUIRE(loc.getObject("region"));
+    CHECK(*loc.getObject("region")->getInteger("startLine") >= 1);
+    llvm::StringRef uri = *loc.getObject("artifactLocation")->getString("uri");
+    CHECK_FALSE(uri.startswith("/"));
+    CHECK_FALSE(uri.contains("://"));
+    CHECK(loc.getObject("artifactLocation")->getString("uriBaseId").getValueOr("") == llvm::StringRef("SRCROOT"));
+    out.push_back(&res);
+  }
+  return out;
+}
+} // namespace
+
+TEST_CASE("SARIF for GitHub code scanning: regions, relative URIs, stdlib findings as notifications", "[cli][sarif]") {
+  TempDir dir;
+  dir.write("p/policy.ward", R"(import std.azure
+import std.retry
+resource app : azure.app_service { resource_group = "rg" name = "app" origin = "https://app.example.com" }
+edgeworker gw { id = 1 version = "1.0.0" hostnames = ["app.example.com"]
+  // ward-ignore W015: open on purpose
+  route GET "/a" { forward to app retry retry.edge }
+  default deny 404 }
+)");
+  RunResult built = runWardc({"build", "--format", "sarif", dir.path() + "/p", "-o", dir.path() + "/out"});
+  REQUIRE(built.exitCode == 0);
+  llvm::json::Value sarif = parseOrFail(built.out);
+  for (const llvm::json::Object *res : checkedResults(sarif))
+    CHECK((*res->getArray("locations"))[0].getAsObject()->getObject("physicalLocation")->getObject("artifactLocation")->getString("uriBaseId") !=
+          llvm::Optional<llvm::StringRef>("WARD_STDLIB"));
+  // The preset's G0001 notes have nothing in the repository to point at.
+  const llvm::json::Array *notes = (*run0(sarif).getArray("invocations"))[0].getAsObject()->getArray("toolExecutionNotifications");
+  REQUIRE(notes);
+  REQUIRE_FALSE(notes->empty());
+  CHECK((*notes)[0].getAsObject()->getObject("descriptor")->getString("id") == llvm::Optional<llvm::StringRef>("G0001"));
+  CHECK(built.out.find("file://") == std::string::npos);
+
+  // A finding about ward.json is on its first line.
+  dir.write("p/ward.json", R"({"rules": {"W999": "off"}})");
+  RunResult config = runWardc({"check", "--format", "sarif", dir.path() + "/p"});
+  llvm::json::Value configSarif = parseOrFail(config.out);
+  std::vector<const llvm::json::Object *> results = checkedResults(configSarif);
+  REQUIRE(results.size() == 1);
+  CHECK(results[0]->getString("ruleId") == llvm::Optional<llvm::StringRef>("E0007"));
+
+  // Paths are relative to --sarif-root.
+  RunResult rooted = runWardc({"check", "--format", "sarif", "--sarif-root", "examples", "examples/broken/unknown-name.ward"});
+  llvm::json::Value rootedSarif = parseOrFail(rooted.out);
+  std::vector<const llvm::json::Object *> rootedResults = checkedResults(rootedSarif);
+  REQUIRE_FALSE(rootedResults.empty());
+  CHECK((*rootedResults[0]->getArray("locations"))[0].getAsObject()->getObject("physicalLocation")->getObject("artifactLocation")->getString("uri") ==
+        llvm::Optional<llvm::StringRef>("broken/unknown-name.ward"));
+}
