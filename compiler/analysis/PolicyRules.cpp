@@ -63,6 +63,13 @@ void scanValue(RuleContext &ctx, const Value &v) {
   for (const Field &f : v.fields) scanValue(ctx, f.value);
 }
 
+void scanText(RuleContext &ctx, const Name &text) {
+  if (auto kind = secretKind(text.text))
+    ctx.report(RuleID::StaticSecret, text.range, fmt::format("this string looks like {}", *kind))
+        .withHelp("never put secrets in a policy: the bundle serves this text to every client, and artifacts are read "
+                  "by anyone who can read the build");
+}
+
 void scanAttrs(RuleContext &ctx, const AttrList &attrs) {
   for (const Attribute &a : attrs.items) scanValue(ctx, a.value);
 }
@@ -156,12 +163,23 @@ void runPolicyRules(RuleContext &ctx) {
     }
 
   ctx.forEachUserDecl([&](Decl &decl) {
+    // Every string that reaches an artifact: attributes, and the texts that
+    // the bundle sends to every client (response bodies, redirect locations,
+    // deny reasons, paths) or that ARM stores (ABAC conditions).
     scanAttrs(ctx, decl.attrs);
+    auto scanAction = [&](const RouteAction &a) {
+      scanAttrs(ctx, a.attrs);
+      if (a.text) scanText(ctx, *a.text);
+    };
     if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(&decl)) {
       for (const Route &r : ew->routes) {
+        scanText(ctx, r.path);
         if (r.require) scanAttrs(ctx, r.require->attrs);
-        for (const RouteAction &a : r.actions) scanAttrs(ctx, a.attrs);
+        for (const RouteAction &a : r.actions) scanAction(a);
       }
+      for (const RouteAction &a : ew->defaults) scanAction(a);
+    } else if (auto *allow = llvm::dyn_cast<AllowDecl>(&decl); allow && allow->condition) {
+      scanText(ctx, *allow->condition);
     }
 
     switch (decl.kind()) {

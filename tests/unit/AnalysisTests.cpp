@@ -391,3 +391,17 @@ TEST_CASE("W013's suggested name follows the convention", "[analysis][identity]"
     CHECK_FALSE(renamed.has("W013"));
   }
 }
+
+TEST_CASE("W010 scans every string that reaches an artifact", "[analysis][secrets]") {
+  const std::string jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ";
+  const std::string sas = "https://acct.blob.core.windows.net/c?sv=2022-11-02&sig=abcdEFGH1234%3D&se=2030-01-01";
+  auto edgeworker = [](const std::string &route) { return "edgeworker gw { id = 1 version = \"1.0.0\" " + route + " }\n"; };
+  CHECK(checkSource(edgeworker("route GET \"/a\" { respond 200 \"" + jwt + "\" }")).has("W010", "JSON Web Token"));
+  CHECK(checkSource(edgeworker("route GET \"/a\" { redirect 302 \"" + sas + "\" }")).has("W010", "signed URL"));
+  CHECK(checkSource(edgeworker("route GET \"/a\" { deny 403 \"token " + jwt + "\" }")).has("W010"));
+  CHECK(checkSource(edgeworker("default respond 200 \"" + jwt + "\"")).has("W010"));
+  CHECK(checkSource("import std.azure\nidentity sp-a : service_principal {}\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"
+                    "allow sp-a to vm.read on vm when \"@Request[x] StringEquals '" + jwt + "'\"\n")
+            .has("W010"));
+  CHECK_FALSE(checkSource(edgeworker("route GET \"/a\" { respond 200 \"ok\" }")).has("W010"));
+}
