@@ -1,4 +1,6 @@
 #include "analysis/Rules.h"
+#include "sema/ValueChecks.h"
+#include "source/JsonLocations.h"
 #include "source/Text.h"
 
 #include <llvm/ADT/SmallString.h>
@@ -6,6 +8,8 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
 #include <fmt/format.h>
+
+#include <regex>
 
 namespace ward::analysis {
 
@@ -76,10 +80,262 @@ int64_t Config::intOption(RuleID rule, llvm::StringRef key, int64_t fallback) co
   return it->second.getInteger(key).getValueOr(fallback);
 }
 
-Config loadConfig(llvm::StringRef start, DiagnosticEngine &diags) {
+namespace {
+
+/// The options each rule takes in ward.json, with their types.
+struct OptionSpec {
+  RuleID rule;
+  const char *key;
+  enum Kind { Duration, Integer, Regex } kind;
+  int64_t min; // Integer: the smallest value that makes sense
+};
+const OptionSpec kRuleOptions[] = {
+    {RuleID::TokenLifetime, "max_lifetime", OptionSpec::Duration, 0},
+    {RuleID::ServicePrincipalName, "pattern", OptionSpec::Regex, 0},
+    {RuleID::RetryAttempts, "max_attempts", OptionSpec::Integer, 1},
+    {RuleID::RetentionFloor, "min_daily_days", OptionSpec::Integer, 7},
+};
+
+/// Reads ward.json; every problem is an E0007 at the key or value it is about.
+class ConfigReader {
+public:
+  ConfigReader(Config &config, DiagnosticEngine &diags, SourceManager *sm) : config_(config), diags_(diags), sm_(sm) {}
+
+  void read() {
+    auto buffer = llvm::MemoryBuffer::getFile(config_.path);
+    if (!buffer) {
+      diags_.reportAtPath(DiagID::InvalidConfig, config_.path, fmt::format("cannot read: {}", buffer.getError().message()));
+      return;
+    }
+    std::string text = (*buffer)->getBuffer().str();
+    if (sm_) file_ = sm_->addBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, config_.path), config_.path);
+    llvm::Expected<llvm::json::Value> json = parseJsonBounded(text);
+    if (!json) {
+      diags_.reportAtPath(DiagID::InvalidConfig, config_.path, fmt::format("not valid JSON: {}", llvm::toString(json.takeError())));
+      return;
+    }
+    locations_.emplace(text);
+    const llvm::json::Object *root = json->getAsObject();
+    if (!root) {
+      fail("", "expected a JSON object");
+      return;
+    }
+    for (const auto &entry : *root) {
+      llvm::StringRef key = entry.first;
+      if (key == "rules") rules(entry.second);
+      else if (key == "catalog") catalog(entry.second);
+      else if (key == "build") build(entry.second);
+      else unknownKey(key, key, {"rules", "catalog", "build"});
+    }
+  }
+
+private:
+  Diagnostic &fail(llvm::StringRef path, std::string message, bool atValue = false) {
+    std::optional<JsonLocations::Range> range =
+        locations_ ? (atValue ? locations_->value(path) : locations_->key(path)) : std::nullopt;
+    if (file_ && range) return diags_.report(DiagID::InvalidConfig, {file_, range->first, range->second}, std::move(message));
+    return diags_.reportAtPath(DiagID::InvalidConfig, config_.path, std::move(message));
+  }
+
+  void unknownKey(llvm::StringRef path, llvm::StringRef key, std::vector<std::string> known) {
+    Diagnostic &d = fail(path, fmt::format("unknown key `{}`", key.str()));
+    std::vector<std::string> close = closestNames(key, known);
+    std::vector<std::string> quoted;
+    for (const std::string &k : known) quoted.push_back("`" + k + "`");
+    d.withHelp(close.empty() ? fmt::format("the keys here are {}", joinAlternatives(quoted, "and"))
+                             : fmt::format("did you mean `{}`?", close.front()));
+    if (file_ && !close.empty())
+      if (auto range = locations_->key(path)) d.fix({file_, range->first, range->second}, "\"" + close.front() + "\"");
+  }
+
+  void rules(const llvm::json::Value &value) {
+    const llvm::json::Object *rules = value.getAsObject();
+    if (!rules) {
+      fail("rules", "`rules` must be an object of rule IDs", true);
+      return;
+    }
+    for (const auto &entry : *rules) {
+      std::string path = "rules/" + entry.first.str();
+      const RuleInfo *rule = findRule(entry.first);
+      bool code = !rule && isControllableCode(entry.first);
+      if (!rule && !code) {
+        Diagnostic &d = fail(path, fmt::format("unknown rule `{}`", entry.first.str()));
+        d.withHelp("`wardc --list-rules` lists them");
+        continue;
+      }
+      std::string id = rule ? rule->id.str() : entry.first.str();
+      const llvm::json::Object *settings = entry.second.getAsObject();
+      llvm::Optional<llvm::StringRef> levelText = entry.second.getAsString();
+      if (!settings && !levelText) {
+        fail(path, fmt::format("{}: give a level (\"off\", \"note\", \"warning\", \"error\") or an object", id), true);
+        continue;
+      }
+      if (settings) {
+        for (const auto &option : *settings) {
+          llvm::StringRef key = option.first;
+          if (key == "level") {
+            levelText = option.second.getAsString();
+            if (!levelText) fail(path + "/level", fmt::format("{}: `level` must be a string", id), true);
+            continue;
+          }
+          if (code) {
+            unknownKey(path + "/" + key.str(), key, {"level"});
+            continue;
+          }
+          ruleOption(*rule, path, key, option.second);
+        }
+        config_.options[id] = *settings;
+      }
+      if (!levelText) continue;
+      std::optional<Level> level = parseLevel(*levelText);
+      if (!level) {
+        fail(settings ? path + "/level" : path, fmt::format("{}: unknown level `{}`", id, levelText->str()), true)
+            .withHelp("levels are off, note, warning and error");
+        continue;
+      }
+      (code ? config_.codeLevels : config_.levels)[id] = *level;
+    }
+  }
+
+  void ruleOption(const RuleInfo &rule, const std::string &rulePath, llvm::StringRef key, const llvm::json::Value &value) {
+    std::string path = rulePath + "/" + key.str();
+    std::vector<std::string> known = {"level"};
+    const OptionSpec *spec = nullptr;
+    for (const OptionSpec &o : kRuleOptions)
+      if (o.rule == rule.rule) {
+        known.push_back(o.key);
+        if (key == o.key) spec = &o;
+      }
+    if (!spec) {
+      unknownKey(path, key, known);
+      return;
+    }
+    std::string what = fmt::format("{}: `{}`", rule.id.str(), key.str());
+    switch (spec->kind) {
+    case OptionSpec::Integer: {
+      llvm::Optional<int64_t> n = value.getAsInteger();
+      if (!n) fail(path, fmt::format("{} must be a whole number", what), true);
+      else if (*n < spec->min) fail(path, fmt::format("{} must be at least {}, not {}", what, spec->min, *n), true);
+      return;
+    }
+    case OptionSpec::Regex: {
+      llvm::Optional<llvm::StringRef> text = value.getAsString();
+      if (!text) {
+        fail(path, fmt::format("{} must be a string (a regular expression)", what), true);
+        return;
+      }
+      try {
+        std::regex check(text->str(), std::regex::ECMAScript);
+      } catch (const std::regex_error &) {
+        fail(path, fmt::format("{} is not a valid regular expression", what), true);
+      }
+      return;
+    }
+    case OptionSpec::Duration: {
+      if (llvm::Optional<double> n = value.getAsNumber()) {
+        fail(path, fmt::format("{} needs a unit: {} alone is ambiguous", what, *n), true)
+            .withHelp(fmt::format("write \"{}m\" for minutes or \"{}h\" for hours, as a string", *n, *n));
+        return;
+      }
+      llvm::Optional<llvm::StringRef> text = value.getAsString();
+      if (!text || !parseDurationText(*text)) {
+        Diagnostic &d = fail(path, fmt::format("{} must be a duration such as \"90m\" or \"1h\"", what), true);
+        if (text && !text->empty() && llvm::all_of(*text, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+          d.withHelp(fmt::format("add a unit: \"{}m\"", text->str()));
+      }
+      return;
+    }
+    }
+  }
+
+  void catalog(const llvm::json::Value &value) {
+    const llvm::json::Object *catalog = value.getAsObject();
+    if (!catalog) {
+      fail("catalog", "`catalog` must be an object with `actions` and `data_actions`", true);
+      return;
+    }
+    for (const auto &entry : *catalog) {
+      std::string path = "catalog/" + entry.first.str();
+      std::vector<std::string> *out = entry.first == "actions"        ? &config_.extraActions
+                                      : entry.first == "data_actions" ? &config_.extraDataActions
+                                                                      : nullptr;
+      if (!out) {
+        unknownKey(path, entry.first, {"actions", "data_actions"});
+        continue;
+      }
+      const llvm::json::Array *list = entry.second.getAsArray();
+      if (!list) {
+        fail(path, fmt::format("`catalog.{}` must be a list of operation names", entry.first.str()), true);
+        continue;
+      }
+      for (size_t i = 0; i < list->size(); ++i) {
+        if (auto s = (*list)[i].getAsString()) out->push_back(s->str());
+        else fail(path + "/" + std::to_string(i), "an operation name must be a string", true);
+      }
+    }
+  }
+
+  void build(const llvm::json::Value &value) {
+    const llvm::json::Object *build = value.getAsObject();
+    if (!build) {
+      fail("build", "`build` must be an object", true);
+      return;
+    }
+    for (const auto &entry : *build) {
+      llvm::StringRef key = entry.first;
+      std::string path = "build/" + key.str();
+      if (key != "project" && key != "role_name" && key != "resource_group" && key != "role_scope") {
+        unknownKey(path, key, {"project", "role_name", "role_scope", "resource_group"});
+        continue;
+      }
+      auto text = entry.second.getAsString();
+      if (!text || text->empty()) {
+        fail(path, fmt::format("build: `{}` must be a non-empty string", key.str()), true);
+        continue;
+      }
+      if (key == "project") config_.project = text->str();
+      else if (key == "resource_group") config_.homeResourceGroup = text->str();
+      else if (key == "role_scope") {
+        if (*text == "resource_group") config_.roleScope = Config::RoleScope::ResourceGroup;
+        else if (*text == "subscription") config_.roleScope = Config::RoleScope::Subscription;
+        else fail(path, fmt::format("build: `role_scope` is \"resource_group\" or \"subscription\", not \"{}\"", text->str()), true);
+      } else if (text->contains("{principal}")) {
+        fail(path, "build: `role_name` cannot contain `{principal}`: one role serves every principal that needs the same "
+                   "permissions", true)
+            .withHelp("use `{role}` (the capability, or `grant-N`) and `{project}`");
+      } else if (!text->contains("{role}") && !text->contains("{capability}")) {
+        fail(path, "build: `role_name` must contain `{role}`, so that different roles get different names", true);
+      } else {
+        config_.roleNamePattern = text->str();
+      }
+    }
+  }
+
+  Config &config_;
+  DiagnosticEngine &diags_;
+  SourceManager *sm_;
+  FileID file_ = 0;
+  std::optional<JsonLocations> locations_;
+};
+
+} // namespace
+
+std::optional<int64_t> parseDurationText(llvm::StringRef text) {
+  llvm::StringRef digits = text.take_while([](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  if (digits.empty() || digits.size() > 12) return std::nullopt;
+  Value v;
+  v.kind = Value::Kind::Quantity;
+  v.number = std::stod(digits.str());
+  v.isInteger = true;
+  v.unit = text.drop_front(digits.size()).str();
+  return sema::durationMillis(v);
+}
+
+Config loadConfig(llvm::StringRef start, DiagnosticEngine &diags, SourceManager *sm) {
   Config config;
   llvm::SmallString<256> dir(start);
   llvm::sys::fs::make_absolute(dir);
+  llvm::sys::path::remove_dots(dir, /*remove_dot_dot=*/true);
   if (!llvm::sys::fs::is_directory(dir)) dir = llvm::sys::path::parent_path(dir);
   for (; !dir.empty(); dir = llvm::sys::path::parent_path(dir)) {
     llvm::SmallString<256> candidate(dir);
@@ -90,90 +346,7 @@ Config loadConfig(llvm::StringRef start, DiagnosticEngine &diags) {
     }
     if (llvm::sys::path::parent_path(dir) == dir) break;
   }
-  if (config.path.empty()) return config;
-
-  auto fail = [&](std::string message) -> Diagnostic & {
-    return diags.reportAtPath(DiagID::InvalidConfig, config.path, std::move(message));
-  };
-  auto buffer = llvm::MemoryBuffer::getFile(config.path);
-  if (!buffer) {
-    fail(fmt::format("cannot read: {}", buffer.getError().message()));
-    return config;
-  }
-  llvm::Expected<llvm::json::Value> json = parseJsonBounded((*buffer)->getBuffer());
-  if (!json) {
-    fail(fmt::format("not valid JSON: {}", llvm::toString(json.takeError())));
-    return config;
-  }
-  const llvm::json::Object *root = json->getAsObject();
-  if (!root) {
-    fail("expected a JSON object");
-    return config;
-  }
-  for (const auto &entry : *root)
-    if (entry.first != "rules" && entry.first != "catalog" && entry.first != "build")
-      fail(fmt::format("unknown key `{}`", entry.first.str())).withHelp("the keys are `rules`, `catalog` and `build`");
-  if (const llvm::json::Object *rules = root->getObject("rules")) {
-    for (const auto &entry : *rules) {
-      const RuleInfo *rule = findRule(entry.first);
-      if (!rule && isControllableCode(entry.first)) {
-        llvm::Optional<llvm::StringRef> levelText = entry.second.getAsString();
-        if (const llvm::json::Object *settings = entry.second.getAsObject()) levelText = settings->getString("level");
-        std::optional<Level> level = levelText ? parseLevel(*levelText) : std::nullopt;
-        if (level) config.codeLevels[entry.first.str()] = *level;
-        else fail(fmt::format("{}: the level must be off, note, warning or error", entry.first.str()));
-        continue;
-      }
-      if (!rule) {
-        fail(fmt::format("unknown rule `{}`", entry.first.str())).withHelp("`wardc check --list-rules` lists them");
-        continue;
-      }
-      std::string id = rule->id.str();
-      llvm::Optional<llvm::StringRef> levelText = entry.second.getAsString();
-      const llvm::json::Object *settings = entry.second.getAsObject();
-      if (settings) levelText = settings->getString("level");
-      if (levelText) {
-        if (auto level = parseLevel(*levelText)) config.levels[id] = *level;
-        else fail(fmt::format("rule {}: unknown level `{}`", id, levelText->str())).withHelp("levels are off, note, warning and error");
-      }
-      if (settings) config.options[id] = *settings;
-    }
-  }
-  if (const llvm::json::Object *build = root->getObject("build")) {
-    for (const auto &entry : *build) {
-      llvm::StringRef key = entry.first;
-      auto value = entry.second.getAsString();
-      if (key != "project" && key != "role_name" && key != "resource_group" && key != "role_scope") {
-        fail(fmt::format("build: unknown key `{}`", key.str()))
-            .withHelp("the keys are `project`, `role_name`, `role_scope` and `resource_group`");
-        continue;
-      }
-      if (!value || value->empty()) {
-        fail(fmt::format("build: `{}` must be a non-empty string", key.str()));
-        continue;
-      }
-      if (key == "project") config.project = value->str();
-      else if (key == "resource_group") config.homeResourceGroup = value->str();
-      else if (key == "role_scope") {
-        if (*value == "resource_group") config.roleScope = Config::RoleScope::ResourceGroup;
-        else if (*value == "subscription") config.roleScope = Config::RoleScope::Subscription;
-        else fail(fmt::format("build: `role_scope` is \"resource_group\" or \"subscription\", not \"{}\"", value->str()));
-      } else if (value->contains("{principal}"))
-        fail("build: `role_name` cannot contain `{principal}`: one role serves every principal that needs the same "
-             "permissions")
-            .withHelp("use `{role}` (the capability, or `grant-N`) and `{project}`");
-      else if (!value->contains("{role}") && !value->contains("{capability}"))
-        fail("build: `role_name` must contain `{role}`, so that different roles get different names");
-      else config.roleNamePattern = value->str();
-    }
-  }
-  if (const llvm::json::Object *catalog = root->getObject("catalog")) {
-    for (auto [key, out] : {std::pair<const char *, std::vector<std::string> *>{"actions", &config.extraActions},
-                            {"data_actions", &config.extraDataActions}})
-      if (const llvm::json::Array *list = catalog->getArray(key))
-        for (const llvm::json::Value &v : *list)
-          if (auto s = v.getAsString()) out->push_back(s->str());
-  }
+  if (!config.path.empty()) ConfigReader(config, diags, sm).read();
   return config;
 }
 

@@ -17,27 +17,11 @@ const Attribute *effective(const IssuerDecl &issuer, llvm::StringRef key) { retu
 
 int64_t millisOf(const Attribute *a) { return a ? sema::durationMillis(a->value).value_or(-1) : -1; }
 
-/// "90m", "1h": a duration written as in a policy.
-std::optional<int64_t> parseDuration(llvm::StringRef text) {
-  llvm::StringRef digits = text.take_while([](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-  if (digits.empty() || digits.size() > 12) return std::nullopt;
-  Value v;
-  v.kind = Value::Kind::Quantity;
-  v.number = std::stod(digits.str());
-  v.isInteger = true;
-  v.unit = text.drop_front(digits.size()).str();
-  return sema::durationMillis(v);
-}
-
-/// The duration option `key` of `rule`; a malformed one is reported and the
-/// default used.
+/// A duration option; ward.json was checked when it was read, so a value
+/// that does not parse here is the default.
 int64_t durationOption(const RuleContext &ctx, RuleID rule, llvm::StringRef key, llvm::StringRef fallback) {
-  std::string text = ctx.config.stringOption(rule, key, fallback);
-  if (std::optional<int64_t> ms = parseDuration(text)) return *ms;
-  ctx.diags.reportAtPath(DiagID::InvalidConfig, ctx.config.path,
-                         fmt::format("rule {}: `{}` must be a duration such as \"{}\", found \"{}\"",
-                                     ruleInfo(rule).id.str(), key.str(), fallback.str(), text));
-  return parseDuration(fallback).value_or(0);
+  std::optional<int64_t> ms = parseDurationText(ctx.config.stringOption(rule, key, fallback));
+  return ms ? *ms : parseDurationText(fallback).value_or(0);
 }
 
 std::string minutes(int64_t ms) { return ms % 60000 == 0 ? fmt::format("{}m", ms / 60000) : fmt::format("{}s", ms / 1000); }

@@ -124,7 +124,7 @@ void runPolicyRules(RuleContext &ctx) {
   try {
     spRegex.emplace(spPattern, std::regex::ECMAScript);
   } catch (const std::regex_error &) {
-    ctx.diags.reportAtPath(DiagID::InvalidConfig, ctx.config.path, fmt::format("rule W013: `pattern` is not a valid regular expression: {}", spPattern));
+    // Reported where ward.json was read; W013 is then not applied.
   }
   int64_t dailyFloor = ctx.config.intOption(RuleID::RetentionFloor, "min_daily_days", 14);
 

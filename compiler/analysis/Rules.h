@@ -55,8 +55,11 @@ struct Config {
 };
 
 /// Finds `ward.json` in the directory of `start` or above; reports problems
-/// with the file to `diags`.
-Config loadConfig(llvm::StringRef start, DiagnosticEngine &diags);
+/// with the file to `diags`, located in the file when `sm` is given (the
+/// file is then added to it).
+Config loadConfig(llvm::StringRef start, DiagnosticEngine &diags, SourceManager *sm = nullptr);
+/// "90m", "1h": a duration option, with the language's units.
+std::optional<int64_t> parseDurationText(llvm::StringRef text);
 
 /// The data the analysis needs, loaded once from the stdlib directory.
 struct AzureData {

@@ -79,11 +79,14 @@ private:
 
 bool Compilation::check(const std::vector<std::string> &paths) {
   PhaseTimer timer;
+  // First, so that its problems are reported whatever else is wrong.
+  config_ = analysis::loadConfig(paths.empty() ? "." : paths.front(), diags_, &sm_);
+  unsigned configErrors = diags_.errorCount();
   Loader loader(sm_, diags_, options_);
   program_ = loader.load(paths);
   timer.mark("parse");
   // Resolution on a partial tree only produces follow-on noise.
-  if (!program_.allParsedCleanly() || diags_.hasErrors()) {
+  if (!program_.allParsedCleanly() || diags_.errorCount() > configErrors) {
     diags_.sort(sm_);
     return false;
   }
@@ -92,9 +95,8 @@ bool Compilation::check(const std::vector<std::string> &paths) {
   timer.mark("resolve");
   runSema(program_, resolver, diags_, sm_);
   timer.mark("sema");
-  if (!diags_.hasErrors()) {
-    config_ = analysis::loadConfig(paths.empty() ? "." : paths.front(), diags_);
-    bool loaded = !diags_.hasErrors() && azure_.load(options_.stdlibDir, config_, diags_);
+  if (!diags_.hasErrors()) { // neither the policy nor ward.json has errors
+    bool loaded = azure_.load(options_.stdlibDir, config_, diags_);
     timer.mark("azure-data");
     if (loaded) analysis::runAnalysis(program_, sm_, azure_, config_, diags_);
     timer.mark("analysis");

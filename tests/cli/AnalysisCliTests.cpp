@@ -206,3 +206,37 @@ edgeworker gw { id = 1 version = "1.0.0" hostnames = ["app.example.com"]
   CHECK((*rootedResults[0]->getArray("locations"))[0].getAsObject()->getObject("physicalLocation")->getObject("artifactLocation")->getString("uri") ==
         llvm::Optional<llvm::StringRef>("broken/unknown-name.ward"));
 }
+
+TEST_CASE("ward.json problems are located in ward.json and reported beside the policy's own errors", "[cli][config]") {
+  TempDir dir;
+  dir.write("p/ward.json", "{\n"
+                           "  \"rules\": {\n"
+                           "    \"W011\": { \"level\": \"warning\", \"max_lifetim\": \"1h\" },\n"
+                           "    \"W022\": { \"max_attempts\": \"5\" },\n"
+                           "    \"token-lifetime\": { \"max_lifetime\": 90 },\n"
+                           "    \"W013\": { \"pattern\": \"([\" }\n"
+                           "  },\n"
+                           "  \"catalog\": { \"actions\": [\"Microsoft.Compute/virtualMachines/x/action\", 7] }\n"
+                           "}\n");
+  dir.write("p/policy.ward", "identity x : service_principle\n");
+  RunResult r = runWardc({"check", "--format", "json", dir.path() + "/p"});
+  CHECK(r.exitCode == 2);
+  llvm::json::Value json = parseOrFail(r.out);
+  std::map<std::string, std::pair<int64_t, int64_t>> at; // message start -> line, column
+  bool policyError = false;
+  for (const llvm::json::Value &v : *json.getAsObject()->getArray("diagnostics")) {
+    const llvm::json::Object &d = *v.getAsObject();
+    if (d.getString("code") == llvm::Optional<llvm::StringRef>("E0317")) policyError = true;
+    if (d.getString("code") != llvm::Optional<llvm::StringRef>("E0007")) continue;
+    const llvm::json::Object *location = d.getObject("location");
+    REQUIRE(location);
+    CHECK(llvm::StringRef(*location->getString("file")).endswith("ward.json"));
+    at[d.getString("message")->str()] = {*location->getInteger("line"), *location->getInteger("column")};
+  }
+  CHECK(policyError);
+  CHECK(at["unknown key `max_lifetim`"] == std::make_pair<int64_t, int64_t>(3, 35));
+  CHECK(at["W022: `max_attempts` must be a whole number"] == std::make_pair<int64_t, int64_t>(4, 31));
+  CHECK(at["W011: `max_lifetime` needs a unit: 90 alone is ambiguous"] == std::make_pair<int64_t, int64_t>(5, 41));
+  CHECK(at["W013: `pattern` is not a valid regular expression"] == std::make_pair<int64_t, int64_t>(6, 26));
+  CHECK(at["an operation name must be a string"] == std::make_pair<int64_t, int64_t>(8, 74));
+}
