@@ -196,7 +196,7 @@ std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, Diag
 
   parse::ByteCharStream input(sm.text(file), sm.displayPath(file));
   parse::WardTokenizer tokenizer(sm.text(file), &input);
-  antlr4::CommonTokenStream tokens(&tokenizer);
+  parse::RepairableTokenStream tokens(&tokenizer);
   tokens.fill();
   mark("lex");
 
@@ -206,6 +206,7 @@ std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, Diag
     return out;
   }
 
+  errors += parse::repairStructure(sm, file, tokens, diags);
   mark("lexcheck");
   WardParser parser(&tokens);
   parser.removeErrorListeners();

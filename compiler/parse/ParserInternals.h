@@ -6,6 +6,8 @@
 
 #include <WardParser.h>
 
+#include <set>
+
 namespace ward::parse {
 
 /// The byte text of `token` in `source` (token indices are byte offsets).
@@ -19,6 +21,22 @@ std::shared_ptr<antlr4::DefaultErrorStrategy> makeErrorStrategy(const SourceMana
                                                                  DiagnosticEngine &diags, unsigned maxErrors,
                                                                  unsigned &errorCount);
 
+/// Keywords the `name` rule also accepts.
+const std::set<size_t> &softKeywords();
+/// Keywords that start a top-level declaration.
+const std::set<size_t> &declarationKeywords();
+/// Mends two shapes of mistake before parsing, so that each is one error
+/// instead of a cascade: a declaration that starts at the beginning of a line
+/// while a block is still open (a `}` forgotten mid-file; closers are
+/// inserted before it) and a top-level construct written inside a block (its
+/// tokens are set aside). Returns the number of errors reported.
+class RepairableTokenStream : public antlr4::CommonTokenStream {
+public:
+  using antlr4::CommonTokenStream::CommonTokenStream;
+  /// Inserts a synthetic token before the token at `index` (after fill()).
+  void insertBefore(size_t index, std::unique_ptr<antlr4::Token> token);
+};
+unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenStream &tokens, DiagnosticEngine &diags);
 /// Builds the AST of a successfully parsed file.
 void buildAst(const SourceManager &sm, FileID file, grammar::WardParser::FileContext *tree, SourceFile &out,
               DiagnosticEngine &diags);

@@ -15,7 +15,6 @@
 #include <set>
 
 namespace ward::parse {
-namespace {
 
 using grammar::WardLexer;
 using grammar::WardParser;
@@ -40,6 +39,8 @@ const std::set<size_t> &declarationKeywords() {
                                         WardLexer::EDGEWORKER, WardLexer::BACKUP};
   return kSet;
 }
+
+namespace {
 
 std::string describeTokenType(const antlr4::dfa::Vocabulary &vocab, size_t type) {
   switch (type) {

@@ -80,6 +80,8 @@ std::vector<Case> mutatedCases() {
       {"examples/vm-backup", "backup.ward", "instant_restore = 2d", "instant_restor = 2d", "misspelt attribute"},
       {"examples/vm-backup", "backup.ward", "instant_restore = 2d", "instant_restore = 2", "duration without its unit"},
       {"examples/vm-backup", "backup.ward", "daily = 30d", "daily = 30days", "duration with a spelt-out unit"},
+      {"examples/vm-backup", "backup.ward", "  trigger by mi-backup-runner\n}\n", "  trigger by mi-backup-runner\n",
+       "a `}` forgotten mid-file"},
       {"examples/vm-backup", "backup.ward", "zone \"UTC\"", "zone \"Europe/Amsterdam\"", "IANA time zone"},
       {"examples/vm-backup", "backup.ward", "zone \"UTC\"", "zone \"utc\"", "time zone in the wrong case"},
       {"examples/orders-api", "orders.ward", "origin = \"https://orders-origin.contoso.net\"",

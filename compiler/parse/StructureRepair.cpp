@@ -1,0 +1,164 @@
+//===- StructureRepair.cpp - One error for a forgotten `}` or a misplaced declaration ===//
+//
+// ANTLR recovers token by token, so a `}` forgotten in the middle of a file
+// turns every following declaration into "missing `=`" errors (declaration
+// keywords double as attribute names), and a declaration written inside a
+// block does the same. Before parsing, this pass recognises both by layout and
+// keywords, reports each once, and mends the token stream so that parsing
+// goes on as the author meant.
+//
+//===----------------------------------------------------------------------===//
+#include "parse/ParserInternals.h"
+#include "source/Text.h"
+
+#include <WardLexer.h>
+#include <antlr4-runtime.h>
+#include <fmt/format.h>
+
+namespace ward::parse {
+
+using grammar::WardLexer;
+
+void RepairableTokenStream::insertBefore(size_t index, std::unique_ptr<antlr4::Token> token) {
+  _tokens.insert(_tokens.begin() + static_cast<std::ptrdiff_t>(index), std::move(token));
+  for (size_t i = index; i < _tokens.size(); ++i) static_cast<antlr4::CommonToken *>(_tokens[i].get())->setTokenIndex(i);
+}
+
+namespace {
+
+struct Open {
+  antlr4::Token *opener;
+  std::string what; // "`resource vm`"
+};
+
+bool visible(antlr4::Token *t) { return t->getChannel() == antlr4::Token::DEFAULT_CHANNEL; }
+
+size_t closerOf(size_t opener) {
+  return opener == WardLexer::LBRACE ? WardLexer::RBRACE : opener == WardLexer::LBRACKET ? WardLexer::RBRACKET : WardLexer::RPAREN;
+}
+
+const char *closerText(size_t closer) {
+  return closer == WardLexer::RBRACE ? "}" : closer == WardLexer::RBRACKET ? "]" : ")";
+}
+
+/// A zero-width token of `type` at the start of `at`.
+std::unique_ptr<antlr4::Token> syntheticAt(antlr4::Token *at, size_t type) {
+  auto token = std::make_unique<antlr4::CommonToken>(type, closerText(type));
+  token->setStartIndex(at->getStartIndex());
+  token->setStopIndex(at->getStartIndex() - 1);
+  token->setLine(at->getLine());
+  token->setCharPositionInLine(at->getCharPositionInLine());
+  return token;
+}
+
+/// Whether the visible token after `i` is a name (an identifier or a soft
+/// keyword): `identity sp-a ...` declares, `identity = ...` is an attribute.
+bool followedByName(const std::vector<antlr4::Token *> &all, size_t i) {
+  for (size_t j = i + 1; j < all.size(); ++j) {
+    if (!visible(all[j])) continue;
+    size_t type = all[j]->getType();
+    return type == WardLexer::IDENT || (softKeywords().count(type) && type != WardLexer::ON);
+  }
+  return false;
+}
+
+bool firstOnLine(const std::vector<antlr4::Token *> &all, size_t i) {
+  for (size_t j = i; j-- > 0;) {
+    if (!visible(all[j])) continue;
+    return all[j]->getLine() != all[i]->getLine();
+  }
+  return true;
+}
+
+} // namespace
+
+unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenStream &tokens, DiagnosticEngine &diags) {
+  llvm::StringRef source = sm.text(file);
+  unsigned errors = 0;
+  std::vector<Open> stack;
+  std::string declaration; // the top-level declaration being read, "`resource vm`"
+  std::vector<antlr4::Token *> all = tokens.getTokens();
+  for (size_t i = 0; i < all.size(); ++i) {
+    antlr4::Token *t = all[i];
+    if (!visible(t)) continue;
+    size_t type = t->getType();
+    bool declares = declarationKeywords().count(type) && firstOnLine(all, i) && followedByName(all, i);
+    if (declares && !stack.empty() && t->getCharPositionInLine() == 0) {
+      // A declaration at the start of a line while blocks are open: the
+      // author forgot to close them. Close them here, innermost first.
+      const Open &innermost = stack.back();
+      LineColumn opened = sm.lineColumn(file, static_cast<uint32_t>(innermost.opener->getStartIndex()));
+      std::string closers;
+      for (auto it = stack.rbegin(); it != stack.rend(); ++it) closers += std::string(" ") + closerText(closerOf(it->opener->getType()));
+      size_t previous = i;
+      while (previous-- > 0 && !visible(all[previous])) {}
+      uint32_t end = static_cast<uint32_t>(all[previous]->getStopIndex() + 1);
+      diags.report(DiagID::SyntaxError, tokenRange(file, t),
+                   fmt::format("expected `{}` to close {} opened at {}:{}, found `{}`",
+                               closerText(closerOf(innermost.opener->getType())), innermost.what, opened.line,
+                               opened.column, quoteForMessage(tokenText(source, t))))
+          .label(tokenRange(file, innermost.opener), fmt::format("{} opened here", innermost.what))
+          .withHelp(fmt::format("add `{}` at the end of {}", llvm::StringRef(closers).trim().str(), innermost.what))
+          .fix({file, end, end}, closers);
+      ++errors;
+      for (auto it = stack.rbegin(); it != stack.rend(); ++it) tokens.insertBefore(t->getTokenIndex(), syntheticAt(t, closerOf(it->opener->getType())));
+      stack.clear();
+    } else if (declares && !stack.empty() && type != WardLexer::RETRY && type != WardLexer::IMPORT) {
+      // A top-level construct inside a block: one error, and its tokens are
+      // set aside (through its own block, or to the end of its line).
+      antlr4::Token *keyword = t;
+      size_t j = i + 1, depth = 0;
+      for (; j < all.size(); ++j) {
+        if (all[j]->getType() == antlr4::Token::EOF) break;
+        if (!visible(all[j])) continue;
+        size_t jt = all[j]->getType();
+        if (jt == WardLexer::LBRACE || jt == WardLexer::LBRACKET || jt == WardLexer::LPAREN) ++depth;
+        else if (jt == WardLexer::RBRACE || jt == WardLexer::RBRACKET || jt == WardLexer::RPAREN) {
+          if (depth == 0) break; // the enclosing block's closer
+          if (--depth == 0 && jt == WardLexer::RBRACE) {
+            ++j;
+            break;
+          }
+        } else if (depth == 0 && all[j]->getLine() != keyword->getLine()) break;
+      }
+      SourceRange range = SourceRange::merge(tokenRange(file, keyword), tokenRange(file, all[j - 1]));
+      diags.report(DiagID::SyntaxError, range,
+                   fmt::format("a `{}` declaration is not supported inside {}", tokenText(source, keyword).str(),
+                               stack.back().what))
+          .label(tokenRange(file, stack.back().opener), fmt::format("{} opened here", stack.back().what))
+          .withHelp(fmt::format("declare it at the top level of the file, outside {}", declaration.empty() ? "any block" : declaration));
+      ++errors;
+      for (size_t k = i; k < j; ++k) static_cast<antlr4::CommonToken *>(all[k])->setChannel(antlr4::Token::HIDDEN_CHANNEL);
+      i = j - 1;
+      continue;
+    }
+    if (declares && stack.empty()) {
+      size_t name = i + 1;
+      while (name < all.size() && !visible(all[name])) ++name;
+      declaration = fmt::format("`{} {}`", tokenText(source, t).str(), name < all.size() ? tokenText(source, all[name]).str() : "");
+    }
+    if (type == WardLexer::LBRACE || type == WardLexer::LBRACKET || type == WardLexer::LPAREN) {
+      // The block a `{` opens is named by the first two tokens of its line.
+      std::string what = declaration;
+      if (!stack.empty() || !firstOnLine(all, i)) {
+        size_t first = i;
+        while (first > 0 && (!visible(all[first - 1]) || all[first - 1]->getLine() == t->getLine())) --first;
+        while (first < i && !visible(all[first])) ++first;
+        if (first < i && all[first]->getType() == WardLexer::ROUTE) {
+          std::string words;
+          for (size_t k = first; k < i && words.size() < 60; ++k)
+            if (visible(all[k])) words += (words.empty() ? "" : " ") + tokenText(source, all[k]).str();
+          what = "`" + words + "`";
+        } else if (!stack.empty() && type != WardLexer::LBRACE) {
+          what = stack.back().what;
+        }
+      }
+      stack.push_back({t, what.empty() ? "this block" : what});
+    } else if (type == WardLexer::RBRACE || type == WardLexer::RBRACKET || type == WardLexer::RPAREN) {
+      if (!stack.empty()) stack.pop_back();
+    }
+  }
+  return errors;
+}
+
+} // namespace ward::parse
