@@ -419,3 +419,17 @@ TEST_CASE("every example builds with --werror", "[build]") {
     CHECK(r.err.find("warning") == std::string::npos);
   }
 }
+
+TEST_CASE("the README's policy checks and builds clean with --werror", "[build][docs]") {
+  std::string readme = readFile("README.md");
+  size_t begin = readme.find("```ward\n");
+  REQUIRE(begin != std::string::npos);
+  begin += 8;
+  size_t end = readme.find("```", begin);
+  REQUIRE(end != std::string::npos);
+  TempDir dir;
+  dir.write("readme/policy.ward", readme.substr(begin, end - begin));
+  RunResult r = runWardc({"build", "--werror", dir.path() + "/readme", "-o", dir.path() + "/out"});
+  INFO(r.err);
+  CHECK(r.exitCode == 0);
+}
