@@ -249,7 +249,8 @@ TEST_CASE("backup time zones are Windows time zone IDs", "[sema][backup]") {
   CHECK(checkSource(fixed).frontEndOk());
   CHECK(checkSource(backupWithZone("America/New_York")).has("E0313", "IANA"));
   // Wrong case is fixed to the exact ID; a near miss gets a suggestion.
-  const Diagnostic *lower = checkSource(backupWithZone("utc")).find("E0313");
+  CheckResult lowerCase = checkSource(backupWithZone("utc"));
+  const Diagnostic *lower = lowerCase.find("E0313");
   REQUIRE(lower);
   REQUIRE(lower->fixits.size() == 1);
   CHECK(lower->fixits[0].replacement == "\"UTC\"");
