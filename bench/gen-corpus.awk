@@ -8,7 +8,7 @@ function unit(i, f) {
   printf "resource vm-%d : azure.vm {\n  resource_group = \"rg-app-%d\"\n  name = \"vm-app-%d\"\n  origin = \"https://app-%d.example.net\"\n}\n\n", i, i, i, i > f
   printf "resource vault-%d : azure.recovery_vault { resource_group = \"rg-backup\" name = \"rsv-%d\" }\n\n", i, i > f
   printf "retry reads-%d {\n  attempts = 3\n  backoff = exponential(initial = 100ms, max = 1s, multiplier = 2, jitter = full)\n  on = [502, 503, 504, timeout]\n  per_try_timeout = 1s\n  budget = { ratio = 10%%, min_per_second = 5 }\n}\n\n", i > f
-  printf "edgeworker gw-%d {\n  id = %d\n  version = \"1.%d.0\"\n  description = \"gateway %d\"\n", i, i + 1, i % 100, i > f
+  printf "edgeworker gw-%d {\n  id = %d\n  version = \"1.%d.0\"\n  description = \"gateway %d\"\n  hostnames = [\"app-%d.example.net\"]\n", i, i + 1, i % 100, i, i > f
   printf "  route GET, HEAD \"/api/%d/items/{id}\" {\n    forward to vm-%d retry reads-%d\n  }\n", i, i, i > f
   printf "  route POST \"/api/%d/items\" {\n    forward to vm-%d\n  }\n", i, i > f
   printf "  route GET \"/legacy/%d/*\" { redirect 301 \"/api/%d/items\" }\n", i, i > f
