@@ -133,7 +133,11 @@ void declaredDanger(RuleContext &ctx, const Principal &p, const std::vector<std:
   std::map<const Decl *, std::pair<std::vector<std::string>, std::vector<std::string>>> bySource;
   for (const Need &n : p.intents) {
     auto matches = [&](const std::vector<std::pair<std::string, bool>> &ops) {
-      return std::any_of(ops.begin(), ops.end(), [&](auto &op) { return op.second == n.data && actionMatches(n.action, op.first); });
+      return std::any_of(ops.begin(), ops.end(), [&](auto &op) {
+        // Most needs are concrete operations: compare the strings first.
+        return op.second == n.data && (llvm::StringRef(n.action).equals_insensitive(op.first) ||
+                                       (llvm::StringRef(n.action).contains('*') && actionMatches(n.action, op.first)));
+      });
     };
     auto &[esc, exp] = bySource[n.source];
     if (matches(escalation) && !llvm::is_contained(esc, n.action)) esc.push_back(n.action);

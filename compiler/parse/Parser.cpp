@@ -206,6 +206,7 @@ std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, Diag
     return out;
   }
 
+  mark("lexpass");
   errors += parse::repairStructure(sm, file, tokens, diags);
   mark("lexcheck");
   WardParser parser(&tokens);

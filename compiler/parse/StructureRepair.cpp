@@ -28,7 +28,8 @@ namespace {
 
 struct Open {
   antlr4::Token *opener;
-  std::string what; // "`resource vm`"
+  size_t index;       // of the opener in the token list
+  size_t declaration; // index of the keyword of the top-level declaration it is in
 };
 
 bool visible(antlr4::Token *t) { return t->getChannel() == antlr4::Token::DEFAULT_CHANNEL; }
@@ -70,23 +71,52 @@ bool firstOnLine(const std::vector<antlr4::Token *> &all, size_t i) {
   return true;
 }
 
+/// "`resource vm`", or "`route GET "/a"`" for a route's block: how a
+/// message names the block `open` starts (computed only when reporting).
+std::string describe(llvm::StringRef source, const std::vector<antlr4::Token *> &all, const Open &open) {
+  size_t first = open.index;
+  while (first > 0 && (!visible(all[first - 1]) || all[first - 1]->getLine() == open.opener->getLine())) --first;
+  while (first < open.index && !visible(all[first])) ++first;
+  if (first < open.index && all[first]->getType() == WardLexer::ROUTE) {
+    std::string words;
+    for (size_t k = first; k < open.index && words.size() < 60; ++k)
+      if (visible(all[k])) words += (words.empty() ? "" : " ") + tokenText(source, all[k]).str();
+    return "`" + words + "`";
+  }
+  if (open.declaration == SIZE_MAX) return "this block";
+  size_t name = open.declaration + 1;
+  while (name < all.size() && !visible(all[name])) ++name;
+  return fmt::format("`{} {}`", tokenText(source, all[open.declaration]).str(),
+                     name < all.size() ? tokenText(source, all[name]).str() : "");
+}
+
 } // namespace
 
 unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenStream &tokens, DiagnosticEngine &diags) {
   llvm::StringRef source = sm.text(file);
   unsigned errors = 0;
   std::vector<Open> stack;
-  std::string declaration; // the top-level declaration being read, "`resource vm`"
+  size_t declaration = SIZE_MAX; // the keyword of the top-level declaration being read
   std::vector<antlr4::Token *> all = tokens.getTokens();
+  // A table, not a set lookup: this runs once per token of every file.
+  static const std::vector<bool> isDeclarationKeyword = [] {
+    std::vector<bool> table(WardLexer::UNEXPECTED_CHAR + 1, false);
+    for (size_t type : declarationKeywords()) table[type] = true;
+    return table;
+  }();
   for (size_t i = 0; i < all.size(); ++i) {
     antlr4::Token *t = all[i];
-    if (!visible(t)) continue;
     size_t type = t->getType();
-    bool declares = declarationKeywords().count(type) && firstOnLine(all, i) && followedByName(all, i);
+    bool opensOrCloses = type == WardLexer::LBRACE || type == WardLexer::LBRACKET || type == WardLexer::LPAREN ||
+                         type == WardLexer::RBRACE || type == WardLexer::RBRACKET || type == WardLexer::RPAREN;
+    bool keyword = type < isDeclarationKeyword.size() && isDeclarationKeyword[type];
+    if ((!keyword && !opensOrCloses) || !visible(t)) continue;
+    bool declares = keyword && firstOnLine(all, i) && followedByName(all, i);
     if (declares && !stack.empty() && t->getCharPositionInLine() == 0) {
       // A declaration at the start of a line while blocks are open: the
       // author forgot to close them. Close them here, innermost first.
       const Open &innermost = stack.back();
+      std::string what = describe(source, all, innermost);
       LineColumn opened = sm.lineColumn(file, static_cast<uint32_t>(innermost.opener->getStartIndex()));
       std::string closers;
       for (auto it = stack.rbegin(); it != stack.rend(); ++it) closers += std::string(" ") + closerText(closerOf(it->opener->getType()));
@@ -95,10 +125,10 @@ unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenSt
       uint32_t end = static_cast<uint32_t>(all[previous]->getStopIndex() + 1);
       diags.report(DiagID::SyntaxError, tokenRange(file, t),
                    fmt::format("expected `{}` to close {} opened at {}:{}, found `{}`",
-                               closerText(closerOf(innermost.opener->getType())), innermost.what, opened.line,
+                               closerText(closerOf(innermost.opener->getType())), what, opened.line,
                                opened.column, quoteForMessage(tokenText(source, t))))
-          .label(tokenRange(file, innermost.opener), fmt::format("{} opened here", innermost.what))
-          .withHelp(fmt::format("add `{}` at the end of {}", llvm::StringRef(closers).trim().str(), innermost.what))
+          .label(tokenRange(file, innermost.opener), fmt::format("{} opened here", what))
+          .withHelp(fmt::format("add `{}` at the end of {}", llvm::StringRef(closers).trim().str(), what))
           .fix({file, end, end}, closers);
       ++errors;
       for (auto it = stack.rbegin(); it != stack.rend(); ++it) tokens.insertBefore(t->getTokenIndex(), syntheticAt(t, closerOf(it->opener->getType())));
@@ -122,38 +152,20 @@ unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenSt
         } else if (depth == 0 && all[j]->getLine() != keyword->getLine()) break;
       }
       SourceRange range = SourceRange::merge(tokenRange(file, keyword), tokenRange(file, all[j - 1]));
+      std::string inside = describe(source, all, stack.back());
+      Open top = stack.front();
       diags.report(DiagID::SyntaxError, range,
-                   fmt::format("a `{}` declaration is not supported inside {}", tokenText(source, keyword).str(),
-                               stack.back().what))
-          .label(tokenRange(file, stack.back().opener), fmt::format("{} opened here", stack.back().what))
-          .withHelp(fmt::format("declare it at the top level of the file, outside {}", declaration.empty() ? "any block" : declaration));
+                   fmt::format("a `{}` declaration is not supported inside {}", tokenText(source, keyword).str(), inside))
+          .label(tokenRange(file, stack.back().opener), fmt::format("{} opened here", inside))
+          .withHelp(fmt::format("declare it at the top level of the file, outside {}", describe(source, all, top)));
       ++errors;
       for (size_t k = i; k < j; ++k) static_cast<antlr4::CommonToken *>(all[k])->setChannel(antlr4::Token::HIDDEN_CHANNEL);
       i = j - 1;
       continue;
     }
-    if (declares && stack.empty()) {
-      size_t name = i + 1;
-      while (name < all.size() && !visible(all[name])) ++name;
-      declaration = fmt::format("`{} {}`", tokenText(source, t).str(), name < all.size() ? tokenText(source, all[name]).str() : "");
-    }
+    if (declares && stack.empty()) declaration = i;
     if (type == WardLexer::LBRACE || type == WardLexer::LBRACKET || type == WardLexer::LPAREN) {
-      // The block a `{` opens is named by the first two tokens of its line.
-      std::string what = declaration;
-      if (!stack.empty() || !firstOnLine(all, i)) {
-        size_t first = i;
-        while (first > 0 && (!visible(all[first - 1]) || all[first - 1]->getLine() == t->getLine())) --first;
-        while (first < i && !visible(all[first])) ++first;
-        if (first < i && all[first]->getType() == WardLexer::ROUTE) {
-          std::string words;
-          for (size_t k = first; k < i && words.size() < 60; ++k)
-            if (visible(all[k])) words += (words.empty() ? "" : " ") + tokenText(source, all[k]).str();
-          what = "`" + words + "`";
-        } else if (!stack.empty() && type != WardLexer::LBRACE) {
-          what = stack.back().what;
-        }
-      }
-      stack.push_back({t, what.empty() ? "this block" : what});
+      stack.push_back({t, i, declaration});
     } else if (type == WardLexer::RBRACE || type == WardLexer::RBRACKET || type == WardLexer::RPAREN) {
       if (!stack.empty()) stack.pop_back();
     }
