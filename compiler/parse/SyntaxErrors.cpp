@@ -19,16 +19,22 @@ namespace ward::parse {
 using grammar::WardLexer;
 using grammar::WardParser;
 
-/// Keywords that the `name` rule also accepts; when a name is expected they
-/// are summarised as "a name" rather than listed one by one.
+/// Keywords that the `name` rule also accepts, read from the grammar itself
+/// (the tokens that can start `name`, less IDENT), so Ward.g4 stays the one
+/// list. When a name is expected they are summarised as "a name" rather than
+/// listed one by one.
 const std::set<size_t> &softKeywords() {
-  static const std::set<size_t> kSet = {
-      WardLexer::TENANT, WardLexer::ISSUER, WardLexer::TEMPLATE, WardLexer::IDENTITY, WardLexer::RESOURCE,
-      WardLexer::TYPE, WardLexer::CAPABILITY, WardLexer::ALLOW, WardLexer::GRANT, WardLexer::RETRY,
-      WardLexer::EDGEWORKER, WardLexer::BACKUP, WardLexer::IMPORT, WardLexer::TOKEN, WardLexer::FROM,
-      WardLexer::TO, WardLexer::ON, WardLexer::IN, WardLexer::BY, WardLexer::WHEN, WardLexer::ROLE,
-      WardLexer::ACTIONS, WardLexer::DATA_ACTIONS, WardLexer::AT, WardLexer::ZONE, WardLexer::EVERY,
-      WardLexer::FOR, WardLexer::HOURLY, WardLexer::DAILY, WardLexer::WEEKLY};
+  static const std::set<size_t> kSet = [] {
+    antlr4::ANTLRInputStream empty("");
+    WardLexer lexer(&empty);
+    antlr4::CommonTokenStream tokens(&lexer);
+    WardParser parser(&tokens);
+    const antlr4::atn::ATN &atn = parser.getATN();
+    std::set<size_t> out;
+    for (ssize_t type : atn.nextTokens(atn.ruleToStartState[WardParser::RuleName]).toList())
+      if (type != WardLexer::IDENT) out.insert(static_cast<size_t>(type));
+    return out;
+  }();
   return kSet;
 }
 

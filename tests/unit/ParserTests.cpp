@@ -143,3 +143,15 @@ TEST_CASE("keywords in name positions get a specific hint", "[parser]") {
   REQUIRE(d);
   CHECK(d->help.find("keyword") != std::string::npos);
 }
+
+TEST_CASE("the soft keywords are the grammar's own: every one parses as a name", "[parser]") {
+  // Read from Ward.g4's `name` rule; each works as an identity name and as an attribute key.
+  const std::vector<std::string> expected = {"tenant", "issuer", "template", "identity", "resource", "type", "capability",
+                                             "allow", "grant", "retry", "edgeworker", "backup", "import", "token", "from",
+                                             "to", "on", "in", "by", "when", "role", "actions", "data_actions", "at",
+                                             "zone", "every", "for", "hourly", "daily", "weekly"};
+  for (const std::string &word : expected) {
+    INFO(word);
+    CHECK(checkSource("identity " + word + " : group { description = \"x\" }\n").frontEndOk());
+  }
+}
