@@ -4,7 +4,7 @@
 // vaults' resource group) with one `vaults/backupPolicies` per backup and
 // vault — AzureIaasVM, a V1 (standard) policy, or V2 (enhanced) for hourly
 // schedules and instant restore over 5 days — and the protected item that
-// attaches each VM to its policy. docs/azure-backup.md describes the mapping.
+// attaches each VM to its policy. docs/azure.md ("Backup") describes the mapping.
 //
 //===----------------------------------------------------------------------===//
 #pragma once

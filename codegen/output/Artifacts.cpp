@@ -33,11 +33,6 @@ void ArtifactSet::addJson(std::string path, std::string kind, const llvm::json::
   add({std::move(path), std::move(kind), toJsonText(json), std::move(sources)});
 }
 
-const Artifact *ArtifactSet::find(llvm::StringRef path) const {
-  auto it = artifacts_.find(path.str());
-  return it == artifacts_.end() ? nullptr : &it->second;
-}
-
 llvm::json::Value ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compilerVersion) const {
   llvm::json::Array list;
   for (const auto &[path, a] : artifacts_) {

@@ -35,7 +35,6 @@ public:
   /// Pretty-printed JSON with sorted keys and a final newline.
   void addJson(std::string path, std::string kind, const llvm::json::Value &json, std::vector<SourceRange> sources);
   const std::map<std::string, Artifact> &artifacts() const { return artifacts_; }
-  const Artifact *find(llvm::StringRef path) const;
 
   /// The manifest: every artifact with its SHA-256, kind and source ranges.
   llvm::json::Value manifest(const SourceManager &sm, llvm::StringRef compilerVersion) const;

@@ -60,12 +60,6 @@ bool RoleDefinition::hasDataActions() const {
   return std::any_of(permissions.begin(), permissions.end(), [](const PermissionSet &p) { return p.hasDataActions(); });
 }
 
-size_t RoleDefinition::actionCount() const {
-  size_t n = 0;
-  for (const PermissionSet &p : permissions) n += p.actions.size() + p.dataActions.size();
-  return n;
-}
-
 static std::vector<std::string> stringList(const llvm::json::Object &o, llvm::StringRef key) {
   std::vector<std::string> out;
   if (const llvm::json::Array *a = o.getArray(key))

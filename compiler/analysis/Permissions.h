@@ -44,7 +44,6 @@ struct RoleDefinition {
   std::vector<PermissionSet> permissions;
   bool allows(llvm::StringRef action, bool dataAction) const;
   bool hasDataActions() const;
-  size_t actionCount() const;
 };
 
 class RoleCatalog {

@@ -63,9 +63,6 @@ bool checkEncoding(const SourceManager &sm, FileID file, DiagnosticEngine &diags
   return true;
 }
 
-/// Reports lexical errors, repairs the token stream so the parser can go on,
-/// and rejects nesting deeper than the cap. Returns false when parsing must
-/// not be attempted.
 /// `// ward-ignore W004, W006: reason`; the reason may be empty (a rule
 /// reports that), the IDs may not.
 void collectSuppression(llvm::StringRef text, SourceRange range, std::vector<Suppression> &out) {
@@ -88,6 +85,9 @@ void collectSuppression(llvm::StringRef text, SourceRange range, std::vector<Sup
   out.push_back(std::move(s));
 }
 
+/// Reports lexical errors, repairs the token stream so the parser can go on,
+/// and rejects nesting deeper than the cap. Returns false when parsing must
+/// not be attempted.
 bool lexicalPass(const SourceManager &sm, FileID file, antlr4::CommonTokenStream &tokens,
                  DiagnosticEngine &diags, const ParseOptions &options, unsigned &errors,
                  std::vector<Suppression> &suppressions) {

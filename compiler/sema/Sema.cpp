@@ -347,7 +347,7 @@ private:
     backupLimits(d);
   }
 
-  /// Azure Backup's documented limits for VM policies (docs/azure-backup.md
+  /// Azure Backup's documented limits for VM policies (docs/azure.md, "Limits checked",
   /// names the sources): retention counts per tier, instant-restore days, and
   /// the tier each schedule frequency needs.
   void backupLimits(BackupDecl &d) {

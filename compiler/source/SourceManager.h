@@ -61,7 +61,6 @@ public:
   /// Byte offset where 1-based `line` starts, if the file has that line.
   std::optional<uint32_t> lineOffset(FileID file, unsigned line) const;
 
-  llvm::SourceMgr &llvm() { return mgr_; }
 
 private:
   mutable llvm::SourceMgr mgr_; // mutable: it caches line offsets on lookup
