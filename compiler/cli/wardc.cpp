@@ -155,7 +155,7 @@ int runCompile(const char *argv0, bool build) {
   }
 
   bool environment = std::any_of(diags.diagnostics().begin(), diags.diagnostics().end(), [](const Diagnostic &d) {
-    return isEnvironmentError(d) || d.id == DiagID::OutputFailed;
+    return isEnvironmentError(d);
   });
   if (environment) return UsageOrEnvironment;
   return diags.hasErrors() ? PolicyErrors : Clean;

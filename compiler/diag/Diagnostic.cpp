@@ -87,4 +87,9 @@ void DiagnosticEngine::promoteWarningsToErrors() {
     if (d.severity == Severity::Warning && !d.suppressed) d.severity = Severity::Error;
 }
 
+bool isEnvironmentError(const Diagnostic &d) {
+  return d.id == DiagID::IoError || d.id == DiagID::FileTooLarge || d.id == DiagID::NoInputs ||
+         d.id == DiagID::InvalidConfig || d.id == DiagID::OutputFailed;
+}
+
 } // namespace ward

@@ -77,6 +77,11 @@ struct Diagnostic {
   }
 };
 
+/// True when a diagnostic is about the environment (I/O, limits, ward.json,
+/// the output directory) rather than the policy: the CLI exits with 2 for
+/// those, and SARIF records the run as not successful. Decided here only.
+bool isEnvironmentError(const Diagnostic &d);
+
 /// Collects diagnostics from every stage. Stages report; drivers print.
 class DiagnosticEngine {
 public:

@@ -139,7 +139,7 @@ llvm::json::Value diagnosticsToSarif(const SourceManager &sm, const DiagnosticEn
   llvm::json::Array results, notifications;
   bool environmentOk = true;
   for (const Diagnostic &d : engine.diagnostics()) {
-    if (d.code.rfind("E000", 0) == 0) environmentOk = false;
+    if (isEnvironmentError(d)) environmentOk = false;
     std::string text = d.help.empty() ? d.message : d.message + "\n\nhelp: " + d.help;
     // Where the result is shown: its own range, or, for a finding located
     // in Ward's standard library (which is not in the user's repository),

@@ -105,10 +105,6 @@ bool Compilation::check(const std::vector<std::string> &paths) {
   return !diags_.hasErrors();
 }
 
-bool isEnvironmentError(const Diagnostic &d) {
-  return d.id == DiagID::IoError || d.id == DiagID::FileTooLarge || d.id == DiagID::NoInputs ||
-         d.id == DiagID::InvalidConfig;
-}
 
 std::string ruleSummary(llvm::StringRef doc) {
   llvm::SmallVector<llvm::StringRef, 16> paragraphs;

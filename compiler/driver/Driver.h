@@ -56,8 +56,5 @@ std::string ruleSummary(llvm::StringRef doc);
 /// unknown code.
 std::optional<std::string> codeDoc(llvm::StringRef code);
 
-/// True when a diagnostic is about the environment (I/O, limits) rather than
-/// the policy; the CLI exits with 2 for those.
-bool isEnvironmentError(const Diagnostic &d);
 
 } // namespace ward
