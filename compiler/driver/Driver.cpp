@@ -1,6 +1,7 @@
 #include "driver/Driver.h"
 #include "resolve/Resolver.h"
 #include "sema/Sema.h"
+#include "source/PhaseTimer.h"
 
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/FileSystem.h>
@@ -12,7 +13,6 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
-#include <chrono>
 
 namespace ward {
 
@@ -56,29 +56,9 @@ std::string findStdlibDir(const char *argv0, void *anchor) {
   return std::string(candidate);
 }
 
-namespace {
-/// `WARD_TIME_PHASES=1` prints how long each stage took, for benchmarks.
-class PhaseTimer {
-public:
-  PhaseTimer() : enabled_(llvm::sys::Process::GetEnv("WARD_TIME_PHASES").hasValue()), last_(now()) {}
-  void mark(const char *phase) {
-    if (!enabled_) return;
-    double t = now();
-    llvm::errs() << llvm::format("phase %-10s %8.1f ms\n", phase, (t - last_) * 1000.0);
-    last_ = t;
-  }
-
-private:
-  static double now() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-  }
-  bool enabled_;
-  double last_;
-};
-} // namespace
 
 bool Compilation::check(const std::vector<std::string> &paths) {
-  PhaseTimer timer;
+  PhaseTimer timer("phase");
   // First, so that its problems are reported whatever else is wrong.
   config_ = analysis::loadConfig(paths.empty() ? "." : paths.front(), diags_, &sm_);
   unsigned configErrors = diags_.errorCount();

@@ -1,6 +1,7 @@
 #include "parse/Parser.h"
 #include "parse/ParserInternals.h"
 #include "parse/Tokenizer.h"
+#include "source/PhaseTimer.h"
 #include "source/Text.h"
 
 #include <WardLexer.h>
@@ -9,7 +10,6 @@
 #include <llvm/Support/Format.h>
 #include <llvm/Support/raw_ostream.h>
 
-#include <chrono>
 #include <cstdlib>
 
 namespace ward {
@@ -178,14 +178,8 @@ bool lexicalPass(const SourceManager &sm, FileID file, antlr4::CommonTokenStream
 
 std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, DiagnosticEngine &diags,
                                       const ParseOptions &options) {
-  static const bool timing = std::getenv("WARD_TIME_PHASES") != nullptr;
-  auto t0 = std::chrono::steady_clock::now();
-  auto mark = [&](const char *what) {
-    if (!timing) return;
-    auto t = std::chrono::steady_clock::now();
-    llvm::errs() << llvm::format("  parse %-10s %8.1f ms\n", what, std::chrono::duration<double, std::milli>(t - t0).count());
-    t0 = t;
-  };
+  PhaseTimer timer("  parse");
+  auto mark = [&](const char *what) { timer.mark(what); };
   auto out = std::make_unique<SourceFile>();
   out->id = file;
   out->path = sm.displayPath(file);
