@@ -8,6 +8,7 @@
 // only, so no value can end a comment or a string early.
 //
 //===----------------------------------------------------------------------===//
+#include "analysis/EdgeWorkersLimits.h"
 #include "edgeworkers/BundlePlan.h"
 #include "edgeworkers/Runtime.h"
 #include "output/JsonWriter.h"

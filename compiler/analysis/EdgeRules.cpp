@@ -1,4 +1,5 @@
 //===- EdgeRules.cpp - Routes, EdgeWorkers limits and retries -------------===//
+#include "analysis/EdgeWorkersLimits.h"
 #include "analysis/RetryModel.h"
 #include "analysis/RuleContext.h"
 

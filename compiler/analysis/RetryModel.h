@@ -15,11 +15,6 @@
 
 namespace ward::analysis {
 
-/// How long a generated EdgeWorkers bundle waits for an issuer's key set.
-/// responseProvider may have to fetch it before forwarding, so rule W018
-/// counts it in the worst case of routes whose issuer's keys are fetched.
-constexpr int64_t kKeySetFetchTimeoutMs = 1500;
-
 /// What retries do at the edge, said the same way in the retry JSON and in
 /// the W018 and W020 messages: EdgeWorkers documents no timer API, and the
 /// budget of a generated bundle is counted per isolate.
