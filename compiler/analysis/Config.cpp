@@ -145,7 +145,7 @@ private:
     d.withHelp(close.empty() ? fmt::format("the keys here are {}", joinAlternatives(quoted, "and"))
                              : fmt::format("did you mean `{}`?", close.front()));
     if (file_ && !close.empty())
-      if (auto range = locations_->key(path)) d.fix({file_, range->first, range->second}, "\"" + close.front() + "\"");
+      if (auto range = locations_->key(path)) d.suggest({file_, range->first, range->second}, "\"" + close.front() + "\"");
   }
 
   void rules(const llvm::json::Value &value) {

@@ -126,7 +126,7 @@ void retryStorm(RuleContext &ctx, const RetryDecl &retry, std::optional<int64_t>
     ctx.report(RuleID::RetryStorm, retry.name.range,
                fmt::format("retry `{}` has no budget: when the origin struggles, every client retries at once", retry.name.text))
         .withHelp(fmt::format("add `{}`; at the edge, {}", budget, kEdgeRetryCaveat))
-        .fix(closingBrace, fmt::format(" {} ", budget));
+        .suggest(closingBrace, fmt::format(" {} ", budget));
   }
   RetrySpec spec = RetrySpec::from(retry);
   if (spec.hasJitter() || spec.attempts < 2) return;
@@ -140,8 +140,8 @@ void retryStorm(RuleContext &ctx, const RetryDecl &retry, std::optional<int64_t>
     const Value &call = backoff->value;
     auto jitter = std::find_if(call.fields.begin(), call.fields.end(), [](const Field &f) { return f.key.text == "jitter"; });
     d.withHelp("add `jitter = full` to the back-off: it shortens waits at random and never lengthens them");
-    if (jitter != call.fields.end()) d.fix(jitter->value.range, "full");
-    else d.fix({call.range.file, call.range.end - 1, call.range.end - 1}, call.fields.empty() ? "jitter = full" : ", jitter = full");
+    if (jitter != call.fields.end()) d.suggest(jitter->value.range, "full");
+    else d.suggest({call.range.file, call.range.end - 1, call.range.end - 1}, call.fields.empty() ? "jitter = full" : ", jitter = full");
     return;
   }
   int64_t waits = spec.attempts - 1;
@@ -157,7 +157,7 @@ void retryStorm(RuleContext &ctx, const RetryDecl &retry, std::optional<int64_t>
   d.withHelp(fmt::format("add `{}`: its waits add at most {}ms, within the EdgeWorkers wall time of every route that "
                          "uses `{}`",
                          added, perWait * waits, retry.name.text))
-      .fix(closingBrace, fmt::format(" {} ", added));
+      .suggest(closingBrace, fmt::format(" {} ", added));
 }
 
 } // namespace

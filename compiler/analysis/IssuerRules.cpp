@@ -57,7 +57,7 @@ void lifetimes(RuleContext &ctx, const IssuerDecl &issuer, int64_t cap) {
                          issued->value.text, lifetime->value.text));
   // Raising the cap is the fix that cannot introduce another finding only
   // when the issued lifetime is within W011's cap.
-  if (!inherited && issuedMs <= cap) d.fix(lifetime->value.range, issued->value.text);
+  if (!inherited && issuedMs <= cap) d.suggest(lifetime->value.range, issued->value.text);
 }
 
 void algorithmsAndTransport(RuleContext &ctx, const IssuerDecl &issuer) {
@@ -77,7 +77,7 @@ void algorithmsAndTransport(RuleContext &ctx, const IssuerDecl &issuer) {
     Diagnostic &d = ctx.reportOnValue(RuleID::InsecureTransport, issuer, url->value.range,
                                       fmt::format("`{}` uses plain HTTP", key), &inherited);
     d.withHelp("token issuers and key sets must be fetched over https://; anyone on the path could swap the keys");
-    if (!inherited) d.fix({url->value.range.file, url->value.range.begin + 1, url->value.range.begin + 8}, "https://");
+    if (!inherited) d.suggest({url->value.range.file, url->value.range.begin + 1, url->value.range.begin + 8}, "https://");
   }
 }
 

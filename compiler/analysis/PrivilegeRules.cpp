@@ -115,7 +115,7 @@ void checkActionCatalogue(RuleContext &ctx, const Value &v, bool data) {
     std::vector<std::string> close = ctx.azure.operations.closest(v.text, data);
     if (!close.empty()) {
       d.withHelp(fmt::format("did you mean {}?", listFew(close, 3, "or")));
-      d.fix(v.range, "\"" + close.front() + "\"");
+      d.suggest(v.range, "\"" + close.front() + "\"");
     } else {
       d.withHelp("check the spelling against the Azure RBAC permissions reference, or add it to `catalog` in ward.json");
     }
@@ -234,7 +234,7 @@ void runPrivilegeRules(RuleContext &ctx) {
         Diagnostic &d = ctx.report(RuleID::UnknownAction, h.grant->role->range,
                                    fmt::format("unknown built-in role \"{}\"", quoteForMessage(h.grant->role->text)));
         std::vector<std::string> close = closestNames(h.grant->role->text, ctx.azure.roles.names());
-        if (!close.empty()) d.withHelp(fmt::format("did you mean \"{}\"?", close.front())).fix(h.grant->role->range, "\"" + close.front() + "\"");
+        if (!close.empty()) d.withHelp(fmt::format("did you mean \"{}\"?", close.front())).suggest(h.grant->role->range, "\"" + close.front() + "\"");
         continue;
       }
       if (h.role) {
@@ -327,7 +327,7 @@ void runPrivilegeRules(RuleContext &ctx) {
                                                h.scopeResource->name.text, h.scope.levelName().str(), needed));
         if (narrowResource)
           d.withHelp(fmt::format("grant on `{}` instead", narrowResource->name.text))
-              .fix(h.grant->scope.name.range, narrowResource->name.text);
+              .suggest(h.grant->scope.name.range, narrowResource->name.text);
         else
           d.withHelp(fmt::format("declare a resource for `{}` and grant on it", narrowest.id()));
       }

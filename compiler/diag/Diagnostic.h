@@ -42,9 +42,16 @@ struct Label {
 };
 
 /// Replace `range` with `replacement` (an insertion when the range is empty).
+/// A certain fix is what the author meant beyond doubt (a unit the attribute
+/// only takes, a duplicate removed); a suggestion is Ward's best guess (the
+/// closest name, a chosen value). SARIF carries only certain fixes; the text
+/// printer and the language server show both, marked.
 struct FixIt {
+  enum class Applicability { Certain, Suggestion };
   SourceRange range;
   std::string replacement;
+  Applicability applicability = Applicability::Certain;
+  bool certain() const { return applicability == Applicability::Certain; }
 };
 
 struct Diagnostic {
@@ -72,7 +79,11 @@ struct Diagnostic {
     return *this;
   }
   Diagnostic &fix(SourceRange r, std::string replacement) {
-    fixits.push_back({r, std::move(replacement)});
+    fixits.push_back({r, std::move(replacement), FixIt::Applicability::Certain});
+    return *this;
+  }
+  Diagnostic &suggest(SourceRange r, std::string replacement) {
+    fixits.push_back({r, std::move(replacement), FixIt::Applicability::Suggestion});
     return *this;
   }
 };

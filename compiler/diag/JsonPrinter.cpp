@@ -42,7 +42,8 @@ static llvm::json::Value diagnosticToJson(const SourceManager &sm, const Diagnos
   for (const FixIt &fix : d.fixits) {
     if (!fix.range.valid()) continue;
     fixes.push_back(llvm::json::Object{{"location", locationToJson(sm, fix.range)},
-                                       {"replacement", fix.replacement}});
+                                       {"replacement", fix.replacement},
+                                       {"applicability", fix.certain() ? "certain" : "suggestion"}});
   }
   out["fixes"] = std::move(fixes);
   out["suppressed"] = d.suppressed ? llvm::json::Value(llvm::json::Object{{"justification", d.justification}})

@@ -191,7 +191,8 @@ llvm::json::Value diagnosticsToSarif(const SourceManager &sm, const DiagnosticEn
       result["suppressions"] = llvm::json::Array{llvm::json::Object{{"kind", "inSource"}, {"justification", d.justification}}};
     llvm::json::Array fixes;
     for (const FixIt &fix : d.fixits) {
-      if (!fix.range.valid() || inStdlib(sm, fix.range)) continue;
+      // Only certain fixes: a consumer may apply SARIF fixes without asking.
+      if (!fix.range.valid() || !fix.certain() || inStdlib(sm, fix.range)) continue;
       fixes.push_back(llvm::json::Object{
           {"description", llvm::json::Object{{"text", d.help.empty() ? "apply the suggested edit" : d.help}}},
           {"artifactChanges",

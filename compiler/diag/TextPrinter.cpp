@@ -51,7 +51,7 @@ public:
       if (!fix.range.valid()) continue;
       LineColumn at = sm_.lineColumn(fix.range.file, fix.range.begin);
       os_ << "  ";
-      colored(llvm::raw_ostream::GREEN, "fix");
+      colored(llvm::raw_ostream::GREEN, fix.certain() ? "fix" : "suggestion");
       if (fix.range.begin == fix.range.end)
         os_ << fmt::format(": insert `{}` at {}:{}\n", quoteForMessage(fix.replacement, 60), at.line, at.column);
       else if (fix.replacement.empty())

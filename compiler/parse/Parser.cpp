@@ -128,7 +128,7 @@ bool lexicalPass(const SourceManager &sm, FileID file, antlr4::CommonTokenStream
       diags.report(DiagID::UnterminatedString, {file, range.begin, range.begin + 1}, "unterminated string")
           .label(range, "the string runs to the end of the line")
           .withHelp("close it with `\"` on the same line; write `\\n` for a line break inside a string")
-          .fix({file, range.end, range.end}, "\"");
+          .suggest({file, range.end, range.end}, "\"");
       static_cast<antlr4::CommonToken *>(token)->setType(WardLexer::STRING);
       break;
     }
@@ -143,7 +143,7 @@ bool lexicalPass(const SourceManager &sm, FileID file, antlr4::CommonTokenStream
         diags.report(DiagID::UnterminatedComment, {file, range.begin, range.begin + 2},
                      "unterminated block comment")
             .withHelp("close the comment with `*/`")
-            .fix({file, range.end, range.end}, "*/");
+            .suggest({file, range.end, range.end}, "*/");
       }
       break;
     }

@@ -129,7 +129,7 @@ unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenSt
                                opened.column, quoteForMessage(tokenText(source, t))))
           .label(tokenRange(file, innermost.opener), fmt::format("{} opened here", what))
           .withHelp(fmt::format("add `{}` at the end of {}", llvm::StringRef(closers).trim().str(), what))
-          .fix({file, end, end}, closers);
+          .suggest({file, end, end}, closers);
       ++errors;
       for (auto it = stack.rbegin(); it != stack.rend(); ++it) tokens.insertBefore(t->getTokenIndex(), syntheticAt(t, closerOf(it->opener->getType())));
       stack.clear();

@@ -103,7 +103,7 @@ void Loader::resolveImports(SourceFile &file) {
                                       fmt::format("unknown module `{}`", imp.target.text));
         std::vector<std::string> close = closestNames(imp.target.text, names);
         if (!close.empty())
-          d.withHelp(fmt::format("did you mean `{}`?", close.front())).fix(imp.target.range, close.front());
+          d.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(imp.target.range, close.front());
         else if (names.empty())
           d.withHelp("the standard library could not be loaded (see the error above)");
         else

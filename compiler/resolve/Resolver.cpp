@@ -126,7 +126,7 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
                                 fmt::format("unknown {} `{}`", declKindKeyword(*kinds.begin()).str(), name.text));
   std::vector<std::string> close = closestNames(name.text, candidates);
   if (!close.empty()) {
-    d.withHelp(fmt::format("did you mean `{}`?", close.front())).fix(name.range, close.front());
+    d.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(name.range, close.front());
     if (auto it = global_.find(close.front()); it != global_.end())
       d.label(it->second->name.range, fmt::format("`{}` declared here", close.front()));
   } else if (candidates.empty()) {
@@ -179,7 +179,7 @@ const CapabilityDecl *Resolver::lookupCapability(FileID from, const Name &name, 
                                 fmt::format("unknown capability `{}` for `{}`", name.text, type->name.text));
   std::vector<std::string> close = closestNames(name.text, candidates);
   if (!close.empty()) {
-    d.withHelp(fmt::format("did you mean `{}`?", close.front())).fix(name.range, close.front());
+    d.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(name.range, close.front());
   } else if (!candidates.empty()) {
     std::vector<std::string> quoted;
     for (auto &c : candidates) quoted.push_back("`" + c + "`");

@@ -147,7 +147,7 @@ void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, cons
       all.insert(all.end(), extraKeys.begin(), extraKeys.end());
       std::vector<std::string> close = closestNames(entry.key.text, all);
       if (!close.empty()) {
-        d.withHelp(fmt::format("did you mean `{}`?", close.front())).fix(entry.key.range, close.front());
+        d.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(entry.key.range, close.front());
       } else {
         std::vector<std::string> quoted;
         for (auto &k : all) quoted.push_back("`" + k + "`");

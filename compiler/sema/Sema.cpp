@@ -138,7 +138,7 @@ private:
       Diagnostic &diag = diags_.report(DiagID::InvalidIdentityKind, d.kindName.range,
                                        fmt::format("unknown identity kind `{}`", d.kindName.text));
       auto close = closestNames(d.kindName.text, names);
-      if (!close.empty()) diag.withHelp(fmt::format("did you mean `{}`?", close.front())).fix(d.kindName.range, close.front());
+      if (!close.empty()) diag.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(d.kindName.range, close.front());
       else diag.withHelp("identity kinds are `service_principal`, `managed_identity`, `group` and `user`");
     } else {
       d.identityKind = it->second;
@@ -188,7 +188,7 @@ private:
         if (url.startswith("http://"))
           diags_.report(DiagID::InvalidUrl, origin->value.range, "an origin must use https://")
               .withHelp("EdgeWorkers forward tokens and user data to the origin; serve it over TLS")
-              .fix({origin->value.range.file, origin->value.range.begin + 1, origin->value.range.begin + 8}, "https://");
+              .suggest({origin->value.range.file, origin->value.range.begin + 1, origin->value.range.begin + 8}, "https://");
       }
     }
   }

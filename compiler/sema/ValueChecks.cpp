@@ -214,7 +214,7 @@ bool checkUrl(DiagnosticEngine &diags, llvm::StringRef url, SourceRange range, l
   if (httpsOnly && http) {
     diags.report(DiagID::InvalidUrl, range, fmt::format("{} must use https://", what.str()))
         .withHelp("traffic to this endpoint carries tokens or user data; serve it over TLS")
-        .fix({range.file, range.begin + 1, range.begin + 1 + 7}, "https://");
+        .suggest({range.file, range.begin + 1, range.begin + 1 + 7}, "https://");
     return false;
   }
   llvm::StringRef authority = rest.take_until([](char c) { return c == '/' || c == '?' || c == '#'; });
@@ -403,7 +403,7 @@ bool checkHttpMethod(DiagnosticEngine &diags, const Name &method) {
   std::vector<std::string> close = std::find(kMethods.begin(), kMethods.end(), upper) != kMethods.end()
                                        ? std::vector<std::string>{upper}
                                        : closestNames(method.text, kMethods);
-  if (!close.empty()) d.withHelp(fmt::format("did you mean `{}`?", close.front())).fix(method.range, close.front());
+  if (!close.empty()) d.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(method.range, close.front());
   else d.withHelp("methods are GET, HEAD, POST, PUT, PATCH, DELETE and OPTIONS");
   return false;
 }
@@ -432,7 +432,7 @@ bool checkOneOf(DiagnosticEngine &diags, const Value &v, llvm::StringRef what, l
                                fmt::format("`{}` is not a valid {}; expected {}", v.text, what.str(),
                                            joinAlternatives(quoted, "or")));
   std::vector<std::string> close = closestNames(v.text, std::vector<std::string>(allowed.begin(), allowed.end()));
-  if (!close.empty()) d.withHelp(fmt::format("did you mean `{}`?", close.front())).fix(v.range, close.front());
+  if (!close.empty()) d.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(v.range, close.front());
   return false;
 }
 

@@ -240,3 +240,33 @@ TEST_CASE("ward.json problems are located in ward.json and reported beside the p
   CHECK(at["W013: `pattern` is not a valid regular expression"] == std::make_pair<int64_t, int64_t>(6, 26));
   CHECK(at["an operation name must be a string"] == std::make_pair<int64_t, int64_t>(8, 74));
 }
+
+TEST_CASE("fix-its are certain or suggestions: SARIF carries only the certain ones", "[cli][sarif]") {
+  TempDir dir;
+  std::string file = dir.write("p.ward", R"(import std.azure
+resource vm : azure.vm { resource_group = "rg" name = "vm" }
+resource vault : azure.recovery_vault { resource_group = "rg" name = "rsv" }
+backup b { protect vm in vaul  schedule = daily at "02:00"  retain = { daily = 30 } }
+)");
+  RunResult json = runWardc({"check", "--format", "json", file});
+  llvm::json::Value j = parseOrFail(json.out);
+  std::map<std::string, std::string> applicability; // code -> applicability of its fix
+  for (const llvm::json::Value &v : *j.getAsObject()->getArray("diagnostics")) {
+    const llvm::json::Object &d = *v.getAsObject();
+    for (const llvm::json::Value &f : *d.getArray("fixes"))
+      applicability[d.getString("code")->str()] = f.getAsObject()->getString("applicability")->str();
+  }
+  CHECK(applicability["E0204"] == "suggestion"); // `vaul`: the closest name is a guess
+  CHECK(applicability["E0305"] == "certain");    // `30`: days are the only unit `daily` takes
+  RunResult sarif = runWardc({"check", "--format", "sarif", file});
+  llvm::json::Value s = parseOrFail(sarif.out);
+  for (const llvm::json::Value &v : *run0(s).getArray("results")) {
+    const llvm::json::Object &res = *v.getAsObject();
+    bool hasFixes = res.getArray("fixes") != nullptr;
+    INFO(res.getString("ruleId")->str());
+    CHECK(hasFixes == (res.getString("ruleId") == llvm::Optional<llvm::StringRef>("E0305")));
+  }
+  RunResult text = runWardc({"check", file});
+  CHECK(text.err.find("suggestion: replace with `vault`") != std::string::npos);
+  CHECK(text.err.find("fix: replace with `30d`") != std::string::npos);
+}

@@ -21,7 +21,7 @@ TEST_CASE("the text printer shows location, code, snippet, carets, notes and hel
                            "  2 | identity sp-orders-edge : service_principal\n"
                            "    |          ^^^^^^^^^^^^^^\n"
                            "  help: did you mean `sp-orders-edge`?\n"
-                           "  fix: replace with `sp-orders-edge` at 4:7\n");
+                           "  suggestion: replace with `sp-orders-edge` at 4:7\n");
 }
 
 TEST_CASE("carets line up after tabs and multi-byte characters", "[diag]") {
