@@ -156,13 +156,13 @@ static llvm::json::Value envoyConfig(const analysis::RetrySpec &r, DiagnosticEng
     // (cluster.circuit_breakers.thresholds.retry_budget: budget_percent of
     // active and pending requests, min_retry_concurrency): a different
     // quantity, said as a note so that nobody reads it as the same limit.
-    Diagnostic &note = diags.report(
+    DiagnosticBuilder note = diags.report(
         DiagID::NotExpressible, r.decl->name.range,
         fmt::format("retry `{}`: Envoy's retry budget limits concurrent retries, not retries per second; `{}.envoy.json` "
                     "allows retries in flight up to {}% of active requests{}",
                     r.name, r.name, round3(*r.budgetRatio * 100.0),
                     r.budgetMinPerSecond > 0 ? fmt::format(", and at least {}", r.budgetMinPerSecond) : std::string()));
-    note.severity = Severity::Note;
+    note->severity = Severity::Note;
     note.withHelp("Ward's budget (and the EdgeWorkers bundle's) counts retries per second; see docs/retry-json.md");
     llvm::json::Object budget{{"budget_percent", llvm::json::Object{{"value", round3(*r.budgetRatio * 100.0)}}}};
     if (r.budgetMinPerSecond > 0) budget["min_retry_concurrency"] = r.budgetMinPerSecond;

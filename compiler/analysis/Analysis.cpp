@@ -15,26 +15,24 @@ static Severity severityOf(Level level) {
   }
 }
 
-Diagnostic &RuleContext::report(RuleID rule, SourceRange range, std::string message) {
+DiagnosticBuilder RuleContext::report(RuleID rule, SourceRange range, std::string message) {
   const RuleInfo &info = ruleInfo(rule);
   Level level = config.level(rule);
-  if (level == Level::Off) {
-    discarded_.emplace_back();
-    return discarded_.back();
-  }
+  if (level == Level::Off) return DiagnosticEngine::discarded();
   return diags.reportRule(info.id.str(), info.title.str(), severityOf(level), range, std::move(message));
 }
 
-Diagnostic &RuleContext::reportOnValue(RuleID rule, const Decl &owner, SourceRange value, std::string message,
-                                       bool *inherited) {
+DiagnosticBuilder RuleContext::reportOnValue(RuleID rule, const Decl &owner, SourceRange value, std::string message,
+                                             bool *inherited) {
   bool elsewhere = value.file != owner.range.file || value.begin < owner.range.begin || value.end > owner.range.end;
   if (inherited) *inherited = elsewhere;
   if (!elsewhere) return report(rule, value, std::move(message));
   const auto *issuer = llvm::dyn_cast<IssuerDecl>(&owner);
   std::string from = issuer && issuer->templateRef ? fmt::format("template `{}`", issuer->templateRef->name.text)
                                                    : sm.displayPath(value.file);
-  return report(rule, owner.name.range, std::move(message))
-      .label(value, fmt::format("the value comes from {}", from));
+  DiagnosticBuilder b = report(rule, owner.name.range, std::move(message));
+  b.label(value, fmt::format("the value comes from {}", from));
+  return b;
 }
 
 std::string quoteName(const Decl &decl) {

@@ -130,7 +130,7 @@ public:
   }
 
 private:
-  Diagnostic &fail(llvm::StringRef path, std::string message, bool atValue = false) {
+  DiagnosticBuilder fail(llvm::StringRef path, std::string message, bool atValue = false) {
     std::optional<JsonLocations::Range> range =
         locations_ ? (atValue ? locations_->value(path) : locations_->key(path)) : std::nullopt;
     if (file_ && range) return diags_.report(DiagID::InvalidConfig, {file_, range->first, range->second}, std::move(message));
@@ -138,7 +138,7 @@ private:
   }
 
   void unknownKey(llvm::StringRef path, llvm::StringRef key, std::vector<std::string> known) {
-    Diagnostic &d = fail(path, fmt::format("unknown key `{}`", key.str()));
+    DiagnosticBuilder d = fail(path, fmt::format("unknown key `{}`", key.str()));
     std::vector<std::string> close = closestNames(key, known);
     std::vector<std::string> quoted;
     for (const std::string &k : known) quoted.push_back("`" + k + "`");
@@ -159,7 +159,7 @@ private:
       const RuleInfo *rule = findRule(entry.first);
       bool code = !rule && isControllableCode(entry.first);
       if (!rule && !code) {
-        Diagnostic &d = fail(path, fmt::format("unknown rule `{}`", entry.first.str()));
+        DiagnosticBuilder d = fail(path, fmt::format("unknown rule `{}`", entry.first.str()));
         d.withHelp("`wardc --list-rules` lists them");
         continue;
       }
@@ -239,7 +239,7 @@ private:
       }
       llvm::Optional<llvm::StringRef> text = value.getAsString();
       if (!text || !parseDurationText(*text)) {
-        Diagnostic &d = fail(path, fmt::format("{} must be a duration such as \"90m\" or \"1h\"", what), true);
+        DiagnosticBuilder d = fail(path, fmt::format("{} must be a duration such as \"90m\" or \"1h\"", what), true);
         if (text && !text->empty() && llvm::all_of(*text, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
           d.withHelp(fmt::format("add a unit: \"{}m\"", text->str()));
       }

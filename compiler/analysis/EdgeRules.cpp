@@ -131,7 +131,7 @@ void retryStorm(RuleContext &ctx, const RetryDecl &retry, std::optional<int64_t>
   RetrySpec spec = RetrySpec::from(retry);
   if (spec.hasJitter() || spec.attempts < 2) return;
   const Attribute *backoff = retry.attrs.find("backoff");
-  Diagnostic &d = ctx.report(RuleID::RetryStorm, backoff ? backoff->value.range : retry.name.range,
+  DiagnosticBuilder d = ctx.report(RuleID::RetryStorm, backoff ? backoff->value.range : retry.name.range,
                              fmt::format("retry `{}` backs off without jitter: clients that failed together retry together "
                                          "(and at the edge, where EdgeWorkers documents no timer, the back-off itself may "
                                          "not space them)",

@@ -45,7 +45,7 @@ void lifetimes(RuleContext &ctx, const IssuerDecl &issuer, int64_t cap) {
   int64_t issuedMs = millisOf(issued);
   if (!issued || ms < 0 || issuedMs < 0 || ms >= issuedMs) return;
   bool inherited = false;
-  Diagnostic &d = ctx.reportOnValue(
+  DiagnosticBuilder d = ctx.reportOnValue(
       RuleID::LifetimeBelowIssued, issuer, lifetime->value.range,
       fmt::format("`max_lifetime = {}` refuses every token that lives longer, and issuer `{}` issues tokens that live up "
                   "to {} (`token_lifetime`): tokens of the provider's default lifetime are refused",
@@ -74,7 +74,7 @@ void algorithmsAndTransport(RuleContext &ctx, const IssuerDecl &issuer) {
     const Attribute *url = effective(issuer, key);
     if (!url || !llvm::StringRef(url->value.text).startswith("http://")) continue;
     bool inherited = false;
-    Diagnostic &d = ctx.reportOnValue(RuleID::InsecureTransport, issuer, url->value.range,
+    DiagnosticBuilder d = ctx.reportOnValue(RuleID::InsecureTransport, issuer, url->value.range,
                                       fmt::format("`{}` uses plain HTTP", key), &inherited);
     d.withHelp("token issuers and key sets must be fetched over https://; anyone on the path could swap the keys");
     if (!inherited) d.suggest({url->value.range.file, url->value.range.begin + 1, url->value.range.begin + 8}, "https://");
@@ -120,7 +120,7 @@ void entra(RuleContext &ctx, const IssuerDecl &issuer, const std::vector<const V
     llvm::StringRef text = aud->text;
     if (sema::isValidGuid(text)) continue;
     bool inherited = false;
-    Diagnostic &d = ctx.reportOnValue(
+    DiagnosticBuilder d = ctx.reportOnValue(
         RuleID::EntraAudience, issuer, aud->range,
         fmt::format("Entra ID v2.0 access tokens carry the API's application (client) ID, a GUID, as `aud`; no token of "
                     "issuer `{}` carries \"{}\", so every one is refused",

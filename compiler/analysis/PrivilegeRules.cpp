@@ -102,15 +102,15 @@ void checkActionCatalogue(RuleContext &ctx, const Value &v, bool data) {
         .withHelp(data ? "move it to `actions`" : "move it to `data_actions`");
     return;
   case OperationCatalog::Status::UncataloguedProvider: {
-    Diagnostic &d = ctx.report(RuleID::UnknownAction, v.range,
+    DiagnosticBuilder d = ctx.report(RuleID::UnknownAction, v.range,
                                fmt::format("provider `{}` is not in Ward's catalogue; `{}` cannot be checked",
                                            llvm::StringRef(v.text).split('/').first.str(), v.text));
-    if (d.severity == Severity::Error) d.severity = Severity::Note; // unknown to us is not wrong
+    if (d->severity == Severity::Error) d->severity = Severity::Note; // unknown to us is not wrong
     d.withHelp("add the operation to `catalog` in ward.json to have it checked");
     return;
   }
   case OperationCatalog::Status::Unknown: {
-    Diagnostic &d = ctx.report(RuleID::UnknownAction, v.range,
+    DiagnosticBuilder d = ctx.report(RuleID::UnknownAction, v.range,
                                fmt::format("unknown Azure {}action `{}`", data ? "data " : "", v.text));
     std::vector<std::string> close = ctx.azure.operations.closest(v.text, data);
     if (!close.empty()) {
@@ -148,10 +148,10 @@ void declaredDanger(RuleContext &ctx, const Principal &p, const std::vector<std:
     if (!allow) continue;
     auto note = [&](RuleID rule, const std::vector<std::string> &ops, const char *what) {
       if (ops.empty()) return;
-      Diagnostic &d = ctx.report(rule, allow->capability.name.range,
+      DiagnosticBuilder d = ctx.report(rule, allow->capability.name.range,
                                  fmt::format("`{}` lets `{}` {}: {}", allow->capability.name.text, p.identity->name.text,
                                              what, listFew(ops)));
-      if (d.severity == Severity::Error) d.severity = Severity::Note; // declared on purpose, shown for review
+      if (d->severity == Severity::Error) d->severity = Severity::Note; // declared on purpose, shown for review
       d.withHelp("an intent the policy declares is allowed; make sure this identity is meant to do this, and keep it "
                  "to the narrowest resource");
     };
@@ -231,7 +231,7 @@ void runPrivilegeRules(RuleContext &ctx) {
     for (const Hold &h : p.grants) {
       SourceRange at = grantWhatRange(h);
       if (h.grant->role && !h.role) {
-        Diagnostic &d = ctx.report(RuleID::UnknownAction, h.grant->role->range,
+        DiagnosticBuilder d = ctx.report(RuleID::UnknownAction, h.grant->role->range,
                                    fmt::format("unknown built-in role \"{}\"", quoteForMessage(h.grant->role->text)));
         std::vector<std::string> close = closestNames(h.grant->role->text, ctx.azure.roles.names());
         if (!close.empty()) d.withHelp(fmt::format("did you mean \"{}\"?", close.front())).suggest(h.grant->role->range, "\"" + close.front() + "\"");
@@ -322,7 +322,7 @@ void runPrivilegeRules(RuleContext &ctx) {
           if (n->resource && ctx.model.scopeOf(*n->resource) == narrowest) narrowResource = n->resource;
         std::string needed = narrowResource ? fmt::format("the {} `{}`", narrowest.levelName().str(), narrowResource->name.text)
                                             : fmt::format("the {} `{}`", narrowest.levelName().str(), narrowest.id());
-        Diagnostic &d = ctx.report(RuleID::BroadScope, h.grant->scope.name.range,
+        DiagnosticBuilder d = ctx.report(RuleID::BroadScope, h.grant->scope.name.range,
                                    fmt::format("`{}` is a {}, but the intents this grant serves need only {}",
                                                h.scopeResource->name.text, h.scope.levelName().str(), needed));
         if (narrowResource)

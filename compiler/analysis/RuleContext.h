@@ -14,15 +14,15 @@ public:
 
   bool enabled(RuleID rule) const { return config.level(rule) != Level::Off; }
   /// Reports a finding at the rule's configured level. A rule that is off
-  /// still gets a diagnostic to fill in; it is thrown away.
-  Diagnostic &report(RuleID rule, SourceRange range, std::string message);
+  /// still gets a builder to fill in; it is thrown away.
+  DiagnosticBuilder report(RuleID rule, SourceRange range, std::string message);
   /// Reports a finding about a value of `owner` that may be inherited (an
   /// issuer's template values live in the template's file). An inherited
   /// value's finding is placed on the owner's name, where the user can act and
   /// where a `ward-ignore` above the declaration silences it, with a label at
   /// the value; `inherited` tells the caller not to offer a fix-it there.
-  Diagnostic &reportOnValue(RuleID rule, const Decl &owner, SourceRange value, std::string message,
-                            bool *inherited = nullptr);
+  DiagnosticBuilder reportOnValue(RuleID rule, const Decl &owner, SourceRange value, std::string message,
+                                  bool *inherited = nullptr);
 
   /// Declarations of the user's files (the standard library is trusted).
   template <typename F> void forEachUserDecl(F &&f) {
@@ -37,9 +37,6 @@ public:
   const Config &config;
   DiagnosticEngine &diags;
   const PermissionModel &model;
-
-private:
-  std::vector<Diagnostic> discarded_;
 };
 
 // The rule families; each reports through the context.

@@ -31,7 +31,11 @@ std::vector<DiagID> allDiagIDs() {
   return ids;
 }
 
-Diagnostic &DiagnosticEngine::report(DiagID id, SourceRange range, std::string message) {
+DiagnosticBuilder::~DiagnosticBuilder() {
+  if (engine_) engine_->commit(std::move(diag_));
+}
+
+DiagnosticBuilder DiagnosticEngine::report(DiagID id, SourceRange range, std::string message) {
   const DiagInfo &info = diagInfo(id);
   Diagnostic d;
   d.id = id;
@@ -40,12 +44,11 @@ Diagnostic &DiagnosticEngine::report(DiagID id, SourceRange range, std::string m
   d.title = info.title.str();
   d.range = range;
   d.message = std::move(message);
-  diags_.push_back(std::move(d));
-  return diags_.back();
+  return DiagnosticBuilder(this, std::move(d));
 }
 
-Diagnostic &DiagnosticEngine::reportRule(std::string code, std::string title, Severity severity, SourceRange range,
-                                         std::string message) {
+DiagnosticBuilder DiagnosticEngine::reportRule(std::string code, std::string title, Severity severity, SourceRange range,
+                                               std::string message) {
   Diagnostic d;
   d.id = DiagID::Rule;
   d.severity = severity;
@@ -53,14 +56,13 @@ Diagnostic &DiagnosticEngine::reportRule(std::string code, std::string title, Se
   d.title = std::move(title);
   d.range = range;
   d.message = std::move(message);
-  diags_.push_back(std::move(d));
-  return diags_.back();
+  return DiagnosticBuilder(this, std::move(d));
 }
 
-Diagnostic &DiagnosticEngine::reportAtPath(DiagID id, std::string path, std::string message) {
-  Diagnostic &d = report(id, SourceRange{}, std::move(message));
-  d.path = std::move(path);
-  return d;
+DiagnosticBuilder DiagnosticEngine::reportAtPath(DiagID id, std::string path, std::string message) {
+  DiagnosticBuilder b = report(id, SourceRange{}, std::move(message));
+  b->path = std::move(path);
+  return b;
 }
 
 unsigned DiagnosticEngine::errorCount() const {

@@ -93,13 +93,59 @@ struct Diagnostic {
 /// those, and SARIF records the run as not successful. Decided here only.
 bool isEnvironmentError(const Diagnostic &d);
 
+class DiagnosticEngine;
+
+/// A diagnostic being written: labels, help and fixes are added to it, and it
+/// joins the engine when the builder goes out of scope (as clang's
+/// DiagnosticBuilder does), so no caller holds a reference into the engine's
+/// storage while another diagnostic is reported. A builder without an engine
+/// (a rule that is switched off) is discarded.
+class DiagnosticBuilder {
+public:
+  DiagnosticBuilder(DiagnosticEngine *engine, Diagnostic diag) : engine_(engine), diag_(std::move(diag)) {}
+  DiagnosticBuilder(DiagnosticBuilder &&other) noexcept : engine_(other.engine_), diag_(std::move(other.diag_)) {
+    other.engine_ = nullptr;
+  }
+  DiagnosticBuilder(const DiagnosticBuilder &) = delete;
+  DiagnosticBuilder &operator=(const DiagnosticBuilder &) = delete;
+  DiagnosticBuilder &operator=(DiagnosticBuilder &&) = delete;
+  ~DiagnosticBuilder();
+
+  DiagnosticBuilder &label(SourceRange r, std::string msg) {
+    diag_.label(r, std::move(msg));
+    return *this;
+  }
+  DiagnosticBuilder &withHelp(std::string text) {
+    diag_.withHelp(std::move(text));
+    return *this;
+  }
+  DiagnosticBuilder &fix(SourceRange r, std::string replacement) {
+    diag_.fix(r, std::move(replacement));
+    return *this;
+  }
+  DiagnosticBuilder &suggest(SourceRange r, std::string replacement) {
+    diag_.suggest(r, std::move(replacement));
+    return *this;
+  }
+  /// The diagnostic as written so far (its severity may still be changed).
+  Diagnostic *operator->() { return &diag_; }
+  Diagnostic &operator*() { return diag_; }
+
+private:
+  DiagnosticEngine *engine_;
+  Diagnostic diag_;
+};
+
 /// Collects diagnostics from every stage. Stages report; drivers print.
 class DiagnosticEngine {
 public:
-  Diagnostic &report(DiagID id, SourceRange range, std::string message);
-  Diagnostic &reportAtPath(DiagID id, std::string path, std::string message);
-  Diagnostic &reportRule(std::string code, std::string title, Severity severity, SourceRange range,
-                         std::string message);
+  DiagnosticBuilder report(DiagID id, SourceRange range, std::string message);
+  DiagnosticBuilder reportAtPath(DiagID id, std::string path, std::string message);
+  DiagnosticBuilder reportRule(std::string code, std::string title, Severity severity, SourceRange range,
+                               std::string message);
+  /// A builder that is never committed (for rules that are off).
+  static DiagnosticBuilder discarded() { return DiagnosticBuilder(nullptr, Diagnostic{}); }
+  void commit(Diagnostic diag) { diags_.push_back(std::move(diag)); }
   std::vector<Diagnostic> &mutableDiagnostics() { return diags_; }
 
   const std::vector<Diagnostic> &diagnostics() const { return diags_; }

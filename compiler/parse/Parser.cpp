@@ -108,7 +108,7 @@ bool lexicalPass(const SourceManager &sm, FileID file, antlr4::CommonTokenStream
       llvm::StringRef chars = text.slice(range.begin, range.end);
       for (size_t k = i; k <= j; ++k) static_cast<antlr4::CommonToken *>(all[k])->setChannel(antlr4::Token::HIDDEN_CHANNEL);
       ++errors;
-      Diagnostic &d = diags.report(DiagID::UnexpectedChar, range,
+      DiagnosticBuilder d = diags.report(DiagID::UnexpectedChar, range,
                                    fmt::format("unexpected {} `{}`", chars.size() == 1 ? "character" : "characters",
                                                quoteForMessage(chars)));
       if (chars == ";")

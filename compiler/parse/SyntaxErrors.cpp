@@ -243,7 +243,7 @@ private:
     }
 
     std::string expectedText = describeExpected(vocab, expected);
-    Diagnostic &d = diags_.report(DiagID::SyntaxError, range,
+    DiagnosticBuilder d = diags_.report(DiagID::SyntaxError, range,
                                   missing ? fmt::format("missing {} before {}", expectedText, found)
                                           : fmt::format("expected {}, found {}", expectedText, found));
     if (softKeywords().count(offending->getType()) == 0 && offending->getType() != WardLexer::IDENT &&

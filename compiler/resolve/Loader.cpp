@@ -32,7 +32,7 @@ static std::string humanSize(uint64_t bytes) {
 
 SourceFile *Loader::loadPath(const std::string &path, SourceRange importedFrom, const std::string &moduleName,
                              const std::string &displayPath) {
-  auto fail = [&](DiagID id, std::string message) -> Diagnostic & {
+  auto fail = [&](DiagID id, std::string message) -> DiagnosticBuilder {
     if (importedFrom.valid()) return diags_.report(id, importedFrom, fmt::format("{}: {}", path, message));
     return diags_.reportAtPath(id, path, std::move(message));
   };
@@ -99,7 +99,7 @@ void Loader::resolveImports(SourceFile &file) {
         std::vector<std::string> names;
         for (auto &entry : modules_) names.push_back(entry.getKey().str());
         std::sort(names.begin(), names.end());
-        Diagnostic &d = diags_.report(DiagID::ImportNotFound, imp.target.range,
+        DiagnosticBuilder d = diags_.report(DiagID::ImportNotFound, imp.target.range,
                                       fmt::format("unknown module `{}`", imp.target.text));
         std::vector<std::string> close = closestNames(imp.target.text, names);
         if (!close.empty())
@@ -141,7 +141,7 @@ void Loader::reportCycles() {
         std::vector<std::string> names;
         for (auto &link : chain) names.push_back(sm_.displayPath(link.first));
         names.push_back(sm_.displayPath(imp.resolved));
-        Diagnostic &d = diags_.report(DiagID::ImportCycle, chain.front().second->range,
+        DiagnosticBuilder d = diags_.report(DiagID::ImportCycle, chain.front().second->range,
                                       imp.resolved == file.id
                                           ? fmt::format("`{}` imports itself", file.path)
                                           : fmt::format("import cycle: {}", llvm::join(names, " -> ")));

@@ -122,7 +122,7 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
       if (wanted(entry.getValue())) candidates.push_back(entry.getKey().str());
   }
   std::sort(candidates.begin(), candidates.end());
-  Diagnostic &d = diags_.report(DiagID::UnknownName, name.range,
+  DiagnosticBuilder d = diags_.report(DiagID::UnknownName, name.range,
                                 fmt::format("unknown {} `{}`", declKindKeyword(*kinds.begin()).str(), name.text));
   std::vector<std::string> close = closestNames(name.text, candidates);
   if (!close.empty()) {
@@ -175,7 +175,7 @@ const CapabilityDecl *Resolver::lookupCapability(FileID from, const Name &name, 
     for (const CapabilityDecl *cap : entry.getValue())
       if (cap->resourceType.target == type && isVisible(cap)) candidates.push_back(cap->name.text);
   std::sort(candidates.begin(), candidates.end());
-  Diagnostic &d = diags_.report(DiagID::UnknownName, name.range,
+  DiagnosticBuilder d = diags_.report(DiagID::UnknownName, name.range,
                                 fmt::format("unknown capability `{}` for `{}`", name.text, type->name.text));
   std::vector<std::string> close = closestNames(name.text, candidates);
   if (!close.empty()) {

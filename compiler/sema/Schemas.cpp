@@ -96,7 +96,7 @@ ValueCheck backoff() {
     }
     const Schema *schema = v.text == "exponential" ? &exponential : v.text == "constant" ? &constant : nullptr;
     if (!schema) {
-      Diagnostic &d = ctx.diags.report(DiagID::WrongValueType, v.range, fmt::format("unknown backoff `{}`", v.text));
+      DiagnosticBuilder d = ctx.diags.report(DiagID::WrongValueType, v.range, fmt::format("unknown backoff `{}`", v.text));
       auto close = closestNames(v.text, std::vector<std::string>{"exponential", "constant"});
       d.withHelp(close.empty() ? "backoffs are `exponential(...)` and `constant(...)`"
                                : fmt::format("did you mean `{}`?", close.front()));
@@ -141,7 +141,7 @@ void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, cons
     auto spec = std::find_if(schema.begin(), schema.end(), [&](const AttrSpec &s) { return s.key == entry.key.text; });
     if (spec == schema.end()) {
       if (std::find(extraKeys.begin(), extraKeys.end(), entry.key.text) != extraKeys.end()) continue;
-      Diagnostic &d = ctx.diags.report(DiagID::UnknownAttribute, entry.key.range,
+      DiagnosticBuilder d = ctx.diags.report(DiagID::UnknownAttribute, entry.key.range,
                                        fmt::format("unknown attribute `{}` in {}", entry.key.text, owner));
       std::vector<std::string> all = known;
       all.insert(all.end(), extraKeys.begin(), extraKeys.end());
@@ -188,7 +188,7 @@ bool checkActionString(DiagnosticEngine &diags, const Value &v, llvm::StringRef 
   });
   size_t stars = action.count('*');
   if (providerOk && segmentsOk && stars <= 1) return true;
-  Diagnostic &d = diags.report(DiagID::InvalidAction, v.range,
+  DiagnosticBuilder d = diags.report(DiagID::InvalidAction, v.range,
                                fmt::format("\"{}\" is not a well-formed Azure action", quoteForMessage(action)));
   if (stars > 1) d.withHelp("an action may contain one `*` at most");
   else if (!segmentsOk) d.withHelp("`*` must replace whole segments: `Microsoft.Compute/*/read`, not `Microsoft.Compute/virtual*`");

@@ -135,7 +135,7 @@ private:
     if (it == kinds.end()) {
       std::vector<std::string> names;
       for (auto &k : kinds) names.push_back(k.first);
-      Diagnostic &diag = diags_.report(DiagID::InvalidIdentityKind, d.kindName.range,
+      DiagnosticBuilder diag = diags_.report(DiagID::InvalidIdentityKind, d.kindName.range,
                                        fmt::format("unknown identity kind `{}`", d.kindName.text));
       auto close = closestNames(d.kindName.text, names);
       if (!close.empty()) diag.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(d.kindName.range, close.front());
@@ -308,7 +308,7 @@ private:
     std::vector<std::string> params = route ? pathParameters(route->path.text) : std::vector<std::string>{};
     for (const std::string &placeholder : locationPlaceholders(location.text)) {
       if (llvm::is_contained(params, placeholder)) continue;
-      Diagnostic &d = diags_.report(
+      DiagnosticBuilder d = diags_.report(
           DiagID::InvalidUrl, location.range,
           route ? fmt::format("`{{{}}}` in the redirect location is not a parameter of the route's path \"{}\"",
                               placeholder, quoteForMessage(route->path.text))
@@ -405,7 +405,7 @@ private:
           .fix(zone.range, fmt::format("\"{}\"", *windows));
       return;
     }
-    Diagnostic &d = diags_.report(DiagID::InvalidSchedule, zone.range,
+    DiagnosticBuilder d = diags_.report(DiagID::InvalidSchedule, zone.range,
                                   fmt::format("\"{}\" is not a Windows time zone ID", quoteForMessage(id)));
     auto same = std::find_if(windowsTimeZones().begin(), windowsTimeZones().end(),
                              [&](const std::string &w) { return llvm::StringRef(w).equals_insensitive(id); });

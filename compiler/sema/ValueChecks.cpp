@@ -107,7 +107,7 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
   std::string unitList = llvm::join(accepted, ", ");
   std::string magnitude = v.kind == Value::Kind::Quantity ? v.text.substr(0, v.text.size() - v.unit.size()) : v.text;
   if (v.kind == Value::Kind::Number) {
-    Diagnostic &d = diags.report(DiagID::InvalidDuration, v.range,
+    DiagnosticBuilder d = diags.report(DiagID::InvalidDuration, v.range,
                                  fmt::format("{} needs a unit: `{}` alone is ambiguous", what.str(), v.text));
     std::string likely = likelyDuration(v.number, v.text, accepted);
     if (likely.empty()) {
@@ -124,7 +124,7 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
     return std::nullopt;
   }
   if (std::find(kDurationUnits.begin(), kDurationUnits.end(), v.unit) == kDurationUnits.end()) {
-    Diagnostic &d = diags.report(DiagID::InvalidDuration, v.range, fmt::format("unknown duration unit `{}`", v.unit));
+    DiagnosticBuilder d = diags.report(DiagID::InvalidDuration, v.range, fmt::format("unknown duration unit `{}`", v.unit));
     std::vector<std::string> close = closestNames(v.unit, accepted);
     llvm::StringRef unit = llvm::StringRef(v.unit).lower() == v.unit ? llvm::StringRef(v.unit) : llvm::StringRef();
     if (unit == "days" || unit == "day") close = {"d"};
@@ -140,7 +140,7 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
     return std::nullopt;
   }
   if (!v.isInteger) {
-    Diagnostic &d = diags.report(DiagID::InvalidDuration, v.range, fmt::format("{} must be a whole number of units", what.str()));
+    DiagnosticBuilder d = diags.report(DiagID::InvalidDuration, v.range, fmt::format("{} must be a whole number of units", what.str()));
     std::vector<std::string> smaller;
     for (const std::string &u : accepted)
       if (unitMillis(u) < unitMillis(v.unit)) smaller.push_back(u);
@@ -398,7 +398,7 @@ static const std::vector<std::string> kMethods = {"GET", "HEAD", "POST", "PUT", 
 
 bool checkHttpMethod(DiagnosticEngine &diags, const Name &method) {
   if (std::find(kMethods.begin(), kMethods.end(), method.text) != kMethods.end()) return true;
-  Diagnostic &d = diags.report(DiagID::InvalidMethod, method.range, fmt::format("unknown HTTP method `{}`", method.text));
+  DiagnosticBuilder d = diags.report(DiagID::InvalidMethod, method.range, fmt::format("unknown HTTP method `{}`", method.text));
   std::string upper = llvm::StringRef(method.text).upper();
   std::vector<std::string> close = std::find(kMethods.begin(), kMethods.end(), upper) != kMethods.end()
                                        ? std::vector<std::string>{upper}
@@ -428,7 +428,7 @@ bool checkOneOf(DiagnosticEngine &diags, const Value &v, llvm::StringRef what, l
         .withHelp(v.kind == Value::Kind::String ? fmt::format("write it without quotes: `{}`", quoteForMessage(v.text)) : "");
     return false;
   }
-  Diagnostic &d = diags.report(DiagID::WrongValueType, v.range,
+  DiagnosticBuilder d = diags.report(DiagID::WrongValueType, v.range,
                                fmt::format("`{}` is not a valid {}; expected {}", v.text, what.str(),
                                            joinAlternatives(quoted, "or")));
   std::vector<std::string> close = closestNames(v.text, std::vector<std::string>(allowed.begin(), allowed.end()));

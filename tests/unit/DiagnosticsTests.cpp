@@ -83,3 +83,21 @@ TEST_CASE("every diagnostic code is unique and well-formed", "[diag]") {
     CHECK_FALSE(diagInfo(id).title.empty());
   }
 }
+
+TEST_CASE("a diagnostic joins the engine when its builder is done, so builders never dangle", "[diag]") {
+  ward::DiagnosticEngine diags;
+  {
+    ward::DiagnosticBuilder first = diags.report(ward::DiagID::UnknownName, {}, "first");
+    // Many more reports while `first` is still being written: with references
+    // into the engine's vector, this would have moved `first` away.
+    for (int i = 0; i < 100; ++i) diags.report(ward::DiagID::UnknownName, {}, "other");
+    first.withHelp("still writable").label({}, "label");
+    CHECK(diags.diagnostics().size() == 100);
+  }
+  REQUIRE(diags.diagnostics().size() == 101);
+  CHECK(diags.diagnostics().back().message == "first");
+  CHECK(diags.diagnostics().back().help == "still writable");
+  // A discarded builder (a rule that is off) never joins.
+  { ward::DiagnosticBuilder off = ward::DiagnosticEngine::discarded(); off.withHelp("x"); }
+  CHECK(diags.diagnostics().size() == 101);
+}
