@@ -4,7 +4,6 @@
 // errors, 2 usage, I/O or internal errors.
 //
 //===----------------------------------------------------------------------===//
-#include "Build.h"
 #include "diag/Printers.h"
 #include "driver/Driver.h"
 
@@ -102,29 +101,12 @@ int runCompile(const char *argv0, bool build) {
   options.maxFileSize = kMaxFileSize;
 
   Compilation compilation(options);
+  compilation.setWarningsAsErrors(kWerror);
   std::vector<std::string> paths = expandInputs({kInputs.begin(), kInputs.end()}, compilation.diagnostics());
   bool clean = compilation.check(paths);
+  BuildOutcome outcome;
+  if (build && clean) outcome = compilation.build(kOutDir, WARD_VERSION);
   DiagnosticEngine &diags = compilation.diagnostics();
-
-  // `build`: generate only from a program without errors, and write only a
-  // complete set of artifacts.
-  codegen::ArtifactSet artifacts;
-  bool wrote = false;
-  if (build && clean && !(kWerror && diags.warningCount() > 0)) {
-    codegen::generateArtifacts(compilation.program(), compilation.sources(), compilation.azureData(),
-                               compilation.config(), WARD_VERSION, diags, artifacts);
-    analysis::applyCodeControls(compilation.program(), compilation.sources(), compilation.config(), diags);
-    if (!diags.hasErrors() && !(kWerror && diags.warningCount() > 0)) {
-      if (llvm::Error e = artifacts.writeAtomically(kOutDir, compilation.sources(), WARD_VERSION))
-        diags.reportAtPath(DiagID::OutputFailed, kOutDir, llvm::toString(std::move(e)))
-            .withHelp("the previous contents of the output directory are unchanged");
-      else
-        wrote = true;
-    }
-    diags.sort(compilation.sources());
-  }
-
-  if (kWerror) diags.promoteWarningsToErrors();
 
   if (kFormat == OutputFormat::Json) {
     llvm::outs() << llvm::formatv("{0:2}", diagnosticsToJson(compilation.sources(), diags)) << "\n";
@@ -148,8 +130,8 @@ int runCompile(const char *argv0, bool build) {
     err.enable_colors(kColor == ColorMode::Always || (kColor == ColorMode::Auto && err.has_colors()));
     printText(err, compilation.sources(), diags.diagnostics());
     printSummary(err, diags);
-    if (wrote)
-      err << "wrote " << artifacts.artifacts().size() << " artifacts and manifest.json to " << kOutDir << "\n";
+    if (outcome.wrote)
+      err << "wrote " << outcome.artifactCount << " artifacts and manifest.json to " << kOutDir << "\n";
     else if (build)
       err << "nothing was written; " << kOutDir << " is unchanged\n";
   }

@@ -1,4 +1,5 @@
 #include "driver/Driver.h"
+#include "Build.h"
 #include "resolve/Resolver.h"
 #include "sema/Sema.h"
 #include "source/PhaseTimer.h"
@@ -67,7 +68,7 @@ bool Compilation::check(const std::vector<std::string> &paths) {
   timer.mark("parse");
   // Resolution on a partial tree only produces follow-on noise.
   if (!program_.allParsedCleanly() || diags_.errorCount() > configErrors) {
-    diags_.sort(sm_);
+    finishDiagnostics();
     return false;
   }
   Resolver resolver(sm_, diags_, program_);
@@ -81,8 +82,32 @@ bool Compilation::check(const std::vector<std::string> &paths) {
     if (loaded) analysis::runAnalysis(program_, sm_, azure_, config_, diags_);
     timer.mark("analysis");
   }
-  diags_.sort(sm_);
+  finishDiagnostics();
   return !diags_.hasErrors();
+}
+
+void Compilation::finishDiagnostics() {
+  if (warningsAsErrors_) diags_.promoteWarningsToErrors();
+  diags_.sort(sm_);
+}
+
+BuildOutcome Compilation::build(llvm::StringRef outDir, llvm::StringRef compilerVersion) {
+  BuildOutcome outcome;
+  if (diags_.hasErrors()) return outcome; // only a program that checked clean is generated
+  codegen::ArtifactSet artifacts;
+  codegen::generateArtifacts(program_, sm_, azure_, config_, compilerVersion, diags_, artifacts);
+  analysis::applyCodeControls(program_, sm_, config_, diags_);
+  finishDiagnostics();
+  if (diags_.hasErrors()) return outcome; // write only a complete set of artifacts
+  if (llvm::Error e = artifacts.writeAtomically(outDir, sm_, compilerVersion)) {
+    diags_.reportAtPath(DiagID::OutputFailed, outDir.str(), llvm::toString(std::move(e)))
+        .withHelp("the previous contents of the output directory are unchanged");
+    diags_.sort(sm_);
+    return outcome;
+  }
+  outcome.wrote = true;
+  outcome.artifactCount = artifacts.artifacts().size();
+  return outcome;
 }
 
 

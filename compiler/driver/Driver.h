@@ -22,14 +22,29 @@ std::vector<std::string> expandInputs(const std::vector<std::string> &args, Diag
 /// (`<bin>/stdlib` in the build tree, `<bin>/../share/ward/stdlib` installed).
 std::string findStdlibDir(const char *argv0, void *anchor);
 
+/// What `Compilation::build` did.
+struct BuildOutcome {
+  bool wrote = false;        // OUT was replaced with the new artifacts
+  size_t artifactCount = 0;  // besides manifest.json
+};
+
 class Compilation {
 public:
   explicit Compilation(LoadOptions options) : options_(std::move(options)) {}
+
+  /// `--werror`: warnings become errors before anything is printed or built.
+  void setWarningsAsErrors(bool on) { warningsAsErrors_ = on; }
 
   /// Loads, parses, resolves and checks `paths`, then runs the
   /// least-privilege analysis (when the program is free of errors, so that
   /// rules see a complete model). Returns false on errors.
   bool check(const std::vector<std::string> &paths);
+
+  /// After a clean check(): generates every artifact and writes them into
+  /// `outDir` as a whole (a staging directory renamed into place), or writes
+  /// nothing when generation reports an error. Diagnostics land in
+  /// diagnostics(), sorted, with `--werror` applied.
+  BuildOutcome build(llvm::StringRef outDir, llvm::StringRef compilerVersion);
 
   SourceManager &sources() { return sm_; }
   const analysis::AzureData &azureData() const { return azure_; }
@@ -38,7 +53,10 @@ public:
   Program &program() { return program_; }
 
 private:
+  void finishDiagnostics();
+
   LoadOptions options_;
+  bool warningsAsErrors_ = false;
   SourceManager sm_;
   DiagnosticEngine diags_;
   Program program_;

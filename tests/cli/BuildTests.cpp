@@ -433,3 +433,27 @@ TEST_CASE("the README's policy checks and builds clean with --werror", "[build][
   INFO(r.err);
   CHECK(r.exitCode == 0);
 }
+
+TEST_CASE("Compilation runs build itself; --werror goes through it", "[build][driver]") {
+  TempDir dir;
+  ward::LoadOptions options;
+  options.stdlibDir = stdlibDir();
+  {
+    ward::Compilation c(options);
+    REQUIRE(c.check({sourceDir() + "/examples/vm-backup/backup.ward"}));
+    ward::BuildOutcome outcome = c.build(dir.path() + "/out", "test");
+    CHECK(outcome.wrote);
+    CHECK(outcome.artifactCount == 4);
+    CHECK(llvm::sys::fs::exists(dir.path() + "/out/manifest.json"));
+  }
+  // A warning under --werror is an error: nothing is generated.
+  dir.write("w/policy.ward", "retry unused { attempts = 2 on = [503] per_try_timeout = 1s "
+                             "backoff = exponential(initial = 100ms, max = 200ms, jitter = full) budget = { ratio = 10% } }\n");
+  ward::Compilation strict(options);
+  strict.setWarningsAsErrors(true);
+  CHECK_FALSE(strict.check({dir.path() + "/w/policy.ward"}));
+  CHECK(strict.diagnostics().warningCount() == 0);
+  CHECK(strict.diagnostics().errorCount() > 0); // W025, promoted
+  CHECK_FALSE(strict.build(dir.path() + "/w-out", "test").wrote);
+  CHECK_FALSE(llvm::sys::fs::exists(dir.path() + "/w-out"));
+}
