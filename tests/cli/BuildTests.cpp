@@ -434,7 +434,7 @@ TEST_CASE("the README's policy checks and builds clean with --werror", "[build][
   CHECK(r.exitCode == 0);
 }
 
-TEST_CASE("Compilation runs build itself; --werror goes through it", "[build][driver]") {
+TEST_CASE("Compilation runs build itself, and --werror goes through it", "[build][driver]") {
   TempDir dir;
   ward::LoadOptions options;
   options.stdlibDir = stdlibDir();
