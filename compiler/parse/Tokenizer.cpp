@@ -137,7 +137,7 @@ size_t WardTokenizer::scanIdentifier(size_t &type) const {
   while (s_[i - 1] == '-') --i; // a name does not end with `-`
   llvm::StringRef text = s_.slice(pos_, i);
   auto keyword = vocabulary().keywords.find(text);
-  type = keyword != vocabulary().keywords.end() ? keyword->second : WardLexer::IDENT;
+  type = keyword != vocabulary().keywords.end() ? keyword->second : static_cast<size_t>(WardLexer::IDENT);
   return i - pos_;
 }
 

@@ -247,7 +247,7 @@ private:
       diags_.report(DiagID::MissingAttribute, r.keyword, fmt::format("route \"{}\" does nothing", quoteForMessage(r.path.text)))
           .withHelp("add one of `forward to <resource>`, `redirect <status> \"<location>\"`, `respond <status>` or `deny`");
     for (size_t i = 1; i < r.actions.size(); ++i)
-      diags_.report(DiagID::DuplicateAttribute, r.actions[i].range, "a route has exactly one action")
+      diags_.report(DiagID::SecondRouteAction, r.actions[i].range, "a route has exactly one action")
           .label(r.actions[0].range, "first action here")
           .withHelp("split this into two routes, or keep one action");
     for (RouteAction &action : r.actions) this->action(action, &r);

@@ -87,7 +87,7 @@ TEST_CASE("route path patterns", "[sema]") {
 TEST_CASE("route actions and methods", "[sema]") {
   CHECK(checkSource(edgeworkerWith("route get \"/a\" { deny }")).has("E0311", "`get`"));
   CHECK(checkSource(edgeworkerWith("route GET, GET \"/a\" { deny }")).has("E0303", "listed twice"));
-  CHECK(checkSource(edgeworkerWith("route GET \"/a\" { deny forward to vm }")).has("E0303", "exactly one action"));
+  CHECK(checkSource(edgeworkerWith("route GET \"/a\" { deny forward to vm }")).has("E0322", "exactly one action"));
   CHECK(checkSource(edgeworkerWith("route GET \"/a\" { forward to kv }")).has("E0314", "no HTTPS origin"));
   CHECK(checkSource(edgeworkerWith("route GET \"/a\" { redirect 302 \"//evil.example\" }")).has("E0308", "leaves the site"));
   CHECK(checkSource(edgeworkerWith("route GET \"/a\" { respond 700 }")).has("E0312"));
