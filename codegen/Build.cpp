@@ -11,8 +11,8 @@
 namespace ward::codegen {
 
 void generateArtifacts(const Program &program, const SourceManager &sm, const analysis::AzureData &azure,
-                       const analysis::Config &config, llvm::StringRef compilerVersion, DiagnosticEngine &diags,
-                       ArtifactSet &out) {
+                       const analysis::Config &config, const analysis::PermissionModel &model,
+                       llvm::StringRef compilerVersion, DiagnosticEngine &diags, ArtifactSet &out) {
   generateEdgeWorkerArtifacts(program, sm, compilerVersion, diags, out);
 
   // Retry policies: every one the user declares, and every stdlib preset a route uses.
@@ -45,7 +45,6 @@ void generateArtifacts(const Program &program, const SourceManager &sm, const an
     project = dir.empty() ? "ward" : llvm::sys::path::filename(dir).str();
     if (project.empty() || project == "." || project == "..") project = "ward";
   }
-  analysis::PermissionModel model = analysis::PermissionModel::build(program, azure.roles);
   RbacPlan rbac = planRbac(program, model, azure, config, project, diags);
   generateRbacArtifacts(rbac, config, out);
   generateBackupArtifacts(program, model, out, diags);

@@ -171,8 +171,7 @@ void applySuppressions(RuleContext &ctx) {
 }
 
 void runAnalysis(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
-                 DiagnosticEngine &diags) {
-  PermissionModel model = PermissionModel::build(program, azure.roles);
+                 const PermissionModel &model, DiagnosticEngine &diags) {
   RuleContext ctx(program, sm, azure, config, diags, model);
   runPrivilegeRules(ctx);
   runPolicyRules(ctx);

@@ -1,6 +1,7 @@
 //===- Rules.h - Rule metadata, configuration and the analysis --*- C++ -*-===//
 #pragma once
 
+#include "analysis/Model.h"
 #include "analysis/Permissions.h"
 #include "diag/Diagnostic.h"
 #include "resolve/Loader.h"
@@ -81,6 +82,6 @@ void applyCodeControls(const Program &program, const SourceManager &sm, const Co
 
 /// Runs every rule over a checked program and applies in-source suppressions.
 void runAnalysis(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
-                 DiagnosticEngine &diags);
+                 const PermissionModel &model, DiagnosticEngine &diags);
 
 } // namespace ward::analysis

@@ -79,7 +79,11 @@ bool Compilation::check(const std::vector<std::string> &paths) {
   if (!diags_.hasErrors()) { // neither the policy nor ward.json has errors
     bool loaded = azure_.load(options_.stdlibDir, config_, diags_);
     timer.mark("azure-data");
-    if (loaded) analysis::runAnalysis(program_, sm_, azure_, config_, diags_);
+    if (loaded) {
+      // One permission model per compilation: the rules and the backends share it.
+      model_ = std::make_unique<analysis::PermissionModel>(analysis::PermissionModel::build(program_, azure_.roles));
+      analysis::runAnalysis(program_, sm_, azure_, config_, *model_, diags_);
+    }
     timer.mark("analysis");
   }
   finishDiagnostics();
@@ -93,9 +97,9 @@ void Compilation::finishDiagnostics() {
 
 BuildOutcome Compilation::build(llvm::StringRef outDir, llvm::StringRef compilerVersion) {
   BuildOutcome outcome;
-  if (diags_.hasErrors()) return outcome; // only a program that checked clean is generated
+  if (diags_.hasErrors() || !model_) return outcome; // only a program that checked clean is generated
   codegen::ArtifactSet artifacts;
-  codegen::generateArtifacts(program_, sm_, azure_, config_, compilerVersion, diags_, artifacts);
+  codegen::generateArtifacts(program_, sm_, azure_, config_, *model_, compilerVersion, diags_, artifacts);
   analysis::applyCodeControls(program_, sm_, config_, diags_);
   finishDiagnostics();
   if (diags_.hasErrors()) return outcome; // write only a complete set of artifacts

@@ -9,6 +9,7 @@
 #include "diag/Sarif.h"
 #include "resolve/Loader.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,7 @@ private:
   Program program_;
   analysis::Config config_;
   analysis::AzureData azure_;
+  std::unique_ptr<analysis::PermissionModel> model_; // built once the program checks clean
 };
 
 /// Metadata of every code wardc can report (front end and rules), for SARIF.
