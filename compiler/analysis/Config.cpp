@@ -9,6 +9,8 @@
 #include <llvm/Support/Path.h>
 #include <fmt/format.h>
 
+#include <map>
+#include <mutex>
 #include <regex>
 
 namespace ward::analysis {
@@ -351,6 +353,20 @@ Config loadConfig(llvm::StringRef start, DiagnosticEngine &diags, SourceManager 
 }
 
 bool AzureData::load(llvm::StringRef stdlibDir, const Config &config, DiagnosticEngine &diags) {
+  // Read once per process and standard library (a language server compiles
+  // many times); each compilation copies it and adds its ward.json catalogue.
+  static std::mutex cacheMutex;
+  static std::map<std::string, AzureData> cache;
+  {
+    std::lock_guard<std::mutex> lock(cacheMutex);
+    auto cached = cache.find(stdlibDir.str());
+    if (cached != cache.end()) {
+      *this = cached->second;
+      for (const std::string &a : config.extraActions) operations.add(a, false);
+      for (const std::string &a : config.extraDataActions) operations.add(a, true);
+      return true;
+    }
+  }
   llvm::SmallString<256> rolesPath(stdlibDir), opsDir(stdlibDir);
   llvm::sys::path::append(rolesPath, "azure", "built-in-roles.json");
   llvm::sys::path::append(opsDir, "azure", "operations");
@@ -364,6 +380,10 @@ bool AzureData::load(llvm::StringRef stdlibDir, const Config &config, Diagnostic
     return false;
   }
   operations.addRoles(roles);
+  {
+    std::lock_guard<std::mutex> lock(cacheMutex);
+    cache.emplace(stdlibDir.str(), *this);
+  }
   for (const std::string &a : config.extraActions) operations.add(a, false);
   for (const std::string &a : config.extraDataActions) operations.add(a, true);
   return true;

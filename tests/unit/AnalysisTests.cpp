@@ -130,6 +130,8 @@ TEST_CASE("ward.json sets levels and options, and reports its own mistakes", "[a
   std::string cap = "import std.azure\ncapability vm.beam on azure.vm { actions = [\"Microsoft.Compute/virtualMachines/teleport/action\"] }\n";
   CHECK(check({{"main.ward", cap}}).has("W026"));
   CHECK_FALSE(check({{"main.ward", cap}, {"ward.json", R"({"catalog": {"actions": ["Microsoft.Compute/virtualMachines/teleport/action"]}})"}}, {"main.ward"}).has("W026"));
+  // Azure's data is read once per process; a project's additions stay its own.
+  CHECK(check({{"main.ward", cap}}).has("W026"));
 }
 
 TEST_CASE("retry arithmetic is shown in the message", "[analysis][edge]") {
