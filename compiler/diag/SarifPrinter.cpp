@@ -1,4 +1,5 @@
 #include "diag/Sarif.h"
+#include "source/Text.h"
 
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/FileSystem.h>
@@ -69,22 +70,8 @@ public:
       llvm::sys::path::append(absolute, path);
     }
     llvm::sys::path::remove_dots(absolute, true);
-    std::string relative = relativeTo(absolute, options_.sourceRoot.empty() ? options_.cwd : options_.sourceRoot);
+    std::string relative = relativePath(absolute, options_.sourceRoot.empty() ? options_.cwd : options_.sourceRoot);
     return llvm::json::Object{{"uri", percentEncodePath(relative)}, {"uriBaseId", "SRCROOT"}};
-  }
-
-  static std::string relativeTo(llvm::StringRef path, llvm::StringRef root) {
-    if (root.empty()) return path.ltrim('/').str();
-    llvm::SmallString<256> base(root);
-    llvm::sys::path::remove_dots(base, true);
-    std::vector<std::string> from, to;
-    for (auto it = llvm::sys::path::begin(base), end = llvm::sys::path::end(base); it != end; ++it) from.push_back(it->str());
-    for (auto it = llvm::sys::path::begin(path), end = llvm::sys::path::end(path); it != end; ++it) to.push_back(it->str());
-    size_t common = 0;
-    while (common < from.size() && common < to.size() && from[common] == to[common]) ++common;
-    std::vector<std::string> parts(from.size() - common, "..");
-    parts.insert(parts.end(), to.begin() + common, to.end());
-    return llvm::join(parts, "/");
   }
 
   llvm::json::Object region(SourceRange r) {

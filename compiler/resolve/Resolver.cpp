@@ -54,33 +54,14 @@ std::vector<FileID> Resolver::visibleFiles(FileID from) const {
   return files;
 }
 
-/// `to` as a path relative to the directory of `from` (both as given on the
-/// command line or found by the loader), with `/` separators: the form an
-/// `import "..."` in `from` resolves.
-static std::string relativeImportPath(llvm::StringRef from, llvm::StringRef to) {
-  auto absolute = [](llvm::StringRef path) {
-    llvm::SmallString<256> out(path);
-    llvm::sys::fs::make_absolute(out);
-    llvm::sys::path::remove_dots(out, /*remove_dot_dot=*/true);
-    return out;
-  };
-  llvm::SmallString<256> fromDir = absolute(from), target = absolute(to);
-  llvm::sys::path::remove_filename(fromDir);
-  std::vector<std::string> base, dest;
-  for (auto it = llvm::sys::path::begin(fromDir), end = llvm::sys::path::end(fromDir); it != end; ++it) base.push_back(it->str());
-  for (auto it = llvm::sys::path::begin(target), end = llvm::sys::path::end(target); it != end; ++it) dest.push_back(it->str());
-  size_t common = 0;
-  while (common < base.size() && common + 1 < dest.size() && base[common] == dest[common]) ++common;
-  std::vector<std::string> parts(base.size() - common, "..");
-  parts.insert(parts.end(), dest.begin() + common, dest.end());
-  return llvm::join(parts, "/");
-}
-
 std::string Resolver::importHint(const Decl &decl, FileID from) const {
   SourceFile *owner = program_.file(decl.file);
   if (owner && !owner->moduleName.empty()) return fmt::format("`import {}`", owner->moduleName);
   std::string target = owner ? owner->path : sm_.displayPath(decl.file);
-  return fmt::format("`import \"{}\"`", relativeImportPath(sm_.displayPath(from), target));
+  // Relative to the importing file's directory: the form its `import "..."` resolves.
+  llvm::SmallString<256> dir(sm_.displayPath(from));
+  llvm::sys::path::remove_filename(dir);
+  return fmt::format("`import \"{}\"`", relativePath(target, dir));
 }
 
 static std::string describeKinds(std::initializer_list<DeclKind> kinds) {

@@ -1,6 +1,10 @@
 #include "source/Text.h"
 
+#include <llvm/ADT/SmallString.h>
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/ConvertUTF.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -84,6 +88,23 @@ llvm::Expected<llvm::json::Value> parseJsonBounded(llvm::StringRef text, unsigne
     }
   }
   return llvm::json::parse(text);
+}
+
+std::string relativePath(llvm::StringRef path, llvm::StringRef base) {
+  auto normalized = [](llvm::StringRef p) {
+    llvm::SmallString<256> out(p);
+    llvm::sys::fs::make_absolute(out);
+    llvm::sys::path::remove_dots(out, /*remove_dot_dot=*/true);
+    std::vector<std::string> parts;
+    for (auto it = llvm::sys::path::begin(out), end = llvm::sys::path::end(out); it != end; ++it) parts.push_back(it->str());
+    return parts;
+  };
+  std::vector<std::string> from = normalized(base), to = normalized(path);
+  size_t common = 0;
+  while (common < from.size() && common + 1 < to.size() && from[common] == to[common]) ++common;
+  std::vector<std::string> parts(from.size() - common, "..");
+  parts.insert(parts.end(), to.begin() + common, to.end());
+  return llvm::join(parts, "/");
 }
 
 } // namespace ward

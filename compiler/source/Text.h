@@ -29,6 +29,11 @@ std::string quoteForMessage(llvm::StringRef text, size_t maxChars = 40);
 /// llvm::json::parse for files users hand us (ward.json, key sets): documents
 /// nested deeper than `maxDepth` are refused first, because the parser
 /// recurses once per level and a megabyte of `[` would overflow the stack.
+/// `path` relative to the directory `base`, with `/` separators and `..`
+/// where it lies outside; relative inputs are taken from the current
+/// directory. For import hints and SARIF URIs.
+std::string relativePath(llvm::StringRef path, llvm::StringRef base);
+
 llvm::Expected<llvm::json::Value> parseJsonBounded(llvm::StringRef text, unsigned maxDepth = 64);
 
 } // namespace ward
