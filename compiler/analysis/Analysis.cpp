@@ -1,6 +1,8 @@
 //===- Analysis.cpp - Runs the rules and applies suppressions -------------===//
 #include "analysis/RuleContext.h"
 
+#include <llvm/ADT/StringSet.h>
+
 #include <fmt/format.h>
 
 #include <map>
@@ -89,25 +91,34 @@ bool namesCode(const Suppression &s, llvm::StringRef code) {
 } // namespace
 
 bool isControllableCode(llvm::StringRef code) {
-  for (DiagID id : allDiagIDs())
-    if (diagInfo(id).code == code) return diagInfo(id).defaultSeverity == Severity::Warning;
-  return false;
+  static const llvm::StringSet<> kCodes = [] {
+    llvm::StringSet<> codes;
+    for (DiagID id : allDiagIDs())
+      if (diagInfo(id).defaultSeverity == Severity::Warning) codes.insert(diagInfo(id).code);
+    return codes;
+  }();
+  return kCodes.contains(code);
 }
 
 void applyCodeControls(const Program &program, const SourceManager &sm, const Config &config, DiagnosticEngine &diags) {
+  auto levelOf = [&](const Diagnostic &d) -> std::optional<Level> {
+    auto level = config.codeLevels.find(d.code);
+    return level == config.codeLevels.end() ? std::nullopt : std::optional<Level>(level->second);
+  };
+  std::map<const SourceFile *, std::map<unsigned, uint32_t>> extentsOf; // each file's, computed once
   std::vector<Diagnostic> &all = diags.mutableDiagnostics();
   for (Diagnostic &d : all) {
-    if (d.id == DiagID::Rule || !isControllableCode(d.code)) continue;
+    if (d.id == DiagID::Rule || diagInfo(d.id).defaultSeverity != Severity::Warning) continue;
     const SourceFile *file = d.range.valid() ? program.file(d.range.file) : nullptr;
     if (file && file->isStdlib()) d.severity = Severity::Note;
-    auto level = config.codeLevels.find(d.code);
-    if (level != config.codeLevels.end() && level->second != Level::Off)
-      d.severity = level->second == Level::Note ? Severity::Note : level->second == Level::Warning ? Severity::Warning : Severity::Error;
-    if (!file) continue;
-    std::map<unsigned, uint32_t> extents = constructExtents(*file, sm);
+    if (std::optional<Level> level = levelOf(d); level && *level != Level::Off)
+      d.severity = *level == Level::Note ? Severity::Note : *level == Level::Warning ? Severity::Warning : Severity::Error;
+    if (!file || file->suppressions.empty()) continue;
+    auto extents = extentsOf.find(file);
+    if (extents == extentsOf.end()) extents = extentsOf.emplace(file, constructExtents(*file, sm)).first;
     for (const Suppression &s : file->suppressions) {
       if (!namesCode(s, d.code) || s.reason.empty()) continue;
-      auto [from, to] = coveredRange(*file, s, sm, extents);
+      auto [from, to] = coveredRange(*file, s, sm, extents->second);
       if (d.range.begin < from || d.range.begin > to) continue;
       d.suppressed = true;
       d.justification = s.reason;
@@ -115,10 +126,7 @@ void applyCodeControls(const Program &program, const SourceManager &sm, const Co
     }
   }
   all.erase(std::remove_if(all.begin(), all.end(),
-                           [&](const Diagnostic &d) {
-                             auto level = config.codeLevels.find(d.code);
-                             return d.id != DiagID::Rule && level != config.codeLevels.end() && level->second == Level::Off;
-                           }),
+                           [&](const Diagnostic &d) { return d.id != DiagID::Rule && levelOf(d) == Level::Off; }),
             all.end());
 }
 
