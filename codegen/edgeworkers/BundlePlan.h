@@ -24,7 +24,6 @@ struct IssuerPlan {
   std::string constant;                       // the JavaScript constant holding it
   const llvm::json::Array *embedded = nullptr; // keys from `jwks_file`, as Sema read them
   std::string jwksUrl;                        // otherwise fetched from here, a property hostname
-  std::string upstreamJwksUrl;                // the issuer's own key-set URL behind it
   int64_t jwksMaxAgeSeconds = 3600;
 };
 

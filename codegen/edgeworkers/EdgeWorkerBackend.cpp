@@ -96,10 +96,9 @@ private:
     if (a.find("jwks_file")) {
       ip.embedded = issuer.embeddedKeys ? &*issuer.embeddedKeys : nullptr; // checked clean, so Sema read them
       ok = ok && ip.embedded;
-    } else if (const Attribute *url = a.find("jwks")) {
+    } else if (a.find("jwks")) {
       // Checked clean: Sema settled a URL on a hostname the property serves.
       ip.jwksUrl = ew.subrequestUrl(&issuer).str();
-      ip.upstreamJwksUrl = url->value.text;
       if (const Attribute *age = a.find("jwks_max_age"))
         ip.jwksMaxAgeSeconds = sema::durationMillis(age->value).value_or(3'600'000) / 1000;
     } else {

@@ -169,7 +169,7 @@ private:
       line(fmt::format("// Issuer `{}`: tokens signed with {}, keys {}.", issuer.decl->name.text,
                        llvm::join(a.strings("algorithms"), " or "),
                        issuer.embedded ? "embedded at build time"
-                                       : "fetched through the property (which forwards to " + q(issuer.upstreamJwksUrl) + ") and cached"));
+                                       : "fetched through the property (which forwards to " + q(a.string("jwks")) + ") and cached"));
       line("/** @type {Issuer} */");
       line(fmt::format("const {} = {{", issuer.constant));
       line(fmt::format("  name: {},", q(issuer.decl->name.text)));
