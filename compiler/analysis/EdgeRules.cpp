@@ -93,8 +93,10 @@ std::string nonIdempotentMethods(const Route &r) {
   return llvm::join(methods, " and ");
 }
 
-bool fetchesKeysAtEdge(const TokenRequirement &req) {
-  auto *issuer = llvm::dyn_cast_or_null<IssuerDecl>(req.issuer.target);
+/// Whether a request on `route` may first fetch its issuer's key set.
+bool fetchesKeysAtEdge(const Route &route) {
+  if (!route.require) return false;
+  auto *issuer = llvm::dyn_cast_or_null<IssuerDecl>(route.require->issuer.target);
   return issuer && issuer->effective.find("jwks") && !issuer->effective.find("jwks_file");
 }
 
@@ -106,8 +108,7 @@ struct RetryUse {
 /// How much waiting a back-off may add to `retry` without pushing any route
 /// that uses it over W018's limit (1s at most, the scale of std.retry's
 /// presets); nullopt when a per-try timeout is missing and nothing is bounded.
-std::optional<int64_t> waitBudgetMs(const RetryDecl &retry, const std::vector<RetryUse> &uses) {
-  RetrySpec spec = RetrySpec::from(retry);
+std::optional<int64_t> waitBudgetMs(const RetrySpec &spec, const std::vector<RetryUse> &uses) {
   if (!spec.perTryTimeoutMs) return std::nullopt;
   int64_t budget = 1000;
   for (const RetryUse &use : uses)
@@ -119,7 +120,7 @@ std::optional<int64_t> waitBudgetMs(const RetryDecl &retry, const std::vector<Re
 /// user's own values: a budget is added, jitter is added to the back-off as
 /// written, and a missing back-off gets waits small enough that every route
 /// using the retry stays within W018's limit.
-void retryStorm(RuleContext &ctx, const RetryDecl &retry, std::optional<int64_t> waitBudget) {
+void retryStorm(RuleContext &ctx, const RetryDecl &retry, const RetrySpec &spec, std::optional<int64_t> waitBudget) {
   SourceRange closingBrace{retry.attrs.range.file, retry.attrs.range.end - 1, retry.attrs.range.end - 1};
   if (!retry.attrs.find("budget")) {
     const char *budget = "budget = { ratio = 10%, min_per_second = 5 }";
@@ -128,7 +129,6 @@ void retryStorm(RuleContext &ctx, const RetryDecl &retry, std::optional<int64_t>
         .withHelp(fmt::format("add `{}`; at the edge, {}", budget, kEdgeRetryCaveat))
         .suggest(closingBrace, fmt::format(" {} ", budget));
   }
-  RetrySpec spec = RetrySpec::from(retry);
   if (spec.hasJitter() || spec.attempts < 2) return;
   const Attribute *backoff = retry.attrs.find("backoff");
   DiagnosticBuilder d = ctx.report(RuleID::RetryStorm, backoff ? backoff->value.range : retry.name.range,
@@ -172,14 +172,15 @@ void runEdgeRules(RuleContext &ctx) {
       for (const RouteAction &action : route.actions)
         if (auto *retry = action.retry ? llvm::dyn_cast_or_null<RetryDecl>(action.retry->target) : nullptr)
           uses[retry].push_back({tierOf(*ew).responseProviderWallMs,
-                                 route.require && fetchesKeysAtEdge(*route.require) ? kKeySetFetchTimeoutMs : 0});
+                                 fetchesKeysAtEdge(route) ? kKeySetFetchTimeoutMs : 0});
   });
   int64_t attemptsCap = ctx.config.intOption(RuleID::RetryAttempts, "max_attempts", 5);
   static const std::regex pinned(R"(^[0-9]+(\.[0-9]+)*([-_+~][0-9A-Za-z.]+)?$)");
 
   ctx.forEachUserDecl([&](Decl &decl) {
     if (auto *retry = llvm::dyn_cast<RetryDecl>(&decl)) {
-      retryStorm(ctx, *retry, waitBudgetMs(*retry, uses[retry]));
+      RetrySpec spec = RetrySpec::from(*retry);
+      retryStorm(ctx, *retry, spec, waitBudgetMs(spec, uses[retry]));
       if (const Attribute *a = retry->attrs.find("attempts"); a && a->value.number > double(attemptsCap))
         ctx.report(RuleID::RetryAttempts, a->value.range,
                    fmt::format("{} attempts multiply the load on a failing origin by up to {}; the cap is {}", a->value.text,
@@ -229,7 +230,7 @@ void runEdgeRules(RuleContext &ctx) {
               .withHelp("set `idempotency_key = \"Idempotency-Key\"` on the retry so that requests carrying that header "
                         "are retried (the origin must honour it), or remove `retry` from this route");
         RetrySpec w = RetrySpec::from(*retry);
-        bool fetchesKeys = route.require && fetchesKeysAtEdge(*route.require);
+        bool fetchesKeys = fetchesKeysAtEdge(route);
         int64_t keyFetchMs = fetchesKeys ? kKeySetFetchTimeoutMs : 0;
         if (!w.perTryTimeoutMs) {
           ctx.report(RuleID::RetryTimeLimit, action.retry->name.range,
