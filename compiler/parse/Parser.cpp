@@ -88,12 +88,11 @@ void collectSuppression(llvm::StringRef text, SourceRange range, std::vector<Sup
 /// Reports lexical errors, repairs the token stream so the parser can go on,
 /// and rejects nesting deeper than the cap. Returns false when parsing must
 /// not be attempted.
-bool lexicalPass(const SourceManager &sm, FileID file, antlr4::CommonTokenStream &tokens,
+bool lexicalPass(const SourceManager &sm, FileID file, const std::vector<antlr4::Token *> &all,
                  DiagnosticEngine &diags, const ParseOptions &options, unsigned &errors,
                  std::vector<Suppression> &suppressions) {
   llvm::StringRef text = sm.text(file);
   unsigned depth = 0;
-  std::vector<antlr4::Token *> all = tokens.getTokens(); // pointers stay owned by the stream
   for (size_t i = 0; i < all.size(); ++i) {
     antlr4::Token *token = all[i];
     if (errors >= options.maxErrors) break;
@@ -194,14 +193,17 @@ std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, Diag
   tokens.fill();
   mark("lex");
 
+  // One snapshot for both passes; the pointers stay owned by the stream, and
+  // the tokens repairStructure inserts are not in it, which is what it wants.
+  const std::vector<antlr4::Token *> lexed = tokens.getTokens();
   unsigned errors = 0;
-  if (!lexicalPass(sm, file, tokens, diags, options, errors, out->suppressions)) {
+  if (!lexicalPass(sm, file, lexed, diags, options, errors, out->suppressions)) {
     out->parsedCleanly = false;
     return out;
   }
 
   mark("lexpass");
-  errors += parse::repairStructure(sm, file, tokens, diags);
+  errors += parse::repairStructure(sm, file, tokens, lexed, diags);
   mark("lexcheck");
   WardParser parser(&tokens);
   parser.removeErrorListeners();

@@ -36,7 +36,9 @@ public:
   /// Inserts a synthetic token before the token at `index` (after fill()).
   void insertBefore(size_t index, std::unique_ptr<antlr4::Token> token);
 };
-unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenStream &tokens, DiagnosticEngine &diags);
+/// `all` is the stream's tokens as lexed; `tokens` receives the insertions.
+unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenStream &tokens,
+                         const std::vector<antlr4::Token *> &all, DiagnosticEngine &diags);
 /// Builds the AST of a successfully parsed file.
 void buildAst(const SourceManager &sm, FileID file, grammar::WardParser::FileContext *tree, SourceFile &out,
               DiagnosticEngine &diags);

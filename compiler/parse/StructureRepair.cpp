@@ -92,12 +92,12 @@ std::string describe(llvm::StringRef source, const std::vector<antlr4::Token *> 
 
 } // namespace
 
-unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenStream &tokens, DiagnosticEngine &diags) {
+unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenStream &tokens,
+                         const std::vector<antlr4::Token *> &all, DiagnosticEngine &diags) {
   llvm::StringRef source = sm.text(file);
   unsigned errors = 0;
   std::vector<Open> stack;
   size_t declaration = SIZE_MAX; // the keyword of the top-level declaration being read
-  std::vector<antlr4::Token *> all = tokens.getTokens();
   // A table, not a set lookup: this runs once per token of every file.
   static const std::vector<bool> isDeclarationKeyword = [] {
     std::vector<bool> table(WardLexer::UNEXPECTED_CHAR + 1, false);
