@@ -97,7 +97,7 @@ std::string nonIdempotentMethods(const Route &r) {
 bool fetchesKeysAtEdge(const Route &route) {
   if (!route.require) return false;
   auto *issuer = llvm::dyn_cast_or_null<IssuerDecl>(route.require->issuer.target);
-  return issuer && issuer->effective.find("jwks") && !issuer->effective.find("jwks_file");
+  return issuer && issuer->keySetFetchedAtEdge();
 }
 
 struct RetryUse {

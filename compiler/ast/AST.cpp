@@ -96,6 +96,16 @@ llvm::StringRef EdgeWorkerDecl::subrequestUrl(const Decl *target) const {
   return "";
 }
 
+bool EdgeWorkerDecl::forwardsWithRetry() const {
+  return llvm::any_of(routes, [](const Route &r) {
+    return llvm::any_of(r.actions, [](const RouteAction &a) { return a.kind == RouteAction::Kind::Forward && a.retry; });
+  });
+}
+
+const Attribute *IssuerDecl::keySetFetchedAtEdge() const {
+  return effective.find("jwks_file") ? nullptr : effective.find("jwks");
+}
+
 std::vector<std::string> pathParameters(llvm::StringRef pattern) {
   std::vector<std::string> out;
   llvm::SmallVector<llvm::StringRef, 8> segments;

@@ -137,6 +137,9 @@ public:
   AttrList effective;
   /// The public keys of `jwks_file`, read and filtered by Sema.
   std::optional<llvm::json::Array> embeddedKeys;
+  /// The `jwks` attribute when the bundle fetches the key set at the edge
+  /// (no `jwks_file` embeds it), else null. Meaningful once Sema has run.
+  const Attribute *keySetFetchedAtEdge() const;
 };
 
 enum class IdentityKind { ServicePrincipal, ManagedIdentity, Group, User };
@@ -234,6 +237,9 @@ public:
   std::vector<SubrequestRoute> via;
   /// The URL a sub-request for `target` uses, or "" when it has none.
   llvm::StringRef subrequestUrl(const Decl *target) const;
+  /// Some route forwards with `retry`, so the bundle answers as the origin
+  /// (responseProvider) and requests the origin itself.
+  bool forwardsWithRetry() const;
 };
 
 struct BackupSchedule {

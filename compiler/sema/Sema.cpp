@@ -457,13 +457,11 @@ public:
     for (const std::string &host : ew.attrs.strings("hostnames")) ew.hostnames.push_back(llvm::StringRef(host).lower());
     std::vector<const Decl *> reported; // one finding per target
     viaEntries(ew, reported);
-    bool responseProvider = llvm::any_of(ew.routes, [](const Route &r) {
-      return llvm::any_of(r.actions, [](const RouteAction &a) { return a.kind == RouteAction::Kind::Forward && a.retry; });
-    });
+    bool responseProvider = ew.forwardsWithRetry();
     for (Route &route : ew.routes) {
       if (route.require)
         if (auto *issuer = llvm::dyn_cast_or_null<IssuerDecl>(route.require->issuer.target))
-          if (const Attribute *jwks = issuer->effective.find("jwks"); jwks && !issuer->effective.find("jwks_file"))
+          if (const Attribute *jwks = issuer->keySetFetchedAtEdge())
             requireServed(ew, *issuer, jwks->value.text, route.require->issuer.name.range, reported);
       for (RouteAction &action : route.actions) {
         auto *res = llvm::dyn_cast_or_null<ResourceDecl>(action.origin.target);
