@@ -13,8 +13,6 @@
 namespace ward::analysis {
 namespace {
 
-const Attribute *effective(const IssuerDecl &issuer, llvm::StringRef key) { return issuer.effective.find(key); }
-
 int64_t millisOf(const Attribute *a) { return a ? sema::durationMillis(a->value).value_or(-1) : -1; }
 
 /// A duration option; ward.json was checked when it was read, so a value
@@ -27,7 +25,7 @@ int64_t durationOption(const RuleContext &ctx, RuleID rule, llvm::StringRef key,
 std::string minutes(int64_t ms) { return ms % 60000 == 0 ? fmt::format("{}m", ms / 60000) : fmt::format("{}s", ms / 1000); }
 
 void lifetimes(RuleContext &ctx, const IssuerDecl &issuer, int64_t cap) {
-  const Attribute *lifetime = effective(issuer, "max_lifetime");
+  const Attribute *lifetime = issuer.effective.find("max_lifetime");
   if (!lifetime) {
     ctx.report(RuleID::TokenLifetime, issuer.name.range, fmt::format("issuer `{}` accepts tokens of any lifetime", issuer.name.text))
         .withHelp(fmt::format("add `max_lifetime` (at most the cap, now {}): the edge then refuses tokens that live longer",
@@ -41,7 +39,7 @@ void lifetimes(RuleContext &ctx, const IssuerDecl &issuer, int64_t cap) {
                                   lifetime->value.text, minutes(cap)))
         .withHelp("lower `max_lifetime`; stolen tokens stay useful for as long as they live");
 
-  const Attribute *issued = effective(issuer, "token_lifetime");
+  const Attribute *issued = issuer.effective.find("token_lifetime");
   int64_t issuedMs = millisOf(issued);
   if (!issued || ms < 0 || issuedMs < 0 || ms >= issuedMs) return;
   bool inherited = false;
@@ -61,7 +59,7 @@ void lifetimes(RuleContext &ctx, const IssuerDecl &issuer, int64_t cap) {
 }
 
 void algorithmsAndTransport(RuleContext &ctx, const IssuerDecl &issuer) {
-  if (const Attribute *algs = effective(issuer, "algorithms"))
+  if (const Attribute *algs = issuer.effective.find("algorithms"))
     for (const Value &alg : algs->value.items)
       if (alg.text == "none" || llvm::StringRef(alg.text).startswith("HS"))
         ctx.reportOnValue(RuleID::WeakAlgorithm, issuer, alg.range,
@@ -71,7 +69,7 @@ void algorithmsAndTransport(RuleContext &ctx, const IssuerDecl &issuer) {
                                             alg.text))
             .withHelp("use RS256 or ES256: the edge verifies with the issuer's public keys");
   for (const char *key : {"issuer", "jwks"}) {
-    const Attribute *url = effective(issuer, key);
+    const Attribute *url = issuer.effective.find(key);
     if (!url || !llvm::StringRef(url->value.text).startswith("http://")) continue;
     bool inherited = false;
     DiagnosticBuilder d = ctx.reportOnValue(RuleID::InsecureTransport, issuer, url->value.range,
@@ -102,7 +100,7 @@ EntraIssuer entraIssuer(llvm::StringRef url) {
 }
 
 void entra(RuleContext &ctx, const IssuerDecl &issuer, const std::vector<const Value *> &routeAudiences) {
-  const Attribute *iss = effective(issuer, "issuer");
+  const Attribute *iss = issuer.effective.find("issuer");
   EntraIssuer entra = iss ? entraIssuer(iss->value.text) : EntraIssuer{};
   if (entra.version == 0) return;
   if (!sema::isValidGuid(entra.tenant))
@@ -114,7 +112,7 @@ void entra(RuleContext &ctx, const IssuerDecl &issuer, const std::vector<const V
   if (entra.version != 2) return;
 
   std::vector<const Value *> audiences = routeAudiences;
-  if (const Attribute *own = effective(issuer, "audiences"))
+  if (const Attribute *own = issuer.effective.find("audiences"))
     for (const Value &aud : own->value.items) audiences.push_back(&aud);
   for (const Value *aud : audiences) {
     llvm::StringRef text = aud->text;
