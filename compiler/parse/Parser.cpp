@@ -193,17 +193,19 @@ std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, Diag
   tokens.fill();
   mark("lex");
 
-  // One snapshot for both passes; the pointers stay owned by the stream, and
-  // the tokens repairStructure inserts are not in it, which is what it wants.
-  const std::vector<antlr4::Token *> lexed = tokens.getTokens();
   unsigned errors = 0;
-  if (!lexicalPass(sm, file, lexed, diags, options, errors, out->suppressions)) {
-    out->parsedCleanly = false;
-    return out;
+  {
+    // One snapshot for both passes, released before the parser allocates;
+    // the pointers stay owned by the stream, and the tokens repairStructure
+    // inserts are not in it, which is what it wants.
+    const std::vector<antlr4::Token *> lexed = tokens.getTokens();
+    if (!lexicalPass(sm, file, lexed, diags, options, errors, out->suppressions)) {
+      out->parsedCleanly = false;
+      return out;
+    }
+    mark("lexpass");
+    errors += parse::repairStructure(sm, file, tokens, lexed, diags);
   }
-
-  mark("lexpass");
-  errors += parse::repairStructure(sm, file, tokens, lexed, diags);
   mark("lexcheck");
   WardParser parser(&tokens);
   parser.removeErrorListeners();
