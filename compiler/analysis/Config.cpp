@@ -352,41 +352,40 @@ Config loadConfig(llvm::StringRef start, DiagnosticEngine &diags, SourceManager 
   return config;
 }
 
-bool AzureData::load(llvm::StringRef stdlibDir, const Config &config, DiagnosticEngine &diags) {
-  // Read once per process and standard library (a language server compiles
-  // many times); each compilation copies it and adds its ward.json catalogue.
+std::shared_ptr<const AzureData> AzureData::load(llvm::StringRef stdlibDir, const Config &config,
+                                                 DiagnosticEngine &diags) {
   static std::mutex cacheMutex;
-  static std::map<std::string, AzureData> cache;
+  static std::map<std::string, std::shared_ptr<const AzureData>> cache;
+  std::shared_ptr<const AzureData> shipped;
   {
     std::lock_guard<std::mutex> lock(cacheMutex);
-    auto cached = cache.find(stdlibDir.str());
-    if (cached != cache.end()) {
-      *this = cached->second;
-      for (const std::string &a : config.extraActions) operations.add(a, false);
-      for (const std::string &a : config.extraDataActions) operations.add(a, true);
-      return true;
-    }
+    std::shared_ptr<const AzureData> &cached = cache[stdlibDir.str()];
+    if (!cached) cached = readShipped(stdlibDir, diags);
+    shipped = cached;
   }
+  if (!shipped || (config.extraActions.empty() && config.extraDataActions.empty())) return shipped;
+  auto own = std::make_shared<AzureData>(*shipped);
+  for (const std::string &a : config.extraActions) own->operations.add(a, false);
+  for (const std::string &a : config.extraDataActions) own->operations.add(a, true);
+  return own;
+}
+
+std::shared_ptr<const AzureData> AzureData::readShipped(llvm::StringRef stdlibDir, DiagnosticEngine &diags) {
+  auto data = std::make_shared<AzureData>();
   llvm::SmallString<256> rolesPath(stdlibDir), opsDir(stdlibDir);
   llvm::sys::path::append(rolesPath, "azure", "built-in-roles.json");
   llvm::sys::path::append(opsDir, "azure", "operations");
-  if (llvm::Error e = roles.load(rolesPath)) {
+  if (llvm::Error e = data->roles.load(rolesPath)) {
     diags.reportAtPath(DiagID::IoError, std::string(rolesPath), llvm::toString(std::move(e)))
         .withHelp("the Azure data ships with the standard library; reinstall wardc or set WARD_STDLIB");
-    return false;
+    return nullptr;
   }
-  if (llvm::Error e = operations.loadDirectory(opsDir)) {
+  if (llvm::Error e = data->operations.loadDirectory(opsDir)) {
     diags.reportAtPath(DiagID::IoError, std::string(opsDir), llvm::toString(std::move(e)));
-    return false;
+    return nullptr;
   }
-  operations.addRoles(roles);
-  {
-    std::lock_guard<std::mutex> lock(cacheMutex);
-    cache.emplace(stdlibDir.str(), *this);
-  }
-  for (const std::string &a : config.extraActions) operations.add(a, false);
-  for (const std::string &a : config.extraDataActions) operations.add(a, true);
-  return true;
+  data->operations.addRoles(data->roles);
+  return data;
 }
 
 } // namespace ward::analysis

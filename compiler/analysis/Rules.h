@@ -10,6 +10,7 @@
 #include <llvm/Support/JSON.h>
 
 #include <map>
+#include <memory>
 
 namespace ward::analysis {
 
@@ -62,12 +63,20 @@ Config loadConfig(llvm::StringRef start, DiagnosticEngine &diags, SourceManager 
 /// "90m", "1h": a duration option, with the language's units.
 std::optional<int64_t> parseDurationText(llvm::StringRef text);
 
-/// The data the analysis needs, loaded once from the stdlib directory.
+/// The data the analysis needs: Azure's built-in roles and operations.
 struct AzureData {
   RoleCatalog roles;
   OperationCatalog operations;
-  /// Loads `<stdlibDir>/azure/`; on failure reports and returns false.
-  bool load(llvm::StringRef stdlibDir, const Config &config, DiagnosticEngine &diags);
+  /// `<stdlibDir>/azure/` plus the project's ward.json catalogue. The files
+  /// are read once per process and standard library (a language server
+  /// compiles many times) and shared by every compilation; only a project
+  /// with a catalogue gets a copy of its own. On failure reports and
+  /// returns null (and reads again next time).
+  static std::shared_ptr<const AzureData> load(llvm::StringRef stdlibDir, const Config &config,
+                                               DiagnosticEngine &diags);
+
+private:
+  static std::shared_ptr<const AzureData> readShipped(llvm::StringRef stdlibDir, DiagnosticEngine &diags);
 };
 
 /// Diagnostic codes other than rules whose level a project may set in

@@ -77,17 +77,22 @@ bool Compilation::check(const std::vector<std::string> &paths) {
   runSema(program_, resolver, diags_, sm_);
   timer.mark("sema");
   if (!diags_.hasErrors()) { // neither the policy nor ward.json has errors
-    bool loaded = azure_.load(options_.stdlibDir, config_, diags_);
+    azure_ = analysis::AzureData::load(options_.stdlibDir, config_, diags_);
     timer.mark("azure-data");
-    if (loaded) {
+    if (azure_) {
       // One permission model per compilation: the rules and the backends share it.
-      model_ = std::make_unique<analysis::PermissionModel>(analysis::PermissionModel::build(program_, azure_.roles));
-      analysis::runAnalysis(program_, sm_, azure_, config_, *model_, diags_);
+      model_ = std::make_unique<analysis::PermissionModel>(analysis::PermissionModel::build(program_, azure_->roles));
+      analysis::runAnalysis(program_, sm_, *azure_, config_, *model_, diags_);
     }
     timer.mark("analysis");
   }
   finishDiagnostics();
   return !diags_.hasErrors();
+}
+
+const analysis::AzureData &Compilation::azureData() const {
+  static const analysis::AzureData none;
+  return azure_ ? *azure_ : none;
 }
 
 void Compilation::finishDiagnostics() {
@@ -99,7 +104,7 @@ BuildOutcome Compilation::build(llvm::StringRef outDir, llvm::StringRef compiler
   BuildOutcome outcome;
   if (diags_.hasErrors() || !model_) return outcome; // only a program that checked clean is generated
   codegen::ArtifactSet artifacts;
-  codegen::generateArtifacts(program_, sm_, azure_, config_, *model_, compilerVersion, diags_, artifacts);
+  codegen::generateArtifacts(program_, sm_, *azure_, config_, *model_, compilerVersion, diags_, artifacts);
   analysis::applyCodeControls(program_, sm_, config_, diags_);
   finishDiagnostics();
   if (diags_.hasErrors()) return outcome; // write only a complete set of artifacts

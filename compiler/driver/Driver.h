@@ -48,7 +48,9 @@ public:
   BuildOutcome build(llvm::StringRef outDir, llvm::StringRef compilerVersion);
 
   SourceManager &sources() { return sm_; }
-  const analysis::AzureData &azureData() const { return azure_; }
+  /// Azure's role and operation data; empty until a check got as far as the
+  /// analysis.
+  const analysis::AzureData &azureData() const;
   const analysis::Config &config() const { return config_; }
   DiagnosticEngine &diagnostics() { return diags_; }
   Program &program() { return program_; }
@@ -62,7 +64,7 @@ private:
   DiagnosticEngine diags_;
   Program program_;
   analysis::Config config_;
-  analysis::AzureData azure_;
+  std::shared_ptr<const analysis::AzureData> azure_; // shared with other compilations
   std::unique_ptr<analysis::PermissionModel> model_; // built once the program checks clean
 };
 
