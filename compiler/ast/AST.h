@@ -283,6 +283,14 @@ struct Suppression {
   mutable bool used = false;
 };
 
+/// A top-level declaration (or import) that did not parse and was left out
+/// of the file's declarations, so that the rest of the file is still checked.
+struct BrokenDecl {
+  Name name; // empty when the parser did not get as far as the name
+  SourceRange range;
+  bool isImport = false;
+};
+
 /// One parsed file (a user file or a stdlib module).
 struct SourceFile {
   FileID id = 0;
@@ -291,7 +299,12 @@ struct SourceFile {
   std::vector<Import> imports;
   std::vector<std::unique_ptr<Decl>> decls;
   std::vector<Suppression> suppressions;
-  bool parsedCleanly = true;
+  std::vector<BrokenDecl> brokenDecls;
+  bool parsedCleanly = true; // no lexical or syntax error
+  /// Errors, but the parser recovered: every declaration that parsed whole
+  /// is in `decls` and the others are in `brokenDecls`. Unset when nothing
+  /// of the file could be used (not UTF-8, nesting too deep, too many errors).
+  bool recovered = false;
   bool isStdlib() const { return !moduleName.empty(); }
 };
 

@@ -62,12 +62,19 @@ bool Compilation::check(const std::vector<std::string> &paths) {
   PhaseTimer timer("phase");
   // First, so that its problems are reported whatever else is wrong.
   config_ = analysis::loadConfig(paths.empty() ? "." : paths.front(), diags_, &sm_);
-  unsigned configErrors = diags_.errorCount();
+  size_t loadDiagnostics = diags_.diagnostics().size();
   Loader loader(sm_, diags_, options_);
   program_ = loader.load(paths);
   timer.mark("parse");
-  // Resolution on a partial tree only produces follow-on noise.
-  if (!program_.allParsedCleanly() || diags_.errorCount() > configErrors) {
+  // Past syntax errors the parser recovered from, the whole declarations are
+  // still checked. Not past a file it could not recover (not UTF-8, too
+  // deep, too many errors) or an import that failed to load: every name
+  // they declare would be unknown, and only noise would follow.
+  auto loadFailure = [&](const Diagnostic &d) {
+    return d.severity == Severity::Error && (d.id < DiagID::SyntaxError || d.id > DiagID::TooManyErrors);
+  };
+  if (!program_.resolvable() ||
+      std::any_of(diags_.diagnostics().begin() + loadDiagnostics, diags_.diagnostics().end(), loadFailure)) {
     finishDiagnostics();
     return false;
   }

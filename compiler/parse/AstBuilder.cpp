@@ -17,18 +17,33 @@ public:
   AstBuilder(const SourceManager &sm, FileID file, DiagnosticEngine &diags)
       : file_(file), source_(sm.text(file)), diags_(diags) {}
 
-  void build(P::FileContext *tree, SourceFile &out) {
+  /// Builds every top-level declaration the parser recovered whole. One
+  /// with a syntax error inside (or before its end: `errorOffsets`), or whose
+  /// building reported an error, is left out and recorded as broken, so
+  /// that the rest of the file is still checked.
+  void build(P::FileContext *tree, SourceFile &out, const std::vector<uint32_t> &errorOffsets) {
     for (P::TopLevelContext *top : tree->topLevel()) {
-      if (auto *c = top->importDecl()) {
-        out.imports.push_back(import(c));
-        continue;
+      SourceRange extent = contextRange(file_, top);
+      bool broken = containsRecovery(top) || std::any_of(errorOffsets.begin(), errorOffsets.end(), [&](uint32_t at) {
+                      return at >= extent.begin && at < extent.end;
+                    });
+      unsigned errorsBefore = diags_.errorCount();
+      if (!broken) {
+        if (auto *c = top->importDecl()) {
+          Import built = import(c);
+          if (diags_.errorCount() == errorsBefore) {
+            out.imports.push_back(std::move(built));
+            continue;
+          }
+        } else if (std::unique_ptr<Decl> decl = declaration(top); decl && diags_.errorCount() == errorsBefore) {
+          decl->file = file_;
+          decl->range = extent;
+          decl->keyword = tokenRange(file_, top->getStart());
+          out.decls.push_back(std::move(decl));
+          continue;
+        }
       }
-      std::unique_ptr<Decl> decl = declaration(top);
-      if (!decl) continue;
-      decl->file = file_;
-      decl->range = contextRange(file_, top);
-      decl->keyword = tokenRange(file_, top->getStart());
-      out.decls.push_back(std::move(decl));
+      out.brokenDecls.push_back(brokenDecl(top, extent));
     }
   }
 
@@ -408,6 +423,37 @@ private:
     return s;
   }
 
+  /// Whether ANTLR's error recovery touched `ctx`: an exception, a token it
+  /// skipped or conjured (error nodes), or a closer the structure repair
+  /// inserted (a zero-width token).
+  static bool containsRecovery(antlr4::tree::ParseTree *node) {
+    if (antlr4::tree::TerminalNode *leaf = dynamic_cast<antlr4::tree::TerminalNode *>(node)) {
+      antlr4::Token *t = leaf->getSymbol();
+      return dynamic_cast<antlr4::tree::ErrorNode *>(node) || t->getStartIndex() == INVALID_INDEX ||
+             t->getStopIndex() < t->getStartIndex();
+    }
+    auto *ctx = static_cast<antlr4::ParserRuleContext *>(node);
+    if (ctx->exception) return true;
+    return std::any_of(ctx->children.begin(), ctx->children.end(), containsRecovery);
+  }
+
+  /// What is known of a declaration that did not parse: its keyword, range
+  /// and, when the parser got that far, its name.
+  BrokenDecl brokenDecl(P::TopLevelContext *top, SourceRange extent) {
+    BrokenDecl b;
+    b.range = extent;
+    if (top->importDecl()) b.isImport = true;
+    auto *decl = top->children.empty() ? nullptr : dynamic_cast<antlr4::ParserRuleContext *>(top->children.front());
+    if (!decl || b.isImport || top->allowDecl() || top->grantDecl()) return b;
+    for (antlr4::tree::ParseTree *child : decl->children) {
+      if (auto *n = dynamic_cast<P::NameContext *>(child); n && !containsRecovery(n)) b.name = name(n);
+      else if (auto *q = dynamic_cast<P::QualifiedNameContext *>(child); q && !containsRecovery(q)) b.name = qualified(q);
+      else continue;
+      break;
+    }
+    return b;
+  }
+
   FileID file_;
   llvm::StringRef source_;
   DiagnosticEngine &diags_;
@@ -415,8 +461,9 @@ private:
 
 } // namespace
 
-void buildAst(const SourceManager &sm, FileID file, P::FileContext *tree, SourceFile &out, DiagnosticEngine &diags) {
-  AstBuilder(sm, file, diags).build(tree, out);
+void buildAst(const SourceManager &sm, FileID file, P::FileContext *tree, SourceFile &out, DiagnosticEngine &diags,
+              const std::vector<uint32_t> &errorOffsets) {
+  AstBuilder(sm, file, diags).build(tree, out, errorOffsets);
 }
 
 } // namespace ward::parse

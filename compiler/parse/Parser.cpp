@@ -194,6 +194,7 @@ std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, Diag
   mark("lex");
 
   unsigned errors = 0;
+  size_t firstDiagnostic = diags.diagnostics().size();
   {
     // One snapshot for both passes, released before the parser allocates;
     // the pointers stay owned by the stream, and the tokens repairStructure
@@ -235,17 +236,25 @@ std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, Diag
                    fmt::format("too many errors in this file; stopped after {}", options.maxErrors));
     }
     // (SLL can fail where full LL succeeds: then `errors` stays 0 and we go on.)
-    if (errors != 0 || !tree) {
+    if (!tree) {
       out->parsedCleanly = false;
       return out;
     }
   }
 
   mark("parse");
-  unsigned before = diags.errorCount();
-  parse::buildAst(sm, file, tree, *out, diags);
+  // Declaration-level recovery: declarations with an error inside are left
+  // out; the rest of the file goes on to be checked.
+  std::vector<uint32_t> errorOffsets;
+  for (size_t i = firstDiagnostic; i < diags.diagnostics().size(); ++i)
+    if (const Diagnostic &d = diags.diagnostics()[i]; d.severity == Severity::Error && d.range.file == file)
+      errorOffsets.push_back(d.range.begin);
+  parse::buildAst(sm, file, tree, *out, diags, errorOffsets);
   mark("ast");
-  if (diags.errorCount() != before) out->parsedCleanly = false;
+  if (errors != 0 || !out->brokenDecls.empty()) {
+    out->parsedCleanly = false;
+    out->recovered = true;
+  }
   return out;
 }
 

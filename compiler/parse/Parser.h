@@ -16,9 +16,10 @@ struct ParseOptions {
   unsigned maxErrors = 50;
 };
 
-/// Parses buffer `file` of `sm`. Lexical and syntax errors go to `diags`; the
-/// returned file has `parsedCleanly == false` and no declarations if any
-/// error was found.
+/// Parses buffer `file` of `sm`. Lexical and syntax errors go to `diags`.
+/// After an error the returned file has `parsedCleanly == false`; when the
+/// parser recovered (`recovered`), it holds every declaration that parsed
+/// whole and lists the others in `brokenDecls`; otherwise it holds nothing.
 std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, DiagnosticEngine &diags,
                                       const ParseOptions &options = {});
 

@@ -39,8 +39,10 @@ public:
 /// `all` is the stream's tokens as lexed; `tokens` receives the insertions.
 unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenStream &tokens,
                          const std::vector<antlr4::Token *> &all, DiagnosticEngine &diags);
-/// Builds the AST of a successfully parsed file.
+/// Builds the AST of a parsed file: every declaration that parsed whole
+/// (no recovery inside, no error at one of `errorOffsets` in its range);
+/// the others go to `out.brokenDecls`.
 void buildAst(const SourceManager &sm, FileID file, grammar::WardParser::FileContext *tree, SourceFile &out,
-              DiagnosticEngine &diags);
+              DiagnosticEngine &diags, const std::vector<uint32_t> &errorOffsets);
 
 } // namespace ward::parse

@@ -22,6 +22,17 @@ bool Program::allParsedCleanly() const {
   return std::all_of(files.begin(), files.end(), [](const auto &f) { return f->parsedCleanly; });
 }
 
+bool Program::resolvable() const {
+  return std::all_of(files.begin(), files.end(), [](const auto &f) { return f->parsedCleanly || f->recovered; });
+}
+
+bool Program::mayBeBroken(llvm::StringRef name) const {
+  for (const auto &f : files)
+    for (const BrokenDecl &b : f->brokenDecls)
+      if (b.isImport || b.name.text == name) return true;
+  return false;
+}
+
 Loader::Loader(SourceManager &sm, DiagnosticEngine &diags, LoadOptions options)
     : sm_(sm), diags_(diags), options_(std::move(options)) {}
 

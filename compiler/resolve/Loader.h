@@ -21,6 +21,12 @@ struct Program {
   std::vector<SourceFile *> inputs;
   SourceFile *file(FileID id) const;
   bool allParsedCleanly() const;
+  /// Every file parsed, or recovered at declaration granularity: names can
+  /// be resolved and the whole declarations checked.
+  bool resolvable() const;
+  /// A declaration named `name` did not parse, or an import did (so any name
+  /// may have been meant): a reference to it is no news.
+  bool mayBeBroken(llvm::StringRef name) const;
 };
 
 struct LoadOptions {

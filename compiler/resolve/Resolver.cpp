@@ -95,6 +95,8 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
         .withHelp(fmt::format("add {} at the top of this file", importHint(*it->second, from)));
     return nullptr;
   }
+  // Its declaration did not parse, and that error is already reported.
+  if (program_.mayBeBroken(name.text)) return nullptr;
   std::vector<std::string> candidates;
   for (FileID file : visibleFiles(from)) {
     auto scope = fileScopes_.find(file);

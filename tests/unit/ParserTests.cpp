@@ -155,3 +155,75 @@ TEST_CASE("the soft keywords are the grammar's own: every one parses as a name",
     CHECK(checkSource("identity " + word + " : group { description = \"x\" }\n").frontEndOk());
   }
 }
+
+namespace {
+const SourceFile &mainFile(const CheckResult &r) { return *r.compilation->program().inputs.front(); }
+std::vector<std::string> declNames(const SourceFile &f) {
+  std::vector<std::string> names;
+  for (auto &d : f.decls) names.push_back(d->name.text);
+  return names;
+}
+} // namespace
+
+TEST_CASE("a syntax error drops only its declaration, which is recorded as broken", "[parser][recovery]") {
+  CheckResult r = checkSource("retry a { attempts = 2 on = [503] }\n"
+                              "issuer broken {\n  issuer \"https://x.example\"\n}\n"
+                              "retry b { attempts = 3 on = [503] }\n");
+  INFO(r.text());
+  const SourceFile &f = mainFile(r);
+  CHECK_FALSE(f.parsedCleanly);
+  CHECK(f.recovered);
+  CHECK(declNames(f) == std::vector<std::string>{"a", "b"});
+  REQUIRE(f.brokenDecls.size() == 1);
+  CHECK(f.brokenDecls[0].name.text == "broken");
+  CHECK(r.codes() == std::vector<std::string>{"E0101"});
+}
+
+TEST_CASE("a block left open at the end of the file drops that declaration, not the ones before", "[parser][recovery]") {
+  CheckResult r = checkSource("retry a { attempts = 2 on = [503] }\nretry b {\n  attempts = 0\n");
+  INFO(r.text());
+  const SourceFile &f = mainFile(r);
+  CHECK(declNames(f) == std::vector<std::string>{"a"});
+  REQUIRE(f.brokenDecls.size() == 1);
+  CHECK(f.brokenDecls[0].name.text == "b");
+  CHECK(r.codes() == std::vector<std::string>{"E0101"}); // not also "attempts out of range" in the dropped block
+}
+
+TEST_CASE("past a syntax error, the other declarations get their semantic errors and nothing else", "[parser][recovery]") {
+  CheckResult r = checkSource("import std.azure\n"
+                              "identity sp : service_principal { object_id = \"3f2b8c1e-5d4a-4e7b-9c6d-1a2b3c4d5e6f\" }\n"
+                              "resource vm : azure.vm { resource_group = \"rg\" name = \"vm\" \"oops\" }\n"
+                              "allow sp to vm.read on vm\n"          // `vm` did not parse: silent
+                              "allow sp to vm.read on nowhere\n"     // really unknown
+                              "retry r { attempts = 0 on = [503] }\n"); // a real error of a whole declaration
+  INFO(r.text());
+  std::vector<std::string> codes = r.codes();
+  std::sort(codes.begin(), codes.end());
+  CHECK(codes == std::vector<std::string>{"E0101", "E0204", "E0306"});
+  CHECK(r.has("E0204", "`nowhere`"));
+}
+
+TEST_CASE("a reference to a declaration broken in another file is not unknown", "[parser][recovery]") {
+  CheckResult r = check({{"a.ward", "import std.azure\nimport \"b.ward\"\nallow sp to vm.read on vm\n"},
+                         {"b.ward", "import std.azure\nidentity sp : group {\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"}},
+                        {"a.ward"});
+  INFO(r.text());
+  std::vector<std::string> codes = r.codes();
+  CHECK(std::count(codes.begin(), codes.end(), "E0101") == 1);
+  CHECK(std::count(codes.begin(), codes.end(), "E0204") == 0);
+}
+
+TEST_CASE("a broken import silences unknown names, whatever they are", "[parser][recovery]") {
+  CheckResult r = checkSource("import 42\nidentity sp : group\nallow sp to vm.read on vm\n");
+  INFO(r.text());
+  std::vector<std::string> codes = r.codes();
+  CHECK(std::count(codes.begin(), codes.end(), "E0101") >= 1);
+  CHECK(std::count(codes.begin(), codes.end(), "E0204") == 0);
+}
+
+TEST_CASE("a file the parser cannot recover stops the compilation before names are resolved", "[parser][recovery]") {
+  CheckResult r = checkSource("identity sp : group\nallow sp to x.y on " + std::string(70, '[') + "\n");
+  INFO(r.text());
+  CHECK_FALSE(mainFile(r).recovered);
+  CHECK(r.codes() == std::vector<std::string>{"E0105"});
+}
