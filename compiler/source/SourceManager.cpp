@@ -1,31 +1,45 @@
 #include "source/SourceManager.h"
 
-#include <cassert>
+#include <algorithm>
 
 namespace ward {
 
 SourceManager::SourceManager() = default;
+SourceManager::~SourceManager() = default;
 
 FileID SourceManager::addBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer, std::string displayPath) {
-  unsigned id = mgr_.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
-  paths_.push_back(std::move(displayPath));
-  assert(id == paths_.size() && "SourceMgr buffer ids are dense and 1-based");
-  return id;
+  buffers_.push_back({std::move(buffer), std::move(displayPath), {}});
+  return static_cast<FileID>(buffers_.size());
 }
 
-llvm::StringRef SourceManager::text(FileID file) const {
-  return mgr_.getMemoryBuffer(file)->getBuffer();
+void SourceManager::replaceBuffer(FileID file, std::unique_ptr<llvm::MemoryBuffer> memory) {
+  Buffer &b = buffers_.at(file - 1);
+  b.memory = std::move(memory);
+  b.lineStarts.clear();
 }
 
-const std::string &SourceManager::displayPath(FileID file) const { return paths_.at(file - 1); }
+llvm::StringRef SourceManager::text(FileID file) const { return buffer(file).memory->getBuffer(); }
+
+const std::string &SourceManager::displayPath(FileID file) const { return buffer(file).path; }
 
 static bool hasByteOrderMark(llvm::StringRef text) { return text.startswith("\xEF\xBB\xBF"); }
+
+const std::vector<uint32_t> &SourceManager::lineStarts(FileID file) const {
+  const Buffer &b = buffer(file);
+  if (b.lineStarts.empty()) {
+    llvm::StringRef text = b.memory->getBuffer();
+    b.lineStarts.push_back(0);
+    for (size_t at = text.find('\n'); at != llvm::StringRef::npos; at = text.find('\n', at + 1))
+      b.lineStarts.push_back(static_cast<uint32_t>(at + 1));
+  }
+  return b.lineStarts;
+}
 
 uint32_t SourceManager::lineStart(FileID file, uint32_t offset) const {
   llvm::StringRef buf = text(file);
   offset = std::min<uint32_t>(offset, buf.size());
-  size_t nl = buf.substr(0, offset).rfind('\n');
-  uint32_t start = nl == llvm::StringRef::npos ? 0 : static_cast<uint32_t>(nl + 1);
+  const std::vector<uint32_t> &starts = lineStarts(file);
+  uint32_t start = *(std::upper_bound(starts.begin(), starts.end(), offset) - 1);
   if (start == 0 && hasByteOrderMark(buf) && offset >= 3) start = 3;
   return start;
 }
@@ -40,26 +54,24 @@ unsigned countCodePoints(llvm::StringRef bytes) {
 LineColumn SourceManager::lineColumn(FileID file, uint32_t offset) const {
   llvm::StringRef buf = text(file);
   offset = std::min<uint32_t>(offset, buf.size());
-  // SourceMgr caches line-start offsets per buffer: O(log n) per query.
-  unsigned line = mgr_.FindLineNumber(llvm::SMLoc::getFromPointer(buf.data() + offset), file);
+  const std::vector<uint32_t> &starts = lineStarts(file);
+  unsigned line = static_cast<unsigned>(std::upper_bound(starts.begin(), starts.end(), offset) - starts.begin());
   uint32_t start = lineStart(file, offset);
   return {line, 1 + countCodePoints(buf.slice(start, offset))};
 }
 
 std::optional<uint32_t> SourceManager::lineOffset(FileID file, unsigned line) const {
-  llvm::SMLoc loc = mgr_.FindLocForLineAndColumn(file, line, 1);
-  if (!loc.isValid()) return std::nullopt;
-  return static_cast<uint32_t>(loc.getPointer() - text(file).data());
+  const std::vector<uint32_t> &starts = lineStarts(file);
+  if (line == 0 || line > starts.size()) return std::nullopt;
+  return starts[line - 1];
 }
 
 llvm::StringRef SourceManager::lineText(FileID file, unsigned line) const {
+  std::optional<uint32_t> offset = lineOffset(file, line);
+  if (!offset) return {};
   llvm::StringRef buf = text(file);
-  llvm::SMLoc loc = mgr_.FindLocForLineAndColumn(file, line, 1);
-  if (!loc.isValid()) return {};
-  uint32_t start = lineStart(file, static_cast<uint32_t>(loc.getPointer() - buf.data()));
-  if (line == 1 && hasByteOrderMark(buf)) start = 3;
-  llvm::StringRef rest = buf.substr(start);
-  rest = rest.take_until([](char c) { return c == '\n'; });
+  uint32_t start = line == 1 && hasByteOrderMark(buf) ? 3 : *offset;
+  llvm::StringRef rest = buf.substr(start).take_until([](char c) { return c == '\n'; });
   if (rest.endswith("\r")) rest = rest.drop_back();
   return rest;
 }

@@ -1,6 +1,6 @@
 //===- SourceManager.h - Source buffers and locations -----------*- C++ -*-===//
 //
-// Owns every loaded source buffer (through llvm::SourceMgr) and turns byte
+// Owns every loaded source buffer and turns byte
 // offsets into the line/column pairs that diagnostics print. Columns count
 // Unicode code points, so a caret under a non-ASCII name lands where a reader
 // expects it; a UTF-8 byte-order mark does not count as a column.
@@ -9,7 +9,7 @@
 #pragma once
 
 #include <llvm/ADT/StringRef.h>
-#include <llvm/Support/SourceMgr.h>
+#include <llvm/Support/MemoryBuffer.h>
 
 #include <cstdint>
 #include <memory>
@@ -19,7 +19,7 @@
 
 namespace ward {
 
-using FileID = uint32_t; // 0 means "no file"; otherwise an llvm::SourceMgr buffer id
+using FileID = uint32_t; // 0 means "no file"; otherwise a SourceManager buffer, from 1
 
 /// A half-open byte range [begin, end) inside one source buffer.
 struct SourceRange {
@@ -43,14 +43,18 @@ struct LineColumn {
 class SourceManager {
 public:
   SourceManager();
+  ~SourceManager();
 
   /// Takes ownership of `buffer`; `displayPath` is how the file is named in
   /// diagnostics (the path as the user gave it).
   FileID addBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer, std::string displayPath);
+  /// Gives `file` new text (an edited buffer), keeping its FileID and path.
+  /// Ranges into the old text become meaningless: re-parse the file.
+  void replaceBuffer(FileID file, std::unique_ptr<llvm::MemoryBuffer> buffer);
 
   llvm::StringRef text(FileID file) const;
   const std::string &displayPath(FileID file) const;
-  unsigned fileCount() const { return static_cast<unsigned>(paths_.size()); }
+  unsigned fileCount() const { return static_cast<unsigned>(buffers_.size()); }
 
   LineColumn lineColumn(FileID file, uint32_t offset) const;
   /// The text of the 1-based line `line`, without its line terminator.
@@ -61,10 +65,18 @@ public:
   /// Byte offset where 1-based `line` starts, if the file has that line.
   std::optional<uint32_t> lineOffset(FileID file, unsigned line) const;
 
-
 private:
-  mutable llvm::SourceMgr mgr_; // mutable: it caches line offsets on lookup
-  std::vector<std::string> paths_; // indexed by FileID - 1
+  struct Buffer {
+    std::unique_ptr<llvm::MemoryBuffer> memory;
+    std::string path;
+    /// Offsets where lines start, computed on first use (most files are
+    /// never asked: a clean run prints no location).
+    mutable std::vector<uint32_t> lineStarts;
+  };
+  const Buffer &buffer(FileID file) const { return buffers_.at(file - 1); }
+  const std::vector<uint32_t> &lineStarts(FileID file) const;
+
+  std::vector<Buffer> buffers_; // indexed by FileID - 1
 };
 
 /// Number of code points in `bytes` (which is valid UTF-8).
