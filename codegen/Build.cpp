@@ -1,4 +1,5 @@
 #include "Build.h"
+#include "ast/Walk.h"
 #include "azure_backup/BackupBackend.h"
 #include "azure_rbac/RbacBackend.h"
 #include "edgeworkers/EdgeWorkerBackend.h"
@@ -24,14 +25,9 @@ void generateArtifacts(const Program &program, const SourceManager &sm, const an
   for (const auto &file : program.files)
     for (const auto &decl : file->decls) {
       if (!file->isStdlib()) addRetry(llvm::dyn_cast<RetryDecl>(decl.get()));
-      if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get())) {
-        auto fromAction = [&](const RouteAction &a) {
-          if (a.retry) addRetry(llvm::dyn_cast_or_null<RetryDecl>(a.retry->target));
-        };
-        for (const Route &route : ew->routes)
-          for (const RouteAction &a : route.actions) fromAction(a);
-        for (const RouteAction &a : ew->defaults) fromAction(a);
-      }
+      forEachRef(std::as_const(*decl), [&](const Ref &ref, RefSite site) {
+        if (site == RefSite::ForwardRetry) addRetry(llvm::dyn_cast_or_null<RetryDecl>(ref.target));
+      });
     }
   std::sort(retries.begin(), retries.end(),
             [](const RetryDecl *a, const RetryDecl *b) { return a->name.text < b->name.text; });

@@ -1,5 +1,6 @@
 //===- Analysis.cpp - Runs the rules and applies suppressions -------------===//
 #include "analysis/RuleContext.h"
+#include "ast/Walk.h"
 
 #include <llvm/ADT/StringSet.h>
 
@@ -52,21 +53,7 @@ std::map<unsigned, uint32_t> constructExtents(const SourceFile &file, const Sour
     unsigned line = sm.lineColumn(r.file, r.begin).line;
     extents[line] = std::max(extents[line], r.end);
   };
-  for (const auto &decl : file.decls) {
-    add(decl->range);
-    for (const Attribute &a : decl->attrs.items) add(a.range);
-    if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get())) {
-      for (const Route &r : ew->routes) {
-        add(r.range);
-        if (r.require) add(r.require->range);
-        for (const RouteAction &a : r.actions) add(a.range);
-      }
-      for (const RouteAction &a : ew->defaults) add(a.range);
-    } else if (auto *b = llvm::dyn_cast<BackupDecl>(decl.get())) {
-      for (const Protection &p : b->protections) add(p.range);
-      for (const BackupSchedule &s : b->schedules) add(s.range);
-    }
-  }
+  for (const auto &decl : file.decls) forEachConstructRange(*decl, add);
   return extents;
 }
 

@@ -1,5 +1,6 @@
 //===- PolicyRules.cpp - Secrets, identity, transport, backup, hygiene ---===//
 #include "analysis/RuleContext.h"
+#include "ast/Walk.h"
 #include "sema/ValueChecks.h"
 #include "source/Text.h"
 
@@ -105,16 +106,6 @@ std::string spSuggestion(llvm::StringRef name, const std::regex &pattern) {
   return "rename it to match the pattern";
 }
 
-void usedBy(const Ref &ref, std::set<const Decl *> &used) {
-  if (ref.target) used.insert(ref.target);
-}
-
-void collectUses(const Value &v, std::set<const Decl *> &used) {
-  if (v.target) used.insert(v.target);
-  for (const Value &item : v.items) collectUses(item, used);
-  for (const Field &f : v.fields) collectUses(f.value, used);
-}
-
 } // namespace
 
 void runPolicyRules(RuleContext &ctx) {
@@ -130,36 +121,13 @@ void runPolicyRules(RuleContext &ctx) {
 
   // References from every file count as uses (a user's declaration may be used from anywhere).
   for (auto &file : ctx.program.files)
-    for (auto &declPtr : file->decls) {
-      Decl &decl = *declPtr;
-      for (const Attribute &a : decl.attrs.items) collectUses(a.value, used);
-      if (auto *d = llvm::dyn_cast<IssuerDecl>(&decl)) {
-        if (d->templateRef) usedBy(*d->templateRef, used);
-      } else if (auto *d = llvm::dyn_cast<ResourceDecl>(&decl)) {
-        usedBy(d->type, used);
-      } else if (auto *d = llvm::dyn_cast<CapabilityDecl>(&decl)) {
-        usedBy(d->resourceType, used);
-      } else if (auto *d = llvm::dyn_cast<AllowDecl>(&decl)) {
-        usedBy(d->identity, used), usedBy(d->capability, used), usedBy(d->resource, used);
-      } else if (auto *d = llvm::dyn_cast<GrantDecl>(&decl)) {
-        usedBy(d->identity, used), usedBy(d->scope, used);
-      } else if (auto *d = llvm::dyn_cast<EdgeWorkerDecl>(&decl)) {
-        auto actionUses = [&](const RouteAction &a) {
-          usedBy(a.origin, used);
-          if (a.retry) usedBy(*a.retry, used);
-        };
-        for (const Route &r : d->routes) {
-          if (r.require) usedBy(r.require->issuer, used);
-          for (const RouteAction &a : r.actions) actionUses(a);
-        }
-        for (const RouteAction &a : d->defaults) actionUses(a);
-      } else if (auto *d = llvm::dyn_cast<BackupDecl>(&decl)) {
-        for (const Protection &p : d->protections) {
-          for (const Ref &item : p.items) usedBy(item, used);
-          usedBy(p.vault, used);
-        }
-        for (const Ref &t : d->triggers) usedBy(t, used);
-      }
+    for (auto &decl : file->decls) {
+      forEachRef(std::as_const(*decl), [&](const Ref &ref, RefSite) {
+        if (ref.target) used.insert(ref.target);
+      });
+      forEachValue(std::as_const(*decl), [&](const Value &v) {
+        if (v.target) used.insert(v.target);
+      });
     }
 
   ctx.forEachUserDecl([&](Decl &decl) {

@@ -108,6 +108,9 @@ public:
 
   /// Short human description: "resource `orders-vm`", "allow at 3:1".
   std::string describe(const SourceManager &sm) const;
+  /// Forgets what Sema filled in (reference targets are cleared by the walk
+  /// in Walk.h), so that the declaration can be checked again.
+  virtual void clearSemantics() {}
 
 protected:
   explicit Decl(DeclKind kind) : kind_(kind) {}
@@ -140,6 +143,10 @@ public:
   /// The `jwks` attribute when the bundle fetches the key set at the edge
   /// (no `jwks_file` embeds it), else null. Meaningful once Sema has run.
   const Attribute *keySetFetchedAtEdge() const;
+  void clearSemantics() override {
+    effective = {};
+    embeddedKeys.reset();
+  }
 };
 
 enum class IdentityKind { ServicePrincipal, ManagedIdentity, Group, User };
@@ -147,6 +154,7 @@ class IdentityDecl : public DeclOf<DeclKind::Identity> {
 public:
   Name kindName;
   IdentityKind identityKind = IdentityKind::ServicePrincipal; // set by Sema
+  void clearSemantics() override { identityKind = IdentityKind::ServicePrincipal; }
 };
 
 class ResourceTypeDecl : public DeclOf<DeclKind::ResourceType> {
@@ -240,6 +248,10 @@ public:
   /// Some route forwards with `retry`, so the bundle answers as the origin
   /// (responseProvider) and requests the origin itself.
   bool forwardsWithRetry() const;
+  void clearSemantics() override {
+    hostnames.clear();
+    via.clear();
+  }
 };
 
 struct BackupSchedule {

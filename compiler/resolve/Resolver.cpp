@@ -1,4 +1,5 @@
 #include "resolve/Resolver.h"
+#include "ast/Walk.h"
 #include "source/Text.h"
 
 #include <llvm/Support/FileSystem.h>
@@ -174,61 +175,16 @@ const CapabilityDecl *Resolver::lookupCapability(FileID from, const Name &name, 
 }
 
 void Resolver::resolveDecl(Decl &decl) {
-  FileID f = decl.file;
-  auto resolve = [&](Ref &ref, std::initializer_list<DeclKind> kinds, llvm::StringRef position) {
-    ref.target = lookup(f, ref.name, kinds, position);
-  };
-  switch (decl.kind()) {
-  case DeclKind::Issuer: {
-    auto &d = llvm::cast<IssuerDecl>(decl);
-    if (d.templateRef) resolve(*d.templateRef, {DeclKind::IssuerTemplate}, "an issuer's `:`");
-    break;
-  }
-  case DeclKind::Resource:
-    resolve(llvm::cast<ResourceDecl>(decl).type, {DeclKind::ResourceType}, "a resource's `:`");
-    break;
-  case DeclKind::Capability:
-    resolve(llvm::cast<CapabilityDecl>(decl).resourceType, {DeclKind::ResourceType}, "`capability ... on`");
-    break;
-  case DeclKind::Allow: {
-    auto &d = llvm::cast<AllowDecl>(decl);
-    resolve(d.identity, {DeclKind::Identity}, "`allow`");
-    resolve(d.resource, {DeclKind::Resource}, "`allow ... on`");
-    if (auto *res = llvm::dyn_cast_or_null<ResourceDecl>(d.resource.target))
-      d.capability.target = lookupCapability(f, d.capability.name, *res);
-    break;
-  }
-  case DeclKind::Grant: {
-    auto &d = llvm::cast<GrantDecl>(decl);
-    resolve(d.identity, {DeclKind::Identity}, "`grant`");
-    resolve(d.scope, {DeclKind::Resource}, "`grant ... on`");
-    break;
-  }
-  case DeclKind::EdgeWorker: {
-    auto &d = llvm::cast<EdgeWorkerDecl>(decl);
-    auto resolveAction = [&](RouteAction &action) {
-      if (action.kind != RouteAction::Kind::Forward) return;
-      resolve(action.origin, {DeclKind::Resource}, "`forward to`");
-      if (action.retry) resolve(*action.retry, {DeclKind::Retry}, "`forward ... retry`");
-    };
-    for (Route &route : d.routes) {
-      if (route.require) resolve(route.require->issuer, {DeclKind::Issuer}, "`require token from`");
-      for (RouteAction &action : route.actions) resolveAction(action);
+  const ResourceDecl *allowed = nullptr; // an allow's resource, for its capability
+  forEachRef(decl, [&](Ref &ref, RefSite site) {
+    if (site == RefSite::AllowCapability) {
+      if (allowed) ref.target = lookupCapability(decl.file, ref.name, *allowed);
+      return;
     }
-    for (RouteAction &action : d.defaults) resolveAction(action);
-    break;
-  }
-  case DeclKind::Backup: {
-    auto &d = llvm::cast<BackupDecl>(decl);
-    for (Protection &p : d.protections) {
-      for (Ref &item : p.items) resolve(item, {DeclKind::Resource}, "`protect`");
-      resolve(p.vault, {DeclKind::Resource}, "`protect ... in`");
-    }
-    for (Ref &trigger : d.triggers) resolve(trigger, {DeclKind::Identity}, "`trigger by`");
-    break;
-  }
-  default: break;
-  }
+    const RefSiteInfo &info = refSiteInfo(site);
+    ref.target = lookup(decl.file, ref.name, {info.kind}, info.position);
+    if (site == RefSite::AllowResource) allowed = llvm::dyn_cast_or_null<ResourceDecl>(ref.target);
+  });
 }
 
 void Resolver::run() {
