@@ -131,6 +131,7 @@ void clearSemantics(SourceFile &file) {
     forEachValue(*decl, [](Value &v) { v.target = nullptr; });
     decl->clearSemantics();
   }
+  for (const Suppression &s : file.suppressions) s.used = false;
 }
 
 } // namespace ward

@@ -102,8 +102,7 @@ int runCompile(const char *argv0, bool build) {
 
   Compilation compilation(options);
   compilation.setWarningsAsErrors(kWerror);
-  std::vector<std::string> paths = expandInputs({kInputs.begin(), kInputs.end()}, compilation.diagnostics());
-  bool clean = compilation.check(paths);
+  bool clean = compilation.check({kInputs.begin(), kInputs.end()});
   BuildOutcome outcome;
   if (build && clean) outcome = compilation.build(kOutDir, WARD_VERSION);
   DiagnosticEngine &diags = compilation.diagnostics();

@@ -58,12 +58,16 @@ std::string findStdlibDir(const char *argv0, void *anchor) {
 }
 
 
-bool Compilation::check(const std::vector<std::string> &paths) {
+bool Compilation::check(const std::vector<std::string> &inputs) {
   PhaseTimer timer("phase");
+  // A second check starts from nothing but the cached parses.
+  model_.reset();
+  diags_ = DiagnosticEngine();
+  std::vector<std::string> paths = expandInputs(inputs, diags_);
   // First, so that its problems are reported whatever else is wrong.
   config_ = analysis::loadConfig(paths.empty() ? "." : paths.front(), diags_, &sm_);
   size_t loadDiagnostics = diags_.diagnostics().size();
-  Loader loader(sm_, diags_, options_);
+  Loader loader(sm_, diags_, options_, &cache_);
   program_ = loader.load(paths);
   timer.mark("parse");
   // Past syntax errors the parser recovered from, the whole declarations are

@@ -36,10 +36,23 @@ public:
   /// `--werror`: warnings become errors before anything is printed or built.
   void setWarningsAsErrors(bool on) { warningsAsErrors_ = on; }
 
-  /// Loads, parses, resolves and checks `paths`, then runs the
+  /// Loads, parses, resolves and checks `inputs` (files, and directories
+  /// for the `*.ward` files below them), then runs the
   /// least-privilege analysis (when the program is free of errors, so that
   /// rules see a complete model). Returns false on errors.
-  bool check(const std::vector<std::string> &paths);
+  ///
+  /// May be called again (after an edit): everything is checked anew, but
+  /// files whose text is unchanged are not parsed again, and the standard
+  /// library and Azure's data are not read again.
+  bool check(const std::vector<std::string> &inputs);
+
+  /// An editor buffer: until removed, `path`'s text is `text`, whatever is on
+  /// disk (the file need not exist). Takes effect at the next check().
+  void setBuffer(llvm::StringRef path, std::string text) { cache_.setOverlay(path, std::move(text)); }
+  void removeBuffer(llvm::StringRef path) { cache_.removeOverlay(path); }
+  /// Files the last check() parsed, and files whose earlier parse it reused.
+  unsigned filesParsed() const { return cache_.parsedLastLoad; }
+  unsigned filesReused() const { return cache_.reusedLastLoad; }
 
   /// After a clean check(): generates every artifact and writes them into
   /// `outDir` as a whole (a staging directory renamed into place), or writes
@@ -60,7 +73,8 @@ private:
 
   LoadOptions options_;
   bool warningsAsErrors_ = false;
-  SourceManager sm_;
+  SourceManager sm_; // before cache_ and program_, which refer into it
+  SourceCache cache_;
   DiagnosticEngine diags_;
   Program program_;
   analysis::Config config_;

@@ -1,4 +1,5 @@
 #include "resolve/Loader.h"
+#include "ast/Walk.h"
 #include "source/Text.h"
 
 #include <llvm/ADT/SmallString.h>
@@ -33,8 +34,27 @@ bool Program::mayBeBroken(llvm::StringRef name) const {
   return false;
 }
 
-Loader::Loader(SourceManager &sm, DiagnosticEngine &diags, LoadOptions options)
-    : sm_(sm), diags_(diags), options_(std::move(options)) {}
+void SourceCache::setOverlay(llvm::StringRef path, std::string text) { overlays_[keyOf(path)] = std::move(text); }
+void SourceCache::removeOverlay(llvm::StringRef path) { overlays_.erase(keyOf(path)); }
+
+const std::string *SourceCache::overlay(llvm::StringRef key) const {
+  auto it = overlays_.find(key);
+  return it == overlays_.end() ? nullptr : &it->second;
+}
+
+std::string SourceCache::keyOf(llvm::StringRef path) {
+  llvm::SmallString<256> key;
+  if (!llvm::sys::fs::real_path(path, key)) return std::string(key);
+  key = path;
+  llvm::sys::fs::make_absolute(key);
+  llvm::sys::path::remove_dots(key, /*remove_dot_dot=*/true);
+  return std::string(key);
+}
+
+Loader::Loader(SourceManager &sm, DiagnosticEngine &diags, LoadOptions options, SourceCache *cache)
+    : sm_(sm), diags_(diags), options_(std::move(options)), cache_(cache ? *cache : ownCache_) {
+  cache_.parsedLastLoad = cache_.reusedLastLoad = 0;
+}
 
 static std::string humanSize(uint64_t bytes) {
   if (bytes >= (1ull << 20)) return fmt::format("{:.1f} MiB", double(bytes) / double(1ull << 20));
@@ -47,6 +67,17 @@ SourceFile *Loader::loadPath(const std::string &path, SourceRange importedFrom, 
     if (importedFrom.valid()) return diags_.report(id, importedFrom, fmt::format("{}: {}", path, message));
     return diags_.reportAtPath(id, path, std::move(message));
   };
+  std::string key = SourceCache::keyOf(path);
+  if (auto it = byRealPath_.find(key); it != byRealPath_.end()) return it->second;
+  const std::string &display = displayPath.empty() ? path : displayPath;
+  if (const std::string *text = cache_.overlay(key)) {
+    if (text->size() > options_.maxFileSize) {
+      fail(DiagID::FileTooLarge, fmt::format("file is {}, over the limit of {}", humanSize(text->size()),
+                                             humanSize(options_.maxFileSize)));
+      return nullptr;
+    }
+    return parseText(key, llvm::MemoryBuffer::getMemBufferCopy(*text, path), display, moduleName);
+  }
   llvm::sys::fs::file_status status;
   if (std::error_code ec = llvm::sys::fs::status(path, status)) {
     fail(importedFrom.valid() ? DiagID::ImportNotFound : DiagID::IoError, fmt::format("cannot open: {}", ec.message()));
@@ -62,22 +93,36 @@ SourceFile *Loader::loadPath(const std::string &path, SourceRange importedFrom, 
         .withHelp("split the policy into several files, or raise the limit with --max-file-size");
     return nullptr;
   }
-  llvm::SmallString<256> real;
-  if (llvm::sys::fs::real_path(path, real)) real = path;
-  if (auto it = byRealPath_.find(real); it != byRealPath_.end()) return it->second;
-
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer) {
     fail(DiagID::IoError, fmt::format("cannot read: {}", buffer.getError().message()));
     return nullptr;
   }
-  FileID id = sm_.addBuffer(std::move(*buffer), displayPath.empty() ? path : displayPath);
-  std::unique_ptr<SourceFile> parsed = parseFile(sm_, id, diags_, options_.parse);
-  parsed->moduleName = moduleName;
-  SourceFile *raw = parsed.get();
-  program_.files.push_back(std::move(parsed));
-  byRealPath_[real] = raw;
-  return raw;
+  return parseText(key, std::move(*buffer), display, moduleName);
+}
+
+SourceFile *Loader::parseText(const std::string &key, std::unique_ptr<llvm::MemoryBuffer> text,
+                              const std::string &display, const std::string &moduleName) {
+  SourceCache::Parse &cached = cache_.parses[key];
+  if (cached.file && sm_.text(cached.id) == text->getBuffer()) {
+    // Unchanged since the last load: forget what the last check wrote into
+    // it and replay what parsing it reported.
+    clearSemantics(*cached.file);
+    for (Import &imp : cached.file->imports) imp.resolved = 0;
+    for (const Diagnostic &d : cached.diagnostics) diags_.commit(d);
+    ++cache_.reusedLastLoad;
+  } else {
+    if (cached.file) sm_.replaceBuffer(cached.id, std::move(text));
+    else cached.id = sm_.addBuffer(std::move(text), display);
+    size_t before = diags_.diagnostics().size();
+    cached.file = parseFile(sm_, cached.id, diags_, options_.parse);
+    cached.file->moduleName = moduleName;
+    cached.diagnostics.assign(diags_.diagnostics().begin() + before, diags_.diagnostics().end());
+    ++cache_.parsedLastLoad;
+  }
+  program_.files.push_back(cached.file);
+  byRealPath_[key] = cached.file.get();
+  return cached.file.get();
 }
 
 void Loader::loadStdlib() {

@@ -17,7 +17,7 @@ namespace ward {
 /// stdlib modules (always loaded so that "did you mean" and "add `import
 /// std.azure`" can name them; visible only where imported).
 struct Program {
-  std::vector<std::unique_ptr<SourceFile>> files;
+  std::vector<std::shared_ptr<SourceFile>> files; // shared with the SourceCache
   std::vector<SourceFile *> inputs;
   SourceFile *file(FileID id) const;
   bool allParsedCleanly() const;
@@ -35,9 +35,38 @@ struct LoadOptions {
   ParseOptions parse;
 };
 
+/// What a compilation keeps between checks: editor buffers that stand in for
+/// files on disk, and every file's last parse, which a later check reuses
+/// while the file's text is unchanged (its syntax diagnostics are replayed).
+/// Works with one SourceManager, which keeps each file's FileID.
+class SourceCache {
+public:
+  /// `path`'s text comes from `text` instead of disk (the file need not exist).
+  void setOverlay(llvm::StringRef path, std::string text);
+  void removeOverlay(llvm::StringRef path);
+  const std::string *overlay(llvm::StringRef key) const;
+  /// How a path is known to the cache: its real path, or its absolute path
+  /// with `.` and `..` removed when it does not exist.
+  static std::string keyOf(llvm::StringRef path);
+
+  struct Parse {
+    FileID id = 0;
+    std::shared_ptr<SourceFile> file;
+    std::vector<Diagnostic> diagnostics; // what parsing it reported
+  };
+  llvm::StringMap<Parse> parses;
+
+  /// Files of the last load that were parsed, and that were reused.
+  unsigned parsedLastLoad = 0, reusedLastLoad = 0;
+
+private:
+  llvm::StringMap<std::string> overlays_;
+};
+
 class Loader {
 public:
-  Loader(SourceManager &sm, DiagnosticEngine &diags, LoadOptions options);
+  /// `cache` (optional) keeps parses for later loads and supplies overlays.
+  Loader(SourceManager &sm, DiagnosticEngine &diags, LoadOptions options, SourceCache *cache = nullptr);
 
   /// Loads `paths` (files, in the given order) and everything they import.
   Program load(const std::vector<std::string> &paths);
@@ -49,9 +78,16 @@ private:
   void resolveImports(SourceFile &file);
   void reportCycles();
 
+  /// The text of `path` (an overlay, or read from disk) as a source file,
+  /// parsed or taken from the cache.
+  SourceFile *parseText(const std::string &key, std::unique_ptr<llvm::MemoryBuffer> text, const std::string &display,
+                        const std::string &moduleName);
+
   SourceManager &sm_;
   DiagnosticEngine &diags_;
   LoadOptions options_;
+  SourceCache ownCache_;
+  SourceCache &cache_;
   Program program_;
   llvm::StringMap<SourceFile *> byRealPath_;
   llvm::StringMap<SourceFile *> modules_;
