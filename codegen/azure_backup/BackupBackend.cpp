@@ -37,15 +37,14 @@ std::optional<Policy> policyFor(const BackupDecl &b, DiagnosticEngine &diags) {
         .withHelp("add `schedule = daily at \"02:00\" zone \"UTC\"`");
     return std::nullopt;
   }
-  const Attribute *retain = b.attrs.find("retain");
-  if (!retain) {
+  const BackupSettings &settings = b.settings;
+  if (!settings.retainWritten) {
     diags.report(DiagID::BuildFailed, b.name.range, fmt::format("backup `{}` declares no retention, so no backup policy can be made", b.name.text))
         .withHelp("add `retain = { daily = 30d }`");
     return std::nullopt;
   }
   const BackupSchedule &s = b.schedules.front();
-  int64_t instantRestore = 2;
-  if (const Attribute *ir = b.attrs.find("instant_restore")) instantRestore = static_cast<int64_t>(ir->value.number);
+  int64_t instantRestore = *settings.instantRestoreDays;
   bool enhanced = s.kind == BackupSchedule::Kind::Hourly || instantRestore > 5;
   std::string zone = s.zone ? s.zone->text : "UTC";
 
@@ -92,32 +91,30 @@ std::optional<Policy> policyFor(const BackupDecl &b, DiagnosticEngine &diags) {
   }
 
   llvm::json::Object retention{{"retentionPolicyType", "LongTermRetentionPolicy"}};
-  auto duration = [](const Value &v, const char *type) {
-    return llvm::json::Object{{"count", static_cast<int64_t>(v.number)}, {"durationType", type}};
+  auto duration = [](const NumberSetting &count, const char *type) {
+    return llvm::json::Object{{"count", *count}, {"durationType", type}};
   };
   auto weeklyFormat = [&] {
     return llvm::json::Object{{"daysOfTheWeek", llvm::json::Array{p.firstDay}}, {"weeksOfTheMonth", llvm::json::Array{"First"}}};
   };
-  for (const Field &f : retain->value.fields) {
-    if (f.key.text == "daily")
-      retention["dailySchedule"] = llvm::json::Object{{"retentionTimes", llvm::json::Array{time}},
-                                                      {"retentionDuration", duration(f.value, "Days")}};
-    else if (f.key.text == "weekly")
-      retention["weeklySchedule"] = llvm::json::Object{{"daysOfTheWeek", strings(s.kind == BackupSchedule::Kind::Weekly ? days : std::vector<std::string>{p.firstDay})},
-                                                       {"retentionTimes", llvm::json::Array{time}},
-                                                       {"retentionDuration", duration(f.value, "Weeks")}};
-    else if (f.key.text == "monthly")
-      retention["monthlySchedule"] = llvm::json::Object{{"retentionScheduleFormatType", "Weekly"},
-                                                        {"retentionScheduleWeekly", weeklyFormat()},
-                                                        {"retentionTimes", llvm::json::Array{time}},
-                                                        {"retentionDuration", duration(f.value, "Months")}};
-    else if (f.key.text == "yearly")
-      retention["yearlySchedule"] = llvm::json::Object{{"retentionScheduleFormatType", "Weekly"},
-                                                       {"monthsOfYear", llvm::json::Array{"January"}},
-                                                       {"retentionScheduleWeekly", weeklyFormat()},
-                                                       {"retentionTimes", llvm::json::Array{time}},
-                                                       {"retentionDuration", duration(f.value, "Years")}};
-  }
+  if (settings.dailyDays)
+    retention["dailySchedule"] = llvm::json::Object{{"retentionTimes", llvm::json::Array{time}},
+                                                    {"retentionDuration", duration(settings.dailyDays, "Days")}};
+  if (settings.weeklyWeeks)
+    retention["weeklySchedule"] = llvm::json::Object{{"daysOfTheWeek", strings(s.kind == BackupSchedule::Kind::Weekly ? days : std::vector<std::string>{p.firstDay})},
+                                                     {"retentionTimes", llvm::json::Array{time}},
+                                                     {"retentionDuration", duration(settings.weeklyWeeks, "Weeks")}};
+  if (settings.monthlyMonths)
+    retention["monthlySchedule"] = llvm::json::Object{{"retentionScheduleFormatType", "Weekly"},
+                                                      {"retentionScheduleWeekly", weeklyFormat()},
+                                                      {"retentionTimes", llvm::json::Array{time}},
+                                                      {"retentionDuration", duration(settings.monthlyMonths, "Months")}};
+  if (settings.yearlyYears)
+    retention["yearlySchedule"] = llvm::json::Object{{"retentionScheduleFormatType", "Weekly"},
+                                                     {"monthsOfYear", llvm::json::Array{"January"}},
+                                                     {"retentionScheduleWeekly", weeklyFormat()},
+                                                     {"retentionTimes", llvm::json::Array{time}},
+                                                     {"retentionDuration", duration(settings.yearlyYears, "Years")}};
 
   p.properties = llvm::json::Object{{"backupManagementType", "AzureIaasVM"},
                                     {"policyType", enhanced ? "V2" : "V1"},
@@ -164,7 +161,7 @@ void generateBackupArtifacts(const Program &program, const analysis::PermissionM
             .withHelp("keep the Recovery Services vaults of one project in one resource group");
         return;
       }
-      std::string vaultName = vault->attrs.string("name");
+      std::string vaultName = *vault->settings.name;
       std::string policyName = "ward-" + b->name.text;
       resources.push_back(llvm::json::Object{{"type", "Microsoft.RecoveryServices/vaults/backupPolicies"},
                                              {"apiVersion", kApiVersion},
@@ -177,7 +174,7 @@ void generateBackupArtifacts(const Program &program, const analysis::PermissionM
         for (const Ref &item : p.items) {
           auto *vm = llvm::dyn_cast_or_null<ResourceDecl>(item.target);
           if (!vm) continue;
-          std::string rg = vm->attrs.string("resource_group"), name = vm->attrs.string("name");
+          std::string rg = *vm->settings.resourceGroup, name = *vm->settings.name;
           std::string container = fmt::format("IaasVMContainer;iaasvmcontainerv2;{};{}", rg, name);
           std::string protectedItem = fmt::format("VM;iaasvmcontainerv2;{};{}", rg, name);
           resources.push_back(llvm::json::Object{

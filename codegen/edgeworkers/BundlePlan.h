@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "analysis/RetryModel.h"
+#include "analysis/EdgeRetry.h"
 #include "ast/AST.h"
 
 #include <llvm/Support/JSON.h>
@@ -30,7 +30,7 @@ struct IssuerPlan {
 struct RetryPlan {
   const RetryDecl *decl = nullptr;
   std::string constant;
-  analysis::RetrySpec spec;
+  RetrySpec spec;
 };
 
 struct BundlePlan {

@@ -2,7 +2,6 @@
 #include "edgeworkers/BundlePlan.h"
 #include "output/JsonWriter.h"
 #include "output/Tarball.h"
-#include "sema/ValueChecks.h"
 
 #include <fmt/format.h>
 
@@ -35,7 +34,7 @@ public:
     plan.edgeworker = &ew;
     plan.source = where(ew.name.range);
     plan.compilerVersion = compilerVersion.str();
-    if (const Attribute *log = ew.attrs.find("log_failures")) plan.logFailures = log->value.text == "true";
+    plan.logFailures = ew.settings.logFailures;
     bool ok = true;
     std::set<std::string> taken;
     for (const Route &route : ew.routes) {
@@ -49,7 +48,7 @@ public:
       }
       if (action.kind == RouteAction::Kind::Forward && action.retry && !plan.retry(action.retry->target)) {
         auto *retry = llvm::cast<RetryDecl>(action.retry->target);
-        plan.retries.push_back({retry, constantName(retry->name.text, "RETRY", taken), analysis::RetrySpec::from(*retry)});
+        plan.retries.push_back({retry, constantName(retry->name.text, "RETRY", taken), retry->spec});
       }
     }
     if (!ew.defaults.empty()) {
@@ -82,25 +81,23 @@ private:
     IssuerPlan ip;
     ip.decl = &issuer;
     ip.constant = constantName(issuer.name.text, "ISSUER", taken);
-    const AttrList &a = issuer.effective;
+    const IssuerSettings &settings = issuer.settings;
     bool ok = true;
-    if (const Attribute *algs = a.find("algorithms"))
-      for (const Value &alg : algs->value.items)
-        if (!bundleSupportsAlgorithm(alg.text)) {
-          diags_.report(DiagID::BuildFailed, alg.range,
-                        fmt::format("issuer `{}`: EdgeWorkers bundles verify RS256 and ES256 tokens, not {}",
-                                    issuer.name.text, alg.text))
-              .withHelp("pin `algorithms = [RS256]` or `[ES256]`, whichever the issuer signs with");
-          ok = false;
-        }
-    if (a.find("jwks_file")) {
+    for (const TextSetting &alg : settings.algorithms)
+      if (!bundleSupportsAlgorithm(*alg)) {
+        diags_.report(DiagID::BuildFailed, alg.range(),
+                      fmt::format("issuer `{}`: EdgeWorkers bundles verify RS256 and ES256 tokens, not {}",
+                                  issuer.name.text, *alg))
+            .withHelp("pin `algorithms = [RS256]` or `[ES256]`, whichever the issuer signs with");
+        ok = false;
+      }
+    if (settings.jwksFile) {
       ip.embedded = issuer.embeddedKeys ? &*issuer.embeddedKeys : nullptr; // checked clean, so Sema read them
       ok = ok && ip.embedded;
-    } else if (a.find("jwks")) {
+    } else if (settings.jwks) {
       // Checked clean: Sema settled a URL on a hostname the property serves.
       ip.jwksUrl = ew.subrequestUrl(&issuer).str();
-      if (const Attribute *age = a.find("jwks_max_age"))
-        ip.jwksMaxAgeSeconds = sema::durationMillis(age->value).value_or(3'600'000) / 1000;
+      if (settings.jwksMaxAgeMs) ip.jwksMaxAgeSeconds = *settings.jwksMaxAgeMs / 1000;
     } else {
       diags_.report(DiagID::BuildFailed, issuer.name.range,
                     fmt::format("issuer `{}` names no keys, so its tokens cannot be verified", issuer.name.text))
@@ -117,10 +114,11 @@ private:
 
 llvm::json::Value bundleJson(const EdgeWorkerDecl &ew, llvm::StringRef compilerVersion) {
   llvm::json::Object misc{{"edgeworker", ew.name.text}, {"generator", fmt::format("wardc {}", compilerVersion.str())}};
-  if (const Attribute *id = ew.attrs.find("id")) misc["id"] = static_cast<int64_t>(id->value.number);
-  if (const Attribute *tier = ew.attrs.find("tier")) misc["tier"] = tier->value.text;
-  llvm::json::Object bundle{{"edgeworker-version", ew.attrs.string("version")}, {"misc", std::move(misc)}};
-  if (const Attribute *d = ew.attrs.find("description")) bundle["description"] = d->value.text;
+  const EdgeWorkerSettings &settings = ew.settings;
+  if (settings.id) misc["id"] = *settings.id;
+  if (settings.tier) misc["tier"] = settings.tier.spelling().str();
+  llvm::json::Object bundle{{"edgeworker-version", *settings.version}, {"misc", std::move(misc)}};
+  if (settings.description) bundle["description"] = *settings.description;
   return bundle;
 }
 
@@ -166,7 +164,7 @@ void generateEdgeWorkerArtifacts(const Program &program, const SourceManager &sm
       }
       out.add({dir + "/main.js", "edgeworker-main", mainJs, sources});
       out.add({dir + "/bundle.json", "edgeworker-bundle-json", bundle, sources});
-      out.add({fmt::format("edgeworkers/{}-{}.tgz", ew->name.text, ew->attrs.string("version")), "edgeworker-bundle",
+      out.add({fmt::format("edgeworkers/{}-{}.tgz", ew->name.text, *ew->settings.version), "edgeworker-bundle",
                std::move(*tgz), sources});
     }
   }

@@ -31,7 +31,7 @@ std::string protobufDuration(int64_t millis) {
   return s + "s";
 }
 
-llvm::json::Value wardRetryJson(const analysis::RetrySpec &r) {
+llvm::json::Value wardRetryJson(const RetrySpec &r) {
   llvm::json::Object backoff{{"kind", r.backoffKind}, {"jitter", r.jitter}};
   if (r.backoffKind == "constant") {
     backoff["delay_ms"] = r.initialMs;
@@ -66,7 +66,7 @@ llvm::json::Value wardRetryJson(const analysis::RetrySpec &r) {
   };
 }
 
-static llvm::json::Value grpcServiceConfig(const analysis::RetrySpec &r, DiagnosticEngine &diags) {
+static llvm::json::Value grpcServiceConfig(const RetrySpec &r, DiagnosticEngine &diags) {
   auto dropped = [&](const std::string &what) {
     diags.report(DiagID::NotExpressible, r.decl->name.range,
                  fmt::format("retry `{}`: the gRPC service config cannot express {}; it is left out of `{}.grpc.json`",
@@ -116,7 +116,7 @@ static llvm::json::Value grpcServiceConfig(const analysis::RetrySpec &r, Diagnos
   return config;
 }
 
-static llvm::json::Value envoyConfig(const analysis::RetrySpec &r, DiagnosticEngine &diags) {
+static llvm::json::Value envoyConfig(const RetrySpec &r, DiagnosticEngine &diags) {
   auto dropped = [&](const std::string &what) {
     diags.report(DiagID::NotExpressible, r.decl->name.range,
                  fmt::format("retry `{}`: Envoy cannot express {}; it is left out of `{}.envoy.json`", r.name, what, r.name));
@@ -176,7 +176,7 @@ static llvm::json::Value envoyConfig(const analysis::RetrySpec &r, DiagnosticEng
 
 void generateRetryArtifacts(const std::vector<const RetryDecl *> &retries, ArtifactSet &out, DiagnosticEngine &diags) {
   for (const RetryDecl *decl : retries) {
-    analysis::RetrySpec spec = analysis::RetrySpec::from(*decl);
+    RetrySpec spec = decl->spec;
     std::vector<SourceRange> sources{decl->range};
     std::string base = "retry/" + spec.name;
     out.addJson(base + ".json", "ward-retry", wardRetryJson(spec), sources);

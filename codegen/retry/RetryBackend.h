@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include "analysis/RetryModel.h"
+#include "analysis/EdgeRetry.h"
 #include "ast/AST.h"
 #include "diag/Diagnostic.h"
 #include "output/Artifacts.h"
@@ -21,7 +21,7 @@ namespace ward::codegen {
 std::string protobufDuration(int64_t millis);
 
 /// Ward's retry JSON (`retry/<name>.json`), which bundles embed as well.
-llvm::json::Value wardRetryJson(const analysis::RetrySpec &retry);
+llvm::json::Value wardRetryJson(const RetrySpec &retry);
 
 void generateRetryArtifacts(const std::vector<const RetryDecl *> &retries, ArtifactSet &out, DiagnosticEngine &diags);
 

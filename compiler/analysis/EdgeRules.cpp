@@ -1,6 +1,6 @@
 //===- EdgeRules.cpp - Routes, EdgeWorkers limits and retries -------------===//
 #include "analysis/EdgeWorkersLimits.h"
-#include "analysis/RetryModel.h"
+#include "analysis/EdgeRetry.h"
 #include "analysis/RuleContext.h"
 
 #include <fmt/format.h>
@@ -19,14 +19,10 @@ struct Tier {
   int64_t responseProviderSubrequests;
   int64_t requestPhaseSubrequests;
 };
+// Indexed by EdgeWorkerTier.
 const Tier kTiers[] = {{"basic", 4000, 50, 2}, {"dynamic", 8000, 50, 4}, {"enterprise", 10000, 50, 10}};
 
-const Tier &tierOf(const EdgeWorkerDecl &ew) {
-  const Attribute *t = ew.attrs.find("tier");
-  for (const Tier &tier : kTiers)
-    if (t && t->value.text == tier.name) return tier;
-  return kTiers[0];
-}
+const Tier &tierOf(const EdgeWorkerDecl &ew) { return kTiers[static_cast<size_t>(*ew.settings.tier)]; }
 
 std::string formatMillis(int64_t ms) {
   if (ms % 1000 == 0) return fmt::format("{}s", ms / 1000);
@@ -120,9 +116,10 @@ std::optional<int64_t> waitBudgetMs(const RetrySpec &spec, const std::vector<Ret
 /// user's own values: a budget is added, jitter is added to the back-off as
 /// written, and a missing back-off gets waits small enough that every route
 /// using the retry stays within W018's limit.
-void retryStorm(RuleContext &ctx, const RetryDecl &retry, const RetrySpec &spec, std::optional<int64_t> waitBudget) {
+void retryStorm(RuleContext &ctx, const RetryDecl &retry, std::optional<int64_t> waitBudget) {
+  const RetrySpec &spec = retry.spec;
   SourceRange closingBrace{retry.attrs.range.file, retry.attrs.range.end - 1, retry.attrs.range.end - 1};
-  if (!retry.attrs.find("budget")) {
+  if (!spec.hasBudget) {
     const char *budget = "budget = { ratio = 10%, min_per_second = 5 }";
     ctx.report(RuleID::RetryStorm, retry.name.range,
                fmt::format("retry `{}` has no budget: when the origin struggles, every client retries at once", retry.name.text))
@@ -130,18 +127,16 @@ void retryStorm(RuleContext &ctx, const RetryDecl &retry, const RetrySpec &spec,
         .suggest(closingBrace, fmt::format(" {} ", budget));
   }
   if (spec.hasJitter() || spec.attempts < 2) return;
-  const Attribute *backoff = retry.attrs.find("backoff");
-  DiagnosticBuilder d = ctx.report(RuleID::RetryStorm, backoff ? backoff->value.range : retry.name.range,
+  const Value *backoff = spec.backoff;
+  DiagnosticBuilder d = ctx.report(RuleID::RetryStorm, backoff ? backoff->range : retry.name.range,
                              fmt::format("retry `{}` backs off without jitter: clients that failed together retry together "
                                          "(and at the edge, where EdgeWorkers documents no timer, the back-off itself may "
                                          "not space them)",
                                          retry.name.text));
   if (backoff) {
-    const Value &call = backoff->value;
-    auto jitter = std::find_if(call.fields.begin(), call.fields.end(), [](const Field &f) { return f.key.text == "jitter"; });
     d.withHelp("add `jitter = full` to the back-off: it shortens waits at random and never lengthens them");
-    if (jitter != call.fields.end()) d.suggest(jitter->value.range, "full");
-    else d.suggest({call.range.file, call.range.end - 1, call.range.end - 1}, call.fields.empty() ? "jitter = full" : ", jitter = full");
+    if (spec.jitterWritten) d.suggest(spec.jitterWritten->range, "full");
+    else d.suggest({backoff->range.file, backoff->range.end - 1, backoff->range.end - 1}, backoff->fields.empty() ? "jitter = full" : ", jitter = full");
     return;
   }
   int64_t waits = spec.attempts - 1;
@@ -179,12 +174,11 @@ void runEdgeRules(RuleContext &ctx) {
 
   ctx.forEachUserDecl([&](Decl &decl) {
     if (auto *retry = llvm::dyn_cast<RetryDecl>(&decl)) {
-      RetrySpec spec = RetrySpec::from(*retry);
-      retryStorm(ctx, *retry, spec, waitBudgetMs(spec, uses[retry]));
-      if (const Attribute *a = retry->attrs.find("attempts"); a && a->value.number > double(attemptsCap))
-        ctx.report(RuleID::RetryAttempts, a->value.range,
-                   fmt::format("{} attempts multiply the load on a failing origin by up to {}; the cap is {}", a->value.text,
-                               a->value.text, attemptsCap))
+      retryStorm(ctx, *retry, waitBudgetMs(retry->spec, uses[retry]));
+      if (const RetrySpec &spec = retry->spec; spec.attemptsWritten && spec.attempts > attemptsCap)
+        ctx.report(RuleID::RetryAttempts, spec.attemptsWritten->range,
+                   fmt::format("{} attempts multiply the load on a failing origin by up to {}; the cap is {}", spec.attempts,
+                               spec.attempts, attemptsCap))
             .withHelp(fmt::format("use at most {} attempts (gRPC clients cap them at 5 too)", attemptsCap));
       return;
     }
@@ -192,9 +186,8 @@ void runEdgeRules(RuleContext &ctx) {
     if (!ew) return;
     const Tier &tier = tierOf(*ew);
 
-    if (const Attribute *v = ew->attrs.find("version"); v && !std::regex_match(v->value.text, pinned))
-      ctx.report(RuleID::UnpinnedVersion, v->value.range,
-                 fmt::format("version \"{}\" does not name one exact bundle", v->value.text))
+    if (const TextSetting &v = ew->settings.version; v && !std::regex_match(*v, pinned))
+      ctx.report(RuleID::UnpinnedVersion, v.range(), fmt::format("version \"{}\" does not name one exact bundle", *v))
           .withHelp("pin a concrete version such as \"1.4.2\"; deploys must be reproducible and reversible");
 
     for (size_t j = 0; j < ew->routes.size(); ++j) {
@@ -220,7 +213,7 @@ void runEdgeRules(RuleContext &ctx) {
               .withHelp("add `require token from <issuer>` to the route; the origin is reachable only through the edge");
         auto *retry = action.retry ? llvm::dyn_cast_or_null<RetryDecl>(action.retry->target) : nullptr;
         if (!retry) continue;
-        if (allowsNonIdempotent(route) && !retry->attrs.find("idempotency_key"))
+        if (allowsNonIdempotent(route) && !retry->spec.idempotencyKey)
           ctx.report(RuleID::NonIdempotentRetry, action.retry->name.range,
                      fmt::format("route {} names retry `{}`, but the bundle retries only idempotent methods and requests "
                                  "that carry the retry's `idempotency_key`, and `{}` has none: {} requests here are sent "
@@ -229,7 +222,7 @@ void runEdgeRules(RuleContext &ctx) {
                                  route.methods.empty() ? "POST and PATCH" : nonIdempotentMethods(route)))
               .withHelp("set `idempotency_key = \"Idempotency-Key\"` on the retry so that requests carrying that header "
                         "are retried (the origin must honour it), or remove `retry` from this route");
-        RetrySpec w = RetrySpec::from(*retry);
+        const RetrySpec &w = retry->spec;
         bool fetchesKeys = fetchesKeysAtEdge(route);
         int64_t keyFetchMs = fetchesKeys ? kKeySetFetchTimeoutMs : 0;
         if (!w.perTryTimeoutMs) {

@@ -6,10 +6,8 @@ namespace ward::analysis {
 
 std::vector<std::pair<std::string, bool>> capabilityActions(const CapabilityDecl &cap) {
   std::vector<std::pair<std::string, bool>> out;
-  for (auto [key, data] : {std::pair<const char *, bool>{"actions", false}, {"data_actions", true}})
-    if (const Attribute *a = cap.attrs.find(key))
-      for (const Value &v : a->value.items)
-        if (v.kind == Value::Kind::String) out.emplace_back(v.text, data);
+  for (const TextSetting &a : cap.settings.actions) out.emplace_back(*a, false);
+  for (const TextSetting &a : cap.settings.dataActions) out.emplace_back(*a, true);
   return out;
 }
 
@@ -47,23 +45,25 @@ std::vector<const Need *> Principal::allNeeds() const {
 Scope PermissionModel::scopeOf(const ResourceDecl &resource) const {
   Scope s;
   const ResourceTypeDecl *type = resource.typeDecl();
-  const Attribute *level = type ? type->attrs.find("level") : nullptr;
-  llvm::StringRef lvl = level ? llvm::StringRef(level->value.text) : "resource";
-  s.subscription = resource.attrs.string("subscription");
+  const ResourceSettings &settings = resource.settings;
+  s.subscription = *settings.subscription;
   if (s.subscription.empty()) s.subscription = defaultSubscription_;
-  if (lvl == "management_group") {
+  switch (type ? type->settings.level : ScopeLevel::Resource) {
+  case ScopeLevel::ManagementGroup:
     s.level = Scope::Level::ManagementGroup;
-    s.managementGroup = resource.attrs.string("name");
-  } else if (lvl == "subscription") {
-    s.level = Scope::Level::Subscription;
-  } else if (lvl == "resource_group") {
+    s.managementGroup = *settings.name;
+    break;
+  case ScopeLevel::Subscription: s.level = Scope::Level::Subscription; break;
+  case ScopeLevel::ResourceGroup:
     s.level = Scope::Level::ResourceGroup;
-    s.resourceGroup = resource.attrs.string("name");
-  } else {
+    s.resourceGroup = *settings.name;
+    break;
+  case ScopeLevel::Resource:
     s.level = Scope::Level::Resource;
-    s.resourceGroup = resource.attrs.string("resource_group");
-    s.resourceType = type ? type->attrs.string("arm_type") : "";
-    s.name = resource.attrs.string("name");
+    s.resourceGroup = *settings.resourceGroup;
+    s.resourceType = type ? *type->settings.armType : "";
+    s.name = *settings.name;
+    break;
   }
   return s;
 }
@@ -73,8 +73,8 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
   // The subscription a resource without its own belongs to: the tenant's.
   for (const auto &file : program.files)
     for (const auto &decl : file->decls)
-      if (llvm::isa<TenantDecl>(*decl) && model.defaultSubscription_.empty())
-        model.defaultSubscription_ = decl->attrs.string("subscription");
+      if (auto *tenant = llvm::dyn_cast<TenantDecl>(decl.get()); tenant && model.defaultSubscription_.empty())
+        model.defaultSubscription_ = *tenant->settings.subscription;
   if (model.defaultSubscription_.empty()) model.defaultSubscription_ = "{subscription}";
 
   std::map<const IdentityDecl *, size_t> index;

@@ -1,7 +1,6 @@
 //===- PolicyRules.cpp - Secrets, identity, transport, backup, hygiene ---===//
 #include "analysis/RuleContext.h"
 #include "ast/Walk.h"
-#include "sema/ValueChecks.h"
 #include "source/Text.h"
 
 #include <fmt/format.h>
@@ -75,10 +74,6 @@ void scanAttrs(RuleContext &ctx, const AttrList &attrs) {
   for (const Attribute &a : attrs.items) scanValue(ctx, a.value);
 }
 
-const Value *attrValue(const AttrList &attrs, llvm::StringRef key) {
-  const Attribute *a = attrs.find(key);
-  return a ? &a->value : nullptr;
-}
 
 
 /// A name for a service principal that follows the convention: lower case,
@@ -173,16 +168,13 @@ void runPolicyRules(RuleContext &ctx) {
       if (b.schedules.empty())
         ctx.report(RuleID::BackupIncomplete, b.name.range, fmt::format("backup `{}` has no schedule", b.name.text))
             .withHelp("add `schedule = daily at \"02:00\" zone \"UTC\"`");
-      const Value *retain = attrValue(b.attrs, "retain");
-      if (!retain) {
+      if (!b.settings.retainWritten) {
         ctx.report(RuleID::BackupIncomplete, b.name.range, fmt::format("backup `{}` declares no retention", b.name.text))
             .withHelp("add `retain = { daily = 30d }`");
-      } else {
-        for (const Field &f : retain->fields)
-          if (f.key.text == "daily" && f.value.number < double(dailyFloor))
-            ctx.report(RuleID::RetentionFloor, f.value.range,
-                       fmt::format("daily recovery points are kept {} days, below the floor of {}", f.value.text.substr(0, f.value.text.size() - 1), dailyFloor))
-                .withHelp(fmt::format("keep them at least `{}d`", dailyFloor));
+      } else if (const NumberSetting &daily = b.settings.dailyDays; daily && *daily < dailyFloor) {
+        ctx.report(RuleID::RetentionFloor, daily.range(),
+                   fmt::format("daily recovery points are kept {} days, below the floor of {}", *daily, dailyFloor))
+            .withHelp(fmt::format("keep them at least `{}d`", dailyFloor));
       }
       break;
     }

@@ -167,9 +167,8 @@ void runPrivilegeRules(RuleContext &ctx) {
   ctx.forEachUserDecl([&](Decl &decl) {
     std::vector<std::pair<const Value *, bool>> written;
     if (auto *cap = llvm::dyn_cast<CapabilityDecl>(&decl)) {
-      for (auto [key, data] : {std::pair<const char *, bool>{"actions", false}, {"data_actions", true}})
-        if (const Attribute *a = cap->attrs.find(key))
-          for (const Value &v : a->value.items) written.emplace_back(&v, data);
+      for (const TextSetting &a : cap->settings.actions) written.emplace_back(a.written, false);
+      for (const TextSetting &a : cap->settings.dataActions) written.emplace_back(a.written, true);
     } else if (auto *grant = llvm::dyn_cast<GrantDecl>(&decl)) {
       for (const Value &v : grant->actions) written.emplace_back(&v, false);
       for (const Value &v : grant->dataActions) written.emplace_back(&v, true);

@@ -82,12 +82,17 @@ std::string Decl::describe(const SourceManager &sm) const {
   return fmt::format("{} at {}:{}", declKindKeyword(kind()).str(), lc.line, lc.column);
 }
 
-bool ResourceTypeDecl::hasTrait(llvm::StringRef trait) const {
-  const Attribute *traits = attrs.find("traits");
-  if (!traits || traits->value.kind != Value::Kind::List) return false;
-  for (const Value &v : traits->value.items)
-    if (v.kind == Value::Kind::Ref && v.text == trait) return true;
-  return false;
+bool ResourceTypeDecl::hasTrait(llvm::StringRef trait) const { return llvm::is_contained(settings.traits, trait); }
+
+void EdgeWorkerDecl::clearSemantics() {
+  settings = {};
+  hostnames.clear();
+  via.clear();
+  for (Route &r : routes) {
+    if (r.require) r.require->settings = {};
+    for (RouteAction &a : r.actions) a.headers.clear();
+  }
+  for (RouteAction &a : defaults) a.headers.clear();
 }
 
 llvm::StringRef EdgeWorkerDecl::subrequestUrl(const Decl *target) const {
@@ -100,10 +105,6 @@ bool EdgeWorkerDecl::forwardsWithRetry() const {
   return llvm::any_of(routes, [](const Route &r) {
     return llvm::any_of(r.actions, [](const RouteAction &a) { return a.kind == RouteAction::Kind::Forward && a.retry; });
   });
-}
-
-const Attribute *IssuerDecl::keySetFetchedAtEdge() const {
-  return effective.find("jwks_file") ? nullptr : effective.find("jwks");
 }
 
 std::vector<std::string> pathParameters(llvm::StringRef pattern) {

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "ast/Settings.h"
 #include "source/SourceManager.h"
 
 #include <llvm/ADT/StringRef.h>
@@ -60,6 +61,11 @@ struct Field {
   Name key;
   Value value;
 };
+
+template <typename T> SourceRange Setting<T>::range() const { return written ? written->range : SourceRange{}; }
+template <typename T> llvm::StringRef Setting<T>::spelling() const {
+  return written ? llvm::StringRef(written->text) : llvm::StringRef();
+}
 
 struct Attribute {
   Name key;
@@ -125,7 +131,11 @@ public:
   static bool classof(const Decl *d) { return d->kind() == K; }
 };
 
-class TenantDecl : public DeclOf<DeclKind::Tenant> {};
+class TenantDecl : public DeclOf<DeclKind::Tenant> {
+public:
+  TenantSettings settings; // filled by Sema
+  void clearSemantics() override { settings = {}; }
+};
 
 class IssuerTemplateDecl : public DeclOf<DeclKind::IssuerTemplate> {
 public:
@@ -136,15 +146,18 @@ class IssuerDecl : public DeclOf<DeclKind::Issuer> {
 public:
   std::optional<Ref> templateRef; // `issuer entra : issuers.entra_v2 { ... }`
   /// The settings after applying the template (placeholders substituted,
-  /// the issuer's own attributes overriding); filled by Sema.
+  /// the issuer's own attributes overriding); filled by Sema, which reads
+  /// `settings` from them.
   AttrList effective;
+  IssuerSettings settings;
   /// The public keys of `jwks_file`, read and filtered by Sema.
   std::optional<llvm::json::Array> embeddedKeys;
-  /// The `jwks` attribute when the bundle fetches the key set at the edge
-  /// (no `jwks_file` embeds it), else null. Meaningful once Sema has run.
-  const Attribute *keySetFetchedAtEdge() const;
+  /// The bundle fetches the key set at the edge (`jwks`, and no `jwks_file`
+  /// embeds it). Meaningful once Sema has run.
+  bool keySetFetchedAtEdge() const { return settings.jwks && !settings.jwksFile; }
   void clearSemantics() override {
     effective = {};
+    settings = {};
     embeddedKeys.reset();
   }
 };
@@ -154,23 +167,33 @@ class IdentityDecl : public DeclOf<DeclKind::Identity> {
 public:
   Name kindName;
   IdentityKind identityKind = IdentityKind::ServicePrincipal; // set by Sema
-  void clearSemantics() override { identityKind = IdentityKind::ServicePrincipal; }
+  IdentitySettings settings;                                  // filled by Sema
+  void clearSemantics() override {
+    identityKind = IdentityKind::ServicePrincipal;
+    settings = {};
+  }
 };
 
 class ResourceTypeDecl : public DeclOf<DeclKind::ResourceType> {
 public:
+  ResourceTypeSettings settings; // filled by Sema
   bool hasTrait(llvm::StringRef trait) const;
+  void clearSemantics() override { settings = {}; }
 };
 
 class ResourceDecl : public DeclOf<DeclKind::Resource> {
 public:
   Ref type;
+  ResourceSettings settings; // filled by Sema
   const ResourceTypeDecl *typeDecl() const { return llvm::cast_or_null<ResourceTypeDecl>(type.target); }
+  void clearSemantics() override { settings = {}; }
 };
 
 class CapabilityDecl : public DeclOf<DeclKind::Capability> {
 public:
   Ref resourceType;
+  CapabilitySettings settings; // filled by Sema
+  void clearSemantics() override { settings = {}; }
 };
 
 class AllowDecl : public DeclOf<DeclKind::Allow> {
@@ -190,7 +213,11 @@ public:
   Ref scope;
 };
 
-class RetryDecl : public DeclOf<DeclKind::Retry> {};
+class RetryDecl : public DeclOf<DeclKind::Retry> {
+public:
+  RetrySpec spec; // filled by Sema
+  void clearSemantics() override { spec = {}; }
+};
 
 /// What a route (or the default) does with a request.
 struct RouteAction {
@@ -202,12 +229,14 @@ struct RouteAction {
   std::optional<Value> status; // Redirect, Respond, Deny (a Number)
   std::optional<Name> text;    // Redirect: location; Respond: body; Deny: reason
   AttrList attrs;              // Respond: headers
+  std::vector<std::pair<std::string, std::string>> headers; // Respond: filled by Sema, in source order
 };
 
 struct TokenRequirement {
   Ref issuer;
   AttrList attrs; // scopes, audiences, claims, roles
   SourceRange range;
+  TokenRequirementSettings settings; // filled by Sema
 };
 
 /// The names of a path pattern's `{param}` segments, in order.
@@ -237,6 +266,7 @@ struct SubrequestRoute {
 class EdgeWorkerDecl : public DeclOf<DeclKind::EdgeWorker> {
 public:
   std::vector<Route> routes;
+  EdgeWorkerSettings settings; // filled by Sema
   std::vector<RouteAction> defaults; // Sema allows at most one
   /// `hostnames`: what the property serves, lower case; filled by Sema.
   std::vector<std::string> hostnames;
@@ -248,10 +278,7 @@ public:
   /// Some route forwards with `retry`, so the bundle answers as the origin
   /// (responseProvider) and requests the origin itself.
   bool forwardsWithRetry() const;
-  void clearSemantics() override {
-    hostnames.clear();
-    via.clear();
-  }
+  void clearSemantics() override;
 };
 
 struct BackupSchedule {
@@ -277,6 +304,8 @@ public:
   std::vector<Protection> protections;
   std::vector<BackupSchedule> schedules; // Sema allows at most one
   std::vector<Ref> triggers;
+  BackupSettings settings; // filled by Sema
+  void clearSemantics() override { settings = {}; }
 };
 
 struct Import {

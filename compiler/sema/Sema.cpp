@@ -1,6 +1,7 @@
 #include "sema/Sema.h"
 #include "sema/KeySets.h"
 #include "sema/Schemas.h"
+#include "sema/Settings.h"
 #include "sema/TimeZones.h"
 #include "source/Text.h"
 
@@ -461,13 +462,13 @@ public:
     for (Route &route : ew.routes) {
       if (route.require)
         if (auto *issuer = llvm::dyn_cast_or_null<IssuerDecl>(route.require->issuer.target))
-          if (const Attribute *jwks = issuer->keySetFetchedAtEdge())
-            requireServed(ew, *issuer, jwks->value.text, route.require->issuer.name.range, reported);
+          if (issuer->keySetFetchedAtEdge())
+            requireServed(ew, *issuer, *issuer->settings.jwks, route.require->issuer.name.range, reported);
       for (RouteAction &action : route.actions) {
         auto *res = llvm::dyn_cast_or_null<ResourceDecl>(action.origin.target);
         if (!responseProvider || action.kind != RouteAction::Kind::Forward || !res) continue;
-        if (const Attribute *origin = res->attrs.find("origin"))
-          requireServed(ew, *res, origin->value.text, action.origin.name.range, reported);
+        if (const TextSetting &origin = res->settings.origin)
+          requireServed(ew, *res, *origin, action.origin.name.range, reported);
       }
     }
   }
@@ -570,11 +571,17 @@ void onceProtected(const BackupDecl &backup, std::map<const Decl *, const Ref *>
 } // namespace
 
 void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, const SourceManager &sm) {
-  for (auto &file : program.files) {
-    SemaContext ctx{diags, resolver, file->id};
-    DeclChecker checker(ctx, sm);
-    for (auto &decl : file->decls) checker.check(*decl);
-  }
+  // Resource types first: checking the others asks for their traits.
+  for (bool types : {true, false})
+    for (auto &file : program.files) {
+      SemaContext ctx{diags, resolver, file->id};
+      DeclChecker checker(ctx, sm);
+      for (auto &decl : file->decls) {
+        if (llvm::isa<ResourceTypeDecl>(*decl) != types) continue;
+        checker.check(*decl);
+        buildSettings(*decl);
+      }
+    }
   std::map<const Decl *, const Ref *> protectedVms;
   for (auto &file : program.files) {
     SemaContext ctx{diags, resolver, file->id};
