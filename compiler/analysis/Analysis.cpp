@@ -117,62 +117,61 @@ void applyCodeControls(const Program &program, const SourceManager &sm, const Co
             all.end());
 }
 
+bool isValidSuppression(const Suppression &s) {
+  if (s.ids.empty() || s.reason.empty()) return false;
+  return std::all_of(s.ids.begin(), s.ids.end(),
+                     [](const Name &id) { return findRule(id.text) || isControllableCode(id.text); });
+}
+
+bool namesBuildCode(const Suppression &s) {
+  return std::any_of(s.ids.begin(), s.ids.end(), [](const Name &id) { return isControllableCode(id.text); });
+}
+
+namespace {
+
+/// Marks the rule findings each valid `ward-ignore` covers as suppressed.
 void applySuppressions(RuleContext &ctx) {
   for (auto &file : ctx.program.files) {
     if (file->suppressions.empty()) continue;
     std::map<unsigned, uint32_t> extents = constructExtents(*file, ctx.sm);
     for (const Suppression &s : file->suppressions) {
-      bool valid = true;
-      for (const Name &id : s.ids) {
-        const RuleInfo *rule = findRule(id.text);
-        if (!rule && !isControllableCode(id.text)) {
-          ctx.report(RuleID::InvalidSuppression, id.range, fmt::format("`{}` is not a rule ID", id.text))
-              .withHelp("`wardc check --list-rules` lists the rules");
-          valid = false;
-        }
-      }
-      if (s.ids.empty()) {
-        ctx.report(RuleID::InvalidSuppression, s.range, "`ward-ignore` names no rule")
-            .withHelp("write `// ward-ignore W004: <why this is acceptable>`");
-        continue;
-      }
-      if (s.reason.empty()) {
-        ctx.report(RuleID::InvalidSuppression, s.range, "a suppression needs a reason")
-            .withHelp(fmt::format("write `// ward-ignore {}: <why this is acceptable>`; reviewers read it", s.ids.front().text));
-        continue;
-      }
-      if (!valid) continue;
+      if (!isValidSuppression(s)) continue;
       auto [from, to] = coveredRange(*file, s, ctx.sm, extents);
       for (Diagnostic &d : ctx.diags.mutableDiagnostics()) {
         if (d.id != DiagID::Rule || d.suppressed || d.range.file != file->id) continue;
         if (d.range.begin < from || d.range.begin > to) continue;
         bool named = std::any_of(s.ids.begin(), s.ids.end(), [&](const Name &id) {
           const RuleInfo *rule = findRule(id.text);
-          return rule && rule->id == d.code && rule->rule != RuleID::InvalidSuppression && rule->rule != RuleID::UnusedSuppression;
+          return rule && rule->id == d.code && rule->stage == RuleStage::Program;
         });
         if (!named) continue;
         d.suppressed = true;
         d.justification = s.reason;
         s.used = true;
       }
-      // Code-generation warnings (G0001) exist only in `build`, after this
-      // runs, so a suppression naming one cannot be judged unused here.
-      bool namesBuildCode = std::any_of(s.ids.begin(), s.ids.end(), [](const Name &id) { return isControllableCode(id.text); });
-      if (!s.used && !namesBuildCode)
-        ctx.report(RuleID::UnusedSuppression, s.range, "this suppression suppresses nothing")
-            .withHelp("remove it; the finding it silenced is gone (or it is not on the line before the construct)");
     }
   }
 }
 
-void runAnalysis(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
-                 const PermissionModel &model, DiagnosticEngine &diags) {
+void runStage(RuleContext &ctx, RuleStage stage, std::vector<RuleID> &ran) {
+  for (const RuleInfo &rule : allRules())
+    if (rule.stage == stage && ctx.enabled(rule.rule)) { // a rule that is off does no work
+      rule.check(ctx);
+      ran.push_back(rule.rule);
+    }
+}
+
+} // namespace
+
+std::vector<RuleID> runAnalysis(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
+                                const PermissionModel &model, DiagnosticEngine &diags) {
   RuleContext ctx(program, sm, azure, config, diags, model);
-  runPrivilegeRules(ctx);
-  runPolicyRules(ctx);
-  runEdgeRules(ctx);
-  runIssuerRules(ctx);
+  std::vector<RuleID> ran;
+  runStage(ctx, RuleStage::Program, ran);
+  runStage(ctx, RuleStage::BeforeSuppressions, ran);
   applySuppressions(ctx);
+  runStage(ctx, RuleStage::AfterSuppressions, ran);
+  return ran;
 }
 
 } // namespace ward::analysis

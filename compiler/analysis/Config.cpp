@@ -9,6 +9,7 @@
 #include <llvm/Support/Path.h>
 #include <fmt/format.h>
 
+#include <cassert>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -31,13 +32,28 @@ std::optional<Level> parseLevel(llvm::StringRef text) {
   return std::nullopt;
 }
 
-const std::vector<RuleInfo> &allRules() {
-  static const std::vector<RuleInfo> kRules = {
-#define WARD_RULE(Name, Id, Lvl, Slug, Title) {RuleID::Name, Id, Level::Lvl, Slug, Title},
-#include "analysis/Rules.def"
+// Each rule file defines `const RuleInfo &ruleInfo<Name>()`.
+#define WARD_RULE(Name, Id) const RuleInfo &ruleInfo##Name();
+#include "RuleIndex.inc"
 #undef WARD_RULE
-  };
+
+const std::vector<RuleInfo> &allRules() {
+  static const std::vector<RuleInfo> kRules = [] {
+    std::vector<RuleInfo> rules;
+#define WARD_RULE(Name, Id)                                                                                            \
+  rules.push_back(ruleInfo##Name());                                                                                   \
+  assert(rules.back().rule == RuleID::Name && rules.back().id == Id && "a rule's file name gives its ID");
+#include "RuleIndex.inc"
+#undef WARD_RULE
+    return rules;
+  }();
   return kRules;
+}
+
+const RuleOption *RuleInfo::option(llvm::StringRef key) const {
+  for (const RuleOption &o : options)
+    if (o.key == key) return &o;
+  return nullptr;
 }
 
 const RuleInfo &ruleInfo(RuleID rule) { return allRules()[static_cast<size_t>(rule)]; }
@@ -69,34 +85,44 @@ Level Config::level(RuleID rule) const {
   return it == levels.end() ? ruleInfo(rule).defaultLevel : it->second;
 }
 
-std::string Config::stringOption(RuleID rule, llvm::StringRef key, llvm::StringRef fallback) const {
-  auto it = options.find(ruleInfo(rule).id.str());
-  if (it == options.end()) return fallback.str();
-  auto value = it->second.getString(key);
-  return value ? value->str() : fallback.str();
+/// The option's value in ward.json, or null when not set there.
+static const llvm::json::Value *optionValue(const Config &config, RuleID rule, llvm::StringRef key) {
+  auto it = config.options.find(ruleInfo(rule).id.str());
+  return it == config.options.end() ? nullptr : it->second.get(key);
 }
 
-int64_t Config::intOption(RuleID rule, llvm::StringRef key, int64_t fallback) const {
-  auto it = options.find(ruleInfo(rule).id.str());
-  if (it == options.end()) return fallback;
-  return it->second.getInteger(key).getValueOr(fallback);
+static const RuleOption &optionSpec(RuleID rule, llvm::StringRef key, RuleOption::Type type) {
+  const RuleOption *spec = ruleInfo(rule).option(key);
+  assert(spec && spec->type == type && "a rule reads only the options it declares");
+  (void)type;
+  return *spec;
+}
+
+int64_t Config::integerOption(RuleID rule, llvm::StringRef key) const {
+  const RuleOption &spec = optionSpec(rule, key, RuleOption::Type::Integer);
+  if (const llvm::json::Value *v = optionValue(*this, rule, key))
+    if (llvm::Optional<int64_t> n = v->getAsInteger(); n && *n >= spec.min) return *n;
+  int64_t fallback = 0;
+  spec.defaultValue.getAsInteger(10, fallback);
+  return fallback;
+}
+
+int64_t Config::durationOption(RuleID rule, llvm::StringRef key) const {
+  const RuleOption &spec = optionSpec(rule, key, RuleOption::Type::Duration);
+  if (const llvm::json::Value *v = optionValue(*this, rule, key))
+    if (llvm::Optional<llvm::StringRef> text = v->getAsString())
+      if (std::optional<int64_t> ms = parseDurationText(*text)) return *ms;
+  return parseDurationText(spec.defaultValue).value_or(0);
+}
+
+std::string Config::regexOption(RuleID rule, llvm::StringRef key) const {
+  const RuleOption &spec = optionSpec(rule, key, RuleOption::Type::Regex);
+  if (const llvm::json::Value *v = optionValue(*this, rule, key))
+    if (llvm::Optional<llvm::StringRef> text = v->getAsString()) return text->str();
+  return spec.defaultValue.str();
 }
 
 namespace {
-
-/// The options each rule takes in ward.json, with their types.
-struct OptionSpec {
-  RuleID rule;
-  const char *key;
-  enum Kind { Duration, Integer, Regex } kind;
-  int64_t min; // Integer: the smallest value that makes sense
-};
-const OptionSpec kRuleOptions[] = {
-    {RuleID::TokenLifetime, "max_lifetime", OptionSpec::Duration, 0},
-    {RuleID::ServicePrincipalName, "pattern", OptionSpec::Regex, 0},
-    {RuleID::RetryAttempts, "max_attempts", OptionSpec::Integer, 1},
-    {RuleID::RetentionFloor, "min_daily_days", OptionSpec::Integer, 7},
-};
 
 /// Reads ward.json; every problem is an E0007 at the key or value it is about.
 class ConfigReader {
@@ -202,25 +228,21 @@ private:
   void ruleOption(const RuleInfo &rule, const std::string &rulePath, llvm::StringRef key, const llvm::json::Value &value) {
     std::string path = rulePath + "/" + key.str();
     std::vector<std::string> known = {"level"};
-    const OptionSpec *spec = nullptr;
-    for (const OptionSpec &o : kRuleOptions)
-      if (o.rule == rule.rule) {
-        known.push_back(o.key);
-        if (key == o.key) spec = &o;
-      }
+    for (const RuleOption &o : rule.options) known.push_back(o.key.str());
+    const RuleOption *spec = rule.option(key);
     if (!spec) {
       unknownKey(path, key, known);
       return;
     }
     std::string what = fmt::format("{}: `{}`", rule.id.str(), key.str());
-    switch (spec->kind) {
-    case OptionSpec::Integer: {
+    switch (spec->type) {
+    case RuleOption::Type::Integer: {
       llvm::Optional<int64_t> n = value.getAsInteger();
       if (!n) fail(path, fmt::format("{} must be a whole number", what), true);
       else if (*n < spec->min) fail(path, fmt::format("{} must be at least {}, not {}", what, spec->min, *n), true);
       return;
     }
-    case OptionSpec::Regex: {
+    case RuleOption::Type::Regex: {
       llvm::Optional<llvm::StringRef> text = value.getAsString();
       if (!text) {
         fail(path, fmt::format("{} must be a string (a regular expression)", what), true);
@@ -233,7 +255,7 @@ private:
       }
       return;
     }
-    case OptionSpec::Duration: {
+    case RuleOption::Type::Duration: {
       if (llvm::Optional<double> n = value.getAsNumber()) {
         fail(path, fmt::format("{} needs a unit: {} alone is ambiguous", what, *n), true)
             .withHelp(fmt::format("write \"{}m\" for minutes or \"{}h\" for hours, as a string", *n, *n));

@@ -39,12 +39,11 @@ public:
   const PermissionModel &model;
 };
 
-// The rule families; each reports through the context.
-void runPrivilegeRules(RuleContext &ctx);
-void runPolicyRules(RuleContext &ctx);
-void runEdgeRules(RuleContext &ctx);
-void runIssuerRules(RuleContext &ctx);
-void applySuppressions(RuleContext &ctx);
+/// A `ward-ignore` that names only known rules and codes and gives a reason;
+/// only those silence findings (W027 reports the others).
+bool isValidSuppression(const Suppression &s);
+/// It names a code-generation warning (G0001), which exists only in `build`.
+bool namesBuildCode(const Suppression &s);
 
 /// "`azure.vm` resource `orders-vm`" and similar, for messages.
 std::string quoteName(const Decl &decl);

@@ -14,22 +14,45 @@
 
 namespace ward::analysis {
 
+/// Every rule, from the files compiler/analysis/rules/W<NNN><Name>.cpp (the
+/// build lists them in RuleIndex.inc, in ID order).
 enum class RuleID {
-#define WARD_RULE(Name, Id, Level, Slug, Title) Name,
-#include "analysis/Rules.def"
+#define WARD_RULE(Name, Id) Name,
+#include "RuleIndex.inc"
 #undef WARD_RULE
 };
+
+class RuleContext;
 
 enum class Level { Off, Note, Warning, Error };
 llvm::StringRef levelName(Level level);
 std::optional<Level> parseLevel(llvm::StringRef text);
 
+/// An option a rule takes in ward.json (`"rules": {"W022": {"max_attempts": 3}}`).
+struct RuleOption {
+  enum class Type { Integer, Duration, Regex };
+  llvm::StringRef key;
+  Type type;
+  llvm::StringRef defaultValue; // as ward.json would write it: "5", "90m"
+  int64_t min = 0;              // Integer: the smallest value that makes sense
+};
+
+/// When a rule runs: over the program, or around the application of
+/// `ward-ignore` suppressions to the other rules' findings.
+enum class RuleStage { Program, BeforeSuppressions, AfterSuppressions };
+
+/// One rule, defined in its own file: what it is, what it takes, what it checks.
 struct RuleInfo {
   RuleID rule;
   llvm::StringRef id;    // "W004"
   Level defaultLevel;
   llvm::StringRef name;  // "credential-exposure"
   llvm::StringRef title; // one line
+  std::vector<RuleOption> options;
+  void (*check)(RuleContext &ctx);
+  RuleStage stage = RuleStage::Program;
+
+  const RuleOption *option(llvm::StringRef key) const;
 };
 const RuleInfo &ruleInfo(RuleID rule);
 const std::vector<RuleInfo> &allRules();
@@ -52,8 +75,11 @@ struct Config {
   std::string homeResourceGroup;                                  // default: where most assignments are
 
   Level level(RuleID rule) const;
-  std::string stringOption(RuleID rule, llvm::StringRef key, llvm::StringRef fallback) const;
-  int64_t intOption(RuleID rule, llvm::StringRef key, int64_t fallback) const;
+  /// A rule's option as ward.json sets it, or its default. `key` must be
+  /// one of the rule's options, of that type; ward.json was checked when read.
+  int64_t integerOption(RuleID rule, llvm::StringRef key) const;
+  int64_t durationOption(RuleID rule, llvm::StringRef key) const; // milliseconds
+  std::string regexOption(RuleID rule, llvm::StringRef key) const;
 };
 
 /// Finds `ward.json` in the directory of `start` or above; reports problems
@@ -89,8 +115,9 @@ bool isControllableCode(llvm::StringRef code);
 /// standard library become notes: a user cannot change Ward's presets.
 void applyCodeControls(const Program &program, const SourceManager &sm, const Config &config, DiagnosticEngine &diags);
 
-/// Runs every rule over a checked program and applies in-source suppressions.
-void runAnalysis(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
-                 const PermissionModel &model, DiagnosticEngine &diags);
+/// Runs every enabled rule over a checked program and applies in-source
+/// suppressions (a rule that is off does not run). Returns the rules that ran.
+std::vector<RuleID> runAnalysis(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
+                                const PermissionModel &model, DiagnosticEngine &diags);
 
 } // namespace ward::analysis

@@ -62,6 +62,7 @@ bool Compilation::check(const std::vector<std::string> &inputs) {
   PhaseTimer timer("phase");
   // A second check starts from nothing but the cached parses.
   model_.reset();
+  rulesRun_.clear();
   diags_ = DiagnosticEngine();
   std::vector<std::string> paths = expandInputs(inputs, diags_);
   // First, so that its problems are reported whatever else is wrong.
@@ -93,7 +94,7 @@ bool Compilation::check(const std::vector<std::string> &inputs) {
     if (azure_) {
       // One permission model per compilation: the rules and the backends share it.
       model_ = std::make_unique<analysis::PermissionModel>(analysis::PermissionModel::build(program_, azure_->roles));
-      analysis::runAnalysis(program_, sm_, *azure_, config_, *model_, diags_);
+      rulesRun_ = analysis::runAnalysis(program_, sm_, *azure_, config_, *model_, diags_);
     }
     timer.mark("analysis");
   }

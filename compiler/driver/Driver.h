@@ -53,6 +53,8 @@ public:
   /// Files the last check() parsed, and files whose earlier parse it reused.
   unsigned filesParsed() const { return cache_.parsedLastLoad; }
   unsigned filesReused() const { return cache_.reusedLastLoad; }
+  /// The rules the last check() ran (none when it stopped before the analysis).
+  const std::vector<analysis::RuleID> &rulesRun() const { return rulesRun_; }
 
   /// After a clean check(): generates every artifact and writes them into
   /// `outDir` as a whole (a staging directory renamed into place), or writes
@@ -80,6 +82,7 @@ private:
   analysis::Config config_;
   std::shared_ptr<const analysis::AzureData> azure_; // shared with other compilations
   std::unique_ptr<analysis::PermissionModel> model_; // built once the program checks clean
+  std::vector<analysis::RuleID> rulesRun_;
 };
 
 /// Metadata of every code wardc can report (front end and rules), for SARIF.

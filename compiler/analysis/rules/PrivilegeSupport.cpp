@@ -1,0 +1,137 @@
+#include "analysis/rules/PrivilegeSupport.h"
+#include "source/Text.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <set>
+
+namespace ward::analysis {
+
+bool isOwnerClassRole(llvm::StringRef roleName) {
+  static const std::set<std::string> kOwnerClass = {"owner", "contributor", "user access administrator",
+                                                    "role based access control administrator"};
+  return kOwnerClass.count(roleName.lower()) != 0;
+}
+
+std::string narrowAlternative(const Principal &p) {
+  const std::string &name = p.identity->name.text;
+  std::set<std::string> intentActions;
+  for (const Need &n : p.intents) intentActions.insert(n.action);
+  std::set<std::string> triggerCaps;
+  for (const Need &n : p.implied)
+    if (!p.generatedCovers(n))
+      triggerCaps.insert(fmt::format("`allow {} to backup.operate on {}`", name, n.resource->name.text));
+  if (!triggerCaps.empty())
+    return fmt::format("declare {} instead: Ward generates a role with exactly the {} actions an on-demand backup needs",
+                       *triggerCaps.begin(), p.implied.size() / std::max<size_t>(1, triggerCaps.size()));
+  if (!intentActions.empty())
+    return fmt::format("`{}` needs {} action{} for its intents, and Ward already generates a role with exactly those "
+                       "from its `allow` rules; remove this grant",
+                       name, intentActions.size(), intentActions.size() == 1 ? "" : "s");
+  return fmt::format("declare what `{}` needs with `allow {} to <capability> on <resource>`; Ward generates a role "
+                     "with exactly those actions",
+                     name, name);
+}
+
+std::string describeScope(const Hold &h) { return fmt::format("`{}`", h.scopeResource->name.text); }
+
+std::string listFew(const std::vector<std::string> &items, size_t limit, llvm::StringRef conjunction) {
+  std::vector<std::string> quoted;
+  for (size_t i = 0; i < items.size() && i < limit; ++i) quoted.push_back("`" + items[i] + "`");
+  if (items.size() <= limit) return joinAlternatives(quoted, conjunction);
+  return llvm::join(quoted, ", ") + fmt::format(" and {} more", items.size() - limit);
+}
+
+SourceRange grantWhatRange(const Hold &h) {
+  if (h.grant->role) return h.grant->role->range;
+  if (!h.grant->actions.empty()) return h.grant->actions.front().range;
+  if (!h.grant->dataActions.empty()) return h.grant->dataActions.front().range;
+  return h.grant->keyword;
+}
+
+// At a resource, only that resource type's own operations (and
+// Microsoft.Authorization's, which apply at every scope) take effect; at a
+// resource group or above, all do.
+bool appliesAt(llvm::StringRef action, const Scope &scope) {
+  if (scope.level != Scope::Level::Resource || action.startswith_insensitive("Microsoft.Authorization/")) return true;
+  llvm::StringRef type = scope.resourceType;
+  return action.size() > type.size() && action.startswith_insensitive(type) && action[type.size()] == '/';
+}
+
+std::vector<std::string> allowedButUnneeded(const Hold &h, const std::vector<const Need *> &needs,
+                                            const Operations &candidates) {
+  std::vector<std::string> out;
+  for (const auto &[action, data] : candidates) {
+    if (!h.allows(action, data)) continue;
+    bool needed = std::any_of(needs.begin(), needs.end(), [&, &action = action, data = data](const Need *n) {
+      return n->data == data && actionMatches(n->action, action);
+    });
+    if (!needed) out.push_back(action);
+  }
+  return out;
+}
+
+std::vector<std::string> dangerousForGrant(const Hold &h, const std::vector<const Need *> &needs,
+                                           const Operations &dangerous) {
+  Operations atScope;
+  for (const auto &op : dangerous)
+    if (appliesAt(op.first, h.scope)) atScope.push_back(op);
+  std::vector<std::string> operations = allowedButUnneeded(h, needs, atScope);
+  if (h.role) return operations;
+  std::vector<std::string> written;
+  for (const auto &[pattern, data] : h.writtenActions())
+    for (const std::string &op : operations)
+      if (actionMatches(pattern, op) && !llvm::is_contained(written, pattern)) written.push_back(pattern);
+  return written;
+}
+
+std::vector<const Need *> servedBy(const Hold &h, const std::vector<const Need *> &needs) {
+  std::vector<const Need *> served;
+  for (const Need *n : needs)
+    if (h.allows(n->action, n->data) && h.scope.contains(n->scope)) served.push_back(n);
+  return served;
+}
+
+Operations escalationOperations(const RuleContext &ctx) {
+  Operations ops = {{"Microsoft.Authorization/roleAssignments/write", false},
+                    {"Microsoft.Authorization/roleDefinitions/write", false},
+                    {"Microsoft.Authorization/elevateAccess/action", false}};
+  for (const std::string &a : ctx.azure.operations.matching("*/assign/action", false)) ops.emplace_back(a, false);
+  return ops;
+}
+
+Operations exposureOperations(const RuleContext &ctx) {
+  Operations ops;
+  for (auto [pattern, data] : {std::pair<const char *, bool>{"*/listKeys/action", false},
+                               {"*/listCredentials/action", false},
+                               {"Microsoft.KeyVault/vaults/secrets/getSecret/action", true}})
+    for (const std::string &a : ctx.azure.operations.matching(pattern, data)) ops.emplace_back(a, data);
+  return ops;
+}
+
+void reportDeclaredDanger(RuleContext &ctx, RuleID rule, const Principal &p, const Operations &dangerous,
+                          const char *what) {
+  std::map<const Decl *, std::vector<std::string>> bySource;
+  for (const Need &n : p.intents) {
+    bool matches = std::any_of(dangerous.begin(), dangerous.end(), [&](const auto &op) {
+      // Most needs are concrete operations: compare the strings first.
+      return op.second == n.data && (llvm::StringRef(n.action).equals_insensitive(op.first) ||
+                                     (llvm::StringRef(n.action).contains('*') && actionMatches(n.action, op.first)));
+    });
+    std::vector<std::string> &found = bySource[n.source];
+    if (matches && !llvm::is_contained(found, n.action)) found.push_back(n.action);
+  }
+  for (auto &[source, ops] : bySource) {
+    auto *allow = llvm::dyn_cast<AllowDecl>(source);
+    if (!allow || ops.empty()) continue;
+    DiagnosticBuilder d = ctx.report(rule, allow->capability.name.range,
+                                     fmt::format("`{}` lets `{}` {}: {}", allow->capability.name.text,
+                                                 p.identity->name.text, what, listFew(ops)));
+    if (d->severity == Severity::Error) d->severity = Severity::Note; // declared on purpose, shown for review
+    d.withHelp("an intent the policy declares is allowed; make sure this identity is meant to do this, and keep it "
+               "to the narrowest resource");
+  }
+}
+
+} // namespace ward::analysis
