@@ -89,6 +89,12 @@ void DiagnosticEngine::promoteWarningsToErrors() {
     if (d.severity == Severity::Warning && !d.suppressed) d.severity = Severity::Error;
 }
 
+void walkParts(const Diagnostic &d, DiagnosticPartVisitor &visitor) {
+  for (const Label &l : d.labels) visitor.label(l, l.range.valid());
+  for (const FixIt &f : d.fixits)
+    if (f.range.valid()) visitor.fixIt(f);
+}
+
 bool isEnvironmentError(const Diagnostic &d) {
   return d.id == DiagID::IoError || d.id == DiagID::FileTooLarge || d.id == DiagID::NoInputs ||
          d.id == DiagID::InvalidConfig || d.id == DiagID::OutputFailed;

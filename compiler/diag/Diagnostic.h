@@ -52,6 +52,10 @@ struct FixIt {
   std::string replacement;
   Applicability applicability = Applicability::Certain;
   bool certain() const { return applicability == Applicability::Certain; }
+  enum class Edit { Insert, Delete, Replace };
+  Edit edit() const {
+    return range.begin == range.end ? Edit::Insert : replacement.empty() ? Edit::Delete : Edit::Replace;
+  }
 };
 
 struct Diagnostic {
@@ -135,6 +139,16 @@ private:
   DiagnosticEngine *engine_;
   Diagnostic diag_;
 };
+
+/// The walk over a diagnostic's parts that every printer shares: each label
+/// in order (`located` when it has a position), then each fix-it that has a
+/// position (one without is never shown).
+struct DiagnosticPartVisitor {
+  virtual ~DiagnosticPartVisitor() = default;
+  virtual void label(const Label &label, bool located) {}
+  virtual void fixIt(const FixIt &fix) {}
+};
+void walkParts(const Diagnostic &d, DiagnosticPartVisitor &visitor);
 
 /// Collects diagnostics from every stage. Stages report; drivers print.
 class DiagnosticEngine {

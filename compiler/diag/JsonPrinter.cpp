@@ -30,22 +30,25 @@ static llvm::json::Value diagnosticToJson(const SourceManager &sm, const Diagnos
   else
     out["location"] = nullptr;
 
-  llvm::json::Array labels;
-  for (const Label &label : d.labels) {
-    llvm::json::Object l{{"message", label.message}};
-    l["location"] = label.range.valid() ? llvm::json::Value(locationToJson(sm, label.range)) : nullptr;
-    labels.push_back(std::move(l));
-  }
-  out["labels"] = std::move(labels);
+  struct Parts : DiagnosticPartVisitor {
+    const SourceManager &sm;
+    llvm::json::Array labels, fixes;
+    explicit Parts(const SourceManager &sm) : sm(sm) {}
+    void label(const Label &label, bool located) override {
+      labels.push_back(llvm::json::Object{
+          {"message", label.message},
+          {"location", located ? llvm::json::Value(locationToJson(sm, label.range)) : nullptr}});
+    }
+    void fixIt(const FixIt &fix) override {
+      fixes.push_back(llvm::json::Object{{"location", locationToJson(sm, fix.range)},
+                                         {"replacement", fix.replacement},
+                                         {"applicability", fix.certain() ? "certain" : "suggestion"}});
+    }
+  } parts(sm);
+  walkParts(d, parts);
+  out["labels"] = std::move(parts.labels);
   out["help"] = d.help.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(d.help);
-  llvm::json::Array fixes;
-  for (const FixIt &fix : d.fixits) {
-    if (!fix.range.valid()) continue;
-    fixes.push_back(llvm::json::Object{{"location", locationToJson(sm, fix.range)},
-                                       {"replacement", fix.replacement},
-                                       {"applicability", fix.certain() ? "certain" : "suggestion"}});
-  }
-  out["fixes"] = std::move(fixes);
+  out["fixes"] = std::move(parts.fixes);
   out["suppressed"] = d.suppressed ? llvm::json::Value(llvm::json::Object{{"justification", d.justification}})
                                    : llvm::json::Value(nullptr);
   return out;

@@ -164,32 +164,41 @@ llvm::json::Value diagnosticsToSarif(const SourceManager &sm, const DiagnosticEn
     llvm::json::Object result{{"ruleId", d.code}, {"level", levelOf(d.severity)}, {"message", llvm::json::Object{{"text", text}}}};
     if (auto it = ruleIndex.find(d.code); it != ruleIndex.end()) result["ruleIndex"] = static_cast<int64_t>(it->second);
     result["locations"] = llvm::json::Array{std::move(location)};
-    llvm::json::Array related;
-    for (size_t i = 0; i < d.labels.size(); ++i) {
-      const Label &l = d.labels[i];
-      if (!l.range.valid() || (l.range.file == primary.file && l.range.begin == primary.begin)) continue;
-      related.push_back(llvm::json::Object{{"id", static_cast<int64_t>(i + 1)},
-                                           {"physicalLocation", writer.physical(l.range)},
-                                           {"message", llvm::json::Object{{"text", l.message}}}});
-    }
-    if (!related.empty()) result["relatedLocations"] = std::move(related);
+    struct Parts : DiagnosticPartVisitor {
+      const SourceManager &sm;
+      SarifWriter &writer;
+      const Diagnostic &d;
+      SourceRange primary;
+      int64_t labelId = 0;
+      llvm::json::Array related, fixes;
+      Parts(const SourceManager &sm, SarifWriter &writer, const Diagnostic &d, SourceRange primary)
+          : sm(sm), writer(writer), d(d), primary(primary) {}
+      void label(const Label &l, bool located) override {
+        ++labelId; // ids count every label, so they are stable whatever is shown
+        if (!located || (l.range.file == primary.file && l.range.begin == primary.begin)) return;
+        related.push_back(llvm::json::Object{{"id", labelId},
+                                             {"physicalLocation", writer.physical(l.range)},
+                                             {"message", llvm::json::Object{{"text", l.message}}}});
+      }
+      void fixIt(const FixIt &fix) override {
+        // Only certain fixes: a consumer may apply SARIF fixes without asking.
+        if (!fix.certain() || inStdlib(sm, fix.range)) return;
+        fixes.push_back(llvm::json::Object{
+            {"description", llvm::json::Object{{"text", d.help.empty() ? "apply the suggested edit" : d.help}}},
+            {"artifactChanges",
+             llvm::json::Array{llvm::json::Object{
+                 {"artifactLocation", writer.artifactLocation(sm.displayPath(fix.range.file))},
+                 {"replacements", llvm::json::Array{llvm::json::Object{
+                                      {"deletedRegion", writer.region(fix.range)},
+                                      {"insertedContent", llvm::json::Object{{"text", fix.replacement}}}}}}}}}});
+      }
+    } parts(sm, writer, d, primary);
+    walkParts(d, parts);
+    if (!parts.related.empty()) result["relatedLocations"] = std::move(parts.related);
     result["partialFingerprints"] = llvm::json::Object{{"wardPrimaryLocation/v1", writer.fingerprint(d)}};
     if (d.suppressed)
       result["suppressions"] = llvm::json::Array{llvm::json::Object{{"kind", "inSource"}, {"justification", d.justification}}};
-    llvm::json::Array fixes;
-    for (const FixIt &fix : d.fixits) {
-      // Only certain fixes: a consumer may apply SARIF fixes without asking.
-      if (!fix.range.valid() || !fix.certain() || inStdlib(sm, fix.range)) continue;
-      fixes.push_back(llvm::json::Object{
-          {"description", llvm::json::Object{{"text", d.help.empty() ? "apply the suggested edit" : d.help}}},
-          {"artifactChanges",
-           llvm::json::Array{llvm::json::Object{
-               {"artifactLocation", writer.artifactLocation(sm.displayPath(fix.range.file))},
-               {"replacements", llvm::json::Array{llvm::json::Object{
-                                    {"deletedRegion", writer.region(fix.range)},
-                                    {"insertedContent", llvm::json::Object{{"text", fix.replacement}}}}}}}}}});
-    }
-    if (!fixes.empty()) result["fixes"] = std::move(fixes);
+    if (!parts.fixes.empty()) result["fixes"] = std::move(parts.fixes);
     results.push_back(std::move(result));
   }
 

@@ -38,31 +38,45 @@ public:
   void print(const Diagnostic &d) {
     header(d.range, d.path, d.severity, d.code, d.message);
     if (d.range.valid()) snippet(d.range, d.severity);
-    for (const Label &label : d.labels) {
-      header(label.range, "", Severity::Note, "", label.message);
-      if (label.range.valid()) snippet(label.range, Severity::Note);
-    }
+    // Labels come before the help, fix-its after it.
+    struct Labels : DiagnosticPartVisitor {
+      TextPrinter &p;
+      explicit Labels(TextPrinter &p) : p(p) {}
+      void label(const Label &label, bool located) override {
+        p.header(label.range, "", Severity::Note, "", label.message);
+        if (located) p.snippet(label.range, Severity::Note);
+      }
+    } labels(*this);
+    walkParts(d, labels);
     if (!d.help.empty()) {
       os_ << "  ";
       colored(llvm::raw_ostream::GREEN, "help");
       os_ << ": " << d.help << "\n";
     }
-    for (const FixIt &fix : d.fixits) {
-      if (!fix.range.valid()) continue;
-      LineColumn at = sm_.lineColumn(fix.range.file, fix.range.begin);
-      os_ << "  ";
-      colored(llvm::raw_ostream::GREEN, fix.certain() ? "fix" : "suggestion");
-      if (fix.range.begin == fix.range.end)
-        os_ << fmt::format(": insert `{}` at {}:{}\n", quoteForMessage(fix.replacement, 60), at.line, at.column);
-      else if (fix.replacement.empty())
-        os_ << fmt::format(": delete from {}:{}\n", at.line, at.column);
-      else
-        os_ << fmt::format(": replace with `{}` at {}:{}\n", quoteForMessage(fix.replacement, 60), at.line,
-                           at.column);
-    }
+    struct Fixes : DiagnosticPartVisitor {
+      TextPrinter &p;
+      explicit Fixes(TextPrinter &p) : p(p) {}
+      void fixIt(const FixIt &fix) override { p.fixIt(fix); }
+    } fixes(*this);
+    walkParts(d, fixes);
   }
 
 private:
+  void fixIt(const FixIt &fix) {
+    LineColumn at = sm_.lineColumn(fix.range.file, fix.range.begin);
+    os_ << "  ";
+    colored(llvm::raw_ostream::GREEN, fix.certain() ? "fix" : "suggestion");
+    switch (fix.edit()) {
+    case FixIt::Edit::Insert:
+      os_ << fmt::format(": insert `{}` at {}:{}\n", quoteForMessage(fix.replacement, 60), at.line, at.column);
+      break;
+    case FixIt::Edit::Delete: os_ << fmt::format(": delete from {}:{}\n", at.line, at.column); break;
+    case FixIt::Edit::Replace:
+      os_ << fmt::format(": replace with `{}` at {}:{}\n", quoteForMessage(fix.replacement, 60), at.line, at.column);
+      break;
+    }
+  }
+
   void colored(llvm::raw_ostream::Colors color, llvm::StringRef text) {
     if (os_.colors_enabled()) os_.changeColor(color, /*Bold=*/true);
     os_ << text;
