@@ -33,13 +33,17 @@ struct Policy {
 
 std::optional<Policy> policyFor(const BackupDecl &b, DiagnosticEngine &diags) {
   if (b.schedules.empty()) {
-    diags.report(DiagID::BuildFailed, b.name.range, fmt::format("backup `{}` has no schedule, so no backup policy can be made", b.name.text))
+    diags
+        .report(DiagID::BuildFailed, b.name.range,
+                fmt::format("backup `{}` has no schedule, so no backup policy can be made", b.name.text))
         .withHelp("add `schedule = daily at \"02:00\" zone \"UTC\"`");
     return std::nullopt;
   }
   const BackupSettings &settings = b.settings;
   if (!settings.retainWritten) {
-    diags.report(DiagID::BuildFailed, b.name.range, fmt::format("backup `{}` declares no retention, so no backup policy can be made", b.name.text))
+    diags
+        .report(DiagID::BuildFailed, b.name.range,
+                fmt::format("backup `{}` declares no retention, so no backup policy can be made", b.name.text))
         .withHelp("add `retain = { daily = 30d }`");
     return std::nullopt;
   }
@@ -58,11 +62,13 @@ std::optional<Policy> policyFor(const BackupDecl &b, DiagnosticEngine &diags) {
   switch (s.kind) {
   case BackupSchedule::Kind::Hourly:
     time = runTime(s.windowStart->text);
-    schedule = llvm::json::Object{{"schedulePolicyType", "SimpleSchedulePolicyV2"},
-                                  {"scheduleRunFrequency", "Hourly"},
-                                  {"hourlySchedule", llvm::json::Object{{"interval", static_cast<int64_t>(s.interval->number)},
-                                                                        {"scheduleWindowStartTime", time},
-                                                                        {"scheduleWindowDuration", static_cast<int64_t>(s.windowDuration->number)}}}};
+    schedule = llvm::json::Object{
+        {"schedulePolicyType", "SimpleSchedulePolicyV2"},
+        {"scheduleRunFrequency", "Hourly"},
+        {"hourlySchedule",
+         llvm::json::Object{{"interval", static_cast<int64_t>(s.interval->number)},
+                            {"scheduleWindowStartTime", time},
+                            {"scheduleWindowDuration", static_cast<int64_t>(s.windowDuration->number)}}}};
     break;
   case BackupSchedule::Kind::Daily:
     time = runTime(s.time->text);
@@ -80,8 +86,8 @@ std::optional<Policy> policyFor(const BackupDecl &b, DiagnosticEngine &diags) {
     schedule["scheduleRunFrequency"] = "Weekly";
     if (enhanced) {
       schedule["schedulePolicyType"] = "SimpleSchedulePolicyV2";
-      schedule["weeklySchedule"] = llvm::json::Object{{"scheduleRunDays", strings(days)},
-                                                      {"scheduleRunTimes", llvm::json::Array{time}}};
+      schedule["weeklySchedule"] =
+          llvm::json::Object{{"scheduleRunDays", strings(days)}, {"scheduleRunTimes", llvm::json::Array{time}}};
     } else {
       schedule["schedulePolicyType"] = "SimpleSchedulePolicy";
       schedule["scheduleRunDays"] = strings(days);
@@ -95,20 +101,24 @@ std::optional<Policy> policyFor(const BackupDecl &b, DiagnosticEngine &diags) {
     return llvm::json::Object{{"count", *count}, {"durationType", type}};
   };
   auto weeklyFormat = [&] {
-    return llvm::json::Object{{"daysOfTheWeek", llvm::json::Array{p.firstDay}}, {"weeksOfTheMonth", llvm::json::Array{"First"}}};
+    return llvm::json::Object{{"daysOfTheWeek", llvm::json::Array{p.firstDay}},
+                              {"weeksOfTheMonth", llvm::json::Array{"First"}}};
   };
   if (settings.dailyDays)
     retention["dailySchedule"] = llvm::json::Object{{"retentionTimes", llvm::json::Array{time}},
                                                     {"retentionDuration", duration(settings.dailyDays, "Days")}};
   if (settings.weeklyWeeks)
-    retention["weeklySchedule"] = llvm::json::Object{{"daysOfTheWeek", strings(s.kind == BackupSchedule::Kind::Weekly ? days : std::vector<std::string>{p.firstDay})},
-                                                     {"retentionTimes", llvm::json::Array{time}},
-                                                     {"retentionDuration", duration(settings.weeklyWeeks, "Weeks")}};
+    retention["weeklySchedule"] = llvm::json::Object{
+        {"daysOfTheWeek",
+         strings(s.kind == BackupSchedule::Kind::Weekly ? days : std::vector<std::string>{p.firstDay})},
+        {"retentionTimes", llvm::json::Array{time}},
+        {"retentionDuration", duration(settings.weeklyWeeks, "Weeks")}};
   if (settings.monthlyMonths)
-    retention["monthlySchedule"] = llvm::json::Object{{"retentionScheduleFormatType", "Weekly"},
-                                                      {"retentionScheduleWeekly", weeklyFormat()},
-                                                      {"retentionTimes", llvm::json::Array{time}},
-                                                      {"retentionDuration", duration(settings.monthlyMonths, "Months")}};
+    retention["monthlySchedule"] =
+        llvm::json::Object{{"retentionScheduleFormatType", "Weekly"},
+                           {"retentionScheduleWeekly", weeklyFormat()},
+                           {"retentionTimes", llvm::json::Array{time}},
+                           {"retentionDuration", duration(settings.monthlyMonths, "Months")}};
   if (settings.yearlyYears)
     retention["yearlySchedule"] = llvm::json::Object{{"retentionScheduleFormatType", "Weekly"},
                                                      {"monthsOfYear", llvm::json::Array{"January"}},
@@ -116,12 +126,10 @@ std::optional<Policy> policyFor(const BackupDecl &b, DiagnosticEngine &diags) {
                                                      {"retentionTimes", llvm::json::Array{time}},
                                                      {"retentionDuration", duration(settings.yearlyYears, "Years")}};
 
-  p.properties = llvm::json::Object{{"backupManagementType", "AzureIaasVM"},
-                                    {"policyType", enhanced ? "V2" : "V1"},
-                                    {"instantRpRetentionRangeInDays", instantRestore},
-                                    {"timeZone", armLiteral(zone)},
-                                    {"schedulePolicy", std::move(schedule)},
-                                    {"retentionPolicy", std::move(retention)}};
+  p.properties =
+      llvm::json::Object{{"backupManagementType", "AzureIaasVM"},           {"policyType", enhanced ? "V2" : "V1"},
+                         {"instantRpRetentionRangeInDays", instantRestore}, {"timeZone", armLiteral(zone)},
+                         {"schedulePolicy", std::move(schedule)},           {"retentionPolicy", std::move(retention)}};
   return p;
 }
 
@@ -155,9 +163,11 @@ void generateBackupArtifacts(const Program &program, const analysis::PermissionM
         deploymentGroup = vaultScope.resourceGroup;
         firstVault = vault;
       } else if (deploymentGroup != vaultScope.resourceGroup) {
-        diags.report(DiagID::BuildFailed, vault->name.range,
-                     fmt::format("backup.json deploys into one resource group, but vault `{}` is in `{}` and vault `{}` in `{}`",
-                                 vault->name.text, vaultScope.resourceGroup, firstVault->name.text, deploymentGroup))
+        diags
+            .report(DiagID::BuildFailed, vault->name.range,
+                    fmt::format(
+                        "backup.json deploys into one resource group, but vault `{}` is in `{}` and vault `{}` in `{}`",
+                        vault->name.text, vaultScope.resourceGroup, firstVault->name.text, deploymentGroup))
             .withHelp("keep the Recovery Services vaults of one project in one resource group");
         return;
       }
@@ -190,12 +200,13 @@ void generateBackupArtifacts(const Program &program, const analysis::PermissionM
     }
   }
   if (resources.empty()) return;
-  out.addJson("azure/backup.json", "arm-template",
-              llvm::json::Object{{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
-                                 {"contentVersion", "1.0.0.0"},
-                                 {"metadata", llvm::json::Object{{"generator", "wardc"}, {"resourceGroup", deploymentGroup}}},
-                                 {"resources", std::move(resources)}},
-              sources);
+  out.addJson(
+      "azure/backup.json", "arm-template",
+      llvm::json::Object{{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
+                         {"contentVersion", "1.0.0.0"},
+                         {"metadata", llvm::json::Object{{"generator", "wardc"}, {"resourceGroup", deploymentGroup}}},
+                         {"resources", std::move(resources)}},
+      sources);
 }
 
 } // namespace ward::codegen

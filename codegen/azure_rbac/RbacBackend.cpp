@@ -59,7 +59,9 @@ std::vector<std::string> sortedUnique(std::vector<std::string> v) {
 struct PermissionSet {
   std::vector<std::string> actions, dataActions;
   PermissionSet normalized() const { return {sortedUnique(actions), sortedUnique(dataActions)}; }
-  bool operator<(const PermissionSet &o) const { return std::tie(actions, dataActions) < std::tie(o.actions, o.dataActions); }
+  bool operator<(const PermissionSet &o) const {
+    return std::tie(actions, dataActions) < std::tie(o.actions, o.dataActions);
+  }
 };
 
 /// Where a custom role may be assigned for an assignment at `scope`: its
@@ -88,16 +90,20 @@ RbacPlan planRbac(const Program &program, const analysis::PermissionModel &model
   auto scopeOf = [&](const ResourceDecl &resource, SourceRange at) -> std::optional<Scope> {
     Scope s = model.scopeOf(resource);
     if (s.level != Scope::Level::ManagementGroup && s.subscription == "{subscription}") {
-      diags.report(DiagID::BuildFailed, at,
-                   fmt::format("`{}` has no subscription, so its Azure scope cannot be written", resource.name.text))
+      diags
+          .report(DiagID::BuildFailed, at,
+                  fmt::format("`{}` has no subscription, so its Azure scope cannot be written", resource.name.text))
           .label(resource.name.range, "declared here")
           .withHelp("set `subscription` on the resource, or on the tenant");
       return std::nullopt;
     }
     if (s.level == Scope::Level::Subscription || s.level == Scope::Level::ManagementGroup) {
-      diags.report(DiagID::BuildFailed, at,
-                   fmt::format("an assignment on the {} `{}` needs a {}-level deployment; rbac.json is a resource-group deployment",
-                               s.levelName().str(), resource.name.text, s.levelName().str()))
+      diags
+          .report(
+              DiagID::BuildFailed, at,
+              fmt::format(
+                  "an assignment on the {} `{}` needs a {}-level deployment; rbac.json is a resource-group deployment",
+                  s.levelName().str(), resource.name.text, s.levelName().str()))
           .withHelp("assign on the resource groups or resources the intents need");
       return std::nullopt;
     }
@@ -127,7 +133,8 @@ RbacPlan planRbac(const Program &program, const analysis::PermissionModel &model
         std::optional<Scope> scope = scopeOf(*resource, allow->resource.name.range);
         if (!scope) continue;
         PermissionSet set;
-        for (auto &[action, data] : analysis::capabilityActions(*cap)) (data ? set.dataActions : set.actions).push_back(action);
+        for (auto &[action, data] : analysis::capabilityActions(*cap))
+          (data ? set.dataActions : set.actions).push_back(action);
         intents.push_back({identity, resource, *scope, set.normalized(), cap, nullptr,
                            allow->condition ? allow->condition->text : "", allow->range});
       } else if (auto *grant = llvm::dyn_cast<GrantDecl>(decl.get())) {
@@ -144,8 +151,8 @@ RbacPlan planRbac(const Program &program, const analysis::PermissionModel &model
           role->builtinId = builtin->id;
           role->sources.push_back(grant->range);
           plan.assignments.push_back({role.get(), identity, *scope, resource,
-                                      fmt::format("Ward: grant to {} on {}", identity->name.text, resource->name.text), "",
-                                      grant->range});
+                                      fmt::format("Ward: grant to {} on {}", identity->name.text, resource->name.text),
+                                      "", grant->range});
           plan.roles.push_back(std::move(role));
           continue;
         }
@@ -214,17 +221,20 @@ RbacPlan planRbac(const Program &program, const analysis::PermissionModel &model
     std::sort(role->sources.begin(), role->sources.end(), [](SourceRange a, SourceRange b) {
       return std::make_pair(a.file, a.begin) < std::make_pair(b.file, b.begin);
     });
-    role->sources.erase(std::unique(role->sources.begin(), role->sources.end(),
-                                    [](SourceRange a, SourceRange b) { return a.file == b.file && a.begin == b.begin; }),
-                        role->sources.end());
+    role->sources.erase(
+        std::unique(role->sources.begin(), role->sources.end(),
+                    [](SourceRange a, SourceRange b) { return a.file == b.file && a.begin == b.begin; }),
+        role->sources.end());
   }
 
-  size_t customRoles = std::count_if(plan.roles.begin(), plan.roles.end(), [](auto &r) { return r->builtinId.empty(); });
+  size_t customRoles =
+      std::count_if(plan.roles.begin(), plan.roles.end(), [](auto &r) { return r->builtinId.empty(); });
   if (customRoles > kMaxCustomRolesPerTenant && !intents.empty())
-    diags.report(DiagID::BuildFailed, intents.front().source,
-                 fmt::format("the policy needs {} custom roles (one per distinct permission set); a Microsoft Entra "
-                             "tenant holds at most {} custom roles for Azure resources",
-                             customRoles, kMaxCustomRolesPerTenant))
+    diags
+        .report(DiagID::BuildFailed, intents.front().source,
+                fmt::format("the policy needs {} custom roles (one per distinct permission set); a Microsoft Entra "
+                            "tenant holds at most {} custom roles for Azure resources",
+                            customRoles, kMaxCustomRolesPerTenant))
         .withHelp("let principals share capabilities, or grant built-in roles where one fits exactly");
   return plan;
 }
@@ -242,7 +252,8 @@ std::string roleDefinitionGuid(const RoleSpec &role) {
 /// The value of `roleDefinitionId` as seen from the outer template.
 std::string roleDefinitionIdExpression(const RoleSpec &role) {
   if (!role.builtinId.empty())
-    return fmt::format("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {})]", armQuote(role.builtinId));
+    return fmt::format("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {})]",
+                       armQuote(role.builtinId));
   return fmt::format("[resourceId('Microsoft.Authorization/roleDefinitions', {})]", roleDefinitionGuid(role));
 }
 
@@ -257,11 +268,11 @@ llvm::json::Object assignmentResource(const AssignmentSpec &a, const std::string
     properties["condition"] = armLiteral(a.condition);
     properties["conditionVersion"] = "2.0";
   }
-  llvm::json::Object resource{
-      {"type", "Microsoft.Authorization/roleAssignments"},
-      {"apiVersion", "2022-04-01"},
-      {"name", fmt::format("[guid({}, {}, {})]", armQuote(a.scope.id()), armQuote(a.principal->name.text), armQuote(a.role->name))},
-      {"properties", std::move(properties)}};
+  llvm::json::Object resource{{"type", "Microsoft.Authorization/roleAssignments"},
+                              {"apiVersion", "2022-04-01"},
+                              {"name", fmt::format("[guid({}, {}, {})]", armQuote(a.scope.id()),
+                                                   armQuote(a.principal->name.text), armQuote(a.role->name))},
+                              {"properties", std::move(properties)}};
   if (a.scope.level == Scope::Level::Resource)
     resource["scope"] = armLiteral(fmt::format("{}/{}", a.scope.resourceType, a.scope.name));
   return resource;
@@ -305,10 +316,10 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
     principalIds[a.principal] = fmt::format("[parameters('{}')]", param);
     llvm::json::Object parameter{
         {"type", "string"},
-        {"metadata", llvm::json::Object{{"description",
-                                         fmt::format("Object id of `{}` ({}){}", a.principal->name.text,
-                                                     principalTypeOf(a.principal->identityKind).str(),
-                                                     objectId.empty() ? "; the policy does not give it" : "")}}}};
+        {"metadata",
+         llvm::json::Object{{"description", fmt::format("Object id of `{}` ({}){}", a.principal->name.text,
+                                                        principalTypeOf(a.principal->identityKind).str(),
+                                                        objectId.empty() ? "; the policy does not give it" : "")}}}};
     if (!objectId.empty()) parameter["defaultValue"] = armLiteral(objectId);
     parameters[param] = std::move(parameter);
   }
@@ -325,15 +336,15 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
     llvm::json::Object permissions;
     if (!actions.empty()) permissions["actions"] = std::move(actions);
     if (!dataActions.empty()) permissions["dataActions"] = std::move(dataActions);
-    resources.push_back(llvm::json::Object{
-        {"type", "Microsoft.Authorization/roleDefinitions"},
-        {"apiVersion", "2022-04-01"},
-        {"name", "[" + roleDefinitionGuid(*role) + "]"},
-        {"properties", llvm::json::Object{{"roleName", armLiteral(role->name)},
-                                          {"description", armLiteral(role->description)},
-                                          {"type", "CustomRole"},
-                                          {"permissions", llvm::json::Array{std::move(permissions)}},
-                                          {"assignableScopes", std::move(scopes)}}}});
+    resources.push_back(
+        llvm::json::Object{{"type", "Microsoft.Authorization/roleDefinitions"},
+                           {"apiVersion", "2022-04-01"},
+                           {"name", "[" + roleDefinitionGuid(*role) + "]"},
+                           {"properties", llvm::json::Object{{"roleName", armLiteral(role->name)},
+                                                             {"description", armLiteral(role->description)},
+                                                             {"type", "CustomRole"},
+                                                             {"permissions", llvm::json::Array{std::move(permissions)}},
+                                                             {"assignableScopes", std::move(scopes)}}}});
   }
 
   // Home resource group: configured, or the one with the most assignments.
@@ -392,24 +403,28 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
         {"name", armLiteral(fmt::format("ward-rbac-{}", group))},
         {"resourceGroup", armLiteral(group)},
         {"properties",
-         llvm::json::Object{{"mode", "Incremental"},
-                            {"expressionEvaluationOptions", llvm::json::Object{{"scope", "inner"}}},
-                            {"parameters", std::move(passed)},
-                            {"template", llvm::json::Object{{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
-                                                            {"contentVersion", "1.0.0.0"},
-                                                            {"parameters", std::move(innerParameters)},
-                                                            {"resources", std::move(inner)}}}}}};
+         llvm::json::Object{
+             {"mode", "Incremental"},
+             {"expressionEvaluationOptions", llvm::json::Object{{"scope", "inner"}}},
+             {"parameters", std::move(passed)},
+             {"template",
+              llvm::json::Object{
+                  {"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
+                  {"contentVersion", "1.0.0.0"},
+                  {"parameters", std::move(innerParameters)},
+                  {"resources", std::move(inner)}}}}}};
     if (!deps.empty()) nested["dependsOn"] = std::move(deps);
     resources.push_back(std::move(nested));
   }
 
-  out.addJson("azure/rbac.json", "arm-template",
-              llvm::json::Object{{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
-                                 {"contentVersion", "1.0.0.0"},
-                                 {"metadata", llvm::json::Object{{"generator", "wardc"}, {"resourceGroup", home}}},
-                                 {"parameters", std::move(parameters)},
-                                 {"resources", std::move(resources)}},
-              sources);
+  out.addJson(
+      "azure/rbac.json", "arm-template",
+      llvm::json::Object{{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
+                         {"contentVersion", "1.0.0.0"},
+                         {"metadata", llvm::json::Object{{"generator", "wardc"}, {"resourceGroup", home}}},
+                         {"parameters", std::move(parameters)},
+                         {"resources", std::move(resources)}},
+      sources);
 }
 
 } // namespace ward::codegen

@@ -23,7 +23,7 @@ struct RoleSpec {
   std::string description;
   std::vector<std::string> actions, dataActions;
   std::vector<std::string> assignableScopes; // ARM scope ids, sorted
-  std::string builtinId; // set for a built-in role (no definition is generated)
+  std::string builtinId;                     // set for a built-in role (no definition is generated)
   std::vector<SourceRange> sources;
 };
 

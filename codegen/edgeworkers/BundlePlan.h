@@ -21,9 +21,9 @@ namespace ward::codegen {
 
 struct IssuerPlan {
   const IssuerDecl *decl = nullptr;
-  std::string constant;                       // the JavaScript constant holding it
+  std::string constant;                        // the JavaScript constant holding it
   const llvm::json::Array *embedded = nullptr; // keys from `jwks_file`, as Sema read them
-  std::string jwksUrl;                        // otherwise fetched from here, a property hostname
+  std::string jwksUrl;                         // otherwise fetched from here, a property hostname
   int64_t jwksMaxAgeSeconds = 3600;
 };
 
@@ -35,7 +35,7 @@ struct RetryPlan {
 
 struct BundlePlan {
   const EdgeWorkerDecl *edgeworker = nullptr;
-  std::string source;          // "examples/orders-api/orders.ward:35"
+  std::string source;                    // "examples/orders-api/orders.ward:35"
   std::vector<std::string> routeSources; // the same for each route
   std::string defaultSource;
   std::string compilerVersion;

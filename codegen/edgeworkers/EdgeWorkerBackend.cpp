@@ -62,10 +62,11 @@ public:
       deny.range = ew.name.range;
       plan.defaultAction = deny;
       plan.defaultSource = plan.source;
-      diags_.report(DiagID::NotExpressible, ew.name.range,
-                    fmt::format("edgeworker `{}` retries through responseProvider, which answers as the origin for every "
-                                "request; requests no route matches are denied with 403",
-                                ew.name.text))
+      diags_
+          .report(DiagID::NotExpressible, ew.name.range,
+                  fmt::format("edgeworker `{}` retries through responseProvider, which answers as the origin for every "
+                              "request; requests no route matches are denied with 403",
+                              ew.name.text))
           .withHelp("add a `default` (e.g. `default deny 404`) to choose what they get");
     }
     if (!ok) return std::nullopt;
@@ -77,7 +78,8 @@ private:
     return fmt::format("{}:{}", sm_.displayPath(range.file), sm_.lineColumn(range.file, range.begin).line);
   }
 
-  std::optional<IssuerPlan> planIssuer(const EdgeWorkerDecl &ew, const IssuerDecl &issuer, std::set<std::string> &taken) {
+  std::optional<IssuerPlan> planIssuer(const EdgeWorkerDecl &ew, const IssuerDecl &issuer,
+                                       std::set<std::string> &taken) {
     IssuerPlan ip;
     ip.decl = &issuer;
     ip.constant = constantName(issuer.name.text, "ISSUER", taken);
@@ -85,9 +87,10 @@ private:
     bool ok = true;
     for (const TextSetting &alg : settings.algorithms)
       if (!bundleSupportsAlgorithm(*alg)) {
-        diags_.report(DiagID::BuildFailed, alg.range(),
-                      fmt::format("issuer `{}`: EdgeWorkers bundles verify RS256 and ES256 tokens, not {}",
-                                  issuer.name.text, *alg))
+        diags_
+            .report(DiagID::BuildFailed, alg.range(),
+                    fmt::format("issuer `{}`: EdgeWorkers bundles verify RS256 and ES256 tokens, not {}",
+                                issuer.name.text, *alg))
             .withHelp("pin `algorithms = [RS256]` or `[ES256]`, whichever the issuer signs with");
         ok = false;
       }
@@ -99,8 +102,9 @@ private:
       ip.jwksUrl = ew.subrequestUrl(&issuer).str();
       if (settings.jwksMaxAgeMs) ip.jwksMaxAgeSeconds = *settings.jwksMaxAgeMs / 1000;
     } else {
-      diags_.report(DiagID::BuildFailed, issuer.name.range,
-                    fmt::format("issuer `{}` names no keys, so its tokens cannot be verified", issuer.name.text))
+      diags_
+          .report(DiagID::BuildFailed, issuer.name.range,
+                  fmt::format("issuer `{}` names no keys, so its tokens cannot be verified", issuer.name.text))
           .withHelp("add `jwks = \"https://...\"` (fetched at the edge) or `jwks_file = \"keys.json\"` (embedded)");
       ok = false;
     }
@@ -148,18 +152,22 @@ void generateEdgeWorkerArtifacts(const Program &program, const SourceManager &sm
       }
       llvm::Expected<std::string> tgz = gzip(*tar);
       if (!tgz) {
-        diags.report(DiagID::BuildFailed, ew->name.range,
-                     fmt::format("cannot compress the bundle of `{}`: {}", ew->name.text, llvm::toString(tgz.takeError())));
+        diags.report(
+            DiagID::BuildFailed, ew->name.range,
+            fmt::format("cannot compress the bundle of `{}`: {}", ew->name.text, llvm::toString(tgz.takeError())));
         continue;
       }
       if (tgz->size() > kMaxBundleCompressedBytes || tar->size() > kMaxBundleUncompressedBytes) {
-        diags.report(DiagID::BundleTooLarge, ew->name.range,
-                     fmt::format("the bundle of `{}` is {} bytes compressed and {} bytes unpacked; EdgeWorkers accepts at "
-                                 "most {} compressed and {} unpacked",
-                                 ew->name.text, tgz->size(), tar->size(), kMaxBundleCompressedBytes,
-                                 kMaxBundleUncompressedBytes))
-            .withHelp("split the routes over several edgeworkers, or fetch large key sets at the edge (`jwks`) instead of "
-                      "embedding them");
+        diags
+            .report(
+                DiagID::BundleTooLarge, ew->name.range,
+                fmt::format("the bundle of `{}` is {} bytes compressed and {} bytes unpacked; EdgeWorkers accepts at "
+                            "most {} compressed and {} unpacked",
+                            ew->name.text, tgz->size(), tar->size(), kMaxBundleCompressedBytes,
+                            kMaxBundleUncompressedBytes))
+            .withHelp(
+                "split the routes over several edgeworkers, or fetch large key sets at the edge (`jwks`) instead of "
+                "embedding them");
         continue;
       }
       out.add({dir + "/main.js", "edgeworker-main", mainJs, sources});

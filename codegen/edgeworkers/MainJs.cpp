@@ -100,7 +100,8 @@ public:
     for (const RetryPlan &retry : plan.retries) features_.insert("jitter-" + retry.spec.jitter);
     for (const Route &r : ew_.routes)
       for (const RouteAction &a : r.actions)
-        if (a.kind == RouteAction::Kind::Redirect && !locationPlaceholders(a.text->text).empty()) features_.insert("redirect-params");
+        if (a.kind == RouteAction::Kind::Redirect && !locationPlaceholders(a.text->text).empty())
+          features_.insert("redirect-params");
   }
 
   std::string write() {
@@ -136,8 +137,7 @@ private:
     }
     line("// Routes, first match wins:");
     for (size_t i = 0; i < ew_.routes.size(); ++i)
-      line(fmt::format("//   {}. {} {}", i + 1, methodsOf(ew_.routes[i]),
-                       q(ew_.routes[i].path.text)));
+      line(fmt::format("//   {}. {} {}", i + 1, methodsOf(ew_.routes[i]), q(ew_.routes[i].path.text)));
     line(plan_.defaultAction ? "//   otherwise: the default action"
                              : "//   otherwise: the request continues to the property's origin");
   }
@@ -153,7 +153,8 @@ private:
       imports.push_back("import { crypto } from \"crypto\";");
       imports.push_back("import { base64url, TextDecoder, TextEncoder } from \"encoding\";");
     }
-    if (plan_.responseProvider() || plan_.fetchesKeys()) imports.push_back("import { httpRequest } from \"http-request\";");
+    if (plan_.responseProvider() || plan_.fetchesKeys())
+      imports.push_back("import { httpRequest } from \"http-request\";");
     if (plan_.logFailures && handlesRequests()) imports.push_back("import { logger } from \"log\";");
     if (imports.empty()) return;
     line();
@@ -172,8 +173,9 @@ private:
       line();
       line(fmt::format("// Issuer `{}`: tokens signed with {}, keys {}.", issuer.decl->name.text,
                        llvm::join(texts(a.algorithms), " or "),
-                       issuer.embedded ? "embedded at build time"
-                                       : "fetched through the property (which forwards to " + q(*a.jwks) + ") and cached"));
+                       issuer.embedded
+                           ? "embedded at build time"
+                           : "fetched through the property (which forwards to " + q(*a.jwks) + ") and cached"));
       line("/** @type {Issuer} */");
       line(fmt::format("const {} = {{", issuer.constant));
       line(fmt::format("  name: {},", q(issuer.decl->name.text)));
@@ -184,8 +186,7 @@ private:
       line(fmt::format("  clockSkewSeconds: {},", seconds(a.clockSkewMs, "0")));
       if (issuer.embedded)
         line(fmt::format("  keys: {},", writeJsonNested(llvm::json::Value(llvm::json::Array(*issuer.embedded)), 1)));
-      else
-        line(fmt::format("  keys: {{ url: {}, maxAgeSeconds: {} }},", q(issuer.jwksUrl), issuer.jwksMaxAgeSeconds));
+      else line(fmt::format("  keys: {{ url: {}, maxAgeSeconds: {} }},", q(issuer.jwksUrl), issuer.jwksMaxAgeSeconds));
       line("};");
     }
   }
@@ -201,7 +202,10 @@ private:
   }
 
   void runtime() {
-    auto piece = [&](const char *name) { line(); out_ += runtimePiece(name, features_); };
+    auto piece = [&](const char *name) {
+      line();
+      out_ += runtimePiece(name, features_);
+    };
     if (!ew_.routes.empty()) piece("paths");
     if (plan_.verifiesTokens()) {
       piece("token");
@@ -268,7 +272,8 @@ private:
         for (const auto &[name, value] : a.headers) pairs.push_back(fmt::format("[{}, [{}]]", q(name), q(value)));
         headers = "Object.fromEntries([" + llvm::join(pairs, ", ") + "])";
       }
-      line(indent + fmt::format("request.respondWith({}, {}, {});", a.status->text, headers, q(a.text ? a.text->text : "")));
+      line(indent +
+           fmt::format("request.respondWith({}, {}, {});", a.status->text, headers, q(a.text ? a.text->text : "")));
       return;
     }
     case RouteAction::Kind::Deny:
@@ -295,7 +300,8 @@ private:
   void tokenRequirement(size_t index, const TokenRequirement &req) {
     const TokenRequirementSettings &settings = req.settings;
     std::vector<std::string> claims;
-    for (const auto &[name, values] : settings.claims) claims.push_back(fmt::format("[{}, {}]", q(name), stringList(values)));
+    for (const auto &[name, values] : settings.claims)
+      claims.push_back(fmt::format("[{}, {}]", q(name), stringList(values)));
     line("/** @type {TokenRequirement} */");
     line(fmt::format("const {} = {{", tokenConstant(index)));
     line(fmt::format("  audiences: {},", settings.audiencesWritten ? stringList(texts(settings.audiences)) : "null"));
@@ -312,8 +318,7 @@ private:
       std::string fn = fmt::format("route{}{}", i + 1, nameSuffix(r));
       const IssuerPlan *issuer = r.require ? plan_.issuer(r.require->issuer.target) : nullptr;
       line();
-      line(fmt::format("// Route {}: {} {} ({})", i + 1, methodsOf(r), q(r.path.text),
-                       q(plan_.routeSources[i])));
+      line(fmt::format("// Route {}: {} {} ({})", i + 1, methodsOf(r), q(r.path.text), q(plan_.routeSources[i])));
       std::string does = describeAction(action);
       if (issuer) does = fmt::format("Requires a token from `{}`, then {}", issuer->decl->name.text, does);
       else does[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(does[0])));
@@ -351,7 +356,8 @@ private:
     }
     if (plan_.defaultAction) {
       line();
-      line(fmt::format("// Requests no route matches: {} ({}).", describeAction(*plan_.defaultAction), q(plan_.defaultSource)));
+      line(fmt::format("// Requests no route matches: {} ({}).", describeAction(*plan_.defaultAction),
+                       q(plan_.defaultSource)));
       line("/** @param {EW.IngressClientRequest} request */");
       line("function unrouted(request) {");
       clientAction(*plan_.defaultAction, "  ", nullptr);
@@ -375,7 +381,8 @@ private:
       line("  {");
       line(fmt::format("    label: {},", q(routeLabel(r))));
       line(fmt::format("    methods: {},", stringList(methods)));
-      line(fmt::format("    path: {{ segments: [{}], tail: {} }},", llvm::join(segments, ", "), tail ? "true" : "false"));
+      line(fmt::format("    path: {{ segments: [{}], tail: {} }},", llvm::join(segments, ", "),
+                       tail ? "true" : "false"));
       line(fmt::format("    onClientRequest: {},", functions_[i].client));
       if (!functions_[i].provider.empty()) line(fmt::format("    responseProvider: {},", functions_[i].provider));
       line("  },");
@@ -424,7 +431,8 @@ private:
     line("export async function responseProvider(request) {");
     line("  try {");
     line("    const route = findRoute(request);");
-    line("    if (route !== undefined && route.responseProvider !== undefined) return await route.responseProvider(request);");
+    line("    if (route !== undefined && route.responseProvider !== undefined) return await "
+         "route.responseProvider(request);");
     line("    return createResponse(404, {}, \"\", \"not routed\");");
     line("  } catch (error) {");
     if (plan_.logFailures) line("    logger.error(\"forwarding failed at the edge: %s\", String(error));");

@@ -46,8 +46,8 @@ llvm::json::Value ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef
     std::sort(ranges.begin(), ranges.end());
     ranges.erase(std::unique(ranges.begin(), ranges.end()), ranges.end());
     for (auto &[file, line, column, endLine, endColumn] : ranges)
-      sources.push_back(llvm::json::Object{{"file", file}, {"line", line}, {"column", column},
-                                           {"endLine", endLine}, {"endColumn", endColumn}});
+      sources.push_back(llvm::json::Object{
+          {"file", file}, {"line", line}, {"column", column}, {"endLine", endLine}, {"endColumn", endColumn}});
     list.push_back(llvm::json::Object{{"path", path},
                                       {"kind", a.kind},
                                       {"sha256", sha256Hex(a.bytes)},

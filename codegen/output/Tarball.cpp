@@ -33,17 +33,17 @@ llvm::Expected<std::string> writeUstar(std::vector<TarEntry> entries) {
       return llvm::createStringError(std::errc::file_too_large, "`%s` is too large for a tar header", e.name.c_str());
     char header[kBlock] = {};
     std::memcpy(header, e.name.data(), e.name.size()); // name[100]
-    putOctal(header + 100, 8, 0644);                    // mode
-    putOctal(header + 108, 8, 0);                       // uid
-    putOctal(header + 116, 8, 0);                       // gid
-    putOctal(header + 124, 12, e.bytes.size());         // size
-    putOctal(header + 136, 12, 0);                      // mtime
-    std::memset(header + 148, ' ', 8);                  // chksum, as spaces while summing
-    header[156] = '0';                                  // typeflag: regular file
-    std::memcpy(header + 257, "ustar", 6);              // magic, NUL-terminated
-    std::memcpy(header + 263, "00", 2);                 // version
-    putOctal(header + 329, 8, 0);                       // devmajor
-    putOctal(header + 337, 8, 0);                       // devminor
+    putOctal(header + 100, 8, 0644);                   // mode
+    putOctal(header + 108, 8, 0);                      // uid
+    putOctal(header + 116, 8, 0);                      // gid
+    putOctal(header + 124, 12, e.bytes.size());        // size
+    putOctal(header + 136, 12, 0);                     // mtime
+    std::memset(header + 148, ' ', 8);                 // chksum, as spaces while summing
+    header[156] = '0';                                 // typeflag: regular file
+    std::memcpy(header + 257, "ustar", 6);             // magic, NUL-terminated
+    std::memcpy(header + 263, "00", 2);                // version
+    putOctal(header + 329, 8, 0);                      // devmajor
+    putOctal(header + 337, 8, 0);                      // devminor
     unsigned sum = 0;
     for (unsigned char c : header) sum += c;
     std::string checksum = fmt::format("{:06o}", sum);

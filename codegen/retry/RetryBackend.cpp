@@ -15,7 +15,10 @@ const char *grpcStatusForHttp(int64_t status) {
   case 401: return "UNAUTHENTICATED";
   case 403: return "PERMISSION_DENIED";
   case 404: return "UNIMPLEMENTED";
-  case 429: case 502: case 503: case 504: return "UNAVAILABLE";
+  case 429:
+  case 502:
+  case 503:
+  case 504: return "UNAVAILABLE";
   default: return "UNKNOWN";
   }
 }
@@ -60,9 +63,8 @@ llvm::json::Value wardRetryJson(const RetrySpec &r) {
       {"idempotency_key", r.idempotencyKey ? llvm::json::Value(*r.idempotencyKey) : llvm::json::Value(nullptr)},
       {"worst_case_ms", r.perTryTimeoutMs ? llvm::json::Value(r.worstCaseMs()) : llvm::json::Value(nullptr)},
       // What an EdgeWorkers bundle can and cannot do with this policy.
-      {"edge", llvm::json::Object{{"waits", "timer-only"},
-                                  {"budget_scope", "isolate"},
-                                  {"note", analysis::kEdgeRetryCaveat}}},
+      {"edge",
+       llvm::json::Object{{"waits", "timer-only"}, {"budget_scope", "isolate"}, {"note", analysis::kEdgeRetryCaveat}}},
   };
 }
 
@@ -89,7 +91,8 @@ static llvm::json::Value grpcServiceConfig(const RetrySpec &r, DiagnosticEngine 
     int64_t initial = std::max<int64_t>(r.initialMs, 1), maximum = std::max<int64_t>(r.maxMs, initial);
     if (r.backoffKind == "none") dropped("retrying without back-off (the backoff must be positive: 1ms is written)");
     if (r.jitter != "full" && r.backoffKind != "none")
-      dropped(fmt::format("`jitter = {}` (gRPC always draws each back-off uniformly below its cap, i.e. full jitter)", r.jitter));
+      dropped(fmt::format("`jitter = {}` (gRPC always draws each back-off uniformly below its cap, i.e. full jitter)",
+                          r.jitter));
     methodConfig["retryPolicy"] = llvm::json::Object{
         {"maxAttempts", maxAttempts},
         {"initialBackoff", protobufDuration(initial)},
@@ -102,7 +105,8 @@ static llvm::json::Value grpcServiceConfig(const RetrySpec &r, DiagnosticEngine 
     // The call's deadline bounds every attempt and back-off together.
     methodConfig["timeout"] = protobufDuration(r.worstCaseMs());
     dropped(fmt::format("`per_try_timeout` (gRPC has no per-attempt timeout; the call `timeout` is set to the "
-                        "worst case, {}, instead)", protobufDuration(r.worstCaseMs())));
+                        "worst case, {}, instead)",
+                        protobufDuration(r.worstCaseMs())));
   }
   if (r.idempotencyKey) dropped("`idempotency_key` (gRPC retries a method whatever its idempotency)");
   llvm::json::Object config{{"methodConfig", llvm::json::Array{std::move(methodConfig)}}};
@@ -110,16 +114,17 @@ static llvm::json::Value grpcServiceConfig(const RetrySpec &r, DiagnosticEngine 
     // A6 throttling: a failure costs one token, a success earns `tokenRatio`;
     // retries stop below half of `maxTokens`. The floor sets the bucket size.
     int64_t maxTokens = std::clamp<int64_t>(r.budgetMinPerSecond > 0 ? r.budgetMinPerSecond * 10 : 10, 1, 1000);
-    config["retryThrottling"] = llvm::json::Object{{"maxTokens", maxTokens},
-                                                   {"tokenRatio", std::max(0.001, round3(*r.budgetRatio))}};
+    config["retryThrottling"] =
+        llvm::json::Object{{"maxTokens", maxTokens}, {"tokenRatio", std::max(0.001, round3(*r.budgetRatio))}};
   }
   return config;
 }
 
 static llvm::json::Value envoyConfig(const RetrySpec &r, DiagnosticEngine &diags) {
   auto dropped = [&](const std::string &what) {
-    diags.report(DiagID::NotExpressible, r.decl->name.range,
-                 fmt::format("retry `{}`: Envoy cannot express {}; it is left out of `{}.envoy.json`", r.name, what, r.name));
+    diags.report(
+        DiagID::NotExpressible, r.decl->name.range,
+        fmt::format("retry `{}`: Envoy cannot express {}; it is left out of `{}.envoy.json`", r.name, what, r.name));
   };
   std::vector<std::string> retryOn;
   if (!r.statuses.empty()) retryOn.push_back("retriable-status-codes");
@@ -147,8 +152,8 @@ static llvm::json::Value envoyConfig(const RetrySpec &r, DiagnosticEngine &diags
   }
   if (r.idempotencyKey) {
     // Only requests carrying the key are retried.
-    policy["retriable_request_headers"] = llvm::json::Array{
-        llvm::json::Object{{"name", *r.idempotencyKey}, {"present_match", true}}};
+    policy["retriable_request_headers"] =
+        llvm::json::Array{llvm::json::Object{{"name", *r.idempotencyKey}, {"present_match", true}}};
   }
   llvm::json::Object out{{"route", llvm::json::Object{{"retry_policy", std::move(policy)}}}};
   if (r.budgetRatio) {
@@ -158,18 +163,19 @@ static llvm::json::Value envoyConfig(const RetrySpec &r, DiagnosticEngine &diags
     // quantity, said as a note so that nobody reads it as the same limit.
     DiagnosticBuilder note = diags.report(
         DiagID::NotExpressible, r.decl->name.range,
-        fmt::format("retry `{}`: Envoy's retry budget limits concurrent retries, not retries per second; `{}.envoy.json` "
-                    "allows retries in flight up to {}% of active requests{}",
-                    r.name, r.name, round3(*r.budgetRatio * 100.0),
-                    r.budgetMinPerSecond > 0 ? fmt::format(", and at least {}", r.budgetMinPerSecond) : std::string()));
+        fmt::format(
+            "retry `{}`: Envoy's retry budget limits concurrent retries, not retries per second; `{}.envoy.json` "
+            "allows retries in flight up to {}% of active requests{}",
+            r.name, r.name, round3(*r.budgetRatio * 100.0),
+            r.budgetMinPerSecond > 0 ? fmt::format(", and at least {}", r.budgetMinPerSecond) : std::string()));
     note->severity = Severity::Note;
     note.withHelp("Ward's budget (and the EdgeWorkers bundle's) counts retries per second; see docs/retry-json.md");
     llvm::json::Object budget{{"budget_percent", llvm::json::Object{{"value", round3(*r.budgetRatio * 100.0)}}}};
     if (r.budgetMinPerSecond > 0) budget["min_retry_concurrency"] = r.budgetMinPerSecond;
     out["cluster"] = llvm::json::Object{
         {"circuit_breakers",
-         llvm::json::Object{{"thresholds", llvm::json::Array{llvm::json::Object{{"priority", "DEFAULT"},
-                                                                                 {"retry_budget", std::move(budget)}}}}}}};
+         llvm::json::Object{{"thresholds", llvm::json::Array{llvm::json::Object{
+                                               {"priority", "DEFAULT"}, {"retry_budget", std::move(budget)}}}}}}};
   }
   return out;
 }

@@ -99,7 +99,9 @@ void applyCodeControls(const Program &program, const SourceManager &sm, const Co
     const SourceFile *file = d.range.valid() ? program.file(d.range.file) : nullptr;
     if (file && file->isStdlib()) d.severity = Severity::Note;
     if (std::optional<Level> level = levelOf(d); level && *level != Level::Off)
-      d.severity = *level == Level::Note ? Severity::Note : *level == Level::Warning ? Severity::Warning : Severity::Error;
+      d.severity = *level == Level::Note      ? Severity::Note
+                   : *level == Level::Warning ? Severity::Warning
+                                              : Severity::Error;
     if (!file || file->suppressions.empty()) continue;
     auto extents = extentsOf.find(file);
     if (extents == extentsOf.end()) extents = extentsOf.emplace(file, constructExtents(*file, sm)).first;

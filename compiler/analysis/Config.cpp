@@ -132,14 +132,16 @@ public:
   void read() {
     auto buffer = llvm::MemoryBuffer::getFile(config_.path);
     if (!buffer) {
-      diags_.reportAtPath(DiagID::InvalidConfig, config_.path, fmt::format("cannot read: {}", buffer.getError().message()));
+      diags_.reportAtPath(DiagID::InvalidConfig, config_.path,
+                          fmt::format("cannot read: {}", buffer.getError().message()));
       return;
     }
     std::string text = (*buffer)->getBuffer().str();
     if (sm_) file_ = sm_->addBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, config_.path), config_.path);
     llvm::Expected<llvm::json::Value> json = parseJsonBounded(text);
     if (!json) {
-      diags_.reportAtPath(DiagID::InvalidConfig, config_.path, fmt::format("not valid JSON: {}", llvm::toString(json.takeError())));
+      diags_.reportAtPath(DiagID::InvalidConfig, config_.path,
+                          fmt::format("not valid JSON: {}", llvm::toString(json.takeError())));
       return;
     }
     locations_.emplace(text);
@@ -161,7 +163,8 @@ private:
   DiagnosticBuilder fail(llvm::StringRef path, std::string message, bool atValue = false) {
     std::optional<JsonLocations::Range> range =
         locations_ ? (atValue ? locations_->value(path) : locations_->key(path)) : std::nullopt;
-    if (file_ && range) return diags_.report(DiagID::InvalidConfig, {file_, range->first, range->second}, std::move(message));
+    if (file_ && range)
+      return diags_.report(DiagID::InvalidConfig, {file_, range->first, range->second}, std::move(message));
     return diags_.reportAtPath(DiagID::InvalidConfig, config_.path, std::move(message));
   }
 
@@ -173,7 +176,8 @@ private:
     d.withHelp(close.empty() ? fmt::format("the keys here are {}", joinAlternatives(quoted, "and"))
                              : fmt::format("did you mean `{}`?", close.front()));
     if (file_ && !close.empty())
-      if (auto range = locations_->key(path)) d.suggest({file_, range->first, range->second}, "\"" + close.front() + "\"");
+      if (auto range = locations_->key(path))
+        d.suggest({file_, range->first, range->second}, "\"" + close.front() + "\"");
   }
 
   void rules(const llvm::json::Value &value) {
@@ -225,7 +229,8 @@ private:
     }
   }
 
-  void ruleOption(const RuleInfo &rule, const std::string &rulePath, llvm::StringRef key, const llvm::json::Value &value) {
+  void ruleOption(const RuleInfo &rule, const std::string &rulePath, llvm::StringRef key,
+                  const llvm::json::Value &value) {
     std::string path = rulePath + "/" + key.str();
     std::vector<std::string> known = {"level"};
     for (const RuleOption &o : rule.options) known.push_back(o.key.str());
@@ -264,7 +269,8 @@ private:
       llvm::Optional<llvm::StringRef> text = value.getAsString();
       if (!text || !parseDurationText(*text)) {
         DiagnosticBuilder d = fail(path, fmt::format("{} must be a duration such as \"90m\" or \"1h\"", what), true);
-        if (text && !text->empty() && llvm::all_of(*text, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        if (text && !text->empty() &&
+            llvm::all_of(*text, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
           d.withHelp(fmt::format("add a unit: \"{}m\"", text->str()));
       }
       return;
@@ -322,10 +328,15 @@ private:
       else if (key == "role_scope") {
         if (*text == "resource_group") config_.roleScope = Config::RoleScope::ResourceGroup;
         else if (*text == "subscription") config_.roleScope = Config::RoleScope::Subscription;
-        else fail(path, fmt::format("build: `role_scope` is \"resource_group\" or \"subscription\", not \"{}\"", text->str()), true);
+        else
+          fail(path,
+               fmt::format("build: `role_scope` is \"resource_group\" or \"subscription\", not \"{}\"", text->str()),
+               true);
       } else if (text->contains("{principal}")) {
-        fail(path, "build: `role_name` cannot contain `{principal}`: one role serves every principal that needs the same "
-                   "permissions", true)
+        fail(path,
+             "build: `role_name` cannot contain `{principal}`: one role serves every principal that needs the same "
+             "permissions",
+             true)
             .withHelp("use `{role}` (the capability, or `grant-N`) and `{project}`");
       } else if (!text->contains("{role}") && !text->contains("{capability}")) {
         fail(path, "build: `role_name` must contain `{role}`, so that different roles get different names", true);

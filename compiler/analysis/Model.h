@@ -22,9 +22,9 @@ struct Need {
   bool data = false;
   Scope scope;
   const ResourceDecl *resource = nullptr;
-  const Decl *source = nullptr;   // the allow or backup declaration
-  SourceRange range;              // where the intent is written
-  std::string via;                // "capability `backup.operate`"
+  const Decl *source = nullptr; // the allow or backup declaration
+  SourceRange range;            // where the intent is written
+  std::string via;              // "capability `backup.operate`"
 };
 
 struct Hold {

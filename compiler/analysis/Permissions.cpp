@@ -186,7 +186,8 @@ std::string Scope::id() const {
   case Level::Subscription: return "/subscriptions/" + subscription;
   case Level::ResourceGroup: return "/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup;
   case Level::Resource:
-    return "/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup + "/providers/" + resourceType + "/" + name;
+    return "/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup + "/providers/" + resourceType + "/" +
+           name;
   }
   return "";
 }
@@ -199,7 +200,8 @@ bool Scope::contains(const Scope &o) const {
   if (level == Level::Subscription) return true;
   if (!llvm::StringRef(resourceGroup).equals_insensitive(o.resourceGroup)) return false;
   if (level == Level::ResourceGroup) return true;
-  return llvm::StringRef(resourceType).equals_insensitive(o.resourceType) && llvm::StringRef(name).equals_insensitive(o.name);
+  return llvm::StringRef(resourceType).equals_insensitive(o.resourceType) &&
+         llvm::StringRef(name).equals_insensitive(o.name);
 }
 
 Scope Scope::commonAncestor(const Scope &a, const Scope &b) {

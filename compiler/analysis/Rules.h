@@ -44,7 +44,7 @@ enum class RuleStage { Program, BeforeSuppressions, AfterSuppressions };
 /// One rule, defined in its own file: what it is, what it takes, what it checks.
 struct RuleInfo {
   RuleID rule;
-  llvm::StringRef id;    // "W004"
+  llvm::StringRef id; // "W004"
   Level defaultLevel;
   llvm::StringRef name;  // "credential-exposure"
   llvm::StringRef title; // one line
@@ -62,17 +62,17 @@ llvm::StringRef ruleDoc(RuleID rule);
 
 /// `ward.json`: per-rule level and options, and catalogue additions.
 struct Config {
-  std::string path; // empty when no file was found
-  std::map<std::string, Level> levels;                    // by rule ID
-  std::map<std::string, Level> codeLevels;                // by diagnostic code (G0001)
-  std::map<std::string, llvm::json::Object> options;      // by rule ID
+  std::string path;                                  // empty when no file was found
+  std::map<std::string, Level> levels;               // by rule ID
+  std::map<std::string, Level> codeLevels;           // by diagnostic code (G0001)
+  std::map<std::string, llvm::json::Object> options; // by rule ID
   std::vector<std::string> extraActions, extraDataActions;
   // `build`: naming and placement of generated Azure artifacts.
-  std::string project;                                            // default: the inputs' directory name
+  std::string project; // default: the inputs' directory name
   std::string roleNamePattern = "ward-{project}-{role}";
   enum class RoleScope { ResourceGroup, Subscription };
   RoleScope roleScope = RoleScope::ResourceGroup; // custom roles' AssignableScopes
-  std::string homeResourceGroup;                                  // default: where most assignments are
+  std::string homeResourceGroup;                  // default: where most assignments are
 
   Level level(RuleID rule) const;
   /// A rule's option as ward.json sets it, or its default. `key` must be

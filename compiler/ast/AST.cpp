@@ -103,7 +103,8 @@ llvm::StringRef EdgeWorkerDecl::subrequestUrl(const Decl *target) const {
 
 bool EdgeWorkerDecl::forwardsWithRetry() const {
   return llvm::any_of(routes, [](const Route &r) {
-    return llvm::any_of(r.actions, [](const RouteAction &a) { return a.kind == RouteAction::Kind::Forward && a.retry; });
+    return llvm::any_of(r.actions,
+                        [](const RouteAction &a) { return a.kind == RouteAction::Kind::Forward && a.retry; });
   });
 }
 
@@ -112,7 +113,8 @@ std::vector<std::string> pathParameters(llvm::StringRef pattern) {
   llvm::SmallVector<llvm::StringRef, 8> segments;
   pattern.split(segments, '/');
   for (llvm::StringRef segment : segments)
-    if (segment.size() > 2 && segment.front() == '{' && segment.back() == '}') out.push_back(segment.drop_front().drop_back().str());
+    if (segment.size() > 2 && segment.front() == '{' && segment.back() == '}')
+      out.push_back(segment.drop_front().drop_back().str());
   return out;
 }
 

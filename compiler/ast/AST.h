@@ -44,12 +44,12 @@ struct Value {
   enum class Kind { String, Number, Quantity, List, Object, Call, Ref };
   Kind kind = Kind::String;
   SourceRange range;
-  std::string text;       // String: decoded text; Ref/Call: dotted name; Number/Quantity: spelling
-  double number = 0;      // Number and Quantity: the magnitude
-  bool isInteger = false; // Number and Quantity: written without a fraction
-  std::string unit;       // Quantity: the suffix as written (`ms`, `mo`, `%`, `days`)
-  std::vector<Value> items;  // List elements; Call positional arguments
-  std::vector<Field> fields; // Object fields; Call named arguments
+  std::string text;             // String: decoded text; Ref/Call: dotted name; Number/Quantity: spelling
+  double number = 0;            // Number and Quantity: the magnitude
+  bool isInteger = false;       // Number and Quantity: written without a fraction
+  std::string unit;             // Quantity: the suffix as written (`ms`, `mo`, `%`, `days`)
+  std::vector<Value> items;     // List elements; Call positional arguments
+  std::vector<Field> fields;    // Object fields; Call named arguments
   const Decl *target = nullptr; // Ref: resolved by Sema where a schema expects a reference
 
   llvm::StringRef kindName() const;
@@ -106,8 +106,8 @@ public:
   virtual ~Decl() = default;
   DeclKind kind() const { return kind_; }
 
-  Name name;          // empty for `allow` and `grant`
-  SourceRange range;  // the whole declaration
+  Name name;         // empty for `allow` and `grant`
+  SourceRange range; // the whole declaration
   SourceRange keyword;
   AttrList attrs;
   FileID file = 0;
@@ -224,11 +224,11 @@ struct RouteAction {
   enum class Kind { Forward, Redirect, Respond, Deny };
   Kind kind = Kind::Deny;
   SourceRange range;
-  Ref origin;                  // Forward
-  std::optional<Ref> retry;    // Forward
-  std::optional<Value> status; // Redirect, Respond, Deny (a Number)
-  std::optional<Name> text;    // Redirect: location; Respond: body; Deny: reason
-  AttrList attrs;              // Respond: headers
+  Ref origin;                                               // Forward
+  std::optional<Ref> retry;                                 // Forward
+  std::optional<Value> status;                              // Redirect, Respond, Deny (a Number)
+  std::optional<Name> text;                                 // Redirect: location; Respond: body; Deny: reason
+  AttrList attrs;                                           // Respond: headers
   std::vector<std::pair<std::string, std::string>> headers; // Respond: filled by Sema, in source order
 };
 
@@ -266,7 +266,7 @@ struct SubrequestRoute {
 class EdgeWorkerDecl : public DeclOf<DeclKind::EdgeWorker> {
 public:
   std::vector<Route> routes;
-  EdgeWorkerSettings settings; // filled by Sema
+  EdgeWorkerSettings settings;       // filled by Sema
   std::vector<RouteAction> defaults; // Sema allows at most one
   /// `hostnames`: what the property serves, lower case; filled by Sema.
   std::vector<std::string> hostnames;

@@ -110,20 +110,20 @@ struct EdgeWorkerSettings {
   NumberSetting id;
   TextSetting version, description;
   Setting<EdgeWorkerTier> tier; // Basic when not written
-  bool logFailures = true; // `log_failures`, on unless written false
+  bool logFailures = true;      // `log_failures`, on unless written false
 };
 
 /// What `require token from X { ... }` asks of a token besides the issuer's.
 struct TokenRequirementSettings {
   std::vector<TextSetting> scopes, audiences, roles;
-  bool audiencesWritten = false; // `audiences` replaces the issuer's own
+  bool audiencesWritten = false;                                        // `audiences` replaces the issuer's own
   std::vector<std::pair<std::string, std::vector<std::string>>> claims; // in source order
 };
 
 struct BackupSettings {
   bool retainWritten = false;
   NumberSetting dailyDays, weeklyWeeks, monthlyMonths, yearlyYears; // retention counts
-  const Value *retain = nullptr;                                   // the `retain = {...}` object
+  const Value *retain = nullptr;                                    // the `retain = {...}` object
   NumberSetting instantRestoreDays{2, nullptr};
 };
 

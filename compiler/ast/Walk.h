@@ -32,8 +32,8 @@ enum class RefSite {
 };
 
 struct RefSiteInfo {
-  DeclKind kind;             // what the reference must name
-  llvm::StringRef position;  // how messages name the place: "`forward to`"
+  DeclKind kind;            // what the reference must name
+  llvm::StringRef position; // how messages name the place: "`forward to`"
 };
 const RefSiteInfo &refSiteInfo(RefSite site);
 

@@ -29,7 +29,8 @@ enum class ColorMode { Auto, Always, Never };
 cl::OptionCategory kCategory("wardc options");
 cl::SubCommand kCheck("check", "Parse, resolve and check policy files; print diagnostics");
 cl::SubCommand kBuild("build", "Check policy files and generate every artifact into an output directory");
-cl::SubCommand kExplain("explain", "Print the documentation of a rule or code (e.g. `wardc explain W004`, `wardc explain E0321`)");
+cl::SubCommand kExplain("explain",
+                        "Print the documentation of a rule or code (e.g. `wardc explain W004`, `wardc explain E0321`)");
 cl::opt<std::string> kExplainRule(cl::Positional, cl::desc("<rule ID or name, or diagnostic code>"), cl::sub(kExplain),
                                   cl::cat(kCategory));
 
@@ -50,11 +51,11 @@ cl::opt<ColorMode> kColor("color", cl::desc("Colour in text output"), cl::init(C
                                      clEnumValN(ColorMode::Never, "never", "never")),
                           cl::sub(kCheck), cl::sub(kBuild), cl::cat(kCategory));
 cl::opt<bool> kListRules("list-rules", cl::desc("List every rule with its ID, default level and title"),
-                          cl::sub(kCheck), cl::sub(*cl::TopLevelSubCommand), cl::cat(kCategory));
+                         cl::sub(kCheck), cl::sub(*cl::TopLevelSubCommand), cl::cat(kCategory));
 cl::opt<std::string> kSarifRoot("sarif-root",
-                               cl::desc("Directory SARIF paths are relative to (default: the git top level, else the "
-                                        "current directory)"),
-                               cl::value_desc("dir"), cl::sub(kCheck), cl::sub(kBuild), cl::cat(kCategory));
+                                cl::desc("Directory SARIF paths are relative to (default: the git top level, else the "
+                                         "current directory)"),
+                                cl::value_desc("dir"), cl::sub(kCheck), cl::sub(kBuild), cl::cat(kCategory));
 cl::opt<uint64_t> kMaxFileSize("max-file-size", cl::desc("Largest policy file accepted, in bytes"),
                                cl::init(32ull << 20), cl::sub(kCheck), cl::sub(kBuild), cl::cat(kCategory));
 
@@ -88,11 +89,13 @@ int runCompile(const char *argv0, bool build) {
   if (!build && kListRules) return listRules();
   if (kInputs.empty()) {
     llvm::errs() << "wardc " << command << ": error: no input files\n"
-                 << "usage: wardc " << command << " [options] <file or directory>..." << (build ? " -o <dir>" : "") << "\n";
+                 << "usage: wardc " << command << " [options] <file or directory>..." << (build ? " -o <dir>" : "")
+                 << "\n";
     return UsageOrEnvironment;
   }
   if (build && kOutDir.empty()) {
-    llvm::errs() << "wardc build: error: no output directory\nusage: wardc build [options] <file or directory>... -o <dir>\n";
+    llvm::errs()
+        << "wardc build: error: no output directory\nusage: wardc build [options] <file or directory>... -o <dir>\n";
     return UsageOrEnvironment;
   }
   static int anchor;
@@ -131,13 +134,11 @@ int runCompile(const char *argv0, bool build) {
     printSummary(err, diags);
     if (outcome.wrote)
       err << "wrote " << outcome.artifactCount << " artifacts and manifest.json to " << kOutDir << "\n";
-    else if (build)
-      err << "nothing was written; " << kOutDir << " is unchanged\n";
+    else if (build) err << "nothing was written; " << kOutDir << " is unchanged\n";
   }
 
-  bool environment = std::any_of(diags.diagnostics().begin(), diags.diagnostics().end(), [](const Diagnostic &d) {
-    return isEnvironmentError(d);
-  });
+  bool environment = std::any_of(diags.diagnostics().begin(), diags.diagnostics().end(),
+                                 [](const Diagnostic &d) { return isEnvironmentError(d); });
   if (environment) return UsageOrEnvironment;
   return diags.hasErrors() ? PolicyErrors : Clean;
 }

@@ -47,8 +47,8 @@ DiagnosticBuilder DiagnosticEngine::report(DiagID id, SourceRange range, std::st
   return DiagnosticBuilder(this, std::move(d));
 }
 
-DiagnosticBuilder DiagnosticEngine::reportRule(std::string code, std::string title, Severity severity, SourceRange range,
-                                               std::string message) {
+DiagnosticBuilder DiagnosticEngine::reportRule(std::string code, std::string title, Severity severity,
+                                               SourceRange range, std::string message) {
   Diagnostic d;
   d.id = DiagID::Rule;
   d.severity = severity;

@@ -63,8 +63,8 @@ struct Diagnostic {
   Severity severity;
   std::string code;
   std::string title;
-  SourceRange range;      // may be invalid for whole-run errors
-  std::string path;       // set when there is a file but no buffer (I/O errors)
+  SourceRange range; // may be invalid for whole-run errors
+  std::string path;  // set when there is a file but no buffer (I/O errors)
   std::string message;
   std::vector<Label> labels;
   std::string help;

@@ -23,21 +23,18 @@ static llvm::json::Value diagnosticToJson(const SourceManager &sm, const Diagnos
       {"title", d.title},
       {"message", d.message},
   };
-  if (d.range.valid())
-    out["location"] = locationToJson(sm, d.range);
-  else if (!d.path.empty())
-    out["location"] = llvm::json::Object{{"file", d.path}};
-  else
-    out["location"] = nullptr;
+  if (d.range.valid()) out["location"] = locationToJson(sm, d.range);
+  else if (!d.path.empty()) out["location"] = llvm::json::Object{{"file", d.path}};
+  else out["location"] = nullptr;
 
   struct Parts : DiagnosticPartVisitor {
     const SourceManager &sm;
     llvm::json::Array labels, fixes;
     explicit Parts(const SourceManager &sm) : sm(sm) {}
     void label(const Label &label, bool located) override {
-      labels.push_back(llvm::json::Object{
-          {"message", label.message},
-          {"location", located ? llvm::json::Value(locationToJson(sm, label.range)) : nullptr}});
+      labels.push_back(
+          llvm::json::Object{{"message", label.message},
+                             {"location", located ? llvm::json::Value(locationToJson(sm, label.range)) : nullptr}});
     }
     void fixIt(const FixIt &fix) override {
       fixes.push_back(llvm::json::Object{{"location", locationToJson(sm, fix.range)},

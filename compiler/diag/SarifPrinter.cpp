@@ -63,7 +63,8 @@ public:
   /// differ from machine to machine.
   llvm::json::Object artifactLocation(llvm::StringRef path) {
     if (path.startswith(kStdlibPrefix))
-      return llvm::json::Object{{"uri", percentEncodePath(path.drop_front(kStdlibPrefix.size()))}, {"uriBaseId", "WARD_STDLIB"}};
+      return llvm::json::Object{{"uri", percentEncodePath(path.drop_front(kStdlibPrefix.size()))},
+                                {"uriBaseId", "WARD_STDLIB"}};
     llvm::SmallString<256> absolute(path);
     if (!llvm::sys::path::is_absolute(absolute) && !options_.cwd.empty()) {
       absolute = options_.cwd;
@@ -76,7 +77,8 @@ public:
 
   llvm::json::Object region(SourceRange r) {
     LineColumn start = sm_.lineColumn(r.file, r.begin), end = sm_.lineColumn(r.file, r.end);
-    return llvm::json::Object{{"startLine", start.line}, {"startColumn", start.column}, {"endLine", end.line}, {"endColumn", end.column}};
+    return llvm::json::Object{
+        {"startLine", start.line}, {"startColumn", start.column}, {"endLine", end.line}, {"endColumn", end.column}};
   }
 
   llvm::json::Object physical(SourceRange r) {
@@ -149,8 +151,9 @@ llvm::json::Value diagnosticsToSarif(const SourceManager &sm, const DiagnosticEn
       location = llvm::json::Object{{"physicalLocation", writer.physical(primary)}};
     } else if (!d.path.empty() && !inStdlib(sm, d.range)) {
       // A file without a position (ward.json, an unreadable input): its first line.
-      location = llvm::json::Object{{"physicalLocation", llvm::json::Object{{"artifactLocation", writer.artifactLocation(d.path)},
-                                                                            {"region", llvm::json::Object{{"startLine", 1}}}}}};
+      location = llvm::json::Object{
+          {"physicalLocation", llvm::json::Object{{"artifactLocation", writer.artifactLocation(d.path)},
+                                                  {"region", llvm::json::Object{{"startLine", 1}}}}}};
     } else {
       // Nothing in the repository to point at: a tool notification.
       llvm::json::Object notification{{"level", levelOf(d.severity)},
@@ -161,7 +164,8 @@ llvm::json::Value diagnosticsToSarif(const SourceManager &sm, const DiagnosticEn
       notifications.push_back(std::move(notification));
       continue;
     }
-    llvm::json::Object result{{"ruleId", d.code}, {"level", levelOf(d.severity)}, {"message", llvm::json::Object{{"text", text}}}};
+    llvm::json::Object result{
+        {"ruleId", d.code}, {"level", levelOf(d.severity)}, {"message", llvm::json::Object{{"text", text}}}};
     if (auto it = ruleIndex.find(d.code); it != ruleIndex.end()) result["ruleIndex"] = static_cast<int64_t>(it->second);
     result["locations"] = llvm::json::Array{std::move(location)};
     struct Parts : DiagnosticPartVisitor {
@@ -197,7 +201,8 @@ llvm::json::Value diagnosticsToSarif(const SourceManager &sm, const DiagnosticEn
     if (!parts.related.empty()) result["relatedLocations"] = std::move(parts.related);
     result["partialFingerprints"] = llvm::json::Object{{"wardPrimaryLocation/v1", writer.fingerprint(d)}};
     if (d.suppressed)
-      result["suppressions"] = llvm::json::Array{llvm::json::Object{{"kind", "inSource"}, {"justification", d.justification}}};
+      result["suppressions"] =
+          llvm::json::Array{llvm::json::Object{{"kind", "inSource"}, {"justification", d.justification}}};
     if (!parts.fixes.empty()) result["fixes"] = std::move(parts.fixes);
     results.push_back(std::move(result));
   }

@@ -156,12 +156,9 @@ void printSummary(llvm::raw_ostream &os, const DiagnosticEngine &engine) {
   unsigned errors = engine.errorCount(), warnings = engine.warningCount();
   if (errors == 0 && warnings == 0) return;
   auto plural = [](unsigned n, const char *word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); };
-  if (errors && warnings)
-    os << plural(errors, "error") << " and " << plural(warnings, "warning") << " generated.\n";
-  else if (errors)
-    os << plural(errors, "error") << " generated.\n";
-  else
-    os << plural(warnings, "warning") << " generated.\n";
+  if (errors && warnings) os << plural(errors, "error") << " and " << plural(warnings, "warning") << " generated.\n";
+  else if (errors) os << plural(errors, "error") << " generated.\n";
+  else os << plural(warnings, "warning") << " generated.\n";
 }
 
 } // namespace ward

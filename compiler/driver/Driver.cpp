@@ -57,7 +57,6 @@ std::string findStdlibDir(const char *argv0, void *anchor) {
   return std::string(candidate);
 }
 
-
 bool Compilation::check(const std::vector<std::string> &inputs) {
   PhaseTimer timer("phase");
   // A second check starts from nothing but the cached parses.
@@ -131,7 +130,6 @@ BuildOutcome Compilation::build(llvm::StringRef outDir, llvm::StringRef compiler
   return outcome;
 }
 
-
 std::string ruleSummary(llvm::StringRef doc) {
   llvm::SmallVector<llvm::StringRef, 16> paragraphs;
   doc.split(paragraphs, "\n\n");
@@ -189,7 +187,8 @@ std::vector<RuleMetadata> allRuleMetadata() {
   }
   for (const analysis::RuleInfo &rule : analysis::allRules()) {
     std::string doc = analysis::ruleDoc(rule.rule).str();
-    std::string level = rule.defaultLevel == analysis::Level::Off ? "none" : analysis::levelName(rule.defaultLevel).str();
+    std::string level =
+        rule.defaultLevel == analysis::Level::Off ? "none" : analysis::levelName(rule.defaultLevel).str();
     out.push_back({rule.id.str(), rule.name.str(), rule.title.str(), ruleSummary(doc), doc, level});
   }
   return out;

@@ -25,8 +25,8 @@ std::string findStdlibDir(const char *argv0, void *anchor);
 
 /// What `Compilation::build` did.
 struct BuildOutcome {
-  bool wrote = false;        // OUT was replaced with the new artifacts
-  size_t artifactCount = 0;  // besides manifest.json
+  bool wrote = false;       // OUT was replaced with the new artifacts
+  size_t artifactCount = 0; // besides manifest.json
 };
 
 class Compilation {
@@ -94,6 +94,5 @@ std::string ruleSummary(llvm::StringRef doc);
 /// default severity and what docs/diagnostics.md says of it; nullopt for an
 /// unknown code.
 std::optional<std::string> codeDoc(llvm::StringRef code);
-
 
 } // namespace ward

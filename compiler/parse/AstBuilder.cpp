@@ -102,7 +102,8 @@ private:
         bool ok = !hex.empty() && hex.size() <= 6 && !hex.getAsInteger(16, cp) && cp <= 0x10FFFF &&
                   !(cp >= 0xD800 && cp <= 0xDFFF);
         if (!ok) {
-          uint32_t escEnd = close != llvm::StringRef::npos && close < i + 10 ? r.begin + 2 + uint32_t(close) : escBegin + 2;
+          uint32_t escEnd =
+              close != llvm::StringRef::npos && close < i + 10 ? r.begin + 2 + uint32_t(close) : escBegin + 2;
           diags_.report(DiagID::InvalidEscape, {file_, escBegin, escEnd}, "invalid unicode escape")
               .withHelp("write `\\u{` one to six hex digits `}` naming a Unicode scalar value, e.g. `\\u{e9}`");
           break;
@@ -112,8 +113,9 @@ private:
         break;
       }
       default:
-        diags_.report(DiagID::InvalidEscape, {file_, escBegin, escBegin + 2},
-                      fmt::format("unknown escape sequence `\\{}`", quoteForMessage(llvm::StringRef(&e, 1))))
+        diags_
+            .report(DiagID::InvalidEscape, {file_, escBegin, escBegin + 2},
+                    fmt::format("unknown escape sequence `\\{}`", quoteForMessage(llvm::StringRef(&e, 1))))
             .withHelp("valid escapes are \\\" \\\\ \\/ \\n \\r \\t and \\u{hex}; write `\\\\` for a backslash");
       }
     }
@@ -143,7 +145,8 @@ private:
     v.range = range(node);
     v.text = source_.slice(v.range.begin, v.range.end).str();
     size_t digitsEnd = 0;
-    while (digitsEnd < v.text.size() && (std::isdigit(static_cast<unsigned char>(v.text[digitsEnd])) || v.text[digitsEnd] == '.'))
+    while (digitsEnd < v.text.size() &&
+           (std::isdigit(static_cast<unsigned char>(v.text[digitsEnd])) || v.text[digitsEnd] == '.'))
       ++digitsEnd;
     std::string magnitude = v.text.substr(0, digitsEnd);
     v.kind = withUnit ? Value::Kind::Quantity : Value::Kind::Number;
@@ -172,10 +175,8 @@ private:
       v.kind = Value::Kind::Call;
       v.text = qualified(c->qualifiedName()).text;
       for (P::ArgumentContext *arg : c->argument()) {
-        if (arg->name())
-          v.fields.push_back({name(arg->name()), value(arg->value())});
-        else
-          v.items.push_back(value(arg->value()));
+        if (arg->name()) v.fields.push_back({name(arg->name()), value(arg->value())});
+        else v.items.push_back(value(arg->value()));
       }
     } else if (auto *c = dynamic_cast<P::RefValueContext *>(ctx)) {
       v.kind = Value::Kind::Ref;
@@ -447,7 +448,8 @@ private:
     if (!decl || b.isImport || top->allowDecl() || top->grantDecl()) return b;
     for (antlr4::tree::ParseTree *child : decl->children) {
       if (auto *n = dynamic_cast<P::NameContext *>(child); n && !containsRecovery(n)) b.name = name(n);
-      else if (auto *q = dynamic_cast<P::QualifiedNameContext *>(child); q && !containsRecovery(q)) b.name = qualified(q);
+      else if (auto *q = dynamic_cast<P::QualifiedNameContext *>(child); q && !containsRecovery(q))
+        b.name = qualified(q);
       else continue;
       break;
     }

@@ -49,14 +49,16 @@ bool checkEncoding(const SourceManager &sm, FileID file, DiagnosticEngine &diags
   size_t nul = text.find('\0');
   std::optional<size_t> bad = findInvalidUtf8(text);
   if (nul != llvm::StringRef::npos && (!bad || nul <= *bad)) {
-    diags.report(DiagID::NulByte, {file, uint32_t(nul), uint32_t(nul + 1)},
-                 "file contains a NUL byte; Ward policies are UTF-8 text")
+    diags
+        .report(DiagID::NulByte, {file, uint32_t(nul), uint32_t(nul + 1)},
+                "file contains a NUL byte; Ward policies are UTF-8 text")
         .withHelp("is this a binary file? Only `.ward` text files can be checked");
     return false;
   }
   if (bad) {
-    diags.report(DiagID::InvalidUtf8, {file, uint32_t(*bad), uint32_t(*bad + 1)},
-                 fmt::format("file is not valid UTF-8 (byte 0x{:02X})", static_cast<unsigned char>(text[*bad])))
+    diags
+        .report(DiagID::InvalidUtf8, {file, uint32_t(*bad), uint32_t(*bad + 1)},
+                fmt::format("file is not valid UTF-8 (byte 0x{:02X})", static_cast<unsigned char>(text[*bad])))
         .withHelp("save the file as UTF-8");
     return false;
   }
@@ -88,9 +90,8 @@ void collectSuppression(llvm::StringRef text, SourceRange range, std::vector<Sup
 /// Reports lexical errors, repairs the token stream so the parser can go on,
 /// and rejects nesting deeper than the cap. Returns false when parsing must
 /// not be attempted.
-bool lexicalPass(const SourceManager &sm, FileID file, const std::vector<antlr4::Token *> &all,
-                 DiagnosticEngine &diags, const ParseOptions &options, unsigned &errors,
-                 std::vector<Suppression> &suppressions) {
+bool lexicalPass(const SourceManager &sm, FileID file, const std::vector<antlr4::Token *> &all, DiagnosticEngine &diags,
+                 const ParseOptions &options, unsigned &errors, std::vector<Suppression> &suppressions) {
   llvm::StringRef text = sm.text(file);
   unsigned depth = 0;
   for (size_t i = 0; i < all.size(); ++i) {
@@ -105,19 +106,16 @@ bool lexicalPass(const SourceManager &sm, FileID file, const std::vector<antlr4:
         ++j;
       SourceRange range = SourceRange::merge(parse::tokenRange(file, all[i]), parse::tokenRange(file, all[j]));
       llvm::StringRef chars = text.slice(range.begin, range.end);
-      for (size_t k = i; k <= j; ++k) static_cast<antlr4::CommonToken *>(all[k])->setChannel(antlr4::Token::HIDDEN_CHANNEL);
+      for (size_t k = i; k <= j; ++k)
+        static_cast<antlr4::CommonToken *>(all[k])->setChannel(antlr4::Token::HIDDEN_CHANNEL);
       ++errors;
-      DiagnosticBuilder d = diags.report(DiagID::UnexpectedChar, range,
-                                   fmt::format("unexpected {} `{}`", chars.size() == 1 ? "character" : "characters",
-                                               quoteForMessage(chars)));
-      if (chars == ";")
-        d.withHelp("Ward needs no semicolons; remove it").fix(range, "");
-      else if (chars.startswith("'"))
-        d.withHelp("strings are written in double quotes: \"...\"");
-      else if (chars.startswith("-"))
-        d.withHelp("numbers cannot be negative here, and names cannot start with `-`");
-      else if (chars.startswith("#"))
-        d.withHelp("comments start with `//` or are enclosed in `/* */`");
+      DiagnosticBuilder d = diags.report(
+          DiagID::UnexpectedChar, range,
+          fmt::format("unexpected {} `{}`", chars.size() == 1 ? "character" : "characters", quoteForMessage(chars)));
+      if (chars == ";") d.withHelp("Ward needs no semicolons; remove it").fix(range, "");
+      else if (chars.startswith("'")) d.withHelp("strings are written in double quotes: \"...\"");
+      else if (chars.startswith("-")) d.withHelp("numbers cannot be negative here, and names cannot start with `-`");
+      else if (chars.startswith("#")) d.withHelp("comments start with `//` or are enclosed in `/* */`");
       i = j;
       break;
     }
@@ -139,8 +137,7 @@ bool lexicalPass(const SourceManager &sm, FileID file, const std::vector<antlr4:
       if (body.size() < 4 || !body.endswith("*/")) {
         ++errors;
         SourceRange range = parse::tokenRange(file, token);
-        diags.report(DiagID::UnterminatedComment, {file, range.begin, range.begin + 2},
-                     "unterminated block comment")
+        diags.report(DiagID::UnterminatedComment, {file, range.begin, range.begin + 2}, "unterminated block comment")
             .withHelp("close the comment with `*/`")
             .suggest({file, range.end, range.end}, "*/");
       }
@@ -150,8 +147,9 @@ bool lexicalPass(const SourceManager &sm, FileID file, const std::vector<antlr4:
     case WardLexer::LBRACKET:
     case WardLexer::LPAREN:
       if (++depth > options.maxNesting) {
-        diags.report(DiagID::NestingTooDeep, parse::tokenRange(file, token),
-                     fmt::format("nesting is too deep: more than {} levels of brackets", options.maxNesting))
+        diags
+            .report(DiagID::NestingTooDeep, parse::tokenRange(file, token),
+                    fmt::format("nesting is too deep: more than {} levels of brackets", options.maxNesting))
             .withHelp("flatten the value; no Ward construct needs this much nesting");
         ++errors;
         return false;

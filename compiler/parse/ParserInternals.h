@@ -18,8 +18,8 @@ SourceRange contextRange(FileID file, antlr4::ParserRuleContext *ctx);
 /// Error strategy that reports syntax errors as Ward diagnostics in plain
 /// words ("expected `}` to close `edgeworker api` opened at 3:1").
 std::shared_ptr<antlr4::DefaultErrorStrategy> makeErrorStrategy(const SourceManager &sm, FileID file,
-                                                                 DiagnosticEngine &diags, unsigned maxErrors,
-                                                                 unsigned &errorCount);
+                                                                DiagnosticEngine &diags, unsigned maxErrors,
+                                                                unsigned &errorCount);
 
 /// Keywords the `name` rule also accepts.
 const std::set<size_t> &softKeywords();

@@ -21,7 +21,8 @@ using grammar::WardLexer;
 
 void RepairableTokenStream::insertBefore(size_t index, std::unique_ptr<antlr4::Token> token) {
   _tokens.insert(_tokens.begin() + static_cast<std::ptrdiff_t>(index), std::move(token));
-  for (size_t i = index; i < _tokens.size(); ++i) static_cast<antlr4::CommonToken *>(_tokens[i].get())->setTokenIndex(i);
+  for (size_t i = index; i < _tokens.size(); ++i)
+    static_cast<antlr4::CommonToken *>(_tokens[i].get())->setTokenIndex(i);
 }
 
 namespace {
@@ -35,7 +36,9 @@ struct Open {
 bool visible(antlr4::Token *t) { return t->getChannel() == antlr4::Token::DEFAULT_CHANNEL; }
 
 size_t closerOf(size_t opener) {
-  return opener == WardLexer::LBRACE ? WardLexer::RBRACE : opener == WardLexer::LBRACKET ? WardLexer::RBRACKET : WardLexer::RPAREN;
+  return opener == WardLexer::LBRACE     ? WardLexer::RBRACE
+         : opener == WardLexer::LBRACKET ? WardLexer::RBRACKET
+                                         : WardLexer::RPAREN;
 }
 
 const char *closerText(size_t closer) {
@@ -119,19 +122,22 @@ unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenSt
       std::string what = describe(source, all, innermost);
       LineColumn opened = sm.lineColumn(file, static_cast<uint32_t>(innermost.opener->getStartIndex()));
       std::string closers;
-      for (auto it = stack.rbegin(); it != stack.rend(); ++it) closers += std::string(" ") + closerText(closerOf(it->opener->getType()));
+      for (auto it = stack.rbegin(); it != stack.rend(); ++it)
+        closers += std::string(" ") + closerText(closerOf(it->opener->getType()));
       size_t previous = i;
       while (previous-- > 0 && !visible(all[previous])) {}
       uint32_t end = static_cast<uint32_t>(all[previous]->getStopIndex() + 1);
-      diags.report(DiagID::SyntaxError, tokenRange(file, t),
-                   fmt::format("expected `{}` to close {} opened at {}:{}, found `{}`",
-                               closerText(closerOf(innermost.opener->getType())), what, opened.line,
-                               opened.column, quoteForMessage(tokenText(source, t))))
+      diags
+          .report(DiagID::SyntaxError, tokenRange(file, t),
+                  fmt::format("expected `{}` to close {} opened at {}:{}, found `{}`",
+                              closerText(closerOf(innermost.opener->getType())), what, opened.line, opened.column,
+                              quoteForMessage(tokenText(source, t))))
           .label(tokenRange(file, innermost.opener), fmt::format("{} opened here", what))
           .withHelp(fmt::format("add `{}` at the end of {}", llvm::StringRef(closers).trim().str(), what))
           .suggest({file, end, end}, closers);
       ++errors;
-      for (auto it = stack.rbegin(); it != stack.rend(); ++it) tokens.insertBefore(t->getTokenIndex(), syntheticAt(t, closerOf(it->opener->getType())));
+      for (auto it = stack.rbegin(); it != stack.rend(); ++it)
+        tokens.insertBefore(t->getTokenIndex(), syntheticAt(t, closerOf(it->opener->getType())));
       stack.clear();
     } else if (declares && !stack.empty() && type != WardLexer::RETRY && type != WardLexer::IMPORT) {
       // A top-level construct inside a block: one error, and its tokens are
@@ -154,12 +160,15 @@ unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenSt
       SourceRange range = SourceRange::merge(tokenRange(file, keyword), tokenRange(file, all[j - 1]));
       std::string inside = describe(source, all, stack.back());
       Open top = stack.front();
-      diags.report(DiagID::SyntaxError, range,
-                   fmt::format("a `{}` declaration is not supported inside {}", tokenText(source, keyword).str(), inside))
+      diags
+          .report(
+              DiagID::SyntaxError, range,
+              fmt::format("a `{}` declaration is not supported inside {}", tokenText(source, keyword).str(), inside))
           .label(tokenRange(file, stack.back().opener), fmt::format("{} opened here", inside))
           .withHelp(fmt::format("declare it at the top level of the file, outside {}", describe(source, all, top)));
       ++errors;
-      for (size_t k = i; k < j; ++k) static_cast<antlr4::CommonToken *>(all[k])->setChannel(antlr4::Token::HIDDEN_CHANNEL);
+      for (size_t k = i; k < j; ++k)
+        static_cast<antlr4::CommonToken *>(all[k])->setChannel(antlr4::Token::HIDDEN_CHANNEL);
       i = j - 1;
       continue;
     }

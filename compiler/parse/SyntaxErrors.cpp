@@ -39,9 +39,9 @@ const std::set<size_t> &softKeywords() {
 }
 
 const std::set<size_t> &declarationKeywords() {
-  static const std::set<size_t> kSet = {WardLexer::IMPORT,   WardLexer::TENANT,     WardLexer::ISSUER,
-                                        WardLexer::IDENTITY, WardLexer::RESOURCE,   WardLexer::CAPABILITY,
-                                        WardLexer::ALLOW,    WardLexer::GRANT,      WardLexer::RETRY,
+  static const std::set<size_t> kSet = {WardLexer::IMPORT,     WardLexer::TENANT,   WardLexer::ISSUER,
+                                        WardLexer::IDENTITY,   WardLexer::RESOURCE, WardLexer::CAPABILITY,
+                                        WardLexer::ALLOW,      WardLexer::GRANT,    WardLexer::RETRY,
                                         WardLexer::EDGEWORKER, WardLexer::BACKUP};
   return kSet;
 }
@@ -68,7 +68,7 @@ std::string describeExpected(const antlr4::dfa::Vocabulary &vocab, const antlr4:
   for (ssize_t t : expected.toList()) types.push_back(static_cast<size_t>(t));
   bool nameExpected = expected.contains(size_t(WardLexer::IDENT));
   bool declExpected = !nameExpected && std::all_of(declarationKeywords().begin(), declarationKeywords().end(),
-                                  [&](size_t k) { return expected.contains(k); });
+                                                   [&](size_t k) { return expected.contains(k); });
   std::vector<std::string> words;
   if (declExpected) words.push_back("a declaration (`resource`, `identity`, `allow`, `edgeworker`, …)");
   for (size_t t : types) {
@@ -106,7 +106,8 @@ std::string qualifiedLabel(llvm::StringRef source, const char *keyword, WardPars
 }
 
 std::string describeBlockOwner(llvm::StringRef source, antlr4::ParserRuleContext *ctx) {
-  if (auto *c = dynamic_cast<WardParser::EdgeworkerDeclContext *>(ctx)) return declLabel(source, "edgeworker", c->name());
+  if (auto *c = dynamic_cast<WardParser::EdgeworkerDeclContext *>(ctx))
+    return declLabel(source, "edgeworker", c->name());
   if (auto *c = dynamic_cast<WardParser::BackupDeclContext *>(ctx)) return declLabel(source, "backup", c->name());
   if (auto *c = dynamic_cast<WardParser::RouteDeclContext *>(ctx))
     return c->STRING() ? fmt::format("`route {}`", quoteForMessage(parse::tokenText(source, c->STRING()->getSymbol())))
@@ -122,7 +123,8 @@ std::string describeBlockOwner(llvm::StringRef source, antlr4::ParserRuleContext
     return qualifiedLabel(source, "resource type", c->qualifiedName());
   if (auto *c = dynamic_cast<WardParser::CapabilityDeclContext *>(ctx))
     return qualifiedLabel(source, "capability", c->qualifiedName().empty() ? nullptr : c->qualifiedName(0));
-  if (auto *c = dynamic_cast<WardParser::RetryDeclContext *>(ctx)) return qualifiedLabel(source, "retry", c->qualifiedName());
+  if (auto *c = dynamic_cast<WardParser::RetryDeclContext *>(ctx))
+    return qualifiedLabel(source, "retry", c->qualifiedName());
   if (dynamic_cast<WardParser::GrantDeclContext *>(ctx)) return "`grant`";
   if (dynamic_cast<WardParser::RequireStmtContext *>(ctx)) return "`require token`";
   if (dynamic_cast<WardParser::RespondActionContext *>(ctx)) return "`respond`";
@@ -130,7 +132,7 @@ std::string describeBlockOwner(llvm::StringRef source, antlr4::ParserRuleContext
 }
 
 OpenBlock findOpenBlock(llvm::StringRef source, antlr4::ParserRuleContext *ctx, size_t closerType) {
-  size_t openerType = closerType == WardLexer::RBRACE ? WardLexer::LBRACE
+  size_t openerType = closerType == WardLexer::RBRACE     ? WardLexer::LBRACE
                       : closerType == WardLexer::RBRACKET ? WardLexer::LBRACKET
                                                           : WardLexer::LPAREN;
   for (; ctx; ctx = dynamic_cast<antlr4::ParserRuleContext *>(ctx->parent)) {
@@ -146,13 +148,11 @@ OpenBlock findOpenBlock(llvm::StringRef source, antlr4::ParserRuleContext *ctx, 
     OpenBlock block;
     block.opener = opener;
     if (dynamic_cast<WardParser::AttrBlockContext *>(ctx))
-      block.what = ctx->parent ? describeBlockOwner(source, dynamic_cast<antlr4::ParserRuleContext *>(ctx->parent)) : "";
-    else if (dynamic_cast<WardParser::ListContext *>(ctx))
-      block.what = "the list";
-    else if (dynamic_cast<WardParser::ObjectContext *>(ctx))
-      block.what = "the object";
-    else
-      block.what = describeBlockOwner(source, ctx);
+      block.what =
+          ctx->parent ? describeBlockOwner(source, dynamic_cast<antlr4::ParserRuleContext *>(ctx->parent)) : "";
+    else if (dynamic_cast<WardParser::ListContext *>(ctx)) block.what = "the list";
+    else if (dynamic_cast<WardParser::ObjectContext *>(ctx)) block.what = "the object";
+    else block.what = describeBlockOwner(source, ctx);
     if (block.what.empty()) block.what = "the block";
     return block;
   }
@@ -199,7 +199,8 @@ private:
 
   /// Start offset of the top-level declaration being parsed, if any.
   static std::optional<size_t> currentDeclarationStart(antlr4::Parser *p) {
-    for (antlr4::RuleContext *ctx = p->getContext(); ctx; ctx = ctx->parent ? dynamic_cast<antlr4::RuleContext *>(ctx->parent) : nullptr)
+    for (antlr4::RuleContext *ctx = p->getContext(); ctx;
+         ctx = ctx->parent ? dynamic_cast<antlr4::RuleContext *>(ctx->parent) : nullptr)
       if (auto *top = dynamic_cast<WardParser::TopLevelContext *>(ctx)) return top->getStart()->getStartIndex();
     return std::nullopt;
   }
@@ -226,17 +227,18 @@ private:
     // An unclosed block: name it and point at where it was opened.
     for (size_t closer : {size_t(WardLexer::RBRACE), size_t(WardLexer::RBRACKET), size_t(WardLexer::RPAREN)}) {
       if (!expected.contains(closer)) continue;
-      bool atEndOrNewDecl = offending->getType() == antlr4::Token::EOF ||
-                            declarationKeywords().count(offending->getType()) > 0;
+      bool atEndOrNewDecl =
+          offending->getType() == antlr4::Token::EOF || declarationKeywords().count(offending->getType()) > 0;
       if (!atEndOrNewDecl) break;
       OpenBlock block = findOpenBlock(source, p->getContext(), closer);
       if (!block.opener) break;
       LineColumn opened = sm_.lineColumn(file_, static_cast<uint32_t>(block.opener->getStartIndex()));
       std::string closerText = describeTokenType(vocab, closer);
       // Point at the end of the previous token: that is where the closer belongs.
-      diags_.report(DiagID::SyntaxError, range,
-                    fmt::format("expected {} to close {} opened at {}:{}, found {}", closerText, block.what,
-                                opened.line, opened.column, found))
+      diags_
+          .report(DiagID::SyntaxError, range,
+                  fmt::format("expected {} to close {} opened at {}:{}, found {}", closerText, block.what, opened.line,
+                              opened.column, found))
           .label(tokenRange(file_, block.opener), fmt::format("{} opened here", block.what))
           .withHelp(fmt::format("add {} at the end of {}", closerText, block.what));
       return;
@@ -244,8 +246,8 @@ private:
 
     std::string expectedText = describeExpected(vocab, expected);
     DiagnosticBuilder d = diags_.report(DiagID::SyntaxError, range,
-                                  missing ? fmt::format("missing {} before {}", expectedText, found)
-                                          : fmt::format("expected {}, found {}", expectedText, found));
+                                        missing ? fmt::format("missing {} before {}", expectedText, found)
+                                                : fmt::format("expected {}, found {}", expectedText, found));
     if (softKeywords().count(offending->getType()) == 0 && offending->getType() != WardLexer::IDENT &&
         offending->getType() != antlr4::Token::EOF && vocab.getLiteralName(offending->getType()).size() > 2 &&
         std::isalpha(static_cast<unsigned char>(vocab.getLiteralName(offending->getType())[1])) &&
@@ -264,8 +266,8 @@ private:
 } // namespace
 
 std::shared_ptr<antlr4::DefaultErrorStrategy> makeErrorStrategy(const SourceManager &sm, FileID file,
-                                                                 DiagnosticEngine &diags, unsigned maxErrors,
-                                                                 unsigned &errorCount) {
+                                                                DiagnosticEngine &diags, unsigned maxErrors,
+                                                                unsigned &errorCount) {
   return std::make_shared<WardErrorStrategy>(sm, file, diags, maxErrors, errorCount);
 }
 

@@ -82,8 +82,8 @@ void WardTokenizer::advance(size_t n) {
 }
 
 std::unique_ptr<antlr4::Token> WardTokenizer::make(size_t type, size_t length, size_t channel) {
-  auto token = std::make_unique<antlr4::CommonToken>(std::make_pair(this, input_), type, channel, pos_,
-                                                     pos_ + length - 1);
+  auto token =
+      std::make_unique<antlr4::CommonToken>(std::make_pair(this, input_), type, channel, pos_, pos_ + length - 1);
   token->setLine(line_);
   token->setCharPositionInLine(column_);
   advance(length);

@@ -72,8 +72,8 @@ SourceFile *Loader::loadPath(const std::string &path, SourceRange importedFrom, 
   const std::string &display = displayPath.empty() ? path : displayPath;
   if (const std::string *text = cache_.overlay(key)) {
     if (text->size() > options_.maxFileSize) {
-      fail(DiagID::FileTooLarge, fmt::format("file is {}, over the limit of {}", humanSize(text->size()),
-                                             humanSize(options_.maxFileSize)));
+      fail(DiagID::FileTooLarge,
+           fmt::format("file is {}, over the limit of {}", humanSize(text->size()), humanSize(options_.maxFileSize)));
       return nullptr;
     }
     return parseText(key, llvm::MemoryBuffer::getMemBufferCopy(*text, path), display, moduleName);
@@ -156,12 +156,11 @@ void Loader::resolveImports(SourceFile &file) {
         for (auto &entry : modules_) names.push_back(entry.getKey().str());
         std::sort(names.begin(), names.end());
         DiagnosticBuilder d = diags_.report(DiagID::ImportNotFound, imp.target.range,
-                                      fmt::format("unknown module `{}`", imp.target.text));
+                                            fmt::format("unknown module `{}`", imp.target.text));
         std::vector<std::string> close = closestNames(imp.target.text, names);
         if (!close.empty())
           d.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(imp.target.range, close.front());
-        else if (names.empty())
-          d.withHelp("the standard library could not be loaded (see the error above)");
+        else if (names.empty()) d.withHelp("the standard library could not be loaded (see the error above)");
         else
           d.withHelp(fmt::format("the standard library has {}; to import a file, write its path in quotes",
                                  joinAlternatives(names, "and")));
@@ -173,8 +172,7 @@ void Loader::resolveImports(SourceFile &file) {
     llvm::SmallString<256> path(llvm::sys::path::parent_path(file.path));
     llvm::sys::path::append(path, imp.target.text);
     llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/false);
-    if (SourceFile *target = loadPath(std::string(path), imp.target.range, ""))
-      imp.resolved = target->id;
+    if (SourceFile *target = loadPath(std::string(path), imp.target.range, "")) imp.resolved = target->id;
   }
 }
 
@@ -197,10 +195,10 @@ void Loader::reportCycles() {
         std::vector<std::string> names;
         for (auto &link : chain) names.push_back(sm_.displayPath(link.first));
         names.push_back(sm_.displayPath(imp.resolved));
-        DiagnosticBuilder d = diags_.report(DiagID::ImportCycle, chain.front().second->range,
-                                      imp.resolved == file.id
-                                          ? fmt::format("`{}` imports itself", file.path)
-                                          : fmt::format("import cycle: {}", llvm::join(names, " -> ")));
+        DiagnosticBuilder d =
+            diags_.report(DiagID::ImportCycle, chain.front().second->range,
+                          imp.resolved == file.id ? fmt::format("`{}` imports itself", file.path)
+                                                  : fmt::format("import cycle: {}", llvm::join(names, " -> ")));
         for (size_t i = 1; i < chain.size(); ++i)
           d.label(chain[i].second->range, fmt::format("`{}` imports `{}`", sm_.displayPath(chain[i].first),
                                                       sm_.displayPath(chain[i].second->resolved)));

@@ -30,8 +30,8 @@ struct Program {
 };
 
 struct LoadOptions {
-  std::string stdlibDir;                   // contains std/<module>.ward
-  uint64_t maxFileSize = 32ull << 20;      // bytes
+  std::string stdlibDir;              // contains std/<module>.ward
+  uint64_t maxFileSize = 32ull << 20; // bytes
   ParseOptions parse;
 };
 

@@ -24,9 +24,10 @@ void Resolver::indexDeclarations() {
         auto &same = capabilities_[cap->name.text];
         for (const CapabilityDecl *other : same)
           if (other->resourceType.name.text == cap->resourceType.name.text) {
-            diags_.report(DiagID::DuplicateName, cap->name.range,
-                          fmt::format("capability `{}` on `{}` is declared twice", cap->name.text,
-                                      cap->resourceType.name.text))
+            diags_
+                .report(DiagID::DuplicateName, cap->name.range,
+                        fmt::format("capability `{}` on `{}` is declared twice", cap->name.text,
+                                    cap->resourceType.name.text))
                 .label(other->name.range, "first declared here")
                 .withHelp("rename one of them, or merge their actions");
           }
@@ -36,8 +37,7 @@ void Resolver::indexDeclarations() {
       auto [it, inserted] = global_.try_emplace(decl->name.text, decl);
       if (!inserted) {
         const Decl *first = it->second;
-        diags_.report(DiagID::DuplicateName, decl->name.range,
-                      fmt::format("`{}` is declared twice", decl->name.text))
+        diags_.report(DiagID::DuplicateName, decl->name.range, fmt::format("`{}` is declared twice", decl->name.text))
             .label(first->name.range, fmt::format("first declared here as {}", declKindNoun(first->kind()).str()))
             .withHelp("every tenant, issuer, identity, resource, retry, edgeworker and backup needs a unique name");
         continue;
@@ -81,17 +81,19 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
     if (it == scope->second.end()) continue;
     const Decl *decl = it->second;
     if (wanted(decl)) return decl;
-    diags_.report(DiagID::WrongKind, name.range,
-                  fmt::format("`{}` is {}, but {} needs {}", name.text, declKindNoun(decl->kind()).str(),
-                              position.str(), describeKinds(kinds)))
+    diags_
+        .report(DiagID::WrongKind, name.range,
+                fmt::format("`{}` is {}, but {} needs {}", name.text, declKindNoun(decl->kind()).str(), position.str(),
+                            describeKinds(kinds)))
         .label(decl->name.range, fmt::format("`{}` declared here", name.text));
     return nullptr;
   }
   // Declared, but somewhere this file does not import?
   if (auto it = global_.find(name.text); it != global_.end() && wanted(it->second)) {
-    diags_.report(DiagID::NotImported, name.range,
-                  fmt::format("`{}` is declared in `{}`, which this file does not import", name.text,
-                              sm_.displayPath(it->second->file)))
+    diags_
+        .report(DiagID::NotImported, name.range,
+                fmt::format("`{}` is declared in `{}`, which this file does not import", name.text,
+                            sm_.displayPath(it->second->file)))
         .label(it->second->name.range, "declared here")
         .withHelp(fmt::format("add {} at the top of this file", importHint(*it->second, from)));
     return nullptr;
@@ -107,15 +109,15 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
   }
   std::sort(candidates.begin(), candidates.end());
   DiagnosticBuilder d = diags_.report(DiagID::UnknownName, name.range,
-                                fmt::format("unknown {} `{}`", declKindKeyword(*kinds.begin()).str(), name.text));
+                                      fmt::format("unknown {} `{}`", declKindKeyword(*kinds.begin()).str(), name.text));
   std::vector<std::string> close = closestNames(name.text, candidates);
   if (!close.empty()) {
     d.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(name.range, close.front());
     if (auto it = global_.find(close.front()); it != global_.end())
       d.label(it->second->name.range, fmt::format("`{}` declared here", close.front()));
   } else if (candidates.empty()) {
-    d.withHelp(fmt::format("declare {} named `{}` or import the file that declares it", describeKinds(kinds),
-                           name.text));
+    d.withHelp(
+        fmt::format("declare {} named `{}` or import the file that declares it", describeKinds(kinds), name.text));
   } else if (candidates.size() <= 6) {
     std::vector<std::string> quoted;
     for (auto &c : candidates) quoted.push_back("`" + c + "`");
@@ -139,16 +141,18 @@ const CapabilityDecl *Resolver::lookupCapability(FileID from, const Name &name, 
         continue;
       }
       if (isVisible(cap)) return cap;
-      diags_.report(DiagID::NotImported, name.range,
-                    fmt::format("capability `{}` is declared in `{}`, which this file does not import", name.text,
-                                sm_.displayPath(cap->file)))
+      diags_
+          .report(DiagID::NotImported, name.range,
+                  fmt::format("capability `{}` is declared in `{}`, which this file does not import", name.text,
+                              sm_.displayPath(cap->file)))
           .withHelp(fmt::format("add {} at the top of this file", importHint(*cap, from)));
       return nullptr;
     }
     if (otherType) {
-      diags_.report(DiagID::WrongKind, name.range,
-                    fmt::format("capability `{}` applies to `{}`, but `{}` is `{}`", name.text,
-                                otherType->resourceType.name.text, resource.name.text, type->name.text))
+      diags_
+          .report(DiagID::WrongKind, name.range,
+                  fmt::format("capability `{}` applies to `{}`, but `{}` is `{}`", name.text,
+                              otherType->resourceType.name.text, resource.name.text, type->name.text))
           .label(resource.type.name.range, fmt::format("`{}` has type `{}`", resource.name.text, type->name.text))
           .withHelp(fmt::format("use a capability declared `on {}`", type->name.text));
       return nullptr;
@@ -160,7 +164,7 @@ const CapabilityDecl *Resolver::lookupCapability(FileID from, const Name &name, 
       if (cap->resourceType.target == type && isVisible(cap)) candidates.push_back(cap->name.text);
   std::sort(candidates.begin(), candidates.end());
   DiagnosticBuilder d = diags_.report(DiagID::UnknownName, name.range,
-                                fmt::format("unknown capability `{}` for `{}`", name.text, type->name.text));
+                                      fmt::format("unknown capability `{}` for `{}`", name.text, type->name.text));
   std::vector<std::string> close = closestNames(name.text, candidates);
   if (!close.empty()) {
     d.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(name.range, close.front());

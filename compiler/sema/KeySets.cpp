@@ -32,7 +32,8 @@ KeyCheck checkKey(const llvm::json::Object &key, const std::vector<std::string> 
   // RFC 7517, 4.3: a key whose `key_ops` do not include `verify` is not for checking signatures.
   if (key.get("key_ops")) {
     const llvm::json::Array *ops = key.getArray("key_ops");
-    if (!ops || llvm::none_of(*ops, [](const llvm::json::Value &op) { return op.getAsString() == llvm::StringRef("verify"); }))
+    if (!ops ||
+        llvm::none_of(*ops, [](const llvm::json::Value &op) { return op.getAsString() == llvm::StringRef("verify"); }))
       return {};
   }
   for (const char *secret : {"d", "p", "q", "dp", "dq", "qi", "k"})
@@ -46,9 +47,9 @@ KeyCheck checkKey(const llvm::json::Object &key, const std::vector<std::string> 
     bool rsa = llvm::StringRef(alg).startswith("RS") || llvm::StringRef(alg).startswith("PS");
     if (rsa && str("kty") == "RSA") {
       auto n = base64urlLength(str("n"));
-      if (!n || !base64urlLength(str("e")))
-        return {std::nullopt, "an RSA key needs base64url `n` and `e`"};
-      if (*n < 256) return {std::nullopt, fmt::format("an RSA key of {} bits is too weak; use 2048 bits or more", *n * 8)};
+      if (!n || !base64urlLength(str("e"))) return {std::nullopt, "an RSA key needs base64url `n` and `e`"};
+      if (*n < 256)
+        return {std::nullopt, fmt::format("an RSA key of {} bits is too weak; use 2048 bits or more", *n * 8)};
       return {alg, ""};
     }
     auto curve = curves.find(alg);
@@ -81,8 +82,9 @@ std::optional<llvm::json::Array> loadKeySet(llvm::StringRef issuerName, const st
   // Size and kind first: a device or a pipe named here must not be read.
   llvm::sys::fs::file_status status;
   if (std::error_code ec = llvm::sys::fs::status(path, status))
-    return fail(fmt::format("cannot read the key set of issuer `{}` from {}: {}", issuerName.str(), path.str(), ec.message()),
-                "`jwks_file` is relative to the policy file; save the issuer's JWKS there");
+    return fail(
+        fmt::format("cannot read the key set of issuer `{}` from {}: {}", issuerName.str(), path.str(), ec.message()),
+        "`jwks_file` is relative to the policy file; save the issuer's JWKS there");
   if (!llvm::sys::fs::is_regular_file(status))
     return fail(fmt::format("the key set {} is not a regular file", path.str()), "name the saved JWKS document");
   if (status.getSize() > kMaxKeySetBytes)
@@ -98,14 +100,16 @@ std::optional<llvm::json::Array> loadKeySet(llvm::StringRef issuerName, const st
                 "save the issuer's JWKS document as it is published");
   const llvm::json::Object *root = json->getAsObject();
   const llvm::json::Array *keys = root ? root->getArray("keys") : nullptr;
-  if (!keys) return fail(fmt::format("the key set {} has no `keys` array", path.str()), "a JWKS looks like {\"keys\": [...]}");
+  if (!keys)
+    return fail(fmt::format("the key set {} has no `keys` array", path.str()), "a JWKS looks like {\"keys\": [...]}");
 
   llvm::json::Array usable;
   for (const llvm::json::Value &entry : *keys) {
     const llvm::json::Object *key = entry.getAsObject();
     if (!key) continue;
     KeyCheck check = checkKey(*key, algorithms);
-    if (!check.problem.empty()) return fail(fmt::format("the key set {}: {}", path.str(), check.problem), "fix or remove that key");
+    if (!check.problem.empty())
+      return fail(fmt::format("the key set {}: {}", path.str(), check.problem), "fix or remove that key");
     if (!check.alg) continue;
     if (usable.size() == kMaxKeys)
       return fail(fmt::format("the key set {} has more than {} usable keys", path.str(), kMaxKeys),

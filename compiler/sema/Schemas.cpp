@@ -54,8 +54,9 @@ ValueCheck refTo(DeclKind kind) {
     v.target = ctx.resolver.lookup(ctx.file, Name{v.text, v.range}, {kind}, what);
   };
 }
-template <typename Entries> void checkEntries(SemaContext &, Entries &, const Schema &, const std::string &, SourceRange,
-                                              const std::vector<std::string> &);
+template <typename Entries>
+void checkEntries(SemaContext &, Entries &, const Schema &, const std::string &, SourceRange,
+                  const std::vector<std::string> &);
 ValueCheck objectOf(const Schema *schema) {
   return [schema](SemaContext &ctx, Value &v, const std::string &what) {
     if (!checkKind(ctx.diags, v, Value::Kind::Object, what)) return;
@@ -79,24 +80,29 @@ ValueCheck stringOrStringList() {
 ValueCheck backoff() {
   static const Schema exponential = {{"initial", true, duration({"ms", "s"})},
                                      {"max", true, duration({"ms", "s", "m"})},
-                                     {"multiplier", false, [](SemaContext &ctx, Value &v, const std::string &what) {
+                                     {"multiplier", false,
+                                      [](SemaContext &ctx, Value &v, const std::string &what) {
                                         if (!checkKind(ctx.diags, v, Value::Kind::Number, what)) return;
                                         if (v.number < 1.0 || v.number > 10.0)
-                                          ctx.diags.report(DiagID::OutOfRange, v.range,
-                                                           fmt::format("{} must be from 1 to 10, found `{}`", what, v.text));
+                                          ctx.diags.report(
+                                              DiagID::OutOfRange, v.range,
+                                              fmt::format("{} must be from 1 to 10, found `{}`", what, v.text));
                                       }},
                                      {"jitter", false, oneOf({"full", "equal", "decorrelated", "none"})}};
   static const Schema constant = {{"delay", true, duration({"ms", "s"})},
                                   {"jitter", false, oneOf({"full", "equal", "none"})}};
   return [](SemaContext &ctx, Value &v, const std::string &what) {
     if (v.kind != Value::Kind::Call) {
-      ctx.diags.report(DiagID::WrongValueType, v.range, fmt::format("{} must be `exponential(...)` or `constant(...)`", what))
+      ctx.diags
+          .report(DiagID::WrongValueType, v.range,
+                  fmt::format("{} must be `exponential(...)` or `constant(...)`", what))
           .withHelp("e.g. `exponential(initial = 100ms, max = 2s, multiplier = 2, jitter = full)`");
       return;
     }
     const Schema *schema = v.text == "exponential" ? &exponential : v.text == "constant" ? &constant : nullptr;
     if (!schema) {
-      DiagnosticBuilder d = ctx.diags.report(DiagID::WrongValueType, v.range, fmt::format("unknown backoff `{}`", v.text));
+      DiagnosticBuilder d =
+          ctx.diags.report(DiagID::WrongValueType, v.range, fmt::format("unknown backoff `{}`", v.text));
       auto close = closestNames(v.text, std::vector<std::string>{"exponential", "constant"});
       d.withHelp(close.empty() ? "backoffs are `exponential(...)` and `constant(...)`"
                                : fmt::format("did you mean `{}`?", close.front()));
@@ -132,8 +138,9 @@ void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, cons
     auto &entry = entries[i];
     for (size_t j = 0; j < i; ++j)
       if (entries[j].key.text == entry.key.text) {
-        ctx.diags.report(DiagID::DuplicateAttribute, entry.key.range,
-                         fmt::format("`{}` is given twice in {}", entry.key.text, owner))
+        ctx.diags
+            .report(DiagID::DuplicateAttribute, entry.key.range,
+                    fmt::format("`{}` is given twice in {}", entry.key.text, owner))
             .label(entries[j].key.range, "first given here")
             .withHelp("remove one of them");
         break;
@@ -142,7 +149,7 @@ void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, cons
     if (spec == schema.end()) {
       if (std::find(extraKeys.begin(), extraKeys.end(), entry.key.text) != extraKeys.end()) continue;
       DiagnosticBuilder d = ctx.diags.report(DiagID::UnknownAttribute, entry.key.range,
-                                       fmt::format("unknown attribute `{}` in {}", entry.key.text, owner));
+                                             fmt::format("unknown attribute `{}` in {}", entry.key.text, owner));
       std::vector<std::string> all = known;
       all.insert(all.end(), extraKeys.begin(), extraKeys.end());
       std::vector<std::string> close = closestNames(entry.key.text, all);
@@ -184,22 +191,25 @@ bool checkActionString(DiagnosticEngine &diags, const Value &v, llvm::StringRef 
   action.split(segments, '/');
   bool providerOk = segments.size() >= 2 && (segments[0] == "*" || segments[0].contains('.'));
   bool segmentsOk = llvm::all_of(segments, [](llvm::StringRef s) {
-    return !s.empty() && (s == "*" || llvm::all_of(s, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'; }));
+    return !s.empty() && (s == "*" || llvm::all_of(s, [](char c) {
+                            return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+                          }));
   });
   size_t stars = action.count('*');
   if (providerOk && segmentsOk && stars <= 1) return true;
   DiagnosticBuilder d = diags.report(DiagID::InvalidAction, v.range,
-                               fmt::format("\"{}\" is not a well-formed Azure action", quoteForMessage(action)));
+                                     fmt::format("\"{}\" is not a well-formed Azure action", quoteForMessage(action)));
   if (stars > 1) d.withHelp("an action may contain one `*` at most");
-  else if (!segmentsOk) d.withHelp("`*` must replace whole segments: `Microsoft.Compute/*/read`, not `Microsoft.Compute/virtual*`");
+  else if (!segmentsOk)
+    d.withHelp("`*` must replace whole segments: `Microsoft.Compute/*/read`, not `Microsoft.Compute/virtual*`");
   else d.withHelp("actions look like `Microsoft.Compute/virtualMachines/read`");
   return false;
 }
 
-#define WARD_SCHEMA(fn, ...)                                                                                          \
-  const Schema &fn() {                                                                                                \
-    static const Schema kSchema = __VA_ARGS__;                                                                        \
-    return kSchema;                                                                                                   \
+#define WARD_SCHEMA(fn, ...)                                                                                           \
+  const Schema &fn() {                                                                                                 \
+    static const Schema kSchema = __VA_ARGS__;                                                                         \
+    return kSchema;                                                                                                    \
   }
 
 WARD_SCHEMA(tenantSchema, {{"id", true, guid()},
@@ -269,15 +279,15 @@ WARD_SCHEMA(retrySchema, {{"attempts", true, integer(1, 100)},
                           {"idempotency_key", false, str()},
                           {"description", false, str()}})
 
-WARD_SCHEMA(edgeworkerSchema, {{"id", true, integer(1, 2147483647)},
-                               {"version", true, [](SemaContext &ctx, Value &v, const std::string &) {
-                                  checkEdgeWorkerVersion(ctx.diags, v);
-                                }},
-                               {"description", false, str()},
-                               {"tier", false, oneOf({"basic", "dynamic", "enterprise"})},
-                               {"log_failures", false, boolean()},
-                               {"hostnames", false, listOf(hostname(), true)},
-                               {"via", false, mapOf(url(true))}})
+WARD_SCHEMA(edgeworkerSchema,
+            {{"id", true, integer(1, 2147483647)},
+             {"version", true,
+              [](SemaContext &ctx, Value &v, const std::string &) { checkEdgeWorkerVersion(ctx.diags, v); }},
+             {"description", false, str()},
+             {"tier", false, oneOf({"basic", "dynamic", "enterprise"})},
+             {"log_failures", false, boolean()},
+             {"hostnames", false, listOf(hostname(), true)},
+             {"via", false, mapOf(url(true))}})
 
 WARD_SCHEMA(routeSchema, {{"description", false, str()}})
 

@@ -55,8 +55,9 @@ private:
     for (const std::string &param : params) {
       const Attribute *given = d.attrs.find(param);
       if (!given) {
-        diags_.report(DiagID::MissingAttribute, d.name.range,
-                      fmt::format("issuer `{}` needs `{}` for template `{}`", d.name.text, param, tmpl->name.text))
+        diags_
+            .report(DiagID::MissingAttribute, d.name.range,
+                    fmt::format("issuer `{}` needs `{}` for template `{}`", d.name.text, param, tmpl->name.text))
             .label(tmpl->name.range, "template declared here")
             .withHelp(fmt::format("add `{} = ...`", param));
         return;
@@ -76,7 +77,9 @@ private:
                       fmt::format("`{}` must be a string or a tenant, found {}", param, given->value.kindName().str()));
         return;
       }
-      if (value.empty() || llvm::any_of(value, [](char c) { return c == '/' || c == '?' || c == '#' || c == '@' || std::isspace(static_cast<unsigned char>(c)); })) {
+      if (value.empty() || llvm::any_of(value, [](char c) {
+            return c == '/' || c == '?' || c == '#' || c == '@' || std::isspace(static_cast<unsigned char>(c));
+          })) {
         diags_.report(DiagID::OutOfRange, given->value.range,
                       fmt::format("`{}` must be a plain name or id without `/`, `?`, `#`, `@` or spaces", param));
         return;
@@ -95,7 +98,8 @@ private:
         if (copy.value.kind == Value::Kind::String)
           for (auto &[placeholder, value] : substitutions) {
             std::string &s = copy.value.text;
-            for (size_t pos = s.find(placeholder); pos != std::string::npos; pos = s.find(placeholder, pos + value.size()))
+            for (size_t pos = s.find(placeholder); pos != std::string::npos;
+                 pos = s.find(placeholder, pos + value.size()))
               s.replace(pos, placeholder.size(), value);
           }
         effective.items.push_back(std::move(copy));
@@ -116,10 +120,12 @@ private:
     checkAttributes(ctx_, effective, issuerSchema(), owner, d.name.range);
     if (!effective.find("jwks") && !effective.find("jwks_file"))
       diags_.report(DiagID::MissingAttribute, d.name.range, fmt::format("{} needs its signing keys", owner))
-          .withHelp("add `jwks = \"https://...\"` (fetched at the edge) or `jwks_file = \"keys.json\"` (embedded at build time)");
+          .withHelp("add `jwks = \"https://...\"` (fetched at the edge) or `jwks_file = \"keys.json\"` (embedded at "
+                    "build time)");
     if (const Attribute *url = effective.find("jwks"); url && effective.find("jwks_file"))
-      diags_.report(DiagID::ConflictingAttributes, url->key.range,
-                    fmt::format("{} has both `jwks` and `jwks_file`", owner))
+      diags_
+          .report(DiagID::ConflictingAttributes, url->key.range,
+                  fmt::format("{} has both `jwks` and `jwks_file`", owner))
           .withHelp("choose one: keys fetched at the edge, or keys embedded at build time");
     d.effective = std::move(effective);
     if (const Attribute *file = d.effective.find("jwks_file"); file && !d.effective.find("jwks"))
@@ -137,9 +143,10 @@ private:
       std::vector<std::string> names;
       for (auto &k : kinds) names.push_back(k.first);
       DiagnosticBuilder diag = diags_.report(DiagID::InvalidIdentityKind, d.kindName.range,
-                                       fmt::format("unknown identity kind `{}`", d.kindName.text));
+                                             fmt::format("unknown identity kind `{}`", d.kindName.text));
       auto close = closestNames(d.kindName.text, names);
-      if (!close.empty()) diag.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(d.kindName.range, close.front());
+      if (!close.empty())
+        diag.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(d.kindName.range, close.front());
       else diag.withHelp("identity kinds are `service_principal`, `managed_identity`, `group` and `user`");
     } else {
       d.identityKind = it->second;
@@ -152,8 +159,9 @@ private:
       diags_.report(DiagID::InvalidTarget, (assigned ? assigned : of)->key.range,
                     fmt::format("`{}` applies to managed identities only", (assigned ? assigned : of)->key.text));
     else if (system && !of)
-      diags_.report(DiagID::MissingAttribute, d.name.range,
-                    fmt::format("system-assigned identity `{}` needs `of`, the resource it belongs to", d.name.text))
+      diags_
+          .report(DiagID::MissingAttribute, d.name.range,
+                  fmt::format("system-assigned identity `{}` needs `of`, the resource it belongs to", d.name.text))
           .withHelp("add `of = <resource>`");
     else if (of && !system)
       diags_.report(DiagID::ConflictingAttributes, of->key.range, "`of` is only for system-assigned identities")
@@ -165,7 +173,8 @@ private:
     const ResourceTypeDecl *type = d.typeDecl();
     if (!type) return;
     const Attribute *level = type->attrs.find("level");
-    llvm::StringRef lvl = level && level->value.kind == Value::Kind::Ref ? llvm::StringRef(level->value.text) : "resource";
+    llvm::StringRef lvl =
+        level && level->value.kind == Value::Kind::Ref ? llvm::StringRef(level->value.text) : "resource";
     auto require = [&](const char *key, const char *why) {
       if (!d.attrs.find(key))
         diags_.report(DiagID::MissingAttribute, d.name.range, fmt::format("{} needs `{}`", owner, key))
@@ -181,15 +190,17 @@ private:
     }
     if (const Attribute *origin = d.attrs.find("origin")) {
       if (!type->hasTrait("origin")) {
-        diags_.report(DiagID::InvalidTarget, origin->key.range,
-                      fmt::format("`{}` resources cannot serve as an HTTP origin", type->name.text))
+        diags_
+            .report(DiagID::InvalidTarget, origin->key.range,
+                    fmt::format("`{}` resources cannot serve as an HTTP origin", type->name.text))
             .label(d.type.name.range, fmt::format("type `{}`", type->name.text));
       } else if (origin->value.kind == Value::Kind::String) {
         llvm::StringRef url = origin->value.text;
         if (url.startswith("http://"))
           diags_.report(DiagID::InvalidUrl, origin->value.range, "an origin must use https://")
               .withHelp("EdgeWorkers forward tokens and user data to the origin; serve it over TLS")
-              .suggest({origin->value.range.file, origin->value.range.begin + 1, origin->value.range.begin + 8}, "https://");
+              .suggest({origin->value.range.file, origin->value.range.begin + 1, origin->value.range.begin + 8},
+                       "https://");
       }
     }
   }
@@ -235,7 +246,9 @@ private:
       for (size_t j = 0; j < i; ++j)
         if (r.methods[j].text == r.methods[i].text)
           // Deleting ", GET" (from the end of the previous method) keeps the list well formed.
-          diags_.report(DiagID::DuplicateAttribute, r.methods[i].range, fmt::format("`{}` is listed twice", r.methods[i].text))
+          diags_
+              .report(DiagID::DuplicateAttribute, r.methods[i].range,
+                      fmt::format("`{}` is listed twice", r.methods[i].text))
               .fix({r.methods[i].range.file, r.methods[i - 1].range.end, r.methods[i].range.end}, "");
     }
     checkAttributes(ctx_, r.attrs, routeSchema(), fmt::format("route \"{}\"", quoteForMessage(r.path.text)), r.keyword);
@@ -245,8 +258,11 @@ private:
         for (const Value &scope : scopes->value.items) checkScopeToken(diags_, scope);
     }
     if (r.actions.empty())
-      diags_.report(DiagID::MissingAttribute, r.keyword, fmt::format("route \"{}\" does nothing", quoteForMessage(r.path.text)))
-          .withHelp("add one of `forward to <resource>`, `redirect <status> \"<location>\"`, `respond <status>` or `deny`");
+      diags_
+          .report(DiagID::MissingAttribute, r.keyword,
+                  fmt::format("route \"{}\" does nothing", quoteForMessage(r.path.text)))
+          .withHelp(
+              "add one of `forward to <resource>`, `redirect <status> \"<location>\"`, `respond <status>` or `deny`");
     for (size_t i = 1; i < r.actions.size(); ++i)
       diags_.report(DiagID::SecondRouteAction, r.actions[i].range, "a route has exactly one action")
           .label(r.actions[0].range, "first action here")
@@ -259,8 +275,9 @@ private:
     case RouteAction::Kind::Forward: {
       const auto *res = llvm::dyn_cast_or_null<ResourceDecl>(a.origin.target);
       if (res && !res->attrs.find("origin")) {
-        diags_.report(DiagID::InvalidTarget, a.origin.name.range,
-                      fmt::format("`{}` has no HTTPS origin to forward to", res->name.text))
+        diags_
+            .report(DiagID::InvalidTarget, a.origin.name.range,
+                    fmt::format("`{}` has no HTTPS origin to forward to", res->name.text))
             .label(res->name.range, fmt::format("`{}` declared here without `origin`", res->name.text))
             .withHelp(res->typeDecl() && res->typeDecl()->hasTrait("origin")
                           ? "add `origin = \"https://<host>\"` to the resource"
@@ -272,8 +289,9 @@ private:
     case RouteAction::Kind::Redirect: {
       if (checkStatus(diags_, *a.status, "a redirect status", 300, 399) &&
           !llvm::is_contained(std::vector<double>{301, 302, 303, 307, 308}, a.status->number))
-        diags_.report(DiagID::InvalidStatus, a.status->range,
-                      fmt::format("`{}` is not a redirect status", a.status->text))
+        diags_
+            .report(DiagID::InvalidStatus, a.status->range,
+                    fmt::format("`{}` is not a redirect status", a.status->text))
             .withHelp("use 301, 302, 303, 307 or 308");
       llvm::StringRef location = a.text->text;
       if (location.startswith("/")) {
@@ -332,8 +350,10 @@ private:
     auto requireTrait = [&](const Ref &ref, const char *trait, const char *what, const char *example) {
       const auto *res = llvm::dyn_cast_or_null<ResourceDecl>(ref.target);
       if (!res || !res->typeDecl() || res->typeDecl()->hasTrait(trait)) return;
-      diags_.report(DiagID::InvalidTarget, ref.name.range,
-                    fmt::format("`{}` is `{}`, but {} needs {}", res->name.text, res->typeDecl()->name.text, what, example))
+      diags_
+          .report(
+              DiagID::InvalidTarget, ref.name.range,
+              fmt::format("`{}` is `{}`, but {} needs {}", res->name.text, res->typeDecl()->name.text, what, example))
           .label(res->type.name.range, "type given here");
     };
     for (Protection &p : d.protections) {
@@ -356,7 +376,11 @@ private:
     std::map<std::string, const Value *> tiers;
     if (retain && retain->value.kind == Value::Kind::Object)
       for (const Field &f : retain->value.fields) tiers[f.key.text] = &f.value;
-    struct Limit { const char *tier; int64_t min, max; const char *unit; };
+    struct Limit {
+      const char *tier;
+      int64_t min, max;
+      const char *unit;
+    };
     for (const Limit &l : {Limit{"daily", 7, 9999, "days"}, Limit{"weekly", 1, 5163, "weeks"},
                            Limit{"monthly", 1, 1188, "months"}, Limit{"yearly", 1, 99, "years"}}) {
       auto it = tiers.find(l.tier);
@@ -372,16 +396,21 @@ private:
     if (const Attribute *ir = d.attrs.find("instant_restore"); ir && ir->value.isInteger && durationMillis(ir->value)) {
       int64_t days = static_cast<int64_t>(ir->value.number);
       if (days < 1 || days > 30)
-        diags_.report(DiagID::OutOfRange, ir->value.range,
-                      fmt::format("instant restore keeps snapshots 1 to 30 days (5 with a standard policy), not {}", days));
+        diags_.report(
+            DiagID::OutOfRange, ir->value.range,
+            fmt::format("instant restore keeps snapshots 1 to 30 days (5 with a standard policy), not {}", days));
     }
     if (!schedule || tiers.empty()) return;
     if (schedule->kind == BackupSchedule::Kind::Weekly && tiers.count("daily"))
-      diags_.report(DiagID::InvalidSchedule, tiers["daily"]->range, "a weekly backup has no daily recovery points to keep")
+      diags_
+          .report(DiagID::InvalidSchedule, tiers["daily"]->range,
+                  "a weekly backup has no daily recovery points to keep")
           .withHelp("remove `daily`, or back up daily");
     if (schedule->kind != BackupSchedule::Kind::Weekly && !tiers.count("daily"))
-      diags_.report(DiagID::InvalidSchedule, retain->value.range,
-                    fmt::format("a {} backup needs `daily` retention", schedule->kind == BackupSchedule::Kind::Hourly ? "hourly" : "daily"))
+      diags_
+          .report(DiagID::InvalidSchedule, retain->value.range,
+                  fmt::format("a {} backup needs `daily` retention",
+                              schedule->kind == BackupSchedule::Kind::Hourly ? "hourly" : "daily"))
           .withHelp("add `daily = 30d` (7 days at least)");
     if (schedule->kind == BackupSchedule::Kind::Weekly && !tiers.count("weekly"))
       diags_.report(DiagID::InvalidSchedule, retain->value.range, "a weekly backup needs `weekly` retention")
@@ -399,15 +428,16 @@ private:
       return;
     }
     if (std::optional<std::string> windows = windowsTimeZoneFor(id)) {
-      diags_.report(DiagID::InvalidSchedule, zone.range,
-                    fmt::format("\"{}\" is an IANA time zone; Azure Backup takes Windows time zone IDs",
-                                quoteForMessage(id)))
+      diags_
+          .report(
+              DiagID::InvalidSchedule, zone.range,
+              fmt::format("\"{}\" is an IANA time zone; Azure Backup takes Windows time zone IDs", quoteForMessage(id)))
           .withHelp(fmt::format("write \"{}\", the Windows time zone of {}", *windows, id.str()))
           .fix(zone.range, fmt::format("\"{}\"", *windows));
       return;
     }
     DiagnosticBuilder d = diags_.report(DiagID::InvalidSchedule, zone.range,
-                                  fmt::format("\"{}\" is not a Windows time zone ID", quoteForMessage(id)));
+                                        fmt::format("\"{}\" is not a Windows time zone ID", quoteForMessage(id)));
     auto same = std::find_if(windowsTimeZones().begin(), windowsTimeZones().end(),
                              [&](const std::string &w) { return llvm::StringRef(w).equals_insensitive(id); });
     if (same != windowsTimeZones().end()) {
@@ -437,7 +467,7 @@ private:
     case BackupSchedule::Kind::Daily: checkClockTime(diags_, *s.time, "the backup time", true); break;
     case BackupSchedule::Kind::Weekly: {
       checkClockTime(diags_, *s.time, "the backup time", true);
-      static const std::vector<std::string> days = {"Sunday", "Monday", "Tuesday", "Wednesday",
+      static const std::vector<std::string> days = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                                     "Thursday", "Friday", "Saturday"};
       if (s.days->items.empty())
         diags_.report(DiagID::InvalidSchedule, s.days->range, "a weekly backup needs at least one day");
@@ -484,20 +514,23 @@ private:
       std::string host = urlHost(url);
       if (!hostServed(host, ew.hostnames)) {
         reported.push_back(target);
-        diags_.report(DiagID::SubrequestNotServed, entry.value.range,
-                      fmt::format("`via` sends the sub-requests for `{}` to `{}`, which edgeworker `{}`'s property does "
-                                  "not serve ({})",
-                                  entry.key.text, host, ew.name.text, servedList(ew)))
+        diags_
+            .report(DiagID::SubrequestNotServed, entry.value.range,
+                    fmt::format("`via` sends the sub-requests for `{}` to `{}`, which edgeworker `{}`'s property does "
+                                "not serve ({})",
+                                entry.key.text, host, ew.name.text, servedList(ew)))
             .withHelp(fmt::format("add \"{}\" to `hostnames` if the property serves it, or use a hostname it serves",
                                   quoteForMessage(host)));
         continue;
       }
-      llvm::StringRef afterHost = url.drop_front(url.find("://") + 3).drop_until([](char c) { return c == '/' || c == '?' || c == '#'; });
+      llvm::StringRef afterHost =
+          url.drop_front(url.find("://") + 3).drop_until([](char c) { return c == '/' || c == '?' || c == '#'; });
       if (llvm::isa<ResourceDecl>(target) && !afterHost.empty() && afterHost != "/") {
         reported.push_back(target);
-        diags_.report(DiagID::InvalidUrl, entry.value.range,
-                      fmt::format("an origin reached `via` the property is a scheme and host only, found \"{}\"",
-                                  quoteForMessage(url)))
+        diags_
+            .report(DiagID::InvalidUrl, entry.value.range,
+                    fmt::format("an origin reached `via` the property is a scheme and host only, found \"{}\"",
+                                quoteForMessage(url)))
             .withHelp(fmt::format("the request's own path and query are appended; write \"https://{}\"", host));
         continue;
       }
@@ -519,23 +552,28 @@ private:
     bool issuer = llvm::isa<IssuerDecl>(target);
     std::string what = issuer ? fmt::format("fetches the key set of issuer `{}` from", target.name.text)
                               : fmt::format("forwards through responseProvider to `{}` at", target.name.text);
-    std::string consequence = issuer ? "so the fetch would fail with 400 and every request with a token would answer 503"
-                                     : "so every forwarded request would fail";
+    std::string consequence = issuer
+                                  ? "so the fetch would fail with 400 and every request with a token would answer 503"
+                                  : "so every forwarded request would fail";
     std::string example = ew.hostnames.empty() ? "<hostname>" : ew.hostnames.front();
     if (example.rfind("*.", 0) == 0) example = "keys" + example.substr(1);
     std::string help =
-        issuer ? fmt::format("serve the key set through the property: add `via = {{ {} = \"https://{}/<path>\" }}` and a "
-                             "property rule forwarding that path to {} (docs/edgeworkers.md, \"Property rules\"), or embed "
-                             "the keys with `jwks_file`",
-                             target.name.text, example, url.str())
-               : fmt::format("serve the origin through a property hostname whose origin is {} and name it: `via = {{ {} = "
-                             "\"https://<that hostname>\" }}`",
-                             host, target.name.text);
-    if (ew.hostnames.empty()) help = "declare `hostnames = [...]`, the hostnames the EdgeWorker's property serves; then " + help;
-    diags_.report(DiagID::SubrequestNotServed, use,
-                  fmt::format("edgeworker `{}` {} `{}`, which its property does not serve ({}); EdgeWorkers "
-                              "sub-requests reach only hostnames served through Akamai, {}",
-                              ew.name.text, what, host, servedList(ew), consequence))
+        issuer
+            ? fmt::format(
+                  "serve the key set through the property: add `via = {{ {} = \"https://{}/<path>\" }}` and a "
+                  "property rule forwarding that path to {} (docs/edgeworkers.md, \"Property rules\"), or embed "
+                  "the keys with `jwks_file`",
+                  target.name.text, example, url.str())
+            : fmt::format("serve the origin through a property hostname whose origin is {} and name it: `via = {{ {} = "
+                          "\"https://<that hostname>\" }}`",
+                          host, target.name.text);
+    if (ew.hostnames.empty())
+      help = "declare `hostnames = [...]`, the hostnames the EdgeWorker's property serves; then " + help;
+    diags_
+        .report(DiagID::SubrequestNotServed, use,
+                fmt::format("edgeworker `{}` {} `{}`, which its property does not serve ({}); EdgeWorkers "
+                            "sub-requests reach only hostnames served through Akamai, {}",
+                            ew.name.text, what, host, servedList(ew), consequence))
         .label(target.name.range, fmt::format("`{}` declared here", target.name.text))
         .withHelp(help);
   }
@@ -559,10 +597,11 @@ void onceProtected(const BackupDecl &backup, std::map<const Decl *, const Ref *>
       if (!item.target) continue;
       auto [it, first] = seen.emplace(item.target, &item);
       if (first) continue;
-      diags.report(DiagID::ConflictingAttributes, item.name.range,
-                   fmt::format("`{}` is protected twice; Azure Backup keeps one protected item per VM, in one vault "
-                               "under one policy",
-                               item.name.text))
+      diags
+          .report(DiagID::ConflictingAttributes, item.name.range,
+                  fmt::format("`{}` is protected twice; Azure Backup keeps one protected item per VM, in one vault "
+                              "under one policy",
+                              item.name.text))
           .label(it->second->name.range, "first protected here")
           .withHelp("protect each VM in one `backup`; to keep more recovery points, extend that backup's `retain`");
     }

@@ -20,8 +20,9 @@ bool checkKind(DiagnosticEngine &diags, const Value &v, Value::Kind kind, llvm::
 std::optional<int64_t> checkInteger(DiagnosticEngine &diags, const Value &v, llvm::StringRef what, int64_t min,
                                     int64_t max) {
   if (v.kind == Value::Kind::Quantity) {
-    diags.report(DiagID::WrongValueType, v.range,
-                 fmt::format("{} is a plain number; `{}` has a unit", what.str(), v.text))
+    diags
+        .report(DiagID::WrongValueType, v.range,
+                fmt::format("{} is a plain number; `{}` has a unit", what.str(), v.text))
         .withHelp(fmt::format("write `{}`", v.text.substr(0, v.text.size() - v.unit.size())));
     return std::nullopt;
   }
@@ -50,8 +51,9 @@ std::optional<double> checkRatio(DiagnosticEngine &diags, const Value &v, llvm::
     return std::nullopt;
   }
   if (!(ratio > 0.0 && ratio <= 1.0)) {
-    diags.report(DiagID::OutOfRange, v.range,
-                 fmt::format("{} must be greater than 0 and at most 1 (100%), found `{}`", what.str(), v.text))
+    diags
+        .report(DiagID::OutOfRange, v.range,
+                fmt::format("{} must be greater than 0 and at most 1 (100%), found `{}`", what.str(), v.text))
         .withHelp(v.kind == Value::Kind::Number && v.number > 1 && v.number <= 100
                       ? fmt::format("for a percentage write `{}%`", v.text)
                       : "");
@@ -108,7 +110,7 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
   std::string magnitude = v.kind == Value::Kind::Quantity ? v.text.substr(0, v.text.size() - v.unit.size()) : v.text;
   if (v.kind == Value::Kind::Number) {
     DiagnosticBuilder d = diags.report(DiagID::InvalidDuration, v.range,
-                                 fmt::format("{} needs a unit: `{}` alone is ambiguous", what.str(), v.text));
+                                       fmt::format("{} needs a unit: `{}` alone is ambiguous", what.str(), v.text));
     std::string likely = likelyDuration(v.number, v.text, accepted);
     if (likely.empty()) {
       d.withHelp(fmt::format("add a unit (here: {})", unitList));
@@ -124,7 +126,8 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
     return std::nullopt;
   }
   if (std::find(kDurationUnits.begin(), kDurationUnits.end(), v.unit) == kDurationUnits.end()) {
-    DiagnosticBuilder d = diags.report(DiagID::InvalidDuration, v.range, fmt::format("unknown duration unit `{}`", v.unit));
+    DiagnosticBuilder d =
+        diags.report(DiagID::InvalidDuration, v.range, fmt::format("unknown duration unit `{}`", v.unit));
     std::vector<std::string> close = closestNames(v.unit, accepted);
     llvm::StringRef unit = llvm::StringRef(v.unit).lower() == v.unit ? llvm::StringRef(v.unit) : llvm::StringRef();
     if (unit == "days" || unit == "day") close = {"d"};
@@ -135,12 +138,12 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
     if (!close.empty() && llvm::is_contained(accepted, close.front()))
       d.withHelp(fmt::format("write `{}{}` (units here: {})", magnitude, close.front(), unitList))
           .fix(v.range, magnitude + close.front());
-    else
-      d.withHelp(fmt::format("units here are {}", unitList));
+    else d.withHelp(fmt::format("units here are {}", unitList));
     return std::nullopt;
   }
   if (!v.isInteger) {
-    DiagnosticBuilder d = diags.report(DiagID::InvalidDuration, v.range, fmt::format("{} must be a whole number of units", what.str()));
+    DiagnosticBuilder d =
+        diags.report(DiagID::InvalidDuration, v.range, fmt::format("{} must be a whole number of units", what.str()));
     std::vector<std::string> smaller;
     for (const std::string &u : accepted)
       if (unitMillis(u) < unitMillis(v.unit)) smaller.push_back(u);
@@ -195,8 +198,9 @@ bool isValidGuid(llvm::StringRef text) {
 bool checkGuid(DiagnosticEngine &diags, const Value &v, llvm::StringRef what) {
   if (!checkKind(diags, v, Value::Kind::String, what)) return false;
   if (isValidGuid(v.text)) return true;
-  diags.report(DiagID::InvalidGuid, v.range,
-               fmt::format("{} must be a GUID, found \"{}\"", what.str(), quoteForMessage(v.text)))
+  diags
+      .report(DiagID::InvalidGuid, v.range,
+              fmt::format("{} must be a GUID, found \"{}\"", what.str(), quoteForMessage(v.text)))
       .withHelp("write it as 8-4-4-4-12 hexadecimal digits, e.g. \"72f988bf-86f1-41af-91ab-2d7cd011db47\"");
   return false;
 }
@@ -228,18 +232,20 @@ bool checkUrl(DiagnosticEngine &diags, llvm::StringRef url, SourceRange range, l
     host = authority.take_front(colon);
     port = authority.drop_front(colon + 1);
   }
-  bool hostOk = !host.empty() && llvm::all_of(host, [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
-  }) && !host.startswith(".") && !host.startswith("-");
+  bool hostOk =
+      !host.empty() &&
+      llvm::all_of(host, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.'; }) &&
+      !host.startswith(".") && !host.startswith("-");
   unsigned portNumber = 0;
   bool portOk = port.empty() || (!port.getAsInteger(10, portNumber) && portNumber > 0 && portNumber < 65536);
   bool restOk = llvm::none_of(rest, [](char c) { return std::isspace(static_cast<unsigned char>(c)) || c == '\\'; });
   if (!hostOk || !portOk || !restOk) {
-    diags.report(DiagID::InvalidUrl, range,
-                 fmt::format("{} is not a valid URL: \"{}\"", what.str(), quoteForMessage(url)))
-        .withHelp(!hostOk ? "the host name may contain letters, digits, `-` and `.`"
-                          : !portOk ? "the port must be a number from 1 to 65535"
-                                    : "spaces and backslashes must be percent-encoded");
+    diags
+        .report(DiagID::InvalidUrl, range,
+                fmt::format("{} is not a valid URL: \"{}\"", what.str(), quoteForMessage(url)))
+        .withHelp(!hostOk   ? "the host name may contain letters, digits, `-` and `.`"
+                  : !portOk ? "the port must be a number from 1 to 65535"
+                            : "spaces and backslashes must be percent-encoded");
     return false;
   }
   return true;
@@ -259,10 +265,11 @@ bool checkHostname(DiagnosticEngine &diags, const Value &v) {
   labels.consume_front("*.");
   llvm::SmallVector<llvm::StringRef, 8> parts;
   labels.split(parts, '.');
-  bool ok = host.size() <= 253 && parts.size() >= 2 && llvm::all_of(parts, [](llvm::StringRef label) {
-    return !label.empty() && label.size() <= 63 && !label.startswith("-") && !label.endswith("-") &&
-           llvm::all_of(label, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; });
-  });
+  bool ok =
+      host.size() <= 253 && parts.size() >= 2 && llvm::all_of(parts, [](llvm::StringRef label) {
+        return !label.empty() && label.size() <= 63 && !label.startswith("-") && !label.endswith("-") &&
+               llvm::all_of(label, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; });
+      });
   if (ok) return true;
   diags.report(DiagID::InvalidUrl, v.range, fmt::format("\"{}\" is not a hostname", quoteForMessage(host)))
       .withHelp(host.contains("://") ? "write the hostname alone, without scheme or path: \"api.example.com\""
@@ -296,8 +303,9 @@ bool isValidEdgeWorkerVersion(llvm::StringRef text) {
 bool checkEdgeWorkerVersion(DiagnosticEngine &diags, const Value &v) {
   if (!checkKind(diags, v, Value::Kind::String, "`version`")) return false;
   if (isValidEdgeWorkerVersion(v.text)) return true;
-  diags.report(DiagID::InvalidVersion, v.range,
-               fmt::format("\"{}\" is not a valid EdgeWorker version", quoteForMessage(v.text)))
+  diags
+      .report(DiagID::InvalidVersion, v.range,
+              fmt::format("\"{}\" is not a valid EdgeWorker version", quoteForMessage(v.text)))
       .withHelp("1 to 32 characters from letters, digits and `.`, `_`, `~`, `-`, without `..`; e.g. \"1.4.2\"");
   return false;
 }
@@ -313,8 +321,9 @@ bool checkClockTime(DiagnosticEngine &diags, const Name &time, llvm::StringRef w
     return false;
   }
   if (halfHours && mm != 0 && mm != 30) {
-    diags.report(DiagID::InvalidSchedule, time.range,
-                 fmt::format("{} must be on the hour or half hour, found \"{}\"", what.str(), t.str()))
+    diags
+        .report(DiagID::InvalidSchedule, time.range,
+                fmt::format("{} must be on the hour or half hour, found \"{}\"", what.str(), t.str()))
         .withHelp("Azure Backup schedules start at :00 or :30");
     return false;
   }
@@ -331,7 +340,8 @@ bool checkPathPattern(DiagnosticEngine &diags, const Name &path) {
     return fail(fmt::format("route path \"{}\" must start with `/`", quoteForMessage(p)),
                 fmt::format("write \"/{}\"", quoteForMessage(p)));
   if (p.contains('?') || p.contains('#'))
-    return fail("route paths match the path only; remove the query or fragment", "match query parameters in the origin");
+    return fail("route paths match the path only; remove the query or fragment",
+                "match query parameters in the origin");
   llvm::SmallVector<llvm::StringRef, 8> segments;
   p.drop_front().split(segments, '/');
   std::vector<std::string> params;
@@ -370,15 +380,17 @@ bool checkHeaderField(DiagnosticEngine &diags, const Field &header) {
     return std::isalnum(static_cast<unsigned char>(c)) || llvm::StringRef("!#$%&'*+-.^_`|~").contains(c);
   };
   if (name.empty() || !llvm::all_of(name, isTokenChar)) {
-    diags.report(DiagID::InvalidHeader, header.key.range,
-                 fmt::format("\"{}\" is not an HTTP header name", quoteForMessage(name)))
+    diags
+        .report(DiagID::InvalidHeader, header.key.range,
+                fmt::format("\"{}\" is not an HTTP header name", quoteForMessage(name)))
         .withHelp("header names are letters, digits and `!#$%&'*+-.^_`|~`, e.g. \"content-type\"");
     return false;
   }
   llvm::StringRef value = header.value.text;
   if (llvm::any_of(value, [](char c) { return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7F; })) {
-    diags.report(DiagID::InvalidHeader, header.value.range,
-                 fmt::format("the value of header \"{}\" contains a control character", name.str()))
+    diags
+        .report(DiagID::InvalidHeader, header.value.range,
+                fmt::format("the value of header \"{}\" contains a control character", name.str()))
         .withHelp("header values are one line of text; remove line breaks and control characters");
     return false;
   }
@@ -398,7 +410,8 @@ static const std::vector<std::string> kMethods = {"GET", "HEAD", "POST", "PUT", 
 
 bool checkHttpMethod(DiagnosticEngine &diags, const Name &method) {
   if (std::find(kMethods.begin(), kMethods.end(), method.text) != kMethods.end()) return true;
-  DiagnosticBuilder d = diags.report(DiagID::InvalidMethod, method.range, fmt::format("unknown HTTP method `{}`", method.text));
+  DiagnosticBuilder d =
+      diags.report(DiagID::InvalidMethod, method.range, fmt::format("unknown HTTP method `{}`", method.text));
   std::string upper = llvm::StringRef(method.text).upper();
   std::vector<std::string> close = std::find(kMethods.begin(), kMethods.end(), upper) != kMethods.end()
                                        ? std::vector<std::string>{upper}
@@ -423,14 +436,17 @@ bool checkOneOf(DiagnosticEngine &diags, const Value &v, llvm::StringRef what, l
   std::vector<std::string> quoted;
   for (const std::string &a : allowed) quoted.push_back("`" + a + "`");
   if (v.kind != Value::Kind::Ref) {
-    diags.report(DiagID::WrongValueType, v.range,
-                 fmt::format("{} must be one of {}, found {}", what.str(), joinAlternatives(quoted, "or"), v.kindName().str()))
-        .withHelp(v.kind == Value::Kind::String ? fmt::format("write it without quotes: `{}`", quoteForMessage(v.text)) : "");
+    diags
+        .report(DiagID::WrongValueType, v.range,
+                fmt::format("{} must be one of {}, found {}", what.str(), joinAlternatives(quoted, "or"),
+                            v.kindName().str()))
+        .withHelp(v.kind == Value::Kind::String ? fmt::format("write it without quotes: `{}`", quoteForMessage(v.text))
+                                                : "");
     return false;
   }
-  DiagnosticBuilder d = diags.report(DiagID::WrongValueType, v.range,
-                               fmt::format("`{}` is not a valid {}; expected {}", v.text, what.str(),
-                                           joinAlternatives(quoted, "or")));
+  DiagnosticBuilder d = diags.report(
+      DiagID::WrongValueType, v.range,
+      fmt::format("`{}` is not a valid {}; expected {}", v.text, what.str(), joinAlternatives(quoted, "or")));
   std::vector<std::string> close = closestNames(v.text, std::vector<std::string>(allowed.begin(), allowed.end()));
   if (!close.empty()) d.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(v.range, close.front());
   return false;

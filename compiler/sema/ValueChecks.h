@@ -16,9 +16,9 @@
 namespace ward::sema {
 
 struct Duration {
-  int64_t count = 0;   // as written
-  std::string unit;    // ms s m h d w mo y
-  int64_t millis = 0;  // months count 30 days, years 365 days
+  int64_t count = 0;  // as written
+  std::string unit;   // ms s m h d w mo y
+  int64_t millis = 0; // months count 30 days, years 365 days
 };
 
 bool isValidGuid(llvm::StringRef text);

@@ -19,7 +19,8 @@ std::optional<JsonLocations::Range> JsonLocations::value(llvm::StringRef path) c
 }
 
 void JsonLocations::skipSpace() {
-  while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+  while (pos_ < text_.size() &&
+         (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
     ++pos_;
 }
 
@@ -67,8 +68,8 @@ void JsonLocations::scanValue(const std::string &path, unsigned depth) {
   } else if (c == '"') {
     scanString();
   } else {
-    while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '}' && text_[pos_] != ']' && text_[pos_] != ' ' &&
-           text_[pos_] != '\n' && text_[pos_] != '\r' && text_[pos_] != '\t')
+    while (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '}' && text_[pos_] != ']' &&
+           text_[pos_] != ' ' && text_[pos_] != '\n' && text_[pos_] != '\r' && text_[pos_] != '\t')
       ++pos_;
   }
   values_[path] = {begin, static_cast<uint32_t>(pos_)};

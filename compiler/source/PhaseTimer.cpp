@@ -16,8 +16,9 @@ PhaseTimer::PhaseTimer(llvm::StringRef prefix) : prefix_(prefix), last_(std::chr
 void PhaseTimer::mark(llvm::StringRef phase) {
   if (!enabled()) return;
   auto now = std::chrono::steady_clock::now();
-  llvm::errs() << prefix_ << " " << llvm::format("%-10s %8.1f ms\n", phase.str().c_str(),
-                                                 std::chrono::duration<double, std::milli>(now - last_).count());
+  llvm::errs() << prefix_ << " "
+               << llvm::format("%-10s %8.1f ms\n", phase.str().c_str(),
+                               std::chrono::duration<double, std::milli>(now - last_).count());
   last_ = now;
 }
 

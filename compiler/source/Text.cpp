@@ -19,8 +19,7 @@ std::optional<size_t> findInvalidUtf8(llvm::StringRef bytes) {
   return static_cast<size_t>(cursor - begin);
 }
 
-std::vector<std::string> closestNames(llvm::StringRef word, llvm::ArrayRef<std::string> candidates,
-                                      size_t limit) {
+std::vector<std::string> closestNames(llvm::StringRef word, llvm::ArrayRef<std::string> candidates, size_t limit) {
   // Allow roughly one edit per three characters, at least one: `sp-order-edge`
   // finds `sp-orders-edge`, `vm` does not find `kv`.
   unsigned maxDistance = std::max<unsigned>(1, (word.size() + 2) / 3);
@@ -81,8 +80,8 @@ llvm::Expected<llvm::json::Value> parseJsonBounded(llvm::StringRef text, unsigne
       inString = true;
     } else if (c == '[' || c == '{') {
       if (++depth > maxDepth)
-        return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                       "nested more than %u levels deep (at byte %zu)", maxDepth, i);
+        return llvm::createStringError(llvm::inconvertibleErrorCode(), "nested more than %u levels deep (at byte %zu)",
+                                       maxDepth, i);
     } else if ((c == ']' || c == '}') && depth > 0) {
       --depth;
     }
@@ -96,7 +95,8 @@ std::string relativePath(llvm::StringRef path, llvm::StringRef base) {
     llvm::sys::fs::make_absolute(out);
     llvm::sys::path::remove_dots(out, /*remove_dot_dot=*/true);
     std::vector<std::string> parts;
-    for (auto it = llvm::sys::path::begin(out), end = llvm::sys::path::end(out); it != end; ++it) parts.push_back(it->str());
+    for (auto it = llvm::sys::path::begin(out), end = llvm::sys::path::end(out); it != end; ++it)
+      parts.push_back(it->str());
     return parts;
   };
   std::vector<std::string> from = normalized(base), to = normalized(path);

@@ -16,8 +16,7 @@ std::optional<size_t> findInvalidUtf8(llvm::StringRef bytes);
 
 /// The candidates closest to `word` by edit distance (case-insensitive),
 /// best first, at most `limit`; only those close enough to be a plausible typo.
-std::vector<std::string> closestNames(llvm::StringRef word, llvm::ArrayRef<std::string> candidates,
-                                      size_t limit = 1);
+std::vector<std::string> closestNames(llvm::StringRef word, llvm::ArrayRef<std::string> candidates, size_t limit = 1);
 
 /// "`a`", "`a` or `b`", "`a`, `b` or `c`".
 std::string joinAlternatives(llvm::ArrayRef<std::string> items, llvm::StringRef conjunction = "or");

@@ -56,7 +56,8 @@ TEST_CASE("SARIF carries rules, results, related locations and suppressions", "[
     REQUIRE(size_t(index) < rules.size());
     CHECK(rules[index].getAsObject()->getString("id").getValueOr("") == llvm::StringRef(ruleId));
     const llvm::json::Object &loc = *(*res.getArray("locations"))[0].getAsObject()->getObject("physicalLocation");
-    CHECK(loc.getObject("artifactLocation")->getString("uri").getValueOr("") == llvm::StringRef("tests/sarif/findings.ward"));
+    CHECK(loc.getObject("artifactLocation")->getString("uri").getValueOr("") ==
+          llvm::StringRef("tests/sarif/findings.ward"));
     CHECK(loc.getObject("artifactLocation")->getString("uriBaseId").getValueOr("") == llvm::StringRef("SRCROOT"));
     CHECK(*loc.getObject("region")->getInteger("startLine") >= 1);
     CHECK(*loc.getObject("region")->getInteger("startColumn") >= 1);
@@ -181,13 +182,18 @@ edgeworker gw { id = 1 version = "1.0.0" hostnames = ["app.example.com"]
   REQUIRE(built.exitCode == 0);
   llvm::json::Value sarif = parseOrFail(built.out);
   for (const llvm::json::Object *res : checkedResults(sarif))
-    CHECK((*res->getArray("locations"))[0].getAsObject()->getObject("physicalLocation")->getObject("artifactLocation")->getString("uriBaseId") !=
-          llvm::Optional<llvm::StringRef>("WARD_STDLIB"));
+    CHECK((*res->getArray("locations"))[0]
+              .getAsObject()
+              ->getObject("physicalLocation")
+              ->getObject("artifactLocation")
+              ->getString("uriBaseId") != llvm::Optional<llvm::StringRef>("WARD_STDLIB"));
   // The preset's G0001 notes have nothing in the repository to point at.
-  const llvm::json::Array *notes = (*run0(sarif).getArray("invocations"))[0].getAsObject()->getArray("toolExecutionNotifications");
+  const llvm::json::Array *notes =
+      (*run0(sarif).getArray("invocations"))[0].getAsObject()->getArray("toolExecutionNotifications");
   REQUIRE(notes);
   REQUIRE_FALSE(notes->empty());
-  CHECK((*notes)[0].getAsObject()->getObject("descriptor")->getString("id") == llvm::Optional<llvm::StringRef>("G0001"));
+  CHECK((*notes)[0].getAsObject()->getObject("descriptor")->getString("id") ==
+        llvm::Optional<llvm::StringRef>("G0001"));
   CHECK(built.out.find("file://") == std::string::npos);
 
   // A finding about ward.json is on its first line.
@@ -199,12 +205,16 @@ edgeworker gw { id = 1 version = "1.0.0" hostnames = ["app.example.com"]
   CHECK(results[0]->getString("ruleId") == llvm::Optional<llvm::StringRef>("E0007"));
 
   // Paths are relative to --sarif-root.
-  RunResult rooted = runWardc({"check", "--format", "sarif", "--sarif-root", "examples", "examples/broken/unknown-name.ward"});
+  RunResult rooted =
+      runWardc({"check", "--format", "sarif", "--sarif-root", "examples", "examples/broken/unknown-name.ward"});
   llvm::json::Value rootedSarif = parseOrFail(rooted.out);
   std::vector<const llvm::json::Object *> rootedResults = checkedResults(rootedSarif);
   REQUIRE_FALSE(rootedResults.empty());
-  CHECK((*rootedResults[0]->getArray("locations"))[0].getAsObject()->getObject("physicalLocation")->getObject("artifactLocation")->getString("uri") ==
-        llvm::Optional<llvm::StringRef>("broken/unknown-name.ward"));
+  CHECK((*rootedResults[0]->getArray("locations"))[0]
+            .getAsObject()
+            ->getObject("physicalLocation")
+            ->getObject("artifactLocation")
+            ->getString("uri") == llvm::Optional<llvm::StringRef>("broken/unknown-name.ward"));
 }
 
 TEST_CASE("ward.json problems are located in ward.json and reported beside the policy's own errors", "[cli][config]") {

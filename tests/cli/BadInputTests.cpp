@@ -44,7 +44,8 @@ TEST_CASE("bad input: NUL bytes and invalid UTF-8", "[bad-input]") {
   TempDir dir;
   RunResult nul = checkBad({dir.write("nul.ward", std::string("tenant t {\n  id = \"a\0b\"\n}\n", 26))}, 1, "E0004");
   CHECK(hasLocation(nul, "nul.ward:2:10: error[E0004]"));
-  RunResult utf8 = checkBad({dir.write("latin1.ward", "identity x : group {\n  description = \"caf\xE9\"\n}\n")}, 1, "E0003");
+  RunResult utf8 =
+      checkBad({dir.write("latin1.ward", "identity x : group {\n  description = \"caf\xE9\"\n}\n")}, 1, "E0003");
   CHECK(hasLocation(utf8, "latin1.ward:2:21: error[E0003]"));
   CHECK(utf8.err.find("0xE9") != std::string::npos);
 }
@@ -67,7 +68,10 @@ TEST_CASE("bad input: BOM and CRLF are accepted and columns stay right", "[bad-i
   RunResult ok = runWardc({"check", dir.write("bom-crlf.ward", good)});
   INFO(ok.err);
   CHECK(ok.exitCode == 0);
-  RunResult bad = checkBad({dir.write("bom-crlf-bad.ward", "\xEF\xBB\xBFidentity x : grup\r\nidentity y : group {\r\n  nme = \"y\"\r\n}\r\n")}, 1, "E0317");
+  RunResult bad =
+      checkBad({dir.write("bom-crlf-bad.ward",
+                          "\xEF\xBB\xBFidentity x : grup\r\nidentity y : group {\r\n  nme = \"y\"\r\n}\r\n")},
+               1, "E0317");
   CHECK(hasLocation(bad, "bom-crlf-bad.ward:1:14: error[E0317]"));
   CHECK(hasLocation(bad, "bom-crlf-bad.ward:3:3: error[E0301]"));
   CHECK(bad.err.find('\r') == std::string::npos); // snippets do not echo the CR
@@ -121,7 +125,8 @@ TEST_CASE("bad input: directories and unreadable paths", "[bad-input]") {
   checkBad({dir.path() + "/missing.ward"}, 2, "E0001");
   std::string file = dir.write("plain.ward", "identity x : group\n");
   checkBad({file + "/nested.ward"}, 2, "E0001"); // a path through a regular file
-  RunResult importDir = checkBad({dir.write("imports-dir.ward", "import \"empty-dir\"\nidentity x : group\n")}, 2, "E0001");
+  RunResult importDir =
+      checkBad({dir.write("imports-dir.ward", "import \"empty-dir\"\nidentity x : group\n")}, 2, "E0001");
   CHECK(importDir.err.find("is a directory") != std::string::npos);
 }
 
@@ -141,7 +146,8 @@ TEST_CASE("bad input: floods of errors stop early", "[bad-input]") {
 
 TEST_CASE("bad input: hostile strings are quoted, not obeyed", "[bad-input]") {
   TempDir dir;
-  std::string hostile = "identity x : group { description = \"\\u{1b}[2J \\u{202e}evil \\\" */ ${x} </script>\" nme = 1 }\n";
+  std::string hostile =
+      "identity x : group { description = \"\\u{1b}[2J \\u{202e}evil \\\" */ ${x} </script>\" nme = 1 }\n";
   RunResult r = checkBad({dir.write("hostile.ward", hostile)}, 1, "E0301");
   CHECK(r.err.find('\x1b') == std::string::npos);
   RunResult json = runWardc({"check", "--format", "json", dir.path() + "/hostile.ward"});
@@ -150,7 +156,8 @@ TEST_CASE("bad input: hostile strings are quoted, not obeyed", "[bad-input]") {
 
 TEST_CASE("bad input: deeply nested JSON in ward.json is refused, not recursed into", "[bad-input]") {
   TempDir dir;
-  std::string policy = dir.write("p/a.ward", "identity grp-a : group { object_id = \"3f2b8c1e-5d4a-4e7b-9c6d-1a2b3c4d5e6f\" }\n");
+  std::string policy =
+      dir.write("p/a.ward", "identity grp-a : group { object_id = \"3f2b8c1e-5d4a-4e7b-9c6d-1a2b3c4d5e6f\" }\n");
   std::string deep;
   for (int i = 0; i < 200000; ++i) deep += "{\"a\":";
   dir.write("p/ward.json", deep);
@@ -164,10 +171,10 @@ TEST_CASE("bad input: deeply nested JSON in ward.json is refused, not recursed i
 TEST_CASE("bad input: mutated EdgeWorkers policies build or fail cleanly", "[bad-input][edgeworkers]") {
   // Deterministic mutations of policies that exercise every bundle feature:
   // each must end with exit 0 (and a manifest), 1 or 2; never a crash or hang.
-  std::vector<std::string> seeds = {readFile("examples/orders-api/orders.ward") + readFile("examples/orders-api/tenant.ward"),
-                                    readFile("tests/edgeworkers/policies/retry-matrix.ward"),
-                                    readFile("tests/edgeworkers/policies/token-matrix.ward"),
-                                    readFile("tests/edgeworkers/policies/hostile.ward")};
+  std::vector<std::string> seeds = {
+      readFile("examples/orders-api/orders.ward") + readFile("examples/orders-api/tenant.ward"),
+      readFile("tests/edgeworkers/policies/retry-matrix.ward"),
+      readFile("tests/edgeworkers/policies/token-matrix.ward"), readFile("tests/edgeworkers/policies/hostile.ward")};
   const std::string noise = "{}[]()\"=\\*/\n,.:{id}$<>\xe2\x80\xa8\x01";
   uint64_t state = 0x9e3779b97f4a7c15ull;
   auto next = [&](uint64_t bound) {
@@ -175,30 +182,33 @@ TEST_CASE("bad input: mutated EdgeWorkers policies build or fail cleanly", "[bad
     return bound == 0 ? 0 : (state >> 33) % bound;
   };
   TempDir dir;
-  dir.write("p/jwks.json", R"({"keys":[{"kty":"RSA","kid":"k1","n":")" + std::string(342, 'x') + R"(","e":"AQAB"},)"
-                           R"({"kty":"EC","crv":"P-256","kid":"e1","x":")" + std::string(43, 'A') + R"(","y":")" +
-                           std::string(43, 'A') + R"("}]})");
+  dir.write("p/jwks.json", R"({"keys":[{"kty":"RSA","kid":"k1","n":")" + std::string(342, 'x') +
+                               R"(","e":"AQAB"},)"
+                               R"({"kty":"EC","crv":"P-256","kid":"e1","x":")" +
+                               std::string(43, 'A') + R"(","y":")" + std::string(43, 'A') + R"("}]})");
   int built = 0;
   for (int i = 0; i < 240; ++i) {
     std::string text = seeds[i % seeds.size()];
     for (int m = 0, n = 1 + int(next(2)); m < n; ++m) {
       size_t at = next(text.size());
       switch (next(6)) {
-      case 0: text.erase(at, next(40)); break;                                   // drop a run
-      case 1: text.insert(at, 1, noise[next(noise.size())]); break;              // a stray character
-      case 2: case 3: {                                                          // hostile text inside a string
-        static const char *hostile[] = {"</script>", "${x}", "*/", "\\\"", "\\\\", "\\u{2028}", "\\n", "__proto__", "'); x('"};
+      case 0: text.erase(at, next(40)); break;                      // drop a run
+      case 1: text.insert(at, 1, noise[next(noise.size())]); break; // a stray character
+      case 2:
+      case 3: { // hostile text inside a string
+        static const char *hostile[] = {"</script>", "${x}", "*/",        "\\\"",   "\\\\",
+                                        "\\u{2028}", "\\n",  "__proto__", "'); x('"};
         size_t quote = text.find('"', at);
         if (quote != std::string::npos) text.insert(quote + 1, hostile[next(9)]);
         break;
       }
-      case 4: {                                                                  // a line twice
+      case 4: { // a line twice
         size_t begin = text.rfind('\n', at), end = text.find('\n', at);
         begin = begin == std::string::npos ? 0 : begin + 1;
         if (end != std::string::npos) text.insert(end + 1, text.substr(begin, end + 1 - begin));
         break;
       }
-      default: {                                                                 // another number
+      default: { // another number
         size_t digit = text.find_first_of("0123456789", at);
         if (digit != std::string::npos) text.replace(digit, 1, std::to_string(next(100000)));
         break;

@@ -29,8 +29,7 @@ std::vector<Expectation> expectationsOf(const std::string &text) {
   std::istringstream lines(text);
   for (std::string line; std::getline(lines, line);) {
     std::smatch m;
-    if (std::regex_match(line, m, pattern))
-      out.push_back({m[1], std::stoll(m[2]), std::stoll(m[3]), m[4]});
+    if (std::regex_match(line, m, pattern)) out.push_back({m[1], std::stoll(m[2]), std::stoll(m[3]), m[4]});
   }
   return out;
 }
@@ -66,11 +65,17 @@ TEST_CASE("each broken example gives exactly its documented diagnostics", "[cli]
       actual.push_back(d->getString("code")->str() + " " + std::to_string(*loc->getInteger("line")) + ":" +
                        std::to_string(*loc->getInteger("column")) + " " + d->getString("message")->str());
     }
-    INFO("actual diagnostics:\n" << [&] { std::string s; for (auto &a : actual) s += "  " + a + "\n"; return s; }());
+    INFO("actual diagnostics:\n"
+         << [&] {
+              std::string s;
+              for (auto &a : actual) s += "  " + a + "\n";
+              return s;
+            }());
     CHECK(actual.size() == expected.size());
     for (const Expectation &e : expected) {
       std::string prefix = e.code + " " + std::to_string(e.line) + ":" + std::to_string(e.column) + " " + e.message;
-      bool found = std::any_of(actual.begin(), actual.end(), [&](const std::string &a) { return a.rfind(prefix, 0) == 0; });
+      bool found =
+          std::any_of(actual.begin(), actual.end(), [&](const std::string &a) { return a.rfind(prefix, 0) == 0; });
       CHECK(found);
       if (!found) FAIL_CHECK("missing: " << prefix);
     }

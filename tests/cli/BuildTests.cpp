@@ -113,23 +113,28 @@ TEST_CASE("build usage errors exit 2", "[build]") {
 
 TEST_CASE("retry configs respect gRPC's and Envoy's documented constraints", "[build][retry]") {
   TempDir dir;
-  std::string policy = dir.write("r.ward",
-                                 "retry eager { attempts = 8 backoff = constant(delay = 30ms, jitter = equal) on = [429, 503, timeout, reset] "
-                                 "per_try_timeout = 250ms budget = { ratio = 12.5%, min_per_second = 2000 } idempotency_key = \"Idempotency-Key\" }\n"
-                                 "retry plain { attempts = 2 backoff = exponential(initial = 100ms, max = 1s, multiplier = 3, jitter = full) on = [502] "
-                                 "per_try_timeout = 1s budget = { ratio = 0.05 } }\n");
+  std::string policy = dir.write(
+      "r.ward",
+      "retry eager { attempts = 8 backoff = constant(delay = 30ms, jitter = equal) on = [429, 503, timeout, reset] "
+      "per_try_timeout = 250ms budget = { ratio = 12.5%, min_per_second = 2000 } idempotency_key = \"Idempotency-Key\" "
+      "}\n"
+      "retry plain { attempts = 2 backoff = exponential(initial = 100ms, max = 1s, multiplier = 3, jitter = full) on = "
+      "[502] "
+      "per_try_timeout = 1s budget = { ratio = 0.05 } }\n");
   std::string out = dir.path() + "/out";
   RunResult r = runWardc({"build", policy, "-o", out});
   INFO(r.err);
   REQUIRE(r.exitCode == 0);
-  CHECK(r.err.find("warning[G0001]: retry `eager`: the gRPC service config cannot express 8 attempts") != std::string::npos);
+  CHECK(r.err.find("warning[G0001]: retry `eager`: the gRPC service config cannot express 8 attempts") !=
+        std::string::npos);
   CHECK(r.err.find("cannot express `jitter = equal`") != std::string::npos);
   CHECK(r.err.find("Envoy cannot express `multiplier = 3`") != std::string::npos);
   std::regex duration(R"(^[0-9]+(\.[0-9]{1,9})?s$)");
-  static const std::set<std::string> grpcCodes = {"CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED",
-                                                  "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-                                                  "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
-                                                  "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  static const std::set<std::string> grpcCodes = {
+      "CANCELLED",      "UNKNOWN",           "INVALID_ARGUMENT",   "DEADLINE_EXCEEDED",   "NOT_FOUND",
+      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
+      "OUT_OF_RANGE",   "UNIMPLEMENTED",     "INTERNAL",           "UNAVAILABLE",         "DATA_LOSS",
+      "UNAUTHENTICATED"};
   for (const char *name : {"eager", "plain"}) {
     INFO(name);
     llvm::json::Value grpc = parse(readFile(out + "/retry/" + name + ".grpc.json"));
@@ -166,7 +171,8 @@ TEST_CASE("retry configs respect gRPC's and Envoy's documented constraints", "[b
     CHECK(edge->getString("budget_scope").getValueOr("") == llvm::StringRef("isolate"));
     CHECK(edge->getString("note").getValueOr("").contains("no timer"));
     const llvm::json::Object &backoff = *rp.getObject("retry_back_off");
-    double base = std::stod(backoff.getString("base_interval")->str()), max = std::stod(backoff.getString("max_interval")->str());
+    double base = std::stod(backoff.getString("base_interval")->str()),
+           max = std::stod(backoff.getString("max_interval")->str());
     CHECK(base > 0);
     CHECK(max >= base);
     CHECK(std::regex_match(rp.getString("per_try_timeout")->str(), duration));
@@ -245,7 +251,8 @@ grant sp-b actions ["Microsoft.Compute/virtualMachines/read"] on vm-2
 )";
 } // namespace
 
-TEST_CASE("one custom role per permission set, shared, assignable at resource groups, assigned at resources", "[build][rbac]") {
+TEST_CASE("one custom role per permission set, shared, assignable at resource groups, assigned at resources",
+          "[build][rbac]") {
   TempDir dir;
   dir.write("p/policy.ward", kSharedRoles);
   std::string out = dir.path() + "/out";
@@ -331,13 +338,12 @@ TEST_CASE("a build that needs more custom roles than a tenant holds is refused",
       actions += (i ? ",\"" : "\"") + action + "\"";
       grants += fmt::format("grant sp-a actions [\"{}\"] on vm-1\n", action);
     }
-    return std::make_pair(
-        std::string(R"(import std.azure
+    return std::make_pair(std::string(R"(import std.azure
 tenant t { id = "72f988bf-86f1-41af-91ab-2d7cd011db47"  subscription = "0b1f6471-1bf0-4dda-aec3-cb9272f09590" }
 identity sp-a : service_principal { object_id = "3f2b8c1e-5d4a-4e7b-9c6d-1a2b3c4d5e6f" }
 resource vm-1 : azure.vm { resource_group = "rg-one"  name = "vm-1" }
 )") + grants,
-        R"({"catalog": {"actions": [)" + actions + R"(]}, "rules": {"W006": "off"}})");
+                          R"({"catalog": {"actions": [)" + actions + R"(]}, "rules": {"W006": "off"}})");
   };
   for (int roles : {5000, 5001}) {
     TempDir dir;
@@ -369,7 +375,8 @@ edgeworker gw { id = 1 version = "1.0.0" hostnames = ["app.example.com"]
 )";
 } // namespace
 
-TEST_CASE("code-generation warnings are controllable: ward.json levels, ward-ignore, stdlib presets", "[build][config]") {
+TEST_CASE("code-generation warnings are controllable: ward.json levels, ward-ignore, stdlib presets",
+          "[build][config]") {
   TempDir dir;
   std::string out = dir.path() + "/out";
   dir.write("p/policy.ward", kRetryPolicy);
@@ -381,7 +388,8 @@ TEST_CASE("code-generation warnings are controllable: ward.json levels, ward-ign
   CHECK(plain.err.find("error[G0001]: retry `mine`") != std::string::npos);
   CHECK(plain.err.find("note[G0001]: retry `retry.edge`") != std::string::npos);
   // Envoy's budget is a concurrency limit: said as a note, which --werror leaves alone.
-  CHECK(plain.err.find("note[G0001]: retry `mine`: Envoy's retry budget limits concurrent retries, not retries per second") !=
+  CHECK(plain.err.find(
+            "note[G0001]: retry `mine`: Envoy's retry budget limits concurrent retries, not retries per second") !=
         std::string::npos);
 
   // Silenced in source, with the reason kept for SARIF.
@@ -447,8 +455,9 @@ TEST_CASE("Compilation runs build itself, and --werror goes through it", "[build
     CHECK(llvm::sys::fs::exists(dir.path() + "/out/manifest.json"));
   }
   // A warning under --werror is an error: nothing is generated.
-  dir.write("w/policy.ward", "retry unused { attempts = 2 on = [503] per_try_timeout = 1s "
-                             "backoff = exponential(initial = 100ms, max = 200ms, jitter = full) budget = { ratio = 10% } }\n");
+  dir.write("w/policy.ward",
+            "retry unused { attempts = 2 on = [503] per_try_timeout = 1s "
+            "backoff = exponential(initial = 100ms, max = 200ms, jitter = full) budget = { ratio = 10% } }\n");
   ward::Compilation strict(options);
   strict.setWarningsAsErrors(true);
   CHECK_FALSE(strict.check({dir.path() + "/w/policy.ward"}));

@@ -66,7 +66,8 @@ TEST_CASE("the json format writes one document to stdout", "[cli][json]") {
   REQUIRE(diags->size() == 1);
   const llvm::json::Object *d = (*diags)[0].getAsObject();
   CHECK(d->getString("code").getValueOr("") == llvm::StringRef("E0204"));
-  CHECK(d->getObject("location")->getString("file").getValueOr("") == llvm::StringRef("examples/broken/unknown-name.ward"));
+  CHECK(d->getObject("location")->getString("file").getValueOr("") ==
+        llvm::StringRef("examples/broken/unknown-name.ward"));
 
   RunResult clean = runWardc({"check", "--format", "json", "examples/orders-api"});
   CHECK(clean.exitCode == 0);

@@ -13,7 +13,8 @@ using namespace ward::test;
 namespace {
 
 // A 2048-bit RSA modulus is 256 bytes: 342 base64url characters.
-const std::string kRsaKey = R"({"kty":"RSA","kid":"k1","alg":"RS256","n":")" + std::string(342, 'x') + R"(","e":"AQAB"})";
+const std::string kRsaKey =
+    R"({"kty":"RSA","kid":"k1","alg":"RS256","n":")" + std::string(342, 'x') + R"(","e":"AQAB"})";
 
 std::string policyWithKeys(const std::string &issuerExtra = "", const std::string &algorithms = "RS256") {
   return fmt::format(R"(import std.azure
@@ -53,7 +54,8 @@ RunResult buildOverExisting(const std::string &policy, const std::string &keys) 
 
 } // namespace
 
-TEST_CASE("each edgeworker gets main.js, bundle.json and <name>-<version>.tgz in the manifest", "[build][edgeworkers]") {
+TEST_CASE("each edgeworker gets main.js, bundle.json and <name>-<version>.tgz in the manifest",
+          "[build][edgeworkers]") {
   TempDir dir;
   std::string out = dir.path() + "/out";
   REQUIRE(runWardc({"build", "examples/multi-issuer-gateway", "-o", out}).exitCode == 0);
@@ -101,7 +103,8 @@ TEST_CASE("key-set files that cannot be embedded are errors at jwks_file, in che
     const char *name, *keys, *message;
   };
   std::string weak = R"({"keys":[{"kty":"RSA","kid":"k","n":")" + std::string(171, 'x') + R"(","e":"AQAB"}]})";
-  std::string withPrivate = R"({"keys":[{"kty":"RSA","kid":"k","n":")" + std::string(342, 'x') + R"(","e":"AQAB","d":"secret"}]})";
+  std::string withPrivate =
+      R"({"keys":[{"kty":"RSA","kid":"k","n":")" + std::string(342, 'x') + R"(","e":"AQAB","d":"secret"}]})";
   std::string encryptOnly =
       R"({"keys":[{"kty":"RSA","kid":"k","key_ops":["encrypt"],"n":")" + std::string(342, 'x') + R"(","e":"AQAB"}]})";
   const std::vector<std::pair<std::string, std::string>> cases = {

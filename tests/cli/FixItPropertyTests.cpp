@@ -56,7 +56,8 @@ std::vector<Case> repositoryCases() {
   for (const std::string &name : wardFiles(broken))
     if (!llvm::StringRef(name).startswith("support/")) cases.push_back({"examples/broken/" + name, broken, {name}});
   Files policies = filesIn("tests/edgeworkers/policies");
-  for (const std::string &name : wardFiles(policies)) cases.push_back({"tests/edgeworkers/policies/" + name, policies, {name}});
+  for (const std::string &name : wardFiles(policies))
+    cases.push_back({"tests/edgeworkers/policies/" + name, policies, {name}});
   return cases;
 }
 
@@ -76,7 +77,8 @@ std::vector<Case> mutatedCases() {
   const Mutation mutations[] = {
       {"examples/vm-backup", "backup.ward", "allow mi-backup-runner to backup.operate on orders-vault",
        "allow mi-backup-runner to backup.operate on orders-vaul", "misspelt resource"},
-      {"examples/vm-backup", "backup.ward", "trigger by mi-backup-runner", "trigger by mi-backup-runer", "misspelt identity"},
+      {"examples/vm-backup", "backup.ward", "trigger by mi-backup-runner", "trigger by mi-backup-runer",
+       "misspelt identity"},
       {"examples/vm-backup", "backup.ward", "instant_restore = 2d", "instant_restor = 2d", "misspelt attribute"},
       {"examples/vm-backup", "backup.ward", "instant_restore = 2d", "instant_restore = 2", "duration without its unit"},
       {"examples/vm-backup", "backup.ward", "daily = 30d", "daily = 30days", "duration with a spelt-out unit"},
@@ -89,12 +91,15 @@ std::vector<Case> mutatedCases() {
       {"examples/orders-api", "orders.ward", "audiences = [\"6a0f2c3e-8b1d-4f5a-9e7c-2d4b6a8c0e1f\"]",
        "audiences = [\"api://6a0f2c3e-8b1d-4f5a-9e7c-2d4b6a8c0e1f\"]", "App ID URI as Entra v2 audience"},
       {"examples/orders-api", "orders.ward", "  token_lifetime = 15m\n", "", "max_lifetime below the issued lifetime"},
-      {"examples/orders-api", "orders.ward", "multiplier = 2, jitter = full)", "multiplier = 2)", "back-off without jitter"},
-      {"examples/orders-api", "orders.ward", "  budget = { ratio = 0.1, min_per_second = 5 }\n", "", "retry without budget"},
+      {"examples/orders-api", "orders.ward", "multiplier = 2, jitter = full)", "multiplier = 2)",
+       "back-off without jitter"},
+      {"examples/orders-api", "orders.ward", "  budget = { ratio = 0.1, min_per_second = 5 }\n", "",
+       "retry without budget"},
       {"examples/orders-api", "orders.ward",
-       "  backoff = exponential(initial = 100ms, max = 1s, multiplier = 2, jitter = full)\n", "", "retry without back-off"},
-      {"examples/orders-api", "orders.ward", "route GET, HEAD \"/api/orders/{id}\"", "route GET, GET \"/api/orders/{id}\"",
-       "method listed twice"},
+       "  backoff = exponential(initial = 100ms, max = 1s, multiplier = 2, jitter = full)\n", "",
+       "retry without back-off"},
+      {"examples/orders-api", "orders.ward", "route GET, HEAD \"/api/orders/{id}\"",
+       "route GET, GET \"/api/orders/{id}\"", "method listed twice"},
       {"examples/multi-issuer-gateway", "identities.ward", "allow sp-token-service to keys.sign on signing-vault",
        "allow sp-token-service to keys.sign on signing-vault\ngrant sp-token-service actions "
        "[\"Microsoft.KeyVault/vaults/read\", \"Microsoft.Compute/virtualMachines/restrat/action\"] on signing-vault",
@@ -144,8 +149,8 @@ size_t checkFixIts(const Case &c) {
     if (d.fixits.empty() || d.suppressed) continue;
     std::string path = before.compilation->sources().displayPath(d.range.file);
     std::string name = llvm::StringRef(path).drop_front(before.dir->path().size() + 1).str();
-    INFO(c.name << ": " << d.code << " at " << name << ":" << before.start(d).line << ":" << before.start(d).column << " "
-                << d.message);
+    INFO(c.name << ": " << d.code << " at " << name << ":" << before.start(d).line << ":" << before.start(d).column
+                << " " << d.message);
     REQUIRE(c.files.count(name));
     Files fixed = c.files;
     fixed[name] = applyFixIts(c.files.at(name), d);

@@ -51,7 +51,8 @@ RunResult runProgram(const std::string &program, const std::vector<std::string> 
   std::string outPath = capture.write("stdout", ""), errPath = capture.write("stderr", "");
   std::vector<llvm::StringRef> argv{*path};
   for (const std::string &a : args) argv.push_back(a);
-  llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), llvm::StringRef(outPath), llvm::StringRef(errPath)};
+  llvm::Optional<llvm::StringRef> redirects[] = {llvm::StringRef(""), llvm::StringRef(outPath),
+                                                 llvm::StringRef(errPath)};
   std::string error;
   bool failed = false;
   RunResult result;

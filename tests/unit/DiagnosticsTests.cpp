@@ -14,21 +14,24 @@ TEST_CASE("the text printer shows location, code, snippet, carets, notes and hel
                               "allow sp-order-edge to vm.read on vm\n");
   std::string text = r.text();
   std::string path = r.compilation->sources().displayPath(r.find("E0204")->range.file);
-  CHECK(text == path + ":4:7: error[E0204]: unknown identity `sp-order-edge`\n"
-                       "  4 | allow sp-order-edge to vm.read on vm\n"
-                       "    |       ^^^^^^^^^^^^^\n" +
-                    path + ":2:10: note: `sp-orders-edge` declared here\n"
-                           "  2 | identity sp-orders-edge : service_principal\n"
-                           "    |          ^^^^^^^^^^^^^^\n"
-                           "  help: did you mean `sp-orders-edge`?\n"
-                           "  suggestion: replace with `sp-orders-edge` at 4:7\n");
+  CHECK(text == path +
+                    ":4:7: error[E0204]: unknown identity `sp-order-edge`\n"
+                    "  4 | allow sp-order-edge to vm.read on vm\n"
+                    "    |       ^^^^^^^^^^^^^\n" +
+                    path +
+                    ":2:10: note: `sp-orders-edge` declared here\n"
+                    "  2 | identity sp-orders-edge : service_principal\n"
+                    "    |          ^^^^^^^^^^^^^^\n"
+                    "  help: did you mean `sp-orders-edge`?\n"
+                    "  suggestion: replace with `sp-orders-edge` at 4:7\n");
 }
 
 TEST_CASE("carets line up after tabs and multi-byte characters", "[diag]") {
   CheckResult r = checkSource("identity x : group {\n\tdescription = \"caf\xC3\xA9\" nme = \"y\"\n}\n");
   std::string text = r.text();
   CHECK(text.find(":2:23: error[E0301]") != std::string::npos);
-  CHECK(text.find("  2 | \tdescription = \"caf\xC3\xA9\" nme = \"y\"\n    | \t                     ^^^\n") != std::string::npos);
+  CHECK(text.find("  2 | \tdescription = \"caf\xC3\xA9\" nme = \"y\"\n    | \t                     ^^^\n") !=
+        std::string::npos);
 }
 
 TEST_CASE("control characters never reach the terminal", "[diag]") {
@@ -98,6 +101,9 @@ TEST_CASE("a diagnostic joins the engine when its builder is done, so builders n
   CHECK(diags.diagnostics().back().message == "first");
   CHECK(diags.diagnostics().back().help == "still writable");
   // A discarded builder (a rule that is off) never joins.
-  { ward::DiagnosticBuilder off = ward::DiagnosticEngine::discarded(); off.withHelp("x"); }
+  {
+    ward::DiagnosticBuilder off = ward::DiagnosticEngine::discarded();
+    off.withHelp("x");
+  }
   CHECK(diags.diagnostics().size() == 101);
 }

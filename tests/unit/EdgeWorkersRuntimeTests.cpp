@@ -23,8 +23,10 @@ TEST_CASE("runtime pieces keep only the code of enabled features", "[edgeworkers
 }
 
 TEST_CASE("no feature switch survives into generated code", "[edgeworkers]") {
-  const std::set<std::string> all = {"provider", "log", "RS256", "ES256", "jitter-full", "jitter-equal", "jitter-decorrelated"};
-  for (const char *piece : {"paths", "token", "keys-embedded", "keys-remote", "admit-client", "admit-provider", "forward"}) {
+  const std::set<std::string> all = {"provider",           "log", "RS256", "ES256", "jitter-full", "jitter-equal",
+                                     "jitter-decorrelated"};
+  for (const char *piece :
+       {"paths", "token", "keys-embedded", "keys-remote", "admit-client", "admit-provider", "forward"}) {
     INFO(piece);
     for (const std::set<std::string> &features : {std::set<std::string>{}, all}) {
       std::string text = runtimePiece(piece, features);

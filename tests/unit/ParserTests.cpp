@@ -85,7 +85,8 @@ backup nightly {
 }
 
 TEST_CASE("string escapes are decoded and ranges point at the source", "[parser]") {
-  CheckResult r = checkSource("identity sp : service_principal {\n  description = \"tab\\t \\\"q\\\" \\u{e9} \\\\ /\"\n}\n");
+  CheckResult r =
+      checkSource("identity sp : service_principal {\n  description = \"tab\\t \\\"q\\\" \\u{e9} \\\\ /\"\n}\n");
   REQUIRE(r.ok);
   auto *id = firstOf<IdentityDecl>(r);
   REQUIRE(id);
@@ -101,7 +102,8 @@ TEST_CASE("string escapes are decoded and ranges point at the source", "[parser]
 }
 
 TEST_CASE("quantities keep magnitude and unit", "[parser]") {
-  CheckResult r = checkSource("retry r { attempts = 3 on = [503] per_try_timeout = 250ms budget = { ratio = 12.5% } }\n");
+  CheckResult r =
+      checkSource("retry r { attempts = 3 on = [503] per_try_timeout = 250ms budget = { ratio = 12.5% } }\n");
   INFO(r.text());
   REQUIRE(r.ok);
   auto *retry = firstOf<RetryDecl>(r);
@@ -121,7 +123,8 @@ TEST_CASE("comments of both kinds are ignored, and keywords work as attribute na
 }
 
 TEST_CASE("several independent syntax errors are reported in one run", "[parser]") {
-  CheckResult r = checkSource("identity = service_principal\nedgeworker api {\n  id = 1  version \"1.0\"\n}\nretry r {\n  on = [502 503]\n}\n");
+  CheckResult r = checkSource(
+      "identity = service_principal\nedgeworker api {\n  id = 1  version \"1.0\"\n}\nretry r {\n  on = [502 503]\n}\n");
   std::vector<std::string> codes = r.codes();
   CHECK(std::count(codes.begin(), codes.end(), "E0101") == 3);
   CHECK(r.text().find("mismatched input") == std::string::npos); // never ANTLR's own words
@@ -146,10 +149,11 @@ TEST_CASE("keywords in name positions get a specific hint", "[parser]") {
 
 TEST_CASE("the soft keywords are the grammar's own: every one parses as a name", "[parser]") {
   // Read from Ward.g4's `name` rule; each works as an identity name and as an attribute key.
-  const std::vector<std::string> expected = {"tenant", "issuer", "template", "identity", "resource", "type", "capability",
-                                             "allow", "grant", "retry", "edgeworker", "backup", "import", "token", "from",
-                                             "to", "on", "in", "by", "when", "role", "actions", "data_actions", "at",
-                                             "zone", "every", "for", "hourly", "daily", "weekly"};
+  const std::vector<std::string> expected = {"tenant",     "issuer", "template", "identity", "resource",     "type",
+                                             "capability", "allow",  "grant",    "retry",    "edgeworker",   "backup",
+                                             "import",     "token",  "from",     "to",       "on",           "in",
+                                             "by",         "when",   "role",     "actions",  "data_actions", "at",
+                                             "zone",       "every",  "for",      "hourly",   "daily",        "weekly"};
   for (const std::string &word : expected) {
     INFO(word);
     CHECK(checkSource("identity " + word + " : group { description = \"x\" }\n").frontEndOk());
@@ -179,7 +183,8 @@ TEST_CASE("a syntax error drops only its declaration, which is recorded as broke
   CHECK(r.codes() == std::vector<std::string>{"E0101"});
 }
 
-TEST_CASE("a block left open at the end of the file drops that declaration, not the ones before", "[parser][recovery]") {
+TEST_CASE("a block left open at the end of the file drops that declaration, not the ones before",
+          "[parser][recovery]") {
   CheckResult r = checkSource("retry a { attempts = 2 on = [503] }\nretry b {\n  attempts = 0\n");
   INFO(r.text());
   const SourceFile &f = mainFile(r);
@@ -189,13 +194,15 @@ TEST_CASE("a block left open at the end of the file drops that declaration, not 
   CHECK(r.codes() == std::vector<std::string>{"E0101"}); // not also "attempts out of range" in the dropped block
 }
 
-TEST_CASE("past a syntax error, the other declarations get their semantic errors and nothing else", "[parser][recovery]") {
-  CheckResult r = checkSource("import std.azure\n"
-                              "identity sp : service_principal { object_id = \"3f2b8c1e-5d4a-4e7b-9c6d-1a2b3c4d5e6f\" }\n"
-                              "resource vm : azure.vm { resource_group = \"rg\" name = \"vm\" \"oops\" }\n"
-                              "allow sp to vm.read on vm\n"          // `vm` did not parse: silent
-                              "allow sp to vm.read on nowhere\n"     // really unknown
-                              "retry r { attempts = 0 on = [503] }\n"); // a real error of a whole declaration
+TEST_CASE("past a syntax error, the other declarations get their semantic errors and nothing else",
+          "[parser][recovery]") {
+  CheckResult r =
+      checkSource("import std.azure\n"
+                  "identity sp : service_principal { object_id = \"3f2b8c1e-5d4a-4e7b-9c6d-1a2b3c4d5e6f\" }\n"
+                  "resource vm : azure.vm { resource_group = \"rg\" name = \"vm\" \"oops\" }\n"
+                  "allow sp to vm.read on vm\n"             // `vm` did not parse: silent
+                  "allow sp to vm.read on nowhere\n"        // really unknown
+                  "retry r { attempts = 0 on = [503] }\n"); // a real error of a whole declaration
   INFO(r.text());
   std::vector<std::string> codes = r.codes();
   std::sort(codes.begin(), codes.end());
@@ -204,9 +211,11 @@ TEST_CASE("past a syntax error, the other declarations get their semantic errors
 }
 
 TEST_CASE("a reference to a declaration broken in another file is not unknown", "[parser][recovery]") {
-  CheckResult r = check({{"a.ward", "import std.azure\nimport \"b.ward\"\nallow sp to vm.read on vm\n"},
-                         {"b.ward", "import std.azure\nidentity sp : group {\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"}},
-                        {"a.ward"});
+  CheckResult r = check(
+      {{"a.ward", "import std.azure\nimport \"b.ward\"\nallow sp to vm.read on vm\n"},
+       {"b.ward",
+        "import std.azure\nidentity sp : group {\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"}},
+      {"a.ward"});
   INFO(r.text());
   std::vector<std::string> codes = r.codes();
   CHECK(std::count(codes.begin(), codes.end(), "E0101") == 1);

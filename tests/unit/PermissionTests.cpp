@@ -60,7 +60,8 @@ TEST_CASE("built-in roles behave as Azure evaluates them", "[permissions][roles]
   const RoleDefinition *owner = roles().byName("Owner");
   REQUIRE(owner);
   CHECK(owner->allows("Microsoft.Authorization/roleAssignments/write", false));
-  CHECK_FALSE(owner->allows("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", true)); // no data actions
+  CHECK_FALSE(
+      owner->allows("Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read", true)); // no data actions
 
   const RoleDefinition *blobReader = roles().byName("Storage Blob Data Reader");
   REQUIRE(blobReader);

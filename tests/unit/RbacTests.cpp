@@ -33,7 +33,8 @@ TEST_CASE("each principal's generated roles grant exactly the actions its intent
     CheckResult r = check(exampleFiles(example));
     REQUIRE(r.ok);
     DiagnosticEngine diags;
-    analysis::PermissionModel model = analysis::PermissionModel::build(r.compilation->program(), r.compilation->azureData().roles);
+    analysis::PermissionModel model =
+        analysis::PermissionModel::build(r.compilation->program(), r.compilation->azureData().roles);
     codegen::RbacPlan plan = codegen::planRbac(r.compilation->program(), model, r.compilation->azureData(),
                                                r.compilation->config(), "test", diags);
     REQUIRE_FALSE(diags.hasErrors());
@@ -64,7 +65,8 @@ TEST_CASE("each principal's generated roles grant exactly the actions its intent
       // Every assignment is at exactly a resource an intent names.
       for (const codegen::AssignmentSpec &a : plan.assignments) {
         if (a.principal != p.identity) continue;
-        CHECK(std::any_of(p.intents.begin(), p.intents.end(), [&](const analysis::Need &n) { return n.scope == a.scope; }));
+        CHECK(std::any_of(p.intents.begin(), p.intents.end(),
+                          [&](const analysis::Need &n) { return n.scope == a.scope; }));
       }
     }
   }
@@ -77,7 +79,8 @@ TEST_CASE("generated roles, written back as grants, trip none of Ward's rules", 
     CheckResult r = check(files);
     REQUIRE(r.ok);
     DiagnosticEngine diags;
-    analysis::PermissionModel model = analysis::PermissionModel::build(r.compilation->program(), r.compilation->azureData().roles);
+    analysis::PermissionModel model =
+        analysis::PermissionModel::build(r.compilation->program(), r.compilation->azureData().roles);
     codegen::RbacPlan plan = codegen::planRbac(r.compilation->program(), model, r.compilation->azureData(),
                                                r.compilation->config(), "test", diags);
     std::string grants = "import std.azure\n";
@@ -136,7 +139,8 @@ TEST_CASE("std.azure capabilities hold what Microsoft documents the task needs",
         "Microsoft.Storage/storageAccounts/write"})
     CHECK(restore.count(documented));
   CHECK(capability(r, "backup.restore")
-            .count("Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/protectedItems/recoveryPoints/restore/action"));
+            .count("Microsoft.RecoveryServices/Vaults/backupFabrics/protectionContainers/protectedItems/recoveryPoints/"
+                   "restore/action"));
   // Rotation creates a new version; updating a version's attributes is not part of it.
   std::set<std::string> rotate = capability(r, "keys.rotate");
   CHECK(rotate.count("Microsoft.KeyVault/vaults/keys/rotate/action"));
@@ -158,7 +162,8 @@ TEST_CASE("std.azure capabilities hold what Microsoft documents the task needs",
       if (auto *cap = llvm::dyn_cast<CapabilityDecl>(decl.get()))
         for (auto &[action, data] : analysis::capabilityActions(*cap)) {
           INFO(cap->name.text << ": " << action);
-          CHECK(r.compilation->azureData().operations.lookup(action, data) == analysis::OperationCatalog::Status::Known);
+          CHECK(r.compilation->azureData().operations.lookup(action, data) ==
+                analysis::OperationCatalog::Status::Known);
         }
 }
 
@@ -206,7 +211,8 @@ TEST_CASE("each std.azure capability is within the built-in role Microsoft docum
         CHECK(std::any_of(builtins.begin(), builtins.end(),
                           [&, &action = action, data = data](auto *b) { return b->allows(action, data); }));
       }
-      CHECK(readFile(sourceDir() + "/stdlib/std/azure.ward").find("\"" + role->second.front() + "\"") != std::string::npos);
+      CHECK(readFile(sourceDir() + "/stdlib/std/azure.ward").find("\"" + role->second.front() + "\"") !=
+            std::string::npos);
     }
   CHECK(seen == documented.size());
 }

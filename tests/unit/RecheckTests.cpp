@@ -169,12 +169,13 @@ edgeworker gateway {
   };
   const std::string served = issuer("https://api.example.com/keys");
   const std::string unserved = issuer("https://example.okta.com/oauth2/default/v1/keys");
-  const std::string spareUnused = "import std.azure\nimport \"a.ward\"\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n";
+  const std::string spareUnused =
+      "import std.azure\nimport \"a.ward\"\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n";
   const std::string spareUsed = spareUnused + "allow sp-spare to vm.read on vm\n";
   std::string b = dir.path() + "/p/b.ward", c = dir.path() + "/p/c.ward";
-  const std::vector<std::pair<std::string, std::string>> steps = {
-      {spareUnused, served}, {spareUnused, unserved}, {spareUsed, unserved},
-      {spareUnused, served}, {spareUsed, served},     {spareUnused, served}};
+  const std::vector<std::pair<std::string, std::string>> steps = {{spareUnused, served}, {spareUnused, unserved},
+                                                                  {spareUsed, unserved}, {spareUnused, served},
+                                                                  {spareUsed, served},   {spareUnused, served}};
   Compilation kept(options());
   std::string sawE0321, sawW028;
   for (auto &[bText, cText] : steps) {

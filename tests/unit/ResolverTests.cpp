@@ -40,7 +40,8 @@ TEST_CASE("a name of the wrong kind says what was expected", "[resolve]") {
 
 TEST_CASE("capabilities are looked up per resource type", "[resolve]") {
   CheckResult wrongType = checkSource(std::string(kBase) + "allow sp-orders-edge to backup.operate on orders-vm\n");
-  CHECK(wrongType.has("E0205", "capability `backup.operate` applies to `azure.recovery_vault`, but `orders-vm` is `azure.vm`"));
+  CHECK(wrongType.has("E0205",
+                      "capability `backup.operate` applies to `azure.recovery_vault`, but `orders-vm` is `azure.vm`"));
   CheckResult typo = checkSource(std::string(kBase) + "allow sp-orders-edge to backup.operat on orders-vault\n");
   const Diagnostic *d = typo.find("E0204");
   REQUIRE(d);
@@ -51,16 +52,20 @@ TEST_CASE("capabilities are looked up per resource type", "[resolve]") {
 }
 
 TEST_CASE("names in other files need an import", "[resolve]") {
-  CheckResult r = check({{"a.ward", "import std.azure\nallow sp to vm.read on vm\n"},
-                         {"b.ward", "import std.azure\nidentity sp : group\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"}});
+  CheckResult r = check(
+      {{"a.ward", "import std.azure\nallow sp to vm.read on vm\n"},
+       {"b.ward",
+        "import std.azure\nidentity sp : group\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"}});
   CHECK(r.has("E0206", "`sp` is declared in"));
   const Diagnostic *d = r.find("E0206");
   REQUIRE(d);
   CHECK(d->help.find("import \"") != std::string::npos);
 
-  CheckResult imported = check({{"a.ward", "import std.azure\nimport \"b.ward\"\nallow sp to vm.read on vm\n"},
-                                {"b.ward", "import std.azure\nidentity sp : group\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"}},
-                               {"a.ward"});
+  CheckResult imported = check(
+      {{"a.ward", "import std.azure\nimport \"b.ward\"\nallow sp to vm.read on vm\n"},
+       {"b.ward",
+        "import std.azure\nidentity sp : group\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"}},
+      {"a.ward"});
   INFO(imported.text());
   CHECK(imported.ok);
 }
@@ -98,8 +103,10 @@ TEST_CASE("a missing import file is reported at the import", "[resolve]") {
 
 TEST_CASE("E0206 suggests an import path relative to the importing file, and following it works", "[resolver]") {
   std::map<std::string, std::string> files = {
-      {"app/main.ward", "import std.azure\nidentity sp-app : service_principal {}\nallow sp-app to vm.read on shared-vm\n"},
-      {"lib/shared.ward", "import std.azure\nresource shared-vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"},
+      {"app/main.ward",
+       "import std.azure\nidentity sp-app : service_principal {}\nallow sp-app to vm.read on shared-vm\n"},
+      {"lib/shared.ward",
+       "import std.azure\nresource shared-vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"},
   };
   CheckResult r = check(files);
   const Diagnostic *d = r.find("E0206");

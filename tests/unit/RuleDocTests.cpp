@@ -161,7 +161,8 @@ TEST_CASE("a rule switched off in ward.json runs no check and reports nothing", 
   const std::vector<analysis::RuleID> &ranOn = on.compilation->rulesRun();
   CHECK(std::count(ranOn.begin(), ranOn.end(), analysis::RuleID::UnusedDeclaration) == 1);
   CHECK(ranOn.size() == analysis::allRules().size());
-  CheckResult off = check({{"main.ward", policy}, {"ward.json", R"({"rules": {"W025": {"level": "off"}}})"}}, {"main.ward"});
+  CheckResult off =
+      check({{"main.ward", policy}, {"ward.json", R"({"rules": {"W025": {"level": "off"}}})"}}, {"main.ward"});
   INFO(off.text());
   CHECK(off.codes().empty());
   const std::vector<analysis::RuleID> &ranOff = off.compilation->rulesRun();

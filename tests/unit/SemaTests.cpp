@@ -50,29 +50,37 @@ TEST_CASE("ranges of numbers and ratios", "[sema]") {
 }
 
 TEST_CASE("backoff calls are checked by name and argument", "[sema]") {
-  CHECK(checkSource(retryWith("attempts = 2 backoff = exponential(initial = 10ms, max = 1s, multiplier = 2, jitter = full)")).ok);
-  CHECK(checkSource(retryWith("attempts = 2 backoff = exponentail(initial = 10ms, max = 1s)")).has("E0304", "unknown backoff"));
+  CHECK(checkSource(
+            retryWith("attempts = 2 backoff = exponential(initial = 10ms, max = 1s, multiplier = 2, jitter = full)"))
+            .ok);
+  CHECK(checkSource(retryWith("attempts = 2 backoff = exponentail(initial = 10ms, max = 1s)"))
+            .has("E0304", "unknown backoff"));
   CHECK(checkSource(retryWith("attempts = 2 backoff = exponential(max = 1s)")).has("E0302", "needs `initial`"));
   CHECK(checkSource(retryWith("attempts = 2 backoff = constant(delay = 1s, jitter = ful)")).has("E0304", "`ful`"));
 }
 
 TEST_CASE("tenant ids and URLs", "[sema]") {
   CHECK(checkSource("tenant t { id = \"not-a-guid\" }\n").has("E0307"));
-  CheckResult http = checkSource("import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = \"http://x.example\" }\n");
+  CheckResult http = checkSource("import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" "
+                                 "origin = \"http://x.example\" }\n");
   const Diagnostic *d = http.find("E0308");
   REQUIRE(d);
   REQUIRE(d->fixits.size() == 1);
   CHECK(d->fixits[0].replacement == "https://");
-  CHECK(checkSource("import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = \"https://user:pw@x.example\" }\n")
+  CHECK(checkSource("import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = "
+                    "\"https://user:pw@x.example\" }\n")
             .has("E0308", "credentials"));
-  CHECK(checkSource("import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = \"ftp://x\" }\n")
+  CHECK(checkSource(
+            "import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = \"ftp://x\" }\n")
             .has("E0308", "absolute URL"));
 }
 
 static std::string edgeworkerWith(const std::string &body) {
-  return "import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = \"https://vm.example.net\" }\n"
+  return "import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = "
+         "\"https://vm.example.net\" }\n"
          "resource kv : azure.key_vault { resource_group = \"rg\" name = \"kv\" }\n"
-         "edgeworker api {\n  id = 1\n  version = \"1.0\"\n" + body + "\n}\n";
+         "edgeworker api {\n  id = 1\n  version = \"1.0\"\n" +
+         body + "\n}\n";
 }
 
 TEST_CASE("route path patterns", "[sema]") {
@@ -89,16 +97,20 @@ TEST_CASE("route actions and methods", "[sema]") {
   CHECK(checkSource(edgeworkerWith("route GET, GET \"/a\" { deny }")).has("E0303", "listed twice"));
   CHECK(checkSource(edgeworkerWith("route GET \"/a\" { deny forward to vm }")).has("E0322", "exactly one action"));
   CHECK(checkSource(edgeworkerWith("route GET \"/a\" { forward to kv }")).has("E0314", "no HTTPS origin"));
-  CHECK(checkSource(edgeworkerWith("route GET \"/a\" { redirect 302 \"//evil.example\" }")).has("E0308", "leaves the site"));
+  CHECK(checkSource(edgeworkerWith("route GET \"/a\" { redirect 302 \"//evil.example\" }"))
+            .has("E0308", "leaves the site"));
   CHECK(checkSource(edgeworkerWith("route GET \"/a\" { respond 700 }")).has("E0312"));
-  CHECK(checkSource(edgeworkerWith("route GET \"/a\" { respond 200 \"" + std::string(2049, 'x') + "\" }")).has("E0306", "2,048"));
+  CHECK(checkSource(edgeworkerWith("route GET \"/a\" { respond 200 \"" + std::string(2049, 'x') + "\" }"))
+            .has("E0306", "2,048"));
   CHECK(checkSource(edgeworkerWith("default deny 404\ndefault deny 403")).has("E0303", "two defaults"));
 }
 
 TEST_CASE("backup schedules follow Azure Backup's rules", "[sema]") {
   std::string base = "import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"
                      "resource vault : azure.recovery_vault { resource_group = \"rg\" name = \"rsv\" }\n";
-  auto backupWith = [&](const std::string &body) { return base + "backup b {\n  protect vm in vault\n  " + body + "\n}\n"; };
+  auto backupWith = [&](const std::string &body) {
+    return base + "backup b {\n  protect vm in vault\n  " + body + "\n}\n";
+  };
   CHECK(checkSource(backupWith("schedule = daily at \"02:30\" zone \"UTC\"")).ok);
   CHECK(checkSource(backupWith("schedule = hourly every 4h from \"08:00\" for 12h zone \"UTC\"")).ok);
   CHECK(checkSource(backupWith("schedule = hourly every 5h from \"08:00\" for 12h")).has("E0313", "4h, 6h, 8h or 12h"));
@@ -106,13 +118,16 @@ TEST_CASE("backup schedules follow Azure Backup's rules", "[sema]") {
   CHECK(checkSource(backupWith("schedule = daily at \"25:00\"")).has("E0313", "24-hour"));
   CHECK(checkSource(backupWith("schedule = weekly on [Sunday, Funday] at \"01:00\"")).has("E0304", "`Funday`"));
   CHECK(checkSource(backupWith("retain = { daily = 4w }")).has("E0305", "`d`"));
-  CHECK(checkSource(backupWith("retain = { daily = 30d, weekly = 12w, monthly = 12mo, yearly = 5y } instant_restore = 2d")).ok);
+  CHECK(checkSource(
+            backupWith("retain = { daily = 30d, weekly = 12w, monthly = 12mo, yearly = 5y } instant_restore = 2d"))
+            .ok);
 }
 
 TEST_CASE("issuer templates fill their parameters", "[sema]") {
-  CheckResult r = checkSource("import std.issuers\n"
-                              "tenant contoso { id = \"72f988bf-86f1-41af-91ab-2d7cd011db47\" }\n"
-                              "issuer entra : issuers.entra_v2 { tenant = contoso audiences = [\"api://x\"] max_lifetime = 10m }\n");
+  CheckResult r = checkSource(
+      "import std.issuers\n"
+      "tenant contoso { id = \"72f988bf-86f1-41af-91ab-2d7cd011db47\" }\n"
+      "issuer entra : issuers.entra_v2 { tenant = contoso audiences = [\"api://x\"] max_lifetime = 10m }\n");
   INFO(r.text());
   REQUIRE(r.ok);
   const IssuerDecl *issuer = nullptr;
@@ -127,21 +142,26 @@ TEST_CASE("issuer templates fill their parameters", "[sema]") {
 
   CHECK(checkSource("import std.issuers\nissuer okta : issuers.okta { domain = \"x.okta.com\" audiences = [\"a\"] }\n")
             .has("E0302", "needs `server`"));
-  CHECK(checkSource("import std.issuers\nissuer okta : issuers.okta { domain = \"evil.example/#\" server = \"default\" audiences = [\"a\"] }\n")
+  CHECK(checkSource("import std.issuers\nissuer okta : issuers.okta { domain = \"evil.example/#\" server = \"default\" "
+                    "audiences = [\"a\"] }\n")
             .has("E0306", "plain name"));
 }
 
 TEST_CASE("identities: kinds and system-assigned identities", "[sema]") {
   CHECK(checkSource("identity x : managed_identity { assigned = system }\n").has("E0302", "needs `of`"));
-  CHECK(checkSource("import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\nidentity x : managed_identity { assigned = system of = vm }\n").ok);
+  CHECK(checkSource("import std.azure\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\nidentity x : "
+                    "managed_identity { assigned = system of = vm }\n")
+            .ok);
   CHECK(checkSource("identity x : group { assigned = user }\n").has("E0314", "managed identities only"));
   CHECK(checkSource("identity x : service_principle\n").has("E0317"));
 }
 
 TEST_CASE("resources need the attributes of their level", "[sema]") {
-  CHECK(checkSource("import std.azure\nresource vm : azure.vm { name = \"vm\" }\n").has("E0302", "needs `resource_group`"));
+  CHECK(checkSource("import std.azure\nresource vm : azure.vm { name = \"vm\" }\n")
+            .has("E0302", "needs `resource_group`"));
   CHECK(checkSource("import std.azure\nresource rg : azure.resource_group { name = \"rg\" }\n").ok);
-  CHECK(checkSource("import std.azure\nresource kv : azure.key_vault { resource_group = \"rg\" name = \"kv\" origin = \"https://kv.example\" }\n")
+  CHECK(checkSource("import std.azure\nresource kv : azure.key_vault { resource_group = \"rg\" name = \"kv\" origin = "
+                    "\"https://kv.example\" }\n")
             .has("E0314", "cannot serve as an HTTP origin"));
 }
 
@@ -169,7 +189,8 @@ resource app : azure.app_service { resource_group = "rg" name = "app" origin = "
 edgeworker gw {
   id = 1
   version = "1.0.0"
-  )" + edgeworkerExtra + R"(
+  )" + edgeworkerExtra +
+         R"(
   route GET "/a" { require token from idp { scopes = ["a"] } forward to app retry retry.edge }
   default deny 404
 }
@@ -203,19 +224,25 @@ TEST_CASE("sub-requests must reach hostnames the property serves", "[sema][edgew
   CHECK(via.frontEndOk());
 
   // A wildcard does not cover two labels, nor the bare domain.
-  CHECK(checkSource(subrequestPolicy(
-                        R"(hostnames = ["*.example.com"] via = { idp = "https://a.b.example.com/keys", app = "https://example.com" })"))
-            .codes() == std::vector<std::string>{"E0321", "E0321"});
+  CHECK(
+      checkSource(
+          subrequestPolicy(
+              R"(hostnames = ["*.example.com"] via = { idp = "https://a.b.example.com/keys", app = "https://example.com" })"))
+          .codes() == std::vector<std::string>{"E0321", "E0321"});
 
   // An origin reached `via` the property is scheme and host only.
-  CHECK(checkSource(subrequestPolicy(R"(hostnames = ["edge.example.com"] via = { idp = "https://edge.example.com/k", app = "https://edge.example.com/app" })"))
-            .has("E0308", "scheme and host only"));
+  CHECK(
+      checkSource(
+          subrequestPolicy(
+              R"(hostnames = ["edge.example.com"] via = { idp = "https://edge.example.com/k", app = "https://edge.example.com/app" })"))
+          .has("E0308", "scheme and host only"));
   // Hostnames are hostnames, not URLs.
   CHECK(checkSource(subrequestPolicy(R"(hostnames = ["https://edge.example.com"])")).has("E0308", "is not a hostname"));
 
   // Without a retry the bundle routes to the origin (request.route), so only
   // the key set is a sub-request; with embedded keys nothing is.
-  std::string noRetry = subrequestPolicy(R"(hostnames = ["edge.example.com"] via = { idp = "https://edge.example.com/k" })");
+  std::string noRetry =
+      subrequestPolicy(R"(hostnames = ["edge.example.com"] via = { idp = "https://edge.example.com/k" })");
   noRetry.replace(noRetry.find(" retry retry.edge"), 17, "");
   CheckResult routed = checkSource(noRetry);
   INFO(routed.text());
@@ -227,7 +254,8 @@ std::string backupWithZone(const std::string &zone) {
   return R"(import std.azure
 resource vm : azure.vm { resource_group = "rg" name = "vm" }
 resource vault : azure.recovery_vault { resource_group = "rg" name = "rsv" }
-backup nightly { protect vm in vault  schedule = daily at "02:00" zone ")" + zone + R"("  retain = { daily = 30d } }
+backup nightly { protect vm in vault  schedule = daily at "02:00" zone ")" +
+         zone + R"("  retain = { daily = 30d } }
 )";
 }
 } // namespace
@@ -308,9 +336,7 @@ TEST_CASE("a missing or wrong unit is one error with a sensible suggestion", "[s
 }
 
 TEST_CASE("redirect locations take {param} only from the route's path", "[sema][edgeworkers]") {
-  auto with = [](const std::string &route) {
-    return "edgeworker gw { id = 1 version = \"1.0.0\" " + route + " }\n";
-  };
+  auto with = [](const std::string &route) { return "edgeworker gw { id = 1 version = \"1.0.0\" " + route + " }\n"; };
   CHECK(checkSource(with(R"(route GET "/old/{id}" { redirect 301 "/new/{id}" })")).frontEndOk());
   CHECK(checkSource(with(R"(route GET "/old/{id}" { redirect 301 "/new/{oid}" })"))
             .has("E0308", "`{oid}` in the redirect location is not a parameter of the route's path \"/old/{id}\""));

@@ -35,7 +35,8 @@ std::string describeRoute(const Route &r) {
 
 bool allowsNonIdempotent(const Route &r) {
   if (r.methods.empty()) return true;
-  return std::any_of(r.methods.begin(), r.methods.end(), [](const Name &m) { return m.text == "POST" || m.text == "PATCH"; });
+  return std::any_of(r.methods.begin(), r.methods.end(),
+                     [](const Name &m) { return m.text == "POST" || m.text == "PATCH"; });
 }
 
 std::string nonIdempotentMethods(const Route &r) {
@@ -50,6 +51,5 @@ bool fetchesKeysAtEdge(const Route &route) {
   auto *issuer = llvm::dyn_cast_or_null<IssuerDecl>(route.require->issuer.target);
   return issuer && issuer->keySetFetchedAtEdge();
 }
-
 
 } // namespace ward::analysis

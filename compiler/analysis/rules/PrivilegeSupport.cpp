@@ -23,8 +23,9 @@ std::string narrowAlternative(const Principal &p) {
     if (!p.generatedCovers(n))
       triggerCaps.insert(fmt::format("`allow {} to backup.operate on {}`", name, n.resource->name.text));
   if (!triggerCaps.empty())
-    return fmt::format("declare {} instead: Ward generates a role with exactly the {} actions an on-demand backup needs",
-                       *triggerCaps.begin(), p.implied.size() / std::max<size_t>(1, triggerCaps.size()));
+    return fmt::format(
+        "declare {} instead: Ward generates a role with exactly the {} actions an on-demand backup needs",
+        *triggerCaps.begin(), p.implied.size() / std::max<size_t>(1, triggerCaps.size()));
   if (!intentActions.empty())
     return fmt::format("`{}` needs {} action{} for its intents, and Ward already generates a role with exactly those "
                        "from its `allow` rules; remove this grant",
@@ -125,9 +126,9 @@ void reportDeclaredDanger(RuleContext &ctx, RuleID rule, const Principal &p, con
   for (auto &[source, ops] : bySource) {
     auto *allow = llvm::dyn_cast<AllowDecl>(source);
     if (!allow || ops.empty()) continue;
-    DiagnosticBuilder d = ctx.report(rule, allow->capability.name.range,
-                                     fmt::format("`{}` lets `{}` {}: {}", allow->capability.name.text,
-                                                 p.identity->name.text, what, listFew(ops)));
+    DiagnosticBuilder d = ctx.report(
+        rule, allow->capability.name.range,
+        fmt::format("`{}` lets `{}` {}: {}", allow->capability.name.text, p.identity->name.text, what, listFew(ops)));
     if (d->severity == Severity::Error) d->severity = Severity::Note; // declared on purpose, shown for review
     d.withHelp("an intent the policy declares is allowed; make sure this identity is meant to do this, and keep it "
                "to the narrowest resource");

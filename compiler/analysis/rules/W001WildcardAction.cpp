@@ -19,9 +19,10 @@ void writtenWildcards(RuleContext &ctx) {
     for (auto [value, data] : written) {
       if (!llvm::StringRef(value->text).contains('*')) continue;
       std::vector<std::string> covered = ctx.azure.operations.matching(value->text, data);
-      ctx.report(RuleID::WildcardAction, value->range,
-                 fmt::format("`{}` is a wildcard: it grants {} catalogued operation{} today and every one Azure adds later",
-                             value->text, covered.size(), covered.size() == 1 ? "" : "s"))
+      ctx.report(
+             RuleID::WildcardAction, value->range,
+             fmt::format("`{}` is a wildcard: it grants {} catalogued operation{} today and every one Azure adds later",
+                         value->text, covered.size(), covered.size() == 1 ? "" : "s"))
           .withHelp("list the operations the intent needs, one by one");
     }
   });

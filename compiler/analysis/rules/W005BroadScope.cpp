@@ -12,16 +12,16 @@ void broaderThanNeeded(RuleContext &ctx, const Hold &h, const std::vector<const 
   const ResourceDecl *narrowResource = nullptr;
   for (const Need *n : served)
     if (n->resource && ctx.model.scopeOf(*n->resource) == narrowest) narrowResource = n->resource;
-  std::string needed = narrowResource ? fmt::format("the {} `{}`", narrowest.levelName().str(), narrowResource->name.text)
-                                      : fmt::format("the {} `{}`", narrowest.levelName().str(), narrowest.id());
+  std::string needed = narrowResource
+                           ? fmt::format("the {} `{}`", narrowest.levelName().str(), narrowResource->name.text)
+                           : fmt::format("the {} `{}`", narrowest.levelName().str(), narrowest.id());
   DiagnosticBuilder d = ctx.report(RuleID::BroadScope, h.grant->scope.name.range,
                                    fmt::format("`{}` is a {}, but the intents this grant serves need only {}",
                                                h.scopeResource->name.text, h.scope.levelName().str(), needed));
   if (narrowResource)
     d.withHelp(fmt::format("grant on `{}` instead", narrowResource->name.text))
         .suggest(h.grant->scope.name.range, narrowResource->name.text);
-  else
-    d.withHelp(fmt::format("declare a resource for `{}` and grant on it", narrowest.id()));
+  else d.withHelp(fmt::format("declare a resource for `{}` and grant on it", narrowest.id()));
 }
 
 void check(RuleContext &ctx) {

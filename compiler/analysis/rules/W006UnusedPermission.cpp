@@ -25,7 +25,8 @@ void unusedRoleOperations(RuleContext &ctx, const Principal &p, const Hold &h, c
 }
 
 /// Each action an action-list grant writes that no served need uses.
-void unusedWrittenActions(RuleContext &ctx, const Principal &p, const Hold &h, const std::vector<const Need *> &served) {
+void unusedWrittenActions(RuleContext &ctx, const Principal &p, const Hold &h,
+                          const std::vector<const Need *> &served) {
   for (const auto &[action, data] : h.writtenActions()) {
     bool used = std::any_of(served.begin(), served.end(), [&, &action = action, data = data](const Need *n) {
       return n->data == data && actionMatches(action, n->action);
@@ -36,7 +37,8 @@ void unusedWrittenActions(RuleContext &ctx, const Principal &p, const Hold &h, c
     auto &list = data ? h.grant->dataActions : h.grant->actions;
     for (const Value &v : list)
       if (v.text == action)
-        ctx.report(RuleID::UnusedPermission, v.range, fmt::format("no intent of `{}` uses `{}`", p.identity->name.text, action))
+        ctx.report(RuleID::UnusedPermission, v.range,
+                   fmt::format("no intent of `{}` uses `{}`", p.identity->name.text, action))
             .withHelp("remove it from the grant")
             .fix(v.range, "");
   }

@@ -27,7 +27,8 @@ std::optional<std::string> secretKind(llvm::StringRef text) {
   }
   std::string lower = text.lower();
   for (const char *marker : {"accountkey=", "sharedaccesskey=", "sharedaccesssignature=", "password=", "pwd=", "sig="})
-    if (lower.find(marker) != std::string::npos && (lower.find(';') != std::string::npos || lower.find('&') != std::string::npos))
+    if (lower.find(marker) != std::string::npos &&
+        (lower.find(';') != std::string::npos || lower.find('&') != std::string::npos))
       return "a connection string or signed URL with a key";
   // Entra ID client secrets: three characters, a digit, `Q~`, then 31 to 34 more.
   for (size_t pos = text.find("Q~"); pos != llvm::StringRef::npos; pos = text.find("Q~", pos + 2)) {
@@ -49,7 +50,8 @@ void scanValue(RuleContext &ctx, const Value &v) {
   if (v.kind == Value::Kind::String) {
     if (auto kind = secretKind(v.text))
       ctx.report(RuleID::StaticSecret, v.range, fmt::format("this string looks like {}", *kind))
-          .withHelp("never put secrets in a policy: use a managed identity, or a Key Vault reference resolved at deploy time");
+          .withHelp("never put secrets in a policy: use a managed identity, or a Key Vault reference resolved at "
+                    "deploy time");
     return;
   }
   for (const Value &item : v.items) scanValue(ctx, item);

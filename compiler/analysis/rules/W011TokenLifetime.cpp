@@ -4,7 +4,9 @@
 namespace ward::analysis {
 namespace {
 
-std::string minutes(int64_t ms) { return ms % 60000 == 0 ? fmt::format("{}m", ms / 60000) : fmt::format("{}s", ms / 1000); }
+std::string minutes(int64_t ms) {
+  return ms % 60000 == 0 ? fmt::format("{}m", ms / 60000) : fmt::format("{}s", ms / 1000);
+}
 
 void check(RuleContext &ctx) {
   int64_t cap = ctx.config.durationOption(RuleID::TokenLifetime, "max_lifetime");
@@ -15,8 +17,9 @@ void check(RuleContext &ctx) {
     if (!lifetime) {
       ctx.report(RuleID::TokenLifetime, issuer->name.range,
                  fmt::format("issuer `{}` accepts tokens of any lifetime", issuer->name.text))
-          .withHelp(fmt::format("add `max_lifetime` (at most the cap, now {}): the edge then refuses tokens that live longer",
-                                minutes(cap)));
+          .withHelp(
+              fmt::format("add `max_lifetime` (at most the cap, now {}): the edge then refuses tokens that live longer",
+                          minutes(cap)));
       return;
     }
     if (*lifetime > cap)

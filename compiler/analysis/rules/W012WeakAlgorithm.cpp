@@ -10,11 +10,12 @@ void check(RuleContext &ctx) {
     if (!issuer) return;
     for (const TextSetting &alg : issuer->settings.algorithms)
       if (*alg == "none" || llvm::StringRef(*alg).startswith("HS"))
-        ctx.reportOnValue(RuleID::WeakAlgorithm, *issuer, alg.range(),
-                          *alg == "none"
-                              ? std::string("`none` accepts unsigned tokens")
-                              : fmt::format("`{}` needs a shared secret at the edge, where anyone with the bundle can read it",
-                                            *alg))
+        ctx.reportOnValue(
+               RuleID::WeakAlgorithm, *issuer, alg.range(),
+               *alg == "none"
+                   ? std::string("`none` accepts unsigned tokens")
+                   : fmt::format("`{}` needs a shared secret at the edge, where anyone with the bundle can read it",
+                                 *alg))
             .withHelp("use RS256 or ES256: the edge verifies with the issuer's public keys");
   });
 }

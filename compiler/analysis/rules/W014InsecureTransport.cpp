@@ -11,8 +11,8 @@ void issuerUrls(RuleContext &ctx, const IssuerDecl &issuer) {
     if (!*url || !llvm::StringRef(**url).startswith("http://")) continue;
     bool inherited = false;
     SourceRange at = url->range();
-    DiagnosticBuilder d = ctx.reportOnValue(RuleID::InsecureTransport, issuer, at, fmt::format("`{}` uses plain HTTP", key),
-                                            &inherited);
+    DiagnosticBuilder d =
+        ctx.reportOnValue(RuleID::InsecureTransport, issuer, at, fmt::format("`{}` uses plain HTTP", key), &inherited);
     d.withHelp("token issuers and key sets must be fetched over https://; anyone on the path could swap the keys");
     if (!inherited) d.suggest({at.file, at.begin + 1, at.begin + 8}, "https://");
   }

@@ -14,7 +14,8 @@ void check(RuleContext &ctx) {
         auto *origin = llvm::dyn_cast_or_null<ResourceDecl>(action.origin.target);
         if (action.kind != RouteAction::Kind::Forward || route.require || !origin) continue;
         ctx.report(RuleID::UnauthenticatedOrigin, action.origin.name.range,
-                   fmt::format("route {} forwards to `{}` without `require token`", describeRoute(route), origin->name.text))
+                   fmt::format("route {} forwards to `{}` without `require token`", describeRoute(route),
+                               origin->name.text))
             .withHelp("add `require token from <issuer>` to the route; the origin is reachable only through the edge");
       }
   });

@@ -28,9 +28,10 @@ void check(RuleContext &ctx) {
       ctx.report(RuleID::RetryTimeLimit, action.retry->name.range,
                  fmt::format("worst case {} exceeds the {} wall-time limit of a responseProvider on the {} tier",
                              arithmetic(w, keyFetchMs), formatMillis(tier.responseProviderWallMs), tier.name))
-          .withHelp(fmt::format("lower `attempts`, `per_try_timeout` or the back-off, or choose a larger `tier`; the waits "
-                                "count at their caps because {}",
-                                kEdgeRetryCaveat));
+          .withHelp(
+              fmt::format("lower `attempts`, `per_try_timeout` or the back-off, or choose a larger `tier`; the waits "
+                          "count at their caps because {}",
+                          kEdgeRetryCaveat));
     }
   });
 }

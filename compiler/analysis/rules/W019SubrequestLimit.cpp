@@ -6,18 +6,18 @@ namespace ward::analysis {
 namespace {
 
 void check(RuleContext &ctx) {
-  forEachRetriedForward(ctx, [&](const EdgeWorkerDecl &ew, const Route &route, const RouteAction &action,
-                                 const RetryDecl &retry) {
-    const Tier &tier = tierOf(ew);
-    int64_t attempts = retry.spec.attempts;
-    int64_t subrequests = attempts + (fetchesKeysAtEdge(route) ? 1 : 0);
-    if (subrequests > tier.responseProviderSubrequests)
-      ctx.report(RuleID::SubrequestLimit, action.retry->name.range,
-                 fmt::format("up to {} sub-requests ({} attempts{}) exceed the {} allowed on the {} tier", subrequests,
-                             attempts, subrequests > attempts ? " + 1 key-set fetch" : "",
-                             tier.responseProviderSubrequests, tier.name))
-          .withHelp("lower `attempts`");
-  });
+  forEachRetriedForward(
+      ctx, [&](const EdgeWorkerDecl &ew, const Route &route, const RouteAction &action, const RetryDecl &retry) {
+        const Tier &tier = tierOf(ew);
+        int64_t attempts = retry.spec.attempts;
+        int64_t subrequests = attempts + (fetchesKeysAtEdge(route) ? 1 : 0);
+        if (subrequests > tier.responseProviderSubrequests)
+          ctx.report(RuleID::SubrequestLimit, action.retry->name.range,
+                     fmt::format("up to {} sub-requests ({} attempts{}) exceed the {} allowed on the {} tier",
+                                 subrequests, attempts, subrequests > attempts ? " + 1 key-set fetch" : "",
+                                 tier.responseProviderSubrequests, tier.name))
+              .withHelp("lower `attempts`");
+      });
 }
 
 } // namespace

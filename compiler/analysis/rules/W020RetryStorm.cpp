@@ -35,29 +35,34 @@ void retryStorm(RuleContext &ctx, const RetryDecl &retry, std::optional<int64_t>
   if (!spec.hasBudget) {
     const char *budget = "budget = { ratio = 10%, min_per_second = 5 }";
     ctx.report(RuleID::RetryStorm, retry.name.range,
-               fmt::format("retry `{}` has no budget: when the origin struggles, every client retries at once", retry.name.text))
+               fmt::format("retry `{}` has no budget: when the origin struggles, every client retries at once",
+                           retry.name.text))
         .withHelp(fmt::format("add `{}`; at the edge, {}", budget, kEdgeRetryCaveat))
         .suggest(closingBrace, fmt::format(" {} ", budget));
   }
   if (spec.hasJitter() || spec.attempts < 2) return;
   const Value *backoff = spec.backoff;
-  DiagnosticBuilder d = ctx.report(RuleID::RetryStorm, backoff ? backoff->range : retry.name.range,
-                             fmt::format("retry `{}` backs off without jitter: clients that failed together retry together "
-                                         "(and at the edge, where EdgeWorkers documents no timer, the back-off itself may "
-                                         "not space them)",
-                                         retry.name.text));
+  DiagnosticBuilder d =
+      ctx.report(RuleID::RetryStorm, backoff ? backoff->range : retry.name.range,
+                 fmt::format("retry `{}` backs off without jitter: clients that failed together retry together "
+                             "(and at the edge, where EdgeWorkers documents no timer, the back-off itself may "
+                             "not space them)",
+                             retry.name.text));
   if (backoff) {
     d.withHelp("add `jitter = full` to the back-off: it shortens waits at random and never lengthens them");
     if (spec.jitterWritten) d.suggest(spec.jitterWritten->range, "full");
-    else d.suggest({backoff->range.file, backoff->range.end - 1, backoff->range.end - 1}, backoff->fields.empty() ? "jitter = full" : ", jitter = full");
+    else
+      d.suggest({backoff->range.file, backoff->range.end - 1, backoff->range.end - 1},
+                backoff->fields.empty() ? "jitter = full" : ", jitter = full");
     return;
   }
   int64_t waits = spec.attempts - 1;
   int64_t perWait = waitBudget ? (*waitBudget / waits) / 10 * 10 : 0;
   if (perWait < 10) {
-    d.withHelp(waitBudget ? "there is no room for a back-off within the EdgeWorkers wall time (W018): lower `attempts` or "
-                            "`per_try_timeout`, then add `backoff = exponential(initial = 50ms, max = 200ms, jitter = full)`"
-                          : "add `per_try_timeout`, then `backoff = exponential(initial = 50ms, max = 200ms, jitter = full)`");
+    d.withHelp(waitBudget
+                   ? "there is no room for a back-off within the EdgeWorkers wall time (W018): lower `attempts` or "
+                     "`per_try_timeout`, then add `backoff = exponential(initial = 50ms, max = 200ms, jitter = full)`"
+                   : "add `per_try_timeout`, then `backoff = exponential(initial = 50ms, max = 200ms, jitter = full)`");
     return;
   }
   std::string added = fmt::format("backoff = exponential(initial = {}ms, max = {}ms, jitter = full)",
@@ -71,7 +76,8 @@ void retryStorm(RuleContext &ctx, const RetryDecl &retry, std::optional<int64_t>
 void check(RuleContext &ctx) {
   // Where each retry runs: the wall-time room of every route that uses it.
   std::map<const RetryDecl *, std::vector<RetryUse>> uses;
-  forEachRetriedForward(ctx, [&](const EdgeWorkerDecl &ew, const Route &route, const RouteAction &, const RetryDecl &retry) {
+  forEachRetriedForward(ctx, [&](const EdgeWorkerDecl &ew, const Route &route, const RouteAction &,
+                                 const RetryDecl &retry) {
     uses[&retry].push_back({tierOf(ew).responseProviderWallMs, fetchesKeysAtEdge(route) ? kKeySetFetchTimeoutMs : 0});
   });
   ctx.forEachUserDecl([&](Decl &decl) {

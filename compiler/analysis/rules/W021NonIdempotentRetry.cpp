@@ -6,18 +6,18 @@ namespace ward::analysis {
 namespace {
 
 void check(RuleContext &ctx) {
-  forEachRetriedForward(ctx, [&](const EdgeWorkerDecl &, const Route &route, const RouteAction &action,
-                                 const RetryDecl &retry) {
-    if (!allowsNonIdempotent(route) || retry.spec.idempotencyKey) return;
-    ctx.report(RuleID::NonIdempotentRetry, action.retry->name.range,
-               fmt::format("route {} names retry `{}`, but the bundle retries only idempotent methods and requests "
-                           "that carry the retry's `idempotency_key`, and `{}` has none: {} requests here are sent "
-                           "once, never retried",
-                           describeRoute(route), retry.name.text, retry.name.text,
-                           route.methods.empty() ? "POST and PATCH" : nonIdempotentMethods(route)))
-        .withHelp("set `idempotency_key = \"Idempotency-Key\"` on the retry so that requests carrying that header "
-                  "are retried (the origin must honour it), or remove `retry` from this route");
-  });
+  forEachRetriedForward(
+      ctx, [&](const EdgeWorkerDecl &, const Route &route, const RouteAction &action, const RetryDecl &retry) {
+        if (!allowsNonIdempotent(route) || retry.spec.idempotencyKey) return;
+        ctx.report(RuleID::NonIdempotentRetry, action.retry->name.range,
+                   fmt::format("route {} names retry `{}`, but the bundle retries only idempotent methods and requests "
+                               "that carry the retry's `idempotency_key`, and `{}` has none: {} requests here are sent "
+                               "once, never retried",
+                               describeRoute(route), retry.name.text, retry.name.text,
+                               route.methods.empty() ? "POST and PATCH" : nonIdempotentMethods(route)))
+            .withHelp("set `idempotency_key = \"Idempotency-Key\"` on the retry so that requests carrying that header "
+                      "are retried (the origin must honour it), or remove `retry` from this route");
+      });
 }
 
 } // namespace

@@ -12,8 +12,8 @@ void check(RuleContext &ctx) {
     const RetrySpec &spec = retry->spec;
     if (spec.attemptsWritten && spec.attempts > cap)
       ctx.report(RuleID::RetryAttempts, spec.attemptsWritten->range,
-                 fmt::format("{} attempts multiply the load on a failing origin by up to {}; the cap is {}", spec.attempts,
-                             spec.attempts, cap))
+                 fmt::format("{} attempts multiply the load on a failing origin by up to {}; the cap is {}",
+                             spec.attempts, spec.attempts, cap))
           .withHelp(fmt::format("use at most {} attempts (gRPC clients cap them at 5 too)", cap));
   });
 }

@@ -32,7 +32,8 @@ void checkActionCatalogue(RuleContext &ctx, const Value &v, bool data) {
       d.withHelp(fmt::format("did you mean {}?", listFew(close, 3, "or")));
       d.suggest(v.range, "\"" + close.front() + "\"");
     } else {
-      d.withHelp("check the spelling against the Azure RBAC permissions reference, or add it to `catalog` in ward.json");
+      d.withHelp(
+          "check the spelling against the Azure RBAC permissions reference, or add it to `catalog` in ward.json");
     }
     return;
   }
@@ -52,11 +53,13 @@ void check(RuleContext &ctx) {
   for (const Principal &p : ctx.model.principals())
     for (const Hold &h : p.grants) {
       if (!grantsUnknownRole(h)) continue;
-      DiagnosticBuilder d = ctx.report(RuleID::UnknownAction, h.grant->role->range,
-                                       fmt::format("unknown built-in role \"{}\"", quoteForMessage(h.grant->role->text)));
+      DiagnosticBuilder d =
+          ctx.report(RuleID::UnknownAction, h.grant->role->range,
+                     fmt::format("unknown built-in role \"{}\"", quoteForMessage(h.grant->role->text)));
       std::vector<std::string> close = closestNames(h.grant->role->text, ctx.azure.roles.names());
       if (!close.empty())
-        d.withHelp(fmt::format("did you mean \"{}\"?", close.front())).suggest(h.grant->role->range, "\"" + close.front() + "\"");
+        d.withHelp(fmt::format("did you mean \"{}\"?", close.front()))
+            .suggest(h.grant->role->range, "\"" + close.front() + "\"");
     }
 }
 

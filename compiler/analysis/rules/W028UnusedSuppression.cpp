@@ -17,7 +17,7 @@ void check(RuleContext &ctx) {
 
 } // namespace
 
-WARD_RULE_INFO(UnusedSuppression, "W028", Level::Warning, "unused-suppression", "suppression that suppresses nothing", {},
-               check, RuleStage::AfterSuppressions)
+WARD_RULE_INFO(UnusedSuppression, "W028", Level::Warning, "unused-suppression", "suppression that suppresses nothing",
+               {}, check, RuleStage::AfterSuppressions)
 
 } // namespace ward::analysis

@@ -17,9 +17,10 @@ void check(RuleContext &ctx) {
     bool inherited = false;
     DiagnosticBuilder d = ctx.reportOnValue(
         RuleID::LifetimeBelowIssued, *issuer, lifetime.range(),
-        fmt::format("`max_lifetime = {}` refuses every token that lives longer, and issuer `{}` issues tokens that live up "
-                    "to {} (`token_lifetime`): tokens of the provider's default lifetime are refused",
-                    lifetime.spelling(), issuer->name.text, issued.spelling()),
+        fmt::format(
+            "`max_lifetime = {}` refuses every token that lives longer, and issuer `{}` issues tokens that live up "
+            "to {} (`token_lifetime`): tokens of the provider's default lifetime are refused",
+            lifetime.spelling(), issuer->name.text, issued.spelling()),
         &inherited);
     d.label(issued.range(), "the provider's token lifetime");
     d.withHelp(fmt::format("raise `max_lifetime` to {}, or shorten the lifetime the provider issues (Entra ID: a token "

@@ -47,9 +47,10 @@ void entra(RuleContext &ctx, const IssuerDecl &issuer, const std::vector<const T
     bool inherited = false;
     DiagnosticBuilder d = ctx.reportOnValue(
         RuleID::EntraAudience, issuer, aud->range(),
-        fmt::format("Entra ID v2.0 access tokens carry the API's application (client) ID, a GUID, as `aud`; no token of "
-                    "issuer `{}` carries \"{}\", so every one is refused",
-                    issuer.name.text, text),
+        fmt::format(
+            "Entra ID v2.0 access tokens carry the API's application (client) ID, a GUID, as `aud`; no token of "
+            "issuer `{}` carries \"{}\", so every one is refused",
+            issuer.name.text, text),
         &inherited);
     llvm::StringRef id = text;
     if (id.consume_front("api://") && sema::isValidGuid(id)) {
