@@ -155,9 +155,10 @@ void applySuppressions(RuleContext &ctx) {
   }
 }
 
-void runStage(RuleContext &ctx, RuleStage stage, std::vector<RuleID> &ran) {
+void runStage(RuleContext &ctx, RuleStage stage, bool partial, std::vector<RuleID> &ran) {
   for (const RuleInfo &rule : allRules())
-    if (rule.stage == stage && ctx.enabled(rule.rule)) { // a rule that is off does no work
+    if (rule.stage == stage && ctx.enabled(rule.rule) && // a rule that is off does no work
+        !(partial && rule.scope == RuleScope::WholeProgram)) {
       rule.check(ctx);
       ran.push_back(rule.rule);
     }
@@ -166,13 +167,13 @@ void runStage(RuleContext &ctx, RuleStage stage, std::vector<RuleID> &ran) {
 } // namespace
 
 std::vector<RuleID> runAnalysis(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
-                                const PermissionModel &model, DiagnosticEngine &diags) {
+                                const PermissionModel &model, DiagnosticEngine &diags, bool partial) {
   RuleContext ctx(program, sm, azure, config, diags, model);
   std::vector<RuleID> ran;
-  runStage(ctx, RuleStage::Program, ran);
-  runStage(ctx, RuleStage::BeforeSuppressions, ran);
+  runStage(ctx, RuleStage::Program, partial, ran);
+  runStage(ctx, RuleStage::BeforeSuppressions, partial, ran);
   applySuppressions(ctx);
-  runStage(ctx, RuleStage::AfterSuppressions, ran);
+  runStage(ctx, RuleStage::AfterSuppressions, partial, ran);
   return ran;
 }
 

@@ -41,6 +41,12 @@ struct RuleOption {
 /// `ward-ignore` suppressions to the other rules' findings.
 enum class RuleStage { Program, BeforeSuppressions, AfterSuppressions };
 
+/// What a rule's findings depend on. Past syntax errors (declarations left
+/// out) only the rules whose findings depend on the declarations they are
+/// about run: a rule that weighs grants against every intent, or counts the
+/// uses of a declaration, would report what the broken declarations held.
+enum class RuleScope { Declarations, WholeProgram };
+
 /// One rule, defined in its own file: what it is, what it takes, what it checks.
 struct RuleInfo {
   RuleID rule;
@@ -51,6 +57,7 @@ struct RuleInfo {
   std::vector<RuleOption> options;
   void (*check)(RuleContext &ctx);
   RuleStage stage = RuleStage::Program;
+  RuleScope scope = RuleScope::Declarations;
 
   const RuleOption *option(llvm::StringRef key) const;
 };
@@ -116,8 +123,10 @@ bool isControllableCode(llvm::StringRef code);
 void applyCodeControls(const Program &program, const SourceManager &sm, const Config &config, DiagnosticEngine &diags);
 
 /// Runs every enabled rule over a checked program and applies in-source
-/// suppressions (a rule that is off does not run). Returns the rules that ran.
+/// suppressions (a rule that is off does not run). When the program lost
+/// declarations to syntax errors (`partial`), only the rules of
+/// RuleScope::Declarations run. Returns the rules that ran.
 std::vector<RuleID> runAnalysis(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
-                                const PermissionModel &model, DiagnosticEngine &diags);
+                                const PermissionModel &model, DiagnosticEngine &diags, bool partial = false);
 
 } // namespace ward::analysis

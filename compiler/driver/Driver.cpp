@@ -74,11 +74,11 @@ bool Compilation::check(const std::vector<std::string> &inputs) {
   // still checked. Not past a file it could not recover (not UTF-8, too
   // deep, too many errors) or an import that failed to load: every name
   // they declare would be unknown, and only noise would follow.
-  auto loadFailure = [&](const Diagnostic &d) {
+  auto notSyntax = [](const Diagnostic &d) {
     return d.severity == Severity::Error && (d.id < DiagID::SyntaxError || d.id > DiagID::TooManyErrors);
   };
   if (!program_.resolvable() ||
-      std::any_of(diags_.diagnostics().begin() + loadDiagnostics, diags_.diagnostics().end(), loadFailure)) {
+      std::any_of(diags_.diagnostics().begin() + loadDiagnostics, diags_.diagnostics().end(), notSyntax)) {
     finishDiagnostics();
     return false;
   }
@@ -87,13 +87,17 @@ bool Compilation::check(const std::vector<std::string> &inputs) {
   timer.mark("resolve");
   runSema(program_, resolver, diags_, sm_);
   timer.mark("sema");
-  if (!diags_.hasErrors()) { // neither the policy nor ward.json has errors
+  // The rules need checked values: they run when neither the policy nor
+  // ward.json has errors, or when the only errors are syntax errors the
+  // parser recovered from (then only the rules about single declarations).
+  bool partial = !program_.allParsedCleanly();
+  if (std::none_of(diags_.diagnostics().begin(), diags_.diagnostics().end(), notSyntax)) {
     azure_ = analysis::AzureData::load(options_.stdlibDir, config_, diags_);
     timer.mark("azure-data");
     if (azure_) {
       // One permission model per compilation: the rules and the backends share it.
       model_ = std::make_unique<analysis::PermissionModel>(analysis::PermissionModel::build(program_, azure_->roles));
-      rulesRun_ = analysis::runAnalysis(program_, sm_, *azure_, config_, *model_, diags_);
+      rulesRun_ = analysis::runAnalysis(program_, sm_, *azure_, config_, *model_, diags_, partial);
     }
     timer.mark("analysis");
   }

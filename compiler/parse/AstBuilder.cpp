@@ -22,13 +22,24 @@ public:
   /// building reported an error, is left out and recorded as broken, so
   /// that the rest of the file is still checked.
   void build(P::FileContext *tree, SourceFile &out, const std::vector<uint32_t> &errorOffsets) {
-    for (P::TopLevelContext *top : tree->topLevel()) {
+    std::vector<P::TopLevelContext *> tops = tree->topLevel();
+    std::vector<bool> broken(tops.size());
+    for (size_t i = 0; i < tops.size(); ++i) {
+      SourceRange extent = contextRange(file_, tops[i]);
+      broken[i] = broken[i] || containsRecovery(tops[i]);
+      for (uint32_t at : errorOffsets) {
+        if (at < extent.begin || at >= extent.end) continue;
+        // "expected ..., found `edgeworker`" at a declaration's first token is
+        // about the declaration before it, which the keyword cut short.
+        if (at == extent.begin && i > 0) broken[i - 1] = true;
+        else broken[i] = true;
+      }
+    }
+    for (size_t i = 0; i < tops.size(); ++i) {
+      P::TopLevelContext *top = tops[i];
       SourceRange extent = contextRange(file_, top);
-      bool broken = containsRecovery(top) || std::any_of(errorOffsets.begin(), errorOffsets.end(), [&](uint32_t at) {
-                      return at >= extent.begin && at < extent.end;
-                    });
       unsigned errorsBefore = diags_.errorCount();
-      if (!broken) {
+      if (!broken[i]) {
         if (auto *c = top->importDecl()) {
           Import built = import(c);
           if (diags_.errorCount() == errorsBefore) {

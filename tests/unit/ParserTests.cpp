@@ -236,3 +236,20 @@ TEST_CASE("a file the parser cannot recover stops the compilation before names a
   CHECK_FALSE(mainFile(r).recovered);
   CHECK(r.codes() == std::vector<std::string>{"E0105"});
 }
+
+TEST_CASE("past a syntax error, the rules about single declarations still run, and whole-program ones do not",
+          "[parser][recovery][rules]") {
+  // `sp-spare` is used only by the broken allow: W025 would call it unused.
+  CheckResult r = checkSource("import std.azure\n"
+                              "identity sp-spare : group { object_id = \"3f2b8c1e-5d4a-4e7b-9c6d-1a2b3c4d5e6f\" }\n"
+                              "resource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"
+                              "allow sp-spare to vm.read on vm when\n"
+                              "edgeworker gw {\n  id = 1\n  version = \"latest\"\n  default deny 404\n}\n");
+  INFO(r.text());
+  std::vector<std::string> codes = r.codes();
+  std::sort(codes.begin(), codes.end());
+  CHECK(codes == std::vector<std::string>{"E0101", "W016"});
+  const std::vector<analysis::RuleID> &ran = r.compilation->rulesRun();
+  CHECK(std::count(ran.begin(), ran.end(), analysis::RuleID::UnpinnedVersion) == 1);
+  CHECK(std::count(ran.begin(), ran.end(), analysis::RuleID::UnusedDeclaration) == 0);
+}

@@ -25,6 +25,7 @@ void check(RuleContext &ctx) {
 } // namespace
 
 WARD_RULE_INFO(PrivilegeEscalation, "W003", Level::Error, "privilege-escalation",
-               "privilege-escalation action granted without need", {}, check)
+               "privilege-escalation action granted without need", {}, check, RuleStage::Program,
+               RuleScope::WholeProgram)
 
 } // namespace ward::analysis

@@ -25,6 +25,7 @@ void check(RuleContext &ctx) {
 } // namespace
 
 WARD_RULE_INFO(CredentialExposure, "W004", Level::Error, "credential-exposure",
-               "credential-exposing action granted without need", {}, check)
+               "credential-exposing action granted without need", {}, check, RuleStage::Program,
+               RuleScope::WholeProgram)
 
 } // namespace ward::analysis

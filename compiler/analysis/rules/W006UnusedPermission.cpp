@@ -69,6 +69,7 @@ void check(RuleContext &ctx) {
 } // namespace
 
 WARD_RULE_INFO(UnusedPermission, "W006", Level::Warning, "unused-permission", "granted permission that no intent uses",
-               {}, check)
+               {}, check, RuleStage::Program,
+               RuleScope::WholeProgram)
 
 } // namespace ward::analysis

@@ -30,6 +30,7 @@ void check(RuleContext &ctx) {
 } // namespace
 
 WARD_RULE_INFO(InsufficientPrivilege, "W007", Level::Error, "insufficient-privilege",
-               "intent lacks a permission it needs", {}, check)
+               "intent lacks a permission it needs", {}, check, RuleStage::Program,
+               RuleScope::WholeProgram)
 
 } // namespace ward::analysis

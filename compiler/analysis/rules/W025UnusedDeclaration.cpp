@@ -33,6 +33,7 @@ void check(RuleContext &ctx) {
 } // namespace
 
 WARD_RULE_INFO(UnusedDeclaration, "W025", Level::Warning, "unused-declaration", "declaration that nothing uses", {},
-               check)
+               check, RuleStage::Program,
+               RuleScope::WholeProgram)
 
 } // namespace ward::analysis

@@ -18,6 +18,6 @@ void check(RuleContext &ctx) {
 } // namespace
 
 WARD_RULE_INFO(UnusedSuppression, "W028", Level::Warning, "unused-suppression", "suppression that suppresses nothing",
-               {}, check, RuleStage::AfterSuppressions)
+               {}, check, RuleStage::AfterSuppressions, RuleScope::WholeProgram)
 
 } // namespace ward::analysis
