@@ -95,13 +95,14 @@ std::string optionType(const analysis::RuleOption &o) {
 
 /// The table of docs/rules/README.md, as the rule files define the rules.
 std::string ruleIndex() {
-  std::string table = "| ID | name | default | title | options |\n| --- | --- | --- | --- | --- |\n";
+  std::string table = "| ID | name | default | title | judges | options |\n| --- | --- | --- | --- | --- | --- |\n";
   for (const analysis::RuleInfo &rule : analysis::allRules()) {
     std::vector<std::string> options;
     for (const analysis::RuleOption &o : rule.options)
       options.push_back("`" + o.key.str() + "` (" + optionType(o) + ", default `" + o.defaultValue.str() + "`)");
     table += "| [" + rule.id.str() + "](" + rule.id.str() + ".md) | `" + rule.name.str() + "` | " +
              analysis::levelName(rule.defaultLevel).str() + " | " + rule.title.str() + " | " +
+             (rule.scope == analysis::RuleScope::WholeProgram ? "whole program" : "declarations") + " | " +
              llvm::join(options, "; ") + " |\n";
   }
   return table;
