@@ -63,6 +63,11 @@ struct Field {
 };
 
 template <typename T> SourceRange Setting<T>::range() const { return written ? written->range : SourceRange{}; }
+inline SourceRange TextSetting::range() const { return written ? written->range : SourceRange{}; }
+inline const std::string &TextSetting::operator*() const {
+  static const std::string kNone;
+  return written ? written->text : kNone;
+}
 template <typename T> llvm::StringRef Setting<T>::spelling() const {
   return written ? llvm::StringRef(written->text) : llvm::StringRef();
 }

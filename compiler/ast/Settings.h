@@ -38,8 +38,18 @@ template <typename T> struct Setting {
   /// As written in the source: `15m`, `3` (a string's decoded text).
   llvm::StringRef spelling() const;
 };
-using TextSetting = Setting<std::string>;
 using NumberSetting = Setting<int64_t>; // whole numbers; durations in milliseconds
+
+/// A checked text (a string's decoded value, or an identifier): the text is
+/// the syntax's own, not a copy.
+struct TextSetting {
+  const Value *written = nullptr;
+
+  explicit operator bool() const { return written != nullptr; }
+  const std::string &operator*() const; // "" when not written
+  SourceRange range() const;
+  llvm::StringRef spelling() const { return **this; }
+};
 
 struct TenantSettings {
   TextSetting id, subscription, region, resourceGroup;

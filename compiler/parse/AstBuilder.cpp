@@ -26,7 +26,8 @@ public:
     std::vector<bool> broken(tops.size());
     for (size_t i = 0; i < tops.size(); ++i) {
       SourceRange extent = contextRange(file_, tops[i]);
-      broken[i] = broken[i] || containsRecovery(tops[i]);
+      // A parse without errors had no recovery to look for.
+      if (!errorOffsets.empty()) broken[i] = broken[i] || containsRecovery(tops[i]);
       for (uint32_t at : errorOffsets) {
         if (at < extent.begin || at >= extent.end) continue;
         // "expected ..., found `edgeworker`" at a declaration's first token is

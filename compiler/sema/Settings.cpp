@@ -26,7 +26,7 @@ const Value *fieldOf(const Value *object, llvm::StringRef key) {
 
 bool isText(const Value *v) { return v && (v->kind == Value::Kind::String || v->kind == Value::Kind::Ref); }
 
-TextSetting textOf(const Value *v) { return isText(v) ? TextSetting{v->text, v} : TextSetting{}; }
+TextSetting textOf(const Value *v) { return isText(v) ? TextSetting{v} : TextSetting{}; }
 TextSetting text(const AttrList &attrs, llvm::StringRef key) { return textOf(valueOf(attrs, key)); }
 
 std::vector<TextSetting> texts(const Value *v) {
