@@ -86,70 +86,19 @@ private:
     SourceRange r = range(node);
     llvm::StringRef raw = source_.slice(r.begin, r.end);
     llvm::StringRef body = raw.size() >= 2 && raw.endswith("\"") ? raw.substr(1, raw.size() - 2) : raw.substr(1);
-    std::string out;
-    out.reserve(body.size());
-    for (size_t i = 0; i < body.size(); ++i) {
-      char c = body[i];
-      if (c != '\\') {
-        out += c;
-        continue;
+    std::string out = decodeStringBody(body, [&](const BadEscape &bad) {
+      SourceRange at{file_, r.begin + 1 + uint32_t(bad.begin), r.begin + 1 + uint32_t(bad.end)};
+      if (bad.unicode) {
+        diags_.report(DiagID::InvalidEscape, at, "invalid unicode escape")
+            .withHelp("write `\\u{` one to six hex digits `}` naming a Unicode scalar value, e.g. `\\u{e9}`");
+        return;
       }
-      uint32_t escBegin = r.begin + 1 + static_cast<uint32_t>(i);
-      char e = i + 1 < body.size() ? body[i + 1] : '\0';
-      ++i;
-      switch (e) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '/': out += '/'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
-      case 'u': {
-        // \u{1F600}: one to six hex digits, a Unicode scalar value.
-        size_t close = body.find('}', i);
-        llvm::StringRef hex = (i + 1 < body.size() && body[i + 1] == '{' && close != llvm::StringRef::npos)
-                                  ? body.slice(i + 2, close)
-                                  : llvm::StringRef();
-        unsigned long long cp = 0;
-        bool ok = !hex.empty() && hex.size() <= 6 && !hex.getAsInteger(16, cp) && cp <= 0x10FFFF &&
-                  !(cp >= 0xD800 && cp <= 0xDFFF);
-        if (!ok) {
-          uint32_t escEnd =
-              close != llvm::StringRef::npos && close < i + 10 ? r.begin + 2 + uint32_t(close) : escBegin + 2;
-          diags_.report(DiagID::InvalidEscape, {file_, escBegin, escEnd}, "invalid unicode escape")
-              .withHelp("write `\\u{` one to six hex digits `}` naming a Unicode scalar value, e.g. `\\u{e9}`");
-          break;
-        }
-        appendUtf8(out, static_cast<uint32_t>(cp));
-        i = close;
-        break;
-      }
-      default:
-        diags_
-            .report(DiagID::InvalidEscape, {file_, escBegin, escBegin + 2},
-                    fmt::format("unknown escape sequence `\\{}`", quoteForMessage(llvm::StringRef(&e, 1))))
-            .withHelp("valid escapes are \\\" \\\\ \\/ \\n \\r \\t and \\u{hex}; write `\\\\` for a backslash");
-      }
-    }
+      diags_
+          .report(DiagID::InvalidEscape, at,
+                  fmt::format("unknown escape sequence `\\{}`", quoteForMessage(body.substr(bad.begin + 1, 1))))
+          .withHelp("valid escapes are \\\" \\\\ \\/ \\n \\r \\t and \\u{hex}; write `\\\\` for a backslash");
+    });
     return {std::move(out), r};
-  }
-
-  static void appendUtf8(std::string &out, uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
   }
 
   Value number(antlr4::tree::TerminalNode *node, bool withUnit) {

@@ -175,6 +175,12 @@ bool lexicalPass(const SourceManager &sm, FileID file, const std::vector<antlr4:
 
 std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, DiagnosticEngine &diags,
                                       const ParseOptions &options) {
+  return parse::parseFileWithTree(sm, file, diags, options, [](const parse::ParseTreeView &) {});
+}
+
+std::unique_ptr<SourceFile> parse::parseFileWithTree(const SourceManager &sm, FileID file, DiagnosticEngine &diags,
+                                                     const ParseOptions &options,
+                                                     llvm::function_ref<void(const ParseTreeView &)> visit) {
   PhaseTimer timer("  parse");
   auto mark = [&](const char *what) { timer.mark(what); };
   auto out = std::make_unique<SourceFile>();
@@ -252,6 +258,8 @@ std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, Diag
   if (errors != 0 || !out->brokenDecls.empty()) {
     out->parsedCleanly = false;
     out->recovered = true;
+  } else {
+    visit({tree, tokens.getTokens()});
   }
   return out;
 }

@@ -3,6 +3,9 @@
 
 #include "ast/AST.h"
 #include "diag/Diagnostic.h"
+#include "parse/Parser.h"
+
+#include <llvm/ADT/STLFunctionalExtras.h>
 
 #include <WardParser.h>
 
@@ -39,6 +42,18 @@ public:
 /// `all` is the stream's tokens as lexed; `tokens` receives the insertions.
 unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenStream &tokens,
                          const std::vector<antlr4::Token *> &all, DiagnosticEngine &diags);
+/// A file that parsed without an error, as the formatter sees it: the
+/// parse tree and every token, comments included, in source order.
+struct ParseTreeView {
+  grammar::WardParser::FileContext *tree;
+  const std::vector<antlr4::Token *> &tokens;
+};
+/// parseFile, and `visit` with the parse tree when the file has no error
+/// (the tree lives only during the call).
+std::unique_ptr<SourceFile> parseFileWithTree(const SourceManager &sm, FileID file, DiagnosticEngine &diags,
+                                              const ParseOptions &options,
+                                              llvm::function_ref<void(const ParseTreeView &)> visit);
+
 /// Builds the AST of a parsed file: every declaration that parsed whole
 /// (no recovery inside, no error at one of `errorOffsets` in its range);
 /// the others go to `out.brokenDecls`.

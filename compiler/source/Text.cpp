@@ -107,4 +107,82 @@ std::string relativePath(llvm::StringRef path, llvm::StringRef base) {
   return llvm::join(parts, "/");
 }
 
+static void appendUtf8(std::string &out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+std::string decodeStringBody(llvm::StringRef body, llvm::function_ref<void(const BadEscape &)> bad) {
+  std::string out;
+  out.reserve(body.size());
+  for (size_t i = 0; i < body.size(); ++i) {
+    char c = body[i];
+    if (c != '\\') {
+      out += c;
+      continue;
+    }
+    size_t escape = i;
+    char e = i + 1 < body.size() ? body[i + 1] : '\0';
+    ++i;
+    switch (e) {
+    case '"': out += '"'; break;
+    case '\\': out += '\\'; break;
+    case '/': out += '/'; break;
+    case 'n': out += '\n'; break;
+    case 'r': out += '\r'; break;
+    case 't': out += '\t'; break;
+    case 'u': {
+      // \u{1F600}: one to six hex digits, a Unicode scalar value.
+      size_t close = body.find('}', i);
+      llvm::StringRef hex = (i + 1 < body.size() && body[i + 1] == '{' && close != llvm::StringRef::npos)
+                                ? body.slice(i + 2, close)
+                                : llvm::StringRef();
+      unsigned long long cp = 0;
+      bool ok = !hex.empty() && hex.size() <= 6 && !hex.getAsInteger(16, cp) && cp <= 0x10FFFF &&
+                !(cp >= 0xD800 && cp <= 0xDFFF);
+      if (!ok) {
+        bad({escape, close != llvm::StringRef::npos && close < i + 10 ? close + 1 : escape + 2, true});
+        break;
+      }
+      appendUtf8(out, static_cast<uint32_t>(cp));
+      i = close;
+      break;
+    }
+    default: bad({escape, escape + 2, false});
+    }
+  }
+  return out;
+}
+
+std::string encodeStringLiteral(llvm::StringRef value) {
+  std::string out = "\"";
+  out.reserve(value.size() + 2);
+  for (unsigned char c : value) {
+    switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    default:
+      if (c < 0x20 || c == 0x7F) out += fmt::format("\\u{{{:x}}}", c);
+      else out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
 } // namespace ward

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <llvm/ADT/ArrayRef.h>
+#include <llvm/ADT/STLFunctionalExtras.h>
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/JSON.h>
 
@@ -13,6 +14,20 @@ namespace ward {
 
 /// Offset of the first byte that is not valid UTF-8, if any.
 std::optional<size_t> findInvalidUtf8(llvm::StringRef bytes);
+
+/// A malformed escape in a string literal's body: where it starts and ends
+/// (byte offsets into the body) and whether it is a `\u{...}`.
+struct BadEscape {
+  size_t begin, end;
+  bool unicode;
+};
+/// The value of a Ward string literal's body (between the quotes): escapes
+/// `\" \\ \/ \n \r \t \u{hex}` decoded. A malformed escape goes to `bad`
+/// and adds nothing.
+std::string decodeStringBody(llvm::StringRef body, llvm::function_ref<void(const BadEscape &)> bad);
+/// A string literal, quotes included, whose value is `value`, escaping only
+/// what must be: `"`, `\`, and control characters.
+std::string encodeStringLiteral(llvm::StringRef value);
 
 /// The candidates closest to `word` by edit distance (case-insensitive),
 /// best first, at most `limit`; only those close enough to be a plausible typo.
