@@ -155,7 +155,8 @@ public:
       if (key == "rules") rules(entry.second);
       else if (key == "catalog") catalog(entry.second);
       else if (key == "build") build(entry.second);
-      else unknownKey(key, key, {"rules", "catalog", "build"});
+      else if (key == "format") format(entry.second);
+      else unknownKey(key, key, {"rules", "catalog", "build", "format"});
     }
   }
 
@@ -302,6 +303,25 @@ private:
         if (auto s = (*list)[i].getAsString()) out->push_back(s->str());
         else fail(path + "/" + std::to_string(i), "an operation name must be a string", true);
       }
+    }
+  }
+
+  void format(const llvm::json::Value &value) {
+    const llvm::json::Object *format = value.getAsObject();
+    if (!format) {
+      fail("format", "`format` must be an object", true);
+      return;
+    }
+    for (const auto &entry : *format) {
+      std::string path = "format/" + entry.first.str();
+      if (entry.first != "line_width") {
+        unknownKey(path, entry.first, {"line_width"});
+        continue;
+      }
+      llvm::Optional<int64_t> width = entry.second.getAsInteger();
+      if (!width || *width < 40 || *width > 400)
+        fail(path, "format: `line_width` must be a whole number from 40 to 400", true);
+      else config_.formatLineWidth = static_cast<unsigned>(*width);
     }
   }
 

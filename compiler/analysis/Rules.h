@@ -80,6 +80,7 @@ struct Config {
   enum class RoleScope { ResourceGroup, Subscription };
   RoleScope roleScope = RoleScope::ResourceGroup; // custom roles' AssignableScopes
   std::string homeResourceGroup;                  // default: where most assignments are
+  unsigned formatLineWidth = 100;                 // `format.line_width`: what `wardc fmt` fits lines into
 
   Level level(RuleID rule) const;
   /// A rule's option as ward.json sets it, or its default. `key` must be

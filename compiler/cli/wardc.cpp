@@ -4,6 +4,7 @@
 // errors, 2 usage, I/O or internal errors.
 //
 //===----------------------------------------------------------------------===//
+#include "FormatCommand.h"
 #include "diag/Printers.h"
 #include "driver/Driver.h"
 
@@ -34,6 +35,17 @@ cl::SubCommand kExplain("explain",
 cl::opt<std::string> kExplainRule(cl::Positional, cl::desc("<rule ID or name, or diagnostic code>"), cl::sub(kExplain),
                                   cl::cat(kCategory));
 
+cl::SubCommand kFmt("fmt", "Format policy files in Ward's one layout (stdout, or -w in place; --check for CI)");
+cl::list<std::string> kFmtInputs(cl::Positional, cl::desc("<file, directory or - for stdin>..."), cl::sub(kFmt),
+                                 cl::cat(kCategory));
+cl::opt<bool> kFmtWrite("w", cl::desc("Rewrite files that change, in place"), cl::sub(kFmt), cl::cat(kCategory));
+cl::opt<bool> kFmtCheck("check", cl::desc("Print the files that would change; exit 1 if any would"), cl::sub(kFmt),
+                        cl::cat(kCategory));
+cl::opt<bool> kFmtDiff("diff", cl::desc("Print a unified diff of what would change; exit 1 if anything would"),
+                       cl::sub(kFmt), cl::cat(kCategory));
+cl::opt<std::string> kFmtRange("range", cl::desc("Format only the declarations overlapping lines FIRST to LAST"),
+                               cl::value_desc("FIRST:LAST"), cl::sub(kFmt), cl::cat(kCategory));
+
 cl::list<std::string> kInputs(cl::Positional, cl::desc("<file or directory>..."), cl::sub(kCheck), cl::sub(kBuild),
                               cl::cat(kCategory));
 cl::opt<std::string> kOutDir("o", cl::desc("Output directory (replaced atomically)"), cl::value_desc("dir"),
@@ -49,7 +61,7 @@ cl::opt<ColorMode> kColor("color", cl::desc("Colour in text output"), cl::init(C
                           cl::values(clEnumValN(ColorMode::Auto, "auto", "when stderr is a terminal"),
                                      clEnumValN(ColorMode::Always, "always", "always"),
                                      clEnumValN(ColorMode::Never, "never", "never")),
-                          cl::sub(kCheck), cl::sub(kBuild), cl::cat(kCategory));
+                          cl::sub(kCheck), cl::sub(kBuild), cl::sub(kFmt), cl::cat(kCategory));
 cl::opt<bool> kListRules("list-rules", cl::desc("List every rule with its ID, default level and title"),
                          cl::sub(kCheck), cl::sub(*cl::TopLevelSubCommand), cl::cat(kCategory));
 cl::opt<std::string> kSarifRoot("sarif-root",
@@ -57,7 +69,8 @@ cl::opt<std::string> kSarifRoot("sarif-root",
                                          "current directory)"),
                                 cl::value_desc("dir"), cl::sub(kCheck), cl::sub(kBuild), cl::cat(kCategory));
 cl::opt<uint64_t> kMaxFileSize("max-file-size", cl::desc("Largest policy file accepted, in bytes"),
-                               cl::init(32ull << 20), cl::sub(kCheck), cl::sub(kBuild), cl::cat(kCategory));
+                               cl::init(32ull << 20), cl::sub(kCheck), cl::sub(kBuild), cl::sub(kFmt),
+                               cl::cat(kCategory));
 
 void printVersion(llvm::raw_ostream &os) { os << "wardc " << WARD_VERSION << "\n"; }
 
@@ -68,6 +81,27 @@ int listRules() {
                                   rule.name, rule.title);
   llvm::outs() << "\nLevels and options are set per rule in ward.json; `wardc explain <ID>` shows a rule's page.\n";
   return Clean;
+}
+
+int runFmt() {
+  FormatCommand command;
+  command.inputs.assign(kFmtInputs.begin(), kFmtInputs.end());
+  command.write = kFmtWrite;
+  command.check = kFmtCheck;
+  command.diff = kFmtDiff;
+  command.color = kColor != ColorMode::Never;
+  command.maxFileSize = kMaxFileSize;
+  if (!kFmtRange.empty()) {
+    auto [first, last] = llvm::StringRef(kFmtRange).split(':');
+    format::LineRange range;
+    if (first.getAsInteger(10, range.first) || last.getAsInteger(10, range.last) || range.first == 0 ||
+        range.last < range.first) {
+      llvm::errs() << "wardc fmt: error: --range takes FIRST:LAST, 1-based lines with FIRST <= LAST\n";
+      return UsageOrEnvironment;
+    }
+    command.range = range;
+  }
+  return runFormatCommand(command);
 }
 
 int runExplain() {
@@ -155,6 +189,7 @@ int main(int argc, char **argv) {
                                      "Ward policy compiler\n\n"
                                      "  wardc check FILE|DIR...          check policies and print diagnostics\n"
                                      "  wardc build FILE|DIR... -o DIR   check, then generate every artifact into DIR\n"
+                                     "  wardc fmt FILE|DIR|-...          format policies (-w, --check, --diff)\n"
                                      "  wardc explain RULE               print the documentation of a rule\n",
                                      &errStream)) {
       llvm::errs() << errStream.str();
@@ -163,6 +198,7 @@ int main(int argc, char **argv) {
     if (kListRules && !kCheck) return listRules();
     if (kCheck) return runCompile(argv[0], false);
     if (kBuild) return runCompile(argv[0], true);
+    if (kFmt) return runFmt();
     if (kExplain) {
       if (kExplainRule.empty()) {
         llvm::errs() << "usage: wardc explain <rule ID or name>\n";
@@ -173,6 +209,7 @@ int main(int argc, char **argv) {
     llvm::errs() << "usage: wardc <command> [options]\n\ncommands:\n"
                  << "  check FILE|DIR...          check policies and print diagnostics\n"
                  << "  build FILE|DIR... -o DIR   check, then generate every artifact into DIR\n"
+                 << "  fmt FILE|DIR|-...          format policies (-w, --check, --diff)\n"
                  << "  explain RULE               print the documentation of a rule\n\n"
                  << "Run `wardc <command> --help` for the options of a command.\n";
     return UsageOrEnvironment;

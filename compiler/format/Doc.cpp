@@ -1,0 +1,144 @@
+#include "format/Doc.h"
+#include "source/SourceManager.h"
+
+namespace ward::format {
+
+DocId Doc::leaf(Kind kind) {
+  Node n;
+  n.kind = kind;
+  n.breaks = kind == Kind::Hard || kind == Kind::Blank || kind == Kind::BreakParent;
+  nodes_.push_back(std::move(n));
+  return static_cast<DocId>(nodes_.size() - 1);
+}
+
+DocId Doc::text(std::string s) {
+  Node n;
+  n.kind = Kind::Text;
+  n.width = countCodePoints(s);
+  n.text = std::move(s);
+  nodes_.push_back(std::move(n));
+  return static_cast<DocId>(nodes_.size() - 1);
+}
+
+DocId Doc::ifBreak(std::string broken, std::string flat) {
+  Node n;
+  n.kind = Kind::IfBreak;
+  n.width = countCodePoints(flat);
+  n.text = std::move(broken);
+  n.flatText = std::move(flat);
+  nodes_.push_back(std::move(n));
+  return static_cast<DocId>(nodes_.size() - 1);
+}
+
+DocId Doc::container(Kind kind, std::vector<DocId> parts) {
+  Node n;
+  n.kind = kind;
+  for (DocId p : parts) n.breaks = n.breaks || nodes_[p].breaks;
+  n.parts = std::move(parts);
+  nodes_.push_back(std::move(n));
+  return static_cast<DocId>(nodes_.size() - 1);
+}
+
+DocId Doc::concat(std::vector<DocId> parts) { return container(Kind::Concat, std::move(parts)); }
+DocId Doc::indent(std::vector<DocId> parts) { return container(Kind::Indent, std::move(parts)); }
+DocId Doc::group(std::vector<DocId> parts) { return container(Kind::Group, std::move(parts)); }
+
+struct Doc::Command {
+  unsigned indent;
+  bool flat;
+  DocId doc;
+};
+
+// Whether `next`, printed flat, and what follows it up to the next line
+// break fit in `room` columns.
+bool Doc::fits(const Command &next, const std::vector<Command> &rest, int64_t room) const {
+  std::vector<Command> stack{next};
+  size_t restIndex = rest.size();
+  while (room >= 0) {
+    if (stack.empty()) {
+      if (restIndex == 0) return true;
+      stack.push_back(rest[--restIndex]);
+    }
+    Command c = stack.back();
+    stack.pop_back();
+    const Node &n = nodes_[c.doc];
+    switch (n.kind) {
+    case Kind::Text: room -= n.width; break;
+    case Kind::IfBreak: room -= c.flat ? n.width : static_cast<int64_t>(countCodePoints(n.text)); break;
+    case Kind::Space:
+      if (!c.flat) return true;
+      room -= 1;
+      break;
+    case Kind::Soft:
+      if (!c.flat) return true;
+      break;
+    case Kind::Hard:
+    case Kind::Blank: return true;
+    case Kind::BreakParent: break;
+    case Kind::Concat:
+    case Kind::Indent:
+    case Kind::Group: {
+      bool flat = c.flat && !(n.kind == Kind::Group && n.breaks);
+      for (auto it = n.parts.rbegin(); it != n.parts.rend(); ++it) stack.push_back({c.indent, flat, *it});
+      break;
+    }
+    }
+  }
+  return false;
+}
+
+std::string Doc::print(DocId root, unsigned width, unsigned indentWidth) {
+  std::string out;
+  int64_t column = 0;
+  std::vector<Command> stack{{0, false, root}};
+  auto newline = [&](unsigned indent, bool blank) {
+    while (!out.empty() && out.back() == ' ') out.pop_back(); // no trailing spaces
+    out += blank ? "\n\n" : "\n";
+    out.append(indent, ' ');
+    column = indent;
+  };
+  while (!stack.empty()) {
+    Command c = stack.back();
+    stack.pop_back();
+    const Node &n = nodes_[c.doc];
+    switch (n.kind) {
+    case Kind::Text:
+      out += n.text;
+      column += n.width;
+      break;
+    case Kind::IfBreak:
+      out += c.flat ? n.flatText : n.text;
+      column += c.flat ? n.width : countCodePoints(n.text);
+      break;
+    case Kind::Space:
+      if (c.flat) {
+        out += ' ';
+        ++column;
+      } else {
+        newline(c.indent, false);
+      }
+      break;
+    case Kind::Soft:
+      if (!c.flat) newline(c.indent, false);
+      break;
+    case Kind::Hard: newline(c.indent, false); break;
+    case Kind::Blank: newline(c.indent, true); break;
+    case Kind::BreakParent: break;
+    case Kind::Concat:
+      for (auto it = n.parts.rbegin(); it != n.parts.rend(); ++it) stack.push_back({c.indent, c.flat, *it});
+      break;
+    case Kind::Indent:
+      for (auto it = n.parts.rbegin(); it != n.parts.rend(); ++it)
+        stack.push_back({c.indent + indentWidth, c.flat, *it});
+      break;
+    case Kind::Group: {
+      bool flat = c.flat || (!n.breaks && fits({c.indent, true, c.doc}, stack, int64_t(width) - column));
+      for (auto it = n.parts.rbegin(); it != n.parts.rend(); ++it) stack.push_back({c.indent, flat, *it});
+      break;
+    }
+    }
+  }
+  return out;
+}
+
+} // namespace ward::format
