@@ -116,8 +116,7 @@ public:
   LayoutBuilder(Doc &doc, llvm::StringRef source, const Comments &comments)
       : doc_(doc), source_(source), comments_(comments) {}
 
-  /// The whole file; `itemRanges` receives each top-level item's source
-  /// extent (comments included) and its Doc, for range formatting.
+  /// The whole file.
   DocId file(P::FileContext *tree) {
     std::vector<DocId> parts;
     std::vector<P::TopLevelContext *> tops = tree->topLevel();
@@ -138,6 +137,25 @@ public:
     }
     if (!parts.empty()) parts.push_back(doc_.hard());
     return doc_.concat(std::move(parts));
+  }
+
+  /// The top-level declarations that overlap source offsets [begin, end),
+  /// laid out as in the whole file, and the source extent they replace
+  /// (comments included); nullopt when none overlaps.
+  std::optional<std::tuple<DocId, size_t, size_t>> declarations(P::FileContext *tree, size_t begin, size_t end) {
+    std::vector<P::TopLevelContext *> tops = tree->topLevel();
+    std::vector<DocId> parts;
+    size_t from = 0, to = 0;
+    for (size_t i = 0; i < tops.size(); ++i) {
+      size_t first = firstOffset(tops[i]), last = lastOffset(tops[i]);
+      if (last <= begin || first >= end) continue;
+      if (parts.empty()) from = first;
+      else parts.push_back(separator(lastOffset(tops[i - 1]), first, doc_.hard()));
+      parts.push_back(node(tops[i]));
+      to = last;
+    }
+    if (parts.empty()) return std::nullopt;
+    return std::make_tuple(doc_.concat(std::move(parts)), from, to);
   }
 
 private:
@@ -227,9 +245,9 @@ private:
 
   /// The space between two parts of a statement; a line break after a line comment.
   DocId spaceAfter(ParseTree *previous, ParseTree *next) {
-    if (endsWithLineComment_) {
+    if (endsWithLineComment_) { // the statement goes on, indented, on the next line
       endsWithLineComment_ = false;
-      return doc_.hard();
+      return doc_.indent({doc_.hard()});
     }
     if (isTerminal(next, WardLexer::COMMA) || isTerminal(next, WardLexer::DOT) || isTerminal(next, WardLexer::LPAREN) ||
         isTerminal(next, WardLexer::RPAREN) || isTerminal(previous, WardLexer::DOT) ||
@@ -411,16 +429,28 @@ std::optional<std::string> formatFile(const SourceManager &sm, FileID file, cons
                                       DiagnosticEngine &diags, std::optional<LineRange> range,
                                       const ParseOptions &parseOptions) {
   std::optional<std::string> formatted;
+  llvm::StringRef source = sm.text(file);
   std::unique_ptr<SourceFile> parsed =
       parse::parseFileWithTree(sm, file, diags, parseOptions, [&](const parse::ParseTreeView &view) {
-        Comments comments(sm.text(file), view.tokens);
+        Comments comments(source, view.tokens);
         Doc doc;
-        LayoutBuilder builder(doc, sm.text(file), comments);
+        LayoutBuilder builder(doc, source, comments);
         builder.setTokens(&view.tokens);
-        formatted = doc.print(builder.file(view.tree), options.lineWidth);
+        if (!range) {
+          formatted = doc.print(builder.file(view.tree), options.lineWidth);
+          return;
+        }
+        // Only the declarations overlapping the lines; the rest stays as written.
+        size_t begin = sm.lineOffset(file, range->first).value_or(source.size());
+        size_t end = sm.lineOffset(file, range->last + 1).value_or(source.size());
+        if (auto decls = builder.declarations(view.tree, begin, std::max(end, begin + 1))) {
+          auto [docId, from, to] = *decls;
+          formatted = source.take_front(from).str() + doc.print(docId, options.lineWidth) + source.drop_front(to).str();
+        } else {
+          formatted = source.str();
+        }
       });
   if (!parsed->parsedCleanly || !formatted) return std::nullopt;
-  (void)range;
   if (std::optional<std::string> problem = soundnessProblem(sm, file, *formatted)) {
     diags.report(DiagID::FormatRefused, {file, 0, 0}, "wardc fmt refuses to format this file: " + *problem)
         .withHelp("the file is left as it is; please report this with the file, it is a bug in the formatter");

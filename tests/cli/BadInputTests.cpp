@@ -175,12 +175,7 @@ TEST_CASE("bad input: mutated EdgeWorkers policies build or fail cleanly", "[bad
       readFile("examples/orders-api/orders.ward") + readFile("examples/orders-api/tenant.ward"),
       readFile("tests/edgeworkers/policies/retry-matrix.ward"),
       readFile("tests/edgeworkers/policies/token-matrix.ward"), readFile("tests/edgeworkers/policies/hostile.ward")};
-  const std::string noise = "{}[]()\"=\\*/\n,.:{id}$<>\xe2\x80\xa8\x01";
-  uint64_t state = 0x9e3779b97f4a7c15ull;
-  auto next = [&](uint64_t bound) {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    return bound == 0 ? 0 : (state >> 33) % bound;
-  };
+  Mutator mutator;
   TempDir dir;
   dir.write("p/jwks.json", R"({"keys":[{"kty":"RSA","kid":"k1","n":")" + std::string(342, 'x') +
                                R"(","e":"AQAB"},)"
@@ -188,33 +183,7 @@ TEST_CASE("bad input: mutated EdgeWorkers policies build or fail cleanly", "[bad
                                std::string(43, 'A') + R"(","y":")" + std::string(43, 'A') + R"("}]})");
   int built = 0;
   for (int i = 0; i < 240; ++i) {
-    std::string text = seeds[i % seeds.size()];
-    for (int m = 0, n = 1 + int(next(2)); m < n; ++m) {
-      size_t at = next(text.size());
-      switch (next(6)) {
-      case 0: text.erase(at, next(40)); break;                      // drop a run
-      case 1: text.insert(at, 1, noise[next(noise.size())]); break; // a stray character
-      case 2:
-      case 3: { // hostile text inside a string
-        static const char *hostile[] = {"</script>", "${x}", "*/",        "\\\"",   "\\\\",
-                                        "\\u{2028}", "\\n",  "__proto__", "'); x('"};
-        size_t quote = text.find('"', at);
-        if (quote != std::string::npos) text.insert(quote + 1, hostile[next(9)]);
-        break;
-      }
-      case 4: { // a line twice
-        size_t begin = text.rfind('\n', at), end = text.find('\n', at);
-        begin = begin == std::string::npos ? 0 : begin + 1;
-        if (end != std::string::npos) text.insert(end + 1, text.substr(begin, end + 1 - begin));
-        break;
-      }
-      default: { // another number
-        size_t digit = text.find_first_of("0123456789", at);
-        if (digit != std::string::npos) text.replace(digit, 1, std::to_string(next(100000)));
-        break;
-      }
-      }
-    }
+    std::string text = mutator.mutate(seeds[i % seeds.size()]);
     std::string file = dir.write("p/policy.ward", text);
     std::string out = dir.path() + "/out";
     RunResult r = runWardc({"build", dir.path() + "/p", "-o", out}, 60);

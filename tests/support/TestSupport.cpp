@@ -149,4 +149,40 @@ void compareGolden(const std::string &golden, const std::string &actual) {
   CHECK(readFile(path) == actual);
 }
 
+uint64_t Mutator::next(uint64_t bound) {
+  state_ = state_ * 6364136223846793005ull + 1442695040888963407ull;
+  return bound == 0 ? 0 : (state_ >> 33) % bound;
+}
+
+std::string Mutator::mutate(std::string text) {
+  static const std::string noise = "{}[]()\"=\\*/\n,.:{id}$<>\xe2\x80\xa8\x01";
+  for (int m = 0, n = 1 + int(next(2)); m < n; ++m) {
+    size_t at = next(text.size());
+    switch (next(6)) {
+    case 0: text.erase(at, next(40)); break;                      // drop a run
+    case 1: text.insert(at, 1, noise[next(noise.size())]); break; // a stray character
+    case 2:
+    case 3: { // hostile text inside a string
+      static const char *hostile[] = {"</script>", "${x}", "*/",        "\\\"",   "\\\\",
+                                      "\\u{2028}", "\\n",  "__proto__", "'); x('"};
+      size_t quote = text.find('"', at);
+      if (quote != std::string::npos) text.insert(quote + 1, hostile[next(9)]);
+      break;
+    }
+    case 4: { // a line twice
+      size_t begin = text.rfind('\n', at), end = text.find('\n', at);
+      begin = begin == std::string::npos ? 0 : begin + 1;
+      if (end != std::string::npos) text.insert(end + 1, text.substr(begin, end + 1 - begin));
+      break;
+    }
+    default: { // another number
+      size_t digit = text.find_first_of("0123456789", at);
+      if (digit != std::string::npos) text.replace(digit, 1, std::to_string(next(100000)));
+      break;
+    }
+    }
+  }
+  return text;
+}
+
 } // namespace ward::test

@@ -66,6 +66,20 @@ std::string applyFixIts(const std::string &source, const Diagnostic &d);
 /// Shorthand: one file `main.ward`.
 CheckResult checkSource(const std::string &source);
 
+/// Deterministic random edits of policy text, as a careless or hostile user
+/// makes them: a run dropped, a stray character, hostile text inside a
+/// string, a line twice, another number.
+class Mutator {
+public:
+  explicit Mutator(uint64_t seed = 0x9e3779b97f4a7c15ull) : state_(seed) {}
+  /// One to two edits of `text`.
+  std::string mutate(std::string text);
+  uint64_t next(uint64_t bound);
+
+private:
+  uint64_t state_;
+};
+
 /// Compares `actual` with tests/golden/`golden`. Regenerate with
 /// WARD_UPDATE_GOLDEN=1 after an intended change, and review the diff like code.
 void compareGolden(const std::string &golden, const std::string &actual);
