@@ -23,10 +23,13 @@ private:
   int depth_ = 0;
 
   static std::string quoted(const std::string &s) { return fmt::format("{:?}", s); }
-  void line(llvm::StringRef what, const std::string &text = "") {
+  void line(llvm::StringRef what, llvm::StringRef text = "") {
     out.append(static_cast<size_t>(depth_) * 2, ' ');
-    out += what.str();
-    if (!text.empty()) out += " " + text;
+    out.append(what.data(), what.size());
+    if (!text.empty()) {
+      out += ' ';
+      out.append(text.data(), text.size());
+    }
     out += '\n';
   }
   struct Nest {

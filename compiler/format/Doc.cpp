@@ -11,22 +11,29 @@ DocId Doc::leaf(Kind kind) {
   return static_cast<DocId>(nodes_.size() - 1);
 }
 
-DocId Doc::text(std::string s) {
+llvm::StringRef Doc::own(std::string s) {
+  strings_.push_back(std::move(s));
+  return strings_.back();
+}
+
+DocId Doc::textRef(llvm::StringRef s) {
   Node n;
   n.kind = Kind::Text;
   n.width = countCodePoints(s);
-  n.text = std::move(s);
-  nodes_.push_back(std::move(n));
+  n.text = s;
+  nodes_.push_back(n);
   return static_cast<DocId>(nodes_.size() - 1);
 }
+
+DocId Doc::text(std::string s) { return textRef(own(std::move(s))); }
 
 DocId Doc::ifBreak(std::string broken, std::string flat) {
   Node n;
   n.kind = Kind::IfBreak;
   n.width = countCodePoints(flat);
-  n.text = std::move(broken);
-  n.flatText = std::move(flat);
-  nodes_.push_back(std::move(n));
+  n.text = own(std::move(broken));
+  n.flatText = own(std::move(flat));
+  nodes_.push_back(n);
   return static_cast<DocId>(nodes_.size() - 1);
 }
 
@@ -34,8 +41,10 @@ DocId Doc::container(Kind kind, std::vector<DocId> parts) {
   Node n;
   n.kind = kind;
   for (DocId p : parts) n.breaks = n.breaks || nodes_[p].breaks;
-  n.parts = std::move(parts);
-  nodes_.push_back(std::move(n));
+  n.firstPart = static_cast<uint32_t>(parts_.size());
+  n.partCount = static_cast<uint32_t>(parts.size());
+  parts_.insert(parts_.end(), parts.begin(), parts.end());
+  nodes_.push_back(n);
   return static_cast<DocId>(nodes_.size() - 1);
 }
 
@@ -79,7 +88,7 @@ bool Doc::fits(const Command &next, const std::vector<Command> &rest, int64_t ro
     case Kind::Indent:
     case Kind::Group: {
       bool flat = c.flat && !(n.kind == Kind::Group && n.breaks);
-      for (auto it = n.parts.rbegin(); it != n.parts.rend(); ++it) stack.push_back({c.indent, flat, *it});
+      for (uint32_t i = n.partCount; i-- > 0;) stack.push_back({c.indent, flat, parts_[n.firstPart + i]});
       break;
     }
     }
@@ -103,11 +112,11 @@ std::string Doc::print(DocId root, unsigned width, unsigned indentWidth) {
     const Node &n = nodes_[c.doc];
     switch (n.kind) {
     case Kind::Text:
-      out += n.text;
+      out.append(n.text.data(), n.text.size());
       column += n.width;
       break;
     case Kind::IfBreak:
-      out += c.flat ? n.flatText : n.text;
+      out.append(c.flat ? n.flatText.data() : n.text.data(), c.flat ? n.flatText.size() : n.text.size());
       column += c.flat ? n.width : countCodePoints(n.text);
       break;
     case Kind::Space:
@@ -125,15 +134,15 @@ std::string Doc::print(DocId root, unsigned width, unsigned indentWidth) {
     case Kind::Blank: newline(c.indent, true); break;
     case Kind::BreakParent: break;
     case Kind::Concat:
-      for (auto it = n.parts.rbegin(); it != n.parts.rend(); ++it) stack.push_back({c.indent, c.flat, *it});
+      for (uint32_t i = n.partCount; i-- > 0;) stack.push_back({c.indent, c.flat, parts_[n.firstPart + i]});
       break;
     case Kind::Indent:
-      for (auto it = n.parts.rbegin(); it != n.parts.rend(); ++it)
-        stack.push_back({c.indent + indentWidth, c.flat, *it});
+      for (uint32_t i = n.partCount; i-- > 0;)
+        stack.push_back({c.indent + indentWidth, c.flat, parts_[n.firstPart + i]});
       break;
     case Kind::Group: {
       bool flat = c.flat || (!n.breaks && fits({c.indent, true, c.doc}, stack, int64_t(width) - column));
-      for (auto it = n.parts.rbegin(); it != n.parts.rend(); ++it) stack.push_back({c.indent, flat, *it});
+      for (uint32_t i = n.partCount; i-- > 0;) stack.push_back({c.indent, flat, parts_[n.firstPart + i]});
       break;
     }
     }

@@ -11,6 +11,7 @@
 #include <llvm/ADT/StringRef.h>
 
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ public:
   };
 
   DocId text(std::string s);
+  /// Text that outlives the document (the source buffer): not copied.
+  DocId textRef(llvm::StringRef s);
   DocId space() { return leaf(Kind::Space); }
   DocId soft() { return leaf(Kind::Soft); }
   DocId hard() { return leaf(Kind::Hard); }
@@ -53,15 +56,18 @@ private:
     Kind kind = Kind::Text;
     bool breaks = false; // a hard break inside: never flat
     uint32_t width = 0;  // Text, IfBreak: flat width
-    std::string text, flatText;
-    std::vector<DocId> parts;
+    llvm::StringRef text, flatText;
+    uint32_t firstPart = 0, partCount = 0; // containers: parts_[firstPart, firstPart + partCount)
   };
+  llvm::StringRef own(std::string s);
   DocId leaf(Kind kind);
   DocId container(Kind kind, std::vector<DocId> parts);
   struct Command;
   bool fits(const Command &next, const std::vector<Command> &rest, int64_t room) const;
 
   std::vector<Node> nodes_;
+  std::vector<DocId> parts_;
+  std::deque<std::string> strings_; // texts the document owns (stable addresses)
 };
 
 } // namespace ward::format

@@ -2,6 +2,7 @@
 #include "ast/Dump.h"
 #include "format/Doc.h"
 #include "parse/ParserInternals.h"
+#include "source/PhaseTimer.h"
 #include "source/Text.h"
 
 #include <WardLexer.h>
@@ -210,12 +211,20 @@ private:
   // ---- structure -----------------------------------------------------------
 
   DocId node(ParseTree *tree, std::optional<DocId> suffix = std::nullopt) {
-    if (auto *leaf = dynamic_cast<TerminalNode *>(tree)) return token(leaf->getSymbol(), suffix);
+    if (tree->children.empty())
+      if (auto *leaf = dynamic_cast<TerminalNode *>(tree)) return token(leaf->getSymbol(), suffix);
     auto *ctx = static_cast<ParserRuleContext *>(tree);
-    if (auto *list = dynamic_cast<P::ListContext *>(ctx)) return listLayout(list, suffix);
-    if (auto *object = dynamic_cast<P::ObjectContext *>(ctx)) return objectLayout(object, suffix);
-    if (auto *call = dynamic_cast<P::CallValueContext *>(ctx)) return callLayout(call, suffix);
-    if (dynamic_cast<P::AttrBlockContext *>(ctx)) return blockLayout(ctx->children, 0, suffix);
+    switch (ctx->getRuleIndex()) {
+    case P::RuleList: return listLayout(static_cast<P::ListContext *>(ctx), suffix);
+    case P::RuleObject: return objectLayout(static_cast<P::ObjectContext *>(ctx), suffix);
+    case P::RuleAttrBlock: return blockLayout(ctx->children, 0, suffix);
+    case P::RuleValue:
+      if (auto *call = dynamic_cast<P::CallValueContext *>(ctx)) return callLayout(call, suffix);
+      break;
+    default: break;
+    }
+    // Most rules wrap one child (a value alternative, a name): print it.
+    if (ctx->children.size() == 1) return node(ctx->children.front(), suffix);
     return sequence(ctx, suffix);
   }
 
@@ -356,6 +365,7 @@ private:
   }
 
   static bool isTerminal(ParseTree *tree, size_t type) {
+    if (!tree->children.empty()) return false; // a rule (the common case), without a cast
     auto *leaf = dynamic_cast<TerminalNode *>(tree);
     return leaf && leaf->getSymbol()->getType() == type;
   }
@@ -403,19 +413,20 @@ std::string firstDifference(const std::string &a, const std::string &b) {
 
 } // namespace
 
-std::optional<std::string> soundnessProblem(const SourceManager &sm, FileID file, llvm::StringRef formatted) {
+namespace {
+
+/// What `formatted` means compared with the original's syntax dump and comments.
+std::optional<std::string> differenceFrom(const std::string &originalSyntax, const std::vector<std::string> &before,
+                                          llvm::StringRef path, llvm::StringRef formatted) {
   DiagnosticEngine scratch;
-  std::vector<std::string> before, after;
-  std::unique_ptr<SourceFile> original = parse::parseFileWithTree(
-      sm, file, scratch, {}, [&](const parse::ParseTreeView &v) { before = commentsOf(v.tokens); });
+  std::vector<std::string> after;
   SourceManager again;
-  FileID id =
-      again.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(formatted, sm.displayPath(file)), sm.displayPath(file));
+  FileID id = again.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(formatted, path), path.str());
   std::unique_ptr<SourceFile> reparsed = parse::parseFileWithTree(
       again, id, scratch, {}, [&](const parse::ParseTreeView &v) { after = commentsOf(v.tokens); });
   if (!reparsed->parsedCleanly) return std::string("the formatted text does not parse");
-  std::string a = dumpSyntax(*original), b = dumpSyntax(*reparsed);
-  if (a != b) return "the formatted text means something else at " + firstDifference(a, b);
+  std::string b = dumpSyntax(*reparsed);
+  if (originalSyntax != b) return "the formatted text means something else at " + firstDifference(originalSyntax, b);
   if (before != after) {
     size_t i = 0;
     while (i < before.size() && i < after.size() && before[i] == after[i]) ++i;
@@ -425,19 +436,36 @@ std::optional<std::string> soundnessProblem(const SourceManager &sm, FileID file
   return std::nullopt;
 }
 
+} // namespace
+
+std::optional<std::string> soundnessProblem(const SourceManager &sm, FileID file, llvm::StringRef formatted) {
+  DiagnosticEngine scratch;
+  std::vector<std::string> before;
+  std::unique_ptr<SourceFile> original = parse::parseFileWithTree(
+      sm, file, scratch, {}, [&](const parse::ParseTreeView &v) { before = commentsOf(v.tokens); });
+  return differenceFrom(dumpSyntax(*original), before, sm.displayPath(file), formatted);
+}
+
 std::optional<std::string> formatFile(const SourceManager &sm, FileID file, const FormatOptions &options,
                                       DiagnosticEngine &diags, std::optional<LineRange> range,
                                       const ParseOptions &parseOptions) {
+  PhaseTimer timer("format");
   std::optional<std::string> formatted;
+  std::vector<std::string> comments;
   llvm::StringRef source = sm.text(file);
   std::unique_ptr<SourceFile> parsed =
       parse::parseFileWithTree(sm, file, diags, parseOptions, [&](const parse::ParseTreeView &view) {
-        Comments comments(source, view.tokens);
+        comments = commentsOf(view.tokens);
+        Comments attached(source, view.tokens);
         Doc doc;
-        LayoutBuilder builder(doc, source, comments);
+        LayoutBuilder builder(doc, source, attached);
         builder.setTokens(&view.tokens);
         if (!range) {
-          formatted = doc.print(builder.file(view.tree), options.lineWidth);
+          timer.mark("parse");
+          DocId root = builder.file(view.tree);
+          timer.mark("layout");
+          formatted = doc.print(root, options.lineWidth);
+          timer.mark("print");
           return;
         }
         // Only the declarations overlapping the lines; the rest stays as written.
@@ -451,7 +479,10 @@ std::optional<std::string> formatFile(const SourceManager &sm, FileID file, cons
         }
       });
   if (!parsed->parsedCleanly || !formatted) return std::nullopt;
-  if (std::optional<std::string> problem = soundnessProblem(sm, file, *formatted)) {
+  // Checked against this parse: the file is not parsed a second time.
+  std::optional<std::string> problem = differenceFrom(dumpSyntax(*parsed), comments, sm.displayPath(file), *formatted);
+  timer.mark("check");
+  if (problem) {
     diags.report(DiagID::FormatRefused, {file, 0, 0}, "wardc fmt refuses to format this file: " + *problem)
         .withHelp("the file is left as it is; please report this with the file, it is a bug in the formatter");
     return std::nullopt;
