@@ -37,7 +37,7 @@ void check(RuleContext &ctx) {
 
 } // namespace
 
-WARD_RULE_INFO(BroadScope, "W005", Level::Warning, "broad-scope", "scope broader than the intents need", {}, check, RuleStage::Program,
-               RuleScope::WholeProgram)
+WARD_RULE_INFO(BroadScope, "W005", Level::Warning, "broad-scope", "scope broader than the intents need", {}, check,
+               RuleStage::Program, RuleScope::WholeProgram)
 
 } // namespace ward::analysis

@@ -69,7 +69,6 @@ void check(RuleContext &ctx) {
 } // namespace
 
 WARD_RULE_INFO(UnusedPermission, "W006", Level::Warning, "unused-permission", "granted permission that no intent uses",
-               {}, check, RuleStage::Program,
-               RuleScope::WholeProgram)
+               {}, check, RuleStage::Program, RuleScope::WholeProgram)
 
 } // namespace ward::analysis

@@ -30,7 +30,6 @@ void check(RuleContext &ctx) {
 } // namespace
 
 WARD_RULE_INFO(InsufficientPrivilege, "W007", Level::Error, "insufficient-privilege",
-               "intent lacks a permission it needs", {}, check, RuleStage::Program,
-               RuleScope::WholeProgram)
+               "intent lacks a permission it needs", {}, check, RuleStage::Program, RuleScope::WholeProgram)
 
 } // namespace ward::analysis

@@ -87,7 +87,7 @@ void check(RuleContext &ctx) {
 
 } // namespace
 
-WARD_RULE_INFO(RetryStorm, "W020", Level::Warning, "retry-storm", "retry without budget or jitter", {}, check, RuleStage::Program,
-               RuleScope::WholeProgram)
+WARD_RULE_INFO(RetryStorm, "W020", Level::Warning, "retry-storm", "retry without budget or jitter", {}, check,
+               RuleStage::Program, RuleScope::WholeProgram)
 
 } // namespace ward::analysis

@@ -33,7 +33,6 @@ void check(RuleContext &ctx) {
 } // namespace
 
 WARD_RULE_INFO(UnusedDeclaration, "W025", Level::Warning, "unused-declaration", "declaration that nothing uses", {},
-               check, RuleStage::Program,
-               RuleScope::WholeProgram)
+               check, RuleStage::Program, RuleScope::WholeProgram)
 
 } // namespace ward::analysis
