@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "FormatCommand.h"
+#include "lsp/LspServer.h"
 #include "diag/Printers.h"
 #include "driver/Driver.h"
 
@@ -45,6 +46,10 @@ cl::opt<bool> kFmtDiff("diff", cl::desc("Print a unified diff of what would chan
                        cl::sub(kFmt), cl::cat(kCategory));
 cl::opt<std::string> kFmtRange("range", cl::desc("Format only the declarations overlapping lines FIRST to LAST"),
                                cl::value_desc("FIRST:LAST"), cl::sub(kFmt), cl::cat(kCategory));
+
+cl::SubCommand kLsp("lsp", "Run the language server (LSP 3.17 over stdin and stdout)");
+cl::opt<std::string> kLspLog("log", cl::desc("Write a trace of every message to FILE"), cl::value_desc("FILE"),
+                             cl::sub(kLsp), cl::cat(kCategory));
 
 cl::list<std::string> kInputs(cl::Positional, cl::desc("<file or directory>..."), cl::sub(kCheck), cl::sub(kBuild),
                               cl::cat(kCategory));
@@ -102,6 +107,23 @@ int runFmt() {
     command.range = range;
   }
   return runFormatCommand(command);
+}
+
+int runLsp(const char *argv0) {
+  static int anchor;
+  LoadOptions options;
+  options.stdlibDir = findStdlibDir(argv0, &anchor);
+  std::unique_ptr<llvm::raw_fd_ostream> log;
+  if (!kLspLog.empty()) {
+    std::error_code ec;
+    log = std::make_unique<llvm::raw_fd_ostream>(kLspLog, ec, llvm::sys::fs::OF_Append);
+    if (ec) {
+      llvm::errs() << "wardc lsp: error: cannot open the log " << kLspLog << ": " << ec.message() << "\n";
+      return UsageOrEnvironment;
+    }
+  }
+  lsp::Transport transport(stdin, llvm::outs(), log.get());
+  return lsp::runServer(transport, options, WARD_VERSION);
 }
 
 int runExplain() {
@@ -199,6 +221,7 @@ int main(int argc, char **argv) {
     if (kCheck) return runCompile(argv[0], false);
     if (kBuild) return runCompile(argv[0], true);
     if (kFmt) return runFmt();
+    if (kLsp) return runLsp(argv[0]);
     if (kExplain) {
       if (kExplainRule.empty()) {
         llvm::errs() << "usage: wardc explain <rule ID or name>\n";

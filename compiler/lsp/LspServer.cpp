@@ -1,0 +1,183 @@
+#include "lsp/LspServer.h"
+
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
+#include <exception>
+#include <variant>
+
+namespace ward::lsp {
+namespace {
+
+struct Error {
+  ErrorCode code;
+  std::string message;
+};
+
+class LspServer {
+public:
+  LspServer(Transport &transport, LoadOptions options, llvm::StringRef version)
+      : transport_(transport), options_(std::move(options)), version_(version.str()) {}
+
+  int run() {
+    while (std::optional<std::string> body = transport_.read()) {
+      if (handle(*body)) return shutdown_ ? 0 : 1;
+    }
+    return 1; // the input ended without `exit`
+  }
+
+private:
+  /// One message; true when it was `exit`.
+  bool handle(const std::string &body) {
+    llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(body);
+    if (!parsed) {
+      transport_.log("unparsable message: " + llvm::toString(parsed.takeError()));
+      reply(nullptr, Error{ParseError, "the message is not JSON"});
+      return false;
+    }
+    const llvm::json::Object *message = parsed->getAsObject();
+    llvm::Optional<llvm::StringRef> method = message ? message->getString("method") : llvm::None;
+    const llvm::json::Value *id = message ? message->get("id") : nullptr;
+    if (!method) {
+      if (!id || !message->get("result")) reply(id ? *id : nullptr, Error{InvalidRequest, "no method"});
+      return false; // a response to one of our requests: nothing to do
+    }
+    const llvm::json::Value *params = message->get("params");
+    if (*method == "exit") return true;
+    try {
+      if (id) request(*method, params, *id);
+      else notification(*method, params);
+    } catch (const std::exception &e) {
+      transport_.log(llvm::Twine("internal error in ") + *method + ": " + e.what());
+      if (id) reply(*id, Error{InternalError, std::string("internal error: ") + e.what()});
+    }
+    return false;
+  }
+
+  void request(llvm::StringRef method, const llvm::json::Value *params, const llvm::json::Value &id) {
+    if (method == "initialize") return reply(id, initialize(params));
+    if (!server_) return reply(id, Error{ServerNotInitialized, "`initialize` first"});
+    if (shutdown_) return reply(id, Error{InvalidRequest, "the server is shutting down"});
+    if (method == "shutdown") {
+      shutdown_ = true;
+      return reply(id, nullptr);
+    }
+    if (method == "textDocument/formatting") return reply(id, formatting(params, false));
+    if (method == "textDocument/rangeFormatting") return reply(id, formatting(params, true));
+    reply(id, Error{MethodNotFound, "unsupported method " + method.str()});
+  }
+
+  void notification(llvm::StringRef method, const llvm::json::Value *params) {
+    if (!server_ || shutdown_) return;
+    const llvm::json::Object *p = params ? params->getAsObject() : nullptr;
+    const llvm::json::Object *doc = p ? p->getObject("textDocument") : nullptr;
+    std::optional<std::string> path = doc ? pathOf(*doc) : std::nullopt;
+    if (method == "textDocument/didOpen" && path) {
+      server_->open(*path, doc->getString("text").getValueOr("").str(), doc->getInteger("version").getValueOr(0));
+      publish(*path);
+    } else if (method == "textDocument/didChange" && path) {
+      const llvm::json::Array *changes = p->getArray("contentChanges");
+      if (!changes || !server_->change(*path, *changes, doc->getInteger("version").getValueOr(0)))
+        return transport_.log("ignored a change that does not fit the document: " + *path);
+      publish(*path);
+    } else if (method == "textDocument/didClose" && path) {
+      server_->close(*path);
+      publish(*path);
+    } else if (method == "textDocument/didSave" && path) {
+      publish(*path);
+    } else if (method == "workspace/didChangeWatchedFiles") {
+      for (const std::string &root : roots_) publish(root); // ward.json or files on disk changed
+    } else {
+      transport_.log("ignored notification " + method); // initialized, $/cancelRequest, ...
+    }
+  }
+
+  llvm::json::Value initialize(const llvm::json::Value *params) {
+    const llvm::json::Object *p = params ? params->getAsObject() : nullptr;
+    PositionEncoding encoding = PositionEncoding::Utf16;
+    if (const llvm::json::Object *general =
+            p && p->getObject("capabilities") ? p->getObject("capabilities")->getObject("general") : nullptr)
+      if (const llvm::json::Array *encodings = general->getArray("positionEncodings"))
+        for (const llvm::json::Value &e : *encodings)
+          if (e.getAsString() == llvm::Optional<llvm::StringRef>("utf-8")) encoding = PositionEncoding::Utf8;
+    server_ = std::make_unique<WardServer>(options_, encoding);
+    if (const llvm::json::Array *folders = p ? p->getArray("workspaceFolders") : nullptr) {
+      for (const llvm::json::Value &f : *folders)
+        if (const llvm::json::Object *folder = f.getAsObject())
+          if (auto uri = folder->getString("uri"))
+            if (std::optional<std::string> path = pathFromUri(*uri)) roots_.push_back(*path);
+    } else if (auto uri = p ? p->getString("rootUri") : llvm::None) {
+      if (std::optional<std::string> path = pathFromUri(*uri)) roots_.push_back(*path);
+    }
+    for (const std::string &root : roots_) server_->addRoot(root);
+    return llvm::json::Object{
+        {"capabilities",
+         llvm::json::Object{
+             {"positionEncoding", encoding == PositionEncoding::Utf8 ? "utf-8" : "utf-16"},
+             {"textDocumentSync", llvm::json::Object{{"openClose", true}, {"change", 2}, {"save", true}}},
+             {"documentFormattingProvider", true},
+             {"documentRangeFormattingProvider", true},
+         }},
+        {"serverInfo", llvm::json::Object{{"name", "wardc"}, {"version", version_}}},
+    };
+  }
+
+  std::variant<llvm::json::Value, Error> formatting(const llvm::json::Value *params, bool ranged) {
+    const llvm::json::Object *p = params ? params->getAsObject() : nullptr;
+    const llvm::json::Object *doc = p ? p->getObject("textDocument") : nullptr;
+    std::optional<std::string> path = doc ? pathOf(*doc) : std::nullopt;
+    if (!path) return Error{InvalidParams, "no textDocument.uri"};
+    std::optional<format::LineRange> range;
+    if (ranged) {
+      const llvm::json::Object *r = p->getObject("range");
+      std::optional<Position> start = r ? positionFromJson(r->get("start")) : std::nullopt;
+      std::optional<Position> end = r ? positionFromJson(r->get("end")) : std::nullopt;
+      if (!start || !end) return Error{InvalidParams, "no range"};
+      range = format::LineRange{unsigned(start->line + 1), unsigned(std::max(end->line, start->line) + 1)};
+    }
+    std::optional<std::vector<TextEdit>> edits = server_->format(*path, range);
+    if (!edits) return llvm::json::Value(nullptr); // syntax errors: nothing to format (the diagnostics say why)
+    llvm::json::Array out;
+    for (const TextEdit &e : *edits)
+      out.push_back(llvm::json::Object{
+          {"range", llvm::json::Object{{"start", toJson(e.start)}, {"end", toJson(e.end)}}}, {"newText", e.newText}});
+    return llvm::json::Value(std::move(out));
+  }
+
+  void publish(const std::string &path) {
+    for (FileDiagnostics &f : server_->check(path)) {
+      llvm::json::Object params{{"uri", uriFromPath(f.path)}, {"diagnostics", std::move(f.diagnostics)}};
+      if (f.version) params["version"] = *f.version;
+      transport_.write(llvm::json::Object{
+          {"jsonrpc", "2.0"}, {"method", "textDocument/publishDiagnostics"}, {"params", std::move(params)}});
+    }
+  }
+
+  static std::optional<std::string> pathOf(const llvm::json::Object &doc) {
+    llvm::Optional<llvm::StringRef> uri = doc.getString("uri");
+    return uri ? pathFromUri(*uri) : std::nullopt;
+  }
+
+  void reply(const llvm::json::Value &id, std::variant<llvm::json::Value, Error> result) {
+    llvm::json::Object response{{"jsonrpc", "2.0"}, {"id", id}};
+    if (auto *error = std::get_if<Error>(&result))
+      response["error"] = llvm::json::Object{{"code", int64_t(error->code)}, {"message", error->message}};
+    else response["result"] = std::move(std::get<llvm::json::Value>(result));
+    transport_.write(std::move(response));
+  }
+
+  Transport &transport_;
+  LoadOptions options_;
+  std::string version_;
+  std::unique_ptr<WardServer> server_;
+  std::vector<std::string> roots_;
+  bool shutdown_ = false;
+};
+
+} // namespace
+
+int runServer(Transport &transport, LoadOptions options, llvm::StringRef version) {
+  return LspServer(transport, std::move(options), version).run();
+}
+
+} // namespace ward::lsp

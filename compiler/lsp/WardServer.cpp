@@ -1,0 +1,174 @@
+#include "lsp/WardServer.h"
+
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Path.h>
+
+namespace ward::lsp {
+namespace {
+
+bool isUnder(llvm::StringRef path, llvm::StringRef root) {
+  return path.startswith(root) && (path.size() == root.size() || path[root.size()] == '/' || root.endswith("/"));
+}
+
+/// Code units of `bytes` in the negotiated encoding.
+int64_t unitsOf(llvm::StringRef bytes, PositionEncoding encoding) {
+  return positionOf(bytes, bytes.size(), encoding).character;
+}
+
+/// Rules whose findings mark code that can go (LSP tag Unnecessary).
+bool marksUnnecessary(llvm::StringRef code) { return code == "W025" || code == "W028"; }
+
+} // namespace
+
+void WardServer::addRoot(const std::string &path) {
+  if (std::find(roots_.begin(), roots_.end(), path) == roots_.end()) roots_.push_back(path);
+}
+
+void WardServer::open(const std::string &path, std::string text, int64_t version) {
+  documents_[path] = {std::move(text), version};
+}
+
+bool WardServer::change(const std::string &path, const llvm::json::Array &changes, int64_t version) {
+  auto doc = documents_.find(path);
+  if (doc == documents_.end()) return false;
+  std::string text = doc->second.text;
+  for (const llvm::json::Value &c : changes) {
+    const llvm::json::Object *change = c.getAsObject();
+    llvm::Optional<llvm::StringRef> newText = change ? change->getString("text") : llvm::None;
+    if (!newText) return false;
+    const llvm::json::Object *range = change->getObject("range");
+    if (!range) { // the whole document
+      text = newText->str();
+      continue;
+    }
+    std::optional<Position> start = positionFromJson(range->get("start")), end = positionFromJson(range->get("end"));
+    if (!start || !end) return false;
+    size_t from = offsetOf(text, *start, encoding_), to = offsetOf(text, *end, encoding_);
+    if (to < from) return false;
+    text.replace(from, to - from, newText->str());
+  }
+  doc->second = {std::move(text), version};
+  return true;
+}
+
+void WardServer::close(const std::string &path) {
+  documents_.erase(path);
+  for (auto &[root, project] : projects_) project.compilation->removeBuffer(path); // the file on disk again
+}
+
+const std::string *WardServer::text(const std::string &path) const {
+  auto doc = documents_.find(path);
+  return doc == documents_.end() ? nullptr : &doc->second.text;
+}
+
+WardServer::Project &WardServer::projectOf(const std::string &path) {
+  std::string root = path; // a file outside every workspace folder is its own project
+  for (const std::string &r : roots_)
+    if (isUnder(path, r) && r.size() > 0 && (root == path || r.size() > root.size())) root = r;
+  Project &project = projects_[root];
+  if (!project.compilation) {
+    project.root = root;
+    project.compilation = std::make_unique<Compilation>(options_);
+  }
+  return project;
+}
+
+llvm::json::Value WardServer::rangeToLsp(const SourceManager &sm, SourceRange r) const {
+  auto position = [&](uint32_t offset) {
+    llvm::StringRef text = sm.text(r.file);
+    uint32_t start = sm.lineStart(r.file, offset);
+    int64_t line = sm.lineColumn(r.file, offset).line - 1;
+    return toJson({line, unitsOf(text.slice(start, std::min<size_t>(offset, text.size())), encoding_)});
+  };
+  return llvm::json::Object{{"start", position(r.begin)}, {"end", position(r.end)}};
+}
+
+llvm::json::Value WardServer::toLsp(const Diagnostic &d, const SourceManager &sm) const {
+  int64_t severity = d.severity == Severity::Error ? 1 : d.severity == Severity::Warning ? 2 : 3;
+  std::string message = d.message;
+  if (!d.help.empty()) message += "\nhelp: " + d.help;
+  llvm::json::Object out{{"range", rangeToLsp(sm, d.range)},
+                         {"severity", severity},
+                         {"code", d.code},
+                         {"source", "wardc"},
+                         {"message", message}};
+  llvm::json::Array related;
+  for (const Label &l : d.labels) {
+    if (!l.range.valid() || llvm::StringRef(sm.displayPath(l.range.file)).startswith("<stdlib>")) continue;
+    related.push_back(
+        llvm::json::Object{{"location", llvm::json::Object{{"uri", uriFromPath(sm.displayPath(l.range.file))},
+                                                           {"range", rangeToLsp(sm, l.range)}}},
+                           {"message", l.message}});
+  }
+  if (!related.empty()) out["relatedInformation"] = std::move(related);
+  if (marksUnnecessary(d.code)) out["tags"] = llvm::json::Array{1};
+  return out;
+}
+
+std::vector<FileDiagnostics> WardServer::check(const std::string &path) {
+  Project &project = projectOf(path);
+  Compilation &c = *project.compilation;
+  std::vector<std::string> inputs;
+  if (llvm::sys::fs::exists(project.root))
+    inputs.push_back(project.root); // a folder not yet on disk has only open documents
+  for (const auto &[docPath, doc] : documents_)
+    if (docPath == project.root || isUnder(docPath, project.root)) {
+      c.setBuffer(docPath, doc.text);
+      if (docPath != project.root) inputs.push_back(docPath); // an unsaved new file is an input too
+    }
+  c.check(inputs);
+  std::map<std::string, FileDiagnostics> byFile;
+  const SourceManager &sm = c.sources();
+  for (const Diagnostic &d : c.diagnostics().diagnostics()) {
+    if (d.suppressed || !d.range.valid()) continue;
+    const std::string &file = sm.displayPath(d.range.file);
+    if (llvm::StringRef(file).startswith("<stdlib>")) continue; // not the user's to fix
+    FileDiagnostics &f = byFile[file];
+    f.path = file;
+    f.diagnostics.push_back(toLsp(d, sm));
+  }
+  std::vector<FileDiagnostics> out;
+  std::set<std::string> published;
+  for (auto &[file, diags] : byFile) {
+    published.insert(file);
+    out.push_back(std::move(diags));
+  }
+  for (const std::string &file : project.published)
+    if (!published.count(file)) out.push_back({file, std::nullopt, {}}); // cleared
+  project.published = std::move(published);
+  for (FileDiagnostics &f : out)
+    if (auto doc = documents_.find(f.path); doc != documents_.end()) f.version = doc->second.version;
+  return out;
+}
+
+std::optional<std::vector<TextEdit>> WardServer::format(const std::string &path,
+                                                        std::optional<format::LineRange> range) {
+  std::string text;
+  if (const std::string *open = this->text(path)) text = *open;
+  else if (auto buffer = llvm::MemoryBuffer::getFile(path)) text = (*buffer)->getBuffer().str();
+  else return std::nullopt;
+  SourceManager sm;
+  FileID id = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, path), path);
+  DiagnosticEngine diags;
+  format::FormatOptions options;
+  options.lineWidth = analysis::loadConfig(path, diags).formatLineWidth;
+  std::optional<std::string> formatted = format::formatFile(sm, id, options, diags, range);
+  if (!formatted) return std::nullopt;
+  if (*formatted == text) return std::vector<TextEdit>{};
+  // One edit: the changed middle, between the common prefix and suffix.
+  size_t prefix = 0;
+  while (prefix < text.size() && prefix < formatted->size() && text[prefix] == (*formatted)[prefix]) ++prefix;
+  size_t suffix = 0;
+  while (suffix < text.size() - prefix && suffix < formatted->size() - prefix &&
+         text[text.size() - 1 - suffix] == (*formatted)[formatted->size() - 1 - suffix])
+    ++suffix;
+  // Whole UTF-8 characters only.
+  while (prefix > 0 && (static_cast<unsigned char>(text[prefix]) & 0xC0) == 0x80) --prefix;
+  while (suffix > 0 && (static_cast<unsigned char>(text[text.size() - suffix]) & 0xC0) == 0x80) --suffix;
+  TextEdit edit{positionOf(text, prefix, encoding_), positionOf(text, text.size() - suffix, encoding_),
+                formatted->substr(prefix, formatted->size() - suffix - prefix)};
+  return std::vector<TextEdit>{edit};
+}
+
+} // namespace ward::lsp

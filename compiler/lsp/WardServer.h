@@ -1,0 +1,84 @@
+//===- WardServer.h - The language server's model, protocol-free -*- C++ -*-===//
+//
+// Open documents and the projects they belong to, each a Compilation that is
+// checked again after every edit (reusing the parses of unchanged files), and
+// formatting. LspServer (the protocol) sits on this, as clangd's
+// ClangdLSPServer sits on ClangdServer.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "driver/Driver.h"
+#include "format/Formatter.h"
+#include "lsp/Protocol.h"
+
+#include <map>
+#include <set>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ward::lsp {
+
+/// One file's diagnostics, as LSP `Diagnostic` objects.
+struct FileDiagnostics {
+  std::string path;
+  std::optional<int64_t> version; // the open document's version they were computed for
+  llvm::json::Array diagnostics;
+};
+
+/// A text edit as LSP has it: a range of the old text and its replacement.
+struct TextEdit {
+  Position start, end;
+  std::string newText;
+};
+
+class WardServer {
+public:
+  WardServer(LoadOptions options, PositionEncoding encoding) : options_(std::move(options)), encoding_(encoding) {}
+
+  /// A workspace folder: every `*.ward` below it is one project.
+  void addRoot(const std::string &path);
+
+  void open(const std::string &path, std::string text, int64_t version);
+  /// Applies LSP content changes (a range and its new text, or the whole
+  /// text) to an open document. False when the document is not open or a
+  /// change does not fit it.
+  bool change(const std::string &path, const llvm::json::Array &changes, int64_t version);
+  void close(const std::string &path);
+  const std::string *text(const std::string &path) const;
+
+  /// Checks the project `path` belongs to, with the open documents in place
+  /// of their files; returns the diagnostics of every file of the project
+  /// that has some, and an empty list for each file that had some before.
+  std::vector<FileDiagnostics> check(const std::string &path);
+
+  /// The edits that format `path` (an open document or a file), or only its
+  /// declarations on `range`'s lines; nullopt when it has syntax errors.
+  std::optional<std::vector<TextEdit>> format(const std::string &path, std::optional<format::LineRange> range);
+
+  PositionEncoding encoding() const { return encoding_; }
+
+private:
+  struct Document {
+    std::string text;
+    int64_t version = 0;
+  };
+  struct Project {
+    std::string root; // a directory, or a single file outside every root
+    std::unique_ptr<Compilation> compilation;
+    std::set<std::string> published; // files last published with diagnostics
+  };
+  Project &projectOf(const std::string &path);
+  llvm::json::Value toLsp(const Diagnostic &d, const SourceManager &sm) const;
+  llvm::json::Value rangeToLsp(const SourceManager &sm, SourceRange r) const;
+
+  LoadOptions options_;
+  PositionEncoding encoding_;
+  std::vector<std::string> roots_;
+  std::map<std::string, Document> documents_;
+  std::map<std::string, Project> projects_; // by root
+};
+
+} // namespace ward::lsp

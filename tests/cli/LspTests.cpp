@@ -1,0 +1,222 @@
+// `wardc lsp`: scripted sessions over stdin and stdout, as an editor runs
+// them, with every reply and notification checked.
+#include "TestSupport.h"
+
+#include <catch2/catch.hpp>
+
+using namespace ward::test;
+
+namespace {
+
+std::string frame(const llvm::json::Value &message) {
+  std::string body;
+  llvm::raw_string_ostream os(body);
+  os << message;
+  os.flush();
+  return "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+llvm::json::Value request(int64_t id, llvm::StringRef method, llvm::json::Value params = llvm::json::Object{}) {
+  return llvm::json::Object{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
+}
+llvm::json::Value notification(llvm::StringRef method, llvm::json::Value params = llvm::json::Object{}) {
+  return llvm::json::Object{{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}};
+}
+llvm::json::Value initialize(const std::string &root, bool utf8 = false) {
+  llvm::json::Object capabilities;
+  if (utf8) capabilities["general"] = llvm::json::Object{{"positionEncodings", llvm::json::Array{"utf-8", "utf-16"}}};
+  return request(1, "initialize",
+                 llvm::json::Object{{"rootUri", "file://" + root}, {"capabilities", std::move(capabilities)}});
+}
+llvm::json::Value didOpen(const std::string &path, const std::string &text, int64_t version = 1) {
+  return notification("textDocument/didOpen",
+                      llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path},
+                                                                             {"languageId", "ward"},
+                                                                             {"version", version},
+                                                                             {"text", text}}}});
+}
+llvm::json::Value range(int64_t l1, int64_t c1, int64_t l2, int64_t c2) {
+  return llvm::json::Object{{"start", llvm::json::Object{{"line", l1}, {"character", c1}}},
+                            {"end", llvm::json::Object{{"line", l2}, {"character", c2}}}};
+}
+llvm::json::Value didChange(const std::string &path, int64_t version, llvm::json::Value changeRange,
+                            const std::string &text) {
+  return notification(
+      "textDocument/didChange",
+      llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path}, {"version", version}}},
+                         {"contentChanges",
+                          llvm::json::Array{llvm::json::Object{{"range", std::move(changeRange)}, {"text", text}}}}});
+}
+
+struct Session {
+  int exitCode = -1;
+  std::vector<llvm::json::Object> messages;
+
+  /// The replies to request `id`.
+  const llvm::json::Object *reply(int64_t id) const {
+    for (const llvm::json::Object &m : messages)
+      if (m.getInteger("id") == llvm::Optional<int64_t>(id)) return &m;
+    return nullptr;
+  }
+  /// Every publishDiagnostics for `path`, in order.
+  std::vector<const llvm::json::Object *> published(const std::string &path) const {
+    std::vector<const llvm::json::Object *> out;
+    for (const llvm::json::Object &m : messages)
+      if (m.getString("method") == llvm::Optional<llvm::StringRef>("textDocument/publishDiagnostics") &&
+          m.getObject("params")->getString("uri") == llvm::Optional<llvm::StringRef>("file://" + path))
+        out.push_back(m.getObject("params"));
+    return out;
+  }
+};
+
+Session run(const TempDir &dir, const std::string &input) {
+  std::string in = dir.write("session.in", input);
+  RunResult r = runProgram("/bin/sh", {"-c", std::string("'") + WARDC_PATH + "' lsp < '" + in + "'"});
+  Session s;
+  s.exitCode = r.exitCode;
+  llvm::StringRef out = r.out;
+  while (!out.empty()) {
+    auto [head, rest] = out.split("\r\n\r\n");
+    size_t length = 0;
+    REQUIRE(head.consume_front("Content-Length: "));
+    REQUIRE_FALSE(head.getAsInteger(10, length));
+    llvm::Expected<llvm::json::Value> message = llvm::json::parse(rest.take_front(length));
+    REQUIRE(bool(message));
+    s.messages.push_back(std::move(*message->getAsObject()));
+    out = rest.drop_front(length);
+  }
+  return s;
+}
+
+int64_t codeOf(const llvm::json::Object *reply) { return *reply->getObject("error")->getInteger("code"); }
+
+} // namespace
+
+TEST_CASE("lsp: lifecycle, and bad messages answered without stopping", "[lsp]") {
+  TempDir dir;
+  std::string input = frame(request(7, "textDocument/formatting")) + // before initialize
+                      "Content-Length: 9\r\n\r\n{not json" +         // malformed
+                      "X-Junk: 1\r\n\r\n" +                          // no Content-Length: skipped
+                      frame(initialize(dir.path())) + frame(notification("initialized")) +
+                      frame(request(2, "textDocument/hover")) + frame(request(3, "shutdown")) +
+                      frame(request(4, "textDocument/formatting")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  CHECK(s.exitCode == 0);
+  REQUIRE(s.reply(7));
+  CHECK(codeOf(s.reply(7)) == -32002);
+  bool parseError = std::any_of(s.messages.begin(), s.messages.end(), [](const llvm::json::Object &m) {
+    return m.getObject("error") && m.getObject("error")->getInteger("code") == llvm::Optional<int64_t>(-32700);
+  });
+  CHECK(parseError);
+  const llvm::json::Object *init = s.reply(1);
+  REQUIRE(init);
+  const llvm::json::Object *caps = init->getObject("result")->getObject("capabilities");
+  CHECK(caps->getString("positionEncoding") == llvm::Optional<llvm::StringRef>("utf-16"));
+  CHECK(caps->getObject("textDocumentSync")->getInteger("change") == llvm::Optional<int64_t>(2));
+  CHECK(codeOf(s.reply(2)) == -32601);
+  CHECK(s.reply(3)->get("result")->getAsNull());
+  CHECK(codeOf(s.reply(4)) == -32600); // after shutdown
+
+  Session noShutdown = run(dir, frame(initialize(dir.path())) + frame(notification("exit")));
+  CHECK(noShutdown.exitCode == 1);
+  Session endOfInput = run(dir, frame(initialize(dir.path())));
+  CHECK(endOfInput.exitCode == 1);
+}
+
+TEST_CASE("lsp: diagnostics are published per version, in UTF-16 positions, and cleared when fixed", "[lsp]") {
+  TempDir dir;
+  std::string path = dir.path() + "/p/a.ward";
+  // `é` is one UTF-16 unit and two bytes; `😀` two units and four bytes.
+  std::string text = "identity sp-a : group { description = \"é😀\" nonsense = 1 }\n";
+  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
+                      // Delete `nonsense = 1 ` (UTF-16 columns 44 to 57).
+                      frame(didChange(path, 2, range(0, 44, 0, 57), "")) + frame(request(3, "shutdown")) +
+                      frame(notification("exit"));
+  Session s = run(dir, input);
+  CHECK(s.exitCode == 0);
+  auto published = s.published(path);
+  REQUIRE(published.size() == 2);
+  CHECK(published[0]->getInteger("version") == llvm::Optional<int64_t>(1));
+  const llvm::json::Array *first = published[0]->getArray("diagnostics");
+  REQUIRE(first->size() == 1);
+  const llvm::json::Object *d = (*first)[0].getAsObject();
+  CHECK(d->getString("code") == llvm::Optional<llvm::StringRef>("E0301"));
+  const llvm::json::Object *start = d->getObject("range")->getObject("start");
+  CHECK(start->getInteger("line") == llvm::Optional<int64_t>(0));
+  CHECK(start->getInteger("character") == llvm::Optional<int64_t>(44)); // bytes: 47
+  CHECK(published[1]->getInteger("version") == llvm::Optional<int64_t>(2));
+  // The error is gone; what is left is the unused identity, marked as such.
+  const llvm::json::Array *second = published[1]->getArray("diagnostics");
+  REQUIRE(second->size() == 1);
+  const llvm::json::Object *unused = (*second)[0].getAsObject();
+  CHECK(unused->getString("code") == llvm::Optional<llvm::StringRef>("W025"));
+  CHECK(unused->getInteger("severity") == llvm::Optional<int64_t>(2));
+  REQUIRE(unused->getArray("tags"));
+  CHECK((*unused->getArray("tags"))[0].getAsInteger() == llvm::Optional<int64_t>(1));
+}
+
+TEST_CASE("lsp: UTF-8 positions when the client asks for them", "[lsp]") {
+  TempDir dir;
+  std::string path = dir.path() + "/a.ward";
+  std::string input = frame(initialize(dir.path(), true)) +
+                      frame(didOpen(path, "identity sp-a : group { description = \"é\" bad = 1 }\n")) +
+                      frame(request(3, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  CHECK(s.reply(1)->getObject("result")->getObject("capabilities")->getString("positionEncoding") ==
+        llvm::Optional<llvm::StringRef>("utf-8"));
+  auto published = s.published(path);
+  REQUIRE_FALSE(published.empty());
+  const llvm::json::Object *d = (*published[0]->getArray("diagnostics"))[0].getAsObject();
+  CHECK(d->getObject("range")->getObject("start")->getInteger("character") == llvm::Optional<int64_t>(43));
+}
+
+TEST_CASE("lsp: an edit that breaks another file's reference republishes that file", "[lsp]") {
+  TempDir dir;
+  std::string a = dir.write("p/a.ward", "identity sp-a : group\n");
+  std::string b =
+      dir.write("p/b.ward", "import std.azure\nimport \"a.ward\"\nresource vm : azure.vm { resource_group = "
+                            "\"rg\" name = \"vm\" }\nallow sp-a to vm.read on vm\n");
+  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(a, readFile(a))) +
+                      frame(didChange(a, 2, range(0, 9, 0, 13), "sp-renamed")) + // b.ward now names nobody
+                      frame(didChange(a, 3, range(0, 9, 0, 19), "sp-a")) +       // and back
+                      frame(request(9, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  auto forB = s.published(b);
+  REQUIRE(forB.size() == 2);
+  REQUIRE(forB[0]->getArray("diagnostics")->size() == 1);
+  CHECK((*forB[0]->getArray("diagnostics"))[0].getAsObject()->getString("code") ==
+        llvm::Optional<llvm::StringRef>("E0204"));
+  CHECK_FALSE(forB[0]->get("version")); // not open: no version
+  CHECK(forB[1]->getArray("diagnostics")->empty());
+}
+
+TEST_CASE("lsp: formatting answers with an edit that makes the document canonical", "[lsp]") {
+  TempDir dir;
+  std::string path = dir.path() + "/a.ward";
+  std::string text = "// é\nidentity   sp-a : group {description=\"a\"}\n";
+  std::string input =
+      frame(initialize(dir.path())) + frame(didOpen(path, text)) +
+      frame(request(2, "textDocument/formatting",
+                    llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path}}},
+                                       {"options", llvm::json::Object{{"tabSize", 2}, {"insertSpaces", true}}}})) +
+      frame(didOpen(dir.path() + "/broken.ward", "identity a : group {\n")) +
+      frame(request(
+          3, "textDocument/formatting",
+          llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + dir.path() + "/broken.ward"}}}})) +
+      frame(request(4, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  const llvm::json::Array *edits = s.reply(2)->getArray("result");
+  REQUIRE(edits);
+  REQUIRE(edits->size() == 1);
+  const llvm::json::Object *edit = (*edits)[0].getAsObject();
+  const llvm::json::Object *start = edit->getObject("range")->getObject("start");
+  const llvm::json::Object *end = edit->getObject("range")->getObject("end");
+  // Apply it (lines 1.. only: the comment line is untouched).
+  CHECK(start->getInteger("line") == llvm::Optional<int64_t>(1));
+  CHECK(end->getInteger("line") == llvm::Optional<int64_t>(1));
+  std::string line = "identity   sp-a : group {description=\"a\"}";
+  std::string applied = line.substr(0, *start->getInteger("character")) + edit->getString("newText")->str() +
+                        line.substr(*end->getInteger("character"));
+  CHECK(applied == "identity sp-a : group { description = \"a\" }");
+  CHECK(s.reply(3)->get("result")->getAsNull()); // syntax errors: nothing to format
+}
