@@ -64,7 +64,31 @@ private:
     }
     if (method == "textDocument/formatting") return reply(id, formatting(params, false));
     if (method == "textDocument/rangeFormatting") return reply(id, formatting(params, true));
-    reply(id, Error{MethodNotFound, "unsupported method " + method.str()});
+    std::optional<std::string> path = documentPath(params);
+    std::optional<Position> pos =
+        params && params->getAsObject() ? positionFromJson(params->getAsObject()->get("position")) : std::nullopt;
+    if (method == "textDocument/documentSymbol" && path) return reply(id, server_->documentSymbols(*path));
+    if (method == "textDocument/foldingRange" && path) return reply(id, server_->foldingRanges(*path));
+    if (method == "textDocument/codeAction" && path) {
+      const llvm::json::Object *range = params->getAsObject()->getObject("range");
+      std::optional<Position> start = range ? positionFromJson(range->get("start")) : std::nullopt;
+      std::optional<Position> end = range ? positionFromJson(range->get("end")) : std::nullopt;
+      if (!start || !end) return reply(id, Error{InvalidParams, "no range"});
+      return reply(id, server_->codeActions(*path, *start, *end));
+    }
+    if (path && pos) {
+      if (method == "textDocument/definition") return reply(id, server_->definition(*path, *pos));
+      if (method == "textDocument/hover") return reply(id, server_->hover(*path, *pos));
+      if (method == "textDocument/documentHighlight") return reply(id, server_->highlights(*path, *pos));
+      if (method == "textDocument/references") {
+        const llvm::json::Object *context = params->getAsObject()->getObject("context");
+        bool declaration = context && context->getBoolean("includeDeclaration").getValueOr(false);
+        return reply(id, server_->references(*path, *pos, declaration));
+      }
+    }
+    bool known = method.startswith("textDocument/") && method != "textDocument/completion";
+    reply(id, known ? Error{InvalidParams, "no textDocument.uri or position"}
+                    : Error{MethodNotFound, "unsupported method " + method.str()});
   }
 
   void notification(llvm::StringRef method, const llvm::json::Value *params) {
@@ -117,6 +141,13 @@ private:
              {"textDocumentSync", llvm::json::Object{{"openClose", true}, {"change", 2}, {"save", true}}},
              {"documentFormattingProvider", true},
              {"documentRangeFormattingProvider", true},
+             {"definitionProvider", true},
+             {"referencesProvider", true},
+             {"documentHighlightProvider", true},
+             {"hoverProvider", true},
+             {"documentSymbolProvider", true},
+             {"foldingRangeProvider", true},
+             {"codeActionProvider", llvm::json::Object{{"codeActionKinds", llvm::json::Array{"quickfix"}}}},
          }},
         {"serverInfo", llvm::json::Object{{"name", "wardc"}, {"version", version_}}},
     };
@@ -151,6 +182,12 @@ private:
       transport_.write(llvm::json::Object{
           {"jsonrpc", "2.0"}, {"method", "textDocument/publishDiagnostics"}, {"params", std::move(params)}});
     }
+  }
+
+  static std::optional<std::string> documentPath(const llvm::json::Value *params) {
+    const llvm::json::Object *p = params ? params->getAsObject() : nullptr;
+    const llvm::json::Object *doc = p ? p->getObject("textDocument") : nullptr;
+    return doc ? pathOf(*doc) : std::nullopt;
   }
 
   static std::optional<std::string> pathOf(const llvm::json::Object &doc) {

@@ -171,4 +171,119 @@ std::optional<std::vector<TextEdit>> WardServer::format(const std::string &path,
   return std::vector<TextEdit>{edit};
 }
 
+std::optional<std::pair<Compilation *, FileID>> WardServer::checked(const std::string &path) {
+  Project &project = projectOf(path);
+  if (project.published.empty() && !project.compilation->program().files.size()) check(path);
+  Compilation &c = *project.compilation;
+  for (const auto &file : c.program().files)
+    if (c.sources().displayPath(file->id) == path) return std::make_pair(&c, file->id);
+  return std::nullopt;
+}
+
+llvm::json::Value WardServer::location(const SourceManager &sm, SourceRange r) const {
+  return llvm::json::Object{{"uri", uriFromPath(sm.displayPath(r.file))}, {"range", rangeToLsp(sm, r)}};
+}
+
+llvm::json::Value WardServer::definition(const std::string &path, Position pos) {
+  auto at = checked(path);
+  if (!at) return nullptr;
+  auto [c, file] = *at;
+  std::optional<SymbolAt> symbol =
+      symbolAt(c->program(), file, uint32_t(offsetOf(c->sources().text(file), pos, encoding_)));
+  if (!symbol) return nullptr;
+  const Decl &d = *symbol->decl;
+  return location(c->sources(), d.name.empty() ? d.keyword : d.name.range);
+}
+
+llvm::json::Value WardServer::references(const std::string &path, Position pos, bool includeDeclaration) {
+  auto at = checked(path);
+  if (!at) return llvm::json::Array{};
+  auto [c, file] = *at;
+  std::optional<SymbolAt> symbol =
+      symbolAt(c->program(), file, uint32_t(offsetOf(c->sources().text(file), pos, encoding_)));
+  llvm::json::Array out;
+  if (symbol)
+    for (SourceRange r : referencesTo(c->program(), *symbol->decl, includeDeclaration))
+      if (!llvm::StringRef(c->sources().displayPath(r.file)).startswith("<stdlib>"))
+        out.push_back(location(c->sources(), r));
+  return out;
+}
+
+llvm::json::Value WardServer::highlights(const std::string &path, Position pos) {
+  auto at = checked(path);
+  if (!at) return llvm::json::Array{};
+  auto [c, file] = *at;
+  std::optional<SymbolAt> symbol =
+      symbolAt(c->program(), file, uint32_t(offsetOf(c->sources().text(file), pos, encoding_)));
+  llvm::json::Array out;
+  if (symbol)
+    for (SourceRange r : referencesTo(c->program(), *symbol->decl, true))
+      if (r.file == file) out.push_back(llvm::json::Object{{"range", rangeToLsp(c->sources(), r)}});
+  return out;
+}
+
+llvm::json::Value WardServer::hover(const std::string &path, Position pos) {
+  auto at = checked(path);
+  if (!at) return nullptr;
+  auto [c, file] = *at;
+  std::optional<SymbolAt> symbol =
+      symbolAt(c->program(), file, uint32_t(offsetOf(c->sources().text(file), pos, encoding_)));
+  if (!symbol) return nullptr;
+  return llvm::json::Object{
+      {"contents", llvm::json::Object{{"kind", "markdown"}, {"value", hoverText(*symbol->decl, c->sources())}}},
+      {"range", rangeToLsp(c->sources(), symbol->range)}};
+}
+
+static llvm::json::Value symbolJson(const Symbol &s, const std::function<llvm::json::Value(SourceRange)> &range) {
+  llvm::json::Array children;
+  for (const Symbol &child : s.children) children.push_back(symbolJson(child, range));
+  return llvm::json::Object{{"name", s.name},
+                            {"detail", s.detail},
+                            {"kind", s.kind},
+                            {"range", range(s.range)},
+                            {"selectionRange", range(s.selection)},
+                            {"children", std::move(children)}};
+}
+
+llvm::json::Value WardServer::documentSymbols(const std::string &path) {
+  auto at = checked(path);
+  if (!at) return llvm::json::Array{};
+  auto [c, file] = *at;
+  llvm::json::Array out;
+  for (const Symbol &s : ward::lsp::documentSymbols(*c->program().file(file), c->sources()))
+    out.push_back(symbolJson(s, [&](SourceRange r) { return rangeToLsp(c->sources(), r); }));
+  return out;
+}
+
+llvm::json::Value WardServer::foldingRanges(const std::string &path) {
+  auto at = checked(path);
+  if (!at) return llvm::json::Array{};
+  auto [c, file] = *at;
+  llvm::json::Array out;
+  for (auto [first, last] : foldingLines(*c->program().file(file), c->sources()))
+    out.push_back(llvm::json::Object{{"startLine", int64_t(first)}, {"endLine", int64_t(last)}});
+  return out;
+}
+
+llvm::json::Value WardServer::codeActions(const std::string &path, Position start, Position end) {
+  auto at = checked(path);
+  if (!at) return llvm::json::Array{};
+  auto [c, file] = *at;
+  llvm::StringRef text = c->sources().text(file);
+  uint32_t begin = uint32_t(offsetOf(text, start, encoding_)), finish = uint32_t(offsetOf(text, end, encoding_));
+  llvm::json::Array out;
+  for (const QuickFix &fix : quickFixes(c->diagnostics().diagnostics(), file, begin, finish)) {
+    llvm::json::Array edits;
+    for (const FixIt &f : fix.diagnostic->fixits)
+      edits.push_back(llvm::json::Object{{"range", rangeToLsp(c->sources(), f.range)}, {"newText", f.replacement}});
+    out.push_back(llvm::json::Object{
+        {"title", fix.title},
+        {"kind", "quickfix"},
+        {"isPreferred", fix.preferred},
+        {"diagnostics", llvm::json::Array{toLsp(*fix.diagnostic, c->sources())}},
+        {"edit", llvm::json::Object{{"changes", llvm::json::Object{{uriFromPath(path), std::move(edits)}}}}}});
+  }
+  return out;
+}
+
 } // namespace ward::lsp

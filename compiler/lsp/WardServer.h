@@ -10,6 +10,7 @@
 
 #include "driver/Driver.h"
 #include "format/Formatter.h"
+#include "lsp/Features.h"
 #include "lsp/Protocol.h"
 
 #include <map>
@@ -58,6 +59,16 @@ public:
   /// declarations on `range`'s lines; nullopt when it has syntax errors.
   std::optional<std::vector<TextEdit>> format(const std::string &path, std::optional<format::LineRange> range);
 
+  // Questions about the program as last checked (a check runs after every
+  // edit). Each answers in LSP JSON; null when there is nothing at `pos`.
+  llvm::json::Value definition(const std::string &path, Position pos);
+  llvm::json::Value references(const std::string &path, Position pos, bool includeDeclaration);
+  llvm::json::Value highlights(const std::string &path, Position pos);
+  llvm::json::Value hover(const std::string &path, Position pos);
+  llvm::json::Value documentSymbols(const std::string &path);
+  llvm::json::Value foldingRanges(const std::string &path);
+  llvm::json::Value codeActions(const std::string &path, Position start, Position end);
+
   PositionEncoding encoding() const { return encoding_; }
 
 private:
@@ -71,6 +82,9 @@ private:
     std::set<std::string> published; // files last published with diagnostics
   };
   Project &projectOf(const std::string &path);
+  /// The project's compilation and the file's buffer in it, checked if it never was.
+  std::optional<std::pair<Compilation *, FileID>> checked(const std::string &path);
+  llvm::json::Value location(const SourceManager &sm, SourceRange r) const;
   llvm::json::Value toLsp(const Diagnostic &d, const SourceManager &sm) const;
   llvm::json::Value rangeToLsp(const SourceManager &sm, SourceRange r) const;
 

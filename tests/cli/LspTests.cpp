@@ -98,8 +98,9 @@ TEST_CASE("lsp: lifecycle, and bad messages answered without stopping", "[lsp]")
                       "Content-Length: 9\r\n\r\n{not json" +         // malformed
                       "X-Junk: 1\r\n\r\n" +                          // no Content-Length: skipped
                       frame(initialize(dir.path())) + frame(notification("initialized")) +
-                      frame(request(2, "textDocument/hover")) + frame(request(3, "shutdown")) +
-                      frame(request(4, "textDocument/formatting")) + frame(notification("exit"));
+                      frame(request(2, "workspace/executeCommand")) + frame(request(5, "textDocument/hover")) +
+                      frame(request(3, "shutdown")) + frame(request(4, "textDocument/formatting")) +
+                      frame(notification("exit"));
   Session s = run(dir, input);
   CHECK(s.exitCode == 0);
   REQUIRE(s.reply(7));
@@ -114,6 +115,7 @@ TEST_CASE("lsp: lifecycle, and bad messages answered without stopping", "[lsp]")
   CHECK(caps->getString("positionEncoding") == llvm::Optional<llvm::StringRef>("utf-16"));
   CHECK(caps->getObject("textDocumentSync")->getInteger("change") == llvm::Optional<int64_t>(2));
   CHECK(codeOf(s.reply(2)) == -32601);
+  CHECK(codeOf(s.reply(5)) == -32602); // a known method without its parameters
   CHECK(s.reply(3)->get("result")->getAsNull());
   CHECK(codeOf(s.reply(4)) == -32600); // after shutdown
 
@@ -219,4 +221,99 @@ TEST_CASE("lsp: formatting answers with an edit that makes the document canonica
                         line.substr(*end->getInteger("character"));
   CHECK(applied == "identity sp-a : group { description = \"a\" }");
   CHECK(s.reply(3)->get("result")->getAsNull()); // syntax errors: nothing to format
+}
+
+namespace {
+llvm::json::Value at(const std::string &path, int64_t line, int64_t character) {
+  return llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path}}},
+                            {"position", llvm::json::Object{{"line", line}, {"character", character}}}};
+}
+int64_t startLine(const llvm::json::Object &location) {
+  return *location.getObject("range")->getObject("start")->getInteger("line");
+}
+} // namespace
+
+TEST_CASE("lsp: definition, references, highlights, hover, symbols and folding", "[lsp]") {
+  TempDir dir;
+  std::string text =
+      "import std.retry\n" // 0
+      "retry reads {\n"    // 1
+      "  attempts = 3\n"   // 2
+      "  backoff = exponential(initial = 100ms, max = 1s, jitter = full)\n"
+      "  on = [503]\n"
+      "  per_try_timeout = 1s\n"
+      "}\n" // 6
+      "resource vm : azure.vm { resource_group = \"rg\" name = \"vm\" origin = \"https://vm.example.net\" }\n"
+      "edgeworker gw {\n" // 8
+      "  id = 1\n"
+      "  version = \"1.0.0\"\n"
+      "  route GET \"/a\" { forward to vm retry reads }\n" // 11
+      "  route GET \"/b\" { forward to vm retry reads }\n" // 12
+      "}\n";
+  std::string path = dir.write("p/a.ward", "import std.azure\n" + text); // lines shift by one
+  std::string input =
+      frame(initialize(dir.path() + "/p")) + frame(didOpen(path, readFile(path))) +
+      frame(request(2, "textDocument/definition", at(path, 12, 39))) +
+      frame(request(3, "textDocument/references",
+                    [&] {
+                      llvm::json::Value p = at(path, 12, 39);
+                      p.getAsObject()->try_emplace("context", llvm::json::Object{{"includeDeclaration", true}});
+                      return p;
+                    }())) +
+      frame(request(4, "textDocument/hover", at(path, 2, 7))) +
+      frame(request(5, "textDocument/documentSymbol",
+                    llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path}}}})) +
+      frame(request(6, "textDocument/foldingRange",
+                    llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path}}}})) +
+      frame(request(7, "textDocument/documentHighlight", at(path, 8, 10))) +
+      frame(request(8, "textDocument/definition", at(path, 3, 3))) + // `attempts`: not a name of anything
+      frame(request(9, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  REQUIRE(s.reply(2));
+  const llvm::json::Object *definition = s.reply(2)->getObject("result");
+  REQUIRE(definition);
+  CHECK(startLine(*definition) == 2);
+  const llvm::json::Array *refs = s.reply(3)->getArray("result");
+  REQUIRE(refs);
+  std::vector<int64_t> lines;
+  for (const llvm::json::Value &r : *refs) lines.push_back(startLine(*r.getAsObject()));
+  CHECK(lines == std::vector<int64_t>{2, 12, 13});
+  std::string hover = s.reply(4)->getObject("result")->getObject("contents")->getString("value")->str();
+  CHECK(hover.find("worst case: 3 × 1s + (100ms + 200ms) = 3.30s") != std::string::npos);
+  const llvm::json::Array *symbols = s.reply(5)->getArray("result");
+  REQUIRE(symbols->size() == 3);
+  const llvm::json::Object *gw = (*symbols)[2].getAsObject();
+  CHECK(gw->getString("name") == llvm::Optional<llvm::StringRef>("gw"));
+  CHECK(gw->getArray("children")->size() == 2);
+  const llvm::json::Array *folds = s.reply(6)->getArray("result");
+  REQUIRE(folds->size() == 2); // the retry and the edgeworker; one-line routes do not fold
+  CHECK((*folds)[0].getAsObject()->getInteger("startLine") == llvm::Optional<int64_t>(2));
+  CHECK(s.reply(7)->getArray("result")->size() == 3); // `vm` declared, and used twice
+  CHECK(s.reply(8)->get("result")->getAsNull());
+}
+
+TEST_CASE("lsp: a diagnostic's fix-it is a quick fix that removes it", "[lsp]") {
+  TempDir dir;
+  std::string text = "identity sp-a : group\nallow sp-b to vm.read on vm\n";
+  std::string path = dir.write("p/a.ward", text);
+  std::string input =
+      frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
+      frame(request(2, "textDocument/codeAction",
+                    llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path}}},
+                                       {"range", range(1, 0, 1, 10)},
+                                       {"context", llvm::json::Object{{"diagnostics", llvm::json::Array{}}}}})) +
+      frame(request(3, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  const llvm::json::Array *actions = s.reply(2)->getArray("result");
+  REQUIRE(actions);
+  REQUIRE_FALSE(actions->empty());
+  const llvm::json::Object *action = (*actions)[0].getAsObject();
+  CHECK(action->getString("kind") == llvm::Optional<llvm::StringRef>("quickfix"));
+  CHECK(action->getString("title")->startswith("E0204"));
+  const llvm::json::Array *edits = action->getObject("edit")->getObject("changes")->getArray("file://" + path);
+  REQUIRE(edits);
+  REQUIRE(edits->size() == 1);
+  const llvm::json::Object *edit = (*edits)[0].getAsObject();
+  CHECK(edit->getString("newText") == llvm::Optional<llvm::StringRef>("sp-a"));
+  CHECK(startLine(*edit) == 1);
 }

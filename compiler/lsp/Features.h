@@ -1,0 +1,53 @@
+//===- Features.h - What the editor asks about a checked program -*- C++ -*-===//
+//
+// Protocol-free answers over a compilation's program: each feature in its
+// own file (Navigation.cpp, Hover.cpp, Symbols.cpp, CodeActions.cpp), as
+// clangd keeps them. WardServer turns them into LSP JSON.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include "diag/Diagnostic.h"
+#include "resolve/Loader.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ward::lsp {
+
+/// A declared name at a position: where it is written there, and the
+/// declaration it means (the one declared there, or the one referred to).
+struct SymbolAt {
+  SourceRange range;
+  const Decl *decl = nullptr;
+};
+std::optional<SymbolAt> symbolAt(const Program &program, FileID file, uint32_t offset);
+
+/// Every place that names `decl`, its declaration first when asked for.
+std::vector<SourceRange> referencesTo(const Program &program, const Decl &decl, bool includeDeclaration);
+
+/// Markdown: the declaration and what Sema made of it (an issuer's effective
+/// settings, a retry's worst case, a capability's actions).
+std::string hoverText(const Decl &decl, const SourceManager &sm);
+
+/// The outline of a file: declarations, and an edgeworker's routes.
+struct Symbol {
+  std::string name, detail;
+  int kind; // LSP SymbolKind
+  SourceRange range, selection;
+  std::vector<Symbol> children;
+};
+std::vector<Symbol> documentSymbols(const SourceFile &file, const SourceManager &sm);
+/// Lines that fold: every declaration and route that spans several.
+std::vector<std::pair<unsigned, unsigned>> foldingLines(const SourceFile &file, const SourceManager &sm);
+
+/// The fix-its of the diagnostics of `file` that overlap [begin, end).
+struct QuickFix {
+  std::string title;
+  bool preferred; // a certain fix
+  const Diagnostic *diagnostic;
+};
+std::vector<QuickFix> quickFixes(const std::vector<Diagnostic> &diags, FileID file, uint32_t begin, uint32_t end);
+
+} // namespace ward::lsp
