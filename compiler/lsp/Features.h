@@ -27,6 +27,12 @@ std::optional<SymbolAt> symbolAt(const Program &program, FileID file, uint32_t o
 /// Every place that names `decl`, its declaration first when asked for.
 std::vector<SourceRange> referencesTo(const Program &program, const Decl &decl, bool includeDeclaration);
 
+/// Why `decl` cannot be renamed at all (unnamed, or in the standard library).
+std::optional<std::string> cannotRename(const Program &program, const Decl &decl);
+/// Why `decl` cannot be renamed to `newName` (that, or an invalid or taken
+/// name), or nullopt.
+std::optional<std::string> renameProblem(const Program &program, const Decl &decl, llvm::StringRef newName);
+
 /// Markdown: the declaration and what Sema made of it (an issuer's effective
 /// settings, a retry's worst case, a capability's actions).
 std::string hoverText(const Decl &decl, const SourceManager &sm);

@@ -80,6 +80,12 @@ private:
       if (method == "textDocument/definition") return reply(id, server_->definition(*path, *pos));
       if (method == "textDocument/hover") return reply(id, server_->hover(*path, *pos));
       if (method == "textDocument/documentHighlight") return reply(id, server_->highlights(*path, *pos));
+      if (method == "textDocument/prepareRename") return reply(id, answer(server_->prepareRename(*path, *pos)));
+      if (method == "textDocument/rename") {
+        llvm::Optional<llvm::StringRef> newName = params->getAsObject()->getString("newName");
+        if (!newName) return reply(id, Error{InvalidParams, "no newName"});
+        return reply(id, answer(server_->rename(*path, *pos, *newName)));
+      }
       if (method == "textDocument/references") {
         const llvm::json::Object *context = params->getAsObject()->getObject("context");
         bool declaration = context && context->getBoolean("includeDeclaration").getValueOr(false);
@@ -147,6 +153,7 @@ private:
              {"hoverProvider", true},
              {"documentSymbolProvider", true},
              {"foldingRangeProvider", true},
+             {"renameProvider", llvm::json::Object{{"prepareProvider", true}}},
              {"codeActionProvider", llvm::json::Object{{"codeActionKinds", llvm::json::Array{"quickfix"}}}},
          }},
         {"serverInfo", llvm::json::Object{{"name", "wardc"}, {"version", version_}}},
@@ -182,6 +189,12 @@ private:
       transport_.write(llvm::json::Object{
           {"jsonrpc", "2.0"}, {"method", "textDocument/publishDiagnostics"}, {"params", std::move(params)}});
     }
+  }
+
+  /// A result, or a refusal the user reads (an invalid or taken name).
+  static std::variant<llvm::json::Value, Error> answer(std::variant<llvm::json::Value, std::string> result) {
+    if (auto *message = std::get_if<std::string>(&result)) return Error{RequestFailed, *message};
+    return std::move(std::get<llvm::json::Value>(result));
   }
 
   static std::optional<std::string> documentPath(const llvm::json::Value *params) {

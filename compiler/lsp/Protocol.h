@@ -44,6 +44,7 @@ enum ErrorCode : int64_t {
   ServerNotInitialized = -32002,
   RequestCancelled = -32800,
   ContentModified = -32801,
+  RequestFailed = -32803,
 };
 
 } // namespace ward::lsp

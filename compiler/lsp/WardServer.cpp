@@ -286,4 +286,34 @@ llvm::json::Value WardServer::codeActions(const std::string &path, Position star
   return out;
 }
 
+std::variant<llvm::json::Value, std::string> WardServer::prepareRename(const std::string &path, Position pos) {
+  auto at = checked(path);
+  if (!at) return std::string("the file is not part of a checked project");
+  auto [c, file] = *at;
+  std::optional<SymbolAt> symbol =
+      symbolAt(c->program(), file, uint32_t(offsetOf(c->sources().text(file), pos, encoding_)));
+  if (!symbol) return std::string("there is no declared name here");
+  if (std::optional<std::string> refusal = cannotRename(c->program(), *symbol->decl)) return *refusal;
+  return llvm::json::Object{{"range", rangeToLsp(c->sources(), symbol->range)},
+                            {"placeholder", symbol->decl->name.text}};
+}
+
+std::variant<llvm::json::Value, std::string> WardServer::rename(const std::string &path, Position pos,
+                                                                llvm::StringRef newName) {
+  auto at = checked(path);
+  if (!at) return std::string("the file is not part of a checked project");
+  auto [c, file] = *at;
+  std::optional<SymbolAt> symbol =
+      symbolAt(c->program(), file, uint32_t(offsetOf(c->sources().text(file), pos, encoding_)));
+  if (!symbol) return std::string("there is no declared name here");
+  if (std::optional<std::string> problem = renameProblem(c->program(), *symbol->decl, newName)) return *problem;
+  std::map<std::string, llvm::json::Array> byUri;
+  for (SourceRange r : referencesTo(c->program(), *symbol->decl, true))
+    byUri[uriFromPath(c->sources().displayPath(r.file))].push_back(
+        llvm::json::Object{{"range", rangeToLsp(c->sources(), r)}, {"newText", newName}});
+  llvm::json::Object changes;
+  for (auto &[uri, edits] : byUri) changes[uri] = std::move(edits);
+  return llvm::json::Value(llvm::json::Object{{"changes", std::move(changes)}});
+}
+
 } // namespace ward::lsp

@@ -15,6 +15,7 @@
 
 #include <map>
 #include <set>
+#include <variant>
 #include <memory>
 #include <optional>
 #include <string>
@@ -68,6 +69,10 @@ public:
   llvm::json::Value documentSymbols(const std::string &path);
   llvm::json::Value foldingRanges(const std::string &path);
   llvm::json::Value codeActions(const std::string &path, Position start, Position end);
+  /// The name under `pos` that can be renamed, or an error message.
+  std::variant<llvm::json::Value, std::string> prepareRename(const std::string &path, Position pos);
+  /// A WorkspaceEdit renaming the declaration under `pos` everywhere, or an error message.
+  std::variant<llvm::json::Value, std::string> rename(const std::string &path, Position pos, llvm::StringRef newName);
 
   PositionEncoding encoding() const { return encoding_; }
 

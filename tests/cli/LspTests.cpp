@@ -317,3 +317,36 @@ TEST_CASE("lsp: a diagnostic's fix-it is a quick fix that removes it", "[lsp]") 
   CHECK(edit->getString("newText") == llvm::Optional<llvm::StringRef>("sp-a"));
   CHECK(startLine(*edit) == 1);
 }
+
+TEST_CASE("lsp: rename changes every use across files, and refuses standard-library and taken names", "[lsp]") {
+  TempDir dir;
+  std::string a = dir.write("p/a.ward", "identity sp-a : group\nidentity sp-b : group\n");
+  std::string b =
+      dir.write("p/b.ward", "import std.azure\nimport \"a.ward\"\nresource vm : azure.vm { resource_group = "
+                            "\"rg\" name = \"vm\" }\nallow sp-a to vm.read on vm\n");
+  auto renameAt = [&](int64_t id, const std::string &path, int64_t line, int64_t character, const char *name) {
+    llvm::json::Value p = at(path, line, character);
+    p.getAsObject()->try_emplace("newName", name);
+    return frame(request(id, "textDocument/rename", std::move(p)));
+  };
+  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(b, readFile(b))) +
+                      frame(request(2, "textDocument/prepareRename", at(b, 3, 7))) + renameAt(3, b, 3, 7, "sp-orders") +
+                      frame(request(4, "textDocument/prepareRename", at(b, 2, 16))) + // azure.vm: stdlib
+                      renameAt(5, b, 3, 7, "sp-b") +                                  // taken
+                      renameAt(6, b, 3, 7, "not a name") + frame(request(9, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  const llvm::json::Object *prepared = s.reply(2)->getObject("result");
+  REQUIRE(prepared);
+  CHECK(prepared->getString("placeholder") == llvm::Optional<llvm::StringRef>("sp-a"));
+  const llvm::json::Object *changes = s.reply(3)->getObject("result")->getObject("changes");
+  REQUIRE(changes);
+  CHECK(changes->getArray("file://" + a)->size() == 1);
+  CHECK(changes->getArray("file://" + b)->size() == 1);
+  CHECK((*changes->getArray("file://" + a))[0].getAsObject()->getString("newText") ==
+        llvm::Optional<llvm::StringRef>("sp-orders"));
+  CHECK(codeOf(s.reply(4)) == -32803);
+  CHECK(s.reply(4)->getObject("error")->getString("message")->contains("standard library"));
+  CHECK(codeOf(s.reply(5)) == -32803);
+  CHECK(s.reply(5)->getObject("error")->getString("message")->contains("already declared"));
+  CHECK(codeOf(s.reply(6)) == -32803);
+}
