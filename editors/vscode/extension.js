@@ -1,0 +1,48 @@
+// Starts `wardc lsp` for Ward files and restarts it when `ward.path` changes.
+// Everything Ward knows comes from the server; this file only connects it.
+"use strict";
+
+const vscode = require("vscode");
+const { LanguageClient, RevealOutputChannelOn } = require("vscode-languageclient/node");
+
+let client;
+
+function serverOptions(configuration) {
+  const command = configuration.get("path") || "wardc";
+  return { command, args: ["lsp"] };
+}
+
+function clientOptions() {
+  return {
+    documentSelector: [{ scheme: "file", language: "ward" }, { scheme: "untitled", language: "ward" }],
+    // ward.json and files changed outside the editor are checked again.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher("**/{ward.json,*.ward}") },
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+  };
+}
+
+async function start() {
+  const configuration = vscode.workspace.getConfiguration("ward");
+  client = new LanguageClient("ward", "Ward", serverOptions(configuration), clientOptions());
+  await client.start();
+}
+
+async function activate(context) {
+  await start();
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      if (!event.affectsConfiguration("ward.path")) return;
+      await deactivate();
+      await start();
+    }),
+  );
+}
+
+async function deactivate() {
+  if (!client) return;
+  const running = client;
+  client = undefined;
+  await running.stop();
+}
+
+module.exports = { activate, deactivate, serverOptions };
