@@ -48,6 +48,17 @@ std::vector<Symbol> documentSymbols(const SourceFile &file, const SourceManager 
 /// Lines that fold: every declaration and route that spans several.
 std::vector<std::pair<unsigned, unsigned>> foldingLines(const SourceFile &file, const SourceManager &sm);
 
+/// What may be typed at `offset` of `text` (file `file` of the program as
+/// last checked): names of the right kind, attributes, keywords.
+struct CompletionItem {
+  enum Kind { Keyword, Name, Attribute, Value } kind;
+  std::string label;
+  std::string detail;
+  CompletionItem(std::string label, Kind kind, std::string detail)
+      : kind(kind), label(std::move(label)), detail(std::move(detail)) {}
+};
+std::vector<CompletionItem> completionsAt(const Program &program, FileID file, llvm::StringRef text, uint32_t offset);
+
 /// The fix-its of the diagnostics of `file` that overlap [begin, end).
 struct QuickFix {
   std::string title;

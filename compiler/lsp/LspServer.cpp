@@ -79,6 +79,7 @@ private:
     if (path && pos) {
       if (method == "textDocument/definition") return reply(id, server_->definition(*path, *pos));
       if (method == "textDocument/hover") return reply(id, server_->hover(*path, *pos));
+      if (method == "textDocument/completion") return reply(id, server_->completion(*path, *pos));
       if (method == "textDocument/documentHighlight") return reply(id, server_->highlights(*path, *pos));
       if (method == "textDocument/prepareRename") return reply(id, answer(server_->prepareRename(*path, *pos)));
       if (method == "textDocument/rename") {
@@ -92,7 +93,7 @@ private:
         return reply(id, server_->references(*path, *pos, declaration));
       }
     }
-    bool known = method.startswith("textDocument/") && method != "textDocument/completion";
+    bool known = method.startswith("textDocument/");
     reply(id, known ? Error{InvalidParams, "no textDocument.uri or position"}
                     : Error{MethodNotFound, "unsupported method " + method.str()});
   }
@@ -154,6 +155,7 @@ private:
              {"documentSymbolProvider", true},
              {"foldingRangeProvider", true},
              {"renameProvider", llvm::json::Object{{"prepareProvider", true}}},
+             {"completionProvider", llvm::json::Object{{"triggerCharacters", llvm::json::Array{" ", ":"}}}},
              {"codeActionProvider", llvm::json::Object{{"codeActionKinds", llvm::json::Array{"quickfix"}}}},
          }},
         {"serverInfo", llvm::json::Object{{"name", "wardc"}, {"version", version_}}},

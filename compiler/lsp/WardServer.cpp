@@ -316,4 +316,23 @@ std::variant<llvm::json::Value, std::string> WardServer::rename(const std::strin
   return llvm::json::Value(llvm::json::Object{{"changes", std::move(changes)}});
 }
 
+llvm::json::Value WardServer::completion(const std::string &path, Position pos) {
+  auto at = checked(path);
+  if (!at) return llvm::json::Array{};
+  auto [c, file] = *at;
+  llvm::StringRef text = c->sources().text(file);
+  llvm::json::Array out;
+  for (const CompletionItem &item : completionsAt(c->program(), file, text, uint32_t(offsetOf(text, pos, encoding_)))) {
+    // LSP CompletionItemKind: Keyword 14, Reference 18, Property 10, EnumMember 20.
+    int64_t kind = item.kind == CompletionItem::Keyword     ? 14
+                   : item.kind == CompletionItem::Name      ? 18
+                   : item.kind == CompletionItem::Attribute ? 10
+                                                            : 20;
+    llvm::json::Object entry{{"label", item.label}, {"kind", kind}, {"detail", item.detail}};
+    if (item.kind == CompletionItem::Attribute) entry["insertText"] = item.label + " = ";
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
 } // namespace ward::lsp

@@ -69,6 +69,7 @@ public:
   llvm::json::Value documentSymbols(const std::string &path);
   llvm::json::Value foldingRanges(const std::string &path);
   llvm::json::Value codeActions(const std::string &path, Position start, Position end);
+  llvm::json::Value completion(const std::string &path, Position pos);
   /// The name under `pos` that can be renamed, or an error message.
   std::variant<llvm::json::Value, std::string> prepareRename(const std::string &path, Position pos);
   /// A WorkspaceEdit renaming the declaration under `pos` everywhere, or an error message.

@@ -350,3 +350,43 @@ TEST_CASE("lsp: rename changes every use across files, and refuses standard-libr
   CHECK(s.reply(5)->getObject("error")->getString("message")->contains("already declared"));
   CHECK(codeOf(s.reply(6)) == -32803);
 }
+
+TEST_CASE("lsp: completion offers what fits the position", "[lsp]") {
+  TempDir dir;
+  std::string text = "import std.azure\n"            // 0
+                     "identity sp-a : group\n"       // 1
+                     "resource vm : azure.vm {\n"    // 2
+                     "  resource_group = \"rg\"\n"   // 3
+                     "  \n"                          // 4: attributes
+                     "}\n"                           // 5
+                     "allow sp-a to vm.read on vm\n" // 6
+                     "\n";                           // 7: keywords
+  std::string path = dir.write("p/a.ward", text);
+  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
+                      frame(request(2, "textDocument/completion", at(path, 6, 6))) +  // after `allow `
+                      frame(request(3, "textDocument/completion", at(path, 6, 25))) + // after `on `
+                      frame(request(4, "textDocument/completion", at(path, 4, 2))) +  // in the resource block
+                      frame(request(5, "textDocument/completion", at(path, 7, 0))) +  // top level
+                      frame(request(6, "textDocument/completion", at(path, 1, 16))) + // after `identity sp-a :`
+                      frame(request(9, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  auto labels = [&](int64_t id) {
+    std::vector<std::string> out;
+    const llvm::json::Array *items = s.reply(id)->getArray("result");
+    REQUIRE(items);
+    for (const llvm::json::Value &item : *items) out.push_back(item.getAsObject()->getString("label")->str());
+    return out;
+  };
+  CHECK(labels(2) == std::vector<std::string>{"sp-a"});
+  std::vector<std::string> resources = labels(3);
+  CHECK(std::find(resources.begin(), resources.end(), "vm") != resources.end());
+  CHECK(std::find(resources.begin(), resources.end(), "sp-a") == resources.end());
+  std::vector<std::string> attributes = labels(4);
+  CHECK(std::find(attributes.begin(), attributes.end(), "name") != attributes.end());
+  CHECK(std::find(attributes.begin(), attributes.end(), "origin") != attributes.end());
+  CHECK(std::find(attributes.begin(), attributes.end(), "resource_group") == attributes.end()); // already written
+  std::vector<std::string> keywords = labels(5);
+  CHECK(std::find(keywords.begin(), keywords.end(), "edgeworker") != keywords.end());
+  std::vector<std::string> kinds = labels(6);
+  CHECK(kinds == std::vector<std::string>{"service_principal", "managed_identity", "group", "user"});
+}

@@ -1,0 +1,117 @@
+//===- Completion.cpp - What fits at the cursor ---------------------------===//
+//
+// By position: after `allow` an identity, after `to` a capability, after
+// `on`/`protect`/`in`/`forward to` a resource, after `from` an issuer, after
+// `retry` a retry policy, after `trigger by` an identity, after `identity x :`
+// an identity kind; at the start of a line in a declaration's block, the
+// attributes it takes that are not written yet; at the top level, the
+// declaration keywords.
+//
+//===----------------------------------------------------------------------===//
+#include "lsp/Features.h"
+#include "sema/Schemas.h"
+
+#include <set>
+
+namespace ward::lsp {
+namespace {
+
+/// The word before the one being typed at `offset`, and whether the cursor
+/// is the first word of its line.
+struct Context {
+  llvm::StringRef previous, beforePrevious;
+  bool lineStart = false;
+};
+
+Context contextAt(llvm::StringRef text, uint32_t offset) {
+  auto isWord = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; };
+  size_t at = std::min<size_t>(offset, text.size());
+  while (at > 0 && isWord(text[at - 1])) --at; // the word being typed
+  Context c;
+  size_t lineBegin = text.rfind('\n', at); // searches before `at`
+  lineBegin = lineBegin == llvm::StringRef::npos ? 0 : lineBegin + 1;
+  c.lineStart = text.slice(lineBegin, at).trim().empty();
+  auto wordBefore = [&](size_t &pos) {
+    while (pos > 0 && (text[pos - 1] == ' ' || text[pos - 1] == '\t' || text[pos - 1] == '\n' || text[pos - 1] == '\r'))
+      --pos;
+    if (pos > 0 && text[pos - 1] == ':') return llvm::StringRef(text.data() + --pos, 1);
+    size_t end = pos;
+    while (pos > 0 && isWord(text[pos - 1])) --pos;
+    return text.slice(pos, end);
+  };
+  c.previous = wordBefore(at);
+  c.beforePrevious = wordBefore(at);
+  return c;
+}
+
+const sema::Schema *schemaOf(DeclKind kind) {
+  switch (kind) {
+  case DeclKind::Tenant: return &sema::tenantSchema();
+  case DeclKind::Issuer: return &sema::issuerSchema();
+  case DeclKind::IssuerTemplate: return &sema::issuerTemplateSchema();
+  case DeclKind::Identity: return &sema::identitySchema();
+  case DeclKind::ResourceType: return &sema::resourceTypeSchema();
+  case DeclKind::Resource: return &sema::resourceSchema();
+  case DeclKind::Capability: return &sema::capabilitySchema();
+  case DeclKind::Retry: return &sema::retrySchema();
+  case DeclKind::EdgeWorker: return &sema::edgeworkerSchema();
+  default: return nullptr;
+  }
+}
+
+void names(const Program &program, DeclKind kind, std::vector<CompletionItem> &out) {
+  std::set<std::string> seen;
+  for (const auto &file : program.files)
+    for (const auto &decl : file->decls)
+      if (decl->kind() == kind && !decl->name.empty() && seen.insert(decl->name.text).second)
+        out.push_back({decl->name.text, CompletionItem::Name, declKindKeyword(kind).str()});
+}
+
+} // namespace
+
+std::vector<CompletionItem> completionsAt(const Program &program, FileID file, llvm::StringRef text, uint32_t offset) {
+  std::vector<CompletionItem> out;
+  Context c = contextAt(text, offset);
+  const SourceFile *source = program.file(file);
+  const Decl *inside = nullptr;
+  if (source)
+    for (const auto &decl : source->decls)
+      if (decl->range.begin < offset && offset < decl->range.end) inside = decl.get();
+
+  llvm::StringRef p = c.previous;
+  if (p == "allow" || p == "grant" || (p == "by" && c.beforePrevious == "trigger")) {
+    names(program, DeclKind::Identity, out);
+  } else if (p == "to" && c.beforePrevious == "forward") {
+    names(program, DeclKind::Resource, out);
+  } else if (p == "to") {
+    names(program, DeclKind::Capability, out);
+  } else if (p == "on" || p == "protect" || p == "in") {
+    names(program, DeclKind::Resource, out);
+  } else if (p == "from") {
+    names(program, DeclKind::Issuer, out);
+  } else if (p == "retry" && inside && llvm::isa<EdgeWorkerDecl>(inside)) {
+    names(program, DeclKind::Retry, out);
+  } else if (p == ":" && inside && llvm::isa<IdentityDecl>(inside)) {
+    for (const char *kind : {"service_principal", "managed_identity", "group", "user"})
+      out.push_back({kind, CompletionItem::Value, "identity kind"});
+  } else if (p == ":" && inside && llvm::isa<ResourceDecl>(inside)) {
+    names(program, DeclKind::ResourceType, out);
+  } else if (c.lineStart && inside) {
+    if (const sema::Schema *schema = schemaOf(inside->kind()))
+      for (const sema::AttrSpec &spec : *schema)
+        if (!inside->attrs.find(spec.key))
+          out.push_back({spec.key, CompletionItem::Attribute, spec.required ? "required" : "optional"});
+    if (llvm::isa<EdgeWorkerDecl>(inside))
+      for (const char *keyword : {"route", "default"}) out.push_back({keyword, CompletionItem::Keyword, ""});
+    if (llvm::isa<BackupDecl>(inside))
+      for (const char *keyword : {"protect", "schedule", "trigger", "retain"})
+        out.push_back({keyword, CompletionItem::Keyword, ""});
+  } else if (c.lineStart) {
+    for (const char *keyword : {"import", "tenant", "issuer", "identity", "resource", "capability", "allow", "grant",
+                                "retry", "edgeworker", "backup"})
+      out.push_back({keyword, CompletionItem::Keyword, "declaration"});
+  }
+  return out;
+}
+
+} // namespace ward::lsp
