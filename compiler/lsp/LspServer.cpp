@@ -68,6 +68,11 @@ private:
     std::optional<Position> pos =
         params && params->getAsObject() ? positionFromJson(params->getAsObject()->get("position")) : std::nullopt;
     if (method == "textDocument/documentSymbol" && path) return reply(id, server_->documentSymbols(*path));
+    if (method == "textDocument/diagnostic" && path) return reply(id, server_->diagnosticsOf(*path));
+    if (method == "workspace/symbol") {
+      const llvm::json::Object *p = params ? params->getAsObject() : nullptr;
+      return reply(id, server_->workspaceSymbols(p ? p->getString("query").getValueOr("") : ""));
+    }
     if (method == "textDocument/foldingRange" && path) return reply(id, server_->foldingRanges(*path));
     if (method == "textDocument/codeAction" && path) {
       const llvm::json::Object *range = params->getAsObject()->getObject("range");
@@ -155,6 +160,9 @@ private:
              {"documentSymbolProvider", true},
              {"foldingRangeProvider", true},
              {"renameProvider", llvm::json::Object{{"prepareProvider", true}}},
+             {"workspaceSymbolProvider", true},
+             {"diagnosticProvider",
+              llvm::json::Object{{"interFileDependencies", true}, {"workspaceDiagnostics", false}}},
              {"completionProvider", llvm::json::Object{{"triggerCharacters", llvm::json::Array{" ", ":"}}}},
              {"codeActionProvider", llvm::json::Object{{"codeActionKinds", llvm::json::Array{"quickfix"}}}},
          }},

@@ -335,4 +335,31 @@ llvm::json::Value WardServer::completion(const std::string &path, Position pos) 
   return out;
 }
 
+llvm::json::Value WardServer::diagnosticsOf(const std::string &path) {
+  llvm::json::Array items;
+  for (FileDiagnostics &f : check(path))
+    if (f.path == path) items = std::move(f.diagnostics);
+  return llvm::json::Object{{"kind", "full"}, {"items", std::move(items)}};
+}
+
+llvm::json::Value WardServer::workspaceSymbols(llvm::StringRef query) {
+  for (const std::string &root : roots_)
+    if (projects_.find(root) == projects_.end()) check(root); // a folder nothing was opened in yet
+  llvm::json::Array out;
+  for (auto &[root, project] : projects_) {
+    Compilation &c = *project.compilation;
+    for (const auto &file : c.program().files) {
+      if (file->isStdlib()) continue;
+      for (const Symbol &s : ward::lsp::documentSymbols(*file, c.sources())) {
+        if (!llvm::StringRef(s.name).contains_insensitive(query)) continue;
+        out.push_back(llvm::json::Object{{"name", s.name},
+                                         {"kind", s.kind},
+                                         {"containerName", s.detail},
+                                         {"location", location(c.sources(), s.selection)}});
+      }
+    }
+  }
+  return out;
+}
+
 } // namespace ward::lsp

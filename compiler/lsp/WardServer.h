@@ -70,6 +70,10 @@ public:
   llvm::json::Value foldingRanges(const std::string &path);
   llvm::json::Value codeActions(const std::string &path, Position start, Position end);
   llvm::json::Value completion(const std::string &path, Position pos);
+  /// The diagnostics of `path` (pull diagnostics), checking its project first.
+  llvm::json::Value diagnosticsOf(const std::string &path);
+  /// Declarations of every project whose name contains `query` (case-insensitive).
+  llvm::json::Value workspaceSymbols(llvm::StringRef query);
   /// The name under `pos` that can be renamed, or an error message.
   std::variant<llvm::json::Value, std::string> prepareRename(const std::string &path, Position pos);
   /// A WorkspaceEdit renaming the declaration under `pos` everywhere, or an error message.

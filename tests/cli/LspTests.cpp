@@ -390,3 +390,26 @@ TEST_CASE("lsp: completion offers what fits the position", "[lsp]") {
   std::vector<std::string> kinds = labels(6);
   CHECK(kinds == std::vector<std::string>{"service_principal", "managed_identity", "group", "user"});
 }
+
+TEST_CASE("lsp: pull diagnostics and workspace symbols", "[lsp]") {
+  TempDir dir;
+  std::string a = dir.write("p/a.ward", "identity sp-orders : group\nidentity sp-billing : group\n");
+  std::string b = dir.write("p/b.ward", "identity x : group { nonsense = 1 }\n");
+  std::string input = frame(initialize(dir.path() + "/p")) +
+                      frame(request(2, "workspace/symbol", llvm::json::Object{{"query", "ORDERS"}})) +
+                      frame(request(3, "textDocument/diagnostic",
+                                    llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + b}}}})) +
+                      frame(request(9, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  const llvm::json::Array *symbols = s.reply(2)->getArray("result");
+  REQUIRE(symbols);
+  REQUIRE(symbols->size() == 1); // case-insensitive, and not the other identity
+  CHECK((*symbols)[0].getAsObject()->getString("name") == llvm::Optional<llvm::StringRef>("sp-orders"));
+  CHECK((*symbols)[0].getAsObject()->getObject("location")->getString("uri") ==
+        llvm::Optional<llvm::StringRef>("file://" + a));
+  const llvm::json::Object *report = s.reply(3)->getObject("result");
+  REQUIRE(report);
+  CHECK(report->getString("kind") == llvm::Optional<llvm::StringRef>("full"));
+  REQUIRE(report->getArray("items")->size() == 1);
+  CHECK((*report->getArray("items"))[0].getAsObject()->getString("code") == llvm::Optional<llvm::StringRef>("E0301"));
+}
