@@ -59,6 +59,34 @@ struct CompletionItem {
 };
 std::vector<CompletionItem> completionsAt(const Program &program, FileID file, llvm::StringRef text, uint32_t offset);
 
+/// A token to colour: byte offsets, an index into semanticTokenTypes() and
+/// a bit set over semanticTokenModifiers().
+struct SemanticToken {
+  enum Type {
+    Keyword,
+    String,
+    Number,
+    Comment,
+    Namespace,
+    Interface,
+    EnumMember,
+    Variable,
+    Type,
+    Struct,
+    Method,
+    Function,
+    Event,
+    Property
+  };
+  enum Modifier : unsigned { Declaration = 1, DefaultLibrary = 2 };
+  uint32_t begin, end;
+  int type;
+  unsigned modifiers;
+};
+const std::vector<std::string> &semanticTokenTypes();
+const std::vector<std::string> &semanticTokenModifiers();
+std::vector<SemanticToken> semanticTokens(const Program &program, FileID file, llvm::StringRef text);
+
 /// The fix-its of the diagnostics of `file` that overlap [begin, end).
 struct QuickFix {
   std::string title;

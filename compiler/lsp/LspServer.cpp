@@ -69,6 +69,7 @@ private:
         params && params->getAsObject() ? positionFromJson(params->getAsObject()->get("position")) : std::nullopt;
     if (method == "textDocument/documentSymbol" && path) return reply(id, server_->documentSymbols(*path));
     if (method == "textDocument/diagnostic" && path) return reply(id, server_->diagnosticsOf(*path));
+    if (method == "textDocument/semanticTokens/full" && path) return reply(id, server_->semanticTokensOf(*path));
     if (method == "workspace/symbol") {
       const llvm::json::Object *p = params ? params->getAsObject() : nullptr;
       return reply(id, server_->workspaceSymbols(p ? p->getString("query").getValueOr("") : ""));
@@ -161,6 +162,10 @@ private:
              {"foldingRangeProvider", true},
              {"renameProvider", llvm::json::Object{{"prepareProvider", true}}},
              {"workspaceSymbolProvider", true},
+             {"semanticTokensProvider",
+              llvm::json::Object{{"legend", llvm::json::Object{{"tokenTypes", strings(semanticTokenTypes())},
+                                                               {"tokenModifiers", strings(semanticTokenModifiers())}}},
+                                 {"full", true}}},
              {"diagnosticProvider",
               llvm::json::Object{{"interFileDependencies", true}, {"workspaceDiagnostics", false}}},
              {"completionProvider", llvm::json::Object{{"triggerCharacters", llvm::json::Array{" ", ":"}}}},
@@ -205,6 +210,12 @@ private:
   static std::variant<llvm::json::Value, Error> answer(std::variant<llvm::json::Value, std::string> result) {
     if (auto *message = std::get_if<std::string>(&result)) return Error{RequestFailed, *message};
     return std::move(std::get<llvm::json::Value>(result));
+  }
+
+  static llvm::json::Array strings(const std::vector<std::string> &items) {
+    llvm::json::Array out;
+    for (const std::string &s : items) out.push_back(s);
+    return out;
   }
 
   static std::optional<std::string> documentPath(const llvm::json::Value *params) {

@@ -362,4 +362,34 @@ llvm::json::Value WardServer::workspaceSymbols(llvm::StringRef query) {
   return out;
 }
 
+llvm::json::Value WardServer::semanticTokensOf(const std::string &path) {
+  auto at = checked(path);
+  if (!at) return llvm::json::Object{{"data", llvm::json::Array{}}};
+  auto [c, file] = *at;
+  llvm::StringRef text = c->sources().text(file);
+  // Relative encoding: line delta, start delta (on the same line), length,
+  // type, modifiers; a token over several lines (a block comment) is one per line.
+  llvm::json::Array data;
+  Position last;
+  auto emit = [&](size_t begin, size_t end, const SemanticToken &t) {
+    Position start = positionOf(text, begin, encoding_);
+    int64_t length = positionOf(text, end, encoding_).character - start.character;
+    data.push_back(start.line - last.line);
+    data.push_back(start.line == last.line ? start.character - last.character : start.character);
+    data.push_back(length);
+    data.push_back(int64_t(t.type));
+    data.push_back(int64_t(t.modifiers));
+    last = start;
+  };
+  for (const SemanticToken &t : semanticTokens(c->program(), file, text)) {
+    for (size_t begin = t.begin; begin < t.end;) {
+      size_t nl = text.find('\n', begin);
+      size_t end = nl == llvm::StringRef::npos || nl >= t.end ? t.end : nl;
+      if (end > begin) emit(begin, end, t);
+      begin = end + 1;
+    }
+  }
+  return llvm::json::Object{{"data", std::move(data)}};
+}
+
 } // namespace ward::lsp

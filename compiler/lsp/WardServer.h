@@ -74,6 +74,8 @@ public:
   llvm::json::Value diagnosticsOf(const std::string &path);
   /// Declarations of every project whose name contains `query` (case-insensitive).
   llvm::json::Value workspaceSymbols(llvm::StringRef query);
+  /// `textDocument/semanticTokens/full`: the encoded data array.
+  llvm::json::Value semanticTokensOf(const std::string &path);
   /// The name under `pos` that can be renamed, or an error message.
   std::variant<llvm::json::Value, std::string> prepareRename(const std::string &path, Position pos);
   /// A WorkspaceEdit renaming the declaration under `pos` everywhere, or an error message.

@@ -413,3 +413,64 @@ TEST_CASE("lsp: pull diagnostics and workspace symbols", "[lsp]") {
   REQUIRE(report->getArray("items")->size() == 1);
   CHECK((*report->getArray("items"))[0].getAsObject()->getString("code") == llvm::Optional<llvm::StringRef>("E0301"));
 }
+
+TEST_CASE("lsp: semantic tokens colour names by what they name", "[lsp]") {
+  TempDir dir;
+  std::string text = "import std.azure\n"
+                     "/* two\n   lines */\n"
+                     "identity sp-a : group\n"
+                     "resource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"
+                     "allow sp-a to vm.read on vm\n";
+  std::string path = dir.write("p/a.ward", text);
+  std::string input =
+      frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
+      frame(request(2, "textDocument/semanticTokens/full",
+                    llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path}}}})) +
+      frame(request(9, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  const llvm::json::Object *legend = s.reply(1)
+                                         ->getObject("result")
+                                         ->getObject("capabilities")
+                                         ->getObject("semanticTokensProvider")
+                                         ->getObject("legend");
+  std::vector<std::string> types;
+  for (const llvm::json::Value &t : *legend->getArray("tokenTypes")) types.push_back(t.getAsString()->str());
+  const llvm::json::Array *data = s.reply(2)->getObject("result")->getArray("data");
+  REQUIRE(data);
+  REQUIRE(data->size() % 5 == 0);
+  // Decode: (line, character, length, type, modifiers) per token.
+  struct Token {
+    int64_t line, character, length;
+    std::string type;
+    int64_t modifiers;
+  };
+  std::vector<Token> tokens;
+  int64_t line = 0, character = 0;
+  for (size_t i = 0; i < data->size(); i += 5) {
+    int64_t dl = *(*data)[i].getAsInteger(), dc = *(*data)[i + 1].getAsInteger();
+    line += dl;
+    character = dl ? dc : character + dc;
+    tokens.push_back({line, character, *(*data)[i + 2].getAsInteger(), types[*(*data)[i + 3].getAsInteger()],
+                      *(*data)[i + 4].getAsInteger()});
+  }
+  auto find = [&](int64_t l, int64_t c) -> const Token * {
+    for (const Token &t : tokens)
+      if (t.line == l && t.character == c) return &t;
+    return nullptr;
+  };
+  REQUIRE(find(0, 0));
+  CHECK(find(0, 0)->type == "keyword");                 // import
+  CHECK((find(1, 0) && find(1, 0)->type == "comment")); // the block comment, line by line
+  CHECK((find(2, 0) && find(2, 0)->type == "comment" && find(2, 0)->length == 11));
+  const Token *identity = find(3, 9); // sp-a, declared
+  REQUIRE(identity);
+  CHECK(identity->type == "variable");
+  CHECK(identity->modifiers == 1);
+  const Token *type = find(4, 14); // azure.vm, from the standard library
+  REQUIRE(type);
+  CHECK(type->type == "type");
+  CHECK(type->length == 8);
+  CHECK(type->modifiers == 2);
+  CHECK((find(4, 42) && find(4, 42)->type == "string"));
+  CHECK((find(5, 6) && find(5, 6)->type == "variable" && find(5, 6)->modifiers == 0)); // sp-a, used
+}
