@@ -283,6 +283,25 @@ llvm::json::Value WardServer::codeActions(const std::string &path, Position star
         {"diagnostics", llvm::json::Array{toLsp(*fix.diagnostic, c->sources())}},
         {"edit", llvm::json::Object{{"changes", llvm::json::Object{{uriFromPath(path), std::move(edits)}}}}}});
   }
+  // A rule's finding can be silenced where it is: `// ward-ignore ID: <reason>`
+  // on the line before covers the construct that starts on the finding's line.
+  for (const Diagnostic &d : c->diagnostics().diagnostics()) {
+    if (d.id != DiagID::Rule || d.suppressed || d.range.file != file || d.range.end < begin || d.range.begin > finish)
+      continue;
+    if (d.code == "W027" || d.code == "W028") continue; // about suppressions themselves
+    uint32_t lineStart = c->sources().lineStart(file, d.range.begin);
+    llvm::StringRef indent = text.substr(lineStart).take_while([](char ch) { return ch == ' ' || ch == '\t'; });
+    Position at = positionOf(text, lineStart, encoding_);
+    llvm::json::Object insert{{"range", llvm::json::Object{{"start", toJson(at)}, {"end", toJson(at)}}},
+                              {"newText", indent.str() + "// ward-ignore " + d.code + ": <reason>\n"}};
+    out.push_back(llvm::json::Object{
+        {"title", "Suppress " + d.code + " here with `// ward-ignore` (give the reason)"},
+        {"kind", "quickfix"},
+        {"isPreferred", false},
+        {"diagnostics", llvm::json::Array{toLsp(d, c->sources())}},
+        {"edit", llvm::json::Object{
+                     {"changes", llvm::json::Object{{uriFromPath(path), llvm::json::Array{std::move(insert)}}}}}}});
+  }
   return out;
 }
 

@@ -474,3 +474,34 @@ TEST_CASE("lsp: semantic tokens colour names by what they name", "[lsp]") {
   CHECK((find(4, 42) && find(4, 42)->type == "string"));
   CHECK((find(5, 6) && find(5, 6)->type == "variable" && find(5, 6)->modifiers == 0)); // sp-a, used
 }
+
+TEST_CASE("lsp: a rule finding can be suppressed in place, and the suppression is valid and used", "[lsp]") {
+  TempDir dir;
+  std::string text = "edgeworker gw {\n  id = 1\n  version = \"latest\"\n  default deny 404\n}\n";
+  std::string path = dir.write("p/a.ward", text);
+  std::string input =
+      frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
+      frame(request(2, "textDocument/codeAction",
+                    llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path}}},
+                                       {"range", range(2, 12, 2, 12)},
+                                       {"context", llvm::json::Object{{"diagnostics", llvm::json::Array{}}}}})) +
+      frame(request(9, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  const llvm::json::Array *actions = s.reply(2)->getArray("result");
+  REQUIRE(actions);
+  const llvm::json::Object *suppress = nullptr;
+  for (const llvm::json::Value &a : *actions)
+    if (a.getAsObject()->getString("title")->startswith("Suppress W016")) suppress = a.getAsObject();
+  REQUIRE(suppress);
+  const llvm::json::Object *insert =
+      (*suppress->getObject("edit")->getObject("changes")->getArray("file://" + path))[0].getAsObject();
+  CHECK(startLine(*insert) == 2);
+  std::string fixed = "edgeworker gw {\n  id = 1\n" + insert->getString("newText")->str() +
+                      "  version = \"latest\"\n  default deny 404\n}\n";
+  dir.write("p/a.ward", fixed);
+  RunResult check = runWardc({"check", "--format", "json", dir.path() + "/p/a.ward"});
+  CHECK(check.out.find("\"W016\"") != std::string::npos); // still reported, as suppressed
+  CHECK(check.out.find("\"justification\": \"<reason>\"") != std::string::npos);
+  CHECK(check.out.find("\"W027\"") == std::string::npos); // a valid suppression
+  CHECK(check.out.find("\"W028\"") == std::string::npos); // that is used
+}
