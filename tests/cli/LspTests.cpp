@@ -4,6 +4,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <set>
+
 using namespace ward::test;
 
 namespace {
@@ -504,4 +507,56 @@ TEST_CASE("lsp: a rule finding can be suppressed in place, and the suppression i
   CHECK(check.out.find("\"justification\": \"<reason>\"") != std::string::npos);
   CHECK(check.out.find("\"W027\"") == std::string::npos); // a valid suppression
   CHECK(check.out.find("\"W028\"") == std::string::npos); // that is used
+}
+
+TEST_CASE("lsp: typing an example keystroke by keystroke, every state says what wardc check says", "[lsp][bad-input]") {
+  TempDir dir;
+  std::string target = readFile("examples/orders-api/orders.ward");
+  dir.write("p/tenant.ward", readFile("examples/orders-api/tenant.ward"));
+  std::string path = dir.path() + "/p/orders.ward";
+  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, ""));
+  int64_t line = 0, character = 0, version = 1;
+  for (char ch : target) { // one keystroke per change, each a document version
+    input += frame(didChange(path, ++version, range(line, character, line, character), std::string(1, ch)));
+    if (ch == '\n') ++line, character = 0;
+    else ++character;
+  }
+  input += frame(request(2, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  CHECK(s.exitCode == 0); // no crash, whatever the prefix
+  std::map<int64_t, std::set<std::string>> lspByVersion;
+  for (const llvm::json::Object *p : s.published(path)) {
+    std::set<std::string> &set = lspByVersion[*p->getInteger("version")];
+    for (const llvm::json::Value &d : *p->getArray("diagnostics")) {
+      const llvm::json::Object *start = d.getAsObject()->getObject("range")->getObject("start");
+      set.insert(d.getAsObject()->getString("code")->str() + "@" + std::to_string(*start->getInteger("line") + 1) +
+                 ":" + std::to_string(*start->getInteger("character") + 1));
+    }
+  }
+  // The last publication at or before a version is what the editor shows then.
+  auto shownAt = [&](int64_t v) {
+    auto it = lspByVersion.upper_bound(v);
+    return it == lspByVersion.begin() ? std::set<std::string>{} : std::prev(it)->second;
+  };
+  int compared = 0;
+  for (size_t length = 1; length <= target.size(); length += 97) {
+    std::string prefix = target.substr(0, length);
+    dir.write("p/orders.ward", prefix);
+    RunResult cli = runWardc({"check", "--format", "json", path});
+    llvm::Expected<llvm::json::Value> json = llvm::json::parse(cli.out);
+    REQUIRE(bool(json));
+    std::set<std::string> expected;
+    for (const llvm::json::Value &d : *json->getAsObject()->getArray("diagnostics")) {
+      const llvm::json::Object *o = d.getAsObject();
+      const llvm::json::Object *loc = o->getObject("location");
+      if (!loc || !loc->getString("file") || *loc->getString("file") != path || o->get("suppressed")->getAsObject())
+        continue;
+      expected.insert(o->getString("code")->str() + "@" + std::to_string(*loc->getInteger("line")) + ":" +
+                      std::to_string(*loc->getInteger("column")));
+    }
+    INFO("after " << length << " keystrokes:\n" << prefix);
+    CHECK(shownAt(int64_t(length) + 1) == expected);
+    ++compared;
+  }
+  CHECK(compared >= 25);
 }
