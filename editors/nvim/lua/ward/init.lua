@@ -1,15 +1,34 @@
--- Ward in Neovim (0.10 or later): `.ward` files get the `ward` filetype and
--- `wardc lsp`, started once per project (the directory with ward.json, else
+-- Ward in Neovim (0.7 or later): `.ward` files get the `ward` filetype and
+-- `wardc lsp`, one server per project (the directory with ward.json, else
 -- the git top level, else the file's directory).
 --
 --   require("ward").setup()                      -- wardc on PATH
 --   require("ward").setup({ cmd = { "/opt/ward/bin/wardc", "lsp" } })
 local M = {}
 
-local defaults = {
-  cmd = { "wardc", "lsp" },
-  root_markers = { "ward.json", ".git" },
-}
+local defaults = { cmd = { "wardc", "lsp" } }
+local clients = {} -- root directory -> client id
+
+-- The project of `file`: the nearest directory above it with ward.json, else
+-- the git top level, else its own directory.
+local function project_root(file)
+  local dir = vim.fn.fnamemodify(file, ":p:h")
+  local config = vim.fn.findfile("ward.json", dir .. ";")
+  if config ~= "" then return vim.fn.fnamemodify(config, ":p:h") end
+  local git = vim.fn.finddir(".git", dir .. ";")
+  if git ~= "" then return vim.fn.fnamemodify(git, ":p:h:h") end
+  return dir
+end
+
+local function attach(config, bufnr)
+  local root = project_root(vim.api.nvim_buf_get_name(bufnr))
+  local id = clients[root]
+  if not id or vim.lsp.get_client_by_id(id) == nil then
+    id = vim.lsp.start_client({ name = "wardc", cmd = config.cmd, root_dir = root })
+    clients[root] = id
+  end
+  if id then vim.lsp.buf_attach_client(bufnr, id) end
+end
 
 function M.setup(options)
   local config = vim.tbl_deep_extend("force", defaults, options or {})
@@ -19,13 +38,7 @@ function M.setup(options)
     group = vim.api.nvim_create_augroup("ward-lsp", { clear = true }),
     callback = function(event)
       vim.bo[event.buf].commentstring = "// %s"
-      local file = vim.api.nvim_buf_get_name(event.buf)
-      local marker = vim.fs.find(config.root_markers, { path = vim.fs.dirname(file), upward = true })[1]
-      vim.lsp.start({
-        name = "wardc",
-        cmd = config.cmd,
-        root_dir = marker and vim.fs.dirname(marker) or vim.fs.dirname(file),
-      }, { bufnr = event.buf })
+      attach(config, event.buf)
     end,
   })
 end

@@ -1,0 +1,2 @@
+" Ward policies.
+autocmd BufRead,BufNewFile *.ward setfiletype ward
