@@ -87,6 +87,14 @@ const std::vector<std::string> &semanticTokenTypes();
 const std::vector<std::string> &semanticTokenModifiers();
 std::vector<SemanticToken> semanticTokens(const Program &program, FileID file, llvm::StringRef text);
 
+/// A computed value shown after `offset`: a route's retry worst case, a
+/// token requirement's audiences.
+struct InlayHint {
+  uint32_t offset;
+  std::string label;
+};
+std::vector<InlayHint> inlayHints(const SourceFile &file, uint32_t begin, uint32_t end);
+
 /// The fix-its of the diagnostics of `file` that overlap [begin, end).
 struct QuickFix {
   std::string title;

@@ -70,6 +70,13 @@ private:
     if (method == "textDocument/documentSymbol" && path) return reply(id, server_->documentSymbols(*path));
     if (method == "textDocument/diagnostic" && path) return reply(id, server_->diagnosticsOf(*path));
     if (method == "textDocument/semanticTokens/full" && path) return reply(id, server_->semanticTokensOf(*path));
+    if (method == "textDocument/inlayHint" && path) {
+      const llvm::json::Object *range = params->getAsObject()->getObject("range");
+      std::optional<Position> start = range ? positionFromJson(range->get("start")) : std::nullopt;
+      std::optional<Position> end = range ? positionFromJson(range->get("end")) : std::nullopt;
+      if (!start || !end) return reply(id, Error{InvalidParams, "no range"});
+      return reply(id, server_->inlayHintsOf(*path, *start, *end));
+    }
     if (method == "workspace/symbol") {
       const llvm::json::Object *p = params ? params->getAsObject() : nullptr;
       return reply(id, server_->workspaceSymbols(p ? p->getString("query").getValueOr("") : ""));
@@ -162,6 +169,7 @@ private:
              {"foldingRangeProvider", true},
              {"renameProvider", llvm::json::Object{{"prepareProvider", true}}},
              {"workspaceSymbolProvider", true},
+             {"inlayHintProvider", true},
              {"semanticTokensProvider",
               llvm::json::Object{{"legend", llvm::json::Object{{"tokenTypes", strings(semanticTokenTypes())},
                                                                {"tokenModifiers", strings(semanticTokenModifiers())}}},

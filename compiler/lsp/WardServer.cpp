@@ -411,4 +411,17 @@ llvm::json::Value WardServer::semanticTokensOf(const std::string &path) {
   return llvm::json::Object{{"data", std::move(data)}};
 }
 
+llvm::json::Value WardServer::inlayHintsOf(const std::string &path, Position start, Position end) {
+  auto at = checked(path);
+  if (!at) return llvm::json::Array{};
+  auto [c, file] = *at;
+  llvm::StringRef text = c->sources().text(file);
+  llvm::json::Array out;
+  for (const InlayHint &hint : inlayHints(*c->program().file(file), uint32_t(offsetOf(text, start, encoding_)),
+                                          uint32_t(offsetOf(text, end, encoding_))))
+    out.push_back(llvm::json::Object{
+        {"position", toJson(positionOf(text, hint.offset, encoding_))}, {"label", hint.label}, {"paddingLeft", true}});
+  return out;
+}
+
 } // namespace ward::lsp

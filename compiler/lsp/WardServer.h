@@ -76,6 +76,7 @@ public:
   llvm::json::Value workspaceSymbols(llvm::StringRef query);
   /// `textDocument/semanticTokens/full`: the encoded data array.
   llvm::json::Value semanticTokensOf(const std::string &path);
+  llvm::json::Value inlayHintsOf(const std::string &path, Position start, Position end);
   /// The name under `pos` that can be renamed, or an error message.
   std::variant<llvm::json::Value, std::string> prepareRename(const std::string &path, Position pos);
   /// A WorkspaceEdit renaming the declaration under `pos` everywhere, or an error message.

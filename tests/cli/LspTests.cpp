@@ -560,3 +560,24 @@ TEST_CASE("lsp: typing an example keystroke by keystroke, every state says what 
   }
   CHECK(compared >= 25);
 }
+
+TEST_CASE("lsp: inlay hints show a route's retry worst case and a token's audiences", "[lsp]") {
+  TempDir dir;
+  std::string example = readFile("examples/orders-api/orders.ward");
+  dir.write("p/tenant.ward", readFile("examples/orders-api/tenant.ward"));
+  std::string path = dir.write("p/orders.ward", example);
+  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, example)) +
+                      frame(request(2, "textDocument/inlayHint",
+                                    llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path}}},
+                                                       {"range", range(0, 0, 200, 0)}})) +
+                      frame(request(9, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  const llvm::json::Array *hints = s.reply(2)->getArray("result");
+  REQUIRE(hints);
+  std::vector<std::string> labels;
+  for (const llvm::json::Value &h : *hints) labels.push_back(h.getAsObject()->getString("label")->str());
+  // `retry edge-reads` on the dynamic tier, after a key-set fetch of 1.5s:
+  // 1.5s + 3 × 1s + (100ms + 200ms) = 4.80s of 8s (what W018 proves).
+  CHECK(std::count(labels.begin(), labels.end(), "≤ 4.80s of 8s") == 1);
+  CHECK(std::count(labels.begin(), labels.end(), "aud: 6a0f2c3e-8b1d-4f5a-9e7c-2d4b6a8c0e1f") == 3);
+}
