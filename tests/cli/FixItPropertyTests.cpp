@@ -58,6 +58,16 @@ std::vector<Case> repositoryCases() {
   Files policies = filesIn("tests/edgeworkers/policies");
   for (const std::string &name : wardFiles(policies))
     cases.push_back({"tests/edgeworkers/policies/" + name, policies, {name}});
+  // Each rule page's examples (the bad one fires the rule; its fix-its must be right too).
+  for (auto &[page, text] : filesIn("docs/rules")) {
+    llvm::StringRef doc = text;
+    for (size_t pos = 0, n = 0; (pos = doc.find("```ward\n", pos)) != llvm::StringRef::npos; ++n) {
+      size_t start = pos + 8, end = doc.find("```", start);
+      cases.push_back(
+          {"docs/rules/" + page + " example " + std::to_string(n), {{"policy.ward", doc.slice(start, end).str()}}, {}});
+      pos = end + 3;
+    }
+  }
   return cases;
 }
 

@@ -24,6 +24,24 @@ void unusedRoleOperations(RuleContext &ctx, const Principal &p, const Hold &h, c
         .withHelp(narrowAlternative(p));
 }
 
+/// `value`, an item of a list, with the comma that separates it from the
+/// next item (or, for the last, from the previous one), so that deleting it
+/// leaves a list.
+SourceRange withSeparator(const SourceManager &sm, SourceRange value) {
+  llvm::StringRef text = sm.text(value.file);
+  size_t after = value.end;
+  while (after < text.size() && std::isspace(static_cast<unsigned char>(text[after]))) ++after;
+  if (after < text.size() && text[after] == ',') {
+    ++after;
+    while (after < text.size() && (text[after] == ' ' || text[after] == '\t')) ++after;
+    return {value.file, value.begin, uint32_t(after)};
+  }
+  size_t before = value.begin;
+  while (before > 0 && std::isspace(static_cast<unsigned char>(text[before - 1]))) --before;
+  if (before > 0 && text[before - 1] == ',') return {value.file, uint32_t(before - 1), value.end};
+  return value;
+}
+
 /// Each action an action-list grant writes that no served need uses.
 void unusedWrittenActions(RuleContext &ctx, const Principal &p, const Hold &h,
                           const std::vector<const Need *> &served) {
@@ -40,7 +58,7 @@ void unusedWrittenActions(RuleContext &ctx, const Principal &p, const Hold &h,
         ctx.report(RuleID::UnusedPermission, v.range,
                    fmt::format("no intent of `{}` uses `{}`", p.identity->name.text, action))
             .withHelp("remove it from the grant")
-            .fix(v.range, "");
+            .fix(withSeparator(ctx.sm, v.range), "");
   }
 }
 

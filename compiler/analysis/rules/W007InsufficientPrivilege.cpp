@@ -7,6 +7,12 @@
 namespace ward::analysis {
 namespace {
 
+/// Whether `file` imports `std.azure`, where `backup.operate` is declared.
+bool importsAzure(const SourceFile &file) {
+  return std::any_of(file.imports.begin(), file.imports.end(),
+                     [](const Import &i) { return i.isModule && i.target.text == "std.azure"; });
+}
+
 /// Needs that no generated role and no grant covers (today: backup triggers).
 void check(RuleContext &ctx) {
   for (const Principal &p : ctx.model.principals()) {
@@ -17,12 +23,16 @@ void check(RuleContext &ctx) {
     for (auto &[source, needs] : missing) {
       std::vector<std::string> actions;
       for (const Need *n : needs) actions.push_back(n->action);
-      ctx.report(RuleID::InsufficientPrivilege, needs.front()->range,
-                 fmt::format("`{}` is to trigger the {}, but lacks {} action{} on `{}`: {}", who, needs.front()->via,
-                             actions.size(), actions.size() == 1 ? "" : "s", needs.front()->resource->name.text,
-                             listFew(actions, 2)))
-          .label(p.identity->name.range, fmt::format("`{}` declared here", who))
-          .withHelp(fmt::format("add `allow {} to backup.operate on {}`", who, needs.front()->resource->name.text));
+      std::string allow = fmt::format("allow {} to backup.operate on {}", who, needs.front()->resource->name.text);
+      DiagnosticBuilder d = ctx.report(RuleID::InsufficientPrivilege, needs.front()->range,
+                                       fmt::format("`{}` is to trigger the {}, but lacks {} action{} on `{}`: {}", who,
+                                                   needs.front()->via, actions.size(), actions.size() == 1 ? "" : "s",
+                                                   needs.front()->resource->name.text, listFew(actions, 2)));
+      d.label(p.identity->name.range, fmt::format("`{}` declared here", who)).withHelp(fmt::format("add `{}`", allow));
+      // The intent, after the backup that needs it; offered (not applied
+      // unasked: it grants permissions) where `backup.operate` is visible.
+      const SourceFile *file = ctx.program.file(source->file);
+      if (file && importsAzure(*file)) d.suggest({source->file, source->range.end, source->range.end}, "\n" + allow);
     }
   }
 }
