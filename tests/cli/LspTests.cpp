@@ -581,3 +581,34 @@ TEST_CASE("lsp: inlay hints show a route's retry worst case and a token's audien
   CHECK(std::count(labels.begin(), labels.end(), "≤ 4.80s of 8s") == 1);
   CHECK(std::count(labels.begin(), labels.end(), "aud: 6a0f2c3e-8b1d-4f5a-9e7c-2d4b6a8c0e1f") == 3);
 }
+
+TEST_CASE("lsp: random garbage and a client that disconnects mid-message end the server cleanly", "[lsp][bad-input]") {
+  TempDir dir;
+  Mutator random(0xbadf00dull);
+  for (int round = 0; round < 20; ++round) {
+    std::string input = frame(initialize(dir.path()));
+    for (int i = 0; i < 30; ++i) {
+      switch (random.next(4)) {
+      case 0: { // bytes
+        std::string junk;
+        for (uint64_t n = random.next(200); n > 0; --n) junk += static_cast<char>(random.next(256));
+        input += junk;
+        break;
+      }
+      case 1: input += "Content-Length: " + std::to_string(random.next(100)) + "\r\n\r\n{\"jsonrpc\":"; break;
+      case 2: // a well-formed message with wrong shapes
+        input += frame(llvm::json::Object{{"jsonrpc", "2.0"},
+                                          {"id", int64_t(random.next(9))},
+                                          {"method", "textDocument/hover"},
+                                          {"params", llvm::json::Array{1, 2}}});
+        break;
+      default:
+        input += frame(didChange(dir.path() + "/x.ward", int64_t(i), range(int64_t(random.next(5)), 0, 0, 0), "x"));
+      }
+    }
+    input += "Content-Length: 500\r\n\r\n{\"jsonrpc\": \"2.0\", \"id\": 99, \"method\""; // cut off
+    INFO("round " << round);
+    Session s = run(dir, input);
+    CHECK(s.exitCode == 1); // the input ended without `exit`: 1, as the specification asks; not a crash
+  }
+}
