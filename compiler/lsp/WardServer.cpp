@@ -184,23 +184,28 @@ llvm::json::Value WardServer::location(const SourceManager &sm, SourceRange r) c
   return llvm::json::Object{{"uri", uriFromPath(sm.displayPath(r.file))}, {"range", rangeToLsp(sm, r)}};
 }
 
-llvm::json::Value WardServer::definition(const std::string &path, Position pos) {
+std::optional<WardServer::Cursor> WardServer::cursorAt(const std::string &path, Position pos) {
   auto at = checked(path);
-  if (!at) return nullptr;
+  if (!at) return std::nullopt;
   auto [c, file] = *at;
-  std::optional<SymbolAt> symbol =
-      symbolAt(c->program(), file, uint32_t(offsetOf(c->sources().text(file), pos, encoding_)));
+  return Cursor{c, file, symbolAt(c->program(), file, uint32_t(offsetOf(c->sources().text(file), pos, encoding_)))};
+}
+
+llvm::json::Value WardServer::definition(const std::string &path, Position pos) {
+  std::optional<Cursor> cursor = cursorAt(path, pos);
+  if (!cursor) return nullptr;
+  Compilation *c = cursor->compilation;
+  std::optional<SymbolAt> &symbol = cursor->symbol;
   if (!symbol) return nullptr;
   const Decl &d = *symbol->decl;
   return location(c->sources(), d.name.empty() ? d.keyword : d.name.range);
 }
 
 llvm::json::Value WardServer::references(const std::string &path, Position pos, bool includeDeclaration) {
-  auto at = checked(path);
-  if (!at) return llvm::json::Array{};
-  auto [c, file] = *at;
-  std::optional<SymbolAt> symbol =
-      symbolAt(c->program(), file, uint32_t(offsetOf(c->sources().text(file), pos, encoding_)));
+  std::optional<Cursor> cursor = cursorAt(path, pos);
+  if (!cursor) return llvm::json::Array{};
+  Compilation *c = cursor->compilation;
+  std::optional<SymbolAt> &symbol = cursor->symbol;
   llvm::json::Array out;
   if (symbol)
     for (SourceRange r : referencesTo(c->program(), *symbol->decl, includeDeclaration))
@@ -210,11 +215,11 @@ llvm::json::Value WardServer::references(const std::string &path, Position pos, 
 }
 
 llvm::json::Value WardServer::highlights(const std::string &path, Position pos) {
-  auto at = checked(path);
-  if (!at) return llvm::json::Array{};
-  auto [c, file] = *at;
-  std::optional<SymbolAt> symbol =
-      symbolAt(c->program(), file, uint32_t(offsetOf(c->sources().text(file), pos, encoding_)));
+  std::optional<Cursor> cursor = cursorAt(path, pos);
+  if (!cursor) return llvm::json::Array{};
+  Compilation *c = cursor->compilation;
+  FileID file = cursor->file;
+  std::optional<SymbolAt> &symbol = cursor->symbol;
   llvm::json::Array out;
   if (symbol)
     for (SourceRange r : referencesTo(c->program(), *symbol->decl, true))
@@ -223,11 +228,10 @@ llvm::json::Value WardServer::highlights(const std::string &path, Position pos) 
 }
 
 llvm::json::Value WardServer::hover(const std::string &path, Position pos) {
-  auto at = checked(path);
-  if (!at) return nullptr;
-  auto [c, file] = *at;
-  std::optional<SymbolAt> symbol =
-      symbolAt(c->program(), file, uint32_t(offsetOf(c->sources().text(file), pos, encoding_)));
+  std::optional<Cursor> cursor = cursorAt(path, pos);
+  if (!cursor) return nullptr;
+  Compilation *c = cursor->compilation;
+  std::optional<SymbolAt> &symbol = cursor->symbol;
   if (!symbol) return nullptr;
   return llvm::json::Object{
       {"contents", llvm::json::Object{{"kind", "markdown"}, {"value", hoverText(*symbol->decl, c->sources())}}},
@@ -306,11 +310,10 @@ llvm::json::Value WardServer::codeActions(const std::string &path, Position star
 }
 
 std::variant<llvm::json::Value, std::string> WardServer::prepareRename(const std::string &path, Position pos) {
-  auto at = checked(path);
-  if (!at) return std::string("the file is not part of a checked project");
-  auto [c, file] = *at;
-  std::optional<SymbolAt> symbol =
-      symbolAt(c->program(), file, uint32_t(offsetOf(c->sources().text(file), pos, encoding_)));
+  std::optional<Cursor> cursor = cursorAt(path, pos);
+  if (!cursor) return std::string("the file is not part of a checked project");
+  Compilation *c = cursor->compilation;
+  std::optional<SymbolAt> &symbol = cursor->symbol;
   if (!symbol) return std::string("there is no declared name here");
   if (std::optional<std::string> refusal = cannotRename(c->program(), *symbol->decl)) return *refusal;
   return llvm::json::Object{{"range", rangeToLsp(c->sources(), symbol->range)},
@@ -319,11 +322,10 @@ std::variant<llvm::json::Value, std::string> WardServer::prepareRename(const std
 
 std::variant<llvm::json::Value, std::string> WardServer::rename(const std::string &path, Position pos,
                                                                 llvm::StringRef newName) {
-  auto at = checked(path);
-  if (!at) return std::string("the file is not part of a checked project");
-  auto [c, file] = *at;
-  std::optional<SymbolAt> symbol =
-      symbolAt(c->program(), file, uint32_t(offsetOf(c->sources().text(file), pos, encoding_)));
+  std::optional<Cursor> cursor = cursorAt(path, pos);
+  if (!cursor) return std::string("the file is not part of a checked project");
+  Compilation *c = cursor->compilation;
+  std::optional<SymbolAt> &symbol = cursor->symbol;
   if (!symbol) return std::string("there is no declared name here");
   if (std::optional<std::string> problem = renameProblem(c->program(), *symbol->decl, newName)) return *problem;
   std::map<std::string, llvm::json::Array> byUri;

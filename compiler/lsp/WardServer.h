@@ -98,6 +98,13 @@ private:
   /// The project's compilation and the file's buffer in it, checked if it never was.
   std::optional<std::pair<Compilation *, FileID>> checked(const std::string &path);
   llvm::json::Value location(const SourceManager &sm, SourceRange r) const;
+  /// The checked file at `path` and the declared name under `pos`, if any.
+  struct Cursor {
+    Compilation *compilation;
+    FileID file;
+    std::optional<SymbolAt> symbol;
+  };
+  std::optional<Cursor> cursorAt(const std::string &path, Position pos);
   llvm::json::Value toLsp(const Diagnostic &d, const SourceManager &sm) const;
   llvm::json::Value rangeToLsp(const SourceManager &sm, SourceRange r) const;
 
