@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include <exception>
+#include <unistd.h>
 
 using namespace ward;
 namespace cl = llvm::cl;
@@ -122,7 +123,7 @@ int runLsp(const char *argv0) {
       return UsageOrEnvironment;
     }
   }
-  lsp::Transport transport(stdin, llvm::outs(), log.get());
+  lsp::Transport transport(STDIN_FILENO, llvm::outs(), log.get());
   return lsp::runServer(transport, options, WARD_VERSION);
 }
 

@@ -2,21 +2,52 @@
 
 #include <llvm/ADT/StringRef.h>
 
+#include <cerrno>
+#include <poll.h>
+#include <unistd.h>
+
 namespace ward::lsp {
 
 // The largest message accepted: a whole workspace's worth of text.
 static constexpr size_t kMaxMessageBytes = 256u << 20;
 
+bool Transport::fill() {
+  if (at_ > 0 && at_ == buffer_.size()) buffer_.clear(), at_ = 0;
+  char chunk[65536];
+  for (;;) {
+    ssize_t n = ::read(in_, chunk, sizeof chunk);
+    if (n > 0) {
+      buffer_.append(chunk, size_t(n));
+      return true;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    return false;
+  }
+}
+
+bool Transport::pending() {
+  if (at_ < buffer_.size()) return true;
+  pollfd p{in_, POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP));
+}
+
 bool Transport::readLine(std::string &line) {
   line.clear();
-  for (int c; (c = std::fgetc(in_)) != EOF;) {
-    if (c == '\n') {
+  for (;;) {
+    size_t nl = buffer_.find('\n', at_);
+    if (nl != std::string::npos) {
+      line.assign(buffer_, at_, std::min<size_t>(nl - at_, 4096)); // headers are short; junk is cut
+      at_ = nl + 1;
       if (!line.empty() && line.back() == '\r') line.pop_back();
       return true;
     }
-    if (line.size() < 4096) line += static_cast<char>(c); // headers are short; junk is cut
+    if (!fill()) {
+      bool any = at_ < buffer_.size();
+      line.assign(buffer_, at_, std::string::npos);
+      at_ = buffer_.size();
+      return any;
+    }
   }
-  return !line.empty();
 }
 
 std::optional<std::string> Transport::read() {
@@ -36,12 +67,12 @@ std::optional<std::string> Transport::read() {
     if (!any) return std::nullopt; // end of input
     if (!length || *length > kMaxMessageBytes) {
       log("dropped a message without a usable Content-Length header");
-      if (std::feof(in_)) return std::nullopt;
       continue;
     }
-    std::string body(*length, '\0');
-    size_t got = std::fread(body.data(), 1, *length, in_);
-    if (got != *length) return std::nullopt; // the input ended inside a message
+    while (buffer_.size() - at_ < *length)
+      if (!fill()) return std::nullopt; // the input ended inside a message
+    std::string body = buffer_.substr(at_, *length);
+    at_ += *length;
     if (log_) *log_ << "<-- " << body << "\n", log_->flush();
     return body;
   }
