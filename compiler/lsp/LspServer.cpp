@@ -3,6 +3,7 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
+#include <deque>
 #include <exception>
 #include <variant>
 
@@ -15,27 +16,79 @@ struct Error {
 };
 
 class LspServer {
+  struct Received {
+    std::optional<llvm::json::Value> json; // null when the body is not JSON
+    std::string error;
+  };
+
 public:
   LspServer(Transport &transport, LoadOptions options, llvm::StringRef version)
       : transport_(transport), options_(std::move(options)), version_(version.str()) {}
 
+  /// Messages are handled in order, but with everything the client has
+  /// already sent in view: a change followed by another change of the same
+  /// document is applied without a check (a burst of typing is checked
+  /// once), a request followed by a change of its document answers
+  /// ContentModified, and a request the client cancelled answers
+  /// RequestCancelled.
   int run() {
-    while (std::optional<std::string> body = transport_.read()) {
-      if (handle(*body)) return shutdown_ ? 0 : 1;
+    for (;;) {
+      if (queue_.empty()) {
+        if (ended_ || !receive()) return 1; // the input ended without `exit`
+      }
+      while (!ended_ && transport_.pending())
+        if (!receive()) break;
+      Received message = std::move(queue_.front());
+      queue_.pop_front();
+      if (handle(std::move(message))) return shutdown_ ? 0 : 1;
     }
-    return 1; // the input ended without `exit`
   }
 
 private:
+  bool receive() {
+    std::optional<std::string> body = transport_.read();
+    if (!body) {
+      ended_ = true;
+      return false;
+    }
+    llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(*body);
+    if (parsed) queue_.push_back({std::move(*parsed), ""});
+    else queue_.push_back({std::nullopt, llvm::toString(parsed.takeError())});
+    return true;
+  }
+
+  /// The client has already sent a change (or the closing) of `uri`.
+  bool changedLater(llvm::StringRef uri) const {
+    for (const Received &m : queue_) {
+      const llvm::json::Object *o = m.json ? m.json->getAsObject() : nullptr;
+      llvm::Optional<llvm::StringRef> method = o ? o->getString("method") : llvm::None;
+      if (!method || (*method != "textDocument/didChange" && *method != "textDocument/didClose")) continue;
+      const llvm::json::Object *p = o->getObject("params");
+      const llvm::json::Object *doc = p ? p->getObject("textDocument") : nullptr;
+      if (doc && doc->getString("uri") == llvm::Optional<llvm::StringRef>(uri)) return true;
+    }
+    return false;
+  }
+
+  /// The client has already cancelled request `id`.
+  bool cancelledLater(const llvm::json::Value &id) const {
+    for (const Received &m : queue_) {
+      const llvm::json::Object *o = m.json ? m.json->getAsObject() : nullptr;
+      if (!o || o->getString("method") != llvm::Optional<llvm::StringRef>("$/cancelRequest")) continue;
+      const llvm::json::Object *p = o->getObject("params");
+      if (p && p->get("id") && *p->get("id") == id) return true;
+    }
+    return false;
+  }
+
   /// One message; true when it was `exit`.
-  bool handle(const std::string &body) {
-    llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(body);
-    if (!parsed) {
-      transport_.log("unparsable message: " + llvm::toString(parsed.takeError()));
+  bool handle(Received received) {
+    if (!received.json) {
+      transport_.log("unparsable message: " + received.error);
       reply(nullptr, Error{ParseError, "the message is not JSON"});
       return false;
     }
-    const llvm::json::Object *message = parsed->getAsObject();
+    const llvm::json::Object *message = received.json->getAsObject();
     llvm::Optional<llvm::StringRef> method = message ? message->getString("method") : llvm::None;
     const llvm::json::Value *id = message ? message->get("id") : nullptr;
     if (!method) {
@@ -58,6 +111,11 @@ private:
     if (method == "initialize") return reply(id, initialize(params));
     if (!server_) return reply(id, Error{ServerNotInitialized, "`initialize` first"});
     if (shutdown_) return reply(id, Error{InvalidRequest, "the server is shutting down"});
+    if (cancelledLater(id)) return reply(id, Error{RequestCancelled, "cancelled"});
+    const llvm::json::Object *p = params ? params->getAsObject() : nullptr;
+    const llvm::json::Object *doc = p ? p->getObject("textDocument") : nullptr;
+    if (auto uri = doc ? doc->getString("uri") : llvm::None; uri && changedLater(*uri))
+      return reply(id, Error{ContentModified, "the document changed after this request"});
     if (method == "shutdown") {
       shutdown_ = true;
       return reply(id, nullptr);
@@ -116,14 +174,15 @@ private:
     const llvm::json::Object *p = params ? params->getAsObject() : nullptr;
     const llvm::json::Object *doc = p ? p->getObject("textDocument") : nullptr;
     std::optional<std::string> path = doc ? pathOf(*doc) : std::nullopt;
+    bool superseded = path && changedLater(*doc->getString("uri")); // checked at the last change
     if (method == "textDocument/didOpen" && path) {
       server_->open(*path, doc->getString("text").getValueOr("").str(), doc->getInteger("version").getValueOr(0));
-      publish(*path);
+      if (!superseded) publish(*path);
     } else if (method == "textDocument/didChange" && path) {
       const llvm::json::Array *changes = p->getArray("contentChanges");
       if (!changes || !server_->change(*path, *changes, doc->getInteger("version").getValueOr(0)))
         return transport_.log("ignored a change that does not fit the document: " + *path);
-      publish(*path);
+      if (!superseded) publish(*path);
     } else if (method == "textDocument/didClose" && path) {
       server_->close(*path);
       publish(*path);
@@ -251,6 +310,8 @@ private:
   std::unique_ptr<WardServer> server_;
   std::vector<std::string> roots_;
   bool shutdown_ = false;
+  std::deque<Received> queue_; // messages received, not yet handled
+  bool ended_ = false;         // the input has ended
 };
 
 } // namespace

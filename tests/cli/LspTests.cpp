@@ -4,6 +4,11 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <map>
 #include <set>
 
@@ -93,6 +98,94 @@ Session run(const TempDir &dir, const std::string &input) {
 
 int64_t codeOf(const llvm::json::Object *reply) { return *reply->getObject("error")->getInteger("code"); }
 
+/// `wardc lsp` driven message by message, as an editor drives it: each
+/// message is sent when the test decides, and the test waits for what it
+/// expects back (the server sees no burst it could coalesce).
+class LiveServer {
+public:
+  LiveServer() {
+    int in[2], out[2];
+    REQUIRE(pipe(in) == 0);
+    REQUIRE(pipe(out) == 0);
+    pid_ = fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      dup2(in[0], 0), dup2(out[1], 1);
+      close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+      execl(WARDC_PATH, WARDC_PATH, "lsp", static_cast<char *>(nullptr));
+      _exit(127);
+    }
+    close(in[0]), close(out[1]);
+    to_ = in[1], from_ = out[0];
+  }
+  ~LiveServer() {
+    if (to_ >= 0) close(to_);
+    if (from_ >= 0) close(from_);
+    if (pid_ > 0) waitpid(pid_, nullptr, 0);
+  }
+  void send(const std::string &frame) {
+    for (size_t done = 0; done < frame.size();) {
+      ssize_t n = write(to_, frame.data() + done, frame.size() - done);
+      REQUIRE(n > 0);
+      done += size_t(n);
+    }
+  }
+  /// The next message that satisfies `wanted` (others are kept in `seen`).
+  llvm::json::Object waitFor(const std::function<bool(const llvm::json::Object &)> &wanted) {
+    for (;;) {
+      while (std::optional<llvm::json::Object> m = nextBuffered()) {
+        if (wanted(*m)) return std::move(*m);
+        seen.push_back(std::move(*m));
+      }
+      pollfd p{from_, POLLIN, 0};
+      REQUIRE(poll(&p, 1, 20000) > 0); // a reply within 20 s, or the test fails rather than hangs
+      char chunk[65536];
+      ssize_t n = read(from_, chunk, sizeof chunk);
+      REQUIRE(n > 0);
+      buffer_.append(chunk, size_t(n));
+    }
+  }
+  llvm::json::Object reply(int64_t id) {
+    return waitFor([&](const llvm::json::Object &m) { return m.getInteger("id") == llvm::Optional<int64_t>(id); });
+  }
+  /// The next publication for `path` (optionally of `version`).
+  llvm::json::Object publication(const std::string &path, std::optional<int64_t> version = std::nullopt) {
+    llvm::json::Object m = waitFor([&](const llvm::json::Object &o) {
+      if (o.getString("method") != llvm::Optional<llvm::StringRef>("textDocument/publishDiagnostics")) return false;
+      const llvm::json::Object *p = o.getObject("params");
+      if (p->getString("uri") != llvm::Optional<llvm::StringRef>("file://" + path)) return false;
+      return !version || p->getInteger("version") == llvm::Optional<int64_t>(*version);
+    });
+    return std::move(*m.getObject("params"));
+  }
+  int finish() {
+    send(frame(request(999, "shutdown")));
+    reply(999);
+    send(frame(notification("exit")));
+    close(to_), to_ = -1;
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  std::vector<llvm::json::Object> seen;
+
+private:
+  std::optional<llvm::json::Object> nextBuffered() {
+    size_t header = buffer_.find("\r\n\r\n");
+    if (header == std::string::npos) return std::nullopt;
+    size_t length = std::stoul(buffer_.substr(buffer_.find(':') + 1, header));
+    if (buffer_.size() < header + 4 + length) return std::nullopt;
+    llvm::Expected<llvm::json::Value> m = llvm::json::parse(buffer_.substr(header + 4, length));
+    buffer_.erase(0, header + 4 + length);
+    REQUIRE(bool(m));
+    return std::move(*m->getAsObject());
+  }
+  pid_t pid_ = -1;
+  int to_ = -1, from_ = -1;
+  std::string buffer_;
+};
+
 } // namespace
 
 TEST_CASE("lsp: lifecycle, and bad messages answered without stopping", "[lsp]") {
@@ -133,14 +226,16 @@ TEST_CASE("lsp: diagnostics are published per version, in UTF-16 positions, and 
   std::string path = dir.path() + "/p/a.ward";
   // `é` is one UTF-16 unit and two bytes; `😀` two units and four bytes.
   std::string text = "identity sp-a : group { description = \"é😀\" nonsense = 1 }\n";
-  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
-                      // Delete `nonsense = 1 ` (UTF-16 columns 44 to 57).
-                      frame(didChange(path, 2, range(0, 44, 0, 57), "")) + frame(request(3, "shutdown")) +
-                      frame(notification("exit"));
-  Session s = run(dir, input);
-  CHECK(s.exitCode == 0);
-  auto published = s.published(path);
-  REQUIRE(published.size() == 2);
+  LiveServer server;
+  server.send(frame(initialize(dir.path() + "/p")));
+  server.reply(1);
+  server.send(frame(didOpen(path, text)));
+  llvm::json::Object v1 = server.publication(path);
+  // Delete `nonsense = 1 ` (UTF-16 columns 44 to 57).
+  server.send(frame(didChange(path, 2, range(0, 44, 0, 57), "")));
+  llvm::json::Object v2 = server.publication(path);
+  CHECK(server.finish() == 0);
+  std::vector<const llvm::json::Object *> published{&v1, &v2};
   CHECK(published[0]->getInteger("version") == llvm::Optional<int64_t>(1));
   const llvm::json::Array *first = published[0]->getArray("diagnostics");
   REQUIRE(first->size() == 1);
@@ -181,13 +276,16 @@ TEST_CASE("lsp: an edit that breaks another file's reference republishes that fi
   std::string b =
       dir.write("p/b.ward", "import std.azure\nimport \"a.ward\"\nresource vm : azure.vm { resource_group = "
                             "\"rg\" name = \"vm\" }\nallow sp-a to vm.read on vm\n");
-  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(a, readFile(a))) +
-                      frame(didChange(a, 2, range(0, 9, 0, 13), "sp-renamed")) + // b.ward now names nobody
-                      frame(didChange(a, 3, range(0, 9, 0, 19), "sp-a")) +       // and back
-                      frame(request(9, "shutdown")) + frame(notification("exit"));
-  Session s = run(dir, input);
-  auto forB = s.published(b);
-  REQUIRE(forB.size() == 2);
+  LiveServer server;
+  server.send(frame(initialize(dir.path() + "/p")));
+  server.reply(1);
+  server.send(frame(didOpen(a, readFile(a))));
+  server.send(frame(didChange(a, 2, range(0, 9, 0, 13), "sp-renamed"))); // b.ward now names nobody
+  llvm::json::Object broken = server.publication(b);
+  server.send(frame(didChange(a, 3, range(0, 9, 0, 19), "sp-a"))); // and back
+  llvm::json::Object fixed = server.publication(b);
+  CHECK(server.finish() == 0);
+  std::vector<const llvm::json::Object *> forB{&broken, &fixed};
   REQUIRE(forB[0]->getArray("diagnostics")->size() == 1);
   CHECK((*forB[0]->getArray("diagnostics"))[0].getAsObject()->getString("code") ==
         llvm::Optional<llvm::StringRef>("E0204"));
@@ -514,32 +612,30 @@ TEST_CASE("lsp: typing an example keystroke by keystroke, every state says what 
   std::string target = readFile("examples/orders-api/orders.ward");
   dir.write("p/tenant.ward", readFile("examples/orders-api/tenant.ward"));
   std::string path = dir.path() + "/p/orders.ward";
-  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, ""));
-  int64_t line = 0, character = 0, version = 1;
-  for (char ch : target) { // one keystroke per change, each a document version
-    input += frame(didChange(path, ++version, range(line, character, line, character), std::string(1, ch)));
+  LiveServer server;
+  server.send(frame(initialize(dir.path() + "/p")));
+  server.reply(1);
+  server.send(frame(didOpen(path, "")));
+  int64_t line = 0, character = 0, version = 1, id = 100;
+  int compared = 0;
+  for (size_t length = 1; length <= target.size(); ++length) {
+    char ch = target[length - 1];
+    // One keystroke per change, each a document version; bursts in between
+    // the comparisons are the server's to coalesce.
+    server.send(frame(didChange(path, ++version, range(line, character, line, character), std::string(1, ch))));
     if (ch == '\n') ++line, character = 0;
     else ++character;
-  }
-  input += frame(request(2, "shutdown")) + frame(notification("exit"));
-  Session s = run(dir, input);
-  CHECK(s.exitCode == 0); // no crash, whatever the prefix
-  std::map<int64_t, std::set<std::string>> lspByVersion;
-  for (const llvm::json::Object *p : s.published(path)) {
-    std::set<std::string> &set = lspByVersion[*p->getInteger("version")];
-    for (const llvm::json::Value &d : *p->getArray("diagnostics")) {
+    if (length % 97 != 0 && length != target.size()) continue;
+    // What the editor pulls now, against what wardc check says of the same text.
+    server.send(frame(request(++id, "textDocument/diagnostic",
+                              llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path}}}})));
+    llvm::json::Object reply = server.reply(id);
+    std::set<std::string> shown;
+    for (const llvm::json::Value &d : *reply.getObject("result")->getArray("items")) {
       const llvm::json::Object *start = d.getAsObject()->getObject("range")->getObject("start");
-      set.insert(d.getAsObject()->getString("code")->str() + "@" + std::to_string(*start->getInteger("line") + 1) +
-                 ":" + std::to_string(*start->getInteger("character") + 1));
+      shown.insert(d.getAsObject()->getString("code")->str() + "@" + std::to_string(*start->getInteger("line") + 1) +
+                   ":" + std::to_string(*start->getInteger("character") + 1));
     }
-  }
-  // The last publication at or before a version is what the editor shows then.
-  auto shownAt = [&](int64_t v) {
-    auto it = lspByVersion.upper_bound(v);
-    return it == lspByVersion.begin() ? std::set<std::string>{} : std::prev(it)->second;
-  };
-  int compared = 0;
-  for (size_t length = 1; length <= target.size(); length += 97) {
     std::string prefix = target.substr(0, length);
     dir.write("p/orders.ward", prefix);
     RunResult cli = runWardc({"check", "--format", "json", path});
@@ -555,10 +651,33 @@ TEST_CASE("lsp: typing an example keystroke by keystroke, every state says what 
                       std::to_string(*loc->getInteger("column")));
     }
     INFO("after " << length << " keystrokes:\n" << prefix);
-    CHECK(shownAt(int64_t(length) + 1) == expected);
+    CHECK(shown == expected);
     ++compared;
   }
   CHECK(compared >= 25);
+  CHECK(server.finish() == 0); // no crash, whatever the prefix
+}
+
+TEST_CASE(
+    "lsp: a burst of edits is checked once, stale requests answer ContentModified, cancelled ones RequestCancelled",
+    "[lsp]") {
+  TempDir dir;
+  std::string path = dir.write("p/a.ward", "identity sp-a : group { bad = 1 }\n");
+  auto hover = [&](int64_t id) { return frame(request(id, "textDocument/hover", at(path, 0, 10))); };
+  // Everything arrives at once: the server sees the whole burst.
+  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, readFile(path))) +
+                      frame(didChange(path, 2, range(0, 24, 0, 24), "x")) + hover(5) +
+                      frame(didChange(path, 3, range(0, 24, 0, 25), "")) + hover(6) +
+                      frame(notification("$/cancelRequest", llvm::json::Object{{"id", 6}})) + hover(7) +
+                      frame(request(9, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  CHECK(s.exitCode == 0);
+  auto published = s.published(path);
+  REQUIRE(published.size() == 1); // versions 1 and 2 were superseded before they were checked
+  CHECK(published[0]->getInteger("version") == llvm::Optional<int64_t>(3));
+  CHECK(codeOf(s.reply(5)) == -32801);    // asked about version 2, which changed after it
+  CHECK(codeOf(s.reply(6)) == -32800);    // cancelled
+  CHECK(s.reply(7)->getObject("result")); // answered
 }
 
 TEST_CASE("lsp: inlay hints show a route's retry worst case and a token's audiences", "[lsp]") {
