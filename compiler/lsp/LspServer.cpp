@@ -1,5 +1,7 @@
 #include "lsp/LspServer.h"
 
+#include <fmt/format.h>
+
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
@@ -204,6 +206,9 @@ private:
         for (const llvm::json::Value &e : *encodings)
           if (e.getAsString() == llvm::Optional<llvm::StringRef>("utf-8")) encoding = PositionEncoding::Utf8;
     server_ = std::make_unique<WardServer>(options_, encoding);
+    if (const llvm::json::Object *caps = p ? p->getObject("capabilities") : nullptr)
+      if (const llvm::json::Object *window = caps->getObject("window"))
+        workDoneProgress_ = window->getBoolean("workDoneProgress").getValueOr(false);
     if (const llvm::json::Array *folders = p ? p->getArray("workspaceFolders") : nullptr) {
       for (const llvm::json::Value &f : *folders)
         if (const llvm::json::Object *folder = f.getAsObject())
@@ -265,12 +270,33 @@ private:
   }
 
   void publish(const std::string &path) {
-    for (FileDiagnostics &f : server_->check(path)) {
+    // The first check of a project reads every file of it: shown as progress
+    // when the client can show it.
+    std::optional<std::string> token;
+    if (workDoneProgress_ && server_->firstCheckOf(path)) {
+      token = "ward-index-" + std::to_string(++progressTokens_);
+      transport_.write(llvm::json::Object{{"jsonrpc", "2.0"},
+                                          {"id", *token},
+                                          {"method", "window/workDoneProgress/create"},
+                                          {"params", llvm::json::Object{{"token", *token}}}});
+      progress(*token, llvm::json::Object{{"kind", "begin"}, {"title", "Checking Ward files"}, {"message", path}});
+    }
+    std::vector<FileDiagnostics> files = server_->check(path);
+    if (token)
+      progress(*token,
+               llvm::json::Object{{"kind", "end"}, {"message", fmt::format("{} files with findings", files.size())}});
+    for (FileDiagnostics &f : files) {
       llvm::json::Object params{{"uri", uriFromPath(f.path)}, {"diagnostics", std::move(f.diagnostics)}};
       if (f.version) params["version"] = *f.version;
       transport_.write(llvm::json::Object{
           {"jsonrpc", "2.0"}, {"method", "textDocument/publishDiagnostics"}, {"params", std::move(params)}});
     }
+  }
+
+  void progress(const std::string &token, llvm::json::Object value) {
+    transport_.write(llvm::json::Object{{"jsonrpc", "2.0"},
+                                        {"method", "$/progress"},
+                                        {"params", llvm::json::Object{{"token", token}, {"value", std::move(value)}}}});
   }
 
   /// A result, or a refusal the user reads (an invalid or taken name).
@@ -310,8 +336,10 @@ private:
   std::unique_ptr<WardServer> server_;
   std::vector<std::string> roots_;
   bool shutdown_ = false;
-  std::deque<Received> queue_; // messages received, not yet handled
-  bool ended_ = false;         // the input has ended
+  std::deque<Received> queue_;    // messages received, not yet handled
+  bool ended_ = false;            // the input has ended
+  bool workDoneProgress_ = false; // the client shows progress
+  int progressTokens_ = 0;
 };
 
 } // namespace

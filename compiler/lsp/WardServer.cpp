@@ -426,4 +426,12 @@ llvm::json::Value WardServer::inlayHintsOf(const std::string &path, Position sta
   return out;
 }
 
+bool WardServer::firstCheckOf(const std::string &path) const {
+  std::string root = path;
+  for (const std::string &r : roots_)
+    if (isUnder(path, r) && (root == path || r.size() > root.size())) root = r;
+  auto it = projects_.find(root);
+  return it == projects_.end() || it->second.compilation->program().files.empty();
+}
+
 } // namespace ward::lsp

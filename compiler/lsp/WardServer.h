@@ -83,6 +83,8 @@ public:
   std::variant<llvm::json::Value, std::string> rename(const std::string &path, Position pos, llvm::StringRef newName);
 
   PositionEncoding encoding() const { return encoding_; }
+  /// `path`'s project has not been checked yet (the first check reads every file of it).
+  bool firstCheckOf(const std::string &path) const;
 
 private:
   struct Document {

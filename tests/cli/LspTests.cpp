@@ -731,3 +731,29 @@ TEST_CASE("lsp: random garbage and a client that disconnects mid-message end the
     CHECK(s.exitCode == 1); // the input ended without `exit`: 1, as the specification asks; not a crash
   }
 }
+
+TEST_CASE("lsp: the first check of a workspace reports progress when the client shows it", "[lsp]") {
+  TempDir dir;
+  std::string path = dir.write("p/a.ward", "identity sp-a : group { bad = 1 }\n");
+  llvm::json::Value init = initialize(dir.path() + "/p");
+  (*init.getAsObject()->getObject("params")->getObject("capabilities"))["window"] =
+      llvm::json::Object{{"workDoneProgress", true}};
+  // Message by message: didOpen and didChange are each checked, and only the
+  // first check reads the workspace.
+  LiveServer server;
+  server.send(frame(init));
+  server.reply(1);
+  server.send(frame(didOpen(path, readFile(path))));
+  server.publication(path, 1);
+  server.send(frame(didChange(path, 2, range(0, 0, 0, 0), " ")));
+  server.publication(path, 2);
+  CHECK(server.finish() == 0);
+  std::vector<std::string> kinds;
+  for (const llvm::json::Object &m : server.seen) {
+    if (m.getString("method") == llvm::Optional<llvm::StringRef>("window/workDoneProgress/create"))
+      kinds.push_back("create");
+    if (m.getString("method") == llvm::Optional<llvm::StringRef>("$/progress"))
+      kinds.push_back(m.getObject("params")->getObject("value")->getString("kind")->str());
+  }
+  CHECK(kinds == std::vector<std::string>{"create", "begin", "end"});
+}
