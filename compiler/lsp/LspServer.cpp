@@ -129,7 +129,13 @@ private:
         params && params->getAsObject() ? positionFromJson(params->getAsObject()->get("position")) : std::nullopt;
     if (method == "textDocument/documentSymbol" && path) return reply(id, server_->documentSymbols(*path));
     if (method == "textDocument/diagnostic" && path) return reply(id, server_->diagnosticsOf(*path));
-    if (method == "textDocument/semanticTokens/full" && path) return reply(id, server_->semanticTokensOf(*path));
+    if (method == "textDocument/semanticTokens/full" && path)
+      return reply(id, server_->semanticTokensOf(*path, std::nullopt));
+    if (method == "textDocument/semanticTokens/full/delta" && path) {
+      llvm::Optional<llvm::StringRef> previous = params->getAsObject()->getString("previousResultId");
+      return reply(
+          id, server_->semanticTokensOf(*path, previous ? std::optional<std::string>(previous->str()) : std::nullopt));
+    }
     if (method == "textDocument/inlayHint" && path) {
       const llvm::json::Object *range = params->getAsObject()->getObject("range");
       std::optional<Position> start = range ? positionFromJson(range->get("start")) : std::nullopt;
@@ -237,7 +243,7 @@ private:
              {"semanticTokensProvider",
               llvm::json::Object{{"legend", llvm::json::Object{{"tokenTypes", strings(semanticTokenTypes())},
                                                                {"tokenModifiers", strings(semanticTokenModifiers())}}},
-                                 {"full", true}}},
+                                 {"full", llvm::json::Object{{"delta", true}}}}},
              {"diagnosticProvider",
               llvm::json::Object{{"interFileDependencies", true}, {"workspaceDiagnostics", false}}},
              {"completionProvider", llvm::json::Object{{"triggerCharacters", llvm::json::Array{" ", ":"}}}},

@@ -383,14 +383,14 @@ llvm::json::Value WardServer::workspaceSymbols(llvm::StringRef query) {
   return out;
 }
 
-llvm::json::Value WardServer::semanticTokensOf(const std::string &path) {
+std::vector<int64_t> WardServer::encodedTokens(const std::string &path) {
   auto at = checked(path);
-  if (!at) return llvm::json::Object{{"data", llvm::json::Array{}}};
+  if (!at) return {};
   auto [c, file] = *at;
   llvm::StringRef text = c->sources().text(file);
   // Relative encoding: line delta, start delta (on the same line), length,
   // type, modifiers; a token over several lines (a block comment) is one per line.
-  llvm::json::Array data;
+  std::vector<int64_t> data;
   Position last;
   auto emit = [&](size_t begin, size_t end, const SemanticToken &t) {
     Position start = positionOf(text, begin, encoding_);
@@ -410,7 +410,35 @@ llvm::json::Value WardServer::semanticTokensOf(const std::string &path) {
       begin = end + 1;
     }
   }
-  return llvm::json::Object{{"data", std::move(data)}};
+  return data;
+}
+
+llvm::json::Value WardServer::semanticTokensOf(const std::string &path, std::optional<std::string> previousResultId) {
+  std::vector<int64_t> data = encodedTokens(path);
+  SemanticTokensResult &last = semanticTokens_[path];
+  std::string resultId = std::to_string(++semanticResults_);
+  llvm::json::Object out{{"resultId", resultId}};
+  if (previousResultId && *previousResultId == last.id) {
+    // One edit: what lies between the common prefix and the common suffix.
+    size_t prefix = 0;
+    while (prefix < data.size() && prefix < last.data.size() && data[prefix] == last.data[prefix]) ++prefix;
+    size_t suffix = 0;
+    while (suffix < data.size() - prefix && suffix < last.data.size() - prefix &&
+           data[data.size() - 1 - suffix] == last.data[last.data.size() - 1 - suffix])
+      ++suffix;
+    llvm::json::Array inserted;
+    for (size_t i = prefix; i < data.size() - suffix; ++i) inserted.push_back(data[i]);
+    llvm::json::Array edits;
+    if (prefix != data.size() || data.size() != last.data.size())
+      edits.push_back(llvm::json::Object{{"start", int64_t(prefix)},
+                                         {"deleteCount", int64_t(last.data.size() - suffix - prefix)},
+                                         {"data", std::move(inserted)}});
+    out["edits"] = std::move(edits);
+  } else {
+    out["data"] = llvm::json::Array(std::vector<llvm::json::Value>(data.begin(), data.end()));
+  }
+  last = {resultId, std::move(data)};
+  return out;
 }
 
 llvm::json::Value WardServer::inlayHintsOf(const std::string &path, Position start, Position end) {

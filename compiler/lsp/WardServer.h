@@ -74,8 +74,9 @@ public:
   llvm::json::Value diagnosticsOf(const std::string &path);
   /// Declarations of every project whose name contains `query` (case-insensitive).
   llvm::json::Value workspaceSymbols(llvm::StringRef query);
-  /// `textDocument/semanticTokens/full`: the encoded data array.
-  llvm::json::Value semanticTokensOf(const std::string &path);
+  /// `textDocument/semanticTokens/full`, or `.../full/delta` against the
+  /// result `previousResultId` names: the edits from that result's data.
+  llvm::json::Value semanticTokensOf(const std::string &path, std::optional<std::string> previousResultId);
   llvm::json::Value inlayHintsOf(const std::string &path, Position start, Position end);
   /// The name under `pos` that can be renamed, or an error message.
   std::variant<llvm::json::Value, std::string> prepareRename(const std::string &path, Position pos);
@@ -107,6 +108,13 @@ private:
     std::optional<SymbolAt> symbol;
   };
   std::optional<Cursor> cursorAt(const std::string &path, Position pos);
+  std::vector<int64_t> encodedTokens(const std::string &path);
+  struct SemanticTokensResult {
+    std::string id;
+    std::vector<int64_t> data;
+  };
+  std::map<std::string, SemanticTokensResult> semanticTokens_; // the last result per document
+  uint64_t semanticResults_ = 0;
   llvm::json::Value toLsp(const Diagnostic &d, const SourceManager &sm) const;
   llvm::json::Value rangeToLsp(const SourceManager &sm, SourceRange r) const;
 

@@ -757,3 +757,46 @@ TEST_CASE("lsp: the first check of a workspace reports progress when the client 
   }
   CHECK(kinds == std::vector<std::string>{"create", "begin", "end"});
 }
+
+TEST_CASE("lsp: semantic token deltas rebuild exactly the full result", "[lsp]") {
+  TempDir dir;
+  std::string text = "identity sp-a : group\nidentity sp-b : group\nretry r { attempts = 2 on = [503] }\n";
+  std::string path = dir.write("p/a.ward", text);
+  auto tokens = [&](int64_t id, std::optional<std::string> previous) {
+    llvm::json::Object params{{"textDocument", llvm::json::Object{{"uri", "file://" + path}}}};
+    if (previous) params["previousResultId"] = *previous;
+    return frame(request(id, previous ? "textDocument/semanticTokens/full/delta" : "textDocument/semanticTokens/full",
+                         std::move(params)));
+  };
+  LiveServer server;
+  server.send(frame(initialize(dir.path() + "/p")));
+  server.reply(1);
+  server.send(frame(didOpen(path, text)));
+  server.send(tokens(2, std::nullopt));
+  llvm::json::Object first = *server.reply(2).getObject("result");
+  std::vector<int64_t> data;
+  for (const llvm::json::Value &v : *first.getArray("data")) data.push_back(*v.getAsInteger());
+  // Insert a declaration between the two identities.
+  server.send(frame(didChange(path, 2, range(1, 0, 1, 0), "identity sp-new : group\n")));
+  server.send(tokens(3, first.getString("resultId")->str()));
+  llvm::json::Object delta = *server.reply(3).getObject("result");
+  REQUIRE(delta.getArray("edits"));
+  for (const llvm::json::Value &e : *delta.getArray("edits")) {
+    const llvm::json::Object *edit = e.getAsObject();
+    std::vector<int64_t> inserted;
+    for (const llvm::json::Value &v : *edit->getArray("data")) inserted.push_back(*v.getAsInteger());
+    auto at = data.begin() + *edit->getInteger("start");
+    at = data.erase(at, at + *edit->getInteger("deleteCount"));
+    data.insert(at, inserted.begin(), inserted.end());
+  }
+  server.send(tokens(4, std::nullopt));
+  std::vector<int64_t> full;
+  for (const llvm::json::Value &v : *server.reply(4).getObject("result")->getArray("data"))
+    full.push_back(*v.getAsInteger());
+  CHECK(data == full);
+  CHECK(data.size() > 30);
+  // An unknown previous result gets the full data.
+  server.send(tokens(5, std::string("nonsense")));
+  CHECK(server.reply(5).getObject("result")->getArray("data"));
+  CHECK(server.finish() == 0);
+}
