@@ -34,7 +34,7 @@ Context contextAt(llvm::StringRef text, uint32_t offset) {
   auto wordBefore = [&](size_t &pos) {
     while (pos > 0 && (text[pos - 1] == ' ' || text[pos - 1] == '\t' || text[pos - 1] == '\n' || text[pos - 1] == '\r'))
       --pos;
-    if (pos > 0 && text[pos - 1] == ':') return llvm::StringRef(text.data() + --pos, 1);
+    if (pos > 0 && llvm::StringRef(":[=").contains(text[pos - 1])) return llvm::StringRef(text.data() + --pos, 1);
     size_t end = pos;
     while (pos > 0 && isWord(text[pos - 1])) --pos;
     return text.slice(pos, end);
@@ -67,10 +67,33 @@ void names(const Program &program, DeclKind kind, std::vector<CompletionItem> &o
         out.push_back({decl->name.text, CompletionItem::Name, declKindKeyword(kind).str()});
 }
 
+/// Inside an open string of an `actions [...]` or `data_actions [...]` list:
+/// the catalogue's operations that start with what is typed.
+bool actionStrings(llvm::StringRef text, uint32_t offset, const CompletionCatalogs &catalogs,
+                   std::vector<CompletionItem> &out) {
+  llvm::StringRef before = text.take_front(std::min<size_t>(offset, text.size()));
+  llvm::StringRef line = before.substr(before.rfind('\n') + 1);
+  if (line.count('"') % 2 == 0 || !catalogs.actions) return false; // not inside a string
+  llvm::StringRef typed = line.substr(line.rfind('"') + 1);
+  size_t open = before.rfind('[');
+  if (open == llvm::StringRef::npos || before.substr(open).contains(']')) return false;
+  llvm::StringRef key = before.take_front(open).rtrim(" \t\r\n=").rtrim(" \t");
+  bool data = key.endswith("data_actions");
+  if (!data && !key.endswith("actions")) return false;
+  for (const std::string &action : catalogs.actions(data)) {
+    if (!llvm::StringRef(action).startswith_insensitive(typed)) continue;
+    out.push_back({action, CompletionItem::Value, data ? "data action" : "action"});
+    if (out.size() == 200) break; // the editor narrows as more is typed
+  }
+  return true;
+}
+
 } // namespace
 
-std::vector<CompletionItem> completionsAt(const Program &program, FileID file, llvm::StringRef text, uint32_t offset) {
+std::vector<CompletionItem> completionsAt(const Program &program, FileID file, llvm::StringRef text, uint32_t offset,
+                                          const CompletionCatalogs &catalogs) {
   std::vector<CompletionItem> out;
+  if (actionStrings(text, offset, catalogs, out)) return out;
   Context c = contextAt(text, offset);
   const SourceFile *source = program.file(file);
   const Decl *inside = nullptr;
@@ -89,6 +112,14 @@ std::vector<CompletionItem> completionsAt(const Program &program, FileID file, l
     names(program, DeclKind::Resource, out);
   } else if (p == "from") {
     names(program, DeclKind::Issuer, out);
+  } else if (p == "role") {
+    for (const std::string &role : catalogs.roles)
+      out.push_back({"\"" + role + "\"", CompletionItem::Value, "built-in role"});
+  } else if (p == "[" && c.beforePrevious == "=") {
+    // `algorithms = [`: the signature algorithms (W012 says which to avoid).
+    llvm::StringRef before = text.take_front(offset);
+    if (before.rtrim(" \t[").rtrim(" \t=").rtrim(" \t").endswith("algorithms"))
+      for (const std::string &alg : sema::kAlgorithms) out.push_back({alg, CompletionItem::Value, "algorithm"});
   } else if (p == "retry" && inside && llvm::isa<EdgeWorkerDecl>(inside)) {
     names(program, DeclKind::Retry, out);
   } else if (p == ":" && inside && llvm::isa<IdentityDecl>(inside)) {

@@ -10,6 +10,7 @@
 #include "diag/Diagnostic.h"
 #include "resolve/Loader.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,7 +58,12 @@ struct CompletionItem {
   CompletionItem(std::string label, Kind kind, std::string detail)
       : kind(kind), label(std::move(label)), detail(std::move(detail)) {}
 };
-std::vector<CompletionItem> completionsAt(const Program &program, FileID file, llvm::StringRef text, uint32_t offset);
+struct CompletionCatalogs {
+  std::vector<std::string> roles;                             // built-in role names
+  std::function<std::vector<std::string>(bool data)> actions; // catalogued operations
+};
+std::vector<CompletionItem> completionsAt(const Program &program, FileID file, llvm::StringRef text, uint32_t offset,
+                                          const CompletionCatalogs &catalogs);
 
 /// A token to colour: byte offsets, an index into semanticTokenTypes() and
 /// a bit set over semanticTokenModifiers().

@@ -343,7 +343,18 @@ llvm::json::Value WardServer::completion(const std::string &path, Position pos) 
   auto [c, file] = *at;
   llvm::StringRef text = c->sources().text(file);
   llvm::json::Array out;
-  for (const CompletionItem &item : completionsAt(c->program(), file, text, uint32_t(offsetOf(text, pos, encoding_)))) {
+  // Azure's roles and operations, read once per process (also while the file
+  // has errors and the analysis did not run).
+  DiagnosticEngine scratch;
+  std::shared_ptr<const analysis::AzureData> azure =
+      analysis::AzureData::load(options_.stdlibDir, c->config(), scratch);
+  CompletionCatalogs catalogs;
+  if (azure) {
+    catalogs.roles = azure->roles.names();
+    catalogs.actions = [azure](bool data) { return azure->operations.matching("*", data); };
+  }
+  for (const CompletionItem &item :
+       completionsAt(c->program(), file, text, uint32_t(offsetOf(text, pos, encoding_)), catalogs)) {
     // LSP CompletionItemKind: Keyword 14, Reference 18, Property 10, EnumMember 20.
     int64_t kind = item.kind == CompletionItem::Keyword     ? 14
                    : item.kind == CompletionItem::Name      ? 18

@@ -174,10 +174,11 @@ void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, cons
   }
 }
 
+} // namespace
+
+// Every algorithm JWS names; W012 and the bundle judge which are acceptable.
 const std::vector<std::string> kAlgorithms = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
                                               "ES384", "ES512", "HS256", "HS384", "HS512", "none"};
-
-} // namespace
 
 void checkAttributes(SemaContext &ctx, AttrList &attrs, const Schema &schema, const std::string &owner,
                      SourceRange ownerRange, const std::vector<std::string> &extraKeys) {

@@ -35,6 +35,9 @@ using Schema = std::vector<AttrSpec>;
 void checkAttributes(SemaContext &ctx, AttrList &attrs, const Schema &schema, const std::string &owner,
                      SourceRange ownerRange, const std::vector<std::string> &extraKeys = {});
 
+/// The token signature algorithms `algorithms` may list.
+extern const std::vector<std::string> kAlgorithms;
+
 const Schema &tenantSchema();
 const Schema &issuerSchema();
 const Schema &issuerTemplateSchema();

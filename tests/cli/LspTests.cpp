@@ -791,12 +791,46 @@ TEST_CASE("lsp: semantic token deltas rebuild exactly the full result", "[lsp]")
   }
   server.send(tokens(4, std::nullopt));
   std::vector<int64_t> full;
-  for (const llvm::json::Value &v : *server.reply(4).getObject("result")->getArray("data"))
-    full.push_back(*v.getAsInteger());
+  llvm::json::Object fullReply = server.reply(4); // kept alive while its array is read
+  for (const llvm::json::Value &v : *fullReply.getObject("result")->getArray("data")) full.push_back(*v.getAsInteger());
   CHECK(data == full);
   CHECK(data.size() > 30);
   // An unknown previous result gets the full data.
   server.send(tokens(5, std::string("nonsense")));
   CHECK(server.reply(5).getObject("result")->getArray("data"));
   CHECK(server.finish() == 0);
+}
+
+TEST_CASE("lsp: completion of built-in roles, catalogued actions and algorithms", "[lsp]") {
+  TempDir dir;
+  std::string text = "import std.azure\n"
+                     "identity sp-a : group\n"
+                     "resource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"
+                     "grant sp-a role \n" // 3: after `role `
+                     "capability my.cap on azure.vm { actions = [\"Microsoft.Compute/virtualMachines/re\"] }\n"
+                     "issuer i { algorithms = [] }\n"; // 5
+  std::string path = dir.write("p/a.ward", text);
+  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
+                      frame(request(2, "textDocument/completion", at(path, 3, 16))) +
+                      frame(request(3, "textDocument/completion", at(path, 4, 80))) +
+                      frame(request(4, "textDocument/completion", at(path, 5, 25))) + frame(request(9, "shutdown")) +
+                      frame(notification("exit"));
+  Session s = run(dir, input);
+  auto labels = [&](int64_t id) {
+    std::vector<std::string> out;
+    for (const llvm::json::Value &item : *s.reply(id)->getArray("result"))
+      out.push_back(item.getAsObject()->getString("label")->str());
+    return out;
+  };
+  std::vector<std::string> roles = labels(2);
+  CHECK(std::find(roles.begin(), roles.end(), "\"Reader\"") != roles.end());
+  CHECK(roles.size() > 100);
+  std::vector<std::string> actions = labels(3);
+  CHECK(std::find(actions.begin(), actions.end(), "Microsoft.Compute/virtualMachines/read") != actions.end());
+  CHECK(std::find(actions.begin(), actions.end(), "Microsoft.Compute/virtualMachines/restart/action") != actions.end());
+  for (const std::string &a : actions)
+    CHECK(llvm::StringRef(a).startswith_insensitive("Microsoft.Compute/virtualMachines/re"));
+  std::vector<std::string> algorithms = labels(4);
+  CHECK(std::find(algorithms.begin(), algorithms.end(), "RS256") != algorithms.end());
+  CHECK(std::find(algorithms.begin(), algorithms.end(), "ES256") != algorithms.end());
 }
