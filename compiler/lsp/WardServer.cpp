@@ -1,5 +1,7 @@
 #include "lsp/WardServer.h"
 
+#include <fmt/format.h>
+
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Path.h>
@@ -227,15 +229,59 @@ llvm::json::Value WardServer::highlights(const std::string &path, Position pos) 
   return out;
 }
 
+/// What the rule with ID `id` checks: its page's summary.
+static std::string ruleHover(llvm::StringRef id) {
+  const analysis::RuleInfo *rule = analysis::findRule(id);
+  if (!rule) return "";
+  return fmt::format("**{} {}** ({} by default): {}", rule->id.str(), rule->name.str(),
+                     analysis::levelName(rule->defaultLevel).str(), ruleSummary(analysis::ruleDoc(rule->rule)));
+}
+
 llvm::json::Value WardServer::hover(const std::string &path, Position pos) {
   std::optional<Cursor> cursor = cursorAt(path, pos);
   if (!cursor) return nullptr;
   Compilation *c = cursor->compilation;
-  std::optional<SymbolAt> &symbol = cursor->symbol;
-  if (!symbol) return nullptr;
-  return llvm::json::Object{
-      {"contents", llvm::json::Object{{"kind", "markdown"}, {"value", hoverText(*symbol->decl, c->sources())}}},
-      {"range", rangeToLsp(c->sources(), symbol->range)}};
+  FileID file = cursor->file;
+  uint32_t offset = uint32_t(offsetOf(c->sources().text(file), pos, encoding_));
+  auto covers = [&](SourceRange r) { return r.file == file && r.begin <= offset && offset <= r.end; };
+  std::vector<std::string> parts;
+  std::optional<SourceRange> range;
+  if (cursor->symbol) {
+    parts.push_back(hoverText(*cursor->symbol->decl, c->sources()));
+    range = cursor->symbol->range;
+  }
+  // A built-in role: what it grants.
+  for (const auto &decl : c->program().file(file)->decls)
+    if (auto *grant = llvm::dyn_cast<GrantDecl>(decl.get()); grant && grant->role && covers(grant->role->range)) {
+      DiagnosticEngine scratch;
+      auto azure = analysis::AzureData::load(options_.stdlibDir, c->config(), scratch);
+      if (const analysis::RoleDefinition *role = azure ? azure->roles.byName(grant->role->text) : nullptr) {
+        size_t actions = 0, dataActions = 0;
+        for (const analysis::PermissionSet &p : role->permissions)
+          actions += p.actions.size(), dataActions += p.dataActions.size();
+        parts.push_back(fmt::format("Built-in role **{}**: {} action pattern{}, {} data action pattern{}.\n\n{}",
+                                    role->name, actions, actions == 1 ? "" : "s", dataActions,
+                                    dataActions == 1 ? "" : "s", role->description));
+        range = grant->role->range;
+      }
+    }
+  // Findings here, and rule IDs in `ward-ignore` comments: what the rule checks.
+  for (const Diagnostic &d : c->diagnostics().diagnostics())
+    if (d.id == DiagID::Rule && covers(d.range))
+      if (std::string rule = ruleHover(d.code); !rule.empty() && !llvm::is_contained(parts, rule))
+        parts.push_back(rule);
+  for (const Suppression &s : c->program().file(file)->suppressions)
+    for (const Name &id : s.ids)
+      if (covers(id.range))
+        if (std::string rule = ruleHover(id.text); !rule.empty()) {
+          parts.push_back(rule);
+          range = id.range;
+        }
+  if (parts.empty()) return nullptr;
+  llvm::json::Object out{
+      {"contents", llvm::json::Object{{"kind", "markdown"}, {"value", llvm::join(parts, "\n\n---\n\n")}}}};
+  if (range) out["range"] = rangeToLsp(c->sources(), *range);
+  return out;
 }
 
 static llvm::json::Value symbolJson(const Symbol &s, const std::function<llvm::json::Value(SourceRange)> &range) {

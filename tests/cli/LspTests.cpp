@@ -834,3 +834,27 @@ TEST_CASE("lsp: completion of built-in roles, catalogued actions and algorithms"
   CHECK(std::find(algorithms.begin(), algorithms.end(), "RS256") != algorithms.end());
   CHECK(std::find(algorithms.begin(), algorithms.end(), "ES256") != algorithms.end());
 }
+
+TEST_CASE("lsp: hover over a finding, a ward-ignore rule ID or a built-in role explains it", "[lsp]") {
+  TempDir dir;
+  std::string text = "import std.azure\n"
+                     "identity sp-a : group\n"
+                     "resource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"
+                     "grant sp-a role \"Reader\" on vm\n"            // 3
+                     "// ward-ignore W016: pinned by the pipeline\n" // 4
+                     "edgeworker gw {\n  id = 1\n  version = \"latest\"\n  default deny 404\n}\n";
+  std::string path = dir.write("p/a.ward", text);
+  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
+                      frame(request(2, "textDocument/hover", at(path, 3, 19))) + // "Reader"
+                      frame(request(3, "textDocument/hover", at(path, 4, 16))) + // W016 in the comment
+                      frame(request(9, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  auto value = [&](int64_t id) {
+    const llvm::json::Object *result = s.reply(id)->getObject("result");
+    return result ? result->getObject("contents")->getString("value")->str() : std::string();
+  };
+  CHECK(value(2).find("Built-in role **Reader**") != std::string::npos);
+  CHECK(value(2).find("action pattern") != std::string::npos);
+  CHECK(value(3).find("**W016 unpinned-version**") != std::string::npos);
+  CHECK(value(2).find("**W006 unused-permission**") != std::string::npos); // and the finding there: no intent uses it
+}
