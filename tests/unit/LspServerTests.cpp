@@ -1,0 +1,103 @@
+// The language server's model (WardServer) in-process, handler by handler,
+// without the protocol: what each feature answers for a document state.
+#include "TestSupport.h"
+#include "lsp/WardServer.h"
+
+#include <catch2/catch.hpp>
+
+using namespace ward;
+using namespace ward::lsp;
+using namespace ward::test;
+
+namespace {
+
+LoadOptions options() {
+  LoadOptions o;
+  o.stdlibDir = stdlibDir();
+  return o;
+}
+
+llvm::json::Array changeAt(int64_t line, int64_t from, int64_t to, const std::string &text) {
+  return llvm::json::Array{llvm::json::Object{
+      {"range", llvm::json::Object{{"start", llvm::json::Object{{"line", line}, {"character", from}}},
+                                   {"end", llvm::json::Object{{"line", line}, {"character", to}}}}},
+      {"text", text}}};
+}
+
+int64_t startLine(const llvm::json::Value &location) {
+  return *location.getAsObject()->getObject("range")->getObject("start")->getInteger("line");
+}
+
+} // namespace
+
+TEST_CASE("WardServer: incremental changes apply in UTF-16 units, and misfits are refused", "[lsp][unit]") {
+  WardServer server(options(), PositionEncoding::Utf16);
+  server.open("/w/a.ward", "identity é😀 : group\n", 1);
+  // `😀` is two UTF-16 units: replacing units 10..12 replaces exactly it.
+  REQUIRE(server.change("/w/a.ward", changeAt(0, 10, 12, "x"), 2));
+  CHECK(*server.text("/w/a.ward") == "identity éx : group\n");
+  CHECK_FALSE(server.change("/w/a.ward", llvm::json::Array{llvm::json::Object{{"range", 1}}}, 3));
+  CHECK_FALSE(server.change("/w/other.ward", changeAt(0, 0, 0, "x"), 2)); // not open
+  server.close("/w/a.ward");
+  CHECK_FALSE(server.text("/w/a.ward"));
+}
+
+TEST_CASE("WardServer: check, definition, references and hover over an unsaved project", "[lsp][unit]") {
+  WardServer server(options(), PositionEncoding::Utf16);
+  server.addRoot("/nowhere/p");
+  server.open("/nowhere/p/a.ward",
+              "import std.retry\nretry reads { attempts = 3 on = [503] per_try_timeout = 1s }\n"
+              "import std.azure\n",
+              1);
+  std::vector<FileDiagnostics> diags = server.check("/nowhere/p/a.ward");
+  REQUIRE(diags.size() == 1); // the unused retry (W025)
+  CHECK(diags[0].version == std::optional<int64_t>(1));
+  REQUIRE(diags[0].diagnostics.size() >= 1);
+  llvm::json::Value definition = server.definition("/nowhere/p/a.ward", {1, 8});
+  REQUIRE(definition.getAsObject());
+  CHECK(startLine(definition) == 1);
+  llvm::json::Value refs = server.references("/nowhere/p/a.ward", {1, 8}, true);
+  CHECK(refs.getAsArray()->size() == 1); // only the declaration
+  llvm::json::Value hover = server.hover("/nowhere/p/a.ward", {1, 8});
+  REQUIRE(hover.getAsObject());
+  std::string text = hover.getAsObject()->getObject("contents")->getString("value")->str();
+  CHECK(text.find("worst case: 3 × 1s") != std::string::npos);
+  CHECK(server.definition("/nowhere/p/a.ward", {0, 0}).getAsNull()); // a keyword names nothing
+}
+
+TEST_CASE("WardServer: formatting answers one minimal edit, none when canonical, nothing on syntax errors",
+          "[lsp][unit]") {
+  WardServer server(options(), PositionEncoding::Utf16);
+  server.open("/w/a.ward", "// é\nidentity   sp-a : group\n", 1);
+  std::optional<std::vector<TextEdit>> edits = server.format("/w/a.ward", std::nullopt);
+  REQUIRE(edits);
+  REQUIRE(edits->size() == 1);
+  CHECK((*edits)[0].start.line == 1);
+  CHECK((*edits)[0].start.character == 9);
+  CHECK((*edits)[0].end.character == 11);
+  CHECK((*edits)[0].newText == "");
+  server.open("/w/b.ward", "identity sp-a : group\n", 1);
+  CHECK(server.format("/w/b.ward", std::nullopt)->empty());
+  server.open("/w/c.ward", "identity sp-a : group {\n", 1);
+  CHECK_FALSE(server.format("/w/c.ward", std::nullopt));
+}
+
+TEST_CASE("WardServer: rename refuses what cannot change and edits every use", "[lsp][unit]") {
+  WardServer server(options(), PositionEncoding::Utf16);
+  server.addRoot("/nowhere/q");
+  server.open(
+      "/nowhere/q/a.ward",
+      "import std.azure\nidentity sp-a : group\nresource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n"
+      "allow sp-a to vm.read on vm\n",
+      1);
+  server.check("/nowhere/q/a.ward");
+  auto renamed = server.rename("/nowhere/q/a.ward", {3, 7}, "sp-orders");
+  REQUIRE(std::holds_alternative<llvm::json::Value>(renamed));
+  const llvm::json::Array *edits =
+      std::get<llvm::json::Value>(renamed).getAsObject()->getObject("changes")->getArray("file:///nowhere/q/a.ward");
+  REQUIRE(edits);
+  CHECK(edits->size() == 2);
+  CHECK(std::holds_alternative<std::string>(server.rename("/nowhere/q/a.ward", {2, 16}, "vm2"))); // azure.vm: stdlib
+  CHECK(std::holds_alternative<std::string>(server.rename("/nowhere/q/a.ward", {3, 7}, "vm")));   // taken
+  CHECK(std::holds_alternative<std::string>(server.rename("/nowhere/q/a.ward", {3, 7}, "a b")));  // invalid
+}
