@@ -335,6 +335,7 @@ struct BrokenDecl {
   Name name; // empty when the parser did not get as far as the name
   SourceRange range;
   bool isImport = false;
+  std::optional<DeclKind> kind; // what it declares (unset for an import)
 };
 
 /// One parsed file (a user file or a stdlib module).

@@ -67,6 +67,31 @@ void names(const Program &program, DeclKind kind, std::vector<CompletionItem> &o
         out.push_back({decl->name.text, CompletionItem::Name, declKindKeyword(kind).str()});
 }
 
+/// The attribute whose value (or list element) is being written at
+/// `offset`: `key = |` or `key = [a, |`; null elsewhere.
+const sema::AttrSpec *attributeBeingWritten(DeclKind kind, llvm::StringRef text, uint32_t offset) {
+  const sema::Schema *schema = schemaOf(kind);
+  if (!schema) return nullptr;
+  llvm::StringRef before = text.take_front(std::min<size_t>(offset, text.size()));
+  while (!before.empty() && (std::isalnum(static_cast<unsigned char>(before.back())) || before.back() == '_'))
+    before = before.drop_back(); // what is being typed
+  size_t eq = before.rfind('=');
+  if (eq == llvm::StringRef::npos) return nullptr;
+  llvm::StringRef value = before.substr(eq + 1).trim();
+  if (!value.empty()) { // within a list of identifiers: `[RS256, `
+    if (!value.consume_front("[") || value.contains(']')) return nullptr;
+    auto listChar = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ',' || c == ' ';
+    };
+    if (!llvm::all_of(value, listChar)) return nullptr;
+  }
+  llvm::StringRef key = before.take_front(eq).rtrim();
+  key = key.substr(key.find_last_of(" \t\n{") + 1);
+  for (const sema::AttrSpec &spec : *schema)
+    if (spec.key == key && !spec.check.values.empty()) return &spec;
+  return nullptr;
+}
+
 /// Inside an open string of an `actions [...]` or `data_actions [...]` list:
 /// the catalogue's operations that start with what is typed.
 bool actionStrings(llvm::StringRef text, uint32_t offset, const CompletionCatalogs &catalogs,
@@ -96,10 +121,16 @@ std::vector<CompletionItem> completionsAt(const Program &program, FileID file, l
   if (actionStrings(text, offset, catalogs, out)) return out;
   Context c = contextAt(text, offset);
   const SourceFile *source = program.file(file);
+  // The declaration being written: one that parsed, or one that did not
+  // (while typing, the one under the cursor usually does not).
   const Decl *inside = nullptr;
-  if (source)
+  std::optional<DeclKind> insideKind;
+  if (source) {
     for (const auto &decl : source->decls)
-      if (decl->range.begin < offset && offset < decl->range.end) inside = decl.get();
+      if (decl->range.begin < offset && offset < decl->range.end) inside = decl.get(), insideKind = decl->kind();
+    for (const BrokenDecl &broken : source->brokenDecls)
+      if (broken.kind && broken.range.begin < offset && offset <= broken.range.end) insideKind = broken.kind;
+  }
 
   llvm::StringRef p = c.previous;
   if (p == "allow" || p == "grant" || (p == "by" && c.beforePrevious == "trigger")) {
@@ -115,26 +146,24 @@ std::vector<CompletionItem> completionsAt(const Program &program, FileID file, l
   } else if (p == "role") {
     for (const std::string &role : catalogs.roles)
       out.push_back({"\"" + role + "\"", CompletionItem::Value, "built-in role"});
-  } else if (p == "[" && c.beforePrevious == "=") {
-    // `algorithms = [`: the signature algorithms (W012 says which to avoid).
-    llvm::StringRef before = text.take_front(offset);
-    if (before.rtrim(" \t[").rtrim(" \t=").rtrim(" \t").endswith("algorithms"))
-      for (const std::string &alg : sema::kAlgorithms) out.push_back({alg, CompletionItem::Value, "algorithm"});
-  } else if (p == "retry" && inside && llvm::isa<EdgeWorkerDecl>(inside)) {
+  } else if (const sema::AttrSpec *spec = insideKind ? attributeBeingWritten(*insideKind, text, offset) : nullptr) {
+    // `tier = `, `algorithms = [RS256, `: the values the attribute accepts.
+    for (const std::string &v : spec->check.values) out.push_back({v, CompletionItem::Value, spec->key});
+  } else if (p == "retry" && insideKind == DeclKind::EdgeWorker) {
     names(program, DeclKind::Retry, out);
-  } else if (p == ":" && inside && llvm::isa<IdentityDecl>(inside)) {
+  } else if (p == ":" && insideKind == DeclKind::Identity) {
     for (const char *kind : {"service_principal", "managed_identity", "group", "user"})
       out.push_back({kind, CompletionItem::Value, "identity kind"});
-  } else if (p == ":" && inside && llvm::isa<ResourceDecl>(inside)) {
+  } else if (p == ":" && insideKind == DeclKind::Resource) {
     names(program, DeclKind::ResourceType, out);
-  } else if (c.lineStart && inside) {
-    if (const sema::Schema *schema = schemaOf(inside->kind()))
+  } else if (c.lineStart && insideKind) {
+    if (const sema::Schema *schema = schemaOf(*insideKind))
       for (const sema::AttrSpec &spec : *schema)
-        if (!inside->attrs.find(spec.key))
+        if (!inside || !inside->attrs.find(spec.key)) // in a broken declaration, every attribute
           out.push_back({spec.key, CompletionItem::Attribute, spec.required ? "required" : "optional"});
-    if (llvm::isa<EdgeWorkerDecl>(inside))
+    if (insideKind == DeclKind::EdgeWorker)
       for (const char *keyword : {"route", "default"}) out.push_back({keyword, CompletionItem::Keyword, ""});
-    if (llvm::isa<BackupDecl>(inside))
+    if (insideKind == DeclKind::Backup)
       for (const char *keyword : {"protect", "schedule", "trigger", "retain"})
         out.push_back({keyword, CompletionItem::Keyword, ""});
   } else if (c.lineStart) {

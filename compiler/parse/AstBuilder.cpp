@@ -405,6 +405,19 @@ private:
     BrokenDecl b;
     b.range = extent;
     if (top->importDecl()) b.isImport = true;
+    b.kind = top->tenantDecl()           ? std::optional<DeclKind>(DeclKind::Tenant)
+             : top->issuerTemplateDecl() ? std::optional<DeclKind>(DeclKind::IssuerTemplate)
+             : top->issuerDecl()         ? std::optional<DeclKind>(DeclKind::Issuer)
+             : top->identityDecl()       ? std::optional<DeclKind>(DeclKind::Identity)
+             : top->resourceTypeDecl()   ? std::optional<DeclKind>(DeclKind::ResourceType)
+             : top->resourceDecl()       ? std::optional<DeclKind>(DeclKind::Resource)
+             : top->capabilityDecl()     ? std::optional<DeclKind>(DeclKind::Capability)
+             : top->allowDecl()          ? std::optional<DeclKind>(DeclKind::Allow)
+             : top->grantDecl()          ? std::optional<DeclKind>(DeclKind::Grant)
+             : top->retryDecl()          ? std::optional<DeclKind>(DeclKind::Retry)
+             : top->edgeworkerDecl()     ? std::optional<DeclKind>(DeclKind::EdgeWorker)
+             : top->backupDecl()         ? std::optional<DeclKind>(DeclKind::Backup)
+                                         : std::nullopt;
     auto *decl = top->children.empty() ? nullptr : dynamic_cast<antlr4::ParserRuleContext *>(top->children.front());
     if (!decl || b.isImport || top->allowDecl() || top->grantDecl()) return b;
     for (antlr4::tree::ParseTree *child : decl->children) {

@@ -37,16 +37,21 @@ ValueCheck ratio() {
   return [](SemaContext &ctx, Value &v, const std::string &what) { checkRatio(ctx.diags, v, what); };
 }
 ValueCheck oneOf(std::vector<std::string> allowed) {
-  return [allowed](SemaContext &ctx, Value &v, const std::string &what) { checkOneOf(ctx.diags, v, what, allowed); };
+  return ValueCheck(
+      [allowed](SemaContext &ctx, Value &v, const std::string &what) { checkOneOf(ctx.diags, v, what, allowed); },
+      allowed);
 }
 ValueCheck boolean() { return oneOf({"true", "false"}); }
 ValueCheck listOf(ValueCheck item, bool nonEmpty) {
-  return [item, nonEmpty](SemaContext &ctx, Value &v, const std::string &what) {
-    if (!checkKind(ctx.diags, v, Value::Kind::List, what)) return;
-    if (nonEmpty && v.items.empty())
-      ctx.diags.report(DiagID::OutOfRange, v.range, fmt::format("{} must not be empty", what));
-    for (Value &element : v.items) item(ctx, element, "element of " + what);
-  };
+  std::vector<std::string> values = item.values;
+  return ValueCheck(
+      [item, nonEmpty](SemaContext &ctx, Value &v, const std::string &what) {
+        if (!checkKind(ctx.diags, v, Value::Kind::List, what)) return;
+        if (nonEmpty && v.items.empty())
+          ctx.diags.report(DiagID::OutOfRange, v.range, fmt::format("{} must not be empty", what));
+        for (Value &element : v.items) item(ctx, element, "element of " + what);
+      },
+      std::move(values));
 }
 ValueCheck refTo(DeclKind kind) {
   return [kind](SemaContext &ctx, Value &v, const std::string &what) {
@@ -174,11 +179,11 @@ void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, cons
   }
 }
 
-} // namespace
-
 // Every algorithm JWS names; W012 and the bundle judge which are acceptable.
 const std::vector<std::string> kAlgorithms = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
                                               "ES384", "ES512", "HS256", "HS384", "HS512", "none"};
+
+} // namespace
 
 void checkAttributes(SemaContext &ctx, AttrList &attrs, const Schema &schema, const std::string &owner,
                      SourceRange ownerRange, const std::vector<std::string> &extraKeys) {

@@ -20,7 +20,18 @@ struct SemaContext {
   FileID file = 0;
 };
 
-using ValueCheck = std::function<void(SemaContext &, Value &, const std::string &what)>;
+/// Checks a value; `values` lists the identifiers it accepts when it accepts
+/// a fixed set (of the value, or of a list's elements), for completion.
+struct ValueCheck {
+  std::function<void(SemaContext &, Value &, const std::string &what)> check;
+  std::vector<std::string> values;
+
+  ValueCheck() = default;
+  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, ValueCheck>>>
+  ValueCheck(F f, std::vector<std::string> values = {}) : check(std::move(f)), values(std::move(values)) {}
+  void operator()(SemaContext &ctx, Value &v, const std::string &what) const { check(ctx, v, what); }
+  explicit operator bool() const { return bool(check); }
+};
 
 struct AttrSpec {
   std::string key;
@@ -34,9 +45,6 @@ using Schema = std::vector<AttrSpec>;
 /// missing attribute is reported. `extraKeys` are accepted without a check.
 void checkAttributes(SemaContext &ctx, AttrList &attrs, const Schema &schema, const std::string &owner,
                      SourceRange ownerRange, const std::vector<std::string> &extraKeys = {});
-
-/// The token signature algorithms `algorithms` may list.
-extern const std::vector<std::string> kAlgorithms;
 
 const Schema &tenantSchema();
 const Schema &issuerSchema();

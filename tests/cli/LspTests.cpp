@@ -858,3 +858,33 @@ TEST_CASE("lsp: hover over a finding, a ward-ignore rule ID or a built-in role e
   CHECK(value(3).find("**W016 unpinned-version**") != std::string::npos);
   CHECK(value(2).find("**W006 unused-permission**") != std::string::npos); // and the finding there: no intent uses it
 }
+
+TEST_CASE("lsp: completion of an attribute's values from its schema", "[lsp]") {
+  TempDir dir;
+  std::string text = "edgeworker gw {\n"
+                     "  tier = \n"         // 1
+                     "  log_failures = \n" // 2
+                     "}\n"
+                     "resource type my.t {\n"
+                     "  level = \n"            // 5
+                     "  traits = [origin, ]\n" // 6
+                     "}\n";
+  std::string path = dir.write("p/a.ward", text);
+  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
+                      frame(request(2, "textDocument/completion", at(path, 1, 9))) +
+                      frame(request(3, "textDocument/completion", at(path, 2, 17))) +
+                      frame(request(4, "textDocument/completion", at(path, 5, 10))) +
+                      frame(request(5, "textDocument/completion", at(path, 6, 20))) + frame(request(9, "shutdown")) +
+                      frame(notification("exit"));
+  Session s = run(dir, input);
+  auto labels = [&](int64_t id) {
+    std::vector<std::string> out;
+    for (const llvm::json::Value &item : *s.reply(id)->getArray("result"))
+      out.push_back(item.getAsObject()->getString("label")->str());
+    return out;
+  };
+  CHECK(labels(2) == std::vector<std::string>{"basic", "dynamic", "enterprise"});
+  CHECK(labels(3) == std::vector<std::string>{"true", "false"});
+  CHECK(labels(4) == std::vector<std::string>{"resource", "resource_group", "subscription", "management_group"});
+  CHECK(labels(5) == std::vector<std::string>{"origin", "backup_source", "backup_vault"});
+}
