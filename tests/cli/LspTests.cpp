@@ -329,6 +329,12 @@ llvm::json::Value at(const std::string &path, int64_t line, int64_t character) {
   return llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path}}},
                             {"position", llvm::json::Object{{"line", line}, {"character", character}}}};
 }
+llvm::json::Value codeActions(int64_t id, const std::string &path, llvm::json::Value where) {
+  return request(id, "textDocument/codeAction",
+                 llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path}}},
+                                    {"range", std::move(where)},
+                                    {"context", llvm::json::Object{{"diagnostics", llvm::json::Array{}}}}});
+}
 int64_t startLine(const llvm::json::Object &location) {
   return *location.getObject("range")->getObject("start")->getInteger("line");
 }
@@ -397,13 +403,9 @@ TEST_CASE("lsp: a diagnostic's fix-it is a quick fix that removes it", "[lsp]") 
   TempDir dir;
   std::string text = "identity sp-a : group\nallow sp-b to vm.read on vm\n";
   std::string path = dir.write("p/a.ward", text);
-  std::string input =
-      frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
-      frame(request(2, "textDocument/codeAction",
-                    llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path}}},
-                                       {"range", range(1, 0, 1, 10)},
-                                       {"context", llvm::json::Object{{"diagnostics", llvm::json::Array{}}}}})) +
-      frame(request(3, "shutdown")) + frame(notification("exit"));
+  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
+                      frame(codeActions(2, path, range(1, 0, 1, 10))) + frame(request(3, "shutdown")) +
+                      frame(notification("exit"));
   Session s = run(dir, input);
   const llvm::json::Array *actions = s.reply(2)->getArray("result");
   REQUIRE(actions);
@@ -580,13 +582,9 @@ TEST_CASE("lsp: a rule finding can be suppressed in place, and the suppression i
   TempDir dir;
   std::string text = "edgeworker gw {\n  id = 1\n  version = \"latest\"\n  default deny 404\n}\n";
   std::string path = dir.write("p/a.ward", text);
-  std::string input =
-      frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
-      frame(request(2, "textDocument/codeAction",
-                    llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path}}},
-                                       {"range", range(2, 12, 2, 12)},
-                                       {"context", llvm::json::Object{{"diagnostics", llvm::json::Array{}}}}})) +
-      frame(request(9, "shutdown")) + frame(notification("exit"));
+  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
+                      frame(codeActions(2, path, range(2, 12, 2, 12))) + frame(request(9, "shutdown")) +
+                      frame(notification("exit"));
   Session s = run(dir, input);
   const llvm::json::Array *actions = s.reply(2)->getArray("result");
   REQUIRE(actions);

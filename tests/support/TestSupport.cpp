@@ -19,6 +19,12 @@ namespace ward::test {
 std::string sourceDir() { return WARD_SOURCE_DIR; }
 std::string stdlibDir() { return sourceDir() + "/stdlib"; }
 
+LoadOptions loadOptions() {
+  LoadOptions o;
+  o.stdlibDir = stdlibDir();
+  return o;
+}
+
 std::string readFile(const std::string &path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer) throw std::runtime_error("cannot read " + path);

@@ -15,6 +15,8 @@ namespace ward::test {
 
 std::string sourceDir();
 std::string stdlibDir();
+/// Load options with the source tree's standard library.
+LoadOptions loadOptions();
 std::string readFile(const std::string &path);
 
 /// A fresh directory, removed (with its contents) on destruction.

@@ -11,12 +11,6 @@ using namespace ward::test;
 
 namespace {
 
-LoadOptions options() {
-  LoadOptions o;
-  o.stdlibDir = stdlibDir();
-  return o;
-}
-
 llvm::json::Array changeAt(int64_t line, int64_t from, int64_t to, const std::string &text) {
   return llvm::json::Array{llvm::json::Object{
       {"range", llvm::json::Object{{"start", llvm::json::Object{{"line", line}, {"character", from}}},
@@ -31,7 +25,7 @@ int64_t startLine(const llvm::json::Value &location) {
 } // namespace
 
 TEST_CASE("WardServer: incremental changes apply in UTF-16 units, and misfits are refused", "[lsp][unit]") {
-  WardServer server(options(), PositionEncoding::Utf16);
+  WardServer server(loadOptions(), PositionEncoding::Utf16);
   server.open("/w/a.ward", "identity é😀 : group\n", 1);
   // `😀` is two UTF-16 units: replacing units 10..12 replaces exactly it.
   REQUIRE(server.change("/w/a.ward", changeAt(0, 10, 12, "x"), 2));
@@ -43,7 +37,7 @@ TEST_CASE("WardServer: incremental changes apply in UTF-16 units, and misfits ar
 }
 
 TEST_CASE("WardServer: check, definition, references and hover over an unsaved project", "[lsp][unit]") {
-  WardServer server(options(), PositionEncoding::Utf16);
+  WardServer server(loadOptions(), PositionEncoding::Utf16);
   server.addRoot("/nowhere/p");
   server.open("/nowhere/p/a.ward",
               "import std.retry\nretry reads { attempts = 3 on = [503] per_try_timeout = 1s }\n"
@@ -67,7 +61,7 @@ TEST_CASE("WardServer: check, definition, references and hover over an unsaved p
 
 TEST_CASE("WardServer: formatting answers one minimal edit, none when canonical, nothing on syntax errors",
           "[lsp][unit]") {
-  WardServer server(options(), PositionEncoding::Utf16);
+  WardServer server(loadOptions(), PositionEncoding::Utf16);
   server.open("/w/a.ward", "// é\nidentity   sp-a : group\n", 1);
   std::optional<std::vector<TextEdit>> edits = server.format("/w/a.ward", std::nullopt);
   REQUIRE(edits);
@@ -83,7 +77,7 @@ TEST_CASE("WardServer: formatting answers one minimal edit, none when canonical,
 }
 
 TEST_CASE("WardServer: rename refuses what cannot change and edits every use", "[lsp][unit]") {
-  WardServer server(options(), PositionEncoding::Utf16);
+  WardServer server(loadOptions(), PositionEncoding::Utf16);
   server.addRoot("/nowhere/q");
   server.open(
       "/nowhere/q/a.ward",

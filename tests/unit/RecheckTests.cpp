@@ -14,12 +14,6 @@ using namespace ward::test;
 
 namespace {
 
-LoadOptions options() {
-  LoadOptions o;
-  o.stdlibDir = stdlibDir();
-  return o;
-}
-
 /// Everything a user would see: the rendered diagnostics, each fix-it, and
 /// whether the check passed.
 std::string report(Compilation &c, bool clean) {
@@ -76,7 +70,7 @@ std::vector<std::pair<std::string, std::string>> edits(const std::string &text) 
 TEST_CASE("checking again without an edit reuses every parse and says the same", "[recheck]") {
   for (const std::string &project : projects()) {
     INFO(project);
-    Compilation c(options());
+    Compilation c(loadOptions());
     bool first = c.check({project});
     std::string before = report(c, first);
     std::map<std::string, std::string> built = buildTree(c);
@@ -94,7 +88,7 @@ TEST_CASE("after an edit a re-check says what a fresh check of the edited files 
   for (const std::string &project : projects()) {
     for (const std::string &file : wardFiles(project)) {
       std::string original = readFile(file);
-      Compilation kept(options());
+      Compilation kept(loadOptions());
       kept.check({project});
       std::string pristine = report(kept, !kept.diagnostics().hasErrors());
       std::map<std::string, std::string> pristineBuild = buildTree(kept);
@@ -103,7 +97,7 @@ TEST_CASE("after an edit a re-check says what a fresh check of the edited files 
         kept.setBuffer(file, text);
         bool keptClean = kept.check({project});
         CHECK(kept.filesParsed() == 1);
-        Compilation fresh(options());
+        Compilation fresh(loadOptions());
         fresh.setBuffer(file, text);
         bool freshClean = fresh.check({project});
         CHECK(report(kept, keptClean) == report(fresh, freshClean));
@@ -119,7 +113,7 @@ TEST_CASE("after an edit a re-check says what a fresh check of the edited files 
 TEST_CASE("an editor buffer stands in for a file that is not on disk, and for one that is", "[recheck]") {
   TempDir dir;
   std::string onDisk = dir.write("p/a.ward", "identity sp-a : group {\n");
-  Compilation c(options());
+  Compilation c(loadOptions());
   CHECK_FALSE(c.check({onDisk}));
   c.setBuffer(onDisk, "identity sp-a : group\n");
   std::string unsaved = dir.path() + "/p/unsaved.ward";
@@ -136,7 +130,7 @@ TEST_CASE("an editor buffer stands in for a file that is not on disk, and for on
   std::string withBuffer = report(c, false);
   c.removeBuffer(unsaved);
   bool keptClean = c.check({importer});
-  Compilation fresh(options());
+  Compilation fresh(loadOptions());
   bool freshClean = fresh.check({importer});
   CHECK(report(c, keptClean) == report(fresh, freshClean));
   CHECK(report(c, keptClean) != withBuffer);
@@ -176,14 +170,14 @@ edgeworker gateway {
   const std::vector<std::pair<std::string, std::string>> steps = {{spareUnused, served}, {spareUnused, unserved},
                                                                   {spareUsed, unserved}, {spareUnused, served},
                                                                   {spareUsed, served},   {spareUnused, served}};
-  Compilation kept(options());
+  Compilation kept(loadOptions());
   std::string sawE0321, sawW028;
   for (auto &[bText, cText] : steps) {
     INFO(bText << cText);
     kept.setBuffer(b, bText);
     kept.setBuffer(c, cText);
     bool keptClean = kept.check({a, b});
-    Compilation fresh(options());
+    Compilation fresh(loadOptions());
     fresh.setBuffer(b, bText);
     fresh.setBuffer(c, cText);
     bool freshClean = fresh.check({a, b});
