@@ -157,9 +157,12 @@ std::vector<CompletionItem> completionsAt(const Program &program, FileID file, l
   } else if (p == ":" && insideKind == DeclKind::Resource) {
     names(program, DeclKind::ResourceType, out);
   } else if (c.lineStart && insideKind) {
+    std::set<std::string> written; // the keys typed so far (none known in a broken declaration)
+    if (inside)
+      for (const Attribute &a : inside->attrs.items) written.insert(a.key.text);
     if (const sema::Schema *schema = schemaOf(*insideKind))
       for (const sema::AttrSpec &spec : *schema)
-        if (!inside || !inside->attrs.find(spec.key)) // in a broken declaration, every attribute
+        if (!written.count(spec.key))
           out.push_back({spec.key, CompletionItem::Attribute, spec.required ? "required" : "optional"});
     if (insideKind == DeclKind::EdgeWorker)
       for (const char *keyword : {"route", "default"}) out.push_back({keyword, CompletionItem::Keyword, ""});
