@@ -61,6 +61,7 @@ bool Compilation::check(const std::vector<std::string> &inputs) {
   PhaseTimer timer("phase");
   // A second check starts from nothing but the cached parses.
   model_.reset();
+  azure_.reset(); // ward.json's catalogue may have changed
   rulesRun_.clear();
   diags_ = DiagnosticEngine();
   std::vector<std::string> paths = expandInputs(inputs, diags_);
@@ -103,6 +104,14 @@ bool Compilation::check(const std::vector<std::string> &inputs) {
   }
   finishDiagnostics();
   return !diags_.hasErrors();
+}
+
+std::shared_ptr<const analysis::AzureData> Compilation::azureCatalogue() {
+  if (!azure_) {
+    DiagnosticEngine unreported; // the next check reports what is wrong with the data
+    azure_ = analysis::AzureData::load(options_.stdlibDir, config_, unreported);
+  }
+  return azure_;
 }
 
 const analysis::AzureData &Compilation::azureData() const {

@@ -66,6 +66,10 @@ public:
   /// Azure's role and operation data; empty until a check got as far as the
   /// analysis.
   const analysis::AzureData &azureData() const;
+  /// The same data, read now if the last check did not get as far as the
+  /// analysis (the language server completes and explains role names while
+  /// a file has errors); null when it cannot be read. Kept until the next check.
+  std::shared_ptr<const analysis::AzureData> azureCatalogue();
   const analysis::Config &config() const { return config_; }
   DiagnosticEngine &diagnostics() { return diags_; }
   Program &program() { return program_; }

@@ -253,8 +253,7 @@ llvm::json::Value WardServer::hover(const std::string &path, Position pos) {
   // A built-in role: what it grants.
   for (const auto &decl : c->program().file(file)->decls)
     if (auto *grant = llvm::dyn_cast<GrantDecl>(decl.get()); grant && grant->role && covers(grant->role->range)) {
-      DiagnosticEngine scratch;
-      auto azure = analysis::AzureData::load(options_.stdlibDir, c->config(), scratch);
+      auto azure = c->azureCatalogue();
       if (const analysis::RoleDefinition *role = azure ? azure->roles.byName(grant->role->text) : nullptr) {
         size_t actions = 0, dataActions = 0;
         for (const analysis::PermissionSet &p : role->permissions)
@@ -389,11 +388,7 @@ llvm::json::Value WardServer::completion(const std::string &path, Position pos) 
   auto [c, file] = *at;
   llvm::StringRef text = c->sources().text(file);
   llvm::json::Array out;
-  // Azure's roles and operations, read once per process (also while the file
-  // has errors and the analysis did not run).
-  DiagnosticEngine scratch;
-  std::shared_ptr<const analysis::AzureData> azure =
-      analysis::AzureData::load(options_.stdlibDir, c->config(), scratch);
+  std::shared_ptr<const analysis::AzureData> azure = c->azureCatalogue();
   CompletionCatalogs catalogs;
   if (azure) {
     catalogs.roles = azure->roles.names();
