@@ -114,8 +114,8 @@ private:
 /// Turns the parse tree of a clean file into a layout document.
 class LayoutBuilder {
 public:
-  LayoutBuilder(Doc &doc, llvm::StringRef source, const Comments &comments)
-      : doc_(doc), source_(source), comments_(comments) {}
+  LayoutBuilder(Doc &doc, llvm::StringRef source, const std::vector<Token *> &tokens, const Comments &comments)
+      : doc_(doc), source_(source), tokens_(tokens), comments_(comments) {}
 
   /// The whole file.
   DocId file(P::FileContext *tree) {
@@ -198,7 +198,7 @@ private:
     }
   }
 
-  size_t tokenStart(size_t index) const { return tokens_ ? (*tokens_)[index]->getStartIndex() : 0; }
+  size_t tokenStart(size_t index) const { return tokens_[index]->getStartIndex(); }
 
   std::string tokenText(Token *t) const {
     llvm::StringRef raw = source_.slice(t->getStartIndex(), t->getStopIndex() + 1);
@@ -379,14 +379,10 @@ private:
     return out;
   }
 
-public:
-  void setTokens(const std::vector<Token *> *tokens) { tokens_ = tokens; }
-
-private:
   Doc &doc_;
   llvm::StringRef source_;
+  const std::vector<Token *> &tokens_;
   const Comments &comments_;
-  const std::vector<Token *> *tokens_ = nullptr;
   bool endsWithLineComment_ = false;
 };
 
@@ -458,8 +454,7 @@ std::optional<std::string> formatFile(const SourceManager &sm, FileID file, cons
         comments = commentsOf(view.tokens);
         Comments attached(source, view.tokens);
         Doc doc;
-        LayoutBuilder builder(doc, source, attached);
-        builder.setTokens(&view.tokens);
+        LayoutBuilder builder(doc, source, view.tokens, attached);
         if (!range) {
           timer.mark("parse");
           DocId root = builder.file(view.tree);

@@ -45,7 +45,7 @@ struct Symbol {
   SourceRange range, selection;
   std::vector<Symbol> children;
 };
-std::vector<Symbol> documentSymbols(const SourceFile &file, const SourceManager &sm);
+std::vector<Symbol> documentSymbols(const SourceFile &file);
 /// Lines that fold: every declaration and route that spans several.
 std::vector<std::pair<unsigned, unsigned>> foldingLines(const SourceFile &file, const SourceManager &sm);
 

@@ -35,7 +35,7 @@ std::string title(const Decl &d) {
 
 } // namespace
 
-std::vector<Symbol> documentSymbols(const SourceFile &file, const SourceManager &sm) {
+std::vector<Symbol> documentSymbols(const SourceFile &file) {
   std::vector<Symbol> out;
   for (const auto &decl : file.decls) {
     Symbol s{title(*decl),
@@ -53,7 +53,6 @@ std::vector<Symbol> documentSymbols(const SourceFile &file, const SourceManager 
       }
     out.push_back(std::move(s));
   }
-  (void)sm;
   return out;
 }
 

@@ -64,10 +64,15 @@ const std::string *WardServer::text(const std::string &path) const {
   return doc == documents_.end() ? nullptr : &doc->second.text;
 }
 
+std::string WardServer::rootOf(const std::string &path) const {
+  std::string root = path;            // a file outside every workspace folder is its own project
+  for (const std::string &r : roots_) // the innermost folder that holds it
+    if (!r.empty() && isUnder(path, r) && (root == path || r.size() > root.size())) root = r;
+  return root;
+}
+
 WardServer::Project &WardServer::projectOf(const std::string &path) {
-  std::string root = path; // a file outside every workspace folder is its own project
-  for (const std::string &r : roots_)
-    if (isUnder(path, r) && r.size() > 0 && (root == path || r.size() > root.size())) root = r;
+  std::string root = rootOf(path);
   Project &project = projects_[root];
   if (!project.compilation) {
     project.root = root;
@@ -175,7 +180,7 @@ std::optional<std::vector<TextEdit>> WardServer::format(const std::string &path,
 
 std::optional<std::pair<Compilation *, FileID>> WardServer::checked(const std::string &path) {
   Project &project = projectOf(path);
-  if (project.published.empty() && !project.compilation->program().files.size()) check(path);
+  if (project.compilation->program().files.empty()) check(path); // never checked
   Compilation &c = *project.compilation;
   for (const auto &file : c.program().files)
     if (c.sources().displayPath(file->id) == path) return std::make_pair(&c, file->id);
@@ -299,7 +304,7 @@ llvm::json::Value WardServer::documentSymbols(const std::string &path) {
   if (!at) return llvm::json::Array{};
   auto [c, file] = *at;
   llvm::json::Array out;
-  for (const Symbol &s : ward::lsp::documentSymbols(*c->program().file(file), c->sources()))
+  for (const Symbol &s : ward::lsp::documentSymbols(*c->program().file(file)))
     out.push_back(symbolJson(s, [&](SourceRange r) { return rangeToLsp(c->sources(), r); }));
   return out;
 }
@@ -423,7 +428,7 @@ llvm::json::Value WardServer::workspaceSymbols(llvm::StringRef query) {
     Compilation &c = *project.compilation;
     for (const auto &file : c.program().files) {
       if (file->isStdlib()) continue;
-      for (const Symbol &s : ward::lsp::documentSymbols(*file, c.sources())) {
+      for (const Symbol &s : ward::lsp::documentSymbols(*file)) {
         if (!llvm::StringRef(s.name).contains_insensitive(query)) continue;
         out.push_back(llvm::json::Object{{"name", s.name},
                                          {"kind", s.kind},
@@ -507,10 +512,7 @@ llvm::json::Value WardServer::inlayHintsOf(const std::string &path, Position sta
 }
 
 bool WardServer::firstCheckOf(const std::string &path) const {
-  std::string root = path;
-  for (const std::string &r : roots_)
-    if (isUnder(path, r) && (root == path || r.size() > root.size())) root = r;
-  auto it = projects_.find(root);
+  auto it = projects_.find(rootOf(path));
   return it == projects_.end() || it->second.compilation->program().files.empty();
 }
 

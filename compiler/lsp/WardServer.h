@@ -97,6 +97,8 @@ private:
     std::unique_ptr<Compilation> compilation;
     std::set<std::string> published; // files last published with diagnostics
   };
+  /// The project `path` belongs to: its innermost workspace folder, or itself.
+  std::string rootOf(const std::string &path) const;
   Project &projectOf(const std::string &path);
   /// The project's compilation and the file's buffer in it, checked if it never was.
   std::optional<std::pair<Compilation *, FileID>> checked(const std::string &path);
