@@ -30,6 +30,12 @@ public:
       if (!file->isStdlib())
         for (auto &decl : file->decls) f(*decl);
   }
+  /// The user's declarations of one kind: `forEachUser<RetryDecl>([&](RetryDecl &r) {...})`.
+  template <typename T, typename F> void forEachUser(F &&f) {
+    forEachUserDecl([&](Decl &decl) {
+      if (auto *d = llvm::dyn_cast<T>(&decl)) f(*d);
+    });
+  }
 
   Program &program;
   const SourceManager &sm;

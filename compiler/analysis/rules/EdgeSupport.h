@@ -33,13 +33,11 @@ bool fetchesKeysAtEdge(const Route &route);
 
 /// Calls `visit` for every `forward ... retry R` of the user's edgeworkers.
 template <typename F> void forEachRetriedForward(RuleContext &ctx, F &&visit) {
-  ctx.forEachUserDecl([&](Decl &decl) {
-    auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(&decl);
-    if (!ew) return;
-    for (const Route &route : ew->routes)
+  ctx.forEachUser<EdgeWorkerDecl>([&](EdgeWorkerDecl &ew) {
+    for (const Route &route : ew.routes)
       for (const RouteAction &action : route.actions)
         if (auto *retry = action.retry ? llvm::dyn_cast_or_null<RetryDecl>(action.retry->target) : nullptr)
-          visit(*ew, route, action, *retry);
+          visit(ew, route, action, *retry);
   });
 }
 

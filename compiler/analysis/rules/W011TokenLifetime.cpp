@@ -10,21 +10,19 @@ std::string minutes(int64_t ms) {
 
 void check(RuleContext &ctx) {
   int64_t cap = ctx.config.durationOption(RuleID::TokenLifetime, "max_lifetime");
-  ctx.forEachUserDecl([&](Decl &decl) {
-    auto *issuer = llvm::dyn_cast<IssuerDecl>(&decl);
-    if (!issuer) return;
-    const NumberSetting &lifetime = issuer->settings.maxLifetimeMs;
+  ctx.forEachUser<IssuerDecl>([&](IssuerDecl &issuer) {
+    const NumberSetting &lifetime = issuer.settings.maxLifetimeMs;
     if (!lifetime) {
-      ctx.report(RuleID::TokenLifetime, issuer->name.range,
-                 fmt::format("issuer `{}` accepts tokens of any lifetime", issuer->name.text))
+      ctx.report(RuleID::TokenLifetime, issuer.name.range,
+                 fmt::format("issuer `{}` accepts tokens of any lifetime", issuer.name.text))
           .withHelp(
               fmt::format("add `max_lifetime` (at most the cap, now {}): the edge then refuses tokens that live longer",
                           minutes(cap)));
       return;
     }
     if (*lifetime > cap)
-      ctx.reportOnValue(RuleID::TokenLifetime, *issuer, lifetime.range(),
-                        fmt::format("tokens of issuer `{}` may live {} here, over the cap of {}", issuer->name.text,
+      ctx.reportOnValue(RuleID::TokenLifetime, issuer, lifetime.range(),
+                        fmt::format("tokens of issuer `{}` may live {} here, over the cap of {}", issuer.name.text,
                                     lifetime.spelling(), minutes(cap)))
           .withHelp("lower `max_lifetime`; stolen tokens stay useful for as long as they live");
   });

@@ -5,13 +5,11 @@ namespace ward::analysis {
 namespace {
 
 void check(RuleContext &ctx) {
-  ctx.forEachUserDecl([&](Decl &decl) {
-    auto *issuer = llvm::dyn_cast<IssuerDecl>(&decl);
-    if (!issuer) return;
-    for (const TextSetting &alg : issuer->settings.algorithms)
+  ctx.forEachUser<IssuerDecl>([&](IssuerDecl &issuer) {
+    for (const TextSetting &alg : issuer.settings.algorithms)
       if (*alg == "none" || llvm::StringRef(*alg).startswith("HS"))
         ctx.reportOnValue(
-               RuleID::WeakAlgorithm, *issuer, alg.range(),
+               RuleID::WeakAlgorithm, issuer, alg.range(),
                *alg == "none"
                    ? std::string("`none` accepts unsigned tokens")
                    : fmt::format("`{}` needs a shared secret at the edge, where anyone with the bundle can read it",

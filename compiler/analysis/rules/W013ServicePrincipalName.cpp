@@ -39,12 +39,11 @@ void check(RuleContext &ctx) {
   } catch (const std::regex_error &) {
     return; // reported where ward.json was read
   }
-  ctx.forEachUserDecl([&](Decl &decl) {
-    auto *id = llvm::dyn_cast<IdentityDecl>(&decl);
-    if (!id || id->identityKind != IdentityKind::ServicePrincipal || std::regex_search(id->name.text, *regex)) return;
-    ctx.report(RuleID::ServicePrincipalName, id->name.range,
-               fmt::format("service principal `{}` does not follow the naming convention `{}`", id->name.text, pattern))
-        .withHelp(spSuggestion(id->name.text, *regex));
+  ctx.forEachUser<IdentityDecl>([&](IdentityDecl &id) {
+    if (id.identityKind != IdentityKind::ServicePrincipal || std::regex_search(id.name.text, *regex)) return;
+    ctx.report(RuleID::ServicePrincipalName, id.name.range,
+               fmt::format("service principal `{}` does not follow the naming convention `{}`", id.name.text, pattern))
+        .withHelp(spSuggestion(id.name.text, *regex));
   });
 }
 

@@ -6,10 +6,8 @@ namespace ward::analysis {
 namespace {
 
 void check(RuleContext &ctx) {
-  ctx.forEachUserDecl([&](Decl &decl) {
-    auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(&decl);
-    if (!ew) return;
-    for (const Route &route : ew->routes)
+  ctx.forEachUser<EdgeWorkerDecl>([&](EdgeWorkerDecl &ew) {
+    for (const Route &route : ew.routes)
       for (const RouteAction &action : route.actions) {
         auto *origin = llvm::dyn_cast_or_null<ResourceDecl>(action.origin.target);
         if (action.kind != RouteAction::Kind::Forward || route.require || !origin) continue;

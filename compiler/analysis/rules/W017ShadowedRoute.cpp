@@ -33,13 +33,11 @@ bool methodsSubsume(const Route &broad, const Route &narrow) {
 }
 
 void check(RuleContext &ctx) {
-  ctx.forEachUserDecl([&](Decl &decl) {
-    auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(&decl);
-    if (!ew) return;
-    for (size_t j = 0; j < ew->routes.size(); ++j) {
-      const Route &route = ew->routes[j];
+  ctx.forEachUser<EdgeWorkerDecl>([&](EdgeWorkerDecl &ew) {
+    for (size_t j = 0; j < ew.routes.size(); ++j) {
+      const Route &route = ew.routes[j];
       for (size_t i = 0; i < j; ++i) {
-        const Route &earlier = ew->routes[i];
+        const Route &earlier = ew.routes[i];
         if (!methodsSubsume(earlier, route) || !subsumes(earlier.path.text, route.path.text)) continue;
         LineColumn at = ctx.sm.lineColumn(earlier.keyword.file, earlier.keyword.begin);
         ctx.report(RuleID::ShadowedRoute, route.keyword,

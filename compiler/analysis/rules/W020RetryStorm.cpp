@@ -80,9 +80,7 @@ void check(RuleContext &ctx) {
                                  const RetryDecl &retry) {
     uses[&retry].push_back({tierOf(ew).responseProviderWallMs, fetchesKeysAtEdge(route) ? kKeySetFetchTimeoutMs : 0});
   });
-  ctx.forEachUserDecl([&](Decl &decl) {
-    if (auto *retry = llvm::dyn_cast<RetryDecl>(&decl)) retryStorm(ctx, *retry, waitBudgetMs(retry->spec, uses[retry]));
-  });
+  ctx.forEachUser<RetryDecl>([&](RetryDecl &retry) { retryStorm(ctx, retry, waitBudgetMs(retry.spec, uses[&retry])); });
 }
 
 } // namespace

@@ -6,10 +6,8 @@ namespace {
 
 void check(RuleContext &ctx) {
   int64_t cap = ctx.config.integerOption(RuleID::RetryAttempts, "max_attempts");
-  ctx.forEachUserDecl([&](Decl &decl) {
-    auto *retry = llvm::dyn_cast<RetryDecl>(&decl);
-    if (!retry) return;
-    const RetrySpec &spec = retry->spec;
+  ctx.forEachUser<RetryDecl>([&](RetryDecl &retry) {
+    const RetrySpec &spec = retry.spec;
     if (spec.attemptsWritten && spec.attempts > cap)
       ctx.report(RuleID::RetryAttempts, spec.attemptsWritten->range,
                  fmt::format("{} attempts multiply the load on a failing origin by up to {}; the cap is {}",

@@ -5,15 +5,12 @@ namespace ward::analysis {
 namespace {
 
 void check(RuleContext &ctx) {
-  ctx.forEachUserDecl([&](Decl &decl) {
-    auto *b = llvm::dyn_cast<BackupDecl>(&decl);
-    if (!b) return;
-    if (b->schedules.empty())
-      ctx.report(RuleID::BackupIncomplete, b->name.range, fmt::format("backup `{}` has no schedule", b->name.text))
+  ctx.forEachUser<BackupDecl>([&](BackupDecl &b) {
+    if (b.schedules.empty())
+      ctx.report(RuleID::BackupIncomplete, b.name.range, fmt::format("backup `{}` has no schedule", b.name.text))
           .withHelp("add `schedule = daily at \"02:00\" zone \"UTC\"`");
-    if (!b->settings.retainWritten)
-      ctx.report(RuleID::BackupIncomplete, b->name.range,
-                 fmt::format("backup `{}` declares no retention", b->name.text))
+    if (!b.settings.retainWritten)
+      ctx.report(RuleID::BackupIncomplete, b.name.range, fmt::format("backup `{}` declares no retention", b.name.text))
           .withHelp("add `retain = { daily = 30d }`");
   });
 }

@@ -6,10 +6,8 @@ namespace {
 
 void check(RuleContext &ctx) {
   int64_t floor = ctx.config.integerOption(RuleID::RetentionFloor, "min_daily_days");
-  ctx.forEachUserDecl([&](Decl &decl) {
-    auto *b = llvm::dyn_cast<BackupDecl>(&decl);
-    if (!b) return;
-    if (const NumberSetting &daily = b->settings.dailyDays; daily && *daily < floor)
+  ctx.forEachUser<BackupDecl>([&](BackupDecl &b) {
+    if (const NumberSetting &daily = b.settings.dailyDays; daily && *daily < floor)
       ctx.report(RuleID::RetentionFloor, daily.range(),
                  fmt::format("daily recovery points are kept {} days, below the floor of {}", *daily, floor))
           .withHelp(fmt::format("keep them at least `{}d`", floor));

@@ -8,19 +8,17 @@ void check(RuleContext &ctx) {
   // Raising the cap is the fix that cannot introduce another finding only
   // when the issued lifetime is within W011's cap.
   int64_t cap = ctx.config.durationOption(RuleID::TokenLifetime, "max_lifetime");
-  ctx.forEachUserDecl([&](Decl &decl) {
-    auto *issuer = llvm::dyn_cast<IssuerDecl>(&decl);
-    if (!issuer) return;
-    const NumberSetting &lifetime = issuer->settings.maxLifetimeMs;
-    const NumberSetting &issued = issuer->settings.tokenLifetimeMs;
+  ctx.forEachUser<IssuerDecl>([&](IssuerDecl &issuer) {
+    const NumberSetting &lifetime = issuer.settings.maxLifetimeMs;
+    const NumberSetting &issued = issuer.settings.tokenLifetimeMs;
     if (!lifetime || !issued || *lifetime >= *issued) return;
     bool inherited = false;
     DiagnosticBuilder d = ctx.reportOnValue(
-        RuleID::LifetimeBelowIssued, *issuer, lifetime.range(),
+        RuleID::LifetimeBelowIssued, issuer, lifetime.range(),
         fmt::format(
             "`max_lifetime = {}` refuses every token that lives longer, and issuer `{}` issues tokens that live up "
             "to {} (`token_lifetime`): tokens of the provider's default lifetime are refused",
-            lifetime.spelling(), issuer->name.text, issued.spelling()),
+            lifetime.spelling(), issuer.name.text, issued.spelling()),
         &inherited);
     d.label(issued.range(), "the provider's token lifetime");
     d.withHelp(fmt::format("raise `max_lifetime` to {}, or shorten the lifetime the provider issues (Entra ID: a token "

@@ -66,16 +66,13 @@ void entra(RuleContext &ctx, const IssuerDecl &issuer, const std::vector<const T
 void check(RuleContext &ctx) {
   // Audiences that routes require of each issuer, in place of its own.
   std::map<const Decl *, std::vector<const TextSetting *>> routeAudiences;
-  ctx.forEachUserDecl([&](Decl &decl) {
-    if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(&decl))
-      for (const Route &route : ew->routes)
-        if (route.require)
-          for (const TextSetting &aud : route.require->settings.audiences)
-            routeAudiences[route.require->issuer.target].push_back(&aud);
+  ctx.forEachUser<EdgeWorkerDecl>([&](EdgeWorkerDecl &ew) {
+    for (const Route &route : ew.routes)
+      if (route.require)
+        for (const TextSetting &aud : route.require->settings.audiences)
+          routeAudiences[route.require->issuer.target].push_back(&aud);
   });
-  ctx.forEachUserDecl([&](Decl &decl) {
-    if (auto *issuer = llvm::dyn_cast<IssuerDecl>(&decl)) entra(ctx, *issuer, routeAudiences[issuer]);
-  });
+  ctx.forEachUser<IssuerDecl>([&](IssuerDecl &issuer) { entra(ctx, issuer, routeAudiences[&issuer]); });
 }
 
 } // namespace
