@@ -137,11 +137,9 @@ private:
           id, server_->semanticTokensOf(*path, previous ? std::optional<std::string>(previous->str()) : std::nullopt));
     }
     if (method == "textDocument/inlayHint" && path) {
-      const llvm::json::Object *range = params->getAsObject()->getObject("range");
-      std::optional<Position> start = range ? positionFromJson(range->get("start")) : std::nullopt;
-      std::optional<Position> end = range ? positionFromJson(range->get("end")) : std::nullopt;
-      if (!start || !end) return reply(id, Error{InvalidParams, "no range"});
-      return reply(id, server_->inlayHintsOf(*path, *start, *end));
+      std::optional<std::pair<Position, Position>> range = rangeOf(params);
+      if (!range) return reply(id, Error{InvalidParams, "no range"});
+      return reply(id, server_->inlayHintsOf(*path, range->first, range->second));
     }
     if (method == "workspace/symbol") {
       const llvm::json::Object *p = params ? params->getAsObject() : nullptr;
@@ -149,11 +147,9 @@ private:
     }
     if (method == "textDocument/foldingRange" && path) return reply(id, server_->foldingRanges(*path));
     if (method == "textDocument/codeAction" && path) {
-      const llvm::json::Object *range = params->getAsObject()->getObject("range");
-      std::optional<Position> start = range ? positionFromJson(range->get("start")) : std::nullopt;
-      std::optional<Position> end = range ? positionFromJson(range->get("end")) : std::nullopt;
-      if (!start || !end) return reply(id, Error{InvalidParams, "no range"});
-      return reply(id, server_->codeActions(*path, *start, *end));
+      std::optional<std::pair<Position, Position>> range = rangeOf(params);
+      if (!range) return reply(id, Error{InvalidParams, "no range"});
+      return reply(id, server_->codeActions(*path, range->first, range->second));
     }
     if (path && pos) {
       if (method == "textDocument/definition") return reply(id, server_->definition(*path, *pos));
@@ -260,11 +256,10 @@ private:
     if (!path) return Error{InvalidParams, "no textDocument.uri"};
     std::optional<format::LineRange> range;
     if (ranged) {
-      const llvm::json::Object *r = p->getObject("range");
-      std::optional<Position> start = r ? positionFromJson(r->get("start")) : std::nullopt;
-      std::optional<Position> end = r ? positionFromJson(r->get("end")) : std::nullopt;
-      if (!start || !end) return Error{InvalidParams, "no range"};
-      range = format::LineRange{unsigned(start->line + 1), unsigned(std::max(end->line, start->line) + 1)};
+      std::optional<std::pair<Position, Position>> lines = rangeOf(params);
+      if (!lines) return Error{InvalidParams, "no range"};
+      auto [start, end] = *lines;
+      range = format::LineRange{unsigned(start.line + 1), unsigned(std::max(end.line, start.line) + 1)};
     }
     std::optional<std::vector<TextEdit>> edits = server_->format(*path, range);
     if (!edits) return llvm::json::Value(nullptr); // syntax errors: nothing to format (the diagnostics say why)
@@ -315,6 +310,16 @@ private:
     llvm::json::Array out;
     for (const std::string &s : items) out.push_back(s);
     return out;
+  }
+
+  /// The `range` of a request's parameters.
+  static std::optional<std::pair<Position, Position>> rangeOf(const llvm::json::Value *params) {
+    const llvm::json::Object *p = params ? params->getAsObject() : nullptr;
+    const llvm::json::Object *range = p ? p->getObject("range") : nullptr;
+    std::optional<Position> start = range ? positionFromJson(range->get("start")) : std::nullopt;
+    std::optional<Position> end = range ? positionFromJson(range->get("end")) : std::nullopt;
+    if (!start || !end) return std::nullopt;
+    return std::make_pair(*start, *end);
   }
 
   static std::optional<std::string> documentPath(const llvm::json::Value *params) {

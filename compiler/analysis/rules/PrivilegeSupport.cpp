@@ -111,8 +111,13 @@ Operations exposureOperations(const RuleContext &ctx) {
   return ops;
 }
 
-void reportDeclaredDanger(RuleContext &ctx, RuleID rule, const Principal &p, const Operations &dangerous,
-                          const char *what) {
+/// An escalation or credential read that the policy declares as an intent
+/// (a capability of its own holding `roleAssignments/write`, say) may be the
+/// point of that identity, so it is not an error; but a reviewer must see it,
+/// so it is reported as a note naming the operations.
+static void reportDeclaredDanger(RuleContext &ctx, RuleID rule, const Principal &p, const Operations &dangerous,
+                                 const char *what) {
+
   std::map<const Decl *, std::vector<std::string>> bySource;
   for (const Need &n : p.intents) {
     bool matches = std::any_of(dangerous.begin(), dangerous.end(), [&](const auto &op) {
@@ -132,6 +137,22 @@ void reportDeclaredDanger(RuleContext &ctx, RuleID rule, const Principal &p, con
     if (d->severity == Severity::Error) d->severity = Severity::Note; // declared on purpose, shown for review
     d.withHelp("an intent the policy declares is allowed; make sure this identity is meant to do this, and keep it "
                "to the narrowest resource");
+  }
+}
+
+void checkDangerousOperations(RuleContext &ctx, RuleID rule, const Operations &dangerous, const char *declared,
+                              const char *granted) {
+  for (const Principal &p : ctx.model.principals()) {
+    reportDeclaredDanger(ctx, rule, p, dangerous, declared);
+    const std::vector<const Need *> needs = p.allNeeds();
+    for (const Hold &h : p.grants) {
+      if (grantsUnknownRole(h)) continue;
+      std::vector<std::string> operations = dangerousForGrant(h, needs, dangerous);
+      if (!operations.empty())
+        ctx.report(rule, grantWhatRange(h),
+                   fmt::format("this grant lets `{}` {}: {}", p.identity->name.text, granted, listFew(operations)))
+            .withHelp(narrowAlternative(p));
+    }
   }
 }
 

@@ -45,11 +45,11 @@ std::vector<const Need *> servedBy(const Hold &h, const std::vector<const Need *
 Operations escalationOperations(const RuleContext &ctx);
 Operations exposureOperations(const RuleContext &ctx);
 
-/// An escalation or credential read that the policy declares as an intent
-/// (a capability of its own holding `roleAssignments/write`, say) may be the
-/// point of that identity, so it is not an error; but a reviewer must see it,
-/// so it is reported as a note naming the operations.
-void reportDeclaredDanger(RuleContext &ctx, RuleID rule, const Principal &p, const Operations &dangerous,
-                          const char *what);
+/// W003 and W004: `rule` for every principal whose declared intents include
+/// `dangerous` operations (a note, `declared`: "escalate privileges"), and
+/// for every grant that allows some no intent needs (`granted`: "escalate
+/// its own privileges").
+void checkDangerousOperations(RuleContext &ctx, RuleID rule, const Operations &dangerous, const char *declared,
+                              const char *granted);
 
 } // namespace ward::analysis
