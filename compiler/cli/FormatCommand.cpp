@@ -123,6 +123,7 @@ private:
     if (!formatted) {
       bool refused = std::any_of(diags.diagnostics().begin(), diags.diagnostics().end(),
                                  [](const Diagnostic &d) { return d.id == DiagID::FormatRefused; });
+      if (!refused) llvm::errs() << shown << ": not formatted: fix the syntax errors above first\n";
       return refused ? Environment : WouldChange;
     }
     bool changed = *formatted != original;
