@@ -83,6 +83,9 @@ struct AttrList {
   std::vector<Attribute> items;
   SourceRange range; // the braces; invalid when no block was written
   const Attribute *find(llvm::StringRef key) const;
+  Attribute *find(llvm::StringRef key) {
+    return const_cast<Attribute *>(static_cast<const AttrList &>(*this).find(key));
+  }
   /// The text of a string attribute, or "" when absent or not a string.
   std::string string(llvm::StringRef key) const;
   /// The texts of a list attribute (or of a single value); empty when absent.

@@ -143,6 +143,15 @@ BuildOutcome Compilation::build(llvm::StringRef outDir, llvm::StringRef compiler
   return outcome;
 }
 
+std::optional<codegen::ArtifactSet> Compilation::generate(llvm::StringRef compilerVersion) {
+  if (diags_.hasErrors() || !model_) return std::nullopt;
+  DiagnosticEngine scratch; // what generation reports stays out of the check's diagnostics
+  codegen::ArtifactSet artifacts;
+  codegen::generateArtifacts(program_, sm_, *azure_, config_, *model_, compilerVersion, scratch, artifacts);
+  if (scratch.hasErrors()) return std::nullopt;
+  return artifacts;
+}
+
 std::string ruleSummary(llvm::StringRef doc) {
   llvm::SmallVector<llvm::StringRef, 16> paragraphs;
   doc.split(paragraphs, "\n\n");

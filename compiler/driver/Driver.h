@@ -7,9 +7,11 @@
 
 #include "analysis/Rules.h"
 #include "diag/Sarif.h"
+#include "output/Artifacts.h"
 #include "resolve/Loader.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +63,12 @@ public:
   /// nothing when generation reports an error. Diagnostics land in
   /// diagnostics(), sorted, with `--werror` applied.
   BuildOutcome build(llvm::StringRef outDir, llvm::StringRef compilerVersion);
+
+  /// After a clean check(): every artifact build() would write, in memory,
+  /// leaving diagnostics() as they are (the language server shows what a
+  /// declaration generates); nullopt when the program has errors or
+  /// generation reports one.
+  std::optional<codegen::ArtifactSet> generate(llvm::StringRef compilerVersion);
 
   SourceManager &sources() { return sm_; }
   /// Azure's role and operation data; empty until a check got as far as the

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "diag/Diagnostic.h"
+#include "output/Artifacts.h"
 #include "resolve/Loader.h"
 
 #include <functional>
@@ -100,6 +101,16 @@ struct InlayHint {
   std::string label;
 };
 std::vector<InlayHint> inlayHints(const SourceFile &file, uint32_t begin, uint32_t end);
+
+/// A lens over a declaration: one artifact it generates, titled with what
+/// matters in it (a bundle's size, a role's action counts), and the artifact
+/// whose text opening the lens shows.
+struct GeneratedLens {
+  SourceRange range; // the declaration's keyword
+  std::string title;
+  std::string artifact; // its path under the build's output directory
+};
+std::vector<GeneratedLens> generatedLenses(const SourceFile &file, const codegen::ArtifactSet &artifacts);
 
 /// The fix-its of the diagnostics of `file` that overlap [begin, end).
 struct QuickFix {

@@ -145,6 +145,8 @@ private:
       const llvm::json::Object *p = params ? params->getAsObject() : nullptr;
       return reply(id, server_->workspaceSymbols(p ? p->getString("query").getValueOr("") : ""));
     }
+    if (method == "textDocument/codeLens" && path) return reply(id, server_->codeLenses(*path));
+    if (method == "ward/generated") return reply(id, generated(params));
     if (method == "textDocument/foldingRange" && path) return reply(id, server_->foldingRanges(*path));
     if (method == "textDocument/codeAction" && path) {
       std::optional<std::pair<Position, Position>> range = rangeOf(params);
@@ -207,7 +209,7 @@ private:
       if (const llvm::json::Array *encodings = general->getArray("positionEncodings"))
         for (const llvm::json::Value &e : *encodings)
           if (e.getAsString() == llvm::Optional<llvm::StringRef>("utf-8")) encoding = PositionEncoding::Utf8;
-    server_ = std::make_unique<WardServer>(options_, encoding);
+    server_ = std::make_unique<WardServer>(options_, encoding, version_);
     if (const llvm::json::Object *caps = p ? p->getObject("capabilities") : nullptr)
       if (const llvm::json::Object *window = caps->getObject("window"))
         workDoneProgress_ = window->getBoolean("workDoneProgress").getValueOr(false);
@@ -243,10 +245,24 @@ private:
              {"diagnosticProvider",
               llvm::json::Object{{"interFileDependencies", true}, {"workspaceDiagnostics", false}}},
              {"completionProvider", llvm::json::Object{{"triggerCharacters", llvm::json::Array{" ", ":"}}}},
+             {"codeLensProvider", llvm::json::Object{{"resolveProvider", false}}},
              {"codeActionProvider", llvm::json::Object{{"codeActionKinds", llvm::json::Array{"quickfix"}}}},
          }},
         {"serverInfo", llvm::json::Object{{"name", "wardc"}, {"version", version_}}},
     };
+  }
+
+  /// `ward/generated` {uri, artifact}: the text a code lens's
+  /// `ward.showGenerated` command opens (its arguments are uri and artifact).
+  std::variant<llvm::json::Value, Error> generated(const llvm::json::Value *params) {
+    const llvm::json::Object *p = params ? params->getAsObject() : nullptr;
+    llvm::Optional<llvm::StringRef> uri = p ? p->getString("uri") : llvm::None;
+    llvm::Optional<llvm::StringRef> artifact = p ? p->getString("artifact") : llvm::None;
+    std::optional<std::string> path = uri ? pathFromUri(*uri) : std::nullopt;
+    if (!path || !artifact) return Error{InvalidParams, "`ward/generated` takes a file uri and an artifact path"};
+    auto text = server_->generatedText(*path, *artifact);
+    if (auto *message = std::get_if<std::string>(&text)) return Error{RequestFailed, *message};
+    return std::move(std::get<llvm::json::Value>(text));
   }
 
   std::variant<llvm::json::Value, Error> formatting(const llvm::json::Value *params, bool ranged) {

@@ -125,6 +125,7 @@ std::vector<FileDiagnostics> WardServer::check(const std::string &path) {
       if (docPath != project.root) inputs.push_back(docPath); // an unsaved new file is an input too
     }
   c.check(inputs);
+  project.artifacts.reset();
   std::map<std::string, FileDiagnostics> byFile;
   const SourceManager &sm = c.sources();
   for (const Diagnostic &d : c.diagnostics().diagnostics()) {
@@ -143,6 +144,12 @@ std::vector<FileDiagnostics> WardServer::check(const std::string &path) {
   }
   for (const std::string &file : project.published)
     if (!published.count(file)) out.push_back({file, std::nullopt, {}}); // cleared
+  // Every open document hears of each check, so its client knows which
+  // version the (possibly empty) set belongs to.
+  for (const auto &[docPath, doc] : documents_)
+    if ((docPath == project.root || isUnder(docPath, project.root)) && !published.count(docPath) &&
+        !project.published.count(docPath))
+      out.push_back({docPath, std::nullopt, {}});
   project.published = std::move(published);
   for (FileDiagnostics &f : out)
     if (auto doc = documents_.find(f.path); doc != documents_.end()) f.version = doc->second.version;
@@ -509,6 +516,45 @@ llvm::json::Value WardServer::inlayHintsOf(const std::string &path, Position sta
     out.push_back(llvm::json::Object{
         {"position", toJson(positionOf(text, hint.offset, encoding_))}, {"label", hint.label}, {"paddingLeft", true}});
   return out;
+}
+
+const codegen::ArtifactSet *WardServer::artifactsOf(const std::string &path) {
+  if (!checked(path)) return nullptr;
+  Project &project = projectOf(path);
+  if (!project.artifacts) project.artifacts = project.compilation->generate(compilerVersion_);
+  return *project.artifacts ? &**project.artifacts : nullptr;
+}
+
+llvm::json::Value WardServer::codeLenses(const std::string &path) {
+  auto at = checked(path);
+  const codegen::ArtifactSet *artifacts = artifactsOf(path);
+  if (!at || !artifacts) return llvm::json::Array{};
+  auto [c, file] = *at;
+  llvm::json::Array out;
+  for (const GeneratedLens &lens : generatedLenses(*c->program().file(file), *artifacts))
+    out.push_back(llvm::json::Object{
+        {"range", rangeToLsp(c->sources(), lens.range)},
+        {"command", llvm::json::Object{{"title", lens.title},
+                                       {"command", "ward.showGenerated"},
+                                       {"arguments", llvm::json::Array{uriFromPath(path), lens.artifact}}}}});
+  return out;
+}
+
+static llvm::StringRef languageOf(llvm::StringRef artifact) {
+  if (artifact.endswith(".js")) return "javascript";
+  if (artifact.endswith(".json")) return "json";
+  return "plaintext";
+}
+
+std::variant<llvm::json::Value, std::string> WardServer::generatedText(const std::string &path,
+                                                                       llvm::StringRef artifact) {
+  const codegen::ArtifactSet *artifacts = artifactsOf(path);
+  if (!artifacts) return std::string("nothing is generated while the project has errors");
+  auto it = artifacts->artifacts().find(artifact.str());
+  if (it == artifacts->artifacts().end()) return "the project generates no " + artifact.str();
+  if (llvm::StringRef(it->second.bytes).contains('\0')) return artifact.str() + " is not text";
+  return llvm::json::Value(
+      llvm::json::Object{{"path", artifact}, {"language", languageOf(artifact)}, {"text", it->second.bytes}});
 }
 
 bool WardServer::firstCheckOf(const std::string &path) const {

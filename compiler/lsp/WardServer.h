@@ -38,7 +38,8 @@ struct TextEdit {
 
 class WardServer {
 public:
-  WardServer(LoadOptions options, PositionEncoding encoding) : options_(std::move(options)), encoding_(encoding) {}
+  WardServer(LoadOptions options, PositionEncoding encoding, std::string compilerVersion = "dev")
+      : options_(std::move(options)), encoding_(encoding), compilerVersion_(std::move(compilerVersion)) {}
 
   /// A workspace folder: every `*.ward` below it is one project.
   void addRoot(const std::string &path);
@@ -78,6 +79,14 @@ public:
   /// result `previousResultId` names: the edits from that result's data.
   llvm::json::Value semanticTokensOf(const std::string &path, std::optional<std::string> previousResultId);
   llvm::json::Value inlayHintsOf(const std::string &path, Position start, Position end);
+  /// Code lenses: what each declaration of `path` generates (nothing while
+  /// its project has errors), each with the `ward.showGenerated` command.
+  llvm::json::Value codeLenses(const std::string &path);
+  /// The text of the artifact `artifact` of `path`'s project, as `wardc build`
+  /// would write it: `{path, language, text}`; an error message when it is
+  /// not generated (the project has errors, or no such artifact).
+  std::variant<llvm::json::Value, std::string> generatedText(const std::string &path, llvm::StringRef artifact);
+
   /// The name under `pos` that can be renamed, or an error message.
   std::variant<llvm::json::Value, std::string> prepareRename(const std::string &path, Position pos);
   /// A WorkspaceEdit renaming the declaration under `pos` everywhere, or an error message.
@@ -96,6 +105,8 @@ private:
     std::string root; // a directory, or a single file outside every root
     std::unique_ptr<Compilation> compilation;
     std::set<std::string> published; // files last published with diagnostics
+    // What the program as last checked generates, made on first demand.
+    std::optional<std::optional<codegen::ArtifactSet>> artifacts;
   };
   /// The project `path` belongs to: its innermost workspace folder, or itself.
   std::string rootOf(const std::string &path) const;
@@ -109,6 +120,8 @@ private:
     FileID file;
     std::optional<SymbolAt> symbol;
   };
+  /// The artifacts of `path`'s project as last checked; null when it has errors.
+  const codegen::ArtifactSet *artifactsOf(const std::string &path);
   std::optional<Cursor> cursorAt(const std::string &path, Position pos);
   std::vector<int64_t> encodedTokens(const std::string &path);
   struct SemanticTokensResult {
@@ -122,6 +135,7 @@ private:
 
   LoadOptions options_;
   PositionEncoding encoding_;
+  std::string compilerVersion_; // written into some artifacts, as by `wardc build`
   std::vector<std::string> roots_;
   std::map<std::string, Document> documents_;
   std::map<std::string, Project> projects_; // by root

@@ -53,7 +53,7 @@ private:
 
     std::vector<std::pair<std::string, std::string>> substitutions;
     for (const std::string &param : params) {
-      const Attribute *given = d.attrs.find(param);
+      Attribute *given = d.attrs.find(param);
       if (!given) {
         diags_
             .report(DiagID::MissingAttribute, d.name.range,
@@ -69,6 +69,7 @@ private:
         const Decl *target = ctx_.resolver.lookup(ctx_.file, Name{given->value.text, given->value.range},
                                                   {DeclKind::Tenant}, fmt::format("`{}`", param));
         if (!target) return;
+        given->value.target = target; // a use of the tenant, for navigation and rename
         const Attribute *id = target->attrs.find("id");
         if (!id || id->value.kind != Value::Kind::String) return; // the tenant's own error
         value = id->value.text;

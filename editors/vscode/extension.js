@@ -27,9 +27,19 @@ async function start() {
   await client.start();
 }
 
+// A code lens's command: the artifact it names (as `wardc build` would write
+// it), in an untitled editor beside the policy.
+async function showGenerated(uri, artifact) {
+  if (!client) return;
+  const generated = await client.sendRequest("ward/generated", { uri, artifact });
+  const document = await vscode.workspace.openTextDocument({ language: generated.language, content: generated.text });
+  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+}
+
 async function activate(context) {
   await start();
   context.subscriptions.push(
+    vscode.commands.registerCommand("ward.showGenerated", showGenerated),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration("ward.path")) return;
       await deactivate();
@@ -45,4 +55,4 @@ async function deactivate() {
   await running.stop();
 }
 
-module.exports = { activate, deactivate, serverOptions };
+module.exports = { activate, deactivate, serverOptions, showGenerated };

@@ -1,7 +1,8 @@
 // The VS Code extension (editors/vscode), tested without VS Code: its
 // manifest points at files that exist; activating it starts the real
 // `wardc lsp` (through a stand-in for vscode-languageclient that speaks the
-// protocol) and restarts it when `ward.path` changes; its grammar's patterns
+// protocol) and restarts it when `ward.path` changes; a code lens's command
+// opens the generated text it names; its grammar's patterns
 // compile, colour a policy as expected, and know every keyword of Ward.g4.
 //   node tests/editors/vscode.test.cjs path/to/wardc
 "use strict";
@@ -28,10 +29,9 @@ const grammar = JSON.parse(fs.readFileSync(path.join(extensionDir, grammarEntry.
 assert.strictEqual(grammar.scopeName, grammarEntry.scopeName);
 
 // ---- activation, with stand-ins for the editor -----------------------------
-function frame(message) {
-  const body = Buffer.from(JSON.stringify(message));
-  return Buffer.concat([Buffer.from(`Content-Length: ${body.length}\r\n\r\n`), body]);
-}
+// The client stand-in speaks to the real server through vscode-jsonrpc (the
+// library vscode-languageclient is built on), pinned in tests/js.
+const rpc = require(path.join(root, "tests/js/node_modules/vscode-jsonrpc/node"));
 
 const clients = [];
 class LanguageClient {
@@ -40,41 +40,44 @@ class LanguageClient {
     clients.push(this);
   }
   // Starts the server the extension names and performs the handshake.
-  start() {
-    return new Promise((resolve, reject) => {
-      this.process = spawn(this.serverOptions.command, this.serverOptions.args);
-      let buffer = Buffer.alloc(0);
-      this.process.stdout.on("data", (chunk) => {
-        buffer = Buffer.concat([buffer, chunk]);
-        const header = buffer.indexOf("\r\n\r\n");
-        if (header < 0) return;
-        const length = Number(/Content-Length: (\d+)/.exec(buffer.slice(0, header).toString())[1]);
-        if (buffer.length < header + 4 + length) return;
-        const reply = JSON.parse(buffer.slice(header + 4, header + 4 + length).toString());
-        this.capabilities = reply.result.capabilities;
-        resolve();
-      });
-      this.process.on("error", reject);
-      this.process.stdin.write(frame({ jsonrpc: "2.0", id: 1, method: "initialize", params: { capabilities: {} } }));
-    });
+  async start() {
+    this.process = spawn(this.serverOptions.command, this.serverOptions.args);
+    this.exited = new Promise((resolve) => this.process.on("exit", resolve));
+    this.connection = rpc.createMessageConnection(new rpc.StreamMessageReader(this.process.stdout),
+                                                  new rpc.StreamMessageWriter(this.process.stdin));
+    this.connection.listen();
+    const result = await this.connection.sendRequest("initialize", { processId: process.pid, rootUri: null, capabilities: {} });
+    this.capabilities = result.capabilities;
+    this.connection.sendNotification("initialized", {});
   }
-  stop() {
-    return new Promise((resolve) => {
-      this.stopped = true;
-      this.process.on("exit", (code) => {
-        this.exitCode = code;
-        resolve();
-      });
-      this.process.stdin.write(frame({ jsonrpc: "2.0", id: 2, method: "shutdown" }));
-      this.process.stdin.end(frame({ jsonrpc: "2.0", method: "exit" }));
-    });
+  sendRequest(method, params) { return this.connection.sendRequest(method, params); }
+  sendNotification(method, params) { return this.connection.sendNotification(method, params); }
+  async stop() {
+    this.stopped = true;
+    await this.connection.sendRequest("shutdown");
+    await this.connection.sendNotification("exit");
+    this.exitCode = await this.exited;
+    this.connection.dispose();
   }
 }
 
 let configuredPath = wardc;
 const configurationListeners = [];
+const commands = {};
+const opened = []; // documents the extension opened, and how they were shown
 const vscode = {
+  ViewColumn: { Beside: -2 },
+  commands: {
+    registerCommand: (name, handler) => {
+      commands[name] = handler;
+      return { dispose() { delete commands[name]; } };
+    },
+  },
+  window: {
+    showTextDocument: async (document, options) => opened.push({ document, options }),
+  },
   workspace: {
+    openTextDocument: async (content) => content,
     getConfiguration: (section) => ({ get: (key) => (section === "ward" && key === "path" ? configuredPath : undefined) }),
     createFileSystemWatcher: (glob) => ({ glob }),
     onDidChangeConfiguration: (listener) => {
@@ -106,11 +109,28 @@ async function main() {
   const extension = require(path.join(extensionDir, manifest.main));
   const subscriptions = [];
   await extension.activate({ subscriptions });
+  assert.ok(commands["ward.showGenerated"], "the code lens command is registered");
   assert.strictEqual(clients.length, 1);
   assert.deepStrictEqual(clients[0].serverOptions, { command: wardc, args: ["lsp"] });
   assert.strictEqual(clients[0].clientOptions.documentSelector[0].language, "ward");
   assert.ok(clients[0].capabilities.definitionProvider && clients[0].capabilities.documentFormattingProvider);
   assert.strictEqual(clients[0].clientOptions.synchronize.fileEvents.glob, "**/{ward.json,*.ward}");
+
+  // A code lens's command opens the artifact it names: the bundle's lens opens main.js.
+  const policy = path.join(root, "examples/orders-api/orders.ward");
+  const uri = `file://${policy}`;
+  await clients[0].sendNotification("textDocument/didOpen", {
+    textDocument: { uri, languageId: "ward", version: 1, text: fs.readFileSync(policy, "utf8") },
+  });
+  const lenses = await clients[0].sendRequest("textDocument/codeLens", { textDocument: { uri } });
+  const bundle = lenses.find((l) => /^bundle orders-gateway-1\.4\.2\.tgz: [\d.]+ KB of 512 KB$/.test(l.command.title));
+  assert.ok(bundle, `a bundle lens among ${lenses.map((l) => l.command.title)}`);
+  assert.strictEqual(bundle.command.command, "ward.showGenerated");
+  await commands[bundle.command.command](...bundle.command.arguments);
+  assert.strictEqual(opened.length, 1);
+  assert.strictEqual(opened[0].document.language, "javascript");
+  assert.match(opened[0].document.content, /^\/\/ EdgeWorker "orders-gateway" \(4242\), version "1\.4\.2"\./);
+  assert.strictEqual(opened[0].options.viewColumn, vscode.ViewColumn.Beside);
 
   // A change of ward.path restarts the server; other settings do not.
   await configurationListeners[0]({ affectsConfiguration: (s) => s === "editor.fontSize" });
@@ -149,7 +169,7 @@ async function main() {
     });
   };
   for (const word of keywords) assert.ok(coloured(word), `keyword \`${word}\` is coloured`);
-  console.log(`ok: manifest, activation against ${path.basename(wardc)} lsp, ${keywords.length} keywords`);
+  console.log(`ok: manifest, activation against ${path.basename(wardc)} lsp, a code lens opened, ${keywords.length} keywords`);
 }
 
 main().catch((error) => {

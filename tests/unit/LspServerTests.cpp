@@ -95,3 +95,55 @@ TEST_CASE("WardServer: rename refuses what cannot change and edits every use", "
   CHECK(std::holds_alternative<std::string>(server.rename("/nowhere/q/a.ward", {3, 7}, "vm")));   // taken
   CHECK(std::holds_alternative<std::string>(server.rename("/nowhere/q/a.ward", {3, 7}, "a b")));  // invalid
 }
+
+TEST_CASE("WardServer: code lenses say what each declaration generates and open what `wardc build` writes",
+          "[lsp][unit]") {
+  std::string root = sourceDir() + "/examples/vm-backup", path = root + "/backup.ward";
+  WardServer server(loadOptions(), PositionEncoding::Utf16, "test");
+  server.addRoot(root);
+  server.open(path, readFile(path), 1);
+  llvm::json::Value lenses = server.codeLenses(path);
+  std::map<std::string, std::string> artifactOf; // title -> artifact
+  for (const llvm::json::Value &lens : *lenses.getAsArray()) {
+    const llvm::json::Object *command = lens.getAsObject()->getObject("command");
+    REQUIRE(command->getString("command") == llvm::Optional<llvm::StringRef>("ward.showGenerated"));
+    artifactOf[command->getString("title")->str()] = command->getArray("arguments")->back().getAsString()->str();
+  }
+  CHECK(artifactOf["role ward-vm-backup-backup-operate: 6 actions"] ==
+        "azure/roles/ward-vm-backup-backup-operate.json");
+  CHECK(artifactOf["role ward-vm-backup-logs-ingest: 1 data action"] == "azure/roles/ward-vm-backup-logs-ingest.json");
+  CHECK(artifactOf["ARM template azure/backup.json: 1 backup policy, 1 protected item"] == "azure/backup.json");
+
+  // Each lens opens exactly the bytes `wardc build` writes.
+  Compilation built(loadOptions());
+  REQUIRE(built.check({root}));
+  TempDir out;
+  REQUIRE(built.build(out.path() + "/out", "test").wrote);
+  for (const auto &[title, artifact] : artifactOf) {
+    auto text = server.generatedText(path, artifact);
+    REQUIRE(std::holds_alternative<llvm::json::Value>(text));
+    CHECK(*std::get<llvm::json::Value>(text).getAsObject()->getString("text") ==
+          readFile(out.path() + "/out/" + artifact));
+  }
+
+  // A program with errors generates nothing: no lenses, and the command says why.
+  REQUIRE(server.change(path, changeAt(0, 0, 0, "identity broken : nonsense\n"), 2));
+  server.check(path);
+  CHECK(server.codeLenses(path).getAsArray()->empty());
+  auto refused = server.generatedText(path, "azure/backup.json");
+  REQUIRE(std::holds_alternative<std::string>(refused));
+  CHECK(std::get<std::string>(refused) == "nothing is generated while the project has errors");
+}
+
+TEST_CASE("WardServer: a tenant named as an issuer template's parameter is a use of it", "[lsp][unit]") {
+  std::string root = sourceDir() + "/examples/orders-api", path = root + "/orders.ward";
+  WardServer server(loadOptions(), PositionEncoding::Utf16);
+  server.addRoot(root);
+  server.open(path, readFile(path), 1);
+  server.check(path);
+  // `  tenant = contoso` (line 11): definition goes to tenant.ward, references include this use.
+  llvm::json::Value definition = server.definition(path, {10, 12});
+  REQUIRE(definition.getAsObject());
+  CHECK(llvm::StringRef(*definition.getAsObject()->getString("uri")).endswith("/tenant.ward"));
+  CHECK(server.references(path, {10, 12}, true).getAsArray()->size() == 2);
+}
