@@ -92,6 +92,42 @@ const sema::AttrSpec *attributeBeingWritten(DeclKind kind, llvm::StringRef text,
   return nullptr;
 }
 
+/// Inside the parentheses of a call value (`exponential(initial = 100ms, |`):
+/// after `name =`, the values that argument accepts; else the arguments not
+/// written yet. False when `offset` is not inside a known call.
+bool callArguments(llvm::StringRef text, uint32_t offset, std::vector<CompletionItem> &out) {
+  llvm::StringRef before = text.take_front(std::min<size_t>(offset, text.size()));
+  size_t open = before.rfind('(');
+  if (open == llvm::StringRef::npos || before.substr(open).contains(')')) return false;
+  llvm::StringRef head = before.take_front(open).rtrim();
+  size_t nameStart = head.find_last_not_of("abcdefghijklmnopqrstuvwxyz_0123456789");
+  const sema::Schema *schema = sema::callSchema(head.substr(nameStart == llvm::StringRef::npos ? 0 : nameStart + 1));
+  if (!schema) return false;
+  llvm::StringRef args = before.substr(open + 1);
+  if (args.count('"') % 2) return false; // inside a string
+  size_t comma = args.find_last_of(',');
+  llvm::StringRef current = comma == llvm::StringRef::npos ? args : args.substr(comma + 1);
+  if (current.contains('=')) {
+    llvm::StringRef key = current.split('=').first.trim();
+    for (const sema::AttrSpec &spec : *schema)
+      if (spec.key == key)
+        for (const std::string &v : spec.check.values) out.push_back({v, CompletionItem::Value, spec.key});
+    return true;
+  }
+  // The arguments already written, before the cursor and after it up to `)`.
+  llvm::StringRef after = text.substr(before.size());
+  std::string joined = args.str() + "," + after.take_until([](char c) { return c == ')'; }).str();
+  llvm::SmallVector<llvm::StringRef, 8> pieces;
+  llvm::StringRef(joined).split(pieces, ',');
+  std::set<std::string> written;
+  for (llvm::StringRef piece : pieces)
+    if (piece.contains('=')) written.insert(piece.split('=').first.trim().str());
+  for (const sema::AttrSpec &spec : *schema)
+    if (!written.count(spec.key))
+      out.push_back({spec.key, CompletionItem::Attribute, spec.required ? "required" : "optional"});
+  return true;
+}
+
 /// Inside an open string of an `actions [...]` or `data_actions [...]` list:
 /// the catalogue's operations that start with what is typed.
 bool actionStrings(llvm::StringRef text, uint32_t offset, const CompletionCatalogs &catalogs,
@@ -146,6 +182,8 @@ std::vector<CompletionItem> completionsAt(const Program &program, FileID file, l
   } else if (p == "role") {
     for (const std::string &role : catalogs.roles)
       out.push_back({"\"" + role + "\"", CompletionItem::Value, "built-in role"});
+  } else if (insideKind && callArguments(text, offset, out)) {
+    // `backoff = exponential(initial = 100ms, |`: its arguments, or their values.
   } else if (const sema::AttrSpec *spec = insideKind ? attributeBeingWritten(*insideKind, text, offset) : nullptr) {
     // `tier = `, `algorithms = [RS256, `: the values the attribute accepts.
     for (const std::string &v : spec->check.values) out.push_back({v, CompletionItem::Value, spec->key});

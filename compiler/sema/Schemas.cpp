@@ -82,7 +82,9 @@ ValueCheck stringOrStringList() {
   };
 }
 
-ValueCheck backoff() {
+} // namespace
+
+const Schema *callSchema(llvm::StringRef function) {
   static const Schema exponential = {{"initial", true, duration({"ms", "s"})},
                                      {"max", true, duration({"ms", "s", "m"})},
                                      {"multiplier", false,
@@ -96,7 +98,15 @@ ValueCheck backoff() {
                                      {"jitter", false, oneOf({"full", "equal", "decorrelated", "none"})}};
   static const Schema constant = {{"delay", true, duration({"ms", "s"})},
                                   {"jitter", false, oneOf({"full", "equal", "none"})}};
-  return [](SemaContext &ctx, Value &v, const std::string &what) {
+  if (function == "exponential") return &exponential;
+  if (function == "constant") return &constant;
+  return nullptr;
+}
+
+namespace {
+
+ValueCheck backoff() {
+  ValueCheck check = [](SemaContext &ctx, Value &v, const std::string &what) {
     if (v.kind != Value::Kind::Call) {
       ctx.diags
           .report(DiagID::WrongValueType, v.range,
@@ -104,7 +114,7 @@ ValueCheck backoff() {
           .withHelp("e.g. `exponential(initial = 100ms, max = 2s, multiplier = 2, jitter = full)`");
       return;
     }
-    const Schema *schema = v.text == "exponential" ? &exponential : v.text == "constant" ? &constant : nullptr;
+    const Schema *schema = callSchema(v.text);
     if (!schema) {
       DiagnosticBuilder d =
           ctx.diags.report(DiagID::WrongValueType, v.range, fmt::format("unknown backoff `{}`", v.text));
@@ -118,6 +128,8 @@ ValueCheck backoff() {
           .withHelp("write `initial = 100ms`, not `100ms`");
     checkEntries(ctx, v.fields, *schema, fmt::format("`{}(...)`", v.text), v.range, {});
   };
+  check.values = {"exponential", "constant"}; // each takes the arguments of callSchema()
+  return check;
 }
 
 ValueCheck actionString() {

@@ -46,6 +46,10 @@ using Schema = std::vector<AttrSpec>;
 void checkAttributes(SemaContext &ctx, AttrList &attrs, const Schema &schema, const std::string &owner,
                      SourceRange ownerRange, const std::vector<std::string> &extraKeys = {});
 
+/// The named arguments of a call value (`exponential(initial = ..., ...)`,
+/// `constant(...)`); null for a function Ward does not know.
+const Schema *callSchema(llvm::StringRef function);
+
 const Schema &tenantSchema();
 const Schema &issuerSchema();
 const Schema &issuerTemplateSchema();

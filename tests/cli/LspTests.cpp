@@ -886,3 +886,33 @@ TEST_CASE("lsp: completion of an attribute's values from its schema", "[lsp]") {
   CHECK(labels(4) == std::vector<std::string>{"resource", "resource_group", "subscription", "management_group"});
   CHECK(labels(5) == std::vector<std::string>{"origin", "backup_source", "backup_vault"});
 }
+
+TEST_CASE("lsp: completion inside a backoff call: its functions, unwritten arguments and their values", "[lsp]") {
+  TempDir dir;
+  std::string text = "retry reads {\n"
+                     "  attempts = 3\n"
+                     "  backoff = \n"                                          // 2
+                     "  backoff = exponential(initial = 100ms, , jitter = )\n" // 3
+                     "  backoff = constant(delay = 1s, jitter = )\n"           // 4
+                     "}\n";
+  std::string path = dir.write("p/a.ward", text);
+  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
+                      frame(request(2, "textDocument/completion", at(path, 2, 12))) +
+                      frame(request(3, "textDocument/completion", at(path, 3, 41))) +
+                      frame(request(4, "textDocument/completion", at(path, 3, 52))) +
+                      frame(request(5, "textDocument/completion", at(path, 4, 42))) + frame(request(9, "shutdown")) +
+                      frame(notification("exit"));
+  Session s = run(dir, input);
+  auto labels = [&](int64_t id) {
+    std::vector<std::string> out;
+    for (const llvm::json::Value &item : *s.reply(id)->getArray("result"))
+      out.push_back(item.getAsObject()->getString("label")->str());
+    return out;
+  };
+  CHECK(labels(2) == std::vector<std::string>{"exponential", "constant"});
+  // Between two written arguments: the ones not written yet, in the schema's order.
+  CHECK(labels(3) == std::vector<std::string>{"max", "multiplier"});
+  CHECK(labels(4) == std::vector<std::string>{"full", "equal", "decorrelated", "none"});
+  // `constant` has its own jitters (no decorrelated jitter without a growing delay).
+  CHECK(labels(5) == std::vector<std::string>{"full", "equal", "none"});
+}
