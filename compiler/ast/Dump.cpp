@@ -7,20 +7,26 @@ namespace {
 
 class Dumper {
 public:
+  explicit Dumper(bool ranges) : ranges_(ranges) {}
   std::string out;
 
   void file(const SourceFile &f) {
-    for (const Import &i : f.imports) line("import", (i.isModule ? "module " : "file ") + quoted(i.target.text));
+    for (const Import &i : f.imports)
+      line("import", (i.isModule ? "module " : "file ") + quoted(i.target.text) + at(i.target.range) + at(i.range));
     for (const Suppression &s : f.suppressions) {
       std::string ids;
-      for (const Name &id : s.ids) ids += id.text + " ";
-      line("ward-ignore", ids + quoted(s.reason));
+      for (const Name &id : s.ids) ids += id.text + at(id.range) + " ";
+      line("ward-ignore", ids + quoted(s.reason) + at(s.range));
     }
     for (const auto &d : f.decls) decl(*d);
   }
 
 private:
+  bool ranges_;
   int depth_ = 0;
+
+  /// ` @begin-end`, when positions are dumped.
+  std::string at(SourceRange r) const { return ranges_ ? fmt::format(" @{}-{}", r.begin, r.end) : ""; }
 
   static std::string quoted(const std::string &s) { return fmt::format("{:?}", s); }
   void line(llvm::StringRef what, llvm::StringRef text = "") {
@@ -39,31 +45,32 @@ private:
   };
 
   void value(const Value &v, const std::string &label) {
+    std::string where = at(v.range);
     switch (v.kind) {
-    case Value::Kind::String: line(label, "string " + quoted(v.text)); return;
-    case Value::Kind::Number: line(label, "number " + v.text); return;
-    case Value::Kind::Quantity: line(label, "quantity " + v.text); return;
-    case Value::Kind::Ref: line(label, "ref " + v.text); return;
-    case Value::Kind::List: line(label, "list"); break;
-    case Value::Kind::Object: line(label, "object"); break;
-    case Value::Kind::Call: line(label, "call " + v.text); break;
+    case Value::Kind::String: line(label, "string " + quoted(v.text) + where); return;
+    case Value::Kind::Number: line(label, "number " + v.text + where); return;
+    case Value::Kind::Quantity: line(label, "quantity " + v.text + where); return;
+    case Value::Kind::Ref: line(label, "ref " + v.text + where); return;
+    case Value::Kind::List: line(label, "list" + where); break;
+    case Value::Kind::Object: line(label, "object" + where); break;
+    case Value::Kind::Call: line(label, "call " + v.text + where); break;
     }
     Nest n(*this);
     for (const Value &item : v.items) value(item, "item");
-    for (const Field &f : v.fields) value(f.value, "field " + quoted(f.key.text));
+    for (const Field &f : v.fields) value(f.value, "field " + quoted(f.key.text) + at(f.key.range));
   }
   void attrs(const AttrList &list) {
-    if (list.range.valid()) line("block");
+    if (list.range.valid()) line("block", at(list.range));
     Nest n(*this);
-    for (const Attribute &a : list.items) value(a.value, "attr " + a.key.text);
+    for (const Attribute &a : list.items) value(a.value, "attr " + a.key.text + at(a.key.range) + at(a.range));
   }
-  void ref(llvm::StringRef label, const Ref &r) { line(label, r.name.text); }
+  void ref(llvm::StringRef label, const Ref &r) { line(label, r.name.text + at(r.name.range)); }
   void optionalName(llvm::StringRef label, const std::optional<Name> &n) {
-    if (n) line(label, quoted(n->text));
+    if (n) line(label, quoted(n->text) + at(n->range));
   }
   void action(const RouteAction &a) {
     static const char *kKinds[] = {"forward", "redirect", "respond", "deny"};
-    line(kKinds[static_cast<int>(a.kind)]);
+    line(kKinds[static_cast<int>(a.kind)], at(a.range));
     Nest n(*this);
     if (a.kind == RouteAction::Kind::Forward) ref("origin", a.origin);
     if (a.retry) ref("retry", *a.retry);
@@ -73,11 +80,12 @@ private:
   }
   void route(const Route &r) {
     std::string methods;
-    for (const Name &m : r.methods) methods += m.text + " ";
-    line("route", methods + quoted(r.path.text));
+    for (const Name &m : r.methods) methods += m.text + at(m.range) + " ";
+    line("route", methods + quoted(r.path.text) + at(r.path.range) + at(r.keyword) + at(r.range));
     Nest n(*this);
     if (r.require) {
       ref("require token from", r.require->issuer);
+      if (ranges_) line("extent", at(r.require->range));
       Nest m(*this);
       attrs(r.require->attrs);
     }
@@ -86,7 +94,7 @@ private:
   }
   void schedule(const BackupSchedule &s) {
     static const char *kKinds[] = {"hourly", "daily", "weekly"};
-    line("schedule", kKinds[static_cast<int>(s.kind)]);
+    line("schedule", kKinds[static_cast<int>(s.kind)] + at(s.range));
     Nest n(*this);
     for (auto [label, v] : {std::pair<const char *, const std::optional<Value> *>{"every", &s.interval},
                             {"for", &s.windowDuration},
@@ -98,16 +106,18 @@ private:
   }
 
   void decl(const Decl &d) {
-    line(declKindKeyword(d.kind()), d.name.text);
+    line(declKindKeyword(d.kind()), d.name.text + at(d.name.range) + at(d.keyword) + at(d.range));
     Nest n(*this);
     switch (d.kind()) {
     case DeclKind::IssuerTemplate:
-      for (const Name &p : llvm::cast<IssuerTemplateDecl>(d).params) line("param", p.text);
+      for (const Name &p : llvm::cast<IssuerTemplateDecl>(d).params) line("param", p.text + at(p.range));
       break;
     case DeclKind::Issuer:
       if (auto &t = llvm::cast<IssuerDecl>(d).templateRef) ref("template", *t);
       break;
-    case DeclKind::Identity: line("kind", llvm::cast<IdentityDecl>(d).kindName.text); break;
+    case DeclKind::Identity:
+      line("kind", llvm::cast<IdentityDecl>(d).kindName.text + at(llvm::cast<IdentityDecl>(d).kindName.range));
+      break;
     case DeclKind::Resource: ref("type", llvm::cast<ResourceDecl>(d).type); break;
     case DeclKind::Capability: ref("on", llvm::cast<CapabilityDecl>(d).resourceType); break;
     case DeclKind::Allow: {
@@ -138,7 +148,7 @@ private:
     case DeclKind::Backup: {
       auto &b = llvm::cast<BackupDecl>(d);
       for (const Protection &p : b.protections) {
-        line("protect");
+        line("protect", at(p.range));
         Nest m(*this);
         for (const Ref &item : p.items) ref("item", item);
         ref("in", p.vault);
@@ -155,8 +165,8 @@ private:
 
 } // namespace
 
-std::string dumpSyntax(const SourceFile &file) {
-  Dumper d;
+std::string dumpSyntax(const SourceFile &file, bool withRanges) {
+  Dumper d(withRanges);
   d.file(file);
   return d.out;
 }

@@ -15,6 +15,8 @@
 
 namespace ward {
 
-std::string dumpSyntax(const SourceFile &file);
+/// With `withRanges`, each line also gives the source ranges (byte offsets)
+/// of what it shows: two parsers agree when their dumps with ranges are equal.
+std::string dumpSyntax(const SourceFile &file, bool withRanges = false);
 
 } // namespace ward

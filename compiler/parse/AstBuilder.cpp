@@ -102,19 +102,8 @@ private:
   }
 
   Value number(antlr4::tree::TerminalNode *node, bool withUnit) {
-    Value v;
-    v.range = range(node);
-    v.text = source_.slice(v.range.begin, v.range.end).str();
-    size_t digitsEnd = 0;
-    while (digitsEnd < v.text.size() &&
-           (std::isdigit(static_cast<unsigned char>(v.text[digitsEnd])) || v.text[digitsEnd] == '.'))
-      ++digitsEnd;
-    std::string magnitude = v.text.substr(0, digitsEnd);
-    v.kind = withUnit ? Value::Kind::Quantity : Value::Kind::Number;
-    v.unit = withUnit ? v.text.substr(digitsEnd) : "";
-    v.number = std::strtod(magnitude.c_str(), nullptr);
-    v.isInteger = magnitude.find('.') == std::string::npos;
-    return v;
+    SourceRange r = range(node);
+    return numberValue(source_.slice(r.begin, r.end), r, withUnit);
   }
 
   Value value(P::ValueContext *ctx) {
@@ -436,6 +425,22 @@ private:
 };
 
 } // namespace
+
+Value numberValue(llvm::StringRef text, SourceRange range, bool withUnit) {
+  Value v;
+  v.range = range;
+  v.text = text.str();
+  size_t digitsEnd = 0;
+  while (digitsEnd < v.text.size() &&
+         (std::isdigit(static_cast<unsigned char>(v.text[digitsEnd])) || v.text[digitsEnd] == '.'))
+    ++digitsEnd;
+  std::string magnitude = v.text.substr(0, digitsEnd);
+  v.kind = withUnit ? Value::Kind::Quantity : Value::Kind::Number;
+  v.unit = withUnit ? v.text.substr(digitsEnd) : "";
+  v.number = std::strtod(magnitude.c_str(), nullptr);
+  v.isInteger = magnitude.find('.') == std::string::npos;
+  return v;
+}
 
 void buildAst(const SourceManager &sm, FileID file, P::FileContext *tree, SourceFile &out, DiagnosticEngine &diags,
               const std::vector<uint32_t> &errorOffsets) {

@@ -8,6 +8,7 @@
 #include <antlr4-runtime.h>
 #include <fmt/format.h>
 #include <llvm/Support/Format.h>
+#include <llvm/Support/Process.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include <cstdlib>
@@ -40,6 +41,27 @@ SourceRange contextRange(FileID file, antlr4::ParserRuleContext *ctx) {
   return SourceRange::merge(start, tokenRange(file, stop));
 }
 
+// The reason may be empty (a rule reports that), the IDs may not.
+void collectSuppression(llvm::StringRef text, SourceRange range, std::vector<Suppression> &out) {
+  llvm::StringRef body = text.drop_front(2).trim();
+  if (!body.consume_front("ward-ignore")) return;
+  if (!body.empty() && !std::isspace(static_cast<unsigned char>(body.front()))) return;
+  auto [idList, reason] = body.split(':');
+  Suppression s;
+  s.range = range;
+  s.reason = reason.trim().str();
+  size_t offset = static_cast<size_t>(idList.data() - text.data());
+  llvm::SmallVector<llvm::StringRef, 4> ids;
+  idList.split(ids, ',');
+  for (llvm::StringRef id : ids) {
+    llvm::StringRef trimmed = id.trim();
+    if (trimmed.empty()) continue;
+    uint32_t begin = range.begin + static_cast<uint32_t>(offset + (trimmed.data() - idList.data()));
+    s.ids.push_back({trimmed.str(), {range.file, begin, begin + static_cast<uint32_t>(trimmed.size())}});
+  }
+  out.push_back(std::move(s));
+}
+
 } // namespace parse
 
 namespace {
@@ -63,28 +85,6 @@ bool checkEncoding(const SourceManager &sm, FileID file, DiagnosticEngine &diags
     return false;
   }
   return true;
-}
-
-/// `// ward-ignore W004, W006: reason`; the reason may be empty (a rule
-/// reports that), the IDs may not.
-void collectSuppression(llvm::StringRef text, SourceRange range, std::vector<Suppression> &out) {
-  llvm::StringRef body = text.drop_front(2).trim();
-  if (!body.consume_front("ward-ignore")) return;
-  if (!body.empty() && !std::isspace(static_cast<unsigned char>(body.front()))) return;
-  auto [idList, reason] = body.split(':');
-  Suppression s;
-  s.range = range;
-  s.reason = reason.trim().str();
-  size_t offset = static_cast<size_t>(idList.data() - text.data());
-  llvm::SmallVector<llvm::StringRef, 4> ids;
-  idList.split(ids, ',');
-  for (llvm::StringRef id : ids) {
-    llvm::StringRef trimmed = id.trim();
-    if (trimmed.empty()) continue;
-    uint32_t begin = range.begin + static_cast<uint32_t>(offset + (trimmed.data() - idList.data()));
-    s.ids.push_back({trimmed.str(), {range.file, begin, begin + static_cast<uint32_t>(trimmed.size())}});
-  }
-  out.push_back(std::move(s));
 }
 
 /// Reports lexical errors, repairs the token stream so the parser can go on,
@@ -130,7 +130,7 @@ bool lexicalPass(const SourceManager &sm, FileID file, const std::vector<antlr4:
       break;
     }
     case WardLexer::LINE_COMMENT:
-      collectSuppression(parse::tokenText(text, token), parse::tokenRange(file, token), suppressions);
+      parse::collectSuppression(parse::tokenText(text, token), parse::tokenRange(file, token), suppressions);
       break;
     case WardLexer::BLOCK_COMMENT: {
       llvm::StringRef body = parse::tokenText(text, token);
@@ -173,14 +173,29 @@ bool lexicalPass(const SourceManager &sm, FileID file, const std::vector<antlr4:
 
 } // namespace
 
-std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, DiagnosticEngine &diags,
-                                      const ParseOptions &options) {
-  return parse::parseFileWithTree(sm, file, diags, options, [](const parse::ParseTreeView &) {});
+namespace {
+/// The index in `tokens` of the token that starts at `offset`.
+size_t tokenAt(parse::RepairableTokenStream &tokens, uint32_t offset) {
+  const std::vector<antlr4::Token *> &all = tokens.getTokens();
+  auto it = std::lower_bound(all.begin(), all.end(), offset,
+                             [](antlr4::Token *t, uint32_t at) { return t->getStartIndex() < at; });
+  return static_cast<size_t>(it - all.begin());
+}
+} // namespace
+
+bool fastParserByDefault() {
+  static const bool kFast = [] {
+    llvm::Optional<std::string> parser = llvm::sys::Process::GetEnv("WARD_PARSER");
+    return !parser || *parser != "antlr";
+  }();
+  return kFast;
 }
 
-std::unique_ptr<SourceFile> parse::parseFileWithTree(const SourceManager &sm, FileID file, DiagnosticEngine &diags,
-                                                     const ParseOptions &options,
-                                                     llvm::function_ref<void(const ParseTreeView &)> visit) {
+namespace {
+
+std::unique_ptr<SourceFile> parseWithAntlr(const SourceManager &sm, FileID file, DiagnosticEngine &diags,
+                                           const ParseOptions &options,
+                                           llvm::function_ref<void(const parse::ParseTreeView &)> visit, bool tryFast) {
   PhaseTimer timer("  parse");
   auto mark = [&](const char *what) { timer.mark(what); };
   auto out = std::make_unique<SourceFile>();
@@ -189,6 +204,12 @@ std::unique_ptr<SourceFile> parse::parseFileWithTree(const SourceManager &sm, Fi
   if (!checkEncoding(sm, file, diags)) {
     out->parsedCleanly = false;
     return out;
+  }
+  parse::FastParse fast;
+  if (tryFast) {
+    fast = parse::parseFast(sm.text(file), file, options, *out);
+    mark("fast");
+    if (fast.complete) return out;
   }
 
   parse::ByteCharStream input(sm.text(file), sm.displayPath(file));
@@ -216,8 +237,10 @@ std::unique_ptr<SourceFile> parse::parseFileWithTree(const SourceManager &sm, Fi
   parser.removeErrorListeners();
   WardParser::FileContext *tree = nullptr;
   // Stage 1: SLL prediction, bail out at the first error. Nearly every valid
-  // file finishes here; it is several times faster than full LL.
-  if (errors == 0) {
+  // file finishes here; it is several times faster than full LL. (When the
+  // fast parser has tried, the file has an error or is one it does not take:
+  // straight to stage 2, which gives a valid file the same tree.)
+  if (errors == 0 && !tryFast) {
     parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
     parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
     try {
@@ -231,6 +254,12 @@ std::unique_ptr<SourceFile> parse::parseFileWithTree(const SourceManager &sm, Fi
   if (!tree) {
     tokens.seek(0);
     parser.reset();
+    if (fast.resumeAt != 0 && errors == 0) {
+      tokens.seek(tokenAt(tokens, fast.resumeAt)); // after the constructs the fast parser took
+    } else {
+      out->imports.clear(); // (a lexically clean file has errors == 0 here; this is for safety)
+      out->decls.clear();
+    }
     parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
     parser.setErrorHandler(parse::makeErrorStrategy(sm, file, diags, options.maxErrors, errors));
     try {
@@ -262,6 +291,20 @@ std::unique_ptr<SourceFile> parse::parseFileWithTree(const SourceManager &sm, Fi
     visit({tree, tokens.getTokens()});
   }
   return out;
+}
+
+} // namespace
+
+std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, DiagnosticEngine &diags,
+                                      const ParseOptions &options) {
+  return parseWithAntlr(
+      sm, file, diags, options, [](const parse::ParseTreeView &) {}, options.fastPath);
+}
+
+std::unique_ptr<SourceFile> parse::parseFileWithTree(const SourceManager &sm, FileID file, DiagnosticEngine &diags,
+                                                     const ParseOptions &options,
+                                                     llvm::function_ref<void(const ParseTreeView &)> visit) {
+  return parseWithAntlr(sm, file, diags, options, visit, false); // the formatter needs the parse tree
 }
 
 } // namespace ward

@@ -8,12 +8,19 @@
 
 namespace ward {
 
+/// Whether valid files are parsed by the fast parser: yes, unless the
+/// environment says `WARD_PARSER=antlr` (to compare the two, or to rule one out).
+bool fastParserByDefault();
+
 struct ParseOptions {
   /// Brackets, braces and parentheses nest at most this deep. Deeper input is
   /// rejected before parsing, so no input can exhaust the stack.
   unsigned maxNesting = 64;
   /// Stop reporting (and parsing) a file after this many syntax errors.
   unsigned maxErrors = 50;
+  /// Try the fast parser first; any file it does not accept (every file with
+  /// an error among them) is parsed by the ANTLR parser, as it is without it.
+  bool fastPath = fastParserByDefault();
 };
 
 /// Parses buffer `file` of `sm`. Lexical and syntax errors go to `diags`.

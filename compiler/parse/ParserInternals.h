@@ -54,6 +54,25 @@ std::unique_ptr<SourceFile> parseFileWithTree(const SourceManager &sm, FileID fi
                                               const ParseOptions &options,
                                               llvm::function_ref<void(const ParseTreeView &)> visit);
 
+/// `// ward-ignore W004, W006: reason` in the comment `text` at `range`, if it is one.
+void collectSuppression(llvm::StringRef text, SourceRange range, std::vector<Suppression> &out);
+/// A NUMBER or QUANTITY token's value: its text, magnitude and unit.
+Value numberValue(llvm::StringRef text, SourceRange range, bool withUnit);
+
+/// The fast path (FastParser.cpp): parses a file free of lexical and syntax
+/// errors into `out`'s imports, declarations and suppressions, reporting
+/// nothing (`complete`). On anything else the ANTLR parser parses the file
+/// and reports what is wrong; when the file is lexically clean and the doubt
+/// comes after two or more whole top-level constructs, `out` holds all of
+/// them but the last, and the ANTLR parser need only start at `resumeAt`,
+/// the offset of that last one (its decisions and errors from there on are
+/// those of a parse of the whole file).
+struct FastParse {
+  bool complete = false;
+  uint32_t resumeAt = 0; // 0: parse the whole file
+};
+FastParse parseFast(llvm::StringRef text, FileID file, const ParseOptions &options, SourceFile &out);
+
 /// Builds the AST of a parsed file: every declaration that parsed whole
 /// (no recovery inside, no error at one of `errorOffsets` in its range);
 /// the others go to `out.brokenDecls`.

@@ -90,8 +90,10 @@ std::unique_ptr<antlr4::Token> WardTokenizer::make(size_t type, size_t length, s
   return token;
 }
 
+namespace {
+
 // STRING : '"' (~["\\\r\n] | '\\' ~[\r\n])* '"' ;  UNTERMINATED_STRING: the same without the closing quote.
-size_t WardTokenizer::scanString(size_t &type) const {
+size_t scanString(llvm::StringRef s_, size_t pos_, size_t &type) {
   size_t i = pos_ + 1;
   while (i < s_.size()) {
     char c = s_[i];
@@ -112,7 +114,7 @@ size_t WardTokenizer::scanString(size_t &type) const {
 }
 
 // QUANTITY : DIGITS ('.' DIGITS)? ([a-zA-Z]+ | '%') ;  NUMBER : DIGITS ('.' DIGITS)? ;
-size_t WardTokenizer::scanNumber(size_t &type) const {
+size_t scanNumber(llvm::StringRef s_, size_t pos_, size_t &type) {
   size_t i = pos_;
   while (i < s_.size() && isDigit(s_[i])) ++i;
   if (i + 1 < s_.size() && s_[i] == '.' && isDigit(s_[i + 1])) {
@@ -131,7 +133,7 @@ size_t WardTokenizer::scanNumber(size_t &type) const {
 }
 
 // IDENT : [a-zA-Z_] ([a-zA-Z0-9_-]* [a-zA-Z0-9_])? ; keywords win on equal length.
-size_t WardTokenizer::scanIdentifier(size_t &type) const {
+size_t scanIdentifier(llvm::StringRef s_, size_t pos_, size_t &type) {
   size_t i = pos_ + 1;
   while (i < s_.size() && (isLetter(s_[i]) || isDigit(s_[i]) || s_[i] == '_' || s_[i] == '-')) ++i;
   while (s_[i - 1] == '-') --i; // a name does not end with `-`
@@ -141,9 +143,42 @@ size_t WardTokenizer::scanIdentifier(size_t &type) const {
   return i - pos_;
 }
 
-std::unique_ptr<antlr4::Token> WardTokenizer::nextToken() {
+} // namespace
+
+size_t skipSpace(llvm::StringRef s, size_t pos) {
   // WS : [ \t\r\n\f]+ -> skip ; a byte-order mark reads as spaces.
-  while (pos_ < s_.size() && (isSpace(s_[pos_]) || (pos_ < 3 && s_.startswith("\xEF\xBB\xBF")))) advance(1);
+  while (pos < s.size() && (isSpace(s[pos]) || (pos < 3 && s.startswith("\xEF\xBB\xBF")))) ++pos;
+  return pos;
+}
+
+ScannedToken scanToken(llvm::StringRef s, size_t pos) {
+  char c = s[pos];
+  size_t type = 0, length = 1;
+  if (c == '"') {
+    length = scanString(s, pos, type);
+  } else if (isDigit(c)) {
+    length = scanNumber(s, pos, type);
+  } else if (isLetter(c) || c == '_') {
+    length = scanIdentifier(s, pos, type);
+  } else if (c == '/' && pos + 1 < s.size() && s[pos + 1] == '/') {
+    // LINE_COMMENT : '//' ~[\r\n]* -> channel(HIDDEN) ;
+    size_t end = s.find_first_of("\r\n", pos);
+    return {WardLexer::LINE_COMMENT, (end == llvm::StringRef::npos ? s.size() : end) - pos, true};
+  } else if (c == '/' && pos + 1 < s.size() && s[pos + 1] == '*') {
+    // BLOCK_COMMENT : '/*' .*? ('*/' | EOF) -> channel(HIDDEN) ;
+    size_t end = s.find("*/", pos + 2);
+    return {WardLexer::BLOCK_COMMENT, (end == llvm::StringRef::npos ? s.size() : end + 2) - pos, true};
+  } else if (static_cast<unsigned char>(c) < 128 && vocabulary().punctuation[static_cast<unsigned char>(c)]) {
+    type = vocabulary().punctuation[static_cast<unsigned char>(c)];
+  } else {
+    type = WardLexer::UNEXPECTED_CHAR;
+  }
+  return {type, length, false};
+}
+
+std::unique_ptr<antlr4::Token> WardTokenizer::nextToken() {
+  size_t start = skipSpace(s_, pos_);
+  advance(start - pos_);
   if (pos_ >= s_.size()) {
     auto eof = std::make_unique<antlr4::CommonToken>(std::make_pair(this, input_), antlr4::Token::EOF,
                                                      antlr4::Token::DEFAULT_CHANNEL, s_.size(), s_.size() - 1);
@@ -151,30 +186,8 @@ std::unique_ptr<antlr4::Token> WardTokenizer::nextToken() {
     eof->setCharPositionInLine(column_);
     return eof;
   }
-  char c = s_[pos_];
-  size_t type = 0, length = 1;
-  if (c == '"') {
-    length = scanString(type);
-  } else if (isDigit(c)) {
-    length = scanNumber(type);
-  } else if (isLetter(c) || c == '_') {
-    length = scanIdentifier(type);
-  } else if (c == '/' && pos_ + 1 < s_.size() && s_[pos_ + 1] == '/') {
-    // LINE_COMMENT : '//' ~[\r\n]* -> channel(HIDDEN) ;
-    size_t end = s_.find_first_of("\r\n", pos_);
-    length = (end == llvm::StringRef::npos ? s_.size() : end) - pos_;
-    return make(WardLexer::LINE_COMMENT, length, antlr4::Token::HIDDEN_CHANNEL);
-  } else if (c == '/' && pos_ + 1 < s_.size() && s_[pos_ + 1] == '*') {
-    // BLOCK_COMMENT : '/*' .*? ('*/' | EOF) -> channel(HIDDEN) ;
-    size_t end = s_.find("*/", pos_ + 2);
-    length = (end == llvm::StringRef::npos ? s_.size() : end + 2) - pos_;
-    return make(WardLexer::BLOCK_COMMENT, length, antlr4::Token::HIDDEN_CHANNEL);
-  } else if (static_cast<unsigned char>(c) < 128 && vocabulary().punctuation[static_cast<unsigned char>(c)]) {
-    type = vocabulary().punctuation[static_cast<unsigned char>(c)];
-  } else {
-    type = WardLexer::UNEXPECTED_CHAR;
-  }
-  return make(type, length, antlr4::Token::DEFAULT_CHANNEL);
+  ScannedToken t = scanToken(s_, pos_);
+  return make(t.type, t.length, t.hidden ? antlr4::Token::HIDDEN_CHANNEL : antlr4::Token::DEFAULT_CHANNEL);
 }
 
 } // namespace ward::parse

@@ -39,6 +39,18 @@ private:
   bool bom_ = false;
 };
 
+/// The token of Ward.g4's lexer rules that starts at `pos` (not whitespace):
+/// its type (WardLexer's), its length in bytes, and whether it goes to the
+/// hidden channel (comments). WardTokenizer and the fast parser share it.
+struct ScannedToken {
+  size_t type, length;
+  bool hidden;
+};
+ScannedToken scanToken(llvm::StringRef bytes, size_t pos);
+/// The first position at or after `pos` that is not whitespace (WS, or a
+/// byte-order mark at the start).
+size_t skipSpace(llvm::StringRef bytes, size_t pos);
+
 /// Produces the tokens of Ward.g4's lexer rules from `input`'s bytes.
 class WardTokenizer : public antlr4::TokenSource {
 public:
@@ -53,9 +65,6 @@ public:
 private:
   std::unique_ptr<antlr4::Token> make(size_t type, size_t length, size_t channel);
   void advance(size_t n);
-  size_t scanString(size_t &type) const;
-  size_t scanNumber(size_t &type) const;
-  size_t scanIdentifier(size_t &type) const;
 
   llvm::StringRef s_;
   ByteCharStream *input_;

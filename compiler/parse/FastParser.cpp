@@ -1,0 +1,648 @@
+//===- FastParser.cpp - Ward.g4 by recursive descent, for valid files ------===//
+//
+// The hot path of parsing. Every construct of Ward.g4 starts with a keyword
+// and the grammar decides with one or two tokens of look-ahead, so a
+// recursive-descent parser over a compact token array (offsets into the
+// source, no object per token) builds the same AST as the ANTLR parser and
+// AstBuilder, several times faster and in a fraction of the memory.
+//
+// It accepts only files that are free of lexical and syntax errors and of
+// anything the structure repair would mend, and reports nothing: on the
+// first doubt it gives up and the caller parses the file with ANTLR, which
+// stays the grammar's executable form and produces every syntax error users
+// see. tests/unit/FastParserTests.cpp requires equal ASTs (source ranges
+// included) from both on every file of the repository and on a mutated
+// corpus.
+//
+//===----------------------------------------------------------------------===//
+#include "parse/ParserInternals.h"
+#include "parse/Tokenizer.h"
+#include "source/Text.h"
+
+#include <WardLexer.h>
+
+namespace ward::parse {
+namespace {
+
+using L = grammar::WardLexer;
+constexpr uint32_t kEnd = 0; // the type of the token after the last one
+
+struct Token {
+  uint32_t type;
+  uint32_t begin, end;
+  bool firstOnLine; // no visible token before it on its line
+  bool lineStart;   // at column 0
+};
+
+/// Thrown at the first thing the fast path does not accept.
+struct NotFast {};
+
+/// Token types the `name` rule accepts (IDENT and the soft keywords).
+const std::vector<bool> &nameTypes() {
+  static const std::vector<bool> table = [] {
+    std::vector<bool> t(L::UNEXPECTED_CHAR + 1, false);
+    t[L::IDENT] = true;
+    for (size_t type : softKeywords()) t[type] = true;
+    return t;
+  }();
+  return table;
+}
+
+const std::vector<bool> &declarationTypes() {
+  static const std::vector<bool> table = [] {
+    std::vector<bool> t(L::UNEXPECTED_CHAR + 1, false);
+    for (size_t type : declarationKeywords()) t[type] = true;
+    return t;
+  }();
+  return table;
+}
+
+/// The visible tokens of `text`, and the suppressions of its comments; false
+/// on a lexical error or nesting deeper than `maxNesting`.
+bool lex(llvm::StringRef text, FileID file, unsigned maxNesting, std::vector<Token> &tokens,
+         std::vector<Suppression> &suppressions) {
+  tokens.reserve(text.size() / 5);
+  unsigned depth = 0;
+  size_t pos = 0, lastVisibleEnd = 0;
+  bool anyVisible = false;
+  for (;;) {
+    pos = skipSpace(text, pos);
+    if (pos >= text.size()) break;
+    ScannedToken t = scanToken(text, pos);
+    uint32_t begin = uint32_t(pos), end = uint32_t(pos + t.length);
+    pos = end;
+    switch (t.type) {
+    case L::UNEXPECTED_CHAR:
+    case L::UNTERMINATED_STRING: return false;
+    case L::LINE_COMMENT: collectSuppression(text.slice(begin, end), {file, begin, end}, suppressions); continue;
+    case L::BLOCK_COMMENT:
+      if (t.length < 4 || !text.slice(begin, end).endswith("*/")) return false;
+      continue;
+    case L::LBRACE:
+    case L::LBRACKET:
+    case L::LPAREN:
+      if (++depth > maxNesting) return false;
+      break;
+    case L::RBRACE:
+    case L::RBRACKET:
+    case L::RPAREN:
+      if (depth > 0) --depth;
+      break;
+    default: break;
+    }
+    bool firstOnLine = !anyVisible || text.slice(lastVisibleEnd, begin).contains('\n');
+    bool lineStart = begin == 0 || text[begin - 1] == '\n';
+    tokens.push_back({uint32_t(t.type), begin, end, firstOnLine, lineStart});
+    lastVisibleEnd = end;
+    anyVisible = true;
+  }
+  tokens.push_back({kEnd, uint32_t(text.size()), uint32_t(text.size()), true, false});
+  return true;
+}
+
+/// Whether the structure repair (StructureRepair.cpp) would act on these
+/// tokens: a declaration keyword that starts a line, followed by a name,
+/// while a bracket is open. It reports an error then, so ANTLR must parse.
+bool needsStructureRepair(const std::vector<Token> &tokens) {
+  const std::vector<bool> &declares = declarationTypes(), &names = nameTypes();
+  size_t open = 0;
+  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
+    const Token &t = tokens[i];
+    switch (t.type) {
+    case L::LBRACE:
+    case L::LBRACKET:
+    case L::LPAREN: ++open; continue;
+    case L::RBRACE:
+    case L::RBRACKET:
+    case L::RPAREN:
+      if (open > 0) --open;
+      continue;
+    default: break;
+    }
+    if (open == 0 || !declares[t.type] || !t.firstOnLine) continue;
+    uint32_t next = tokens[i + 1].type;
+    bool followedByName = next != kEnd && names[next] && next != L::ON;
+    if (followedByName && (t.lineStart || (t.type != L::RETRY && t.type != L::IMPORT))) return true;
+  }
+  return false;
+}
+
+class FastParser {
+public:
+  FastParser(llvm::StringRef text, FileID file, const std::vector<Token> &tokens)
+      : text_(text), file_(file), tokens_(tokens) {}
+
+  /// The top-level constructs parsed whole, in order (imports in `out.imports`,
+  /// declarations in `out.decls`), until the end or the first doubt.
+  struct TopLevel {
+    uint32_t begin; // offset of its first token
+    bool isImport;
+  };
+  std::vector<TopLevel> parsed;
+
+  void file(SourceFile &out) {
+    while (type() != kEnd) {
+      size_t first = at_;
+      if (type() == L::IMPORT) {
+        out.imports.push_back(import());
+        parsed.push_back({tokens_[first].begin, true});
+        continue;
+      }
+      std::unique_ptr<Decl> decl = declaration();
+      decl->file = file_;
+      decl->range = span(first);
+      decl->keyword = range(first);
+      out.decls.push_back(std::move(decl));
+      parsed.push_back({tokens_[first].begin, false});
+    }
+  }
+
+private:
+  // ---- tokens -------------------------------------------------------------
+  uint32_t type(size_t ahead = 0) const { return tokens_[std::min(at_ + ahead, tokens_.size() - 1)].type; }
+  bool isName(size_t ahead = 0) const {
+    uint32_t t = type(ahead);
+    return t != kEnd && nameTypes()[t];
+  }
+  SourceRange range(size_t index) const { return {file_, tokens_[index].begin, tokens_[index].end}; }
+  /// From token `first` to the last token consumed.
+  SourceRange span(size_t first) const { return {file_, tokens_[first].begin, tokens_[at_ - 1].end}; }
+  llvm::StringRef textOf(size_t index) const { return text_.slice(tokens_[index].begin, tokens_[index].end); }
+  size_t expect(uint32_t t) {
+    if (type() != t) throw NotFast();
+    return at_++;
+  }
+  bool accept(uint32_t t) {
+    if (type() != t) return false;
+    ++at_;
+    return true;
+  }
+
+  // ---- leaves ---------------------------------------------------------------
+  Name name() {
+    if (!isName()) throw NotFast();
+    return {textOf(at_).str(), range(at_++)};
+  }
+  Name qualified() {
+    size_t first = at_;
+    std::string joined = name().text;
+    while (type() == L::DOT) {
+      ++at_;
+      joined += '.';
+      joined += name().text;
+    }
+    return {std::move(joined), span(first)};
+  }
+  Ref ref() { return {name(), nullptr}; }
+  Ref qualifiedRef() { return {qualified(), nullptr}; }
+
+  /// A string literal, decoded; a malformed escape is an error ANTLR's path reports.
+  Name string() {
+    size_t index = expect(L::STRING);
+    llvm::StringRef raw = textOf(index);
+    bool bad = false;
+    std::string value = decodeStringBody(raw.substr(1, raw.size() - 2), [&](const BadEscape &) { bad = true; });
+    if (bad) throw NotFast();
+    return {std::move(value), range(index)};
+  }
+  Value number(uint32_t tokenType) {
+    size_t index = expect(tokenType);
+    return numberValue(textOf(index), range(index), tokenType == L::QUANTITY);
+  }
+
+  Value value() {
+    size_t first = at_;
+    Value v;
+    switch (type()) {
+    case L::STRING: {
+      v.kind = Value::Kind::String;
+      v.text = string().text;
+      break;
+    }
+    case L::NUMBER: v = number(L::NUMBER); break;
+    case L::QUANTITY: v = number(L::QUANTITY); break;
+    case L::LBRACKET: v = list(); break;
+    case L::LBRACE: v = object(); break;
+    default:
+      v.text = qualified().text;
+      v.kind = Value::Kind::Ref;
+      if (type() == L::LPAREN) call(v);
+      break;
+    }
+    v.range = span(first);
+    return v;
+  }
+  // '[' (value (',' value)* ','?)? ']'
+  Value list() {
+    size_t first = expect(L::LBRACKET);
+    Value v;
+    v.kind = Value::Kind::List;
+    if (type() != L::RBRACKET) {
+      v.items.push_back(value());
+      while (accept(L::COMMA) && type() != L::RBRACKET) v.items.push_back(value());
+    }
+    expect(L::RBRACKET);
+    v.range = span(first);
+    return v;
+  }
+  // '{' (field (','? field)* ','?)? '}'
+  Value object() {
+    expect(L::LBRACE);
+    Value v;
+    v.kind = Value::Kind::Object;
+    if (type() != L::RBRACE) {
+      v.fields.push_back(field());
+      for (;;) {
+        accept(L::COMMA);
+        if (type() == L::RBRACE) break;
+        v.fields.push_back(field());
+      }
+    }
+    expect(L::RBRACE);
+    return v;
+  }
+  // (name | STRING) '=' value
+  Field field() {
+    Name key = type() == L::STRING ? string() : name();
+    expect(L::EQUALS);
+    return {std::move(key), value()};
+  }
+  // qualifiedName '(' (argument (',' argument)*)? ','? ')' ; argument : (name '=')? value
+  void call(Value &v) {
+    expect(L::LPAREN);
+    v.kind = Value::Kind::Call;
+    if (type() != L::RPAREN && type() != L::COMMA) {
+      argument(v);
+      while (accept(L::COMMA) && type() != L::RPAREN) argument(v);
+    } else {
+      accept(L::COMMA);
+    }
+    expect(L::RPAREN);
+  }
+  void argument(Value &call) {
+    if (isName() && type(1) == L::EQUALS) {
+      Name key = name();
+      ++at_;
+      call.fields.push_back({std::move(key), value()});
+    } else {
+      call.items.push_back(value());
+    }
+  }
+  // name '=' value ','?
+  Attribute attribute() {
+    size_t first = at_;
+    Name key = name();
+    expect(L::EQUALS);
+    Value v = value();
+    accept(L::COMMA);
+    return {std::move(key), std::move(v), span(first)};
+  }
+  AttrList attrBlock() {
+    size_t first = expect(L::LBRACE);
+    AttrList out;
+    while (type() != L::RBRACE) out.items.push_back(attribute());
+    ++at_;
+    out.range = span(first);
+    return out;
+  }
+  AttrList optionalAttrBlock() { return type() == L::LBRACE ? attrBlock() : AttrList{}; }
+
+  Import import() {
+    size_t first = expect(L::IMPORT);
+    Import imp;
+    if (type() == L::STRING) {
+      imp.target = string();
+    } else {
+      imp.isModule = true;
+      imp.target = qualified();
+    }
+    imp.range = span(first);
+    return imp;
+  }
+
+  // ---- declarations -----------------------------------------------------------
+  std::unique_ptr<Decl> declaration() {
+    switch (type()) {
+    case L::TENANT: {
+      ++at_;
+      auto d = std::make_unique<TenantDecl>();
+      d->name = name();
+      d->attrs = attrBlock();
+      return d;
+    }
+    case L::ISSUER:
+      // `issuer template NAME(` declares a template; `issuer template : t {` an issuer named `template`.
+      if (type(1) == L::TEMPLATE && isName(2)) return issuerTemplate();
+      return issuer();
+    case L::IDENTITY: {
+      ++at_;
+      auto d = std::make_unique<IdentityDecl>();
+      d->name = name();
+      expect(L::COLON);
+      d->kindName = name();
+      d->attrs = optionalAttrBlock();
+      return d;
+    }
+    case L::RESOURCE:
+      if (type(1) == L::TYPE && isName(2)) {
+        at_ += 2;
+        auto d = std::make_unique<ResourceTypeDecl>();
+        d->name = qualified();
+        d->attrs = attrBlock();
+        return d;
+      } else {
+        ++at_;
+        auto d = std::make_unique<ResourceDecl>();
+        d->name = name();
+        expect(L::COLON);
+        d->type = qualifiedRef();
+        d->attrs = optionalAttrBlock();
+        return d;
+      }
+    case L::CAPABILITY: {
+      ++at_;
+      auto d = std::make_unique<CapabilityDecl>();
+      d->name = qualified();
+      expect(L::ON);
+      d->resourceType = qualifiedRef();
+      d->attrs = attrBlock();
+      return d;
+    }
+    case L::ALLOW: {
+      ++at_;
+      auto d = std::make_unique<AllowDecl>();
+      d->identity = ref();
+      expect(L::TO);
+      d->capability = qualifiedRef();
+      expect(L::ON);
+      d->resource = ref();
+      if (accept(L::WHEN)) d->condition = string();
+      return d;
+    }
+    case L::GRANT: return grant();
+    case L::RETRY: {
+      ++at_;
+      auto d = std::make_unique<RetryDecl>();
+      d->name = qualified();
+      d->attrs = attrBlock();
+      return d;
+    }
+    case L::EDGEWORKER: return edgeworker();
+    case L::BACKUP: return backup();
+    default: throw NotFast();
+    }
+  }
+
+  std::unique_ptr<Decl> issuerTemplate() {
+    at_ += 2;
+    auto d = std::make_unique<IssuerTemplateDecl>();
+    d->name = qualified();
+    expect(L::LPAREN);
+    d->params.push_back(name());
+    while (accept(L::COMMA)) d->params.push_back(name());
+    expect(L::RPAREN);
+    d->attrs = attrBlock();
+    return d;
+  }
+
+  std::unique_ptr<Decl> issuer() {
+    ++at_;
+    auto d = std::make_unique<IssuerDecl>();
+    d->name = name();
+    if (accept(L::COLON)) d->templateRef = qualifiedRef();
+    d->attrs = attrBlock();
+    return d;
+  }
+
+  // GRANT name (ROLE STRING | ACTIONS list (DATA_ACTIONS list)? | DATA_ACTIONS list) ON name attrBlock?
+  std::unique_ptr<Decl> grant() {
+    ++at_;
+    auto d = std::make_unique<GrantDecl>();
+    d->identity = ref();
+    if (accept(L::ROLE)) {
+      d->role = string();
+    } else if (accept(L::ACTIONS)) {
+      d->actions = list().items;
+      if (accept(L::DATA_ACTIONS)) d->dataActions = list().items;
+    } else {
+      expect(L::DATA_ACTIONS);
+      d->dataActions = list().items;
+    }
+    expect(L::ON);
+    d->scope = ref();
+    d->attrs = optionalAttrBlock();
+    return d;
+  }
+
+  RouteAction action() {
+    size_t first = at_;
+    RouteAction a;
+    switch (type()) {
+    case L::FORWARD:
+      ++at_;
+      a.kind = RouteAction::Kind::Forward;
+      expect(L::TO);
+      a.origin = ref();
+      // `retry X` belongs to the action; `retry = ...` would be an attribute.
+      if (type() == L::RETRY && isName(1)) {
+        ++at_;
+        a.retry = qualifiedRef();
+      }
+      break;
+    case L::REDIRECT:
+      ++at_;
+      a.kind = RouteAction::Kind::Redirect;
+      a.status = number(L::NUMBER);
+      a.text = string();
+      break;
+    case L::RESPOND:
+      ++at_;
+      a.kind = RouteAction::Kind::Respond;
+      a.status = number(L::NUMBER);
+      if (type() == L::STRING) a.text = string();
+      a.attrs = optionalAttrBlock();
+      break;
+    case L::DENY:
+      ++at_;
+      a.kind = RouteAction::Kind::Deny;
+      if (type() == L::NUMBER) a.status = number(L::NUMBER);
+      if (type() == L::STRING) a.text = string();
+      break;
+    default: throw NotFast();
+    }
+    a.range = span(first);
+    return a;
+  }
+
+  std::unique_ptr<Decl> edgeworker() {
+    size_t first = at_++;
+    auto d = std::make_unique<EdgeWorkerDecl>();
+    d->name = name();
+    expect(L::LBRACE);
+    while (type() != L::RBRACE) {
+      if (type() == L::ROUTE) {
+        d->routes.push_back(route());
+      } else if (type() == L::DEFAULT) {
+        size_t keyword = at_++;
+        RouteAction act = action();
+        act.range = span(keyword);
+        d->defaults.push_back(std::move(act));
+      } else {
+        d->attrs.items.push_back(attribute());
+      }
+    }
+    ++at_;
+    d->attrs.range = span(first);
+    return d;
+  }
+
+  // ROUTE (name (',' name)*)? STRING '{' routeMember* '}'
+  Route route() {
+    size_t first = at_;
+    Route r;
+    r.keyword = range(at_++);
+    if (isName()) {
+      r.methods.push_back(name());
+      while (accept(L::COMMA)) r.methods.push_back(name());
+    }
+    r.path = string();
+    expect(L::LBRACE);
+    while (type() != L::RBRACE) {
+      switch (type()) {
+      case L::REQUIRE: {
+        size_t keyword = at_++;
+        expect(L::TOKEN);
+        expect(L::FROM);
+        TokenRequirement t;
+        t.issuer = ref();
+        t.attrs = optionalAttrBlock();
+        t.range = span(keyword);
+        if (r.require) throw NotFast(); // a second `require token` is an error AstBuilder reports
+        r.require = std::move(t);
+        break;
+      }
+      case L::FORWARD:
+      case L::REDIRECT:
+      case L::RESPOND:
+      case L::DENY: r.actions.push_back(action()); break;
+      default: r.attrs.items.push_back(attribute()); break;
+      }
+    }
+    ++at_;
+    r.range = span(first);
+    return r;
+  }
+
+  std::unique_ptr<Decl> backup() {
+    size_t first = at_++;
+    auto d = std::make_unique<BackupDecl>();
+    d->name = name();
+    expect(L::LBRACE);
+    while (type() != L::RBRACE) {
+      switch (type()) {
+      case L::PROTECT: {
+        size_t keyword = at_++;
+        Protection p;
+        std::vector<Ref> names{ref()};
+        while (accept(L::COMMA)) names.push_back(ref());
+        expect(L::IN);
+        p.items = std::move(names);
+        p.vault = ref();
+        p.range = span(keyword);
+        d->protections.push_back(std::move(p));
+        break;
+      }
+      case L::SCHEDULE:
+        ++at_;
+        expect(L::EQUALS);
+        d->schedules.push_back(schedule());
+        break;
+      case L::TRIGGER:
+        ++at_;
+        expect(L::BY);
+        d->triggers.push_back(ref());
+        while (accept(L::COMMA)) d->triggers.push_back(ref());
+        break;
+      default: d->attrs.items.push_back(attribute()); break;
+      }
+    }
+    ++at_;
+    d->attrs.range = span(first);
+    return d;
+  }
+
+  BackupSchedule schedule() {
+    size_t first = at_;
+    BackupSchedule s;
+    switch (type()) {
+    case L::HOURLY:
+      ++at_;
+      s.kind = BackupSchedule::Kind::Hourly;
+      expect(L::EVERY);
+      s.interval = number(L::QUANTITY);
+      expect(L::FROM);
+      s.windowStart = string();
+      expect(L::FOR);
+      s.windowDuration = number(L::QUANTITY);
+      break;
+    case L::DAILY:
+      ++at_;
+      s.kind = BackupSchedule::Kind::Daily;
+      expect(L::AT);
+      s.time = string();
+      break;
+    case L::WEEKLY:
+      ++at_;
+      s.kind = BackupSchedule::Kind::Weekly;
+      expect(L::ON);
+      s.days = list();
+      expect(L::AT);
+      s.time = string();
+      break;
+    default: throw NotFast();
+    }
+    // zone : ZONE STRING ; `zone = ...` after it is the next member.
+    if (type() == L::ZONE && type(1) == L::STRING) {
+      ++at_;
+      s.zone = string();
+    }
+    s.range = span(first);
+    return s;
+  }
+
+  llvm::StringRef text_;
+  FileID file_;
+  const std::vector<Token> &tokens_;
+  size_t at_ = 0;
+};
+
+} // namespace
+
+FastParse parseFast(llvm::StringRef text, FileID file, const ParseOptions &options, SourceFile &out) {
+  std::vector<Token> tokens;
+  std::vector<Suppression> suppressions;
+  if (!lex(text, file, options.maxNesting, tokens, suppressions) || needsStructureRepair(tokens)) return {};
+  SourceFile parsed;
+  FastParser parser(text, file, tokens);
+  try {
+    parser.file(parsed);
+  } catch (const NotFast &) {
+    // Keep the constructs before the last one parsed whole: the ANTLR parser
+    // starts at that one, which ends where the doubt begins, so that every
+    // decision it makes (and every error it reports) is one it would make
+    // parsing the whole file.
+    if (parser.parsed.size() < 2) return {};
+    FastParse partial{false, parser.parsed.back().begin};
+    if (parser.parsed.back().isImport) parsed.imports.pop_back();
+    else parsed.decls.pop_back();
+    out.imports = std::move(parsed.imports);
+    out.decls = std::move(parsed.decls);
+    return partial;
+  }
+  out.imports = std::move(parsed.imports);
+  out.decls = std::move(parsed.decls);
+  out.suppressions = std::move(suppressions);
+  return {true, 0};
+}
+
+} // namespace ward::parse

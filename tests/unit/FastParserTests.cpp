@@ -1,0 +1,166 @@
+// The fast parser against the ANTLR parser, the grammar's executable form:
+// for every policy of the repository, every prefix a user typing it passes
+// through, and thousands of mutants, parsing with the fast path must give
+// exactly what parsing with ANTLR alone gives — the AST with every source
+// range, the broken declarations, the flags, and every diagnostic byte for
+// byte. Also: the fast path takes every valid file whole, and the partial
+// path (ANTLR from the last whole construct on) is exercised.
+#include "TestSupport.h"
+#include "ast/Dump.h"
+#include "diag/Printers.h"
+#include "parse/Parser.h"
+#include "parse/ParserInternals.h"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/MemoryBuffer.h>
+
+using namespace ward;
+using namespace ward::test;
+
+namespace {
+
+/// Everything a parse produces, as text.
+std::string parseToText(const std::string &text, bool fast) {
+  SourceManager sm;
+  FileID id = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "policy.ward"), "policy.ward");
+  DiagnosticEngine diags;
+  ParseOptions options;
+  options.fastPath = fast;
+  std::unique_ptr<SourceFile> file = parseFile(sm, id, diags, options);
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  printText(os, sm, diags.diagnostics());
+  os << dumpSyntax(*file, /*withRanges=*/true);
+  os << fmt::format("clean={} recovered={}\n", file->parsedCleanly, file->recovered);
+  for (const BrokenDecl &b : file->brokenDecls)
+    os << fmt::format("broken {} {} {}-{} import={}\n", b.kind ? int(*b.kind) : -1, b.name.text, b.range.begin,
+                      b.range.end, b.isImport);
+  return os.str();
+}
+
+/// What the fast parser alone does with `text`: took it whole, resumed ANTLR
+/// after a prefix, or left all of it to ANTLR.
+enum class FastOutcome { Whole, Resumed, Declined };
+FastOutcome fastOutcome(const std::string &text) {
+  SourceFile file;
+  parse::FastParse fast = parse::parseFast(text, 1, ParseOptions{}, file);
+  return fast.complete ? FastOutcome::Whole : fast.resumeAt ? FastOutcome::Resumed : FastOutcome::Declined;
+}
+
+std::vector<std::string> repositoryPolicies() {
+  std::vector<std::string> out;
+  for (const char *dir : {"examples", "stdlib", "tests"}) {
+    std::error_code ec;
+    for (llvm::sys::fs::recursive_directory_iterator it(sourceDir() + "/" + dir, ec), end; it != end && !ec;
+         it.increment(ec)) {
+      if (llvm::StringRef(it->path()).contains("node_modules")) {
+        it.no_push();
+        continue;
+      }
+      llvm::StringRef path(it->path());
+      if (path.endswith(".ward") || path.endswith(".ward.in")) out.push_back(it->path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+/// Edits that make syntax errors of every kind: a keyword, a bracket or an
+/// `=` in a random place, at the start of a line or inside one.
+std::string grammarMutation(std::string text, Mutator &random) {
+  static const char *pieces[] = {"edgeworker ",
+                                 "retry ",
+                                 "route ",
+                                 "identity x : group\n",
+                                 "{",
+                                 "}",
+                                 "[",
+                                 "]",
+                                 "(",
+                                 ")",
+                                 "=",
+                                 ",",
+                                 ":",
+                                 "\"",
+                                 "on ",
+                                 "to ",
+                                 "default ",
+                                 "deny ",
+                                 "forward to x retry ",
+                                 "schedule = daily at ",
+                                 "zone \"UTC\" "};
+  size_t at = random.next(text.size() + 1);
+  if (random.next(2) == 0) { // at the start of a line
+    size_t lineStart = text.rfind('\n', at == 0 ? 0 : at - 1);
+    at = lineStart == std::string::npos ? 0 : lineStart + 1;
+  }
+  text.insert(at, pieces[random.next(sizeof(pieces) / sizeof(*pieces))]);
+  return text;
+}
+
+} // namespace
+
+TEST_CASE("fast parser: every policy of the repository parses as ANTLR parses it, and valid ones whole",
+          "[parse][fast]") {
+  std::vector<std::string> policies = repositoryPolicies();
+  REQUIRE(policies.size() > 40);
+  size_t whole = 0, withErrors = 0;
+  for (const std::string &path : policies) {
+    std::string text = readFile(path);
+    INFO(path);
+    std::string antlr = parseToText(text, false);
+    REQUIRE(parseToText(text, true) == antlr);
+    bool valid = antlr.find("clean=true") != std::string::npos;
+    if (valid) {
+      CHECK(fastOutcome(text) == FastOutcome::Whole); // a valid file never needs ANTLR
+      ++whole;
+    } else {
+      ++withErrors;
+    }
+  }
+  CHECK(whole > 30);
+  CHECK(withErrors >= 10); // the broken examples
+}
+
+TEST_CASE("fast parser: every prefix of typing an example parses as ANTLR parses it", "[parse][fast]") {
+  size_t resumed = 0, compared = 0;
+  for (const char *example : {"examples/orders-api/orders.ward", "examples/vm-backup/backup.ward",
+                              "examples/multi-issuer-gateway/gateway.ward"}) {
+    std::string text = readFile(sourceDir() + "/" + example);
+    for (size_t length = 0; length <= text.size(); length += 3) {
+      std::string prefix = text.substr(0, length);
+      INFO(example << " up to byte " << length);
+      REQUIRE(parseToText(prefix, true) == parseToText(prefix, false));
+      resumed += fastOutcome(prefix) == FastOutcome::Resumed;
+      ++compared;
+    }
+  }
+  CHECK(compared > 1000);
+  CHECK(resumed > compared / 2); // most states of a file being typed resume after a prefix
+}
+
+TEST_CASE("fast parser: mutants of every policy parse as ANTLR parses them", "[parse][fast][bad-input]") {
+  Mutator random(0x5eedf00d);
+  size_t resumed = 0, declined = 0, whole = 0, compared = 0;
+  for (const std::string &path : repositoryPolicies()) {
+    std::string text = readFile(path);
+    for (int i = 0; i < 40; ++i) {
+      std::string mutant = i % 2 ? random.mutate(text) : grammarMutation(text, random);
+      INFO(path << " mutant " << i << ":\n" << mutant);
+      REQUIRE(parseToText(mutant, true) == parseToText(mutant, false));
+      FastOutcome outcome = fastOutcome(mutant);
+      resumed += outcome == FastOutcome::Resumed;
+      declined += outcome == FastOutcome::Declined;
+      whole += outcome == FastOutcome::Whole;
+      ++compared;
+    }
+  }
+  WARN("mutants: " << compared << " resumed " << resumed << " declined " << declined << " whole " << whole);
+  CHECK(compared > 2000);
+  // Each path is exercised, not only the fallback.
+  CHECK(resumed > compared / 20);
+  CHECK(declined > compared / 20);
+  CHECK(whole > compared / 20);
+}
