@@ -27,6 +27,11 @@ Context contextAt(llvm::StringRef text, uint32_t offset) {
   auto isWord = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; };
   size_t at = std::min<size_t>(offset, text.size());
   while (at > 0 && isWord(text[at - 1])) --at; // the word being typed
+  // ... or the string being typed (a role name: `role "Virtual Mach`).
+  size_t lineOfCursor = text.rfind('\n', at);
+  lineOfCursor = lineOfCursor == llvm::StringRef::npos ? 0 : lineOfCursor + 1;
+  llvm::StringRef beforeCursor = text.slice(lineOfCursor, offset);
+  if (beforeCursor.count('"') % 2 == 1) at = lineOfCursor + beforeCursor.rfind('"');
   Context c;
   size_t lineBegin = text.rfind('\n', at); // searches before `at`
   lineBegin = lineBegin == llvm::StringRef::npos ? 0 : lineBegin + 1;

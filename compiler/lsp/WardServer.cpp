@@ -117,12 +117,13 @@ std::vector<FileDiagnostics> WardServer::check(const std::string &path) {
   Project &project = projectOf(path);
   Compilation &c = *project.compilation;
   std::vector<std::string> inputs;
-  if (llvm::sys::fs::exists(project.root))
-    inputs.push_back(project.root); // a folder not yet on disk has only open documents
+  bool onDisk = llvm::sys::fs::exists(project.root);
+  if (onDisk) inputs.push_back(project.root); // a folder not yet on disk has only open documents
   for (const auto &[docPath, doc] : documents_)
     if (docPath == project.root || isUnder(docPath, project.root)) {
       c.setBuffer(docPath, doc.text);
-      if (docPath != project.root) inputs.push_back(docPath); // an unsaved new file is an input too
+      // An unsaved new file is an input too, and so is a file that is its own project.
+      if (docPath != project.root || !onDisk) inputs.push_back(docPath);
     }
   c.check(inputs);
   project.artifacts.reset();
@@ -394,6 +395,51 @@ std::variant<llvm::json::Value, std::string> WardServer::rename(const std::strin
   return llvm::json::Value(llvm::json::Object{{"changes", std::move(changes)}});
 }
 
+namespace {
+
+constexpr size_t kCompletionLimit = 100;
+
+/// The name, or the string from its opening quote, being typed before `offset`.
+llvm::StringRef typedWordBefore(llvm::StringRef text, uint32_t offset) {
+  size_t begin = std::min<size_t>(offset, text.size());
+  size_t lineStart = text.rfind('\n', begin);
+  lineStart = lineStart == llvm::StringRef::npos ? 0 : lineStart + 1;
+  if (text.slice(lineStart, begin).count('"') % 2 == 1) return text.slice(text.rfind('"', begin), begin);
+  auto inWord = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || llvm::StringRef("_-./").contains(c);
+  };
+  while (begin > 0 && inWord(text[begin - 1])) --begin;
+  return text.slice(begin, offset);
+}
+
+/// Whether `word`'s characters appear in `label` in order (case-insensitive),
+/// as editors filter.
+bool fuzzyMatches(llvm::StringRef label, llvm::StringRef word) {
+  size_t at = 0;
+  for (char c : word) {
+    while (at < label.size() && llvm::toLower(label[at]) != llvm::toLower(c)) ++at;
+    if (at++ >= label.size()) return false;
+  }
+  return true;
+}
+
+/// At most `limit` of `items` that match `word`: those it begins first, then
+/// the fuzzy ones, each in their original order.
+std::vector<CompletionItem> bestMatches(std::vector<CompletionItem> items, llvm::StringRef word, size_t limit) {
+  std::vector<CompletionItem> prefixed, fuzzy;
+  for (CompletionItem &item : items) {
+    // Role names are completed with their quotes: `"Rea` begins `"Reader"`.
+    if (llvm::StringRef(item.label).ltrim('"').startswith_insensitive(word.ltrim('"')))
+      prefixed.push_back(std::move(item));
+    else if (fuzzyMatches(item.label, word)) fuzzy.push_back(std::move(item));
+  }
+  for (CompletionItem &item : fuzzy) prefixed.push_back(std::move(item));
+  if (prefixed.size() > limit) prefixed.erase(prefixed.begin() + static_cast<std::ptrdiff_t>(limit), prefixed.end());
+  return prefixed;
+}
+
+} // namespace
+
 llvm::json::Value WardServer::completion(const std::string &path, Position pos) {
   auto at = checked(path);
   if (!at) return llvm::json::Array{};
@@ -406,8 +452,14 @@ llvm::json::Value WardServer::completion(const std::string &path, Position pos) 
     catalogs.roles = azure->roles.names();
     catalogs.actions = [azure](bool data) { return azure->operations.matching("*", data); };
   }
-  for (const CompletionItem &item :
-       completionsAt(c->program(), file, text, uint32_t(offsetOf(text, pos, encoding_)), catalogs)) {
+  uint32_t offset = uint32_t(offsetOf(text, pos, encoding_));
+  std::vector<CompletionItem> items = completionsAt(c->program(), file, text, offset, catalogs);
+  // A long list (every resource of a large workspace) is cut to the best
+  // matches of the word typed so far, and marked incomplete: the client asks
+  // again as the word grows, and each answer stays small and quick.
+  bool incomplete = items.size() > kCompletionLimit;
+  if (incomplete) items = bestMatches(std::move(items), typedWordBefore(text, offset), kCompletionLimit);
+  for (const CompletionItem &item : items) {
     // LSP CompletionItemKind: Keyword 14, Reference 18, Property 10, EnumMember 20.
     int64_t kind = item.kind == CompletionItem::Keyword     ? 14
                    : item.kind == CompletionItem::Name      ? 18
@@ -417,6 +469,7 @@ llvm::json::Value WardServer::completion(const std::string &path, Position pos) 
     if (item.kind == CompletionItem::Attribute) entry["insertText"] = item.label + " = ";
     out.push_back(std::move(entry));
   }
+  if (incomplete) return llvm::json::Object{{"isIncomplete", true}, {"items", std::move(out)}};
   return out;
 }
 

@@ -3,6 +3,8 @@
 #include "TestSupport.h"
 #include "lsp/WardServer.h"
 
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 
 using namespace ward;
@@ -146,4 +148,36 @@ TEST_CASE("WardServer: a tenant named as an issuer template's parameter is a use
   REQUIRE(definition.getAsObject());
   CHECK(llvm::StringRef(*definition.getAsObject()->getString("uri")).endswith("/tenant.ward"));
   CHECK(server.references(path, {10, 12}, true).getAsArray()->size() == 2);
+}
+
+TEST_CASE("WardServer: a long completion list is cut to the best matches of the typed word and marked incomplete",
+          "[lsp][unit]") {
+  std::string text;
+  for (int i = 0; i < 150; ++i) text += fmt::format("identity id-{:03} : group\n", i);
+  text += "identity other-one : group\n";
+  text += "allow \n";
+  text += "allow i13\n";
+  WardServer server(loadOptions(), PositionEncoding::Utf16);
+  server.open("/w/a.ward", text, 1);
+  server.check("/w/a.ward");
+  auto labels = [](const llvm::json::Value &list) {
+    std::vector<std::string> out;
+    for (const llvm::json::Value &item : *list.getAsObject()->getArray("items"))
+      out.push_back(item.getAsObject()->getString("label")->str());
+    return out;
+  };
+  // `allow |`: 151 identities, 100 of them, in declaration order.
+  llvm::json::Value all = server.completion("/w/a.ward", {151, 6});
+  REQUIRE(all.getAsObject());
+  CHECK(all.getAsObject()->getBoolean("isIncomplete") == llvm::Optional<bool>(true));
+  std::vector<std::string> first = labels(all);
+  REQUIRE(first.size() == 100);
+  CHECK(first.front() == "id-000");
+  CHECK(first.back() == "id-099");
+  // `allow i13|`: no name begins with it; those that contain i, 1, 3 in order (id-013, id-113, id-130...).
+  std::vector<std::string> typed = labels(server.completion("/w/a.ward", {152, 9}));
+  CHECK(typed.size() == 15); // 013, 023 ... 113, 123, 130-139, 143
+  CHECK(std::find(typed.begin(), typed.end(), "id-013") != typed.end());
+  CHECK(std::find(typed.begin(), typed.end(), "other-one") == typed.end());
+  CHECK(std::find(typed.begin(), typed.end(), "id-120") == typed.end());
 }
