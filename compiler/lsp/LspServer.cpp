@@ -181,7 +181,9 @@ private:
     const llvm::json::Object *doc = p ? p->getObject("textDocument") : nullptr;
     std::optional<std::string> path = doc ? pathOf(*doc) : std::nullopt;
     bool superseded = path && changedLater(*doc->getString("uri")); // checked at the last change
-    if (method == "textDocument/didOpen" && path) {
+    if (method == "textDocument/didOpen" && path && llvm::sys::fs::is_directory(*path)) {
+      transport_.log("ignored didOpen of a directory: " + *path); // not a document; checking it would scan below it
+    } else if (method == "textDocument/didOpen" && path) {
       server_->open(*path, doc->getString("text").getValueOr("").str(), doc->getInteger("version").getValueOr(0));
       if (!superseded) publish(*path);
     } else if (method == "textDocument/didChange" && path) {

@@ -61,6 +61,26 @@ static std::string humanSize(uint64_t bytes) {
   return fmt::format("{} bytes", bytes);
 }
 
+/// Up to `limit` bytes of `path`, read in chunks (for files without a size).
+static llvm::Expected<std::string> readAtMost(const std::string &path, uint64_t limit) {
+  llvm::Expected<llvm::sys::fs::file_t> file = llvm::sys::fs::openNativeFileForRead(path);
+  if (!file) return file.takeError();
+  std::string out;
+  char chunk[1 << 16];
+  while (out.size() < limit) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(sizeof chunk, limit - out.size()));
+    llvm::Expected<size_t> got = llvm::sys::fs::readNativeFile(*file, llvm::makeMutableArrayRef(chunk, want));
+    if (!got) {
+      llvm::sys::fs::closeFile(*file);
+      return got.takeError();
+    }
+    if (*got == 0) break;
+    out.append(chunk, *got);
+  }
+  llvm::sys::fs::closeFile(*file);
+  return out;
+}
+
 SourceFile *Loader::loadPath(const std::string &path, SourceRange importedFrom, const std::string &moduleName,
                              const std::string &displayPath) {
   auto fail = [&](DiagID id, std::string message) -> DiagnosticBuilder {
@@ -92,6 +112,21 @@ SourceFile *Loader::loadPath(const std::string &path, SourceRange importedFrom, 
          fmt::format("file is {}, over the limit of {}", humanSize(status.getSize()), humanSize(options_.maxFileSize)))
         .withHelp("split the policy into several files, or raise the limit with --max-file-size");
     return nullptr;
+  }
+  if (!llvm::sys::fs::is_regular_file(status)) {
+    // A pipe or a device has no size to check first (and /dev/zero no end):
+    // read at most one byte past the limit.
+    llvm::Expected<std::string> text = readAtMost(path, options_.maxFileSize + 1);
+    if (!text) {
+      fail(DiagID::IoError, fmt::format("cannot read: {}", llvm::toString(text.takeError())));
+      return nullptr;
+    }
+    if (text->size() > options_.maxFileSize) {
+      fail(DiagID::FileTooLarge, fmt::format("file is over the limit of {}", humanSize(options_.maxFileSize)))
+          .withHelp("split the policy into several files, or raise the limit with --max-file-size");
+      return nullptr;
+    }
+    return parseText(key, llvm::MemoryBuffer::getMemBufferCopy(*text, path), display, moduleName);
   }
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer) {

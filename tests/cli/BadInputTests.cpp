@@ -88,6 +88,12 @@ TEST_CASE("bad input: a 50 MB file is refused with a clear limit", "[bad-input]"
   CHECK(r.err.find("--max-file-size") != std::string::npos);
 }
 
+TEST_CASE("bad input: a device without end (/dev/zero) is read up to the limit and refused", "[bad-input]") {
+  RunResult r = runWardc({"check", "--max-file-size=1000000", "/dev/zero"}, 60);
+  CHECK(r.exitCode == 2);
+  CHECK(r.err.find("/dev/zero: error[E0002]: file is over the limit of 1000000 bytes") != std::string::npos);
+}
+
 TEST_CASE("bad input: a megabyte on one line", "[bad-input]") {
   TempDir dir;
   RunResult r = checkBad({dir.write("oneline.ward", std::string(1 << 20, 'x'))}, 1, "E0101");

@@ -926,3 +926,16 @@ TEST_CASE("lsp: completion inside a backoff call: its functions, unwritten argum
   // `constant` has its own jitters (no decorrelated jitter without a growing delay).
   CHECK(labels(5) == std::vector<std::string>{"full", "equal", "none"});
 }
+
+TEST_CASE("lsp: a didOpen of a directory is ignored, not checked as a project below it", "[lsp][bad-input]") {
+  TempDir dir;
+  std::string policy = dir.write("p/a.ward", "identity a : nonsense\n");
+  std::string input = frame(initialize(dir.path() + "/q")) + frame(didOpen(dir.path() + "/p", "")) +
+                      frame(didOpen(policy, "identity a : nonsense\n")) + frame(request(9, "shutdown")) +
+                      frame(notification("exit"));
+  Session s = run(dir, input);
+  CHECK(s.exitCode == 0);
+  CHECK(s.published(dir.path() + "/p").empty());
+  REQUIRE(s.published(policy).size() == 1); // the file itself is still a document
+  CHECK(s.published(policy)[0]->getArray("diagnostics")->size() == 1);
+}
