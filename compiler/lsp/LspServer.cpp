@@ -181,9 +181,7 @@ private:
     const llvm::json::Object *doc = p ? p->getObject("textDocument") : nullptr;
     std::optional<std::string> path = doc ? pathOf(*doc) : std::nullopt;
     bool superseded = path && changedLater(*doc->getString("uri")); // checked at the last change
-    if (method == "textDocument/didOpen" && path && llvm::sys::fs::is_directory(*path)) {
-      transport_.log("ignored didOpen of a directory: " + *path); // not a document; checking it would scan below it
-    } else if (method == "textDocument/didOpen" && path) {
+    if (method == "textDocument/didOpen" && path) {
       server_->open(*path, doc->getString("text").getValueOr("").str(), doc->getInteger("version").getValueOr(0));
       if (!superseded) publish(*path);
     } else if (method == "textDocument/didChange" && path) {
@@ -260,7 +258,7 @@ private:
     const llvm::json::Object *p = params ? params->getAsObject() : nullptr;
     llvm::Optional<llvm::StringRef> uri = p ? p->getString("uri") : llvm::None;
     llvm::Optional<llvm::StringRef> artifact = p ? p->getString("artifact") : llvm::None;
-    std::optional<std::string> path = uri ? pathFromUri(*uri) : std::nullopt;
+    std::optional<std::string> path = uri ? documentAt(*uri) : std::nullopt;
     if (!path || !artifact) return Error{InvalidParams, "`ward/generated` takes a file uri and an artifact path"};
     auto text = server_->generatedText(*path, *artifact);
     if (auto *message = std::get_if<std::string>(&text)) return Error{RequestFailed, *message};
@@ -348,7 +346,14 @@ private:
 
   static std::optional<std::string> pathOf(const llvm::json::Object &doc) {
     llvm::Optional<llvm::StringRef> uri = doc.getString("uri");
-    return uri ? pathFromUri(*uri) : std::nullopt;
+    return uri ? documentAt(*uri) : std::nullopt;
+  }
+  /// The file `uri` names; none for a directory, which is no document (and
+  /// checking it as a project would read everything below it).
+  static std::optional<std::string> documentAt(llvm::StringRef uri) {
+    std::optional<std::string> path = pathFromUri(uri);
+    if (path && llvm::sys::fs::is_directory(*path)) return std::nullopt;
+    return path;
   }
 
   void reply(const llvm::json::Value &id, std::variant<llvm::json::Value, Error> result) {

@@ -927,15 +927,19 @@ TEST_CASE("lsp: completion inside a backoff call: its functions, unwritten argum
   CHECK(labels(5) == std::vector<std::string>{"full", "equal", "none"});
 }
 
-TEST_CASE("lsp: a didOpen of a directory is ignored, not checked as a project below it", "[lsp][bad-input]") {
+TEST_CASE("lsp: a directory is no document: its didOpen is ignored and requests about it are refused",
+          "[lsp][bad-input]") {
   TempDir dir;
   std::string policy = dir.write("p/a.ward", "identity a : nonsense\n");
   std::string input = frame(initialize(dir.path() + "/q")) + frame(didOpen(dir.path() + "/p", "")) +
-                      frame(didOpen(policy, "identity a : nonsense\n")) + frame(request(9, "shutdown")) +
-                      frame(notification("exit"));
+                      frame(didOpen(policy, "identity a : nonsense\n")) +
+                      frame(request(2, "textDocument/hover", at(dir.path() + "/p", 0, 0))) +
+                      frame(request(9, "shutdown")) + frame(notification("exit"));
   Session s = run(dir, input);
   CHECK(s.exitCode == 0);
   CHECK(s.published(dir.path() + "/p").empty());
+  REQUIRE(s.reply(2));
+  CHECK(s.reply(2)->getObject("error")->getInteger("code") == llvm::Optional<int64_t>(-32602)); // InvalidParams
   REQUIRE(s.published(policy).size() == 1); // the file itself is still a document
   CHECK(s.published(policy)[0]->getArray("diagnostics")->size() == 1);
 }
