@@ -8,15 +8,29 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace ward {
 
 std::optional<size_t> findInvalidUtf8(llvm::StringRef bytes) {
-  const auto *begin = reinterpret_cast<const llvm::UTF8 *>(bytes.data());
-  const auto *end = begin + bytes.size();
-  const llvm::UTF8 *cursor = begin;
-  if (llvm::isLegalUTF8String(&cursor, end)) return std::nullopt;
-  return static_cast<size_t>(cursor - begin);
+  const auto *p = reinterpret_cast<const llvm::UTF8 *>(bytes.data());
+  const size_t n = bytes.size();
+  size_t i = 0;
+  while (i < n) {
+    // Policies are mostly ASCII: eight bytes at a time while no high bit is set.
+    for (uint64_t word; i + 8 <= n; i += 8) {
+      std::memcpy(&word, p + i, 8);
+      if (word & 0x8080808080808080ull) break;
+    }
+    if (i >= n) break;
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    if (!llvm::isLegalUTF8Sequence(p + i, p + n)) return i;
+    i += llvm::getNumBytesForUTF8(p[i]);
+  }
+  return std::nullopt;
 }
 
 std::vector<std::string> closestNames(llvm::StringRef word, llvm::ArrayRef<std::string> candidates, size_t limit) {

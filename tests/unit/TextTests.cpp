@@ -1,8 +1,12 @@
 #include "source/SourceManager.h"
 #include "source/Text.h"
 
+#include <llvm/ADT/StringExtras.h>
+#include <llvm/Support/ConvertUTF.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <catch2/catch.hpp>
+
+#include <random>
 
 using namespace ward;
 
@@ -20,6 +24,25 @@ TEST_CASE("findInvalidUtf8 reports the first bad byte", "[text]") {
   CHECK(findInvalidUtf8("ok\xFF rest") == std::optional<size_t>(2));
   CHECK(findInvalidUtf8("trunc\xE2\x9C") == std::optional<size_t>(5));
   CHECK(findInvalidUtf8("\xC0\xAF").has_value()); // overlong encoding of '/'
+}
+
+TEST_CASE("findInvalidUtf8 agrees with LLVM's byte-by-byte check on random text", "[text]") {
+  // Mostly ASCII with UTF-8 sequences, broken ones and stray high bytes at
+  // every alignment of the eight-byte fast path.
+  std::mt19937 random(42);
+  const char *pieces[] = {"abcdefgh", "x",    "\xC3\xA9", "\xE2\x9C\x93", "\xF0\x9F\x98\x80", "\xC3",
+                          "\xE2\x9C", "\xFF", "\x80",     "\xED\xA0\x80", "\xF4\x90\x80\x80", "\n"};
+  for (int round = 0; round < 5000; ++round) {
+    std::string text;
+    for (int k = 0, parts = int(random() % 12); k < parts; ++k)
+      text += pieces[random() % 12 < 9 ? random() % 5 : random() % 12];
+    const auto *begin = reinterpret_cast<const llvm::UTF8 *>(text.data());
+    const llvm::UTF8 *cursor = begin;
+    std::optional<size_t> expected;
+    if (!llvm::isLegalUTF8String(&cursor, begin + text.size())) expected = size_t(cursor - begin);
+    INFO(llvm::toHex(text));
+    REQUIRE(findInvalidUtf8(text) == expected);
+  }
 }
 
 TEST_CASE("joinAlternatives and quoteForMessage", "[text]") {
