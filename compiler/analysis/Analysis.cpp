@@ -1,6 +1,7 @@
 //===- Analysis.cpp - Runs the rules and applies suppressions -------------===//
 #include "analysis/RuleContext.h"
 #include "ast/Walk.h"
+#include "source/PhaseTimer.h"
 
 #include <llvm/ADT/StringSet.h>
 
@@ -156,11 +157,13 @@ void applySuppressions(RuleContext &ctx) {
 }
 
 void runStage(RuleContext &ctx, RuleStage stage, bool partial, std::vector<RuleID> &ran) {
+  PhaseTimer timer("  rule"); // with WARD_TIME_PHASES, each rule's time
   for (const RuleInfo &rule : allRules())
     if (rule.stage == stage && ctx.enabled(rule.rule) && // a rule that is off does no work
         !(partial && rule.scope == RuleScope::WholeProgram)) {
       rule.check(ctx);
       ran.push_back(rule.rule);
+      timer.mark(rule.id);
     }
 }
 

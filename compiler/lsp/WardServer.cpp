@@ -202,7 +202,8 @@ llvm::json::Value WardServer::location(const SourceManager &sm, SourceRange r) c
 std::optional<WardServer::Cursor> WardServer::cursorAt(const std::string &path, Position pos) {
   auto at = checked(path);
   if (!at) return std::nullopt;
-  auto [c, file] = *at;
+  Compilation *c = at->first;
+  FileID file = at->second;
   return Cursor{c, file, symbolAt(c->program(), file, uint32_t(offsetOf(c->sources().text(file), pos, encoding_)))};
 }
 
@@ -310,7 +311,8 @@ static llvm::json::Value symbolJson(const Symbol &s, const std::function<llvm::j
 llvm::json::Value WardServer::documentSymbols(const std::string &path) {
   auto at = checked(path);
   if (!at) return llvm::json::Array{};
-  auto [c, file] = *at;
+  Compilation *c = at->first;
+  FileID file = at->second;
   llvm::json::Array out;
   for (const Symbol &s : ward::lsp::documentSymbols(*c->program().file(file)))
     out.push_back(symbolJson(s, [&](SourceRange r) { return rangeToLsp(c->sources(), r); }));
@@ -320,7 +322,8 @@ llvm::json::Value WardServer::documentSymbols(const std::string &path) {
 llvm::json::Value WardServer::foldingRanges(const std::string &path) {
   auto at = checked(path);
   if (!at) return llvm::json::Array{};
-  auto [c, file] = *at;
+  Compilation *c = at->first;
+  FileID file = at->second;
   llvm::json::Array out;
   for (auto [first, last] : foldingLines(*c->program().file(file), c->sources()))
     out.push_back(llvm::json::Object{{"startLine", int64_t(first)}, {"endLine", int64_t(last)}});
@@ -330,7 +333,8 @@ llvm::json::Value WardServer::foldingRanges(const std::string &path) {
 llvm::json::Value WardServer::codeActions(const std::string &path, Position start, Position end) {
   auto at = checked(path);
   if (!at) return llvm::json::Array{};
-  auto [c, file] = *at;
+  Compilation *c = at->first;
+  FileID file = at->second;
   llvm::StringRef text = c->sources().text(file);
   uint32_t begin = uint32_t(offsetOf(text, start, encoding_)), finish = uint32_t(offsetOf(text, end, encoding_));
   llvm::json::Array out;
@@ -443,7 +447,8 @@ std::vector<CompletionItem> bestMatches(std::vector<CompletionItem> items, llvm:
 llvm::json::Value WardServer::completion(const std::string &path, Position pos) {
   auto at = checked(path);
   if (!at) return llvm::json::Array{};
-  auto [c, file] = *at;
+  Compilation *c = at->first;
+  FileID file = at->second;
   llvm::StringRef text = c->sources().text(file);
   llvm::json::Array out;
   std::shared_ptr<const analysis::AzureData> azure = c->azureCatalogue();
@@ -503,7 +508,8 @@ llvm::json::Value WardServer::workspaceSymbols(llvm::StringRef query) {
 std::vector<int64_t> WardServer::encodedTokens(const std::string &path) {
   auto at = checked(path);
   if (!at) return {};
-  auto [c, file] = *at;
+  Compilation *c = at->first;
+  FileID file = at->second;
   llvm::StringRef text = c->sources().text(file);
   // Relative encoding: line delta, start delta (on the same line), length,
   // type, modifiers; a token over several lines (a block comment) is one per line.
@@ -561,7 +567,8 @@ llvm::json::Value WardServer::semanticTokensOf(const std::string &path, std::opt
 llvm::json::Value WardServer::inlayHintsOf(const std::string &path, Position start, Position end) {
   auto at = checked(path);
   if (!at) return llvm::json::Array{};
-  auto [c, file] = *at;
+  Compilation *c = at->first;
+  FileID file = at->second;
   llvm::StringRef text = c->sources().text(file);
   llvm::json::Array out;
   for (const InlayHint &hint : inlayHints(*c->program().file(file), uint32_t(offsetOf(text, start, encoding_)),
@@ -582,7 +589,8 @@ llvm::json::Value WardServer::codeLenses(const std::string &path) {
   auto at = checked(path);
   const codegen::ArtifactSet *artifacts = artifactsOf(path);
   if (!at || !artifacts) return llvm::json::Array{};
-  auto [c, file] = *at;
+  Compilation *c = at->first;
+  FileID file = at->second;
   llvm::json::Array out;
   for (const GeneratedLens &lens : generatedLenses(*c->program().file(file), *artifacts))
     out.push_back(llvm::json::Object{

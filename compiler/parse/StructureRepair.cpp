@@ -47,9 +47,13 @@ const char *closerText(size_t closer) {
 
 /// A zero-width token of `type` at the start of `at`.
 std::unique_ptr<antlr4::Token> syntheticAt(antlr4::Token *at, size_t type) {
-  auto token = std::make_unique<antlr4::CommonToken>(type, closerText(type));
-  token->setStartIndex(at->getStartIndex());
-  token->setStopIndex(at->getStartIndex() - 1);
+  // With the source of the token it stands before: ANTLR's error recovery
+  // makes a conjured token from the current one's source, and a token
+  // without one crashed it.
+  auto token = std::make_unique<antlr4::CommonToken>(std::make_pair(at->getTokenSource(), at->getInputStream()), type,
+                                                     antlr4::Token::DEFAULT_CHANNEL, at->getStartIndex(),
+                                                     at->getStartIndex() - 1);
+  token->setText(closerText(type));
   token->setLine(at->getLine());
   token->setCharPositionInLine(at->getCharPositionInLine());
   return token;

@@ -207,6 +207,10 @@ private:
 
   void report(antlr4::Parser *p, antlr4::Token *offending, const antlr4::misc::IntervalSet &expected, bool missing) {
     if (!offending) offending = p->getCurrentToken();
+    // A closer the structure repair inserted (zero width): the repair has
+    // reported the problem at this place already.
+    if (offending->getType() != antlr4::Token::EOF && offending->getStopIndex() + 1 == offending->getStartIndex())
+      return;
     SourceRange range = tokenRange(file_, offending);
     // A follow-on error where recovery reaches the next declaration adds
     // nothing when this declaration already has an error.

@@ -94,6 +94,18 @@ TEST_CASE("bad input: a device without end (/dev/zero) is read up to the limit a
   CHECK(r.err.find("/dev/zero: error[E0002]: file is over the limit of 1000000 bytes") != std::string::npos);
 }
 
+TEST_CASE("bad input: a block closed by the structure repair before a missing name does not crash the parser",
+          "[bad-input]") {
+  // Found by fuzz-parser: ANTLR's recovery conjured a token from the repair's
+  // inserted `}`, which had no source. One error for each problem, no more.
+  TempDir dir;
+  RunResult r = checkBad({dir.write("a.ward", "edgeworker{e\nissuer i")}, 1, "E0101");
+  CHECK(hasLocation(r, "a.ward:1:11: error[E0101]: expected a name, found `{`"));
+  CHECK(hasLocation(r, "a.ward:2:1: error[E0101]: expected `}` to close this block opened at 1:11, found `issuer`"));
+  CHECK(hasLocation(r, "a.ward:2:9: error[E0101]: expected `{` or `:`, found end of file"));
+  CHECK(r.err.find("3 errors generated") != std::string::npos);
+}
+
 TEST_CASE("bad input: a megabyte on one line", "[bad-input]") {
   TempDir dir;
   RunResult r = checkBad({dir.write("oneline.ward", std::string(1 << 20, 'x'))}, 1, "E0101");

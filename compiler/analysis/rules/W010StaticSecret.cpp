@@ -25,11 +25,12 @@ std::optional<std::string> secretKind(llvm::StringRef text) {
     }
     if (ok && dots == 2 && text.substr(pos).split('.').second.startswith("eyJ")) return "a JSON Web Token";
   }
-  std::string lower = text.lower();
-  for (const char *marker : {"accountkey=", "sharedaccesskey=", "sharedaccesssignature=", "password=", "pwd=", "sig="})
-    if (lower.find(marker) != std::string::npos &&
-        (lower.find(';') != std::string::npos || lower.find('&') != std::string::npos))
-      return "a connection string or signed URL with a key";
+  // Every marker ends in `=`, and a key in a connection string or URL sits
+  // beside other settings (`;`, `&`): most strings fail these first.
+  if (text.contains('=') && (text.contains(';') || text.contains('&')))
+    for (const char *marker :
+         {"accountkey=", "sharedaccesskey=", "sharedaccesssignature=", "password=", "pwd=", "sig="})
+      if (text.contains_insensitive(marker)) return "a connection string or signed URL with a key";
   // Entra ID client secrets: three characters, a digit, `Q~`, then 31 to 34 more.
   for (size_t pos = text.find("Q~"); pos != llvm::StringRef::npos; pos = text.find("Q~", pos + 2)) {
     if (pos < 4 || !std::isdigit(static_cast<unsigned char>(text[pos - 1]))) continue;

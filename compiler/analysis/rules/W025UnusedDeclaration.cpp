@@ -2,14 +2,14 @@
 #include "analysis/rules/Rule.h"
 #include "ast/Walk.h"
 
-#include <set>
+#include <llvm/ADT/DenseSet.h>
 
 namespace ward::analysis {
 namespace {
 
 void check(RuleContext &ctx) {
   // References from every file count as uses (a user's declaration may be used from anywhere).
-  std::set<const Decl *> used;
+  llvm::DenseSet<const Decl *> used;
   for (auto &file : ctx.program.files)
     for (auto &decl : file->decls) {
       forEachRef(std::as_const(*decl), [&](const Ref &ref, RefSite) {
