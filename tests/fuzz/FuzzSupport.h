@@ -23,10 +23,10 @@ inline LoadOptions loadOptions() {
 }
 
 /// Stops the run with both sides of a failed property on stderr.
-[[noreturn]] inline void propertyFailed(const char *property, const std::string &expected,
-                                        const std::string &actual) {
-  llvm::errs() << "property failed: " << property << "\n--- expected\n" << expected << "\n--- actual\n" << actual
-               << "\n";
+[[noreturn]] inline void propertyFailed(const char *property, const std::string &expected, const std::string &actual) {
+  llvm::errs() << "property failed: " << property << "\n--- expected\n"
+               << expected << "\n--- actual\n"
+               << actual << "\n";
   llvm::errs().flush();
   std::abort();
 }
