@@ -98,11 +98,13 @@ bool Compilation::check(const std::vector<std::string> &inputs) {
     if (azure_) {
       // One permission model per compilation: the rules and the backends share it.
       model_ = std::make_unique<analysis::PermissionModel>(analysis::PermissionModel::build(program_, azure_->roles));
+      timer.mark("model");
       rulesRun_ = analysis::runAnalysis(program_, sm_, *azure_, config_, *model_, diags_, partial);
     }
     timer.mark("analysis");
   }
   finishDiagnostics();
+  timer.mark("sort");
   return !diags_.hasErrors();
 }
 
