@@ -338,6 +338,29 @@ llvm::json::Value codeActions(int64_t id, const std::string &path, llvm::json::V
 int64_t startLine(const llvm::json::Object &location) {
   return *location.getObject("range")->getObject("start")->getInteger("line");
 }
+/// The labels each completion request at `positions` (line, character) of
+/// `text`, open in a project of its own, answers (the items of an incomplete
+/// list too).
+std::vector<std::vector<std::string>> completionLabels(const std::string &text,
+                                                       const std::vector<std::pair<int64_t, int64_t>> &positions) {
+  TempDir dir;
+  std::string path = dir.write("p/a.ward", text);
+  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text));
+  for (size_t i = 0; i < positions.size(); ++i)
+    input +=
+        frame(request(int64_t(10 + i), "textDocument/completion", at(path, positions[i].first, positions[i].second)));
+  Session s = run(dir, input + frame(request(9, "shutdown")) + frame(notification("exit")));
+  std::vector<std::vector<std::string>> out;
+  for (size_t i = 0; i < positions.size(); ++i) {
+    const llvm::json::Object *reply = s.reply(int64_t(10 + i));
+    const llvm::json::Array *items = reply->getArray("result");
+    if (!items) items = reply->getObject("result")->getArray("items");
+    out.emplace_back();
+    for (const llvm::json::Value &item : *items) out.back().push_back(item.getAsObject()->getString("label")->str());
+  }
+  return out;
+}
+
 } // namespace
 
 TEST_CASE("lsp: definition, references, highlights, hover, symbols and folding", "[lsp]") {
@@ -868,63 +891,36 @@ TEST_CASE("lsp: hover over a finding, a ward-ignore rule ID or a built-in role e
 }
 
 TEST_CASE("lsp: completion of an attribute's values from its schema", "[lsp]") {
-  TempDir dir;
-  std::string text = "edgeworker gw {\n"
-                     "  tier = \n"         // 1
-                     "  log_failures = \n" // 2
-                     "}\n"
-                     "resource type my.t {\n"
-                     "  level = \n"            // 5
-                     "  traits = [origin, ]\n" // 6
-                     "}\n";
-  std::string path = dir.write("p/a.ward", text);
-  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
-                      frame(request(2, "textDocument/completion", at(path, 1, 9))) +
-                      frame(request(3, "textDocument/completion", at(path, 2, 17))) +
-                      frame(request(4, "textDocument/completion", at(path, 5, 10))) +
-                      frame(request(5, "textDocument/completion", at(path, 6, 20))) + frame(request(9, "shutdown")) +
-                      frame(notification("exit"));
-  Session s = run(dir, input);
-  auto labels = [&](int64_t id) {
-    std::vector<std::string> out;
-    for (const llvm::json::Value &item : *s.reply(id)->getArray("result"))
-      out.push_back(item.getAsObject()->getString("label")->str());
-    return out;
-  };
-  CHECK(labels(2) == std::vector<std::string>{"basic", "dynamic", "enterprise"});
-  CHECK(labels(3) == std::vector<std::string>{"true", "false"});
-  CHECK(labels(4) == std::vector<std::string>{"resource", "resource_group", "subscription", "management_group"});
-  CHECK(labels(5) == std::vector<std::string>{"origin", "backup_source", "backup_vault"});
+  std::vector<std::vector<std::string>> labels = completionLabels("edgeworker gw {\n"
+                                                                  "  tier = \n"         // 1
+                                                                  "  log_failures = \n" // 2
+                                                                  "}\n"
+                                                                  "resource type my.t {\n"
+                                                                  "  level = \n"            // 5
+                                                                  "  traits = [origin, ]\n" // 6
+                                                                  "}\n",
+                                                                  {{1, 9}, {2, 17}, {5, 10}, {6, 20}});
+  CHECK(labels[0] == std::vector<std::string>{"basic", "dynamic", "enterprise"});
+  CHECK(labels[1] == std::vector<std::string>{"true", "false"});
+  CHECK(labels[2] == std::vector<std::string>{"resource", "resource_group", "subscription", "management_group"});
+  CHECK(labels[3] == std::vector<std::string>{"origin", "backup_source", "backup_vault"});
 }
 
 TEST_CASE("lsp: completion inside a backoff call: its functions, unwritten arguments and their values", "[lsp]") {
-  TempDir dir;
-  std::string text = "retry reads {\n"
-                     "  attempts = 3\n"
-                     "  backoff = \n"                                          // 2
-                     "  backoff = exponential(initial = 100ms, , jitter = )\n" // 3
-                     "  backoff = constant(delay = 1s, jitter = )\n"           // 4
-                     "}\n";
-  std::string path = dir.write("p/a.ward", text);
-  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
-                      frame(request(2, "textDocument/completion", at(path, 2, 12))) +
-                      frame(request(3, "textDocument/completion", at(path, 3, 41))) +
-                      frame(request(4, "textDocument/completion", at(path, 3, 52))) +
-                      frame(request(5, "textDocument/completion", at(path, 4, 42))) + frame(request(9, "shutdown")) +
-                      frame(notification("exit"));
-  Session s = run(dir, input);
-  auto labels = [&](int64_t id) {
-    std::vector<std::string> out;
-    for (const llvm::json::Value &item : *s.reply(id)->getArray("result"))
-      out.push_back(item.getAsObject()->getString("label")->str());
-    return out;
-  };
-  CHECK(labels(2) == std::vector<std::string>{"exponential", "constant"});
+  std::vector<std::vector<std::string>> labels =
+      completionLabels("retry reads {\n"
+                       "  attempts = 3\n"
+                       "  backoff = \n"                                          // 2
+                       "  backoff = exponential(initial = 100ms, , jitter = )\n" // 3
+                       "  backoff = constant(delay = 1s, jitter = )\n"           // 4
+                       "}\n",
+                       {{2, 12}, {3, 41}, {3, 52}, {4, 42}});
+  CHECK(labels[0] == std::vector<std::string>{"exponential", "constant"});
   // Between two written arguments: the ones not written yet, in the schema's order.
-  CHECK(labels(3) == std::vector<std::string>{"max", "multiplier"});
-  CHECK(labels(4) == std::vector<std::string>{"full", "equal", "decorrelated", "none"});
+  CHECK(labels[1] == std::vector<std::string>{"max", "multiplier"});
+  CHECK(labels[2] == std::vector<std::string>{"full", "equal", "decorrelated", "none"});
   // `constant` has its own jitters (no decorrelated jitter without a growing delay).
-  CHECK(labels(5) == std::vector<std::string>{"full", "equal", "none"});
+  CHECK(labels[3] == std::vector<std::string>{"full", "equal", "none"});
 }
 
 TEST_CASE("lsp: a directory is no document: its didOpen is ignored and requests about it are refused",
