@@ -1,0 +1,36 @@
+// A JSON Web Key Set on any bytes, as an issuer's `jwks_file` embeds it: the
+// policy names a file written with the input; `check` reads, selects and
+// reduces its keys, or reports E0320 at the attribute, never crashes.
+#include "FuzzSupport.h"
+#include "driver/Driver.h"
+
+#include <llvm/ADT/SmallString.h>
+#include <llvm/Support/FileSystem.h>
+
+#include <fstream>
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static const std::string dir = [] {
+    llvm::SmallString<128> made;
+    if (llvm::sys::fs::createUniqueDirectory("ward-fuzz-keyset", made)) std::abort();
+    return std::string(made);
+  }();
+  {
+    std::ofstream out(dir + "/jwks.json", std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char *>(data), static_cast<std::streamsize>(size));
+  }
+  ward::Compilation compilation(ward::fuzz::loadOptions());
+  std::string policy = dir + "/policy.ward";
+  compilation.setBuffer(policy, "issuer idp {\n"
+                                "  issuer = \"https://id.example.test/\"\n"
+                                "  jwks_file = \"jwks.json\"\n"
+                                "  audiences = [\"api://fuzz\"]\n"
+                                "  algorithms = [RS256, PS256, ES256, ES384]\n"
+                                "  max_lifetime = 1h\n"
+                                "}\n");
+  compilation.check({policy});
+  for (const ward::Diagnostic &d : compilation.diagnostics().diagnostics())
+    if (d.severity == ward::Severity::Error && d.code != "E0320" && d.code != "W025")
+      ward::fuzz::propertyFailed("a key set's only error is E0320", "E0320", d.code + ": " + d.message);
+  return 0;
+}
