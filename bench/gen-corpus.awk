@@ -1,6 +1,7 @@
 # Generates a Ward policy corpus of about `lines` lines.
 #   awk -v lines=100000 -v files=100 -v out=DIR -f gen-corpus.awk
-# files=1 writes one big file. Each unit of about 47 lines declares an
+# files=1 writes one big file, which begins with the corpus's tenant. Each
+# unit of about 47 lines declares an
 # identity, two resources, a retry, an edgeworker with four routes, a backup
 # and two allow rules, with names unique across the corpus.
 function unit(i, f) {
@@ -29,6 +30,10 @@ BEGIN {
       if (current != "") close(current)
       current = f
       print "import std.azure\nimport std.retry\n" > f
+      # One tenant for the corpus: its subscription is every resource's, so
+      # that `wardc build` can write every scope.
+      if (fileIndex == 0)
+        printf "tenant bench {\n  id = \"72f988bf-86f1-41af-91ab-2d7cd011db47\"\n  subscription = \"0b1f6471-1bf0-4dda-aec3-cb9272f09590\"\n}\n\n" > f
     }
     unit(i, f)
   }
