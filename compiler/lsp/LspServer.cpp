@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <llvm/Support/FileSystem.h>
+#include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/Path.h>
 
 #include <deque>
+#include <map>
 #include <exception>
 #include <variant>
 
@@ -302,7 +304,23 @@ private:
     if (token)
       progress(*token,
                llvm::json::Object{{"kind", "end"}, {"message", fmt::format("{} files with findings", files.size())}});
+    // The edited document first: it is the one its user is waiting for.
+    std::stable_partition(files.begin(), files.end(), [&](const FileDiagnostics &f) { return f.path == path; });
     for (FileDiagnostics &f : files) {
+      // A file no editor shows, whose findings are what they were, needs no
+      // new message (a large workspace would otherwise resend them all on
+      // every keystroke).
+      if (server_->text(f.path)) {
+        sentForClosedFiles_.erase(f.path); // open: its client has newer ones than any kept here
+      } else {
+        // Kept as text: a kept JSON value costs kilobytes per diagnostic.
+        llvm::json::Value diagnostics(std::move(f.diagnostics));
+        std::string now = llvm::formatv("{0}", diagnostics).str();
+        f.diagnostics = std::move(*diagnostics.getAsArray());
+        auto [last, first] = sentForClosedFiles_.try_emplace(f.path);
+        if (!first && last->second == now) continue;
+        last->second = std::move(now);
+      }
       llvm::json::Object params{{"uri", uriFromPath(f.path)}, {"diagnostics", std::move(f.diagnostics)}};
       if (f.version) params["version"] = *f.version;
       transport_.write(llvm::json::Object{
@@ -367,6 +385,7 @@ private:
   Transport &transport_;
   LoadOptions options_;
   std::string version_;
+  std::map<std::string, std::string> sentForClosedFiles_; // the diagnostics last published (JSON), by path
   std::unique_ptr<WardServer> server_;
   std::vector<std::string> roots_;
   bool shutdown_ = false;

@@ -939,3 +939,36 @@ TEST_CASE("lsp: a directory is no document: its didOpen is ignored and requests 
   REQUIRE(s.published(policy).size() == 1); // the file itself is still a document
   CHECK(s.published(policy)[0]->getArray("diagnostics")->size() == 1);
 }
+
+TEST_CASE("lsp: a closed file's unchanged findings are not sent again, and the edited document's come first", "[lsp]") {
+  TempDir dir;
+  std::string a = dir.write("p/a.ward", "identity sp-a : group\nidentity sp-b : group\n");
+  std::string b = dir.write("p/b.ward", "retry unused { attempts = 3 on = [503] per_try_timeout = 1s }\n"); // W025
+  auto forB = [&](const llvm::json::Object &m) {
+    const llvm::json::Object *params = m.getObject("params");
+    return params && params->getString("uri") == llvm::Optional<llvm::StringRef>("file://" + b);
+  };
+  LiveServer server;
+  server.send(frame(initialize(dir.path() + "/p")));
+  server.reply(1);
+  server.send(frame(didOpen(a, readFile(a))));
+  server.publication(a, 1);
+  CHECK(std::none_of(server.seen.begin(), server.seen.end(), forB)); // a's message came first
+  server.send(frame(didChange(a, 2, range(1, 9, 1, 13), "sp-c")));   // b's findings stay as they were
+  server.publication(a, 2);
+  server.send(frame(didChange(a, 3, range(0, 0, 0, 0), "retry unused {}\n"))); // b's retry now taken twice
+  server.publication(a, 3);
+  CHECK(server.finish() == 0);
+  std::vector<const llvm::json::Object *> published;
+  for (const llvm::json::Object &m : server.seen)
+    if (forB(m)) published.push_back(m.getObject("params"));
+  REQUIRE(published.size() == 2); // after the first check and after the third, not after the second
+  auto codes = [](const llvm::json::Object *params) {
+    std::vector<std::string> out;
+    for (const llvm::json::Value &d : *params->getArray("diagnostics"))
+      out.push_back(d.getAsObject()->getString("code")->str());
+    return out;
+  };
+  CHECK(codes(published[0]) == std::vector<std::string>{"W020", "W020", "W025"});
+  CHECK(codes(published[1]) == std::vector<std::string>{"E0203"});
+}
