@@ -55,7 +55,12 @@ public:
         continue;
       }
       if (t->getChannel() != Token::DEFAULT_CHANNEL) continue;
-      for (size_t c : pending) leading_[i].push_back(tokens[c]);
+      // A block's `{` follows its header on the same line, so a comment
+      // written before it trails the header instead (printed before the
+      // brace, it would push the brace to a line of its own, and formatting
+      // the result again would join them).
+      auto &to = t->getType() == WardLexer::LBRACE && previous != SIZE_MAX ? trailing_[previous] : leading_[i];
+      for (size_t c : pending) to.push_back(tokens[c]);
       pending.clear();
       if (t->getType() == WardLexer::COMMA && previous != SIZE_MAX) {
         // The comma's leading comments stay pending for the next token, and
