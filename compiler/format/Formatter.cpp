@@ -282,8 +282,10 @@ private:
     endsWithLineComment_ = false;
     DocId openDoc = token(lbrace);
     const std::vector<Token *> &closingComments = comments_.leading(rbrace->getTokenIndex());
+    // An empty block: `{}`, or the `}` on the next line after a line comment
+    // that trails the `{` (on the same line it would be part of the comment).
     if (members.empty() && closingComments.empty())
-      return doc_.group({openDoc, doc_.text(members.empty() ? "" : " "), token(rbrace, suffix, false)});
+      return doc_.group({openDoc, endsWithLineComment_ ? doc_.hard() : doc_.text(""), token(rbrace, suffix, false)});
     DocId between = members.size() >= 2 ? doc_.hard() : doc_.space();
     std::vector<DocId> inner;
     for (size_t i = 0; i < members.size(); ++i) {
@@ -333,8 +335,11 @@ private:
     endsWithLineComment_ = false;
     DocId openDoc = token(open);
     const std::vector<Token *> &closingComments = comments_.leading(close->getTokenIndex());
-    if (items.empty() && closingComments.empty()) return doc_.concat({openDoc, token(close, suffix, false)});
-    std::vector<DocId> inner{edge};
+    if (items.empty() && closingComments.empty()) // `[]`, or the closer below a line comment, as for blocks
+      return doc_.concat({openDoc, endsWithLineComment_ ? doc_.hard() : doc_.text(""), token(close, suffix, false)});
+    // (With no item, the comments' own line breaks are the edge.)
+    std::vector<DocId> inner;
+    if (!items.empty()) inner.push_back(edge);
     for (size_t i = 0; i < items.size(); ++i) {
       bool last = i + 1 == items.size();
       DocId comma = last ? doc_.ifBreak(brokenComma, "") : doc_.ifBreak(brokenComma, ",");
