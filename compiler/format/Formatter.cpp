@@ -176,9 +176,12 @@ private:
     if (withLeading) appendLeading(parts, index);
     parts.push_back(doc_.text(tokenText(t)));
     if (suffix) parts.push_back(*suffix);
+    bool afterLineComment = false; // the next comment goes on a line of its own
     for (Token *c : comments_.trailing(index)) {
-      parts.push_back(doc_.text(" " + normalizeComment(c->getText())));
-      if (c->getType() == WardLexer::LINE_COMMENT) {
+      parts.push_back(afterLineComment ? doc_.hard() : doc_.text(" "));
+      parts.push_back(doc_.text(normalizeComment(c->getText())));
+      afterLineComment = c->getType() == WardLexer::LINE_COMMENT;
+      if (afterLineComment) {
         parts.push_back(doc_.breakParent());
         endsWithLineComment_ = true;
       }
