@@ -4,21 +4,8 @@
 #include "FuzzSupport.h"
 #include "driver/Driver.h"
 
-#include <llvm/ADT/SmallString.h>
-#include <llvm/Support/FileSystem.h>
-
-#include <fstream>
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static const std::string dir = [] {
-    llvm::SmallString<128> made;
-    if (llvm::sys::fs::createUniqueDirectory("ward-fuzz-keyset", made)) std::abort();
-    return std::string(made);
-  }();
-  {
-    std::ofstream out(dir + "/jwks.json", std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char *>(data), static_cast<std::streamsize>(size));
-  }
+  std::string dir = ward::fuzz::writeToPrivateDir("jwks.json", data, size);
   ward::Compilation compilation(ward::fuzz::loadOptions());
   std::string policy = dir + "/policy.ward";
   compilation.setBuffer(policy, "issuer idp {\n"
