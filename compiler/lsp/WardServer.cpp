@@ -186,12 +186,12 @@ std::optional<std::vector<TextEdit>> WardServer::format(const std::string &path,
   return std::vector<TextEdit>{edit};
 }
 
-std::optional<std::pair<Compilation *, FileID>> WardServer::checked(const std::string &path) {
+std::optional<WardServer::CheckedFile> WardServer::checked(const std::string &path) {
   Project &project = projectOf(path);
   if (project.compilation->program().files.empty()) check(path); // never checked
   Compilation &c = *project.compilation;
   for (const auto &file : c.program().files)
-    if (c.sources().displayPath(file->id) == path) return std::make_pair(&c, file->id);
+    if (c.sources().displayPath(file->id) == path) return CheckedFile{&c, file->id, c.sources().text(file->id)};
   return std::nullopt;
 }
 
@@ -202,9 +202,7 @@ llvm::json::Value WardServer::location(const SourceManager &sm, SourceRange r) c
 std::optional<WardServer::Cursor> WardServer::cursorAt(const std::string &path, Position pos) {
   auto at = checked(path);
   if (!at) return std::nullopt;
-  Compilation *c = at->first;
-  FileID file = at->second;
-  return Cursor{c, file, symbolAt(c->program(), file, uint32_t(offsetOf(c->sources().text(file), pos, encoding_)))};
+  return Cursor{at->c, at->file, symbolAt(at->c->program(), at->file, uint32_t(offsetOf(at->text, pos, encoding_)))};
 }
 
 llvm::json::Value WardServer::definition(const std::string &path, Position pos) {
@@ -311,21 +309,17 @@ static llvm::json::Value symbolJson(const Symbol &s, const std::function<llvm::j
 llvm::json::Value WardServer::documentSymbols(const std::string &path) {
   auto at = checked(path);
   if (!at) return llvm::json::Array{};
-  Compilation *c = at->first;
-  FileID file = at->second;
   llvm::json::Array out;
-  for (const Symbol &s : ward::lsp::documentSymbols(*c->program().file(file)))
-    out.push_back(symbolJson(s, [&](SourceRange r) { return rangeToLsp(c->sources(), r); }));
+  for (const Symbol &s : ward::lsp::documentSymbols(at->syntax()))
+    out.push_back(symbolJson(s, [&](SourceRange r) { return rangeToLsp(at->c->sources(), r); }));
   return out;
 }
 
 llvm::json::Value WardServer::foldingRanges(const std::string &path) {
   auto at = checked(path);
   if (!at) return llvm::json::Array{};
-  Compilation *c = at->first;
-  FileID file = at->second;
   llvm::json::Array out;
-  for (auto [first, last] : foldingLines(*c->program().file(file), c->sources()))
+  for (auto [first, last] : foldingLines(at->syntax(), at->c->sources()))
     out.push_back(llvm::json::Object{{"startLine", int64_t(first)}, {"endLine", int64_t(last)}});
   return out;
 }
@@ -333,38 +327,37 @@ llvm::json::Value WardServer::foldingRanges(const std::string &path) {
 llvm::json::Value WardServer::codeActions(const std::string &path, Position start, Position end) {
   auto at = checked(path);
   if (!at) return llvm::json::Array{};
-  Compilation *c = at->first;
-  FileID file = at->second;
-  llvm::StringRef text = c->sources().text(file);
-  uint32_t begin = uint32_t(offsetOf(text, start, encoding_)), finish = uint32_t(offsetOf(text, end, encoding_));
+  uint32_t begin = uint32_t(offsetOf(at->text, start, encoding_)),
+           finish = uint32_t(offsetOf(at->text, end, encoding_));
   llvm::json::Array out;
-  for (const QuickFix &fix : quickFixes(c->diagnostics().diagnostics(), file, begin, finish)) {
+  for (const QuickFix &fix : quickFixes(at->c->diagnostics().diagnostics(), at->file, begin, finish)) {
     llvm::json::Array edits;
     for (const FixIt &f : fix.diagnostic->fixits)
-      edits.push_back(llvm::json::Object{{"range", rangeToLsp(c->sources(), f.range)}, {"newText", f.replacement}});
+      edits.push_back(llvm::json::Object{{"range", rangeToLsp(at->c->sources(), f.range)}, {"newText", f.replacement}});
     out.push_back(llvm::json::Object{
         {"title", fix.title},
         {"kind", "quickfix"},
         {"isPreferred", fix.preferred},
-        {"diagnostics", llvm::json::Array{toLsp(*fix.diagnostic, c->sources())}},
+        {"diagnostics", llvm::json::Array{toLsp(*fix.diagnostic, at->c->sources())}},
         {"edit", llvm::json::Object{{"changes", llvm::json::Object{{uriFromPath(path), std::move(edits)}}}}}});
   }
   // A rule's finding can be silenced where it is: `// ward-ignore ID: <reason>`
   // on the line before covers the construct that starts on the finding's line.
-  for (const Diagnostic &d : c->diagnostics().diagnostics()) {
-    if (d.id != DiagID::Rule || d.suppressed || d.range.file != file || d.range.end < begin || d.range.begin > finish)
+  for (const Diagnostic &d : at->c->diagnostics().diagnostics()) {
+    if (d.id != DiagID::Rule || d.suppressed || d.range.file != at->file || d.range.end < begin ||
+        d.range.begin > finish)
       continue;
     if (d.code == "W027" || d.code == "W028") continue; // about suppressions themselves
-    uint32_t lineStart = c->sources().lineStart(file, d.range.begin);
-    llvm::StringRef indent = text.substr(lineStart).take_while([](char ch) { return ch == ' ' || ch == '\t'; });
-    Position at = positionOf(text, lineStart, encoding_);
-    llvm::json::Object insert{{"range", llvm::json::Object{{"start", toJson(at)}, {"end", toJson(at)}}},
+    uint32_t lineStart = at->c->sources().lineStart(at->file, d.range.begin);
+    llvm::StringRef indent = at->text.substr(lineStart).take_while([](char ch) { return ch == ' ' || ch == '\t'; });
+    Position lineBegin = positionOf(at->text, lineStart, encoding_);
+    llvm::json::Object insert{{"range", llvm::json::Object{{"start", toJson(lineBegin)}, {"end", toJson(lineBegin)}}},
                               {"newText", indent.str() + "// ward-ignore " + d.code + ": <reason>\n"}};
     out.push_back(llvm::json::Object{
         {"title", "Suppress " + d.code + " here with `// ward-ignore` (give the reason)"},
         {"kind", "quickfix"},
         {"isPreferred", false},
-        {"diagnostics", llvm::json::Array{toLsp(d, c->sources())}},
+        {"diagnostics", llvm::json::Array{toLsp(d, at->c->sources())}},
         {"edit", llvm::json::Object{
                      {"changes", llvm::json::Object{{uriFromPath(path), llvm::json::Array{std::move(insert)}}}}}}});
   }
@@ -447,23 +440,20 @@ std::vector<CompletionItem> bestMatches(std::vector<CompletionItem> items, llvm:
 llvm::json::Value WardServer::completion(const std::string &path, Position pos) {
   auto at = checked(path);
   if (!at) return llvm::json::Array{};
-  Compilation *c = at->first;
-  FileID file = at->second;
-  llvm::StringRef text = c->sources().text(file);
   llvm::json::Array out;
-  std::shared_ptr<const analysis::AzureData> azure = c->azureCatalogue();
+  std::shared_ptr<const analysis::AzureData> azure = at->c->azureCatalogue();
   CompletionCatalogs catalogs;
   if (azure) {
     catalogs.roles = azure->roles.names();
     catalogs.actions = [azure](bool data) { return azure->operations.matching("*", data); };
   }
-  uint32_t offset = uint32_t(offsetOf(text, pos, encoding_));
-  std::vector<CompletionItem> items = completionsAt(c->program(), file, text, offset, catalogs);
+  uint32_t offset = uint32_t(offsetOf(at->text, pos, encoding_));
+  std::vector<CompletionItem> items = completionsAt(at->c->program(), at->file, at->text, offset, catalogs);
   // A long list (every resource of a large workspace) is cut to the best
   // matches of the word typed so far, and marked incomplete: the client asks
   // again as the word grows, and each answer stays small and quick.
   bool incomplete = items.size() > kCompletionLimit;
-  if (incomplete) items = bestMatches(std::move(items), typedWordBefore(text, offset), kCompletionLimit);
+  if (incomplete) items = bestMatches(std::move(items), typedWordBefore(at->text, offset), kCompletionLimit);
   for (const CompletionItem &item : items) {
     // LSP CompletionItemKind: Keyword 14, Reference 18, Property 10, EnumMember 20.
     int64_t kind = item.kind == CompletionItem::Keyword     ? 14
@@ -508,16 +498,13 @@ llvm::json::Value WardServer::workspaceSymbols(llvm::StringRef query) {
 std::vector<int64_t> WardServer::encodedTokens(const std::string &path) {
   auto at = checked(path);
   if (!at) return {};
-  Compilation *c = at->first;
-  FileID file = at->second;
-  llvm::StringRef text = c->sources().text(file);
   // Relative encoding: line delta, start delta (on the same line), length,
   // type, modifiers; a token over several lines (a block comment) is one per line.
   std::vector<int64_t> data;
   Position last;
   auto emit = [&](size_t begin, size_t end, const SemanticToken &t) {
-    Position start = positionOf(text, begin, encoding_);
-    int64_t length = positionOf(text, end, encoding_).character - start.character;
+    Position start = positionOf(at->text, begin, encoding_);
+    int64_t length = positionOf(at->text, end, encoding_).character - start.character;
     data.push_back(start.line - last.line);
     data.push_back(start.line == last.line ? start.character - last.character : start.character);
     data.push_back(length);
@@ -525,9 +512,9 @@ std::vector<int64_t> WardServer::encodedTokens(const std::string &path) {
     data.push_back(int64_t(t.modifiers));
     last = start;
   };
-  for (const SemanticToken &t : semanticTokens(c->program(), file, text)) {
+  for (const SemanticToken &t : semanticTokens(at->c->program(), at->file, at->text)) {
     for (size_t begin = t.begin; begin < t.end;) {
-      size_t nl = text.find('\n', begin);
+      size_t nl = at->text.find('\n', begin);
       size_t end = nl == llvm::StringRef::npos || nl >= t.end ? t.end : nl;
       if (end > begin) emit(begin, end, t);
       begin = end + 1;
@@ -567,14 +554,12 @@ llvm::json::Value WardServer::semanticTokensOf(const std::string &path, std::opt
 llvm::json::Value WardServer::inlayHintsOf(const std::string &path, Position start, Position end) {
   auto at = checked(path);
   if (!at) return llvm::json::Array{};
-  Compilation *c = at->first;
-  FileID file = at->second;
-  llvm::StringRef text = c->sources().text(file);
   llvm::json::Array out;
-  for (const InlayHint &hint : inlayHints(*c->program().file(file), uint32_t(offsetOf(text, start, encoding_)),
-                                          uint32_t(offsetOf(text, end, encoding_))))
-    out.push_back(llvm::json::Object{
-        {"position", toJson(positionOf(text, hint.offset, encoding_))}, {"label", hint.label}, {"paddingLeft", true}});
+  for (const InlayHint &hint : inlayHints(at->syntax(), uint32_t(offsetOf(at->text, start, encoding_)),
+                                          uint32_t(offsetOf(at->text, end, encoding_))))
+    out.push_back(llvm::json::Object{{"position", toJson(positionOf(at->text, hint.offset, encoding_))},
+                                     {"label", hint.label},
+                                     {"paddingLeft", true}});
   return out;
 }
 
@@ -589,12 +574,10 @@ llvm::json::Value WardServer::codeLenses(const std::string &path) {
   auto at = checked(path);
   const codegen::ArtifactSet *artifacts = artifactsOf(path);
   if (!at || !artifacts) return llvm::json::Array{};
-  Compilation *c = at->first;
-  FileID file = at->second;
   llvm::json::Array out;
-  for (const GeneratedLens &lens : generatedLenses(*c->program().file(file), *artifacts))
+  for (const GeneratedLens &lens : generatedLenses(at->syntax(), *artifacts))
     out.push_back(llvm::json::Object{
-        {"range", rangeToLsp(c->sources(), lens.range)},
+        {"range", rangeToLsp(at->c->sources(), lens.range)},
         {"command", llvm::json::Object{{"title", lens.title},
                                        {"command", "ward.showGenerated"},
                                        {"arguments", llvm::json::Array{uriFromPath(path), lens.artifact}}}}});

@@ -111,8 +111,15 @@ private:
   /// The project `path` belongs to: its innermost workspace folder, or itself.
   std::string rootOf(const std::string &path) const;
   Project &projectOf(const std::string &path);
-  /// The project's compilation and the file's buffer in it, checked if it never was.
-  std::optional<std::pair<Compilation *, FileID>> checked(const std::string &path);
+  /// A file of a checked project: the compilation, the file's buffer in it, and its text.
+  struct CheckedFile {
+    Compilation *c;
+    FileID file;
+    llvm::StringRef text;
+    const SourceFile &syntax() const { return *c->program().file(file); }
+  };
+  /// `path` in its project's compilation, checked if it never was.
+  std::optional<CheckedFile> checked(const std::string &path);
   llvm::json::Value location(const SourceManager &sm, SourceRange r) const;
   /// The checked file at `path` and the declared name under `pos`, if any.
   struct Cursor {
