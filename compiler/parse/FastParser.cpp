@@ -122,7 +122,7 @@ bool needsStructureRepair(const std::vector<Token> &tokens) {
     if (open == 0 || !declares[t.type] || !t.firstOnLine) continue;
     uint32_t next = tokens[i + 1].type;
     bool followedByName = next != kEnd && names[next] && next != L::ON;
-    if (followedByName && (t.lineStart || (t.type != L::RETRY && t.type != L::IMPORT))) return true;
+    if (followedByName && repairAt(t.type, t.lineStart) != StructureRepair::None) return true;
   }
   return false;
 }

@@ -39,6 +39,12 @@ public:
   /// Inserts a synthetic token before the token at `index` (after fill()).
   void insertBefore(size_t index, std::unique_ptr<antlr4::Token> token);
 };
+/// What the structure repair does at a declaration keyword that starts a line
+/// and is followed by a name while a bracket is open: at column 0 it closes
+/// the open blocks (a `}` was forgotten); elsewhere, but for `retry` (also a
+/// route action's word) and `import`, it sets the construct aside.
+enum class StructureRepair { None, CloseBlocks, SetAside };
+StructureRepair repairAt(size_t keywordType, bool atColumnZero);
 /// `all` is the stream's tokens as lexed; `tokens` receives the insertions.
 unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenStream &tokens,
                          const std::vector<antlr4::Token *> &all, DiagnosticEngine &diags);

@@ -99,6 +99,12 @@ std::string describe(llvm::StringRef source, const std::vector<antlr4::Token *> 
 
 } // namespace
 
+StructureRepair repairAt(size_t keywordType, bool atColumnZero) {
+  if (atColumnZero) return StructureRepair::CloseBlocks;
+  if (keywordType == WardLexer::RETRY || keywordType == WardLexer::IMPORT) return StructureRepair::None;
+  return StructureRepair::SetAside;
+}
+
 unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenStream &tokens,
                          const std::vector<antlr4::Token *> &all, DiagnosticEngine &diags) {
   llvm::StringRef source = sm.text(file);
@@ -119,7 +125,9 @@ unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenSt
     bool keyword = type < isDeclarationKeyword.size() && isDeclarationKeyword[type];
     if ((!keyword && !opensOrCloses) || !visible(t)) continue;
     bool declares = keyword && firstOnLine(all, i) && followedByName(all, i);
-    if (declares && !stack.empty() && t->getCharPositionInLine() == 0) {
+    StructureRepair repair =
+        declares && !stack.empty() ? repairAt(type, t->getCharPositionInLine() == 0) : StructureRepair::None;
+    if (repair == StructureRepair::CloseBlocks) {
       // A declaration at the start of a line while blocks are open: the
       // author forgot to close them. Close them here, innermost first.
       const Open &innermost = stack.back();
@@ -143,7 +151,7 @@ unsigned repairStructure(const SourceManager &sm, FileID file, RepairableTokenSt
       for (auto it = stack.rbegin(); it != stack.rend(); ++it)
         tokens.insertBefore(t->getTokenIndex(), syntheticAt(t, closerOf(it->opener->getType())));
       stack.clear();
-    } else if (declares && !stack.empty() && type != WardLexer::RETRY && type != WardLexer::IMPORT) {
+    } else if (repair == StructureRepair::SetAside) {
       // A top-level construct inside a block: one error, and its tokens are
       // set aside (through its own block, or to the end of its line).
       antlr4::Token *keyword = t;
