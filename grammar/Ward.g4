@@ -67,11 +67,15 @@ routeMember
 requireStmt : REQUIRE TOKEN FROM name attrBlock? ;
 defaultDecl : DEFAULT action ;
 
+// trigger backup orders-vm through backup-relay   (an on-demand backup, by the relay)
+// poll backup through backup-relay                 (the status of one the relay started)
 action
   : FORWARD TO name (RETRY qualifiedName)?       # forwardAction
   | REDIRECT NUMBER STRING                       # redirectAction
   | RESPOND NUMBER STRING? attrBlock?            # respondAction
   | DENY NUMBER? STRING?                         # denyAction
+  | TRIGGER BACKUP name THROUGH name             # triggerBackupAction
+  | POLL BACKUP THROUGH name                     # pollBackupAction
   ;
 
 backupDecl : BACKUP name '{' backupMember* '}' ;
@@ -116,7 +120,7 @@ name
   | TENANT | ISSUER | TEMPLATE | IDENTITY | RESOURCE | TYPE | CAPABILITY | ALLOW
   | GRANT | RETRY | EDGEWORKER | BACKUP | IMPORT | TOKEN | FROM | TO | ON | IN | BY
   | WHEN | ROLE | ACTIONS | DATA_ACTIONS | AT | ZONE | EVERY | FOR
-  | HOURLY | DAILY | WEEKLY
+  | HOURLY | DAILY | WEEKLY | THROUGH
   ;
 
 // ---- lexer ---------------------------------------------------------------
@@ -142,6 +146,8 @@ TO          : 'to' ;
 REDIRECT    : 'redirect' ;
 RESPOND     : 'respond' ;
 DENY        : 'deny' ;
+POLL        : 'poll' ;
+THROUGH     : 'through' ;
 DEFAULT     : 'default' ;
 BACKUP      : 'backup' ;
 PROTECT     : 'protect' ;

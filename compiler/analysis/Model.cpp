@@ -86,12 +86,22 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
     return &model.principals_[it->second];
   };
 
-  // The capability a backup trigger needs: `backup.operate` on the vault's type.
-  std::map<const Decl *, const CapabilityDecl *> backupOperateByType;
+  // The capability a backup trigger needs: `backup.operate` on the vault's
+  // type; a relay, which builds its URLs itself, `backup.on_demand`.
+  std::map<const Decl *, const CapabilityDecl *> backupOperateByType, onDemandByType;
   for (const auto &file : program.files)
     for (const auto &decl : file->decls)
-      if (auto *cap = llvm::dyn_cast<CapabilityDecl>(decl.get()))
+      if (auto *cap = llvm::dyn_cast<CapabilityDecl>(decl.get())) {
         if (cap->name.text == "backup.operate") backupOperateByType[cap->resourceType.target] = cap;
+        if (cap->name.text == "backup.on_demand") onDemandByType[cap->resourceType.target] = cap;
+      }
+  auto implyCapability = [&](Principal &p, const std::map<const Decl *, const CapabilityDecl *> &byType,
+                             const ResourceDecl &vault, const Decl *source, SourceRange range, std::string via) {
+    auto found = byType.find(vault.typeDecl());
+    if (found == byType.end()) return;
+    for (auto &[action, data] : capabilityActions(*found->second))
+      p.implied.push_back({action, data, model.scopeOf(vault), &vault, source, range, via, found->second->name.text});
+  };
 
   for (const auto &file : program.files) {
     for (const auto &declPtr : file->decls) {
@@ -126,14 +136,26 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
           for (const Protection &protection : backup->protections) {
             auto *vault = llvm::dyn_cast_or_null<ResourceDecl>(protection.vault.target);
             if (!vault) continue;
-            auto found = backupOperateByType.find(vault->typeDecl());
-            if (found == backupOperateByType.end()) continue;
-            const CapabilityDecl *cap = found->second;
-            for (auto &[action, data] : capabilityActions(*cap))
-              p->implied.push_back({action, data, model.scopeOf(*vault), vault, backup, trigger.name.range,
-                                    fmt::format("on-demand backup of `{}`", backup->name.text)});
+            implyCapability(*p, backupOperateByType, *vault, backup, trigger.name.range,
+                            fmt::format("on-demand backup of `{}`", backup->name.text));
           }
         }
+      } else if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl)) {
+        for (const Route &route : ew->routes)
+          for (const RouteAction &a : route.actions) {
+            auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(a.relay.target);
+            if (a.kind != RouteAction::Kind::TriggerBackup || !a.backup || !relay || !relay->managedIdentity) continue;
+            Principal *p = principal(Ref{relay->managedIdentity->name, relay->managedIdentity});
+            for (const Protection &protection : a.backup->protections) {
+              auto *vault = llvm::dyn_cast_or_null<ResourceDecl>(protection.vault.target);
+              bool covers =
+                  llvm::any_of(protection.items, [&](const Ref &item) { return item.target == a.backedUp.target; });
+              if (vault && covers)
+                implyCapability(
+                    *p, onDemandByType, *vault, ew, a.range,
+                    fmt::format("on-demand backup of `{}` through relay `{}`", a.backedUp.name.text, relay->name.text));
+            }
+          }
       }
     }
   }

@@ -1,7 +1,9 @@
 //===- Model.h - What each principal needs and would hold -------*- C++ -*-===//
 //
 // Needs come from intents: every `allow` (its capability's actions on the
-// resource) and every backup `trigger by` (on-demand backup on the vault).
+// resource), every backup `trigger by` (on-demand backup on the vault) and
+// every edge route that triggers a backup through a relay (the relay's
+// managed identity triggers it on the vault).
 // Holds are what the principal would have after deployment: the roles Ward
 // generates from its `allow` intents (exactly their actions, at exactly their
 // resources) plus every `grant`. Rules compare the two.
@@ -25,6 +27,7 @@ struct Need {
   const Decl *source = nullptr; // the allow or backup declaration
   SourceRange range;            // where the intent is written
   std::string via;              // "capability `backup.operate`"
+  std::string capability;       // implied needs: the capability that covers them
 };
 
 struct Hold {

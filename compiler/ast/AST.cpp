@@ -90,7 +90,10 @@ void EdgeWorkerDecl::clearSemantics() {
   via.clear();
   for (Route &r : routes) {
     if (r.require) r.require->settings = {};
-    for (RouteAction &a : r.actions) a.headers.clear();
+    for (RouteAction &a : r.actions) {
+      a.headers.clear();
+      a.backup = nullptr;
+    }
   }
   for (RouteAction &a : defaults) a.headers.clear();
 }
@@ -105,6 +108,14 @@ bool EdgeWorkerDecl::forwardsWithRetry() const {
   return llvm::any_of(routes, [](const Route &r) {
     return llvm::any_of(r.actions,
                         [](const RouteAction &a) { return a.kind == RouteAction::Kind::Forward && a.retry; });
+  });
+}
+
+bool EdgeWorkerDecl::callsRelay() const {
+  return llvm::any_of(routes, [](const Route &r) {
+    return llvm::any_of(r.actions, [](const RouteAction &a) {
+      return a.kind == RouteAction::Kind::TriggerBackup || a.kind == RouteAction::Kind::PollBackup;
+    });
   });
 }
 

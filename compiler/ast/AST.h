@@ -193,8 +193,14 @@ class ResourceDecl : public DeclOf<DeclKind::Resource> {
 public:
   Ref type;
   ResourceSettings settings; // filled by Sema
+  /// A relay's managed identity: the system-assigned identity declared `of`
+  /// it, or the user-assigned one its `identity` names; filled by Sema.
+  const IdentityDecl *managedIdentity = nullptr;
   const ResourceTypeDecl *typeDecl() const { return llvm::cast_or_null<ResourceTypeDecl>(type.target); }
-  void clearSemantics() override { settings = {}; }
+  void clearSemantics() override {
+    settings = {};
+    managedIdentity = nullptr;
+  }
 };
 
 class CapabilityDecl : public DeclOf<DeclKind::Capability> {
@@ -227,13 +233,18 @@ public:
   void clearSemantics() override { spec = {}; }
 };
 
+class BackupDecl;
+
 /// What a route (or the default) does with a request.
 struct RouteAction {
-  enum class Kind { Forward, Redirect, Respond, Deny };
+  enum class Kind { Forward, Redirect, Respond, Deny, TriggerBackup, PollBackup };
   Kind kind = Kind::Deny;
   SourceRange range;
   Ref origin;                                               // Forward
   std::optional<Ref> retry;                                 // Forward
+  Ref backedUp;                                             // TriggerBackup: the VM
+  const BackupDecl *backup = nullptr;                       // TriggerBackup: the one protecting it; by Sema
+  Ref relay;                                                // TriggerBackup, PollBackup: the relay app
   std::optional<Value> status;                              // Redirect, Respond, Deny (a Number)
   std::optional<Name> text;                                 // Redirect: location; Respond: body; Deny: reason
   AttrList attrs;                                           // Respond: headers
@@ -286,6 +297,11 @@ public:
   /// Some route forwards with `retry`, so the bundle answers as the origin
   /// (responseProvider) and requests the origin itself.
   bool forwardsWithRetry() const;
+  /// Some route triggers or polls a backup through a relay, which the
+  /// bundle calls from responseProvider.
+  bool callsRelay() const;
+  /// The bundle answers as the origin for some routes (responseProvider).
+  bool answersAsOrigin() const { return forwardsWithRetry() || callsRelay(); }
   void clearSemantics() override;
 };
 

@@ -69,10 +69,12 @@ private:
     if (n) line(label, quoted(n->text) + at(n->range));
   }
   void action(const RouteAction &a) {
-    static const char *kKinds[] = {"forward", "redirect", "respond", "deny"};
+    static const char *kKinds[] = {"forward", "redirect", "respond", "deny", "trigger backup", "poll backup"};
     line(kKinds[static_cast<int>(a.kind)], at(a.range));
     Nest n(*this);
     if (a.kind == RouteAction::Kind::Forward) ref("origin", a.origin);
+    if (a.kind == RouteAction::Kind::TriggerBackup) ref("backed up", a.backedUp);
+    if (a.kind == RouteAction::Kind::TriggerBackup || a.kind == RouteAction::Kind::PollBackup) ref("relay", a.relay);
     if (a.retry) ref("retry", *a.retry);
     if (a.status) value(*a.status, "status");
     optionalName("text", a.text);

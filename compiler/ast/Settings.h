@@ -73,7 +73,7 @@ enum class ScopeLevel { Resource, ResourceGroup, Subscription, ManagementGroup }
 struct ResourceTypeSettings {
   TextSetting armType;
   ScopeLevel level = ScopeLevel::Resource;
-  std::vector<std::string> traits; // origin, backup_source, backup_vault
+  std::vector<std::string> traits; // origin, backup_source, backup_vault, relay
 };
 
 struct ResourceSettings {

@@ -15,6 +15,8 @@ const RefSiteInfo &refSiteInfo(RefSite site) {
       {DeclKind::Issuer, "`require token from`"},
       {DeclKind::Resource, "`forward to`"},
       {DeclKind::Retry, "`forward ... retry`"},
+      {DeclKind::Resource, "`trigger backup`"},
+      {DeclKind::Resource, "`backup ... through`"},
       {DeclKind::Resource, "`protect`"},
       {DeclKind::Resource, "`protect ... in`"},
       {DeclKind::Identity, "`trigger by`"},
@@ -24,6 +26,9 @@ const RefSiteInfo &refSiteInfo(RefSite site) {
 
 void forEachRef(Decl &decl, llvm::function_ref<void(Ref &, RefSite)> visit) {
   auto action = [&](RouteAction &a) {
+    if (a.kind == RouteAction::Kind::TriggerBackup) visit(a.backedUp, RefSite::BackupTarget);
+    if (a.kind == RouteAction::Kind::TriggerBackup || a.kind == RouteAction::Kind::PollBackup)
+      visit(a.relay, RefSite::BackupRelay);
     if (a.kind != RouteAction::Kind::Forward) return;
     visit(a.origin, RefSite::ForwardOrigin);
     if (a.retry) visit(*a.retry, RefSite::ForwardRetry);

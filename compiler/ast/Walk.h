@@ -26,6 +26,8 @@ enum class RefSite {
   TokenIssuer,     // require token from <issuer>
   ForwardOrigin,   // forward to <resource>
   ForwardRetry,    // forward ... retry <retry>
+  BackupTarget,    // trigger backup <resource>
+  BackupRelay,     // trigger backup ... through <resource>, poll backup through <resource>
   Protected,       // protect <resource>
   Vault,           // protect ... in <resource>
   Trigger,         // trigger by <identity>

@@ -277,6 +277,13 @@ private:
       a.kind = RouteAction::Kind::Deny;
       if (c->NUMBER()) a.status = number(c->NUMBER(), false);
       if (c->STRING()) a.text = string(c->STRING());
+    } else if (auto *c = dynamic_cast<P::TriggerBackupActionContext *>(ctx)) {
+      a.kind = RouteAction::Kind::TriggerBackup;
+      a.backedUp = ref(c->name(0));
+      a.relay = ref(c->name(1));
+    } else if (auto *c = dynamic_cast<P::PollBackupActionContext *>(ctx)) {
+      a.kind = RouteAction::Kind::PollBackup;
+      a.relay = ref(c->name());
     }
     return a;
   }

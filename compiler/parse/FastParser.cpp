@@ -468,6 +468,21 @@ private:
       if (type() == L::NUMBER) a.status = number(L::NUMBER);
       if (type() == L::STRING) a.text = string();
       break;
+    case L::TRIGGER:
+      ++at_;
+      a.kind = RouteAction::Kind::TriggerBackup;
+      expect(L::BACKUP);
+      a.backedUp = ref();
+      expect(L::THROUGH);
+      a.relay = ref();
+      break;
+    case L::POLL:
+      ++at_;
+      a.kind = RouteAction::Kind::PollBackup;
+      expect(L::BACKUP);
+      expect(L::THROUGH);
+      a.relay = ref();
+      break;
     default: throw NotFast();
     }
     a.range = span(first);
@@ -524,7 +539,9 @@ private:
       case L::FORWARD:
       case L::REDIRECT:
       case L::RESPOND:
-      case L::DENY: r.actions.push_back(action()); break;
+      case L::DENY:
+      case L::TRIGGER:
+      case L::POLL: r.actions.push_back(action()); break;
       default: r.attrs.items.push_back(attribute()); break;
       }
     }

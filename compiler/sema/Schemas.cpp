@@ -271,7 +271,7 @@ WARD_SCHEMA(identitySchema, {{"description", false, str()},
 WARD_SCHEMA(resourceTypeSchema,
             {{"arm_type", true, str()},
              {"level", true, oneOf({"resource", "resource_group", "subscription", "management_group"})},
-             {"traits", false, listOf(oneOf({"origin", "backup_source", "backup_vault"}), false)},
+             {"traits", false, listOf(oneOf({"origin", "backup_source", "backup_vault", "relay"}), false)},
              {"description", false, str()}})
 
 WARD_SCHEMA(resourceSchema, {{"subscription", false, guid()},
@@ -280,6 +280,7 @@ WARD_SCHEMA(resourceSchema, {{"subscription", false, guid()},
                              {"origin", false, url(false)},
                              {"edge_origin", false, str()},
                              {"location", false, str()},
+                             {"identity", false, refTo(DeclKind::Identity)},
                              {"description", false, str()}})
 
 WARD_SCHEMA(capabilitySchema, {{"actions", false, listOf(actionString(), false)},

@@ -190,7 +190,7 @@ private:
       require("subscription", "the subscription id");
     }
     if (const Attribute *origin = d.attrs.find("origin")) {
-      if (!type->hasTrait("origin")) {
+      if (!type->hasTrait("origin") && !type->hasTrait("relay")) {
         diags_
             .report(DiagID::InvalidTarget, origin->key.range,
                     fmt::format("`{}` resources cannot serve as an HTTP origin", type->name.text))
@@ -319,6 +319,73 @@ private:
       if (a.text && countCodePoints(a.text->text) > 2048)
         diags_.report(DiagID::OutOfRange, a.text->range, "a deny reason holds at most 2,048 characters");
       break;
+    case RouteAction::Kind::TriggerBackup:
+    case RouteAction::Kind::PollBackup: relayAction(a, route); break;
+    }
+  }
+
+  /// `trigger backup VM through RELAY` and `poll backup through RELAY`: a
+  /// route (the relay's URLs hang off its path), a relay that can be reached,
+  /// a VM Azure Backup protects, and the methods that fit (a trigger changes
+  /// state, so POST; a poll reads, so GET or HEAD).
+  void relayAction(RouteAction &a, const Route *route) {
+    bool trigger = a.kind == RouteAction::Kind::TriggerBackup;
+    const char *what = trigger ? "`trigger backup`" : "`poll backup`";
+    if (!route) {
+      diags_.report(DiagID::InvalidTarget, a.range, fmt::format("{} is a route's action, not a default", what))
+          .withHelp("declare a route for it: `route POST \"/backups/<vm>\" { ... }`");
+      return;
+    }
+    if (auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(a.relay.target)) {
+      const ResourceTypeDecl *type = relay->typeDecl();
+      if (type && !type->hasTrait("relay"))
+        diags_
+            .report(DiagID::InvalidTarget, a.relay.name.range,
+                    fmt::format("`{}` is a {}, not a relay; backups are triggered through an Azure Functions app",
+                                relay->name.text, type->name.text))
+            .withHelp("declare the relay as `resource <name> : azure.function_app { ... }`");
+      else if (type && !relay->attrs.find("origin"))
+        diags_
+            .report(DiagID::MissingAttribute, a.relay.name.range,
+                    fmt::format("relay `{}` has no `origin`, the HTTPS URL of its function app", relay->name.text))
+            .label(relay->name.range, "declared here")
+            .withHelp("add `origin = \"https://<app>.azurewebsites.net\"` to the resource");
+    }
+    if (trigger)
+      if (auto *vm = llvm::dyn_cast_or_null<ResourceDecl>(a.backedUp.target))
+        if (vm->typeDecl() && !vm->typeDecl()->hasTrait("backup_source"))
+          diags_
+              .report(DiagID::InvalidTarget, a.backedUp.name.range,
+                      fmt::format("`{}` is a {}, which Azure Backup does not protect", vm->name.text,
+                                  vm->typeDecl()->name.text))
+              .withHelp("name a VM that a `backup` protects");
+    std::vector<std::string> allowed =
+        trigger ? std::vector<std::string>{"POST"} : std::vector<std::string>{"GET", "HEAD"};
+    bool fits =
+        !route->methods.empty() && std::all_of(route->methods.begin(), route->methods.end(),
+                                               [&](const Name &m) { return llvm::is_contained(allowed, m.text); });
+    if (!fits)
+      diags_
+          .report(DiagID::InvalidMethod, route->methods.empty() ? route->keyword : route->methods.front().range,
+                  trigger ? "a route that triggers a backup answers POST only: a GET could be sent by a prefetcher "
+                            "or a crawler, and every one would start a backup"
+                          : "a route that polls a backup answers GET (and HEAD) only")
+          .withHelp(trigger ? "write `route POST \"...\"`" : "write `route GET \"...\"`");
+    if (!route->require)
+      diags_
+          .report(DiagID::BackupRelayIncomplete, a.range,
+                  fmt::format("{} on a route without `require token`: anyone could {}", what,
+                              trigger ? "start backups" : "read backup operations"))
+          .withHelp("add `require token from <issuer> { roles = [...] }` to the route; the relay verifies the same "
+                    "token again");
+    if (!trigger) {
+      std::vector<std::string> params = pathParameters(route->path.text);
+      llvm::StringRef path = route->path.text;
+      if (params.empty() || !path.endswith("{" + params.back() + "}") || params.size() != 1)
+        diags_
+            .report(DiagID::InvalidPathPattern, route->path.range,
+                    "a route that polls a backup has one path parameter, its last segment: the operation's handle")
+            .withHelp(fmt::format("write \"{}/{{handle}}\"", quoteForMessage(path.rtrim('/').str())));
     }
   }
 
@@ -489,12 +556,18 @@ public:
     for (const std::string &host : ew.attrs.strings("hostnames")) ew.hostnames.push_back(llvm::StringRef(host).lower());
     std::vector<const Decl *> reported; // one finding per target
     viaEntries(ew, reported);
-    bool responseProvider = ew.forwardsWithRetry();
+    bool responseProvider = ew.answersAsOrigin();
     for (Route &route : ew.routes) {
       if (route.require)
         if (auto *issuer = llvm::dyn_cast_or_null<IssuerDecl>(route.require->issuer.target))
           if (issuer->keySetFetchedAtEdge())
             requireServed(ew, *issuer, *issuer->settings.jwks, route.require->issuer.name.range, reported);
+      for (RouteAction &action : route.actions) {
+        auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(action.relay.target);
+        bool relayed = action.kind == RouteAction::Kind::TriggerBackup || action.kind == RouteAction::Kind::PollBackup;
+        if (relayed && relay && relay->settings.origin)
+          requireServed(ew, *relay, *relay->settings.origin, action.relay.name.range, reported);
+      }
       for (RouteAction &action : route.actions) {
         auto *res = llvm::dyn_cast_or_null<ResourceDecl>(action.origin.target);
         if (!responseProvider || action.kind != RouteAction::Kind::Forward || !res) continue;
@@ -551,8 +624,11 @@ private:
     }
     reported.push_back(&target);
     bool issuer = llvm::isa<IssuerDecl>(target);
-    std::string what = issuer ? fmt::format("fetches the key set of issuer `{}` from", target.name.text)
-                              : fmt::format("forwards through responseProvider to `{}` at", target.name.text);
+    auto *resource = llvm::dyn_cast<ResourceDecl>(&target);
+    bool relay = resource && resource->typeDecl() && resource->typeDecl()->hasTrait("relay");
+    std::string what = issuer  ? fmt::format("fetches the key set of issuer `{}` from", target.name.text)
+                       : relay ? fmt::format("calls relay `{}` at", target.name.text)
+                               : fmt::format("forwards through responseProvider to `{}` at", target.name.text);
     std::string consequence = issuer
                                   ? "so the fetch would fail with 400 and every request with a token would answer 503"
                                   : "so every forwarded request would fail";
@@ -608,6 +684,82 @@ void onceProtected(const BackupDecl &backup, std::map<const Decl *, const Ref *>
     }
 }
 
+/// A relay's managed identity: the system-assigned identity declared `of`
+/// it, else the user-assigned one its `identity` attribute names.
+void relayIdentities(Program &program) {
+  std::map<const Decl *, const IdentityDecl *> systemAssigned;
+  for (auto &file : program.files)
+    for (auto &decl : file->decls)
+      if (auto *id = llvm::dyn_cast<IdentityDecl>(decl.get()))
+        if (const Attribute *of = id->attrs.find("of"); of && of->value.target)
+          systemAssigned.emplace(of->value.target, id);
+  for (auto &file : program.files)
+    for (auto &decl : file->decls) {
+      auto *res = llvm::dyn_cast<ResourceDecl>(decl.get());
+      if (!res) continue;
+      if (auto found = systemAssigned.find(res); found != systemAssigned.end()) res->managedIdentity = found->second;
+      else if (const Attribute *identity = res->attrs.find("identity"))
+        res->managedIdentity = llvm::dyn_cast_or_null<IdentityDecl>(identity->value.target);
+    }
+}
+
+/// What a backup trigger needs beyond its own route: a VM under a scheduled
+/// `backup` (on-demand points extend a protection, they do not create one), a
+/// relay with a managed identity (the only credential in the pattern), and a
+/// route that polls through the same relay (where the 202's Location points).
+void backupTriggers(EdgeWorkerDecl &ew, const std::map<const Decl *, const BackupDecl *> &protectedBy,
+                    DiagnosticEngine &diags) {
+  for (Route &route : ew.routes)
+    for (RouteAction &a : route.actions) {
+      if (a.kind != RouteAction::Kind::TriggerBackup) continue;
+      auto *vm = llvm::dyn_cast_or_null<ResourceDecl>(a.backedUp.target);
+      auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(a.relay.target);
+      if (vm) {
+        auto found = protectedBy.find(vm);
+        if (found == protectedBy.end())
+          diags
+              .report(DiagID::BackupRelayIncomplete, a.backedUp.name.range,
+                      fmt::format("`{}` is backed up on demand here, but no `backup` protects it", vm->name.text))
+              .label(vm->name.range, "declared here")
+              .withHelp(fmt::format("protect it with a schedule: `backup <name> {{ protect {} in <vault> schedule = "
+                                    "daily at \"02:00\" ... }}`",
+                                    vm->name.text));
+        else if (found->second->schedules.empty())
+          diags
+              .report(DiagID::BackupRelayIncomplete, a.backedUp.name.range,
+                      fmt::format("`{}` is backed up on demand here, but backup `{}` that protects it has no schedule",
+                                  vm->name.text, found->second->name.text))
+              .label(found->second->name.range, "declared here")
+              .withHelp("add `schedule = daily at \"02:00\" zone \"UTC\"` (or hourly, weekly) to that backup");
+        else a.backup = found->second;
+      }
+      if (!relay) continue;
+      if (!relay->managedIdentity)
+        diags
+            .report(DiagID::BackupRelayIncomplete, a.relay.name.range,
+                    fmt::format("relay `{}` has no managed identity to trigger backups with", relay->name.text))
+            .label(relay->name.range, "declared here")
+            .withHelp(fmt::format("declare `identity <name> : managed_identity {{ assigned = system  of = {} }}`, or "
+                                  "name a user-assigned one with `identity = <name>` on the resource",
+                                  relay->name.text));
+      bool polled = llvm::any_of(ew.routes, [&](const Route &r) {
+        return llvm::any_of(r.actions, [&](const RouteAction &b) {
+          return b.kind == RouteAction::Kind::PollBackup && b.relay.target == relay;
+        });
+      });
+      if (!polled)
+        diags
+            .report(DiagID::BackupRelayIncomplete, a.range,
+                    fmt::format("nothing polls the backups relay `{}` starts: the 202 answer points callers at a "
+                                "route that polls it",
+                                relay->name.text))
+            .withHelp(fmt::format("add `route GET \"{}/{{handle}}\" {{ require token from ...  poll backup through "
+                                  "{} }}`",
+                                  quoteForMessage(llvm::StringRef(route.path.text).rtrim('/').str()),
+                                  relay->name.text));
+    }
+}
+
 } // namespace
 
 void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, const SourceManager &sm) {
@@ -623,13 +775,24 @@ void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, cons
       }
     }
   std::map<const Decl *, const Ref *> protectedVms;
+  std::map<const Decl *, const BackupDecl *> protectedBy;
+  relayIdentities(program);
   for (auto &file : program.files) {
     SemaContext ctx{diags, resolver, file->id};
     DeclChecker checker(ctx, sm);
     for (auto &decl : file->decls)
-      if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get())) checker.subrequests(*ew);
-      else if (auto *backup = llvm::dyn_cast<BackupDecl>(decl.get())) onceProtected(*backup, protectedVms, diags);
+      if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get())) {
+        checker.subrequests(*ew);
+      } else if (auto *backup = llvm::dyn_cast<BackupDecl>(decl.get())) {
+        onceProtected(*backup, protectedVms, diags);
+        for (const Protection &p : backup->protections)
+          for (const Ref &item : p.items)
+            if (item.target) protectedBy.emplace(item.target, backup);
+      }
   }
+  for (auto &file : program.files)
+    for (auto &decl : file->decls)
+      if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get())) backupTriggers(*ew, protectedBy, diags);
 }
 
 } // namespace ward

@@ -7,23 +7,28 @@
 namespace ward::analysis {
 namespace {
 
-/// Whether `file` imports `std.azure`, where `backup.operate` is declared.
+/// Whether `file` imports `std.azure`, where `backup.operate` and `backup.on_demand` are declared.
 bool importsAzure(const SourceFile &file) {
   return std::any_of(file.imports.begin(), file.imports.end(),
                      [](const Import &i) { return i.isModule && i.target.text == "std.azure"; });
 }
 
-/// Needs that no generated role and no grant covers (today: backup triggers).
+/// Needs that no generated role and no grant covers (today: backup triggers,
+/// by `trigger by` and by edge routes through a relay), one finding per
+/// declaration and resource.
 void check(RuleContext &ctx) {
   for (const Principal &p : ctx.model.principals()) {
     const std::string &who = p.identity->name.text;
-    std::map<const Decl *, std::vector<const Need *>> missing;
+    std::map<std::pair<const Decl *, const ResourceDecl *>, std::vector<const Need *>> missing;
     for (const Need &n : p.implied)
-      if (!p.generatedCovers(n) && !p.grantsCover(n)) missing[n.source].push_back(&n);
-    for (auto &[source, needs] : missing) {
+      if (!p.generatedCovers(n) && !p.grantsCover(n)) missing[{n.source, n.resource}].push_back(&n);
+    for (auto &[key, needs] : missing) {
+      const Decl *source = key.first;
       std::vector<std::string> actions;
-      for (const Need *n : needs) actions.push_back(n->action);
-      std::string allow = fmt::format("allow {} to backup.operate on {}", who, needs.front()->resource->name.text);
+      for (const Need *n : needs)
+        if (!llvm::is_contained(actions, n->action)) actions.push_back(n->action);
+      std::string allow =
+          fmt::format("allow {} to {} on {}", who, needs.front()->capability, needs.front()->resource->name.text);
       DiagnosticBuilder d = ctx.report(RuleID::InsufficientPrivilege, needs.front()->range,
                                        fmt::format("`{}` is to trigger the {}, but lacks {} action{} on `{}`: {}", who,
                                                    needs.front()->via, actions.size(), actions.size() == 1 ? "" : "s",
