@@ -3,6 +3,7 @@
 #include "azure_backup/BackupBackend.h"
 #include "azure_rbac/RbacBackend.h"
 #include "edgeworkers/EdgeWorkerBackend.h"
+#include "relay/RelayBackend.h"
 #include "retry/RetryBackend.h"
 
 #include <llvm/Support/Path.h>
@@ -15,6 +16,7 @@ void generateArtifacts(const Program &program, const SourceManager &sm, const an
                        const analysis::Config &config, const analysis::PermissionModel &model,
                        llvm::StringRef compilerVersion, DiagnosticEngine &diags, ArtifactSet &out) {
   generateEdgeWorkerArtifacts(program, sm, compilerVersion, diags, out);
+  generateRelayArtifacts(program, model, sm, compilerVersion, diags, out);
 
   // Retry policies: every one the user declares, and every stdlib preset a route uses.
   std::vector<const RetryDecl *> retries;

@@ -42,19 +42,30 @@ struct BundlePlan {
   bool logFailures = true;
   std::vector<IssuerPlan> issuers;
   std::vector<RetryPlan> retries;
+  /// The relays routes trigger or poll backups through.
+  std::vector<const ResourceDecl *> relays;
   /// The default action; a provider bundle without one denies with 404.
   std::optional<RouteAction> defaultAction;
 
   const IssuerPlan *issuer(const Decl *decl) const;
   const RetryPlan *retry(const Decl *decl) const;
   bool fetchesKeys() const;
-  /// Some route forwards with retry, so the bundle answers as the origin
-  /// (responseProvider) and every forward goes through httpRequest.
-  bool responseProvider() const { return !retries.empty(); }
+  /// Some route forwards with retry or calls a relay, so the bundle answers
+  /// as the origin (responseProvider) and every forward goes through httpRequest.
+  bool responseProvider() const { return !retries.empty() || !relays.empty(); }
   bool verifiesTokens() const { return !issuers.empty(); }
 };
 
 /// The bundle's `main.js`.
 std::string writeMainJs(const BundlePlan &plan);
+
+/// An issuer as a JavaScript constant (`const ENTRA_ISSUER = {...};` with its
+/// comment), shared by the bundle and the relay, which verify alike.
+std::string issuerConstantJs(const IssuerPlan &issuer);
+/// A route's token requirement as a JavaScript constant.
+std::string tokenRequirementJs(const std::string &constant, const TokenRequirement &req);
+/// JavaScript text for `text`: a JSON string literal that is also safe in
+/// a script (U+2028/U+2029, `<` and `>` escaped).
+std::string jsString(llvm::StringRef text);
 
 } // namespace ward::codegen

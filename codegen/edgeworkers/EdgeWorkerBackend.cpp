@@ -46,6 +46,9 @@ public:
         if (!ip) ok = false;
         else plan.issuers.push_back(std::move(*ip));
       }
+      auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(action.relay.target);
+      bool relayed = action.kind == RouteAction::Kind::TriggerBackup || action.kind == RouteAction::Kind::PollBackup;
+      if (relayed && relay && !llvm::is_contained(plan.relays, relay)) plan.relays.push_back(relay);
       if (action.kind == RouteAction::Kind::Forward && action.retry && !plan.retry(action.retry->target)) {
         auto *retry = llvm::cast<RetryDecl>(action.retry->target);
         plan.retries.push_back({retry, constantName(retry->name.text, "RETRY", taken), retry->spec});

@@ -86,11 +86,75 @@ std::string nameSuffix(const Route &r) {
   return out;
 }
 
+/// The path of the route that polls through `relay`, up to its handle
+/// segment: "/checkpoints/status/" for "/checkpoints/status/{handle}".
+std::string pollPathPrefix(const EdgeWorkerDecl &ew, const Decl *relay) {
+  for (const Route &r : ew.routes)
+    for (const RouteAction &a : r.actions)
+      if (a.kind == RouteAction::Kind::PollBackup && a.relay.target == relay) {
+        llvm::StringRef path = r.path.text;
+        return path.take_front(path.rfind('/') + 1).str();
+      }
+  return "/";
+}
+
+bool callsRelay(const RouteAction &a) {
+  return a.kind == RouteAction::Kind::TriggerBackup || a.kind == RouteAction::Kind::PollBackup;
+}
+
+} // namespace
+
+std::string jsString(llvm::StringRef text) { return quoteJsonString(text); }
+
+std::string issuerConstantJs(const IssuerPlan &issuer) {
+  const IssuerSettings &a = issuer.decl->settings;
+  std::string out;
+  auto line = [&](const std::string &text) { (out += text) += '\n'; };
+  line(fmt::format("// Issuer `{}`: tokens signed with {}, keys {}.", issuer.decl->name.text,
+                   llvm::join(texts(a.algorithms), " or "),
+                   issuer.embedded ? "embedded at build time"
+                   : issuer.jwksUrl == *a.jwks
+                       ? "fetched from " + q(*a.jwks) + " and cached"
+                       : "fetched through the property (which forwards to " + q(*a.jwks) + ") and cached"));
+  line("/** @type {Issuer} */");
+  line(fmt::format("const {} = {{", issuer.constant));
+  line(fmt::format("  name: {},", q(issuer.decl->name.text)));
+  line(fmt::format("  issuer: {},", q(*a.issuer)));
+  line(fmt::format("  audiences: {},", stringList(texts(a.audiences))));
+  line(fmt::format("  algorithms: {},", stringList(texts(a.algorithms))));
+  line(fmt::format("  maxLifetimeSeconds: {},", seconds(a.maxLifetimeMs, "null")));
+  line(fmt::format("  clockSkewSeconds: {},", seconds(a.clockSkewMs, "0")));
+  if (issuer.embedded)
+    line(fmt::format("  keys: {},", writeJsonNested(llvm::json::Value(llvm::json::Array(*issuer.embedded)), 1)));
+  else line(fmt::format("  keys: {{ url: {}, maxAgeSeconds: {} }},", q(issuer.jwksUrl), issuer.jwksMaxAgeSeconds));
+  line("};");
+  return out;
+}
+
+std::string tokenRequirementJs(const std::string &constant, const TokenRequirement &req) {
+  const TokenRequirementSettings &settings = req.settings;
+  std::vector<std::string> claims;
+  for (const auto &[name, values] : settings.claims)
+    claims.push_back(fmt::format("[{}, {}]", q(name), stringList(values)));
+  std::string out;
+  auto line = [&](const std::string &text) { (out += text) += '\n'; };
+  line("/** @type {TokenRequirement} */");
+  line(fmt::format("const {} = {{", constant));
+  line(fmt::format("  audiences: {},", settings.audiencesWritten ? stringList(texts(settings.audiences)) : "null"));
+  line(fmt::format("  scopes: {},", stringList(texts(settings.scopes))));
+  line(fmt::format("  roles: {},", stringList(texts(settings.roles))));
+  line(fmt::format("  claims: [{}],", llvm::join(claims, ", ")));
+  line("};");
+  return out;
+}
+
+namespace {
+
 class MainJsWriter {
 public:
   explicit MainJsWriter(const BundlePlan &plan) : plan_(plan), ew_(*plan.edgeworker) {
     for (const Route &r : ew_.routes) {
-      if (r.require && isForward(r)) refusals_ = plan.responseProvider();
+      if (r.require && (isForward(r) || callsRelay(r.actions.front()))) refusals_ = plan.responseProvider();
     }
     if (plan.responseProvider()) features_.insert("provider");
     if (plan.logFailures) features_.insert("log");
@@ -162,6 +226,12 @@ private:
   }
 
   void issuers() {
+    if (!plan_.relays.empty()) {
+      line();
+      line("// How long a relay may take to answer; rule W018 counts it in the worst case of");
+      line("// the routes that call one, and the relay's own calls fit inside it.");
+      line(fmt::format("const RELAY_CALL_TIMEOUT_MS = {};", analysis::kRelayCallTimeoutMs));
+    }
     if (plan_.fetchesKeys()) {
       line();
       line("// How long a key-set fetch may take; rule W018 counts it in the worst case of");
@@ -169,25 +239,8 @@ private:
       line(fmt::format("const KEY_SET_FETCH_TIMEOUT_MS = {};", analysis::kKeySetFetchTimeoutMs));
     }
     for (const IssuerPlan &issuer : plan_.issuers) {
-      const IssuerSettings &a = issuer.decl->settings;
       line();
-      line(fmt::format("// Issuer `{}`: tokens signed with {}, keys {}.", issuer.decl->name.text,
-                       llvm::join(texts(a.algorithms), " or "),
-                       issuer.embedded
-                           ? "embedded at build time"
-                           : "fetched through the property (which forwards to " + q(*a.jwks) + ") and cached"));
-      line("/** @type {Issuer} */");
-      line(fmt::format("const {} = {{", issuer.constant));
-      line(fmt::format("  name: {},", q(issuer.decl->name.text)));
-      line(fmt::format("  issuer: {},", q(*a.issuer)));
-      line(fmt::format("  audiences: {},", stringList(texts(a.audiences))));
-      line(fmt::format("  algorithms: {},", stringList(texts(a.algorithms))));
-      line(fmt::format("  maxLifetimeSeconds: {},", seconds(a.maxLifetimeMs, "null")));
-      line(fmt::format("  clockSkewSeconds: {},", seconds(a.clockSkewMs, "0")));
-      if (issuer.embedded)
-        line(fmt::format("  keys: {},", writeJsonNested(llvm::json::Value(llvm::json::Array(*issuer.embedded)), 1)));
-      else line(fmt::format("  keys: {{ url: {}, maxAgeSeconds: {} }},", q(issuer.jwksUrl), issuer.jwksMaxAgeSeconds));
-      line("};");
+      out_ += issuerConstantJs(issuer);
     }
   }
 
@@ -214,6 +267,7 @@ private:
       if (refusals_) piece("admit-provider");
     }
     if (plan_.responseProvider()) piece("forward");
+    if (!plan_.relays.empty()) piece("relay-call");
   }
 
   /// The redirect location as JavaScript: a string literal, or, with
@@ -280,6 +334,8 @@ private:
       line(indent + fmt::format("request.respondWith({}, {{}}, \"\", {});", a.status ? a.status->text : "403",
                                 q(a.text ? a.text->text : "denied by policy")));
       return;
+    case RouteAction::Kind::TriggerBackup:
+    case RouteAction::Kind::PollBackup: line(indent + "// Admitted: responseProvider calls the relay."); return;
     }
   }
 
@@ -293,22 +349,16 @@ private:
     case RouteAction::Kind::Redirect: return fmt::format("redirects ({}) to {}", a.status->text, q(a.text->text));
     case RouteAction::Kind::Respond: return fmt::format("responds {} at the edge", a.status->text);
     case RouteAction::Kind::Deny: return fmt::format("denies ({})", a.status ? a.status->text : "403");
+    case RouteAction::Kind::TriggerBackup:
+      return fmt::format("triggers an on-demand backup of `{}` through relay `{}`", a.backedUp.name.text,
+                         a.relay.name.text);
+    case RouteAction::Kind::PollBackup: return fmt::format("polls backups through relay `{}`", a.relay.name.text);
     }
     return "";
   }
 
   void tokenRequirement(size_t index, const TokenRequirement &req) {
-    const TokenRequirementSettings &settings = req.settings;
-    std::vector<std::string> claims;
-    for (const auto &[name, values] : settings.claims)
-      claims.push_back(fmt::format("[{}, {}]", q(name), stringList(values)));
-    line("/** @type {TokenRequirement} */");
-    line(fmt::format("const {} = {{", tokenConstant(index)));
-    line(fmt::format("  audiences: {},", settings.audiencesWritten ? stringList(texts(settings.audiences)) : "null"));
-    line(fmt::format("  scopes: {},", stringList(texts(settings.scopes))));
-    line(fmt::format("  roles: {},", stringList(texts(settings.roles))));
-    line(fmt::format("  claims: [{}],", llvm::join(claims, ", ")));
-    line("};");
+    out_ += tokenRequirementJs(tokenConstant(index), req);
   }
 
   void routes() {
@@ -332,7 +382,10 @@ private:
       clientAction(action, "  ", &r);
       line("}");
       RouteFunctions names{fn, ""};
-      if (plan_.responseProvider() && action.kind == RouteAction::Kind::Forward) {
+      if (callsRelay(action)) {
+        names.provider = fn + "Relay";
+        providerFunction(i, r, action, names.provider, issuer);
+      } else if (plan_.responseProvider() && action.kind == RouteAction::Kind::Forward) {
         names.provider = fn + "Origin";
         auto *origin = llvm::dyn_cast_or_null<ResourceDecl>(action.origin.target);
         llvm::StringRef url = ew_.subrequestUrl(origin); // on a property hostname, settled by Sema
@@ -388,6 +441,30 @@ private:
       line("  },");
     }
     line("];");
+  }
+
+  /// A relay route's responseProvider: the token checked again (it may run
+  /// in another isolate), then one call to the relay at its property hostname.
+  void providerFunction(size_t i, const Route &r, const RouteAction &action, const std::string &fn,
+                        const IssuerPlan *issuer) {
+    llvm::StringRef url = ew_.subrequestUrl(action.relay.target); // on a property hostname, settled by Sema
+    line();
+    line(fmt::format("// Route {} as the origin: {}.", i + 1, describeAction(action)));
+    line("/**");
+    line(" * @param {EW.ResponseProviderRequest} request");
+    line(" * @returns {Promise<object>}");
+    line(" */");
+    line(fmt::format("async function {}(request) {{", fn));
+    if (issuer) {
+      line(fmt::format("  const refused = await refusal(request, {}, {}, {});", q(routeLabel(r)), issuer->constant,
+                       tokenConstant(i)));
+      line("  if (refused !== undefined) return refused;");
+    }
+    if (action.kind == RouteAction::Kind::TriggerBackup)
+      line(fmt::format("  return triggerThroughRelay({}, {}, {}, request);", q(url.rtrim('/')),
+                       q(action.backedUp.name.text), q(pollPathPrefix(ew_, action.relay.target))));
+    else line(fmt::format("  return pollThroughRelay({}, request);", q(url.rtrim('/'))));
+    line("}");
   }
 
   void handlers() {

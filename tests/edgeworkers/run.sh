@@ -5,7 +5,8 @@
 # main.js, identical to the loose files; main.js parses as an ES module and
 # type-checks with tsc + @types/akamai-edgeworkers; a second build is
 # byte-identical. Finally runs the Jest suites of tests/js/edgeworkers against
-# the bundles (token, routing, retry and hostile-string matrices).
+# the bundles (token, routing, retry and hostile-string matrices, and the
+# backup relay's edge half and end to end), then the relay's own tests.
 #   tests/edgeworkers/run.sh path/to/wardc
 wardc=$(realpath "$1")
 source "$(dirname "$0")/../lib.sh"
@@ -55,6 +56,14 @@ build examples/orders-api "$out/again/orders-api"
 diff -r "$bundles/examples/orders-api" "$out/again/orders-api"
 build "$out/policies/token-matrix" "$out/again/token-matrix"
 diff -r "$bundles/policies/token-matrix" "$out/again/token-matrix"
+# The backup relay: its zip is the loose files, and rebuilds are byte-identical.
+build examples/edge-backup "$out/again/edge-backup"
+diff -r "$bundles/examples/edge-backup" "$out/again/edge-backup"
+for relay in "$bundles"/examples/*/relays/*.zip; do
+  (cd tests/js && node relay/check-zip.cjs "${relay%.zip}")
+done
 
 cd tests/js
 WARD_BUNDLES="$bundles" node_modules/.bin/jest --ci --colors=false
+# The generated relay under Node with the real @azure/functions package.
+WARD_BUNDLES="$bundles" node --test relay/

@@ -21,6 +21,7 @@ const DECLARED_HOSTNAMES = {
   "hostile-strings": [],
   "empty": [],
   "maintenance": [],
+  "checkpoints": ["checkpoints.contoso.com", "relay-backup.contoso.com"],
 };
 
 /** @type {{ edgeworker: string, httpRequest: jest.Mock }[]} */
