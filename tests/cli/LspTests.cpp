@@ -903,7 +903,7 @@ TEST_CASE("lsp: completion of an attribute's values from its schema", "[lsp]") {
   CHECK(labels[0] == std::vector<std::string>{"basic", "dynamic", "enterprise"});
   CHECK(labels[1] == std::vector<std::string>{"true", "false"});
   CHECK(labels[2] == std::vector<std::string>{"resource", "resource_group", "subscription", "management_group"});
-  CHECK(labels[3] == std::vector<std::string>{"origin", "backup_source", "backup_vault"});
+  CHECK(labels[3] == std::vector<std::string>{"origin", "backup_source", "backup_vault", "relay"});
 }
 
 TEST_CASE("lsp: completion inside a backoff call: its functions, unwritten arguments and their values", "[lsp]") {

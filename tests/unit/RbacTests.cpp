@@ -174,6 +174,7 @@ TEST_CASE("each std.azure capability is within the built-in role Microsoft docum
   // first); vm.login also reads the VM, which the login role leaves to Reader.
   const std::map<std::string, std::vector<std::string>> documented = {
       {"backup.operate", {"Backup Operator"}},
+      {"backup.on_demand", {"Backup Operator"}},
       {"backup.read", {"Backup Reader"}},
       {"backup.restore", {"Backup Operator"}},
       {"backup.restore_source", {"Virtual Machine Contributor"}},

@@ -6,7 +6,7 @@ endif
 
 syntax keyword wardDeclaration tenant issuer template identity resource type capability retry edgeworker backup import
 syntax keyword wardKeyword allow grant to on in by when role actions data_actions route require token from forward
-syntax keyword wardKeyword redirect respond deny default protect schedule trigger hourly daily weekly every for at zone
+syntax keyword wardKeyword redirect respond deny poll through default protect schedule trigger hourly daily weekly every for at zone
 syntax match wardNumber "\<[0-9]\+\(\.[0-9]\+\)\?\(ms\|mo\|s\|m\|h\|d\|w\|y\|%\)\?\>"
 syntax region wardString start=+"+ skip=+\\.+ end=+"\|$+ contains=wardEscape
 syntax match wardEscape contained +\\\(["\\/nrt]\|u{[0-9A-Fa-f]\{1,6}}\)+

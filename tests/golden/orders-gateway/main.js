@@ -204,7 +204,9 @@ function findRoute(request) {
 /**
  * The outcome of a verification. A refusal carries the status, the RFC 6750
  * error code (empty when no token was sent) and the reason to log.
- * @typedef {{ ok: true } | { ok: false, status: number, error: string, reason: string, scope?: string }} Verdict
+ * The claims of an accepted token come with it (the relay binds the handles
+ * it issues to the caller they name).
+ * @typedef {{ ok: true, claims: Record<string, unknown> } | { ok: false, status: number, error: string, reason: string, scope?: string }} Verdict
  */
 
 /**
@@ -437,7 +439,7 @@ async function verifyBearerToken(request, issuer, required) {
       return { ok: false, status: 403, error: "insufficient_scope", reason: "required claim not satisfied" };
     }
   }
-  return { ok: true };
+  return { ok: true, claims };
 }
 
 /**
