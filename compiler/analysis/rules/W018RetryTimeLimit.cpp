@@ -2,7 +2,9 @@
 //
 // The worst case is the key-set fetch that may come first (EdgeWorkersLimits.h)
 // plus every attempt timing out plus every wait at its cap, against the
-// tier's responseProvider wall time.
+// tier's responseProvider wall time. A route that calls a backup relay waits
+// for the key set and then at most the relay timeout the bundle is written
+// with (the relay's own calls fit inside it).
 //
 //===----------------------------------------------------------------------===//
 #include "analysis/EdgeRetry.h"
@@ -12,6 +14,8 @@
 
 namespace ward::analysis {
 namespace {
+
+void relayRoutes(RuleContext &ctx);
 
 void check(RuleContext &ctx) {
   forEachRetriedForward(ctx, [&](const EdgeWorkerDecl &ew, const Route &route, const RouteAction &action,
@@ -34,6 +38,33 @@ void check(RuleContext &ctx) {
                           kEdgeRetryCaveat));
     }
   });
+  relayRoutes(ctx);
+}
+
+void relayRoutes(RuleContext &ctx) {
+  for (const auto &file : ctx.program.files)
+    for (const auto &decl : file->decls) {
+      auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get());
+      if (!ew || !ew->settings.tier) continue;
+      const Tier &tier = tierOf(*ew);
+      for (const Route &route : ew->routes)
+        for (const RouteAction &action : route.actions) {
+          if (action.kind != RouteAction::Kind::TriggerBackup && action.kind != RouteAction::Kind::PollBackup) continue;
+          int64_t keyFetchMs = fetchesKeysAtEdge(route) ? kKeySetFetchTimeoutMs : 0;
+          if (keyFetchMs + kRelayCallTimeoutMs <= tier.responseProviderWallMs) continue;
+          std::string sum = keyFetchMs ? fmt::format("{} (key set) + {} (relay) = {}", formatMillis(keyFetchMs),
+                                                     formatMillis(kRelayCallTimeoutMs),
+                                                     formatMillis(keyFetchMs + kRelayCallTimeoutMs))
+                                       : formatMillis(kRelayCallTimeoutMs) + " (relay)";
+          ctx.report(RuleID::RetryTimeLimit, action.range,
+                     fmt::format("the relay call's worst case {} exceeds the {} wall-time limit of a responseProvider "
+                                 "on the {} tier",
+                                 sum, formatMillis(tier.responseProviderWallMs), tier.name))
+              .withHelp(kRelayCallTimeoutMs <= tier.responseProviderWallMs
+                            ? "embed the issuer's keys with `jwks_file`, or choose a larger `tier`"
+                            : "choose a larger `tier`: the relay alone may take " + formatMillis(kRelayCallTimeoutMs));
+        }
+    }
 }
 
 } // namespace
