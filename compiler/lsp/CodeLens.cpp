@@ -85,15 +85,22 @@ std::optional<std::string> titleOf(const codegen::Artifact &a) {
   if (a.kind == "ward-retry") return "Ward retry config";
   if (a.kind == "grpc-service-config") return "gRPC service config";
   if (a.kind == "envoy-retry-policy") return "Envoy retry policy";
-  if (a.kind == "edgeworker-main" || a.kind == "edgeworker-bundle-json") return std::nullopt;
+  if (a.kind == "relay-zip")
+    return fmt::format("relay {}: {} to zip deploy", llvm::StringRef(a.path).rsplit('/').second.str(),
+                       kb(a.bytes.size()));
+  if (a.kind == "edgeworker-main" || a.kind == "edgeworker-bundle-json" || a.kind == "relay-main" ||
+      a.kind == "relay-host-json" || a.kind == "relay-package-json")
+    return std::nullopt;
   return a.kind + " " + a.path;
 }
 
-/// The text a lens opens: a bundle's main.js (the archive is binary), else the artifact.
+/// The text a lens opens: a bundle's or relay's code (the archives are
+/// binary), else the artifact.
 std::string textArtifactOf(const codegen::Artifact &a, const codegen::ArtifactSet &artifacts) {
-  if (a.kind != "edgeworker-bundle") return a.path;
+  llvm::StringRef code = a.kind == "edgeworker-bundle" ? "edgeworker-main" : a.kind == "relay-zip" ? "relay-main" : "";
+  if (code.empty()) return a.path;
   for (const auto &[path, other] : artifacts.artifacts())
-    if (other.kind == "edgeworker-main" && other.sources.size() == a.sources.size() &&
+    if (other.kind == code && other.sources.size() == a.sources.size() &&
         std::equal(a.sources.begin(), a.sources.end(), other.sources.begin(),
                    [](SourceRange x, SourceRange y) { return x.file == y.file && x.begin == y.begin; }))
       return path;
@@ -110,6 +117,7 @@ bool generates(const codegen::Artifact &a, const Decl &decl) {
 /// a role, Ward's own retry config), what gathers it with others after.
 int lensOrder(llvm::StringRef kind) {
   for (auto [k, order] : {std::pair{"edgeworker-bundle", 0},
+                          {"relay-zip", 0},
                           {"az-role-definition", 0},
                           {"ward-retry", 0},
                           {"grpc-service-config", 1},

@@ -176,7 +176,8 @@ std::vector<CompletionItem> completionsAt(const Program &program, FileID file, l
   llvm::StringRef p = c.previous;
   if (p == "allow" || p == "grant" || (p == "by" && c.beforePrevious == "trigger")) {
     names(program, DeclKind::Identity, out);
-  } else if (p == "to" && c.beforePrevious == "forward") {
+  } else if ((p == "to" && c.beforePrevious == "forward") || p == "through" ||
+             (p == "backup" && c.beforePrevious == "trigger")) {
     names(program, DeclKind::Resource, out);
   } else if (p == "to") {
     names(program, DeclKind::Capability, out);

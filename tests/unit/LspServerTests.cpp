@@ -137,6 +137,39 @@ TEST_CASE("WardServer: code lenses say what each declaration generates and open 
   CHECK(std::get<std::string>(refused) == "nothing is generated while the project has errors");
 }
 
+TEST_CASE("WardServer: the relay's lens opens its code, as `wardc build` writes it", "[lsp][unit][relay]") {
+  std::string root = sourceDir() + "/examples/edge-backup", path = root + "/checkpoint.ward";
+  WardServer server(loadOptions(), PositionEncoding::Utf16, "test");
+  server.addRoot(root);
+  server.open(path, readFile(path), 1);
+  std::map<std::string, std::pair<std::vector<int64_t>, std::string>> lensOf; // title -> (lines, artifact)
+  llvm::json::Value lenses = server.codeLenses(path);
+  for (const llvm::json::Value &lens : *lenses.getAsArray()) {
+    const llvm::json::Object *command = lens.getAsObject()->getObject("command");
+    int64_t line = *lens.getAsObject()->getObject("range")->getObject("start")->getInteger("line");
+    auto &entry = lensOf[command->getString("title")->str()];
+    entry.first.push_back(line);
+    entry.second = command->getArray("arguments")->back().getAsString()->str();
+  }
+  auto relay = std::find_if(lensOf.begin(), lensOf.end(), [](const auto &l) {
+    return llvm::StringRef(l.first).startswith("relay backup-relay.zip: ") &&
+           llvm::StringRef(l.first).endswith(" to zip deploy");
+  });
+  REQUIRE(relay != lensOf.end());
+  // Over `resource backup-relay` and over the edgeworker whose routes call it.
+  CHECK(relay->second.first == std::vector<int64_t>{22, 40});
+  CHECK(relay->second.second == "relays/backup-relay/src/index.js");
+  Compilation built(loadOptions());
+  REQUIRE(built.check({root}));
+  TempDir out;
+  REQUIRE(built.build(out.path() + "/out", "test").wrote);
+  auto text = server.generatedText(path, relay->second.second);
+  REQUIRE(std::holds_alternative<llvm::json::Value>(text));
+  CHECK(*std::get<llvm::json::Value>(text).getAsObject()->getString("text") ==
+        readFile(out.path() + "/out/relays/backup-relay/src/index.js"));
+  CHECK(lensOf.count("role ward-edge-backup-backup-on_demand: 4 actions"));
+}
+
 TEST_CASE("WardServer: a tenant named as an issuer template's parameter is a use of it", "[lsp][unit]") {
   std::string root = sourceDir() + "/examples/orders-api", path = root + "/orders.ward";
   WardServer server(loadOptions(), PositionEncoding::Utf16);
