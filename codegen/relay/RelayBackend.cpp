@@ -250,6 +250,60 @@ std::vector<RelayUse> relayUses(const Program &program) {
   return uses;
 }
 
+/// The relay's whole dependency tree, pinned with npm's integrity hashes:
+/// @azure/functions and what it depends on, at the releases the relay tests
+/// run with (tests/js/package-lock.json; check-zip.cjs compares the two).
+struct LockedPackage {
+  const char *name, *version, *integrity;
+  std::vector<std::pair<const char *, const char *>> dependencies;
+  const char *nodeEngine;
+};
+const std::vector<LockedPackage> &lockedPackages() {
+  static const std::vector<LockedPackage> kPackages = {
+      {"@azure/functions", kAzureFunctionsPackageVersion,
+       "sha512-h0lVUeI/Q36SyE2xGQOXZqBbmSgQHNLk8pvMxhq3Dw1TaT3eGWs2X25dceGJ153aXXkjcTEdkxg3D2Gcz1uJ0w==",
+       {{"@azure/functions-extensions-base", "0.3.0"}, {"cookie", "^0.7.0"}},
+       ">=20.0"},
+      {"@azure/functions-extensions-base", "0.3.0",
+       "sha512-Cux0hLu5ZXlC/Kb+yvJVhRLIdkfFwui2HeT5oGZL00r/GCUUkhGTzRfZUjRN4Bq729mPv3okPucz2z7SMQLStA==",
+       {},
+       ">=18.0"},
+      {"cookie", "0.7.2",
+       "sha512-yki5XnKuf750l50uGTllt6kKILY4nQ1eNIQatoXEByZ5dWgnKqbnqmTrBE5B4N7lrMJKQ2ytWMiTO2o0v6Ew/w==",
+       {},
+       ">= 0.6"},
+  };
+  return kPackages;
+}
+
+/// package-lock.json (lockfile version 3), so that `npm ci` and the remote
+/// build install exactly the tested tree.
+std::string packageLock(const ResourceDecl &relay) {
+  llvm::json::Object packages{
+      {"", llvm::json::Object{{"name", "ward-relay-" + relay.name.text},
+                              {"version", "1.0.0"},
+                              {"dependencies", llvm::json::Object{{"@azure/functions", kAzureFunctionsPackageVersion}}},
+                              {"engines", llvm::json::Object{{"node", ">=20"}}}}}};
+  for (const LockedPackage &p : lockedPackages()) {
+    llvm::json::Object entry{{"version", p.version},
+                             {"integrity", p.integrity},
+                             {"license", "MIT"},
+                             {"engines", llvm::json::Object{{"node", p.nodeEngine}}}};
+    if (!p.dependencies.empty()) {
+      llvm::json::Object deps;
+      for (auto [name, range] : p.dependencies) deps[name] = range;
+      entry["dependencies"] = std::move(deps);
+    }
+    packages[std::string("node_modules/") + p.name] = std::move(entry);
+  }
+  llvm::json::Object lock{{"name", "ward-relay-" + relay.name.text},
+                          {"version", "1.0.0"},
+                          {"lockfileVersion", 3},
+                          {"requires", true},
+                          {"packages", std::move(packages)}};
+  return toJsonText(llvm::json::Value(std::move(lock)));
+}
+
 std::string packageJson(const ResourceDecl &relay) {
   llvm::json::Object package{
       {"name", "ward-relay-" + relay.name.text},
@@ -272,10 +326,10 @@ void generateRelayArtifacts(const Program &program, const analysis::PermissionMo
     const std::string &name = use.relay->name.text;
     std::string index = RelayWriter(use, model, compilerVersion).indexJs();
     std::string host = toJsonText(llvm::json::Value(llvm::json::Object{{"version", "2.0"}}));
-    std::string package = packageJson(*use.relay);
+    std::string package = packageJson(*use.relay), lock = packageLock(*use.relay);
     std::string dir = "relays/" + name;
     llvm::Expected<std::string> zip =
-        writeZip({{"host.json", host}, {"package.json", package}, {"src/index.js", index}});
+        writeZip({{"host.json", host}, {"package-lock.json", lock}, {"package.json", package}, {"src/index.js", index}});
     if (!zip) {
       diags.report(DiagID::BuildFailed, use.relay->name.range,
                    fmt::format("cannot pack relay `{}`: {}", name, llvm::toString(zip.takeError())));
@@ -283,6 +337,7 @@ void generateRelayArtifacts(const Program &program, const analysis::PermissionMo
     }
     out.add({dir + "/host.json", "relay-host-json", host, use.sources});
     out.add({dir + "/package.json", "relay-package-json", package, use.sources});
+    out.add({dir + "/package-lock.json", "relay-package-lock", lock, use.sources});
     out.add({dir + "/src/index.js", "relay-main", index, use.sources});
     out.add({dir + ".zip", "relay-zip", std::move(*zip), use.sources});
   }

@@ -734,6 +734,14 @@ void backupTriggers(EdgeWorkerDecl &ew, const std::map<const Decl *, const Backu
         else a.backup = found->second;
       }
       if (!relay) continue;
+      const IdentityDecl *identity = relay->managedIdentity;
+      if (identity && !identity->attrs.find("of") && !identity->attrs.find("client_id"))
+        diags
+            .report(DiagID::MissingAttribute, identity->name.range,
+                    fmt::format("user-assigned identity `{}` of relay `{}` has no `client_id`; the relay asks the "
+                                "identity endpoint for its token by it",
+                                identity->name.text, relay->name.text))
+            .withHelp("add `client_id = \"<GUID>\"`, the identity's client ID");
       if (!relay->managedIdentity)
         diags
             .report(DiagID::BackupRelayIncomplete, a.relay.name.range,
