@@ -225,3 +225,38 @@ test("a poll without a valid token is refused before the handle is read", async 
   assert.equal((await status(body.handle, undefined)).status, 401);
   assert.equal(azure.calls.arm.length, 1);
 });
+
+// ---- One declaration, two hosts ---------------------------------------------
+
+/** The object literal of `const NAME = {...};` in a generated file, evaluated. */
+function constant(source, name) {
+  const start = source.indexOf(`const ${name} = {`);
+  assert.ok(start >= 0, `${name} is defined`);
+  const end = source.indexOf("\n};\n", start);
+  return new Function(`return ${source.slice(source.indexOf("{", start), end + 2)};`)();
+}
+/** The text of a top-level function. */
+function functionText(source, name) {
+  const start = source.indexOf(`async function ${name}(`);
+  assert.ok(start >= 0, `${name} is defined`);
+  return source.slice(start, source.indexOf("\n}\n", start));
+}
+
+test("the edge and the relay verify with the same settings and the same code", () => {
+  const edge = fs.readFileSync(path.join(BUNDLES, "examples", "edge-backup", "edgeworkers", "checkpoints", "main.js"), "utf8");
+  const relaySource = fs.readFileSync(path.join(RELAY_DIR, "src", "index.js"), "utf8");
+  const { keys: edgeKeys, ...edgeIssuer } = constant(edge, "ENTRA_ISSUER");
+  const { keys: relayKeys, ...relayIssuer } = constant(relaySource, "ENTRA_ISSUER");
+  assert.deepEqual(relayIssuer, edgeIssuer);
+  // The edge fetches the key set through the property, which forwards to the
+  // issuer's URL; the relay, in Azure, fetches that URL itself.
+  assert.equal(edgeKeys.url, "https://checkpoints.contoso.com/.well-known/ward/keys/entra");
+  assert.equal(relayKeys.url, `https://login.microsoftonline.com/${TENANT}/discovery/v2.0/keys`);
+  assert.equal(relayKeys.maxAgeSeconds, edgeKeys.maxAgeSeconds);
+  assert.deepEqual(constant(relaySource, "CHECKPOINTS_ORDERS_TOKEN"), constant(edge, "ROUTE_1_TOKEN"));
+  assert.deepEqual(constant(relaySource, "CHECKPOINTS_LEDGER_TOKEN"), constant(edge, "ROUTE_2_TOKEN"));
+  assert.deepEqual(constant(relaySource, "CHECKPOINTS_STATUS_HANDLE_TOKEN"), constant(edge, "ROUTE_3_TOKEN"));
+  for (const fn of ["verifyBearerToken", "resolveKeys", "fetchKeySet"]) {
+    assert.equal(functionText(relaySource, fn), functionText(edge, fn), fn);
+  }
+});
