@@ -3,10 +3,12 @@
 #include "edgeworkers/BundlePlan.h"
 #include "edgeworkers/Runtime.h"
 #include "output/Zip.h"
+#include "source/Text.h"
 
 #include <fmt/format.h>
 #include <llvm/ADT/StringExtras.h>
 
+#include <optional>
 #include <set>
 
 namespace ward::codegen {
@@ -260,15 +262,18 @@ struct LockedPackage {
 };
 const std::vector<LockedPackage> &lockedPackages() {
   static const std::vector<LockedPackage> kPackages = {
-      {"@azure/functions", kAzureFunctionsPackageVersion,
+      {"@azure/functions",
+       kAzureFunctionsPackageVersion,
        "sha512-h0lVUeI/Q36SyE2xGQOXZqBbmSgQHNLk8pvMxhq3Dw1TaT3eGWs2X25dceGJ153aXXkjcTEdkxg3D2Gcz1uJ0w==",
        {{"@azure/functions-extensions-base", "0.3.0"}, {"cookie", "^0.7.0"}},
        ">=20.0"},
-      {"@azure/functions-extensions-base", "0.3.0",
+      {"@azure/functions-extensions-base",
+       "0.3.0",
        "sha512-Cux0hLu5ZXlC/Kb+yvJVhRLIdkfFwui2HeT5oGZL00r/GCUUkhGTzRfZUjRN4Bq729mPv3okPucz2z7SMQLStA==",
        {},
        ">=18.0"},
-      {"cookie", "0.7.2",
+      {"cookie",
+       "0.7.2",
        "sha512-yki5XnKuf750l50uGTllt6kKILY4nQ1eNIQatoXEByZ5dWgnKqbnqmTrBE5B4N7lrMJKQ2ytWMiTO2o0v6Ew/w==",
        {},
        ">= 0.6"},
@@ -304,6 +309,24 @@ std::string packageLock(const ResourceDecl &relay) {
   return toJsonText(llvm::json::Value(std::move(lock)));
 }
 
+/// A name the relay's URLs would hold that is empty, `.` or `..`: URL
+/// parsers treat the last two (even percent-encoded) as steps up the path.
+std::optional<std::string> unusableName(const RelayUse &use, const analysis::PermissionModel &model) {
+  for (const RelayItem &t : use.triggers) {
+    const BackupDecl &backup = *t.action->backup;
+    for (const Protection &p : backup.protections)
+      for (const Ref &r : p.items) {
+        auto *vm = llvm::dyn_cast_or_null<ResourceDecl>(r.target);
+        auto *vault = llvm::dyn_cast_or_null<ResourceDecl>(p.vault.target);
+        if (vm != t.action->backedUp.target || !vault) continue;
+        analysis::Scope v = model.scopeOf(*vault), m = model.scopeOf(*vm);
+        for (const std::string *part : {&v.subscription, &v.resourceGroup, &v.name, &m.resourceGroup, &m.name})
+          if (part->empty() || *part == "." || *part == "..") return *part;
+      }
+  }
+  return std::nullopt;
+}
+
 std::string packageJson(const ResourceDecl &relay) {
   llvm::json::Object package{
       {"name", "ward-relay-" + relay.name.text},
@@ -324,12 +347,20 @@ void generateRelayArtifacts(const Program &program, const analysis::PermissionMo
   (void)sm;
   for (const RelayUse &use : relayUses(program)) {
     const std::string &name = use.relay->name.text;
+    if (std::optional<std::string> bad = unusableName(use, model)) {
+      diags
+          .report(DiagID::BuildFailed, use.relay->name.range,
+                  fmt::format("relay `{}` cannot address \"{}\" in an Azure Resource Manager URL", name,
+                              quoteForMessage(*bad)))
+          .withHelp("Azure names are never empty, `.` or `..`; correct the resource's `name` or `resource_group`");
+      continue;
+    }
     std::string index = RelayWriter(use, model, compilerVersion).indexJs();
     std::string host = toJsonText(llvm::json::Value(llvm::json::Object{{"version", "2.0"}}));
     std::string package = packageJson(*use.relay), lock = packageLock(*use.relay);
     std::string dir = "relays/" + name;
-    llvm::Expected<std::string> zip =
-        writeZip({{"host.json", host}, {"package-lock.json", lock}, {"package.json", package}, {"src/index.js", index}});
+    llvm::Expected<std::string> zip = writeZip(
+        {{"host.json", host}, {"package-lock.json", lock}, {"package.json", package}, {"src/index.js", index}});
     if (!zip) {
       diags.report(DiagID::BuildFailed, use.relay->name.range,
                    fmt::format("cannot pack relay `{}`: {}", name, llvm::toString(zip.takeError())));

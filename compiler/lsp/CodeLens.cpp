@@ -89,8 +89,7 @@ std::optional<std::string> titleOf(const codegen::Artifact &a) {
     return fmt::format("relay {}: {} to zip deploy", llvm::StringRef(a.path).rsplit('/').second.str(),
                        kb(a.bytes.size()));
   if (a.kind == "edgeworker-main" || a.kind == "edgeworker-bundle-json" || a.kind == "relay-main" ||
-      a.kind == "relay-host-json" || a.kind == "relay-package-json" ||
-      a.kind == "relay-package-lock")
+      a.kind == "relay-host-json" || a.kind == "relay-package-json" || a.kind == "relay-package-lock")
     return std::nullopt;
   return a.kind + " " + a.path;
 }

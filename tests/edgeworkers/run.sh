@@ -59,7 +59,7 @@ diff -r "$bundles/policies/token-matrix" "$out/again/token-matrix"
 # The backup relay: its zip is the loose files, and rebuilds are byte-identical.
 build examples/edge-backup "$out/again/edge-backup"
 diff -r "$bundles/examples/edge-backup" "$out/again/edge-backup"
-for relay in "$bundles"/examples/*/relays/*.zip; do
+for relay in "$bundles"/*/*/relays/*.zip; do
   (cd tests/js && node relay/check-zip.cjs "${relay%.zip}")
 done
 

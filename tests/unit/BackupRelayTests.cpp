@@ -106,7 +106,8 @@ TEST_CASE("the VM must be under a scheduled backup, the relay a function app wit
   CheckResult r = checkSource(user);
   INFO(r.text());
   CHECK(r.ok);
-  CHECK(checkSource(replaced(user, "client_id = \"5d2e8f14-3b6a-4c7d-9e0f-1a2b3c4d5e6f\"", "name = \"mi\" resource_group = \"rg\""))
+  CHECK(checkSource(replaced(user, "client_id = \"5d2e8f14-3b6a-4c7d-9e0f-1a2b3c4d5e6f\"",
+                             "name = \"mi\" resource_group = \"rg\""))
             .has("E0302", "has no `client_id`"));
 }
 

@@ -260,3 +260,33 @@ test("the edge and the relay verify with the same settings and the same code", (
     assert.equal(functionText(relaySource, fn), functionText(edge, fn), fn);
   }
 });
+
+// ---- Hostile names, embedded keys (tests/edgeworkers/policies/relay-hostile.ward)
+
+test("hostile names stay inside their URL segment, and embedded keys verify", async () => {
+  const hostile = loadRelay(path.join(BUNDLES, "policies", "relay-hostile", "relays", "relay"));
+  const now = Math.floor(Date.now() / 1000);
+  const token = await sign({ iss: "https://id.test.example/relay\"</script>*/", aud: "api://x\"</script>*/",
+    roles: ["r\"'`${x}</script>"], __proto__: null, sub: "s", iat: now - 60, exp: now + 600 });
+  // `claims = { "__proto__" = [...] }`: the token must carry that claim as an own property.
+  const withClaim = await sign(JSON.parse(`{"iss":"https://id.test.example/relay\\"</script>*/","aud":"api://x\\"</script>*/",` +
+    `"roles":["r\\"'\`\${x}</script>"],"__proto__":["\\"; alert(1); \\""],"sub":"s","iat":${now - 60},"exp":${now + 600}}`));
+  const refused = await invoke(hostile.triggerBackup, { method: "POST", url: "http://127.0.0.1/api/backups/vm",
+    params: { item: "vm" }, headers: { authorization: `Bearer ${token}` } });
+  assert.equal(refused.status, 403, "without the required claim");
+  const result = await invoke(hostile.triggerBackup, { method: "POST", url: "http://127.0.0.1/api/backups/vm",
+    params: { item: "vm" }, headers: { authorization: `Bearer ${withClaim}` } });
+  assert.equal(result.status, 202);
+  assert.equal(azure.calls.keys.length, 0, "the keys are embedded");
+  assert.equal(azure.calls.arm.length, 1);
+  const url = new URL(azure.calls.arm[0].url);
+  const segments = url.pathname.split("/").map(decodeURIComponent);
+  assert.deepEqual(segments.slice(0, 9), ["", "subscriptions", "0b1f6471-1bf0-4dda-aec3-cb9272f09590", "resourceGroups",
+    "rg-backup;x", "providers", "Microsoft.RecoveryServices", "vaults", "rsv/backupJobs"]);
+  const vm = "rg/../../providers?x=1#frag;vm\"); require('child_process'); //\u2028 é";
+  assert.equal(segments[12], `iaasvmcontainer;iaasvmcontainerv2;${vm}`);
+  assert.equal(segments[14], `vm;iaasvmcontainerv2;${vm}`);
+  assert.equal(segments.length, 16);
+  assert.equal(url.search, "?api-version=2025-08-01");
+  assert.equal(url.hash, "");
+});
