@@ -134,7 +134,7 @@ RbacPlan planRbac(const Program &program, const analysis::PermissionModel &model
         if (!scope) continue;
         PermissionSet set;
         for (auto &[action, data] : analysis::capabilityActions(*cap))
-          (data ? set.dataActions : set.actions).push_back(action);
+          (data ? set.dataActions : set.actions).push_back(action.str());
         intents.push_back({identity, resource, *scope, set.normalized(), cap, nullptr,
                            allow->condition ? allow->condition->text : "", allow->range});
       } else if (auto *grant = llvm::dyn_cast<GrantDecl>(decl.get())) {

@@ -4,8 +4,8 @@
 
 namespace ward::analysis {
 
-std::vector<std::pair<std::string, bool>> capabilityActions(const CapabilityDecl &cap) {
-  std::vector<std::pair<std::string, bool>> out;
+std::vector<std::pair<llvm::StringRef, bool>> capabilityActions(const CapabilityDecl &cap) {
+  std::vector<std::pair<llvm::StringRef, bool>> out;
   for (const TextSetting &a : cap.settings.actions) out.emplace_back(*a, false);
   for (const TextSetting &a : cap.settings.dataActions) out.emplace_back(*a, true);
   return out;
@@ -26,13 +26,13 @@ std::vector<std::pair<std::string, bool>> Hold::writtenActions() const {
 
 bool Principal::generatedCovers(const Need &need) const {
   return std::any_of(intents.begin(), intents.end(), [&](const Need &i) {
-    return i.data == need.data && actionMatches(i.action, need.action) && i.scope.contains(need.scope);
+    return i.data == need.data && actionMatches(i.action, need.action) && i.scope->contains(*need.scope);
   });
 }
 
 bool Principal::grantsCover(const Need &need) const {
   return std::any_of(grants.begin(), grants.end(),
-                     [&](const Hold &h) { return h.scope.contains(need.scope) && h.allows(need.action, need.data); });
+                     [&](const Hold &h) { return h.scope.contains(*need.scope) && h.allows(need.action, need.data); });
 }
 
 std::vector<const Need *> Principal::allNeeds() const {
@@ -40,6 +40,17 @@ std::vector<const Need *> Principal::allNeeds() const {
   for (const Need &n : intents) out.push_back(&n);
   for (const Need &n : implied) out.push_back(&n);
   return out;
+}
+
+const Scope *PermissionModel::sharedScope(const ResourceDecl &resource) {
+  std::unique_ptr<Scope> &slot = scopes_[&resource];
+  if (!slot) slot = std::make_unique<Scope>(scopeOf(resource));
+  return slot.get();
+}
+
+llvm::StringRef PermissionModel::keep(std::string text) {
+  texts_.push_back(std::make_unique<std::string>(std::move(text)));
+  return *texts_.back();
 }
 
 Scope PermissionModel::scopeOf(const ResourceDecl &resource) const {
@@ -99,8 +110,10 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
                              const ResourceDecl &vault, const Decl *source, SourceRange range, std::string via) {
     auto found = byType.find(vault.typeDecl());
     if (found == byType.end()) return;
+    llvm::StringRef description = model.keep(std::move(via));
     for (auto &[action, data] : capabilityActions(*found->second))
-      p.implied.push_back({action, data, model.scopeOf(vault), &vault, source, range, via, found->second->name.text});
+      p.implied.push_back(
+          {action, data, model.sharedScope(vault), &vault, source, range, description, found->second->name.text});
   };
 
   for (const auto &file : program.files) {
@@ -111,9 +124,9 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
         auto *cap = llvm::dyn_cast_or_null<CapabilityDecl>(allow->capability.target);
         auto *res = llvm::dyn_cast_or_null<ResourceDecl>(allow->resource.target);
         if (!p || !cap || !res) continue;
+        llvm::StringRef via = model.keep(fmt::format("capability `{}`", cap->name.text));
         for (auto &[action, data] : capabilityActions(*cap))
-          p->intents.push_back({action, data, model.scopeOf(*res), res, allow, allow->range,
-                                fmt::format("capability `{}`", cap->name.text)});
+          p->intents.push_back({action, data, model.sharedScope(*res), res, allow, allow->range, via});
       } else if (auto *grant = llvm::dyn_cast<GrantDecl>(decl)) {
         Principal *p = principal(grant->identity);
         auto *res = llvm::dyn_cast_or_null<ResourceDecl>(grant->scope.target);

@@ -19,15 +19,19 @@
 
 namespace ward::analysis {
 
+/// One action a principal needs on one scope. A large program has one per
+/// action of every `allow`, so a need holds no strings of its own: the
+/// action and the capability's name point into the checked AST, the scope
+/// and the description into the model, which outlive it.
 struct Need {
-  std::string action;
+  llvm::StringRef action;
   bool data = false;
-  Scope scope;
+  const Scope *scope = nullptr;
   const ResourceDecl *resource = nullptr;
   const Decl *source = nullptr; // the allow or backup declaration
   SourceRange range;            // where the intent is written
-  std::string via;              // "capability `backup.operate`"
-  std::string capability;       // implied needs: the capability that covers them
+  llvm::StringRef via;          // "capability `backup.operate`"
+  llvm::StringRef capability;   // implied needs: the capability that covers them
 };
 
 struct Hold {
@@ -61,10 +65,18 @@ public:
   const std::vector<Principal> &principals() const { return principals_; }
 
 private:
+  /// The scope of `resource`, computed once and kept for the needs.
+  const Scope *sharedScope(const ResourceDecl &resource);
+  /// `text`, kept for the needs that name it.
+  llvm::StringRef keep(std::string text);
+
   std::string defaultSubscription_;
   std::vector<Principal> principals_;
+  std::map<const ResourceDecl *, std::unique_ptr<Scope>> scopes_;
+  std::vector<std::unique_ptr<std::string>> texts_;
 };
 
-std::vector<std::pair<std::string, bool>> capabilityActions(const CapabilityDecl &cap);
+/// A capability's actions and data actions, as the AST holds them.
+std::vector<std::pair<llvm::StringRef, bool>> capabilityActions(const CapabilityDecl &cap);
 
 } // namespace ward::analysis

@@ -42,7 +42,7 @@ TEST_CASE("each principal's generated roles grant exactly the actions its intent
     for (const analysis::Principal &p : model.principals()) {
       INFO(p.identity->name.text);
       std::set<std::pair<std::string, bool>> needed, granted;
-      for (const analysis::Need &n : p.intents) needed.insert({n.action, n.data});
+      for (const analysis::Need &n : p.intents) needed.insert({n.action.str(), n.data});
       std::set<const codegen::RoleSpec *> rolesOfPrincipal;
       for (const codegen::AssignmentSpec &a : plan.assignments)
         if (a.principal == p.identity) rolesOfPrincipal.insert(a.role);
@@ -66,7 +66,7 @@ TEST_CASE("each principal's generated roles grant exactly the actions its intent
       for (const codegen::AssignmentSpec &a : plan.assignments) {
         if (a.principal != p.identity) continue;
         CHECK(std::any_of(p.intents.begin(), p.intents.end(),
-                          [&](const analysis::Need &n) { return n.scope == a.scope; }));
+                          [&](const analysis::Need &n) { return *n.scope == a.scope; }));
       }
     }
   }
@@ -117,7 +117,7 @@ std::set<std::string> capability(CheckResult &r, const std::string &name) {
     for (auto &decl : file->decls)
       if (auto *cap = llvm::dyn_cast<CapabilityDecl>(decl.get()); cap && cap->name.text == name) {
         std::set<std::string> out;
-        for (auto &[action, data] : analysis::capabilityActions(*cap)) out.insert(action);
+        for (auto &[action, data] : analysis::capabilityActions(*cap)) out.insert(action.str());
         return out;
       }
   FAIL("no capability " << name);
@@ -161,7 +161,7 @@ TEST_CASE("std.azure capabilities hold what Microsoft documents the task needs",
     for (auto &decl : file->decls)
       if (auto *cap = llvm::dyn_cast<CapabilityDecl>(decl.get()))
         for (auto &[action, data] : analysis::capabilityActions(*cap)) {
-          INFO(cap->name.text << ": " << action);
+          INFO(cap->name.text << ": " << action.str());
           CHECK(r.compilation->azureData().operations.lookup(action, data) ==
                 analysis::OperationCatalog::Status::Known);
         }
@@ -208,7 +208,7 @@ TEST_CASE("each std.azure capability is within the built-in role Microsoft docum
         REQUIRE(builtins.back());
       }
       for (auto &[action, data] : analysis::capabilityActions(*cap)) {
-        INFO(action);
+        INFO(action.str());
         CHECK(std::any_of(builtins.begin(), builtins.end(),
                           [&, &action = action, data = data](auto *b) { return b->allows(action, data); }));
       }

@@ -17,11 +17,11 @@ bool isOwnerClassRole(llvm::StringRef roleName) {
 std::string narrowAlternative(const Principal &p) {
   const std::string &name = p.identity->name.text;
   std::set<std::string> intentActions;
-  for (const Need &n : p.intents) intentActions.insert(n.action);
+  for (const Need &n : p.intents) intentActions.insert(n.action.str());
   std::set<std::string> triggerCaps;
   for (const Need &n : p.implied)
     if (!p.generatedCovers(n))
-      triggerCaps.insert(fmt::format("`allow {} to backup.operate on {}`", name, n.resource->name.text));
+      triggerCaps.insert(fmt::format("`allow {} to {} on {}`", name, n.capability, n.resource->name.text));
   if (!triggerCaps.empty())
     return fmt::format(
         "declare {} instead: Ward generates a role with exactly the {} actions an on-demand backup needs",
@@ -90,7 +90,7 @@ std::vector<std::string> dangerousForGrant(const Hold &h, const std::vector<cons
 std::vector<const Need *> servedBy(const Hold &h, const std::vector<const Need *> &needs) {
   std::vector<const Need *> served;
   for (const Need *n : needs)
-    if (h.allows(n->action, n->data) && h.scope.contains(n->scope)) served.push_back(n);
+    if (h.allows(n->action, n->data) && h.scope.contains(*n->scope)) served.push_back(n);
   return served;
 }
 
@@ -126,7 +126,7 @@ static void reportDeclaredDanger(RuleContext &ctx, RuleID rule, const Principal 
                                      (llvm::StringRef(n.action).contains('*') && actionMatches(n.action, op.first)));
     });
     std::vector<std::string> &found = bySource[n.source];
-    if (matches && !llvm::is_contained(found, n.action)) found.push_back(n.action);
+    if (matches && !llvm::is_contained(found, n.action)) found.push_back(n.action.str());
   }
   for (auto &[source, ops] : bySource) {
     auto *allow = llvm::dyn_cast<AllowDecl>(source);
