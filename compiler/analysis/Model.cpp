@@ -126,7 +126,7 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
         if (!p || !cap || !res) continue;
         llvm::StringRef via = model.keep(fmt::format("capability `{}`", cap->name.text));
         for (auto &[action, data] : capabilityActions(*cap))
-          p->intents.push_back({action, data, model.sharedScope(*res), res, allow, allow->range, via});
+          p->intents.push_back({action, data, model.sharedScope(*res), res, allow, allow->range, via, cap->name.text});
       } else if (auto *grant = llvm::dyn_cast<GrantDecl>(decl)) {
         Principal *p = principal(grant->identity);
         auto *res = llvm::dyn_cast_or_null<ResourceDecl>(grant->scope.target);
