@@ -517,6 +517,34 @@ TEST_CASE("lsp: completion offers what fits the position", "[lsp]") {
   CHECK(kinds == std::vector<std::string>{"service_principal", "managed_identity", "group", "user"});
 }
 
+TEST_CASE("lsp: completion after `trigger backup` and `through` offers resources", "[lsp][relay]") {
+  TempDir dir;
+  std::string text = "import std.azure\n"                                                 // 0
+                     "identity sp-a : group\n"                                            // 1
+                     "resource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n" // 2
+                     "edgeworker ew {\n"                                                  // 3
+                     "  id = 1\n"                                                         // 4
+                     "  version = \"1.0.0\"\n"                                            // 5
+                     "  route POST \"/b\" { trigger backup  }\n"                          // 6
+                     "  route GET \"/s/{h}\" { poll backup through  }\n"                  // 7
+                     "}\n";
+  std::string path = dir.write("p/a.ward", text);
+  std::string input = frame(initialize(dir.path() + "/p")) + frame(didOpen(path, text)) +
+                      frame(request(2, "textDocument/completion", at(path, 6, 35))) + // after `trigger backup `
+                      frame(request(3, "textDocument/completion", at(path, 7, 43))) + // after `through `
+                      frame(request(9, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  for (int64_t id : {2, 3}) {
+    std::vector<std::string> out;
+    const llvm::json::Array *items = s.reply(id)->getArray("result");
+    REQUIRE(items);
+    for (const llvm::json::Value &item : *items) out.push_back(item.getAsObject()->getString("label")->str());
+    INFO(id);
+    CHECK(std::find(out.begin(), out.end(), "vm") != out.end());
+    CHECK(std::find(out.begin(), out.end(), "sp-a") == out.end());
+  }
+}
+
 TEST_CASE("lsp: pull diagnostics and workspace symbols", "[lsp]") {
   TempDir dir;
   std::string a = dir.write("p/a.ward", "identity sp-orders : group\nidentity sp-billing : group\n");
