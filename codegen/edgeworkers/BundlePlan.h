@@ -13,6 +13,7 @@
 #include <llvm/Support/JSON.h>
 
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,5 +68,8 @@ std::string tokenRequirementJs(const std::string &constant, const TokenRequireme
 /// JavaScript text for `text`: a JSON string literal that is also safe in
 /// a script (U+2028/U+2029, `<` and `>` escaped).
 std::string jsString(llvm::StringRef text);
+/// `ENTRA_ISSUER` from `entra`: upper case, other characters as `_`, unique
+/// among `taken` (Ward names may differ only in `-` versus `_`).
+std::string jsConstantName(llvm::StringRef name, llvm::StringRef suffix, std::set<std::string> &taken);
 
 } // namespace ward::codegen

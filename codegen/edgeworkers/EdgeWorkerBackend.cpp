@@ -10,18 +10,6 @@
 namespace ward::codegen {
 namespace {
 
-/// `ENTRA_ISSUER` from `entra`: upper case, other characters as `_`, unique
-/// within the bundle (Ward names may differ only in `-` versus `_`).
-std::string constantName(llvm::StringRef name, llvm::StringRef suffix, std::set<std::string> &taken) {
-  std::string base;
-  for (char c : name) base += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_';
-  if (base.empty() || std::isdigit(static_cast<unsigned char>(base[0]))) base = "_" + base;
-  base += "_" + suffix.str();
-  std::string candidate = base;
-  for (int n = 2; !taken.insert(candidate).second; ++n) candidate = fmt::format("{}_{}", base, n);
-  return candidate;
-}
-
 /// The algorithms generated bundles verify.
 bool bundleSupportsAlgorithm(llvm::StringRef alg) { return alg == "RS256" || alg == "ES256"; }
 
@@ -51,7 +39,7 @@ public:
       if (relayed && relay && !llvm::is_contained(plan.relays, relay)) plan.relays.push_back(relay);
       if (action.kind == RouteAction::Kind::Forward && action.retry && !plan.retry(action.retry->target)) {
         auto *retry = llvm::cast<RetryDecl>(action.retry->target);
-        plan.retries.push_back({retry, constantName(retry->name.text, "RETRY", taken), retry->spec});
+        plan.retries.push_back({retry, jsConstantName(retry->name.text, "RETRY", taken), retry->spec});
       }
     }
     if (!ew.defaults.empty()) {
@@ -85,7 +73,7 @@ private:
                                        std::set<std::string> &taken) {
     IssuerPlan ip;
     ip.decl = &issuer;
-    ip.constant = constantName(issuer.name.text, "ISSUER", taken);
+    ip.constant = jsConstantName(issuer.name.text, "ISSUER", taken);
     const IssuerSettings &settings = issuer.settings;
     bool ok = true;
     for (const TextSetting &alg : settings.algorithms)

@@ -106,6 +106,18 @@ bool callsRelay(const RouteAction &a) {
 
 std::string jsString(llvm::StringRef text) { return quoteJsonString(text); }
 
+/// `ENTRA_ISSUER` from `entra`: upper case, other characters as `_`, unique
+/// within the bundle (Ward names may differ only in `-` versus `_`).
+std::string jsConstantName(llvm::StringRef name, llvm::StringRef suffix, std::set<std::string> &taken) {
+  std::string base;
+  for (char c : name) base += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_';
+  if (base.empty() || std::isdigit(static_cast<unsigned char>(base[0]))) base = "_" + base;
+  base += "_" + suffix.str();
+  std::string candidate = base;
+  for (int n = 2; !taken.insert(candidate).second; ++n) candidate = fmt::format("{}_{}", base, n);
+  return candidate;
+}
+
 std::string issuerConstantJs(const IssuerPlan &issuer) {
   const IssuerSettings &a = issuer.decl->settings;
   std::string out;
@@ -382,28 +394,9 @@ private:
       clientAction(action, "  ", &r);
       line("}");
       RouteFunctions names{fn, ""};
-      if (callsRelay(action)) {
-        names.provider = fn + "Relay";
+      if (callsRelay(action) || (plan_.responseProvider() && action.kind == RouteAction::Kind::Forward)) {
+        names.provider = fn + (callsRelay(action) ? "Relay" : "Origin");
         providerFunction(i, r, action, names.provider, issuer);
-      } else if (plan_.responseProvider() && action.kind == RouteAction::Kind::Forward) {
-        names.provider = fn + "Origin";
-        auto *origin = llvm::dyn_cast_or_null<ResourceDecl>(action.origin.target);
-        llvm::StringRef url = ew_.subrequestUrl(origin); // on a property hostname, settled by Sema
-        const RetryPlan *retry = action.retry ? plan_.retry(action.retry->target) : nullptr;
-        line();
-        line(fmt::format("// Route {} as the origin: {}.", i + 1, describeAction(action)));
-        line("/**");
-        line(" * @param {EW.ResponseProviderRequest} request");
-        line(" * @returns {Promise<object>}");
-        line(" */");
-        line(fmt::format("async function {}(request) {{", names.provider));
-        if (issuer) {
-          line(fmt::format("  const refused = await refusal(request, {}, {}, {});", q(routeLabel(r)), issuer->constant,
-                           tokenConstant(i)));
-          line("  if (refused !== undefined) return refused;");
-        }
-        line(fmt::format("  return forward(request, {}, {});", q(url.rtrim('/')), retry ? retry->constant : "null"));
-        line("}");
       }
       functions_.push_back(names);
     }
@@ -443,11 +436,12 @@ private:
     line("];");
   }
 
-  /// A relay route's responseProvider: the token checked again (it may run
-  /// in another isolate), then one call to the relay at its property hostname.
+  /// A route's responseProvider: the token checked again (it may run in
+  /// another isolate), then the forward to the origin, or the one call to the
+  /// relay, at a property hostname (settled by Sema).
   void providerFunction(size_t i, const Route &r, const RouteAction &action, const std::string &fn,
                         const IssuerPlan *issuer) {
-    llvm::StringRef url = ew_.subrequestUrl(action.relay.target); // on a property hostname, settled by Sema
+    llvm::StringRef url = ew_.subrequestUrl(callsRelay(action) ? action.relay.target : action.origin.target);
     line();
     line(fmt::format("// Route {} as the origin: {}.", i + 1, describeAction(action)));
     line("/**");
@@ -460,10 +454,15 @@ private:
                        tokenConstant(i)));
       line("  if (refused !== undefined) return refused;");
     }
-    if (action.kind == RouteAction::Kind::TriggerBackup)
+    if (action.kind == RouteAction::Kind::TriggerBackup) {
       line(fmt::format("  return triggerThroughRelay({}, {}, {}, request);", q(url.rtrim('/')),
                        q(action.backedUp.name.text), q(pollPathPrefix(ew_, action.relay.target))));
-    else line(fmt::format("  return pollThroughRelay({}, request);", q(url.rtrim('/'))));
+    } else if (action.kind == RouteAction::Kind::PollBackup) {
+      line(fmt::format("  return pollThroughRelay({}, request);", q(url.rtrim('/'))));
+    } else {
+      const RetryPlan *retry = action.retry ? plan_.retry(action.retry->target) : nullptr;
+      line(fmt::format("  return forward(request, {}, {});", q(url.rtrim('/')), retry ? retry->constant : "null"));
+    }
     line("}");
   }
 

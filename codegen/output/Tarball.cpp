@@ -59,9 +59,13 @@ llvm::Expected<std::string> writeUstar(std::vector<TarEntry> entries) {
 }
 
 llvm::Expected<std::string> gzip(llvm::StringRef data) {
-  z_stream stream{};
   // windowBits 15 + 16: a gzip wrapper whose header has no name and mtime 0.
-  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+  return deflateBest(data, 15 + 16);
+}
+
+llvm::Expected<std::string> deflateBest(llvm::StringRef data, int windowBits) {
+  z_stream stream{};
+  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, windowBits, 9, Z_DEFAULT_STRATEGY) != Z_OK)
     return llvm::createStringError(std::errc::not_enough_memory, "zlib could not start");
   std::string out(deflateBound(&stream, data.size()), '\0');
   stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
@@ -71,7 +75,7 @@ llvm::Expected<std::string> gzip(llvm::StringRef data) {
   int result = deflate(&stream, Z_FINISH);
   size_t written = stream.total_out;
   deflateEnd(&stream);
-  if (result != Z_STREAM_END) return llvm::createStringError(std::errc::io_error, "zlib could not compress the bundle");
+  if (result != Z_STREAM_END) return llvm::createStringError(std::errc::io_error, "zlib could not compress");
   out.resize(written);
   return out;
 }

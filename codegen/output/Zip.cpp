@@ -17,24 +17,6 @@ void le32(std::string &out, uint32_t v) {
   le16(out, v >> 16);
 }
 
-/// Raw deflate (no zlib or gzip wrapper), as zip's method 8 stores it.
-llvm::Expected<std::string> deflateRaw(llvm::StringRef data) {
-  z_stream stream{};
-  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-    return llvm::createStringError(std::errc::not_enough_memory, "zlib could not start");
-  std::string out(deflateBound(&stream, data.size()), '\0');
-  stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef *>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  int result = deflate(&stream, Z_FINISH);
-  size_t written = stream.total_out;
-  deflateEnd(&stream);
-  if (result != Z_STREAM_END) return llvm::createStringError(std::errc::io_error, "zlib could not compress");
-  out.resize(written);
-  return out;
-}
-
 constexpr uint32_t kDosDate = (0 << 9) | (1 << 5) | 1; // 1980-01-01
 constexpr uint32_t kDosTime = 0;                       // 00:00:00
 constexpr uint32_t kVersionNeeded = 20;                // deflate
@@ -49,7 +31,7 @@ llvm::Expected<std::string> writeZip(std::vector<TarEntry> entries) {
   for (const TarEntry &e : entries) {
     if (e.name.empty() || e.name.size() > 0xffff || e.bytes.size() >= 0xffffffffu)
       return llvm::createStringError(std::errc::invalid_argument, "cannot store `%s` in a zip", e.name.c_str());
-    llvm::Expected<std::string> packed = deflateRaw(e.bytes);
+    llvm::Expected<std::string> packed = deflateBest(e.bytes, -15); // raw, as method 8 stores it
     if (!packed) return packed.takeError();
     uint32_t crc = static_cast<uint32_t>(
         crc32(0, reinterpret_cast<const Bytef *>(e.bytes.data()), static_cast<uInt>(e.bytes.size())));

@@ -38,16 +38,6 @@ struct RelayUse {
   std::vector<SourceRange> sources;
 };
 
-std::string constantName(llvm::StringRef name, llvm::StringRef suffix, std::set<std::string> &taken) {
-  std::string base;
-  for (char c : name) base += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_';
-  if (base.empty() || std::isdigit(static_cast<unsigned char>(base[0]))) base = "_" + base;
-  base += "_" + suffix.str();
-  std::string candidate = base;
-  for (int n = 2; !taken.insert(candidate).second; ++n) candidate = fmt::format("{}_{}", base, n);
-  return candidate;
-}
-
 class RelayWriter {
 public:
   RelayWriter(const RelayUse &use, const analysis::PermissionModel &model, llvm::StringRef compilerVersion)
@@ -107,7 +97,7 @@ private:
       if (issuerConstants_.count(issuer)) continue;
       IssuerPlan plan;
       plan.decl = issuer;
-      plan.constant = constantName(issuer->name.text, "ISSUER", taken_);
+      plan.constant = jsConstantName(issuer->name.text, "ISSUER", taken_);
       if (issuer->embeddedKeys) {
         plan.embedded = &*issuer->embeddedKeys;
       } else {
@@ -124,7 +114,7 @@ private:
 
   std::string requirement(const RelayItem &item) {
     std::string constant =
-        constantName(item.route->path.text.empty() ? "route" : routeName(*item.route), "TOKEN", taken_);
+        jsConstantName(item.route->path.text.empty() ? "route" : routeName(*item.route), "TOKEN", taken_);
     line();
     line(fmt::format("// As route {} {} requires.", methods(*item.route), jsString(item.route->path.text)));
     out_ += tokenRequirementJs(constant, *item.route->require);
