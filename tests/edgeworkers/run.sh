@@ -61,6 +61,13 @@ build examples/edge-backup "$out/again/edge-backup"
 diff -r "$bundles/examples/edge-backup" "$out/again/edge-backup"
 for relay in "$bundles"/*/*/relays/*.zip; do
   (cd tests/js && node relay/check-zip.cjs "${relay%.zip}")
+  # The relay type-checks against the real @azure/functions and Node.js types.
+  typed="$out/typed/$(basename "${relay%.zip}")-$(basename "$(dirname "$(dirname "$relay")")")"
+  mkdir -p "$typed"
+  cp "${relay%.zip}/src/index.js" "$typed/index.js"
+  ln -sfn "$PWD/tests/js/node_modules" "$typed/node_modules"
+  "$tsc" --noEmit --allowJs --checkJs --strict --target es2022 --module commonjs --moduleResolution node \
+    --lib es2022 --types node --typeRoots tests/js/node_modules/@types "$typed/index.js"
 done
 
 cd tests/js

@@ -6,9 +6,10 @@ const crypto = globalThis.crypto;
 const base64url = {
   /**
    * @param {string} text
+   * @param {"Uint8Array"} [_format] what EdgeWorkers' decode is asked for; always bytes here
    * @returns {Uint8Array}
    */
-  decode(text) {
+  decode(text, _format) {
     return new Uint8Array(Buffer.from(text, "base64url"));
   },
 };

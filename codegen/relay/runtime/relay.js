@@ -143,6 +143,7 @@ async function managedIdentityToken() {
       headers: { "x-identity-header": secret }, signal: AbortSignal.timeout(RELAY.identityTimeoutMs),
     });
     if (!response.ok) return undefined;
+    /** @type {any} */
     const body = await response.json();
     const expiresOn = Number(body.expires_on);
     if (typeof body.access_token !== "string" || !Number.isFinite(expiresOn)) return undefined;
@@ -182,6 +183,7 @@ async function arm(method, url, token, body) {
  */
 async function armErrorCode(response) {
   try {
+    /** @type {any} */
     const body = await response.json();
     return typeof body?.error?.code === "string" ? body.error.code : "";
   } catch (error) {
@@ -304,6 +306,7 @@ async function backupStatus(request, context) {
     `?api-version=${RELAY.apiVersion}`, token);
   if (status === undefined) return answer(503, { error: "azure unavailable" }, { "retry-after": "30" });
   if (status.status !== 200) return armFailure(opened.name, status, await armErrorCode(status), context);
+  /** @type {any} */
   const operation = await status.json();
   const state = typeof operation?.status === "string" ? operation.status : "Unknown";
   if (state === "InProgress") return answer(202, { state }, { "retry-after": "15" });
@@ -313,7 +316,9 @@ async function backupStatus(request, context) {
   }
   const job = await arm("GET", `${opened.item.jobs}/${jobId}?api-version=${RELAY.apiVersion}`, token);
   if (job === undefined || job.status !== 200) return answer(200, { state, job: { id: jobId } });
-  const properties = (await job.json())?.properties ?? {};
+  /** @type {any} */
+  const jobBody = await job.json();
+  const properties = jobBody?.properties ?? {};
   return answer(200, {
     state,
     job: { id: jobId, status: properties.status, startTime: properties.startTime, endTime: properties.endTime },

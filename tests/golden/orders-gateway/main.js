@@ -210,8 +210,16 @@ function findRoute(request) {
  */
 
 /**
+ * Where a token comes from: an EdgeWorkers request, or the relay's reader of
+ * an Azure Functions request.
+ * @typedef {{ getHeader(name: string): string[] | null | undefined }} HeaderSource
+ */
+
+/**
  * The WebCrypto parameters of each algorithm an issuer may pin.
- * @type {Record<string, { key: object, verify: object, kty: string, crv?: string, signatureBytes?: number }>}
+ * (`any`: EdgeWorkers and Node.js type WebCrypto's parameters differently,
+ * and this table serves both hosts.)
+ * @type {Record<string, { key: any, verify: any, kty: string, crv?: string, signatureBytes?: number }>}
  */
 const SIGNATURE_ALGORITHMS = {
   RS256: {
@@ -351,7 +359,7 @@ function claimValues(claims, name) {
  * of the issuer under its pinned algorithm, then `iss`, `aud`, `exp`, `nbf`,
  * `iat` with the clock skew, the lifetime cap, and the route's scopes, roles
  * and claims. Every check is on; a missing required claim fails.
- * @param {EW.ReadsHeaders} request
+ * @param {HeaderSource} request
  * @param {Issuer} issuer
  * @param {TokenRequirement} required
  * @returns {Promise<Verdict>}
