@@ -57,6 +57,9 @@ std::string hoverText(const Decl &decl, const SourceManager &sm) {
     if (r.settings.resourceGroup) out += fmt::format("- resource group `{}`\n", *r.settings.resourceGroup);
     if (r.settings.name) out += fmt::format("- Azure name `{}`\n", *r.settings.name);
     if (r.settings.origin) out += fmt::format("- origin `{}`\n", *r.settings.origin);
+    if (const IdentityDecl *id = r.managedIdentity)
+      out += fmt::format("- runs as managed identity `{}` ({}-assigned)\n", id->name.text,
+                         id->attrs.find("of") ? "system" : "user");
     break;
   }
   case DeclKind::EdgeWorker: {

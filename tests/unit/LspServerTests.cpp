@@ -168,6 +168,13 @@ TEST_CASE("WardServer: the relay's lens opens its code, as `wardc build` writes 
   CHECK(*std::get<llvm::json::Value>(text).getAsObject()->getString("text") ==
         readFile(out.path() + "/out/relays/backup-relay/src/index.js"));
   CHECK(lensOf.count("role ward-edge-backup-backup-on_demand: 4 actions"));
+  // The relay's hover says which identity it runs as; `through backup-relay` (line 55) leads to it.
+  llvm::json::Value hover = server.hover(path, {55, 40});
+  REQUIRE(hover.getAsObject());
+  std::string hoverText = hover.getAsObject()->getObject("contents")->getString("value")->str();
+  CHECK(hoverText.find("resource backup-relay") != std::string::npos);
+  CHECK(hoverText.find("- runs as managed identity `backup-relay-id` (system-assigned)") != std::string::npos);
+  CHECK(startLine(server.definition(path, {55, 40})) == 22);
 }
 
 TEST_CASE("WardServer: a tenant named as an issuer template's parameter is a use of it", "[lsp][unit]") {
