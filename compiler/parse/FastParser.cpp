@@ -300,7 +300,14 @@ private:
   AttrList attrBlock() {
     size_t first = expect(L::LBRACE);
     AttrList out;
-    while (type() != L::RBRACE) out.items.push_back(attribute());
+    // Gathered on a stack shared by all blocks, then moved into a vector of
+    // exactly their number: a block's vector never grows by doubling (an
+    // attribute is over 200 bytes, and a large policy holds a million).
+    size_t mark = attributeStack_.size();
+    while (type() != L::RBRACE) attributeStack_.push_back(attribute());
+    out.items.assign(std::make_move_iterator(attributeStack_.begin() + mark),
+                     std::make_move_iterator(attributeStack_.end()));
+    attributeStack_.resize(mark);
     ++at_;
     out.range = span(first);
     return out;
@@ -631,6 +638,7 @@ private:
   FileID file_;
   const std::vector<Token> &tokens_;
   size_t at_ = 0;
+  std::vector<Attribute> attributeStack_; // see attrBlock()
 };
 
 } // namespace
