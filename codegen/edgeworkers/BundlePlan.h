@@ -65,6 +65,10 @@ std::string writeMainJs(const BundlePlan &plan);
 std::string issuerConstantJs(const IssuerPlan &issuer);
 /// A route's token requirement as a JavaScript constant.
 std::string tokenRequirementJs(const std::string &constant, const TokenRequirement &req);
+/// "GET, HEAD", or "any method" for a route without methods.
+std::string methodsOf(const Route &r);
+/// "GET, HEAD /api/orders/{id}": how logs and comments name a route.
+std::string routeLabel(const Route &r);
 /// JavaScript text for `text`: a JSON string literal that is also safe in
 /// a script (U+2028/U+2029, `<` and `>` escaped).
 std::string jsString(llvm::StringRef text);

@@ -59,15 +59,17 @@ std::string seconds(const NumberSetting &millis, const char *absent) {
   return ms % 1000 == 0 ? std::to_string(ms / 1000) : fmt::format("{}", double(ms) / 1000.0);
 }
 
-/// "GET, HEAD", or "any method" for a route without methods.
+} // namespace
+
 std::string methodsOf(const Route &r) {
   std::vector<std::string> m;
   for (const Name &n : r.methods) m.push_back(n.text);
   return m.empty() ? "any method" : llvm::join(m, ", ");
 }
 
-/// "GET, HEAD /api/orders/{id}": how logs and comments name a route.
 std::string routeLabel(const Route &r) { return methodsOf(r) + " " + r.path.text; }
+
+namespace {
 
 /// A readable function-name suffix from the path's literal segments and
 /// parameter names: `/api/orders/{id}` gives `ApiOrdersId`.

@@ -38,6 +38,15 @@ struct RelayUse {
   std::vector<SourceRange> sources;
 };
 
+/// The vault that protects the VM a trigger backs up (Sema settled the
+/// backup, and that the backup protects it in a vault).
+const ResourceDecl *vaultOf(const RelayItem &t) {
+  for (const Protection &p : t.action->backup->protections)
+    for (const Ref &r : p.items)
+      if (r.target == t.action->backedUp.target) return llvm::cast<ResourceDecl>(p.vault.target);
+  llvm_unreachable("a checked trigger's VM is protected by its backup");
+}
+
 class RelayWriter {
 public:
   RelayWriter(const RelayUse &use, const analysis::PermissionModel &model, llvm::StringRef compilerVersion)
@@ -116,7 +125,7 @@ private:
     std::string constant =
         jsConstantName(item.route->path.text.empty() ? "route" : routeName(*item.route), "TOKEN", taken_);
     line();
-    line(fmt::format("// As route {} {} requires.", methods(*item.route), jsString(item.route->path.text)));
+    line(fmt::format("// As route {} {} requires.", methodsOf(*item.route), jsString(item.route->path.text)));
     out_ += tokenRequirementJs(constant, *item.route->require);
     return constant;
   }
@@ -128,12 +137,6 @@ private:
       else if (!out.empty() && out.back() != '_') out += '_';
     while (!out.empty() && out.back() == '_') out.pop_back();
     return out.empty() ? "root" : out;
-  }
-
-  static std::string methods(const Route &r) {
-    std::vector<std::string> m;
-    for (const Name &n : r.methods) m.push_back(n.text);
-    return llvm::join(m, ", ");
   }
 
   void settings() {
@@ -170,11 +173,7 @@ private:
   void item(const RelayItem &t, const std::string &requirement) {
     auto *vm = llvm::cast<ResourceDecl>(t.action->backedUp.target);
     const BackupDecl &backup = *t.action->backup;
-    const ResourceDecl *vault = nullptr;
-    for (const Protection &p : backup.protections)
-      for (const Ref &r : p.items)
-        if (r.target == vm) vault = llvm::dyn_cast_or_null<ResourceDecl>(p.vault.target);
-    analysis::Scope v = model_.scopeOf(*vault), m = model_.scopeOf(*vm);
+    analysis::Scope v = model_.scopeOf(*vaultOf(t)), m = model_.scopeOf(*vm);
     std::string vaultUrl = fmt::format("https://management.azure.com/subscriptions/{}/resourceGroups/{}/providers/"
                                        "Microsoft.RecoveryServices/vaults/{}",
                                        pathPart(v.subscription), pathPart(v.resourceGroup), pathPart(v.name));
@@ -186,7 +185,7 @@ private:
     int64_t days = backup.settings.dailyDays ? *backup.settings.dailyDays : 30;
     auto *issuer = t.route->require->issuer.target;
     line(fmt::format("  [{}, {{", jsString(vm->name.text)));
-    line(fmt::format("    label: {},", jsString(methods(*t.route) + " " + t.route->path.text)));
+    line(fmt::format("    label: {},", jsString(routeLabel(*t.route))));
     line(fmt::format("    issuer: {},", issuerConstants_.at(issuer)));
     line(fmt::format("    required: {},", requirement));
     line(fmt::format("    trigger: {},", jsString(itemUrl + "/backup?api-version=" + kBackupApiVersion)));
@@ -303,16 +302,10 @@ std::string packageLock(const ResourceDecl &relay) {
 /// parsers treat the last two (even percent-encoded) as steps up the path.
 std::optional<std::string> unusableName(const RelayUse &use, const analysis::PermissionModel &model) {
   for (const RelayItem &t : use.triggers) {
-    const BackupDecl &backup = *t.action->backup;
-    for (const Protection &p : backup.protections)
-      for (const Ref &r : p.items) {
-        auto *vm = llvm::dyn_cast_or_null<ResourceDecl>(r.target);
-        auto *vault = llvm::dyn_cast_or_null<ResourceDecl>(p.vault.target);
-        if (vm != t.action->backedUp.target || !vault) continue;
-        analysis::Scope v = model.scopeOf(*vault), m = model.scopeOf(*vm);
-        for (const std::string *part : {&v.subscription, &v.resourceGroup, &v.name, &m.resourceGroup, &m.name})
-          if (part->empty() || *part == "." || *part == "..") return *part;
-      }
+    analysis::Scope v = model.scopeOf(*vaultOf(t)),
+                    m = model.scopeOf(*llvm::cast<ResourceDecl>(t.action->backedUp.target));
+    for (const std::string *part : {&v.subscription, &v.resourceGroup, &v.name, &m.resourceGroup, &m.name})
+      if (part->empty() || *part == "." || *part == "..") return *part;
   }
   return std::nullopt;
 }
