@@ -5,6 +5,7 @@
 #include "edgeworkers/EdgeWorkerBackend.h"
 #include "relay/RelayBackend.h"
 #include "retry/RetryBackend.h"
+#include "source/PhaseTimer.h"
 
 #include <llvm/Support/Path.h>
 
@@ -15,8 +16,11 @@ namespace ward::codegen {
 void generateArtifacts(const Program &program, const SourceManager &sm, const analysis::AzureData &azure,
                        const analysis::Config &config, const analysis::PermissionModel &model,
                        llvm::StringRef compilerVersion, DiagnosticEngine &diags, ArtifactSet &out) {
+  PhaseTimer timer("  generate");
   generateEdgeWorkerArtifacts(program, sm, compilerVersion, diags, out);
+  timer.mark("edgeworkers");
   generateRelayArtifacts(program, model, sm, compilerVersion, diags, out);
+  timer.mark("relays");
 
   // Retry policies: every one the user declares, and every stdlib preset a route uses.
   std::vector<const RetryDecl *> retries;
@@ -34,6 +38,7 @@ void generateArtifacts(const Program &program, const SourceManager &sm, const an
   std::sort(retries.begin(), retries.end(),
             [](const RetryDecl *a, const RetryDecl *b) { return a->name.text < b->name.text; });
   generateRetryArtifacts(retries, out, diags);
+  timer.mark("retry");
 
   // The project name used in generated role names: configured, or the name
   // of the directory the first input is in.
@@ -45,7 +50,9 @@ void generateArtifacts(const Program &program, const SourceManager &sm, const an
   }
   RbacPlan rbac = planRbac(program, model, azure, config, project, diags);
   generateRbacArtifacts(rbac, config, out);
+  timer.mark("rbac");
   generateBackupArtifacts(program, model, out, diags);
+  timer.mark("backup");
 }
 
 } // namespace ward::codegen

@@ -1,5 +1,6 @@
 #include "output/Artifacts.h"
 #include "output/JsonWriter.h"
+#include "source/PhaseTimer.h"
 
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/FileSystem.h>
@@ -33,10 +34,14 @@ void ArtifactSet::addJson(std::string path, std::string kind, const llvm::json::
   add({std::move(path), std::move(kind), toJsonText(json), std::move(sources)});
 }
 
-llvm::json::Value ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compilerVersion) const {
-  llvm::json::Array list;
+std::string ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compilerVersion) const {
+  // Written as text rather than built as a JSON value: at a few thousand
+  // artifacts the value's copies and allocations cost more than everything
+  // else the manifest needs. The text is what writeJson would print: keys
+  // sorted, two-space indentation (tests/unit/ArtifactsTests.cpp compares).
+  std::string out = "{\n  \"artifacts\": [";
+  bool firstArtifact = true;
   for (const auto &[path, a] : artifacts_) {
-    llvm::json::Array sources;
     std::vector<std::tuple<std::string, unsigned, unsigned, unsigned, unsigned>> ranges;
     for (SourceRange r : a.sources) {
       if (!r.valid()) continue;
@@ -45,19 +50,34 @@ llvm::json::Value ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef
     }
     std::sort(ranges.begin(), ranges.end());
     ranges.erase(std::unique(ranges.begin(), ranges.end()), ranges.end());
-    for (auto &[file, line, column, endLine, endColumn] : ranges)
-      sources.push_back(llvm::json::Object{
-          {"file", file}, {"line", line}, {"column", column}, {"endLine", endLine}, {"endColumn", endColumn}});
-    list.push_back(llvm::json::Object{{"path", path},
-                                      {"kind", a.kind},
-                                      {"sha256", sha256Hex(a.bytes)},
-                                      {"bytes", static_cast<int64_t>(a.bytes.size())},
-                                      {"sources", std::move(sources)}});
+    out += firstArtifact ? "\n    {\n      \"bytes\": " : ",\n    {\n      \"bytes\": ";
+    firstArtifact = false;
+    out += std::to_string(a.bytes.size());
+    out += ",\n      \"kind\": ";
+    appendJsonString(out, a.kind);
+    out += ",\n      \"path\": ";
+    appendJsonString(out, path);
+    out += ",\n      \"sha256\": \"";
+    out += sha256Hex(a.bytes);
+    out += "\",\n      \"sources\": ";
+    if (ranges.empty()) out += "[]";
+    for (size_t i = 0; i < ranges.size(); ++i) {
+      const auto &[file, line, column, endLine, endColumn] = ranges[i];
+      out += i == 0 ? "[\n" : ",\n";
+      out += fmt::format("        {{\n          \"column\": {},\n          \"endColumn\": {},\n"
+                         "          \"endLine\": {},\n          \"file\": ",
+                         column, endColumn, endLine);
+      appendJsonString(out, file);
+      out += fmt::format(",\n          \"line\": {}\n        }}", line);
+    }
+    if (!ranges.empty()) out += "\n      ]";
+    out += "\n    }";
   }
-  return llvm::json::Object{{"schema", "ward-manifest"},
-                            {"version", 1},
-                            {"compiler", ("wardc " + compilerVersion).str()},
-                            {"artifacts", std::move(list)}};
+  out += firstArtifact ? "],\n" : "\n  ],\n";
+  out += "  \"compiler\": ";
+  appendJsonString(out, ("wardc " + compilerVersion).str());
+  out += ",\n  \"schema\": \"ward-manifest\",\n  \"version\": 1\n}\n";
+  return out;
 }
 
 static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes) {
@@ -100,6 +120,7 @@ llvm::Error ArtifactSet::writeAtomically(llvm::StringRef outDir, const SourceMan
     return llvm::createStringError(ec, "cannot create a staging directory beside %s", out.c_str());
   // createUniqueDirectory appends its own suffix to the model; use what it made.
   auto cleanup = [&] { llvm::sys::fs::remove_directories(staging); };
+  PhaseTimer timer("  write");
   for (const auto &[path, artifact] : artifacts_) {
     llvm::SmallString<256> target(staging);
     llvm::sys::path::append(target, path);
@@ -108,12 +129,14 @@ llvm::Error ArtifactSet::writeAtomically(llvm::StringRef outDir, const SourceMan
       return e;
     }
   }
+  timer.mark("artifacts");
   llvm::SmallString<256> manifestPath(staging);
   llvm::sys::path::append(manifestPath, "manifest.json");
-  if (llvm::Error e = writeFile(manifestPath, toJsonText(manifest(sm, compilerVersion)))) {
+  if (llvm::Error e = writeFile(manifestPath, manifest(sm, compilerVersion))) {
     cleanup();
     return e;
   }
+  timer.mark("manifest");
 
   // 2. Swap: move the old OUT aside, move the new one in, drop the old one.
   llvm::SmallString<256> previous;

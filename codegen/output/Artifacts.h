@@ -36,8 +36,8 @@ public:
   void addJson(std::string path, std::string kind, const llvm::json::Value &json, std::vector<SourceRange> sources);
   const std::map<std::string, Artifact> &artifacts() const { return artifacts_; }
 
-  /// The manifest: every artifact with its SHA-256, kind and source ranges.
-  llvm::json::Value manifest(const SourceManager &sm, llvm::StringRef compilerVersion) const;
+  /// The manifest's JSON text: every artifact with its SHA-256, kind and source ranges.
+  std::string manifest(const SourceManager &sm, llvm::StringRef compilerVersion) const;
 
   /// Writes every artifact and `manifest.json` into `outDir`, atomically.
   llvm::Error writeAtomically(llvm::StringRef outDir, const SourceManager &sm, llvm::StringRef compilerVersion) const;

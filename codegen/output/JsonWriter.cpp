@@ -7,10 +7,17 @@
 
 namespace ward::codegen {
 
-std::string quoteJsonString(llvm::StringRef text) {
-  std::string out = "\"";
+void appendJsonString(std::string &out, llvm::StringRef text) {
+  out += '"';
+  size_t plainFrom = 0; // runs of bytes that need no escape are appended whole
+  auto flush = [&](size_t upTo) { out.append(text.data() + plainFrom, upTo - plainFrom); };
   for (size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
+    bool separator =
+        c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(text[i + 2]) == 0xA8 || static_cast<unsigned char>(text[i + 2]) == 0xA9);
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7F && c != '<' && c != '>' && !separator) continue;
+    flush(i);
     switch (c) {
     case '"': out += "\\\""; break;
     case '\\': out += "\\\\"; break;
@@ -20,26 +27,30 @@ std::string quoteJsonString(llvm::StringRef text) {
     case '\b': out += "\\b"; break;
     case '\f': out += "\\f"; break;
     default:
-      if (c < 0x20 || c == 0x7F) {
-        out += fmt::format("\\u{:04x}", c);
-      } else if (c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
-                 (static_cast<unsigned char>(text[i + 2]) == 0xA8 || static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
+      if (separator) {
         // U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR end a line in
         // JavaScript source before ES2019; escaped, the text is safe anywhere.
         out += static_cast<unsigned char>(text[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
         i += 2;
-      } else if (c == '<' || c == '>') {
-        out += fmt::format("\\u{:04x}", c); // never `</script>` or `<!--` in generated code
       } else {
-        out += static_cast<char>(c);
+        // Control characters; and `<`, `>`: never `</script>` or `<!--` in generated code.
+        out += fmt::format("\\u{:04x}", c);
       }
     }
+    plainFrom = i + 1;
   }
-  return out + "\"";
+  flush(text.size());
+  out += '"';
+}
+
+std::string quoteJsonString(llvm::StringRef text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  appendJsonString(out, text);
+  return out;
 }
 
 static void write(std::string &out, const llvm::json::Value &v, unsigned indent) {
-  std::string pad(indent * 2, ' '), inner((indent + 1) * 2, ' ');
   switch (v.kind()) {
   case llvm::json::Value::Null: out += "null"; return;
   case llvm::json::Value::Boolean: out += *v.getAsBoolean() ? "true" : "false"; return;
@@ -51,7 +62,7 @@ static void write(std::string &out, const llvm::json::Value &v, unsigned indent)
       out += std::isfinite(d) ? fmt::format("{}", d) : "null";
     }
     return;
-  case llvm::json::Value::String: out += quoteJsonString(*v.getAsString()); return;
+  case llvm::json::Value::String: appendJsonString(out, *v.getAsString()); return;
   case llvm::json::Value::Array: {
     const llvm::json::Array &a = *v.getAsArray();
     if (a.empty()) {
@@ -60,11 +71,12 @@ static void write(std::string &out, const llvm::json::Value &v, unsigned indent)
     }
     out += "[\n";
     for (size_t i = 0; i < a.size(); ++i) {
-      out += inner;
+      out.append((indent + 1) * 2, ' ');
       write(out, a[i], indent + 1);
       out += i + 1 < a.size() ? ",\n" : "\n";
     }
-    out += pad + "]";
+    out.append(indent * 2, ' ');
+    out += ']';
     return;
   }
   case llvm::json::Value::Object: {
@@ -73,16 +85,20 @@ static void write(std::string &out, const llvm::json::Value &v, unsigned indent)
       out += "{}";
       return;
     }
-    std::vector<llvm::StringRef> keys;
-    for (const auto &entry : o) keys.push_back(entry.first);
-    std::sort(keys.begin(), keys.end());
+    llvm::SmallVector<const llvm::json::Object::value_type *, 16> entries;
+    for (const auto &entry : o) entries.push_back(&entry);
+    std::sort(entries.begin(), entries.end(),
+              [](const auto *a, const auto *b) { return llvm::StringRef(a->first) < llvm::StringRef(b->first); });
     out += "{\n";
-    for (size_t i = 0; i < keys.size(); ++i) {
-      out += inner + quoteJsonString(keys[i]) + ": ";
-      write(out, *o.get(keys[i]), indent + 1);
-      out += i + 1 < keys.size() ? ",\n" : "\n";
+    for (size_t i = 0; i < entries.size(); ++i) {
+      out.append((indent + 1) * 2, ' ');
+      appendJsonString(out, entries[i]->first);
+      out += ": ";
+      write(out, entries[i]->second, indent + 1);
+      out += i + 1 < entries.size() ? ",\n" : "\n";
     }
-    out += pad + "}";
+    out.append(indent * 2, ' ');
+    out += '}';
     return;
   }
   }

@@ -16,6 +16,8 @@ namespace ward::codegen {
 
 /// `"..."` with JSON escapes plus \u2028 and \u2029.
 std::string quoteJsonString(llvm::StringRef text);
+/// The same, appended to `out`.
+void appendJsonString(std::string &out, llvm::StringRef text);
 /// Pretty-printed with two-space indentation and a final newline.
 std::string writeJson(const llvm::json::Value &value);
 /// The same text without the final newline, as if nested `indent` levels

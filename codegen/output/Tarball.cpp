@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
+#include <memory>
 
 namespace ward::codegen {
 namespace {
@@ -63,20 +65,60 @@ llvm::Expected<std::string> gzip(llvm::StringRef data) {
   return deflateBest(data, 15 + 16);
 }
 
+namespace {
+
+/// A deflate stream kept for reuse. At these settings zlib's state is about
+/// 400 KB, and setting it up (allocating and clearing it) costs more than
+/// compressing a typical bundle; deflateReset keeps the memory and gives
+/// exactly the output a fresh stream would.
+class ReusableDeflater {
+public:
+  explicit ReusableDeflater(int windowBits) : windowBits_(windowBits) {}
+  ReusableDeflater(const ReusableDeflater &) = delete;
+  ReusableDeflater &operator=(const ReusableDeflater &) = delete;
+  ~ReusableDeflater() {
+    if (ready_) deflateEnd(&stream_);
+  }
+
+  /// The stream, fresh; null if zlib could not allocate its state.
+  z_stream *acquire() {
+    if (ready_) return deflateReset(&stream_) == Z_OK ? &stream_ : nullptr;
+    stream_ = z_stream{};
+    ready_ = deflateInit2(&stream_, Z_BEST_COMPRESSION, Z_DEFLATED, windowBits_, 9, Z_DEFAULT_STRATEGY) == Z_OK;
+    return ready_ ? &stream_ : nullptr;
+  }
+
+private:
+  int windowBits_;
+  z_stream stream_{};
+  bool ready_ = false;
+};
+
+/// One per thread and wrapper: zlib streams are not shared between threads.
+z_stream *deflaterFor(int windowBits) {
+  thread_local ReusableDeflater gzipWrapped(15 + 16), raw(-15);
+  if (windowBits == 15 + 16) return gzipWrapped.acquire();
+  if (windowBits == -15) return raw.acquire();
+  thread_local std::unique_ptr<ReusableDeflater> other;
+  other = std::make_unique<ReusableDeflater>(windowBits);
+  return other->acquire();
+}
+
+} // namespace
+
 llvm::Expected<std::string> deflateBest(llvm::StringRef data, int windowBits) {
-  z_stream stream{};
-  if (deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, windowBits, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-    return llvm::createStringError(std::errc::not_enough_memory, "zlib could not start");
-  std::string out(deflateBound(&stream, data.size()), '\0');
-  stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
-  stream.avail_in = static_cast<uInt>(data.size());
-  stream.next_out = reinterpret_cast<Bytef *>(out.data());
-  stream.avail_out = static_cast<uInt>(out.size());
-  int result = deflate(&stream, Z_FINISH);
-  size_t written = stream.total_out;
-  deflateEnd(&stream);
+  if (data.size() > std::numeric_limits<uInt>::max())
+    return llvm::createStringError(std::errc::file_too_large, "too large for one zlib call");
+  z_stream *stream = deflaterFor(windowBits);
+  if (!stream) return llvm::createStringError(std::errc::not_enough_memory, "zlib could not start");
+  std::string out(deflateBound(stream, data.size()), '\0');
+  stream->next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
+  stream->avail_in = static_cast<uInt>(data.size());
+  stream->next_out = reinterpret_cast<Bytef *>(out.data());
+  stream->avail_out = static_cast<uInt>(out.size());
+  int result = deflate(stream, Z_FINISH);
   if (result != Z_STREAM_END) return llvm::createStringError(std::errc::io_error, "zlib could not compress");
-  out.resize(written);
+  out.resize(stream->total_out);
   return out;
 }
 

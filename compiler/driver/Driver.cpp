@@ -129,12 +129,16 @@ void Compilation::finishDiagnostics() {
 BuildOutcome Compilation::build(llvm::StringRef outDir, llvm::StringRef compilerVersion) {
   BuildOutcome outcome;
   if (diags_.hasErrors() || !model_) return outcome; // only a program that checked clean is generated
+  PhaseTimer timer("phase");
   codegen::ArtifactSet artifacts;
   codegen::generateArtifacts(program_, sm_, *azure_, config_, *model_, compilerVersion, diags_, artifacts);
   analysis::applyCodeControls(program_, sm_, config_, diags_);
   finishDiagnostics();
+  timer.mark("generate");
   if (diags_.hasErrors()) return outcome; // write only a complete set of artifacts
-  if (llvm::Error e = artifacts.writeAtomically(outDir, sm_, compilerVersion)) {
+  llvm::Error written = artifacts.writeAtomically(outDir, sm_, compilerVersion);
+  timer.mark("write");
+  if (llvm::Error e = std::move(written)) {
     diags_.reportAtPath(DiagID::OutputFailed, outDir.str(), llvm::toString(std::move(e)))
         .withHelp("the previous contents of the output directory are unchanged");
     diags_.sort(sm_);

@@ -4,6 +4,8 @@
 #include <llvm/Support/Process.h>
 #include <llvm/Support/raw_ostream.h>
 
+#include <sys/resource.h>
+
 namespace ward {
 
 bool PhaseTimer::enabled() {
@@ -16,9 +18,13 @@ PhaseTimer::PhaseTimer(llvm::StringRef prefix) : prefix_(prefix), last_(std::chr
 void PhaseTimer::mark(llvm::StringRef phase) {
   if (!enabled()) return;
   auto now = std::chrono::steady_clock::now();
+  // The process's peak RSS so far: which phase raised it is what memory work needs.
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
   llvm::errs() << prefix_ << " "
-               << llvm::format("%-10s %8.1f ms\n", phase.str().c_str(),
-                               std::chrono::duration<double, std::milli>(now - last_).count());
+               << llvm::format("%-10s %8.1f ms %8.1f MB peak\n", phase.str().c_str(),
+                               std::chrono::duration<double, std::milli>(now - last_).count(),
+                               usage.ru_maxrss / 1024.0);
   last_ = now;
 }
 

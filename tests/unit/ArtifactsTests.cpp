@@ -1,0 +1,103 @@
+// The manifest is written as text for speed; it must be exactly what the
+// JSON writer prints for the same value (keys sorted, two-space indentation),
+// so that parsing it gives the documented structure and its hashes match.
+#include "output/Artifacts.h"
+#include "output/JsonWriter.h"
+#include "output/Tarball.h"
+
+#include <llvm/Support/MemoryBuffer.h>
+#include <zlib.h>
+#include <catch2/catch.hpp>
+
+using namespace ward;
+using namespace ward::codegen;
+
+namespace {
+
+/// The manifest as a JSON value, built the plain way, for comparison.
+llvm::json::Value expectedManifest(const ArtifactSet &set, const SourceManager &sm, llvm::StringRef version) {
+  llvm::json::Array list;
+  for (const auto &[path, a] : set.artifacts()) {
+    std::vector<std::tuple<std::string, unsigned, unsigned, unsigned, unsigned>> ranges;
+    for (SourceRange r : a.sources) {
+      if (!r.valid()) continue;
+      LineColumn start = sm.lineColumn(r.file, r.begin), end = sm.lineColumn(r.file, r.end);
+      ranges.emplace_back(sm.displayPath(r.file), start.line, start.column, end.line, end.column);
+    }
+    std::sort(ranges.begin(), ranges.end());
+    ranges.erase(std::unique(ranges.begin(), ranges.end()), ranges.end());
+    llvm::json::Array sources;
+    for (auto &[file, line, column, endLine, endColumn] : ranges)
+      sources.push_back(llvm::json::Object{
+          {"file", file}, {"line", line}, {"column", column}, {"endLine", endLine}, {"endColumn", endColumn}});
+    list.push_back(llvm::json::Object{{"path", path},
+                                      {"kind", a.kind},
+                                      {"sha256", sha256Hex(a.bytes)},
+                                      {"bytes", static_cast<int64_t>(a.bytes.size())},
+                                      {"sources", std::move(sources)}});
+  }
+  return llvm::json::Object{{"schema", "ward-manifest"},
+                            {"version", 1},
+                            {"compiler", ("wardc " + version).str()},
+                            {"artifacts", std::move(list)}};
+}
+
+/// What a stream set up for this one call gives.
+std::string freshDeflate(const std::string &data, int windowBits) {
+  z_stream stream{};
+  REQUIRE(deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, windowBits, 9, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&stream, data.size()), '\0');
+  stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef *>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&stream, Z_FINISH) == Z_STREAM_END);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("the manifest text is what the JSON writer prints for the same value", "[artifacts]") {
+  SourceManager sm;
+  FileID a = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy("resource x\n  line two\nthree\n"), "dir/a.ward");
+  FileID b = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy("one\ntwo\n"), "odd \"name\"\\<b>.ward");
+
+  ArtifactSet empty;
+  CHECK(empty.manifest(sm, "1.2.3") == writeJson(expectedManifest(empty, sm, "1.2.3")));
+
+  ArtifactSet set;
+  set.add({"retry/r.json", "ward-retry", "{}\n", {}});
+  set.add(
+      {"azure/rbac.json",
+       "arm-template",
+       std::string("bytes with \0 and \xE2\x80\xA8", 20),
+       {SourceRange{b, 4, 7}, SourceRange{a, 0, 10}, SourceRange{a, 13, 20}, SourceRange{a, 0, 10}, SourceRange{}}});
+  set.add({"edgeworkers/g\xC3\xA9/main.js", "edgeworkers-main", "export {};\n", {SourceRange{a, 11, 12}}});
+  std::string text = set.manifest(sm, "0.9 \"dev\"");
+  CHECK(text == writeJson(expectedManifest(set, sm, "0.9 \"dev\"")));
+  // And it parses, listing every artifact once, in path order.
+  llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(text);
+  REQUIRE(bool(parsed));
+  const llvm::json::Array *list = parsed->getAsObject()->getArray("artifacts");
+  REQUIRE(list);
+  REQUIRE(list->size() == 3);
+  CHECK(*(*list)[0].getAsObject()->getString("path") == "azure/rbac.json");
+  CHECK((*list)[0].getAsObject()->getArray("sources")->size() == 3); // duplicates and invalid ranges dropped
+}
+
+TEST_CASE("a reused deflate stream compresses exactly as a fresh one", "[artifacts]") {
+  std::string first(50000, 'a'), second = "short, different input";
+  for (size_t i = 0; i < first.size(); i += 7) first[i] = static_cast<char>('a' + i % 23);
+  for (int round = 0; round < 3; ++round) { // the stream is reused from the second call on
+    for (const std::string *data : {&first, &second}) {
+      llvm::Expected<std::string> wrapped = gzip(*data);
+      llvm::Expected<std::string> raw = deflateBest(*data, -15);
+      REQUIRE(bool(wrapped));
+      REQUIRE(bool(raw));
+      CHECK(*wrapped == freshDeflate(*data, 15 + 16));
+      CHECK(*raw == freshDeflate(*data, -15));
+    }
+  }
+}
