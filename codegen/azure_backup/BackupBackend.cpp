@@ -1,5 +1,6 @@
 #include "azure_backup/BackupBackend.h"
 #include "azure_rbac/RbacBackend.h"
+#include "output/JsonWriter.h"
 
 #include <fmt/format.h>
 
@@ -145,7 +146,7 @@ void generateBackupArtifacts(const Program &program, const analysis::PermissionM
   if (backups.empty()) return;
   std::sort(backups.begin(), backups.end(), [](auto *a, auto *b) { return a->name.text < b->name.text; });
 
-  llvm::json::Array resources;
+  JsonArrayDocument resources; // printed one by one: there may be thousands
   std::vector<SourceRange> sources;
   std::string deploymentGroup;
   const ResourceDecl *firstVault = nullptr;
@@ -173,7 +174,7 @@ void generateBackupArtifacts(const Program &program, const analysis::PermissionM
       }
       std::string vaultName = *vault->settings.name;
       std::string policyName = "ward-" + b->name.text;
-      resources.push_back(llvm::json::Object{{"type", "Microsoft.RecoveryServices/vaults/backupPolicies"},
+      resources.add(llvm::json::Object{{"type", "Microsoft.RecoveryServices/vaults/backupPolicies"},
                                              {"apiVersion", kApiVersion},
                                              {"name", armLiteral(vaultName + "/" + policyName)},
                                              {"properties", llvm::json::Object(policy->properties)}});
@@ -187,7 +188,7 @@ void generateBackupArtifacts(const Program &program, const analysis::PermissionM
           std::string rg = *vm->settings.resourceGroup, name = *vm->settings.name;
           std::string container = fmt::format("IaasVMContainer;iaasvmcontainerv2;{};{}", rg, name);
           std::string protectedItem = fmt::format("VM;iaasvmcontainerv2;{};{}", rg, name);
-          resources.push_back(llvm::json::Object{
+          resources.add(llvm::json::Object{
               {"type", "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems"},
               {"apiVersion", kApiVersion},
               {"name", armLiteral(fmt::format("{}/Azure/{}/{}", vaultName, container, protectedItem))},
@@ -199,14 +200,12 @@ void generateBackupArtifacts(const Program &program, const analysis::PermissionM
       }
     }
   }
-  if (resources.empty()) return;
-  out.addJson(
-      "azure/backup.json", "arm-template",
-      llvm::json::Object{{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
-                         {"contentVersion", "1.0.0.0"},
-                         {"metadata", llvm::json::Object{{"generator", "wardc"}, {"resourceGroup", deploymentGroup}}},
-                         {"resources", std::move(resources)}},
-      sources);
+  if (resources.size() == 0) return;
+  llvm::json::Object head{
+      {"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
+      {"contentVersion", "1.0.0.0"},
+      {"metadata", llvm::json::Object{{"generator", "wardc"}, {"resourceGroup", deploymentGroup}}}};
+  out.add({"azure/backup.json", "arm-template", std::move(resources).finish(head, "resources"), std::move(sources)});
 }
 
 } // namespace ward::codegen

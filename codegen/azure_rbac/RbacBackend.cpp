@@ -1,4 +1,5 @@
 #include "azure_rbac/RbacBackend.h"
+#include "output/JsonWriter.h"
 
 #include <fmt/format.h>
 
@@ -324,7 +325,7 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
     parameters[param] = std::move(parameter);
   }
 
-  llvm::json::Array resources;
+  JsonArrayDocument resources; // printed one by one: there may be thousands
   for (const auto &role : plan.roles) {
     if (!role->builtinId.empty()) continue;
     llvm::json::Array actions, dataActions, scopes;
@@ -336,7 +337,7 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
     llvm::json::Object permissions;
     if (!actions.empty()) permissions["actions"] = std::move(actions);
     if (!dataActions.empty()) permissions["dataActions"] = std::move(dataActions);
-    resources.push_back(
+    resources.add(
         llvm::json::Object{{"type", "Microsoft.Authorization/roleDefinitions"},
                            {"apiVersion", "2022-04-01"},
                            {"name", "[" + roleDefinitionGuid(*role) + "]"},
@@ -373,13 +374,14 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
     llvm::json::Object r = assignmentResource(*a, roleDefinitionIdExpression(*a->role), principalIds[a->principal]);
     llvm::json::Array deps = dependsOn(*a->role);
     if (!deps.empty()) r["dependsOn"] = std::move(deps);
-    resources.push_back(std::move(r));
+    resources.add(std::move(r));
   }
   // Other resource groups: a nested deployment each; values are passed in as
   // parameters, so the inner template is self-contained.
   for (auto &[group, assignments] : elsewhere) {
     llvm::json::Object innerParameters, passed, innerResources;
     llvm::json::Array inner, deps;
+    inner.reserve(assignments.size());
     std::map<std::string, std::string> roleParams, principalParams;
     for (const AssignmentSpec *a : assignments) {
       std::string rp = fmt::format("roleDefinitionId_{}", roleParams.size());
@@ -414,17 +416,15 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
                   {"parameters", std::move(innerParameters)},
                   {"resources", std::move(inner)}}}}}};
     if (!deps.empty()) nested["dependsOn"] = std::move(deps);
-    resources.push_back(std::move(nested));
+    resources.add(std::move(nested));
   }
 
-  out.addJson(
-      "azure/rbac.json", "arm-template",
-      llvm::json::Object{{"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
-                         {"contentVersion", "1.0.0.0"},
-                         {"metadata", llvm::json::Object{{"generator", "wardc"}, {"resourceGroup", home}}},
-                         {"parameters", std::move(parameters)},
-                         {"resources", std::move(resources)}},
-      sources);
+  llvm::json::Object head{
+      {"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
+      {"contentVersion", "1.0.0.0"},
+      {"metadata", llvm::json::Object{{"generator", "wardc"}, {"resourceGroup", home}}},
+      {"parameters", std::move(parameters)}};
+  out.add({"azure/rbac.json", "arm-template", std::move(resources).finish(head, "resources"), std::move(sources)});
 }
 
 } // namespace ward::codegen

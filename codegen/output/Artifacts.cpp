@@ -5,11 +5,14 @@
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/FormatVariadic.h>
+#include <llvm/Support/Parallel.h>
 #include <llvm/Support/Path.h>
 #include <llvm/Support/SHA256.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include <fmt/format.h>
+
+#include <optional>
 
 namespace ward::codegen {
 
@@ -39,8 +42,14 @@ std::string ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compi
   // artifacts the value's copies and allocations cost more than everything
   // else the manifest needs. The text is what writeJson would print: keys
   // sorted, two-space indentation (tests/unit/ArtifactsTests.cpp compares).
+  std::vector<const Artifact *> list;
+  for (const auto &entry : artifacts_) list.push_back(&entry.second);
+  std::vector<std::string> hashes(list.size());
+  llvm::parallelForEachN(0, list.size(), [&](size_t i) { hashes[i] = sha256Hex(list[i]->bytes); });
+
   std::string out = "{\n  \"artifacts\": [";
   bool firstArtifact = true;
+  size_t index = 0;
   for (const auto &[path, a] : artifacts_) {
     std::vector<std::tuple<std::string, unsigned, unsigned, unsigned, unsigned>> ranges;
     for (SourceRange r : a.sources) {
@@ -58,7 +67,7 @@ std::string ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compi
     out += ",\n      \"path\": ";
     appendJsonString(out, path);
     out += ",\n      \"sha256\": \"";
-    out += sha256Hex(a.bytes);
+    out += hashes[index++];
     out += "\",\n      \"sources\": ";
     if (ranges.empty()) out += "[]";
     for (size_t i = 0; i < ranges.size(); ++i) {
@@ -121,13 +130,25 @@ llvm::Error ArtifactSet::writeAtomically(llvm::StringRef outDir, const SourceMan
   // createUniqueDirectory appends its own suffix to the model; use what it made.
   auto cleanup = [&] { llvm::sys::fs::remove_directories(staging); };
   PhaseTimer timer("  write");
-  for (const auto &[path, artifact] : artifacts_) {
+  // Files are independent: written in parallel, the first failure (in path
+  // order, so the message does not depend on timing) is reported.
+  std::vector<const std::pair<const std::string, Artifact> *> list;
+  for (const auto &entry : artifacts_) list.push_back(&entry);
+  std::vector<std::optional<llvm::Error>> failures(list.size());
+  llvm::parallelForEachN(0, list.size(), [&](size_t i) {
     llvm::SmallString<256> target(staging);
-    llvm::sys::path::append(target, path);
-    if (llvm::Error e = writeFile(target, artifact.bytes)) {
-      cleanup();
-      return e;
-    }
+    llvm::sys::path::append(target, list[i]->first);
+    if (llvm::Error e = writeFile(target, list[i]->second.bytes)) failures[i] = std::move(e);
+  });
+  llvm::Error firstFailure = llvm::Error::success();
+  for (std::optional<llvm::Error> &failure : failures) {
+    if (!failure) continue;
+    if (firstFailure) llvm::consumeError(std::move(*failure));
+    else firstFailure = std::move(*failure);
+  }
+  if (firstFailure) {
+    cleanup();
+    return firstFailure;
   }
   timer.mark("artifacts");
   llvm::SmallString<256> manifestPath(staging);

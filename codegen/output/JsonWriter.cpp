@@ -50,6 +50,29 @@ std::string quoteJsonString(llvm::StringRef text) {
   return out;
 }
 
+static void write(std::string &out, const llvm::json::Value &v, unsigned indent);
+
+static void writeObject(std::string &out, const llvm::json::Object &o, unsigned indent) {
+  if (o.empty()) {
+    out += "{}";
+    return;
+  }
+  llvm::SmallVector<const llvm::json::Object::value_type *, 16> entries;
+  for (const auto &entry : o) entries.push_back(&entry);
+  std::sort(entries.begin(), entries.end(),
+            [](const auto *a, const auto *b) { return llvm::StringRef(a->first) < llvm::StringRef(b->first); });
+  out += "{\n";
+  for (size_t i = 0; i < entries.size(); ++i) {
+    out.append((indent + 1) * 2, ' ');
+    appendJsonString(out, entries[i]->first);
+    out += ": ";
+    write(out, entries[i]->second, indent + 1);
+    out += i + 1 < entries.size() ? ",\n" : "\n";
+  }
+  out.append(indent * 2, ' ');
+  out += '}';
+}
+
 static void write(std::string &out, const llvm::json::Value &v, unsigned indent) {
   switch (v.kind()) {
   case llvm::json::Value::Null: out += "null"; return;
@@ -79,28 +102,7 @@ static void write(std::string &out, const llvm::json::Value &v, unsigned indent)
     out += ']';
     return;
   }
-  case llvm::json::Value::Object: {
-    const llvm::json::Object &o = *v.getAsObject();
-    if (o.empty()) {
-      out += "{}";
-      return;
-    }
-    llvm::SmallVector<const llvm::json::Object::value_type *, 16> entries;
-    for (const auto &entry : o) entries.push_back(&entry);
-    std::sort(entries.begin(), entries.end(),
-              [](const auto *a, const auto *b) { return llvm::StringRef(a->first) < llvm::StringRef(b->first); });
-    out += "{\n";
-    for (size_t i = 0; i < entries.size(); ++i) {
-      out.append((indent + 1) * 2, ' ');
-      appendJsonString(out, entries[i]->first);
-      out += ": ";
-      write(out, entries[i]->second, indent + 1);
-      out += i + 1 < entries.size() ? ",\n" : "\n";
-    }
-    out.append(indent * 2, ' ');
-    out += '}';
-    return;
-  }
+  case llvm::json::Value::Object: writeObject(out, *v.getAsObject(), indent); return;
   }
 }
 
@@ -110,6 +112,31 @@ std::string writeJsonNested(const llvm::json::Value &value, unsigned indent) {
   std::string out;
   write(out, value, indent);
   return out;
+}
+
+void JsonArrayDocument::add(const llvm::json::Value &element) {
+  elements_ += count_++ == 0 ? "\n    " : ",\n    ";
+  write(elements_, element, 2);
+}
+
+std::string JsonArrayDocument::finish(const llvm::json::Object &head, llvm::StringRef arrayKey) && {
+  for (const auto &entry : head)
+    if (!(llvm::StringRef(entry.first) < arrayKey))
+      llvm::report_fatal_error(llvm::Twine("JSON key `") + llvm::StringRef(entry.first) + "` would print after `" + arrayKey + "`");
+  std::string text;
+  if (head.empty()) {
+    text = "{";
+  } else {
+    writeObject(text, head, 0);
+    text.resize(text.size() - 2); // the closing "\n}"
+    text += ',';
+  }
+  text += "\n  ";
+  appendJsonString(text, arrayKey);
+  text += ": [";
+  text += elements_;
+  text += count_ == 0 ? "]\n}\n" : "\n  ]\n}\n";
+  return text;
 }
 
 } // namespace ward::codegen

@@ -24,4 +24,22 @@ std::string writeJson(const llvm::json::Value &value);
 /// deep: for embedding a value into generated JavaScript.
 std::string writeJsonNested(const llvm::json::Value &value, unsigned indent);
 
+/// Prints a JSON object whose last member is a long array, element by
+/// element, exactly as writeJson would print the whole value. An
+/// llvm::json::Object takes kilobytes however few its members, so a template
+/// of many thousand resources is never held as one value: each resource is
+/// printed as it is made and dropped.
+class JsonArrayDocument {
+public:
+  void add(const llvm::json::Value &element);
+  size_t size() const { return count_; }
+  /// `head`'s members, then `arrayKey` with the elements added (every key of
+  /// `head` must sort before it), and a final newline.
+  std::string finish(const llvm::json::Object &head, llvm::StringRef arrayKey) &&;
+
+private:
+  std::string elements_;
+  size_t count_ = 0;
+};
+
 } // namespace ward::codegen
