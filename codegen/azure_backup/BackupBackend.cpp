@@ -175,9 +175,9 @@ void generateBackupArtifacts(const Program &program, const analysis::PermissionM
       std::string vaultName = *vault->settings.name;
       std::string policyName = "ward-" + b->name.text;
       resources.add(llvm::json::Object{{"type", "Microsoft.RecoveryServices/vaults/backupPolicies"},
-                                             {"apiVersion", kApiVersion},
-                                             {"name", armLiteral(vaultName + "/" + policyName)},
-                                             {"properties", llvm::json::Object(policy->properties)}});
+                                       {"apiVersion", kApiVersion},
+                                       {"name", armLiteral(vaultName + "/" + policyName)},
+                                       {"properties", llvm::json::Object(policy->properties)}});
       std::string policyId = fmt::format("[resourceId('Microsoft.RecoveryServices/vaults/backupPolicies', {}, {})]",
                                          armQuote(vaultName), armQuote(policyName));
       for (const Protection &p : b->protections) {

@@ -129,7 +129,7 @@ struct PendingBundle {
   std::string mainJs, bundleJson;
   std::string tgz;
   size_t tarBytes = 0; // the unpacked size EdgeWorkers limits
-  std::string error; // why it could not be packed or compressed
+  std::string error;   // why it could not be packed or compressed
 };
 
 /// Packs and compresses one bundle. Independent of every other bundle, so

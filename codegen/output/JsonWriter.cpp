@@ -122,7 +122,8 @@ void JsonArrayDocument::add(const llvm::json::Value &element) {
 std::string JsonArrayDocument::finish(const llvm::json::Object &head, llvm::StringRef arrayKey) && {
   for (const auto &entry : head)
     if (!(llvm::StringRef(entry.first) < arrayKey))
-      llvm::report_fatal_error(llvm::Twine("JSON key `") + llvm::StringRef(entry.first) + "` would print after `" + arrayKey + "`");
+      llvm::report_fatal_error(llvm::Twine("JSON key `") + llvm::StringRef(entry.first) + "` would print after `" +
+                               arrayKey + "`");
   std::string text;
   if (head.empty()) {
     text = "{";

@@ -20,6 +20,10 @@
 #include "source/Text.h"
 
 #include <WardLexer.h>
+#include <llvm/Support/Parallel.h>
+
+#include <iterator>
+#include <optional>
 
 namespace ward::parse {
 namespace {
@@ -90,7 +94,10 @@ bool lex(llvm::StringRef text, FileID file, unsigned maxNesting, std::vector<Tok
       break;
     default: break;
     }
-    bool firstOnLine = !anyVisible || text.slice(lastVisibleEnd, begin).contains('\n');
+    // The gap since the last visible token is a few bytes of space and
+    // comments: a plain loop beats a library call per token.
+    bool firstOnLine = !anyVisible;
+    for (size_t i = lastVisibleEnd; i < begin && !firstOnLine; ++i) firstOnLine = text[i] == '\n';
     bool lineStart = begin == 0 || text[begin - 1] == '\n';
     tokens.push_back({uint32_t(t.type), begin, end, firstOnLine, lineStart});
     lastVisibleEnd = end;
@@ -129,8 +136,11 @@ bool needsStructureRepair(const std::vector<Token> &tokens) {
 
 class FastParser {
 public:
-  FastParser(llvm::StringRef text, FileID file, const std::vector<Token> &tokens)
-      : text_(text), file_(file), tokens_(tokens) {}
+  /// Parses tokens [begin, end) of `tokens`; tokens from `end` on are not
+  /// seen (the type of each is kEnd), so one part of a file parses as if the
+  /// file ended there.
+  FastParser(llvm::StringRef text, FileID file, const std::vector<Token> &tokens, size_t begin, size_t end)
+      : text_(text), file_(file), tokens_(tokens), at_(begin), end_(end) {}
 
   /// The top-level constructs parsed whole, in order (imports in `out.imports`,
   /// declarations in `out.decls`), until the end or the first doubt.
@@ -159,7 +169,7 @@ public:
 
 private:
   // ---- tokens -------------------------------------------------------------
-  uint32_t type(size_t ahead = 0) const { return tokens_[std::min(at_ + ahead, tokens_.size() - 1)].type; }
+  uint32_t type(size_t ahead = 0) const { return at_ + ahead < end_ ? tokens_[at_ + ahead].type : kEnd; }
   bool isName(size_t ahead = 0) const {
     uint32_t t = type(ahead);
     return t != kEnd && nameTypes()[t];
@@ -637,9 +647,73 @@ private:
   llvm::StringRef text_;
   FileID file_;
   const std::vector<Token> &tokens_;
-  size_t at_ = 0;
+  size_t at_;
+  size_t end_;
   std::vector<Attribute> attributeStack_; // see attrBlock()
 };
+
+} // namespace
+
+namespace {
+
+/// Where a file may be cut into `parts` for parsing in parallel: before a
+/// declaration keyword that starts a line outside every bracket, near each
+/// 1/parts of the tokens. (needsStructureRepair has refused files where
+/// such a keyword is inside a bracket.) No top-level construct of Ward.g4
+/// can go on with a declaration keyword, so the constructs of the parts are
+/// those of the whole file — and a cut that lands inside a construct (a
+/// keyword used as a name) leaves that part incomplete, and the file is
+/// parsed in one piece.
+std::vector<size_t> cutPoints(const std::vector<Token> &tokens, size_t parts) {
+  const std::vector<bool> &declares = declarationTypes();
+  std::vector<size_t> cuts{0};
+  size_t open = 0;
+  for (size_t i = 0; i + 1 < tokens.size() && cuts.size() < parts; ++i) {
+    const Token &t = tokens[i];
+    if (open == 0 && declares[t.type] && t.firstOnLine && i > cuts.back() &&
+        i >= (tokens.size() - 1) * cuts.size() / parts)
+      cuts.push_back(i);
+    switch (t.type) {
+    case L::LBRACE:
+    case L::LBRACKET:
+    case L::LPAREN: ++open; break;
+    case L::RBRACE:
+    case L::RBRACKET:
+    case L::RPAREN:
+      if (open > 0) --open;
+      break;
+    default: break;
+    }
+  }
+  cuts.push_back(tokens.size() - 1); // the end token
+  return cuts;
+}
+
+/// The whole file parsed in parts on several threads, or nothing if any
+/// part is not parsed whole (the caller then parses it in one piece).
+std::optional<SourceFile> parseInParts(llvm::StringRef text, FileID file, const std::vector<Token> &tokens,
+                                       size_t parts, unsigned &made) {
+  std::vector<size_t> cuts = cutPoints(tokens, parts);
+  size_t count = cuts.size() - 1;
+  if (count < 2) return std::nullopt;
+  std::vector<SourceFile> pieces(count);
+  std::vector<char> whole(count, 0);
+  llvm::parallelForEachN(0, count, [&](size_t i) {
+    FastParser parser(text, file, tokens, cuts[i], cuts[i + 1]);
+    try {
+      parser.file(pieces[i]);
+      whole[i] = 1;
+    } catch (const NotFast &) {}
+  });
+  if (std::find(whole.begin(), whole.end(), 0) != whole.end()) return std::nullopt;
+  made = static_cast<unsigned>(count);
+  SourceFile out;
+  for (SourceFile &piece : pieces) {
+    std::move(piece.imports.begin(), piece.imports.end(), std::back_inserter(out.imports));
+    std::move(piece.decls.begin(), piece.decls.end(), std::back_inserter(out.decls));
+  }
+  return out;
+}
 
 } // namespace
 
@@ -647,8 +721,18 @@ FastParse parseFast(llvm::StringRef text, FileID file, const ParseOptions &optio
   std::vector<Token> tokens;
   std::vector<Suppression> suppressions;
   if (!lex(text, file, options.maxNesting, tokens, suppressions) || needsStructureRepair(tokens)) return {};
+  if (tokens.size() >= options.parallelTokens) {
+    size_t parts = std::max<size_t>(2, llvm::parallel::strategy.compute_thread_count());
+    unsigned made = 0;
+    if (std::optional<SourceFile> parsed = parseInParts(text, file, tokens, parts, made)) {
+      out.imports = std::move(parsed->imports);
+      out.decls = std::move(parsed->decls);
+      out.suppressions = std::move(suppressions);
+      return {true, 0, made};
+    }
+  }
   SourceFile parsed;
-  FastParser parser(text, file, tokens);
+  FastParser parser(text, file, tokens, 0, tokens.size() - 1);
   try {
     parser.file(parsed);
   } catch (const NotFast &) {

@@ -76,6 +76,7 @@ Value numberValue(llvm::StringRef text, SourceRange range, bool withUnit);
 struct FastParse {
   bool complete = false;
   uint32_t resumeAt = 0; // 0: parse the whole file
+  unsigned parts = 1;    // how many parts a complete parse was made in, in parallel
 };
 FastParse parseFast(llvm::StringRef text, FileID file, const ParseOptions &options, SourceFile &out);
 

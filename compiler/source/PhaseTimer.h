@@ -18,6 +18,8 @@ public:
   explicit PhaseTimer(llvm::StringRef prefix);
   /// Prints the time since the previous mark (or construction) as `phase`.
   void mark(llvm::StringRef phase);
+  /// Prints a time measured elsewhere (work done in parallel), in the same form.
+  static void report(llvm::StringRef prefix, llvm::StringRef phase, double milliseconds);
   static bool enabled();
 
 private:

@@ -35,6 +35,10 @@ const std::vector<uint32_t> &SourceManager::lineStarts(FileID file) const {
   return b.lineStarts;
 }
 
+void SourceManager::computeLineTables() const {
+  for (FileID file = 1; file <= fileCount(); ++file) lineStarts(file);
+}
+
 uint32_t SourceManager::lineStart(FileID file, uint32_t offset) const {
   llvm::StringRef buf = text(file);
   offset = std::min<uint32_t>(offset, buf.size());

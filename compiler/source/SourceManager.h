@@ -65,6 +65,11 @@ public:
   /// Byte offset where 1-based `line` starts, if the file has that line.
   std::optional<uint32_t> lineOffset(FileID file, unsigned line) const;
 
+  /// Computes every file's line table now. Tables are otherwise made on
+  /// first use, which is not safe from several threads: call this before
+  /// work that asks for locations in parallel.
+  void computeLineTables() const;
+
 private:
   struct Buffer {
     std::unique_ptr<llvm::MemoryBuffer> memory;

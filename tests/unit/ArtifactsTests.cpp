@@ -101,3 +101,28 @@ TEST_CASE("a reused deflate stream compresses exactly as a fresh one", "[artifac
     }
   }
 }
+
+TEST_CASE("a document printed element by element is what writeJson prints for the whole value", "[artifacts]") {
+  auto element = [](int i) {
+    return llvm::json::Object{{"name", "r" + std::to_string(i)},
+                              {"nested", llvm::json::Object{{"list", llvm::json::Array{i, "x<y>", nullptr}}}},
+                              {"empty", llvm::json::Object{}}};
+  };
+  llvm::json::Object head{
+      {"$schema", "s"}, {"metadata", llvm::json::Object{{"a", 1}}}, {"parameters", llvm::json::Object{}}};
+  for (int count : {0, 1, 3}) {
+    JsonArrayDocument document;
+    llvm::json::Array whole;
+    for (int i = 0; i < count; ++i) {
+      document.add(element(i));
+      whole.push_back(element(i));
+    }
+    CHECK(document.size() == static_cast<size_t>(count));
+    llvm::json::Object expected = head;
+    expected["resources"] = std::move(whole);
+    CHECK(std::move(document).finish(head, "resources") == writeJson(llvm::json::Value(std::move(expected))));
+  }
+  JsonArrayDocument bare;
+  bare.add(1);
+  CHECK(std::move(bare).finish({}, "items") == writeJson(llvm::json::Object{{"items", llvm::json::Array{1}}}));
+}

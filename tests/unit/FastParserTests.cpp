@@ -22,12 +22,16 @@ using namespace ward::test;
 namespace {
 
 /// Everything a parse produces, as text.
-std::string parseToText(const std::string &text, bool fast) {
+/// Files of at least this many tokens are parsed in parts: 1 for every file.
+constexpr size_t kAlwaysInParts = 1;
+
+std::string parseToText(const std::string &text, bool fast, size_t parallelTokens = ParseOptions{}.parallelTokens) {
   SourceManager sm;
   FileID id = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "policy.ward"), "policy.ward");
   DiagnosticEngine diags;
   ParseOptions options;
   options.fastPath = fast;
+  options.parallelTokens = parallelTokens;
   std::unique_ptr<SourceFile> file = parseFile(sm, id, diags, options);
   std::string out;
   llvm::raw_string_ostream os(out);
@@ -42,6 +46,15 @@ std::string parseToText(const std::string &text, bool fast) {
 
 /// What the fast parser alone does with `text`: took it whole, resumed ANTLR
 /// after a prefix, or left all of it to ANTLR.
+/// How many parts the fast parser made of `text` when told to parse every file in parts.
+unsigned partsOf(const std::string &text) {
+  SourceFile file;
+  ParseOptions options;
+  options.parallelTokens = kAlwaysInParts;
+  parse::FastParse fast = parse::parseFast(text, 1, options, file);
+  return fast.complete ? fast.parts : 0;
+}
+
 enum class FastOutcome { Whole, Resumed, Declined };
 FastOutcome fastOutcome(const std::string &text) {
   SourceFile file;
@@ -112,6 +125,7 @@ TEST_CASE("fast parser: every policy of the repository parses as ANTLR parses it
     INFO(path);
     std::string antlr = parseToText(text, false);
     REQUIRE(parseToText(text, true) == antlr);
+    REQUIRE(parseToText(text, true, kAlwaysInParts) == antlr);
     bool valid = antlr.find("clean=true") != std::string::npos;
     if (valid) {
       CHECK(fastOutcome(text) == FastOutcome::Whole); // a valid file never needs ANTLR
@@ -122,6 +136,30 @@ TEST_CASE("fast parser: every policy of the repository parses as ANTLR parses it
   }
   CHECK(whole > 30);
   CHECK(withErrors >= 10); // the broken examples
+}
+
+TEST_CASE("fast parser: a file parsed in parts on several threads gives the AST of one piece", "[parse][fast]") {
+  // Every valid policy of the repository in one file, as a large one would be.
+  std::string all;
+  for (const std::string &path : repositoryPolicies()) {
+    std::string text = readFile(path);
+    if (parseToText(text, false).find("clean=true") == std::string::npos) continue;
+    if (llvm::StringRef(text).startswith("\xEF\xBB\xBF")) text.erase(0, 3); // a byte order mark only starts a file
+    all += text;
+    all += "\n";
+  }
+  std::string antlr = parseToText(all, false);
+  INFO(antlr.substr(0, 3000));
+  REQUIRE(antlr.find("clean=true") != std::string::npos);
+  CHECK(partsOf(all) >= 2);
+  CHECK(parseToText(all, true, kAlwaysInParts) == antlr);
+  // A construct cut by a part boundary: `allow ... on` with its resource on
+  // the next line, named like a keyword that starts declarations would be.
+  for (const char *keyword : {"resource", "retry", "backup"}) {
+    std::string cut = all + "allow x to c on\n" + keyword + "\n" + all;
+    INFO(keyword);
+    CHECK(parseToText(cut, true, kAlwaysInParts) == parseToText(cut, false));
+  }
 }
 
 TEST_CASE("fast parser: every prefix of typing an example parses as ANTLR parses it", "[parse][fast]") {
@@ -143,13 +181,16 @@ TEST_CASE("fast parser: every prefix of typing an example parses as ANTLR parses
 
 TEST_CASE("fast parser: mutants of every policy parse as ANTLR parses them", "[parse][fast][bad-input]") {
   Mutator random(0x5eedf00d);
-  size_t resumed = 0, declined = 0, whole = 0, compared = 0;
+  size_t resumed = 0, declined = 0, whole = 0, compared = 0, inParts = 0;
   for (const std::string &path : repositoryPolicies()) {
     std::string text = readFile(path);
     for (int i = 0; i < 40; ++i) {
       std::string mutant = i % 2 ? random.mutate(text) : grammarMutation(text, random);
       INFO(path << " mutant " << i << ":\n" << mutant);
-      REQUIRE(parseToText(mutant, true) == parseToText(mutant, false));
+      std::string antlr = parseToText(mutant, false);
+      REQUIRE(parseToText(mutant, true) == antlr);
+      REQUIRE(parseToText(mutant, true, kAlwaysInParts) == antlr); // a cut inside a construct falls back whole
+      inParts += partsOf(mutant) > 1;
       FastOutcome outcome = fastOutcome(mutant);
       resumed += outcome == FastOutcome::Resumed;
       declined += outcome == FastOutcome::Declined;
@@ -157,7 +198,9 @@ TEST_CASE("fast parser: mutants of every policy parse as ANTLR parses them", "[p
       ++compared;
     }
   }
-  WARN("mutants: " << compared << " resumed " << resumed << " declined " << declined << " whole " << whole);
+  WARN("mutants: " << compared << " resumed " << resumed << " declined " << declined << " whole " << whole
+                   << " (in parts " << inParts << ")");
+  CHECK(inParts > compared / 40);
   CHECK(compared > 2000);
   // Each path is exercised, not only the fallback.
   CHECK(resumed > compared / 20);
