@@ -76,9 +76,10 @@ unsigned DiagnosticEngine::warningCount() const {
 }
 
 void DiagnosticEngine::sort(const SourceManager &sm) {
+  // References, not copies: a key is made twice per comparison.
   auto key = [&](const Diagnostic &d) {
     const std::string &path = d.range.valid() ? sm.displayPath(d.range.file) : d.path;
-    return std::make_tuple(path, d.range.begin, d.range.end, d.code, d.message);
+    return std::tie(path, d.range.begin, d.range.end, d.code, d.message);
   };
   std::stable_sort(diags_.begin(), diags_.end(),
                    [&](const Diagnostic &a, const Diagnostic &b) { return key(a) < key(b); });

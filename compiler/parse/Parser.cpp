@@ -301,6 +301,17 @@ std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, Diag
       sm, file, diags, options, [](const parse::ParseTreeView &) {}, options.fastPath);
 }
 
+std::unique_ptr<SourceFile> parseIfValid(const SourceManager &sm, FileID file, const ParseOptions &options) {
+  if (!options.fastPath) return nullptr;
+  llvm::StringRef text = sm.text(file);
+  if (text.find('\0') != llvm::StringRef::npos || findInvalidUtf8(text)) return nullptr;
+  auto out = std::make_unique<SourceFile>();
+  out->id = file;
+  out->path = sm.displayPath(file);
+  if (!parse::parseFast(text, file, options, *out).complete) return nullptr;
+  return out;
+}
+
 std::unique_ptr<SourceFile> parse::parseFileWithTree(const SourceManager &sm, FileID file, DiagnosticEngine &diags,
                                                      const ParseOptions &options,
                                                      llvm::function_ref<void(const ParseTreeView &)> visit) {

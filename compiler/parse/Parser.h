@@ -34,4 +34,10 @@ struct ParseOptions {
 std::unique_ptr<SourceFile> parseFile(const SourceManager &sm, FileID file, DiagnosticEngine &diags,
                                       const ParseOptions &options = {});
 
+/// The AST of `file` if the fast parser takes it whole (UTF-8 without NUL,
+/// and no error of any kind), which is then what parseFile gives; nothing
+/// otherwise. It reports nothing and only reads `sm`, so that several files
+/// can be parsed this way at once; the others go to parseFile.
+std::unique_ptr<SourceFile> parseIfValid(const SourceManager &sm, FileID file, const ParseOptions &options = {});
+
 } // namespace ward

@@ -5,6 +5,7 @@
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/Parallel.h>
 #include <llvm/Support/Path.h>
 #include <fmt/format.h>
 
@@ -13,8 +14,17 @@
 
 namespace ward {
 
+void Program::index() {
+  byId.clear();
+  for (const auto &f : files) {
+    if (f->id >= byId.size()) byId.resize(f->id + 1, nullptr);
+    byId[f->id] = f.get();
+  }
+}
+
 SourceFile *Program::file(FileID id) const {
-  for (const auto &f : files)
+  if (id < byId.size() && byId[id] && byId[id]->id == id) return byId[id];
+  for (const auto &f : files) // a program put together without index()
     if (f->id == id) return f.get();
   return nullptr;
 }
@@ -149,6 +159,15 @@ SourceFile *Loader::parseText(const std::string &key, std::unique_ptr<llvm::Memo
   } else {
     if (cached.file) sm_.replaceBuffer(cached.id, std::move(text));
     else cached.id = sm_.addBuffer(std::move(text), display);
+    if (setAsideParses_) {
+      // A placeholder the parse is moved into: callers keep its address.
+      cached.file = std::make_shared<SourceFile>();
+      cached.file->id = cached.id;
+      setAside_.push_back({&cached, moduleName});
+      program_.files.push_back(cached.file);
+      byRealPath_[key] = cached.file.get();
+      return cached.file.get();
+    }
     size_t before = diags_.diagnostics().size();
     cached.file = parseFile(sm_, cached.id, diags_, options_.parse);
     cached.file->moduleName = moduleName;
@@ -252,18 +271,44 @@ void Loader::reportCycles() {
     if (color[file->id] == White) visit(*file);
 }
 
+void Loader::parseSetAside() {
+  // Valid files (nearly all) are parsed by the fast parser, which reports
+  // nothing and only reads the sources, so they are parsed in parallel; the
+  // others, and what each reports, then in order, as they always were.
+  std::vector<std::unique_ptr<SourceFile>> valid(setAside_.size());
+  llvm::parallelForEachN(0, setAside_.size(),
+                         [&](size_t i) { valid[i] = parseIfValid(sm_, setAside_[i].cached->id, options_.parse); });
+  for (size_t i = 0; i < setAside_.size(); ++i) {
+    SourceCache::Parse &cached = *setAside_[i].cached;
+    size_t before = diags_.diagnostics().size();
+    std::unique_ptr<SourceFile> parsed =
+        valid[i] ? std::move(valid[i]) : parseFile(sm_, cached.id, diags_, options_.parse);
+    *cached.file = std::move(*parsed);
+    cached.file->moduleName = setAside_[i].moduleName;
+    cached.diagnostics.assign(diags_.diagnostics().begin() + before, diags_.diagnostics().end());
+    ++cache_.parsedLastLoad;
+  }
+  setAside_.clear();
+}
+
 Program Loader::load(const std::vector<std::string> &paths) {
+  // The standard library and the inputs are read and registered in order,
+  // parsed together, then checked for emptiness in order.
+  setAsideParses_ = true;
   loadStdlib();
   for (const std::string &path : paths)
-    if (SourceFile *f = loadPath(path, {}, "")) {
+    if (SourceFile *f = loadPath(path, {}, ""))
       if (std::find(program_.inputs.begin(), program_.inputs.end(), f) == program_.inputs.end())
         program_.inputs.push_back(f);
-      if (f->parsedCleanly && f->decls.empty() && f->imports.empty())
-        diags_.report(DiagID::EmptyFile, {f->id, 0, 0}, fmt::format("`{}` declares nothing", f->path))
-            .withHelp("an empty policy is almost always a mistake: add declarations, or leave the file out");
-    }
+  setAsideParses_ = false;
+  parseSetAside();
+  for (SourceFile *f : program_.inputs)
+    if (f->parsedCleanly && f->decls.empty() && f->imports.empty())
+      diags_.report(DiagID::EmptyFile, {f->id, 0, 0}, fmt::format("`{}` declares nothing", f->path))
+          .withHelp("an empty policy is almost always a mistake: add declarations, or leave the file out");
   // Imports may load more files; iterate by index as the vector grows.
   for (size_t i = 0; i < program_.files.size(); ++i) resolveImports(*program_.files[i]);
+  program_.index();
   reportCycles();
   return std::move(program_);
 }

@@ -19,6 +19,10 @@ namespace ward {
 struct Program {
   std::vector<std::shared_ptr<SourceFile>> files; // shared with the SourceCache
   std::vector<SourceFile *> inputs;
+  /// `files` by FileID, for file(): made by index() once loading is done
+  /// (a program of a thousand files is asked for a file at every lookup).
+  std::vector<SourceFile *> byId;
+  void index();
   SourceFile *file(FileID id) const;
   bool allParsedCleanly() const;
   /// Every file parsed, or recovered at declaration granularity: names can
@@ -83,9 +87,19 @@ private:
   SourceFile *parseText(const std::string &key, std::unique_ptr<llvm::MemoryBuffer> text, const std::string &display,
                         const std::string &moduleName);
 
+  /// Parses the files parseText set aside, valid ones in parallel (see load()).
+  void parseSetAside();
+
   SourceManager &sm_;
   DiagnosticEngine &diags_;
   LoadOptions options_;
+  /// While set, parseText registers a file and leaves its parse for later.
+  bool setAsideParses_ = false;
+  struct SetAside {
+    SourceCache::Parse *cached;
+    std::string moduleName;
+  };
+  std::vector<SetAside> setAside_;
   SourceCache ownCache_;
   SourceCache &cache_;
   Program program_;
