@@ -10,6 +10,7 @@
 #include "diag/Printers.h"
 #include "parse/Parser.h"
 #include "parse/ParserInternals.h"
+#include "resolve/Loader.h"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -206,4 +207,39 @@ TEST_CASE("fast parser: mutants of every policy parse as ANTLR parses them", "[p
   CHECK(resumed > compared / 20);
   CHECK(declined > compared / 20);
   CHECK(whole > compared / 20);
+}
+
+TEST_CASE("loader: input files parsed together report and build what parsing them one by one does",
+          "[parse][fast][resolve]") {
+  // Valid files (parsed in parallel by the fast parser) between broken ones
+  // (parsed in order by ANTLR, which reports), an empty one and a duplicate.
+  std::string valid = readFile(sourceDir() + "/examples/orders-api/orders.ward");
+  std::map<std::string, std::string> files{{"a.ward", valid},
+                                           {"b.ward", "resource x : azure.vm {\n  name = \"x\"\n"},
+                                           {"c.ward", valid},
+                                           {"d.ward", std::string("tenant t {\n  id = \"\xff\"\n}\n")},
+                                           {"e.ward", ""},
+                                           {"f.ward", "identity i : service_principal {\n  client_id = \n}\n"}};
+  TempDir dir;
+  std::vector<std::string> paths;
+  for (auto &[name, text] : files) paths.push_back(dir.write(name, text));
+  paths.push_back(paths.front()); // the same file twice is loaded once
+  auto load = [&](bool fast) {
+    SourceManager sm;
+    DiagnosticEngine diags;
+    LoadOptions options = loadOptions();
+    options.parse.fastPath = fast;
+    Loader loader(sm, diags, options);
+    Program program = loader.load(paths);
+    diags.sort(sm);
+    std::string out;
+    llvm::raw_string_ostream os(out);
+    printText(os, sm, diags.diagnostics());
+    for (const auto &file : program.files)
+      if (!file->isStdlib()) os << file->path << "\n" << dumpSyntax(*file, /*withRanges=*/true);
+    return os.str();
+  };
+  std::string together = load(true);
+  CHECK(together == load(false));
+  CHECK(together.find("E0") != std::string::npos); // the broken files did report
 }
