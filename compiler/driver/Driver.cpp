@@ -14,6 +14,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
+#include <future>
 
 namespace ward {
 
@@ -68,6 +69,19 @@ bool Compilation::check(const std::vector<std::string> &inputs) {
   // First, so that its problems are reported whatever else is wrong.
   config_ = analysis::loadConfig(paths.empty() ? "." : paths.front(), diags_, &sm_);
   size_t loadDiagnostics = diags_.diagnostics().size();
+  // Azure's role and operation data (tens of milliseconds of JSON) is read
+  // while the policies are parsed and checked; it is used, and what reading
+  // it reported is taken, only if the analysis runs. The future waits for
+  // the reading on every way out of this function.
+  struct AzureLoad {
+    std::shared_ptr<const analysis::AzureData> data;
+    DiagnosticEngine diags;
+  };
+  std::future<AzureLoad> azureLoad = std::async(std::launch::async, [this] {
+    AzureLoad load;
+    load.data = analysis::AzureData::load(options_.stdlibDir, config_, load.diags);
+    return load;
+  });
   Loader loader(sm_, diags_, options_, &cache_);
   program_ = loader.load(paths);
   timer.mark("parse");
@@ -93,7 +107,9 @@ bool Compilation::check(const std::vector<std::string> &inputs) {
   // parser recovered from (then only the rules about single declarations).
   bool partial = !program_.allParsedCleanly();
   if (std::none_of(diags_.diagnostics().begin(), diags_.diagnostics().end(), notSyntax)) {
-    azure_ = analysis::AzureData::load(options_.stdlibDir, config_, diags_);
+    AzureLoad load = azureLoad.get();
+    for (Diagnostic &d : load.diags.mutableDiagnostics()) diags_.commit(std::move(d));
+    azure_ = std::move(load.data);
     timer.mark("azure-data");
     if (azure_) {
       // One permission model per compilation: the rules and the backends share it.
