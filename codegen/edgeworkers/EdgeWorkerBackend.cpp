@@ -126,16 +126,19 @@ namespace {
 /// declaration order, since it reports), then packed and compressed.
 struct PendingBundle {
   const EdgeWorkerDecl *ew;
+  BundlePlan plan;
   std::string mainJs, bundleJson;
   std::string tgz;
   size_t tarBytes = 0; // the unpacked size EdgeWorkers limits
   std::string error;   // why it could not be packed or compressed
 };
 
-/// Packs and compresses one bundle. Independent of every other bundle, so
-/// bundles are compressed in parallel: deflate at the best compression is
-/// most of what `build` spends on EdgeWorkers.
+/// Writes, packs and compresses one bundle. Independent of every other
+/// bundle (it reads the plan and the checked AST), so bundles are made in
+/// parallel: deflate at the best compression is most of what `build` spends
+/// on EdgeWorkers.
 void pack(PendingBundle &b) {
+  b.mainJs = writeMainJs(b.plan);
   std::vector<TarEntry> entries{{"bundle.json", b.bundleJson}, {"main.js", b.mainJs}};
   llvm::Expected<std::string> tar = writeUstar(entries);
   if (!tar) {
@@ -164,7 +167,7 @@ void generateEdgeWorkerArtifacts(const Program &program, const SourceManager &sm
       if (!ew) continue;
       std::optional<BundlePlan> plan = planner.plan(*ew, compilerVersion);
       if (!plan) continue;
-      bundles.push_back({ew, writeMainJs(*plan), toJsonText(bundleJson(*ew, compilerVersion)), {}, 0, {}});
+      bundles.push_back({ew, std::move(*plan), {}, toJsonText(bundleJson(*ew, compilerVersion)), {}, 0, {}});
     }
   }
   llvm::parallelForEachN(0, bundles.size(), [&](size_t i) { pack(bundles[i]); });
