@@ -37,6 +37,18 @@ void ArtifactSet::addJson(std::string path, std::string kind, const llvm::json::
   add({std::move(path), std::move(kind), toJsonText(json), std::move(sources)});
 }
 
+std::vector<SourceLocation> sourceLocations(const Artifact &artifact, const SourceManager &sm) {
+  std::vector<SourceLocation> out;
+  for (SourceRange r : artifact.sources) {
+    if (!r.valid()) continue;
+    LineColumn start = sm.lineColumn(r.file, r.begin), end = sm.lineColumn(r.file, r.end);
+    out.emplace_back(sm.displayPath(r.file), start.line, start.column, end.line, end.column);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::string ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compilerVersion) const {
   // Written as text rather than built as a JSON value: at a few thousand
   // artifacts the value's copies and allocations cost more than everything
@@ -51,14 +63,7 @@ std::string ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compi
   bool firstArtifact = true;
   size_t index = 0;
   for (const auto &[path, a] : artifacts_) {
-    std::vector<std::tuple<std::string, unsigned, unsigned, unsigned, unsigned>> ranges;
-    for (SourceRange r : a.sources) {
-      if (!r.valid()) continue;
-      LineColumn start = sm.lineColumn(r.file, r.begin), end = sm.lineColumn(r.file, r.end);
-      ranges.emplace_back(sm.displayPath(r.file), start.line, start.column, end.line, end.column);
-    }
-    std::sort(ranges.begin(), ranges.end());
-    ranges.erase(std::unique(ranges.begin(), ranges.end()), ranges.end());
+    std::vector<SourceLocation> ranges = sourceLocations(a, sm);
     out += firstArtifact ? "\n    {\n      \"bytes\": " : ",\n    {\n      \"bytes\": ";
     firstArtifact = false;
     out += std::to_string(a.bytes.size());

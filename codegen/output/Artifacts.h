@@ -17,6 +17,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace ward::codegen {
@@ -45,6 +46,11 @@ public:
 private:
   std::map<std::string, Artifact> artifacts_;
 };
+
+/// Where an artifact came from, as the manifest lists it: file, line,
+/// column, end line, end column; sorted, each once.
+using SourceLocation = std::tuple<std::string, unsigned, unsigned, unsigned, unsigned>;
+std::vector<SourceLocation> sourceLocations(const Artifact &artifact, const SourceManager &sm);
 
 std::string toJsonText(const llvm::json::Value &json);
 std::string sha256Hex(llvm::StringRef bytes);

@@ -107,6 +107,23 @@ bool lex(llvm::StringRef text, FileID file, unsigned maxNesting, std::vector<Tok
   return true;
 }
 
+/// How a token changes the bracket depth: an opening bracket, brace or
+/// parenthesis opens one level, a closing one closes one (never below 0).
+/// Returns whether it was a bracket at all.
+bool stepNesting(uint32_t type, size_t &open) {
+  switch (type) {
+  case L::LBRACE:
+  case L::LBRACKET:
+  case L::LPAREN: ++open; return true;
+  case L::RBRACE:
+  case L::RBRACKET:
+  case L::RPAREN:
+    if (open > 0) --open;
+    return true;
+  default: return false;
+  }
+}
+
 /// Whether the structure repair (StructureRepair.cpp) would act on these
 /// tokens: a declaration keyword that starts a line, followed by a name,
 /// while a bracket is open. It reports an error then, so ANTLR must parse.
@@ -115,17 +132,7 @@ bool needsStructureRepair(const std::vector<Token> &tokens) {
   size_t open = 0;
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
     const Token &t = tokens[i];
-    switch (t.type) {
-    case L::LBRACE:
-    case L::LBRACKET:
-    case L::LPAREN: ++open; continue;
-    case L::RBRACE:
-    case L::RBRACKET:
-    case L::RPAREN:
-      if (open > 0) --open;
-      continue;
-    default: break;
-    }
+    if (stepNesting(t.type, open)) continue;
     if (open == 0 || !declares[t.type] || !t.firstOnLine) continue;
     uint32_t next = tokens[i + 1].type;
     bool followedByName = next != kEnd && names[next] && next != L::ON;
@@ -673,17 +680,7 @@ std::vector<size_t> cutPoints(const std::vector<Token> &tokens, size_t parts) {
     if (open == 0 && declares[t.type] && t.firstOnLine && i > cuts.back() &&
         i >= (tokens.size() - 1) * cuts.size() / parts)
       cuts.push_back(i);
-    switch (t.type) {
-    case L::LBRACE:
-    case L::LBRACKET:
-    case L::LPAREN: ++open; break;
-    case L::RBRACE:
-    case L::RBRACKET:
-    case L::RPAREN:
-      if (open > 0) --open;
-      break;
-    default: break;
-    }
+    stepNesting(t.type, open);
   }
   cuts.push_back(tokens.size() - 1); // the end token
   return cuts;

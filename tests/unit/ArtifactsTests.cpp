@@ -18,16 +18,8 @@ namespace {
 llvm::json::Value expectedManifest(const ArtifactSet &set, const SourceManager &sm, llvm::StringRef version) {
   llvm::json::Array list;
   for (const auto &[path, a] : set.artifacts()) {
-    std::vector<std::tuple<std::string, unsigned, unsigned, unsigned, unsigned>> ranges;
-    for (SourceRange r : a.sources) {
-      if (!r.valid()) continue;
-      LineColumn start = sm.lineColumn(r.file, r.begin), end = sm.lineColumn(r.file, r.end);
-      ranges.emplace_back(sm.displayPath(r.file), start.line, start.column, end.line, end.column);
-    }
-    std::sort(ranges.begin(), ranges.end());
-    ranges.erase(std::unique(ranges.begin(), ranges.end()), ranges.end());
     llvm::json::Array sources;
-    for (auto &[file, line, column, endLine, endColumn] : ranges)
+    for (auto &[file, line, column, endLine, endColumn] : sourceLocations(a, sm))
       sources.push_back(llvm::json::Object{
           {"file", file}, {"line", line}, {"column", column}, {"endLine", endLine}, {"endColumn", endColumn}});
     list.push_back(llvm::json::Object{{"path", path},

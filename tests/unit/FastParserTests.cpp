@@ -214,12 +214,10 @@ TEST_CASE("loader: input files parsed together report and build what parsing the
   // Valid files (parsed in parallel by the fast parser) between broken ones
   // (parsed in order by ANTLR, which reports), an empty one and a duplicate.
   std::string valid = readFile(sourceDir() + "/examples/orders-api/orders.ward");
-  std::map<std::string, std::string> files{{"a.ward", valid},
-                                           {"b.ward", "resource x : azure.vm {\n  name = \"x\"\n"},
-                                           {"c.ward", valid},
-                                           {"d.ward", std::string("tenant t {\n  id = \"\xff\"\n}\n")},
-                                           {"e.ward", ""},
-                                           {"f.ward", "identity i : service_principal {\n  client_id = \n}\n"}};
+  std::map<std::string, std::string> files{
+      {"a.ward", valid}, {"b.ward", "resource x : azure.vm {\n  name = \"x\"\n"},
+      {"c.ward", valid}, {"d.ward", std::string("tenant t {\n  id = \"\xff\"\n}\n")},
+      {"e.ward", ""},    {"f.ward", "identity i : service_principal {\n  client_id = \n}\n"}};
   TempDir dir;
   std::vector<std::string> paths;
   for (auto &[name, text] : files) paths.push_back(dir.write(name, text));
