@@ -1,7 +1,8 @@
 // The fast parser and the ANTLR parser agree on any input: the same AST with
 // every source range, the same broken declarations and flags, and the same
 // diagnostics byte for byte (tests/unit/FastParserTests.cpp, on inputs
-// libFuzzer finds).
+// libFuzzer finds). So does the fast parser cutting every input into parts
+// parsed on several threads, which it does only for large files otherwise.
 #include "FuzzSupport.h"
 #include "ast/Dump.h"
 #include "diag/Printers.h"
@@ -12,12 +13,14 @@
 
 namespace {
 
-std::string parseToText(const std::string &text, bool fast) {
+std::string parseToText(const std::string &text, bool fast,
+                        size_t parallelTokens = ward::ParseOptions{}.parallelTokens) {
   ward::SourceManager sm;
   ward::FileID id = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "fuzz.ward"), "fuzz.ward");
   ward::DiagnosticEngine diags;
   ward::ParseOptions options;
   options.fastPath = fast;
+  options.parallelTokens = parallelTokens;
   std::unique_ptr<ward::SourceFile> file = ward::parseFile(sm, id, diags, options);
   std::string out;
   llvm::raw_string_ostream os(out);
@@ -36,5 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string text(reinterpret_cast<const char *>(data), size);
   std::string antlr = parseToText(text, false), fast = parseToText(text, true);
   if (antlr != fast) ward::fuzz::propertyFailed("fast parser == ANTLR parser", antlr, fast);
+  std::string inParts = parseToText(text, true, /*parallelTokens=*/1);
+  if (antlr != inParts) ward::fuzz::propertyFailed("fast parser in parts == ANTLR parser", antlr, inParts);
   return 0;
 }
