@@ -118,10 +118,6 @@ llvm::json::Value bundleJson(const EdgeWorkerDecl &ew, llvm::StringRef compilerV
   return bundle;
 }
 
-} // namespace
-
-namespace {
-
 /// One edgeworker's bundle on its way out: written by the planner (in
 /// declaration order, since it reports), then packed and compressed.
 struct PendingBundle {

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
-#include <memory>
 
 namespace ward::codegen {
 namespace {
@@ -95,13 +94,12 @@ private:
 };
 
 /// One per thread and wrapper: zlib streams are not shared between threads.
+/// Null for a wrapper Ward does not write.
 z_stream *deflaterFor(int windowBits) {
   thread_local ReusableDeflater gzipWrapped(15 + 16), raw(-15);
   if (windowBits == 15 + 16) return gzipWrapped.acquire();
   if (windowBits == -15) return raw.acquire();
-  thread_local std::unique_ptr<ReusableDeflater> other;
-  other = std::make_unique<ReusableDeflater>(windowBits);
-  return other->acquire();
+  return nullptr;
 }
 
 } // namespace
@@ -110,7 +108,8 @@ llvm::Expected<std::string> deflateBest(llvm::StringRef data, int windowBits) {
   if (data.size() > std::numeric_limits<uInt>::max())
     return llvm::createStringError(std::errc::file_too_large, "too large for one zlib call");
   z_stream *stream = deflaterFor(windowBits);
-  if (!stream) return llvm::createStringError(std::errc::not_enough_memory, "zlib could not start");
+  if (!stream)
+    return llvm::createStringError(std::errc::not_enough_memory, "zlib could not start (windowBits %d)", windowBits);
   std::string out(deflateBound(stream, data.size()), '\0');
   stream->next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
   stream->avail_in = static_cast<uInt>(data.size());

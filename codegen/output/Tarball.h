@@ -26,7 +26,8 @@ llvm::Expected<std::string> writeUstar(std::vector<TarEntry> entries);
 /// gzip (RFC 1952) of `data` at the best compression, mtime 0, no file name.
 llvm::Expected<std::string> gzip(llvm::StringRef data);
 /// `data` deflated at the best compression; zlib's `windowBits` chooses the
-/// wrapper (15 + 16: gzip with an empty header; -15: none, as zip stores it).
+/// wrapper: 15 + 16, gzip with an empty header; -15, none, as zip stores it
+/// (nothing else).
 llvm::Expected<std::string> deflateBest(llvm::StringRef data, int windowBits);
 /// Both: the `.tgz` bytes.
 llvm::Expected<std::string> writeTgz(std::vector<TarEntry> entries);

@@ -192,7 +192,7 @@ void runStage(RuleContext &ctx, RuleStage stage, bool partial, std::vector<RuleI
     milliseconds[i] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   });
   for (size_t i = 0; i < rules.size(); ++i) {
-    for (Diagnostic &d : found[i].mutableDiagnostics()) ctx.diags.commit(std::move(d));
+    ctx.diags.commitAll(std::move(found[i]));
     ran.push_back(rules[i]->rule);
     PhaseTimer::report("  rule", rules[i]->id, milliseconds[i]); // with WARD_TIME_PHASES, each rule's own time
   }

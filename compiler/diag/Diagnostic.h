@@ -160,6 +160,11 @@ public:
   /// A builder that is never committed (for rules that are off).
   static DiagnosticBuilder discarded() { return DiagnosticBuilder(nullptr, Diagnostic{}); }
   void commit(Diagnostic diag) { diags_.push_back(std::move(diag)); }
+  /// Commits everything `other` collected (work done apart, on another thread), in its order.
+  void commitAll(DiagnosticEngine &&other) {
+    for (Diagnostic &d : other.diags_) diags_.push_back(std::move(d));
+    other.diags_.clear();
+  }
   std::vector<Diagnostic> &mutableDiagnostics() { return diags_; }
 
   const std::vector<Diagnostic> &diagnostics() const { return diags_; }

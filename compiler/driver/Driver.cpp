@@ -108,7 +108,7 @@ bool Compilation::check(const std::vector<std::string> &inputs) {
   bool partial = !program_.allParsedCleanly();
   if (std::none_of(diags_.diagnostics().begin(), diags_.diagnostics().end(), notSyntax)) {
     AzureLoad load = azureLoad.get();
-    for (Diagnostic &d : load.diags.mutableDiagnostics()) diags_.commit(std::move(d));
+    diags_.commitAll(std::move(load.diags));
     azure_ = std::move(load.data);
     timer.mark("azure-data");
     if (azure_) {
