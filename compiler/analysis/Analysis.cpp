@@ -191,6 +191,9 @@ void runStage(RuleContext &ctx, RuleStage stage, bool partial, std::vector<RuleI
     rules[i]->check(own);
     milliseconds[i] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   });
+  size_t total = ctx.diags.size();
+  for (const DiagnosticEngine &rule : found) total += rule.size();
+  ctx.diags.reserve(total);
   for (size_t i = 0; i < rules.size(); ++i) {
     ctx.diags.commitAll(std::move(found[i]));
     ran.push_back(rules[i]->rule);

@@ -382,7 +382,8 @@ std::optional<int64_t> parseDurationText(llvm::StringRef text) {
   v.kind = Value::Kind::Quantity;
   v.number = std::stod(digits.str());
   v.isInteger = true;
-  v.unit = text.drop_front(digits.size()).str();
+  v.text = text.str();
+  v.unitLength = uint32_t(text.size() - digits.size());
   return sema::durationMillis(v);
 }
 

@@ -8,7 +8,7 @@ llvm::StringRef Value::kindName() const {
   switch (kind) {
   case Kind::String: return "a string";
   case Kind::Number: return "a number";
-  case Kind::Quantity: return unit == "%" ? "a percentage" : "a quantity with a unit";
+  case Kind::Quantity: return unit() == "%" ? "a percentage" : "a quantity with a unit";
   case Kind::List: return "a list";
   case Kind::Object: return "an object";
   case Kind::Call: return "a function-style value";

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "ast/HeapOptional.h"
 #include "ast/Settings.h"
 #include "source/SourceManager.h"
 
@@ -47,11 +48,14 @@ struct Value {
   std::string text;             // String: decoded text; Ref/Call: dotted name; Number/Quantity: spelling
   double number = 0;            // Number and Quantity: the magnitude
   bool isInteger = false;       // Number and Quantity: written without a fraction
-  std::string unit;             // Quantity: the suffix as written (`ms`, `mo`, `%`, `days`)
+  uint32_t unitLength = 0;      // Quantity: how much of `text` is the unit
   std::vector<Value> items;     // List elements; Call positional arguments
   std::vector<Field> fields;    // Object fields; Call named arguments
   const Decl *target = nullptr; // Ref: resolved by Sema where a schema expects a reference
 
+  /// Quantity: the suffix as written (`ms`, `mo`, `%`, `days`); kept as a
+  /// length into `text` because a policy holds a value per attribute.
+  llvm::StringRef unit() const { return llvm::StringRef(text).take_back(unitLength); }
   llvm::StringRef kindName() const;
   /// The texts of a list's items, or this value's own text.
   std::vector<std::string> strings() const;
@@ -215,13 +219,13 @@ public:
   Ref identity;
   Ref capability;
   Ref resource;
-  std::optional<Name> condition; // the ABAC condition string, decoded
+  HeapOptional<Name> condition; // the ABAC condition string, decoded
 };
 
 class GrantDecl : public DeclOf<DeclKind::Grant> {
 public:
   Ref identity;
-  std::optional<Name> role; // a built-in role by name
+  HeapOptional<Name> role; // a built-in role by name
   std::vector<Value> actions;
   std::vector<Value> dataActions;
   Ref scope;
@@ -241,12 +245,12 @@ struct RouteAction {
   Kind kind = Kind::Deny;
   SourceRange range;
   Ref origin;                                               // Forward
-  std::optional<Ref> retry;                                 // Forward
+  HeapOptional<Ref> retry;                                  // Forward
   Ref backedUp;                                             // TriggerBackup: the VM
   const BackupDecl *backup = nullptr;                       // TriggerBackup: the one protecting it; by Sema
   Ref relay;                                                // TriggerBackup, PollBackup: the relay app
-  std::optional<Value> status;                              // Redirect, Respond, Deny (a Number)
-  std::optional<Name> text;                                 // Redirect: location; Respond: body; Deny: reason
+  HeapOptional<Value> status;                               // Redirect, Respond, Deny (a Number)
+  HeapOptional<Name> text;                                  // Redirect: location; Respond: body; Deny: reason
   AttrList attrs;                                           // Respond: headers
   std::vector<std::pair<std::string, std::string>> headers; // Respond: filled by Sema, in source order
 };
@@ -266,7 +270,7 @@ std::vector<std::string> locationPlaceholders(llvm::StringRef location);
 struct Route {
   std::vector<Name> methods; // empty: any method
   Name path;                 // the pattern, decoded
-  std::optional<TokenRequirement> require;
+  HeapOptional<TokenRequirement> require;
   std::vector<RouteAction> actions; // Sema requires exactly one
   AttrList attrs;
   SourceRange range;
@@ -309,12 +313,12 @@ struct BackupSchedule {
   enum class Kind { Hourly, Daily, Weekly };
   Kind kind = Kind::Daily;
   SourceRange range;
-  std::optional<Value> interval;       // Hourly: `every 4h`
-  std::optional<Name> windowStart;     // Hourly: `from "08:00"`
-  std::optional<Value> windowDuration; // Hourly: `for 12h`
-  std::optional<Name> time;            // Daily, Weekly: `at "02:00"`
-  std::optional<Value> days;           // Weekly: `on [Sunday, Wednesday]`
-  std::optional<Name> zone;
+  HeapOptional<Value> interval;       // Hourly: `every 4h`
+  HeapOptional<Name> windowStart;     // Hourly: `from "08:00"`
+  HeapOptional<Value> windowDuration; // Hourly: `for 12h`
+  HeapOptional<Name> time;            // Daily, Weekly: `at "02:00"`
+  HeapOptional<Value> days;           // Weekly: `on [Sunday, Wednesday]`
+  HeapOptional<Name> zone;
 };
 
 struct Protection {

@@ -65,7 +65,7 @@ private:
     for (const Attribute &a : list.items) value(a.value, "attr " + a.key.text + at(a.key.range) + at(a.range));
   }
   void ref(llvm::StringRef label, const Ref &r) { line(label, r.name.text + at(r.name.range)); }
-  void optionalName(llvm::StringRef label, const std::optional<Name> &n) {
+  template <typename OptionalName> void optionalName(llvm::StringRef label, const OptionalName &n) {
     if (n) line(label, quoted(n->text) + at(n->range));
   }
   void action(const RouteAction &a) {
@@ -98,7 +98,7 @@ private:
     static const char *kKinds[] = {"hourly", "daily", "weekly"};
     line("schedule", kKinds[static_cast<int>(s.kind)] + at(s.range));
     Nest n(*this);
-    for (auto [label, v] : {std::pair<const char *, const std::optional<Value> *>{"every", &s.interval},
+    for (auto [label, v] : {std::pair<const char *, const HeapOptional<Value> *>{"every", &s.interval},
                             {"for", &s.windowDuration},
                             {"on", &s.days}})
       if (*v) value(**v, label);

@@ -105,7 +105,7 @@ void forEachValue(Decl &decl, llvm::function_ref<void(Value &)> visit) {
     for (RouteAction &a : d->defaults) action(a);
   } else if (auto *d = llvm::dyn_cast<BackupDecl>(&decl)) {
     for (BackupSchedule &s : d->schedules)
-      for (std::optional<Value> *v : {&s.interval, &s.windowDuration, &s.days})
+      for (HeapOptional<Value> *v : {&s.interval, &s.windowDuration, &s.days})
         if (*v) visitNested(**v, visit);
   }
 }

@@ -161,10 +161,21 @@ public:
   static DiagnosticBuilder discarded() { return DiagnosticBuilder(nullptr, Diagnostic{}); }
   void commit(Diagnostic diag) { diags_.push_back(std::move(diag)); }
   /// Commits everything `other` collected (work done apart, on another thread), in its order.
+  /// Reserves first and releases `other`'s storage: a rule may report tens
+  /// of thousands on a large policy, and a vector grown by doubling beside
+  /// its source would hold three copies' worth at the peak.
   void commitAll(DiagnosticEngine &&other) {
-    for (Diagnostic &d : other.diags_) diags_.push_back(std::move(d));
-    other.diags_.clear();
+    if (diags_.empty() && diags_.capacity() < other.diags_.size()) {
+      diags_ = std::move(other.diags_);
+    } else {
+      diags_.reserve(diags_.size() + other.diags_.size());
+      for (Diagnostic &d : other.diags_) diags_.push_back(std::move(d));
+    }
+    other.diags_ = {};
   }
+  /// Room for `count` diagnostics in all, before committing several engines.
+  void reserve(size_t count) { diags_.reserve(count); }
+  size_t size() const { return diags_.size(); }
   std::vector<Diagnostic> &mutableDiagnostics() { return diags_; }
 
   const std::vector<Diagnostic> &diagnostics() const { return diags_; }

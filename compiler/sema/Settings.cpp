@@ -108,7 +108,7 @@ RetrySpec retrySpec(const RetryDecl &decl) {
   if (const Value *budget = valueOf(decl.attrs, "budget")) {
     r.hasBudget = true;
     if (const Value *ratio = fieldOf(budget, "ratio"))
-      r.budgetRatio = ratio->unit == "%" ? ratio->number / 100.0 : ratio->number;
+      r.budgetRatio = ratio->unit() == "%" ? ratio->number / 100.0 : ratio->number;
     if (const Value *floor = fieldOf(budget, "min_per_second")) r.budgetMinPerSecond = *wholeOf(floor);
   }
   if (TextSetting key = text(decl.attrs, "idempotency_key")) r.idempotencyKey = *key;

@@ -23,7 +23,7 @@ std::optional<int64_t> checkInteger(DiagnosticEngine &diags, const Value &v, llv
     diags
         .report(DiagID::WrongValueType, v.range,
                 fmt::format("{} is a plain number; `{}` has a unit", what.str(), v.text))
-        .withHelp(fmt::format("write `{}`", v.text.substr(0, v.text.size() - v.unit.size())));
+        .withHelp(fmt::format("write `{}`", v.text.substr(0, v.text.size() - v.unit().size())));
     return std::nullopt;
   }
   if (!checkKind(diags, v, Value::Kind::Number, what)) return std::nullopt;
@@ -41,7 +41,7 @@ std::optional<int64_t> checkInteger(DiagnosticEngine &diags, const Value &v, llv
 
 std::optional<double> checkRatio(DiagnosticEngine &diags, const Value &v, llvm::StringRef what) {
   double ratio;
-  if (v.kind == Value::Kind::Quantity && v.unit == "%") {
+  if (v.kind == Value::Kind::Quantity && v.unit() == "%") {
     ratio = v.number / 100.0;
   } else if (v.kind == Value::Kind::Number) {
     ratio = v.number;
@@ -107,7 +107,7 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
   for (llvm::StringRef u : units) accepted.push_back(u.str());
   if (accepted.empty()) accepted.assign(kDurationUnits.begin(), kDurationUnits.end());
   std::string unitList = llvm::join(accepted, ", ");
-  std::string magnitude = v.kind == Value::Kind::Quantity ? v.text.substr(0, v.text.size() - v.unit.size()) : v.text;
+  std::string magnitude = v.kind == Value::Kind::Quantity ? v.text.substr(0, v.text.size() - v.unit().size()) : v.text;
   if (v.kind == Value::Kind::Number) {
     DiagnosticBuilder d = diags.report(DiagID::InvalidDuration, v.range,
                                        fmt::format("{} needs a unit: `{}` alone is ambiguous", what.str(), v.text));
@@ -120,16 +120,17 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
     }
     return std::nullopt;
   }
-  if (v.kind != Value::Kind::Quantity || v.unit == "%") {
+  if (v.kind != Value::Kind::Quantity || v.unit() == "%") {
     diags.report(DiagID::InvalidDuration, v.range,
                  fmt::format("{} must be a duration such as `30s` or `15m`, found {}", what.str(), v.kindName().str()));
     return std::nullopt;
   }
-  if (std::find(kDurationUnits.begin(), kDurationUnits.end(), v.unit) == kDurationUnits.end()) {
+  if (std::find(kDurationUnits.begin(), kDurationUnits.end(), v.unit()) == kDurationUnits.end()) {
     DiagnosticBuilder d =
-        diags.report(DiagID::InvalidDuration, v.range, fmt::format("unknown duration unit `{}`", v.unit));
-    std::vector<std::string> close = closestNames(v.unit, accepted);
-    llvm::StringRef unit = llvm::StringRef(v.unit).lower() == v.unit ? llvm::StringRef(v.unit) : llvm::StringRef();
+        diags.report(DiagID::InvalidDuration, v.range, fmt::format("unknown duration unit `{}`", v.unit()));
+    std::vector<std::string> close = closestNames(v.unit(), accepted);
+    llvm::StringRef unit =
+        llvm::StringRef(v.unit()).lower() == v.unit() ? llvm::StringRef(v.unit()) : llvm::StringRef();
     if (unit == "days" || unit == "day") close = {"d"};
     if (unit == "min" || unit == "mins" || unit == "minutes") close = {"m"};
     if (unit == "sec" || unit == "secs" || unit == "seconds") close = {"s"};
@@ -146,10 +147,10 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
         diags.report(DiagID::InvalidDuration, v.range, fmt::format("{} must be a whole number of units", what.str()));
     std::vector<std::string> smaller;
     for (const std::string &u : accepted)
-      if (unitMillis(u) < unitMillis(v.unit)) smaller.push_back(u);
+      if (unitMillis(u) < unitMillis(v.unit())) smaller.push_back(u);
     // The same length in the largest smaller unit that holds it exactly: `1.5h` is `90m`.
     std::string likely;
-    double scaled = v.number * double(unitMillis(v.unit));
+    double scaled = v.number * double(unitMillis(v.unit()));
     for (auto it = smaller.rbegin(); it != smaller.rend(); ++it) {
       double inUnit = scaled / double(unitMillis(*it));
       if (inUnit == std::floor(inUnit)) {
@@ -161,7 +162,7 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
     else d.withHelp(fmt::format("use a smaller unit (here: {})", unitList));
     return std::nullopt;
   }
-  if (!units.empty() && std::find(units.begin(), units.end(), v.unit) == units.end()) {
+  if (!units.empty() && std::find(units.begin(), units.end(), v.unit()) == units.end()) {
     std::vector<std::string> names;
     for (llvm::StringRef u : units) names.push_back("`" + u.str() + "`");
     diags.report(DiagID::InvalidDuration, v.range,
@@ -174,8 +175,8 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
   }
   Duration out;
   out.count = static_cast<int64_t>(v.number);
-  out.unit = v.unit;
-  out.millis = out.count * unitMillis(v.unit);
+  out.unit = v.unit();
+  out.millis = out.count * unitMillis(v.unit());
   return out;
 }
 

@@ -107,3 +107,29 @@ TEST_CASE("a diagnostic joins the engine when its builder is done, so builders n
   }
   CHECK(diags.diagnostics().size() == 101);
 }
+
+TEST_CASE("engines merged after parallel work keep their order", "[diag]") {
+  auto engineOf = [](std::vector<std::string> messages) {
+    DiagnosticEngine engine;
+    for (std::string &m : messages) engine.report(DiagID::InvalidStatus, SourceRange{}, std::move(m));
+    return engine;
+  };
+  DiagnosticEngine merged;
+  merged.commitAll(engineOf({"a", "b"})); // into an empty engine: takes the storage
+  merged.reserve(6);
+  DiagnosticEngine second = engineOf({"c", "d"});
+  merged.commitAll(std::move(second));
+  CHECK(second.size() == 0);
+  merged.commitAll(engineOf({}));
+  merged.commitAll(engineOf({"e", "f"}));
+  std::vector<std::string> order;
+  for (const Diagnostic &d : merged.diagnostics()) order.push_back(d.message);
+  CHECK(order == std::vector<std::string>{"a", "b", "c", "d", "e", "f"});
+
+  DiagnosticEngine reserved;
+  reserved.reserve(4);
+  reserved.commitAll(engineOf({"x"})); // into an empty engine with room: keeps its room
+  reserved.commitAll(engineOf({"y", "z"}));
+  CHECK(reserved.size() == 3);
+  CHECK(reserved.diagnostics()[2].message == "z");
+}

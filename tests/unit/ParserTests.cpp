@@ -110,9 +110,9 @@ TEST_CASE("quantities keep magnitude and unit", "[parser]") {
   const Value &timeout = retry->attrs.find("per_try_timeout")->value;
   CHECK(timeout.kind == Value::Kind::Quantity);
   CHECK(timeout.number == 250);
-  CHECK(timeout.unit == "ms");
+  CHECK(timeout.unit() == "ms");
   const Value &budget = retry->attrs.find("budget")->value;
-  CHECK(budget.fields[0].value.unit == "%");
+  CHECK(budget.fields[0].value.unit() == "%");
   CHECK(budget.fields[0].value.number == Approx(12.5));
 }
 
@@ -252,4 +252,42 @@ TEST_CASE("past a syntax error, the rules about single declarations still run, a
   const std::vector<analysis::RuleID> &ran = r.compilation->rulesRun();
   CHECK(std::count(ran.begin(), ran.end(), analysis::RuleID::UnpinnedVersion) == 1);
   CHECK(std::count(ran.begin(), ran.end(), analysis::RuleID::UnusedDeclaration) == 0);
+}
+
+TEST_CASE("a seldom-written member copies deeply and holds nothing when absent", "[parser]") {
+  HeapOptional<Name> none;
+  CHECK_FALSE(none);
+  CHECK(sizeof(HeapOptional<Value>) == sizeof(void *));
+
+  HeapOptional<Name> zone = Name{"UTC", SourceRange{}};
+  HeapOptional<Name> copy = zone;
+  copy->text = "Europe/Paris";
+  CHECK(zone->text == "UTC"); // the copy owns its own value
+  copy = zone;
+  CHECK(copy->text == "UTC");
+  copy = std::nullopt;
+  CHECK_FALSE(copy);
+  CHECK(zone);
+  HeapOptional<Name> moved = std::move(zone);
+  CHECK(moved->text == "UTC");
+  moved.emplace(Name{"Asia/Tokyo", SourceRange{}});
+  CHECK((*moved).text == "Asia/Tokyo");
+}
+
+TEST_CASE("a quantity's unit is the suffix of its spelling", "[parser]") {
+  CheckResult r = checkSource("import std.retry\nretry r { attempts = 2 per_try_timeout = 1500ms "
+                              "budget = { ratio = 12.5%, min_per_second = 5 } }\n");
+  const RetryDecl *retry = firstOf<RetryDecl>(r);
+  REQUIRE(retry);
+  const Attribute *timeout = retry->attrs.find("per_try_timeout");
+  REQUIRE(timeout);
+  CHECK(timeout->value.text == "1500ms");
+  CHECK(timeout->value.unit() == "ms");
+  CHECK(timeout->value.number == 1500);
+  const Attribute *budget = retry->attrs.find("budget");
+  REQUIRE(budget);
+  REQUIRE(budget->value.fields.size() == 2);
+  CHECK(budget->value.fields[0].value.unit() == "%");
+  CHECK(budget->value.fields[1].value.unit().empty());
+  CHECK(retry->spec.budgetRatio == Approx(0.125));
 }
