@@ -1,4 +1,5 @@
 #include "resolve/Resolver.h"
+#include "resolve/ParallelDecls.h"
 #include "ast/Walk.h"
 #include "source/Text.h"
 
@@ -72,7 +73,7 @@ static std::string describeKinds(std::initializer_list<DeclKind> kinds) {
 }
 
 const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_list<DeclKind> kinds,
-                             llvm::StringRef position) {
+                             llvm::StringRef position, DiagnosticEngine &diags) const {
   auto wanted = [&](const Decl *d) { return std::find(kinds.begin(), kinds.end(), d->kind()) != kinds.end(); };
   for (FileID file : visibleFiles(from)) {
     auto scope = fileScopes_.find(file);
@@ -81,7 +82,7 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
     if (it == scope->second.end()) continue;
     const Decl *decl = it->second;
     if (wanted(decl)) return decl;
-    diags_
+    diags
         .report(DiagID::WrongKind, name.range,
                 fmt::format("`{}` is {}, but {} needs {}", name.text, declKindNoun(decl->kind()).str(), position.str(),
                             describeKinds(kinds)))
@@ -90,7 +91,7 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
   }
   // Declared, but somewhere this file does not import?
   if (auto it = global_.find(name.text); it != global_.end() && wanted(it->second)) {
-    diags_
+    diags
         .report(DiagID::NotImported, name.range,
                 fmt::format("`{}` is declared in `{}`, which this file does not import", name.text,
                             sm_.displayPath(it->second->file)))
@@ -108,8 +109,8 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
       if (wanted(entry.getValue())) candidates.push_back(entry.getKey().str());
   }
   std::sort(candidates.begin(), candidates.end());
-  DiagnosticBuilder d = diags_.report(DiagID::UnknownName, name.range,
-                                      fmt::format("unknown {} `{}`", declKindKeyword(*kinds.begin()).str(), name.text));
+  DiagnosticBuilder d = diags.report(DiagID::UnknownName, name.range,
+                                     fmt::format("unknown {} `{}`", declKindKeyword(*kinds.begin()).str(), name.text));
   std::vector<std::string> close = closestNames(name.text, candidates);
   if (!close.empty()) {
     d.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(name.range, close.front());
@@ -126,7 +127,8 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
   return nullptr;
 }
 
-const CapabilityDecl *Resolver::lookupCapability(FileID from, const Name &name, const ResourceDecl &resource) {
+const CapabilityDecl *Resolver::lookupCapability(FileID from, const Name &name, const ResourceDecl &resource,
+                                                 DiagnosticEngine &diags) const {
   const ResourceTypeDecl *type = resource.typeDecl();
   if (!type) return nullptr; // the resource's own error was reported
   std::vector<FileID> visible = visibleFiles(from);
@@ -141,7 +143,7 @@ const CapabilityDecl *Resolver::lookupCapability(FileID from, const Name &name, 
         continue;
       }
       if (isVisible(cap)) return cap;
-      diags_
+      diags
           .report(DiagID::NotImported, name.range,
                   fmt::format("capability `{}` is declared in `{}`, which this file does not import", name.text,
                               sm_.displayPath(cap->file)))
@@ -149,7 +151,7 @@ const CapabilityDecl *Resolver::lookupCapability(FileID from, const Name &name, 
       return nullptr;
     }
     if (otherType) {
-      diags_
+      diags
           .report(DiagID::WrongKind, name.range,
                   fmt::format("capability `{}` applies to `{}`, but `{}` is `{}`", name.text,
                               otherType->resourceType.name.text, resource.name.text, type->name.text))
@@ -163,8 +165,8 @@ const CapabilityDecl *Resolver::lookupCapability(FileID from, const Name &name, 
     for (const CapabilityDecl *cap : entry.getValue())
       if (cap->resourceType.target == type && isVisible(cap)) candidates.push_back(cap->name.text);
   std::sort(candidates.begin(), candidates.end());
-  DiagnosticBuilder d = diags_.report(DiagID::UnknownName, name.range,
-                                      fmt::format("unknown capability `{}` for `{}`", name.text, type->name.text));
+  DiagnosticBuilder d = diags.report(DiagID::UnknownName, name.range,
+                                     fmt::format("unknown capability `{}` for `{}`", name.text, type->name.text));
   std::vector<std::string> close = closestNames(name.text, candidates);
   if (!close.empty()) {
     d.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(name.range, close.front());
@@ -178,28 +180,28 @@ const CapabilityDecl *Resolver::lookupCapability(FileID from, const Name &name, 
   return nullptr;
 }
 
-void Resolver::resolveDecl(Decl &decl) {
+void Resolver::resolveDecl(Decl &decl, DiagnosticEngine &diags) const {
   const ResourceDecl *allowed = nullptr; // an allow's resource, for its capability
   forEachRef(decl, [&](Ref &ref, RefSite site) {
     if (site == RefSite::AllowCapability) {
-      if (allowed) ref.target = lookupCapability(decl.file, ref.name, *allowed);
+      if (allowed) ref.target = lookupCapability(decl.file, ref.name, *allowed, diags);
       return;
     }
     const RefSiteInfo &info = refSiteInfo(site);
-    ref.target = lookup(decl.file, ref.name, {info.kind}, info.position);
+    ref.target = lookup(decl.file, ref.name, {info.kind}, info.position, diags);
     if (site == RefSite::AllowResource) allowed = llvm::dyn_cast_or_null<ResourceDecl>(ref.target);
   });
 }
 
 void Resolver::run() {
   indexDeclarations();
-  // Types first, so that capability lookups can see resolved resource types.
-  for (auto &file : program_.files)
-    for (auto &decl : file->decls)
-      if (llvm::isa<ResourceDecl>(*decl) || llvm::isa<CapabilityDecl>(*decl)) resolveDecl(*decl);
-  for (auto &file : program_.files)
-    for (auto &decl : file->decls)
-      if (!llvm::isa<ResourceDecl>(*decl) && !llvm::isa<CapabilityDecl>(*decl)) resolveDecl(*decl);
+  // Resources and capabilities first, so that capability lookups see
+  // resolved resource types. Each declaration's references are its own.
+  for (bool typed : {true, false})
+    forEachDeclInParallel(
+        program_, sm_, diags_,
+        [&](const Decl &decl) { return (llvm::isa<ResourceDecl>(decl) || llvm::isa<CapabilityDecl>(decl)) == typed; },
+        [&](SourceFile &, Decl &decl, DiagnosticEngine &found) { resolveDecl(decl, found); });
 }
 
 } // namespace ward

@@ -28,14 +28,25 @@ public:
   /// `name` as seen from `from`, which must be one of `kinds`. `position`
   /// names the construct for messages ("`forward to`"). Reports and returns
   /// null when the name is unknown, not imported, or of another kind.
-  const Decl *lookup(FileID from, const Name &name, std::initializer_list<DeclKind> kinds, llvm::StringRef position);
+  const Decl *lookup(FileID from, const Name &name, std::initializer_list<DeclKind> kinds, llvm::StringRef position) {
+    return lookup(from, name, kinds, position, diags_);
+  }
+  /// The same, reporting into `diags`: for checks that run apart on other
+  /// threads, each into its own diagnostics. Reads the tables only.
+  const Decl *lookup(FileID from, const Name &name, std::initializer_list<DeclKind> kinds, llvm::StringRef position,
+                     DiagnosticEngine &diags) const;
 
   /// The capability `name` for the type of `resource`, as seen from `from`.
-  const CapabilityDecl *lookupCapability(FileID from, const Name &name, const ResourceDecl &resource);
+  const CapabilityDecl *lookupCapability(FileID from, const Name &name, const ResourceDecl &resource) {
+    return lookupCapability(from, name, resource, diags_);
+  }
+  const CapabilityDecl *lookupCapability(FileID from, const Name &name, const ResourceDecl &resource,
+                                         DiagnosticEngine &diags) const;
 
 private:
   void indexDeclarations();
-  void resolveDecl(Decl &decl);
+  /// Resolves `decl`'s references, reporting into `diags`; reads the tables only.
+  void resolveDecl(Decl &decl, DiagnosticEngine &diags) const;
   std::vector<FileID> visibleFiles(FileID from) const;
   /// How `from` imports the file that declares `decl`.
   std::string importHint(const Decl &decl, FileID from) const;

@@ -56,7 +56,7 @@ ValueCheck listOf(ValueCheck item, bool nonEmpty) {
 ValueCheck refTo(DeclKind kind) {
   return [kind](SemaContext &ctx, Value &v, const std::string &what) {
     if (!checkKind(ctx.diags, v, Value::Kind::Ref, what)) return;
-    v.target = ctx.resolver.lookup(ctx.file, Name{v.text, v.range}, {kind}, what);
+    v.target = ctx.resolver.lookup(ctx.file, Name{v.text, v.range}, {kind}, what, ctx.diags);
   };
 }
 template <typename Entries>

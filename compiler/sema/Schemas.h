@@ -16,7 +16,7 @@ namespace ward::sema {
 
 struct SemaContext {
   DiagnosticEngine &diags;
-  Resolver &resolver;
+  const Resolver &resolver; // lookups report into `diags`
   FileID file = 0;
 };
 

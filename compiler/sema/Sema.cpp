@@ -1,8 +1,10 @@
 #include "sema/Sema.h"
+#include "resolve/ParallelDecls.h"
 #include "sema/KeySets.h"
 #include "sema/Schemas.h"
 #include "sema/Settings.h"
 #include "sema/TimeZones.h"
+#include "source/PhaseTimer.h"
 #include "source/Text.h"
 
 #include <fmt/format.h>
@@ -67,7 +69,7 @@ private:
         value = given->value.text;
       } else if (given->value.kind == Value::Kind::Ref) {
         const Decl *target = ctx_.resolver.lookup(ctx_.file, Name{given->value.text, given->value.range},
-                                                  {DeclKind::Tenant}, fmt::format("`{}`", param));
+                                                  {DeclKind::Tenant}, fmt::format("`{}`", param), ctx_.diags);
         if (!target) return;
         given->value.target = target; // a use of the tenant, for navigation and rename
         const Attribute *id = target->attrs.find("id");
@@ -582,7 +584,8 @@ private:
     const Attribute *via = ew.attrs.find("via");
     if (!via || via->value.kind != Value::Kind::Object) return;
     for (const Field &entry : via->value.fields) {
-      const Decl *target = ctx_.resolver.lookup(ctx_.file, entry.key, {DeclKind::Issuer, DeclKind::Resource}, "`via`");
+      const Decl *target =
+          ctx_.resolver.lookup(ctx_.file, entry.key, {DeclKind::Issuer, DeclKind::Resource}, "`via`", ctx_.diags);
       if (!target || entry.value.kind != Value::Kind::String) continue;
       llvm::StringRef url = entry.value.text;
       std::string host = urlHost(url);
@@ -768,23 +771,31 @@ void backupTriggers(EdgeWorkerDecl &ew, const std::map<const Decl *, const Backu
     }
 }
 
+/// Checks every declaration and builds its settings. Resource types first:
+/// checking the others asks for their traits. The others are independent of
+/// one another (each writes only itself, and reads the resolver's tables and
+/// the types), so they are checked in parallel.
+void checkDeclarations(Program &program, const Resolver &resolver, DiagnosticEngine &diags, const SourceManager &sm) {
+  for (bool types : {true, false})
+    forEachDeclInParallel(
+        program, sm, diags, [&](const Decl &decl) { return llvm::isa<ResourceTypeDecl>(decl) == types; },
+        [&](SourceFile &file, Decl &decl, DiagnosticEngine &found) {
+          SemaContext ctx{found, resolver, file.id};
+          DeclChecker(ctx, sm).check(decl);
+          buildSettings(decl);
+        });
+}
+
 } // namespace
 
 void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, const SourceManager &sm) {
-  // Resource types first: checking the others asks for their traits.
-  for (bool types : {true, false})
-    for (auto &file : program.files) {
-      SemaContext ctx{diags, resolver, file->id};
-      DeclChecker checker(ctx, sm);
-      for (auto &decl : file->decls) {
-        if (llvm::isa<ResourceTypeDecl>(*decl) != types) continue;
-        checker.check(*decl);
-        buildSettings(*decl);
-      }
-    }
+  PhaseTimer timer("  sema");
+  checkDeclarations(program, resolver, diags, sm);
+  timer.mark("declarations");
   std::map<const Decl *, const Ref *> protectedVms;
   std::map<const Decl *, const BackupDecl *> protectedBy;
   relayIdentities(program);
+  timer.mark("relays");
   for (auto &file : program.files) {
     SemaContext ctx{diags, resolver, file->id};
     DeclChecker checker(ctx, sm);
@@ -798,9 +809,11 @@ void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, cons
             if (item.target) protectedBy.emplace(item.target, backup);
       }
   }
+  timer.mark("subrequests and protections");
   for (auto &file : program.files)
     for (auto &decl : file->decls)
       if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get())) backupTriggers(*ew, protectedBy, diags);
+  timer.mark("triggers");
 }
 
 } // namespace ward

@@ -1,6 +1,9 @@
 #include "TestSupport.h"
 
 #include <catch2/catch.hpp>
+#include <llvm/Support/Parallel.h>
+
+#include <algorithm>
 
 using namespace ward;
 using namespace ward::test;
@@ -117,4 +120,60 @@ TEST_CASE("E0206 suggests an import path relative to the importing file, and fol
   INFO(fixed.text());
   CHECK_FALSE(fixed.has("E0206"));
   CHECK(fixed.frontEndOk());
+}
+
+namespace {
+/// Checks with every parallel loop of the front end run in order on this
+/// thread (LLVM's parallel algorithms honour a strategy of one thread).
+CheckResult checkOnOneThread(const std::map<std::string, std::string> &files) {
+  llvm::ThreadPoolStrategy saved = llvm::parallel::strategy;
+  llvm::parallel::strategy = llvm::hardware_concurrency(1);
+  CheckResult r = check(files);
+  llvm::parallel::strategy = saved;
+  return r;
+}
+} // namespace
+
+TEST_CASE("resolution and checks on both cores report what a serial walk reports", "[resolve]") {
+  // Thousands of declarations (many runs of work), with errors of the
+  // resolver and of the checks spread over all of them, and in two files.
+  std::string main = "import std.azure\nimport \"more.ward\"\n";
+  std::string more = "import std.azure\n";
+  long unknown = 0, wrongKind = 0, unknownAttribute = 0;
+  for (int i = 0; i < 1500; ++i) {
+    std::string &out = i % 3 == 0 ? more : main;
+    std::string n = std::to_string(i);
+    out += "identity sp-" + n + " : service_principal { object_id = \"3f2b8c1e-5d4a-4e7b-9c6d-" +
+           std::string(12 - n.size(), '0') + n + "\" }\n";
+    out += "resource vm-" + n + " : azure.vm { resource_group = \"rg\" name = \"vm-" + n + "\"" +
+           (i % 11 == 0 ? " colour = \"blue\"" : "") + " }\n";
+    std::string who = i % 7 == 0 ? "sp-x" + n : i % 13 == 0 ? "vm-" + n : "sp-" + n;
+    std::string capability = i % 17 == 0 ? "backup.operate" : "vm.read";
+    unknown += i % 7 == 0;
+    wrongKind += (i % 7 != 0 && i % 13 == 0) + (i % 17 == 0); // a resource as the identity; a capability of vaults
+    unknownAttribute += i % 11 == 0;
+    out += "allow " + who + " to " + capability + " on vm-" + n + "\n";
+  }
+  std::map<std::string, std::string> files{{"main.ward", main}, {"more.ward", more}};
+  CheckResult parallel = check(files);
+  CheckResult serial = checkOnOneThread(files);
+  auto withoutDir = [](const CheckResult &r) {
+    std::string text = r.text();
+    for (size_t at; (at = text.find(r.dir->path())) != std::string::npos;)
+      text.replace(at, r.dir->path().size(), "DIR");
+    return text;
+  };
+  CHECK(withoutDir(parallel) == withoutDir(serial));
+  REQUIRE(parallel.compilation->diagnostics().diagnostics().size() ==
+          serial.compilation->diagnostics().diagnostics().size());
+  // Each kind of error is there, so the comparison is of something.
+  CHECK(parallel.has("E0204", "unknown identity `sp-x7`"));
+  CHECK(parallel.has("E0205", "`vm-13` is a resource, but `allow` needs an identity"));
+  CHECK(parallel.has("E0205", "capability `backup.operate` applies to `azure.recovery_vault`"));
+  CHECK(parallel.has("E0301"));
+  // And every one of them, from every run of work.
+  std::vector<std::string> codes = parallel.codes();
+  CHECK(std::count(codes.begin(), codes.end(), "E0204") == unknown);
+  CHECK(std::count(codes.begin(), codes.end(), "E0205") == wrongKind);
+  CHECK(std::count(codes.begin(), codes.end(), "E0301") == unknownAttribute);
 }

@@ -1,0 +1,36 @@
+#include "resolve/ParallelDecls.h"
+
+#include <llvm/Support/Parallel.h>
+
+namespace ward {
+
+void forEachDeclInParallel(Program &program, const SourceManager &sm, DiagnosticEngine &diags,
+                           llvm::function_ref<bool(const Decl &)> wanted,
+                           llvm::function_ref<void(SourceFile &, Decl &, DiagnosticEngine &)> work) {
+  struct Run {
+    SourceFile *file;
+    size_t begin, end;
+  };
+  // Enough declarations per run to outweigh handing the run to a thread,
+  // and enough runs to keep both cores busy on a policy of one file.
+  constexpr size_t kRunLength = 512;
+  std::vector<Run> runs;
+  for (auto &file : program.files)
+    for (size_t begin = 0; begin < file->decls.size(); begin += kRunLength)
+      runs.push_back({file.get(), begin, std::min(file->decls.size(), begin + kRunLength)});
+  sm.computeLineTables(); // built lazily otherwise, by whichever thread asks first
+  std::vector<DiagnosticEngine> found(runs.size());
+  llvm::parallelForEachN(0, runs.size(), [&](size_t i) {
+    const Run &run = runs[i];
+    for (size_t d = run.begin; d < run.end; ++d) {
+      Decl &decl = *run.file->decls[d];
+      if (wanted(decl)) work(*run.file, decl, found[i]);
+    }
+  });
+  size_t total = diags.size();
+  for (const DiagnosticEngine &run : found) total += run.size();
+  diags.reserve(total);
+  for (DiagnosticEngine &run : found) diags.commitAll(std::move(run));
+}
+
+} // namespace ward
