@@ -1,6 +1,7 @@
 #include "analysis/Rules.h"
 #include "sema/ValueChecks.h"
 #include "source/JsonLocations.h"
+#include "source/PhaseTimer.h"
 #include "source/Text.h"
 
 #include <llvm/ADT/SmallString.h>
@@ -425,6 +426,7 @@ std::shared_ptr<const AzureData> AzureData::load(llvm::StringRef stdlibDir, cons
 }
 
 std::shared_ptr<const AzureData> AzureData::readShipped(llvm::StringRef stdlibDir, DiagnosticEngine &diags) {
+  PhaseTimer timer("  azure-data");
   auto data = std::make_shared<AzureData>();
   llvm::SmallString<256> rolesPath(stdlibDir), opsDir(stdlibDir);
   llvm::sys::path::append(rolesPath, "azure", "built-in-roles.json");
@@ -434,11 +436,14 @@ std::shared_ptr<const AzureData> AzureData::readShipped(llvm::StringRef stdlibDi
         .withHelp("the Azure data ships with the standard library; reinstall wardc or set WARD_STDLIB");
     return nullptr;
   }
+  timer.mark("roles");
   if (llvm::Error e = data->operations.loadDirectory(opsDir)) {
     diags.reportAtPath(DiagID::IoError, std::string(opsDir), llvm::toString(std::move(e)));
     return nullptr;
   }
+  timer.mark("operations");
   data->operations.addRoles(data->roles);
+  timer.mark("role actions");
   return data;
 }
 

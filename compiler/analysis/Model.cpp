@@ -48,10 +48,7 @@ const Scope *PermissionModel::sharedScope(const ResourceDecl &resource) {
   return slot.get();
 }
 
-llvm::StringRef PermissionModel::keep(std::string text) {
-  texts_.push_back(std::make_unique<std::string>(std::move(text)));
-  return *texts_.back();
-}
+llvm::StringRef PermissionModel::keep(std::string text) { return texts_.insert(text).first->getKey(); }
 
 Scope PermissionModel::scopeOf(const ResourceDecl &resource) const {
   Scope s;
@@ -88,7 +85,7 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
         model.defaultSubscription_ = *tenant->settings.subscription;
   if (model.defaultSubscription_.empty()) model.defaultSubscription_ = "{subscription}";
 
-  std::map<const IdentityDecl *, size_t> index;
+  llvm::DenseMap<const IdentityDecl *, size_t> index;
   auto principal = [&](const Ref &ref) -> Principal * {
     const auto *identity = llvm::dyn_cast_or_null<IdentityDecl>(ref.target);
     if (!identity) return nullptr;
@@ -116,6 +113,7 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
           {action, data, model.sharedScope(vault), &vault, source, range, description, found->second->name.text});
   };
 
+  llvm::DenseMap<const CapabilityDecl *, std::vector<std::pair<llvm::StringRef, bool>>> actionsOf;
   for (const auto &file : program.files) {
     for (const auto &declPtr : file->decls) {
       const Decl *decl = declPtr.get();
@@ -125,7 +123,8 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
         auto *res = llvm::dyn_cast_or_null<ResourceDecl>(allow->resource.target);
         if (!p || !cap || !res) continue;
         llvm::StringRef via = model.keep(fmt::format("capability `{}`", cap->name.text));
-        for (auto &[action, data] : capabilityActions(*cap))
+        const auto &actions = actionsOf.try_emplace(cap, capabilityActions(*cap)).first->second;
+        for (auto &[action, data] : actions)
           p->intents.push_back({action, data, model.sharedScope(*res), res, allow, allow->range, via, cap->name.text});
       } else if (auto *grant = llvm::dyn_cast<GrantDecl>(decl)) {
         Principal *p = principal(grant->identity);

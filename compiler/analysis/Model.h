@@ -15,6 +15,9 @@
 #include "ast/AST.h"
 #include "resolve/Loader.h"
 
+#include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/StringSet.h>
+
 #include <map>
 
 namespace ward::analysis {
@@ -67,13 +70,14 @@ public:
 private:
   /// The scope of `resource`, computed once and kept for the needs.
   const Scope *sharedScope(const ResourceDecl &resource);
-  /// `text`, kept for the needs that name it.
+  /// `text`, kept once for all the needs that name it.
   llvm::StringRef keep(std::string text);
 
   std::string defaultSubscription_;
   std::vector<Principal> principals_;
-  std::map<const ResourceDecl *, std::unique_ptr<Scope>> scopes_;
-  std::vector<std::unique_ptr<std::string>> texts_;
+  // Hashed, not ordered: a large policy asks once per `allow`.
+  llvm::DenseMap<const ResourceDecl *, std::unique_ptr<Scope>> scopes_;
+  llvm::StringSet<> texts_;
 };
 
 /// A capability's actions and data actions, as the AST holds them.

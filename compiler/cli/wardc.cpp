@@ -8,6 +8,7 @@
 #include "lsp/LspServer.h"
 #include "diag/Printers.h"
 #include "driver/Driver.h"
+#include "source/PhaseTimer.h"
 
 #include <llvm/ADT/SmallString.h>
 #include <llvm/Support/CommandLine.h>
@@ -202,8 +203,11 @@ int runCompile(const char *argv0, bool build) {
     llvm::raw_fd_ostream err(STDERR_FILENO, /*shouldClose=*/false, /*unbuffered=*/false);
     // `has_colors` asks whether stderr is a terminal; `auto` follows it.
     err.enable_colors(kColor == ColorMode::Always || (kColor == ColorMode::Auto && err.has_colors()));
+    PhaseTimer timer("phase");
     printText(err, compilation.sources(), diags.diagnostics());
     printSummary(err, diags);
+    err.flush();
+    timer.mark("print");
     if (outcome.wrote)
       err << "wrote " << outcome.artifactCount << " artifacts and manifest.json to " << kOutDir << "\n";
     else if (build) err << "nothing was written; " << kOutDir << " is unchanged\n";

@@ -17,6 +17,7 @@
 //===----------------------------------------------------------------------===//
 #include "parse/ParserInternals.h"
 #include "parse/Tokenizer.h"
+#include "source/PhaseTimer.h"
 #include "source/Text.h"
 
 #include <WardLexer.h>
@@ -715,13 +716,17 @@ std::optional<SourceFile> parseInParts(llvm::StringRef text, FileID file, const 
 } // namespace
 
 FastParse parseFast(llvm::StringRef text, FileID file, const ParseOptions &options, SourceFile &out) {
+  PhaseTimer timer("  fast-parse"); // marks only for files parsed in parts (many small files would flood)
   std::vector<Token> tokens;
   std::vector<Suppression> suppressions;
   if (!lex(text, file, options.maxNesting, tokens, suppressions) || needsStructureRepair(tokens)) return {};
   if (tokens.size() >= options.parallelTokens) {
+    timer.mark("lex");
     size_t parts = std::max<size_t>(2, llvm::parallel::strategy.compute_thread_count());
     unsigned made = 0;
-    if (std::optional<SourceFile> parsed = parseInParts(text, file, tokens, parts, made)) {
+    std::optional<SourceFile> parsed = parseInParts(text, file, tokens, parts, made);
+    timer.mark("parts");
+    if (parsed) {
       out.imports = std::move(parsed->imports);
       out.decls = std::move(parsed->decls);
       out.suppressions = std::move(suppressions);

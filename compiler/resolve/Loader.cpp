@@ -1,4 +1,5 @@
 #include "resolve/Loader.h"
+#include "source/PhaseTimer.h"
 #include "ast/Walk.h"
 #include "source/Text.h"
 
@@ -294,6 +295,7 @@ void Loader::parseSetAside() {
 Program Loader::load(const std::vector<std::string> &paths) {
   // The standard library and the inputs are read and registered in order,
   // parsed together, then checked for emptiness in order.
+  PhaseTimer timer("  load");
   setAsideParses_ = true;
   loadStdlib();
   for (const std::string &path : paths)
@@ -301,7 +303,9 @@ Program Loader::load(const std::vector<std::string> &paths) {
       if (std::find(program_.inputs.begin(), program_.inputs.end(), f) == program_.inputs.end())
         program_.inputs.push_back(f);
   setAsideParses_ = false;
+  timer.mark("read");
   parseSetAside();
+  timer.mark("parse");
   for (SourceFile *f : program_.inputs)
     if (f->parsedCleanly && f->decls.empty() && f->imports.empty())
       diags_.report(DiagID::EmptyFile, {f->id, 0, 0}, fmt::format("`{}` declares nothing", f->path))
@@ -310,6 +314,7 @@ Program Loader::load(const std::vector<std::string> &paths) {
   for (size_t i = 0; i < program_.files.size(); ++i) resolveImports(*program_.files[i]);
   program_.index();
   reportCycles();
+  timer.mark("imports");
   return std::move(program_);
 }
 
