@@ -1,4 +1,5 @@
 #include "analysis/Permissions.h"
+#include "source/JsonCursor.h"
 
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringExtras.h>
@@ -60,36 +61,96 @@ bool RoleDefinition::hasDataActions() const {
   return std::any_of(permissions.begin(), permissions.end(), [](const PermissionSet &p) { return p.hasDataActions(); });
 }
 
-static std::vector<std::string> stringList(const llvm::json::Object &o, llvm::StringRef key) {
-  std::vector<std::string> out;
-  if (const llvm::json::Array *a = o.getArray(key))
-    for (const llvm::json::Value &v : *a)
-      if (auto s = v.getAsString()) out.push_back(s->str());
-  return out;
+namespace {
+/// A list of strings; other values in it are passed over.
+bool readStringList(JsonCursor &json, std::vector<std::string> &out) {
+  if (json.peek() != JsonCursor::Kind::Array) return json.skipValue();
+  json.enterArray();
+  std::string item;
+  while (json.nextElement()) {
+    if (json.peek() != JsonCursor::Kind::String) {
+      if (!json.skipValue()) return false;
+      continue;
+    }
+    if (!json.readString(item)) return false;
+    out.push_back(item);
+  }
+  return !json.failed();
 }
+
+/// A string member; any other value reads as "".
+bool readText(JsonCursor &json, std::string &out) {
+  out.clear();
+  return json.peek() == JsonCursor::Kind::String ? json.readString(out) : json.skipValue();
+}
+
+bool readPermissions(JsonCursor &json, std::vector<PermissionSet> &out) {
+  if (json.peek() != JsonCursor::Kind::Array) return json.skipValue();
+  json.enterArray();
+  std::string key;
+  while (json.nextElement()) {
+    if (json.peek() != JsonCursor::Kind::Object) {
+      if (!json.skipValue()) return false;
+      continue;
+    }
+    PermissionSet set;
+    json.enterObject();
+    while (json.nextKey(key)) {
+      bool ok = key == "actions"          ? readStringList(json, set.actions)
+                : key == "notActions"     ? readStringList(json, set.notActions)
+                : key == "dataActions"    ? readStringList(json, set.dataActions)
+                : key == "notDataActions" ? readStringList(json, set.notDataActions)
+                                          : json.skipValue();
+      if (!ok) return false;
+    }
+    out.push_back(std::move(set));
+  }
+  return !json.failed();
+}
+
+bool readRole(JsonCursor &json, RoleDefinition &role) {
+  json.enterObject();
+  std::string key;
+  while (json.nextKey(key)) {
+    bool ok = key == "name"          ? readText(json, role.id)
+              : key == "roleName"    ? readText(json, role.name)
+              : key == "description" ? readText(json, role.description)
+              : key == "permissions" ? readPermissions(json, role.permissions)
+                                     : json.skipValue();
+    if (!ok) return false;
+  }
+  return !json.failed();
+}
+} // namespace
 
 llvm::Error RoleCatalog::load(llvm::StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path);
   if (!buffer) return llvm::createStringError(buffer.getError(), "cannot read %s", path.str().c_str());
-  llvm::Expected<llvm::json::Value> json = llvm::json::parse((*buffer)->getBuffer());
-  if (!json) return json.takeError();
-  const llvm::json::Array *roles = json->getAsArray();
-  if (!roles) return llvm::createStringError(std::errc::invalid_argument, "%s: expected an array", path.str().c_str());
-  for (const llvm::json::Value &value : *roles) {
-    const llvm::json::Object *o = value.getAsObject();
-    if (!o) continue;
+  return read((*buffer)->getBuffer(), path);
+}
+
+llvm::Error RoleCatalog::read(llvm::StringRef text, llvm::StringRef path) {
+  // Read where it stands, never as a tree: every process reads the catalog,
+  // and most checks are of policies far smaller than it (JsonCursor.h).
+  JsonCursor json(text);
+  if (json.peek() != JsonCursor::Kind::Array) {
+    if (json.failed())
+      return llvm::createStringError(std::errc::invalid_argument, "%s: %s", path.str().c_str(), json.error().c_str());
+    return llvm::createStringError(std::errc::invalid_argument, "%s: expected an array", path.str().c_str());
+  }
+  json.enterArray();
+  while (json.nextElement()) {
+    if (json.peek() != JsonCursor::Kind::Object) {
+      if (!json.skipValue()) break;
+      continue;
+    }
     RoleDefinition role;
-    role.id = o->getString("name").getValueOr("").str();
-    role.name = o->getString("roleName").getValueOr("").str();
-    role.description = o->getString("description").getValueOr("").str();
-    if (const llvm::json::Array *perms = o->getArray("permissions"))
-      for (const llvm::json::Value &p : *perms)
-        if (const llvm::json::Object *po = p.getAsObject())
-          role.permissions.push_back({stringList(*po, "actions"), stringList(*po, "notActions"),
-                                      stringList(*po, "dataActions"), stringList(*po, "notDataActions")});
+    if (!readRole(json, role)) break;
     byLowerName_[llvm::StringRef(role.name).lower()] = roles_.size();
     roles_.push_back(std::move(role));
   }
+  if (!json.finish())
+    return llvm::createStringError(std::errc::invalid_argument, "%s: %s", path.str().c_str(), json.error().c_str());
   return llvm::Error::success();
 }
 

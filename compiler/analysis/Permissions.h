@@ -50,6 +50,8 @@ class RoleCatalog {
 public:
   /// Reads the vendored `built-in-roles.json`.
   llvm::Error load(llvm::StringRef path);
+  /// The same, from text; `path` names it in errors.
+  llvm::Error read(llvm::StringRef text, llvm::StringRef path);
   const RoleDefinition *byName(llvm::StringRef name) const; // case-insensitive
   std::vector<std::string> names() const;
   const std::vector<RoleDefinition> &roles() const { return roles_; }

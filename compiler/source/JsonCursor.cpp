@@ -1,0 +1,247 @@
+#include "source/JsonCursor.h"
+#include "source/Text.h"
+
+#include <fmt/format.h>
+
+namespace ward {
+
+namespace {
+// Containers nest on the reader's stack (skipValue recurses): a hostile file
+// of a million `[` must stop with an error, not overflow it.
+constexpr unsigned kMaxDepth = 256;
+
+bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+void appendUtf8(std::string &out, unsigned cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+} // namespace
+
+JsonCursor::JsonCursor(llvm::StringRef text) : text_(text) {
+  if (std::optional<size_t> bad = findInvalidUtf8(text)) {
+    at_ = *bad;
+    fail("invalid UTF-8");
+  }
+}
+
+bool JsonCursor::fail(const char *what) {
+  if (error_.empty()) error_ = fmt::format("{} at byte {}", what, at_);
+  at_ = text_.size();
+  return false;
+}
+
+void JsonCursor::skipSpace() {
+  while (at_ < text_.size() && isJsonSpace(text_[at_])) ++at_;
+}
+
+bool JsonCursor::expect(char c, const char *what) {
+  skipSpace();
+  if (at_ < text_.size() && text_[at_] == c) {
+    ++at_;
+    return true;
+  }
+  return fail(at_ >= text_.size() ? "unexpected end" : what);
+}
+
+JsonCursor::Kind JsonCursor::peek() {
+  skipSpace();
+  if (failed() || at_ >= text_.size()) return Kind::Invalid;
+  char c = text_[at_];
+  if (c == '{') return Kind::Object;
+  if (c == '[') return Kind::Array;
+  if (c == '"') return Kind::String;
+  if (c == '-' || isDigit(c)) return Kind::Number;
+  if (c == 't' || c == 'f' || c == 'n') return Kind::Literal;
+  return Kind::Invalid;
+}
+
+bool JsonCursor::enterObject() {
+  if (failed()) return false;
+  if (depth_ == kMaxDepth) return fail("nested too deeply");
+  if (!expect('{', "expected '{'")) return false;
+  ++depth_;
+  first_ = true;
+  return true;
+}
+
+bool JsonCursor::enterArray() {
+  if (failed()) return false;
+  if (depth_ == kMaxDepth) return fail("nested too deeply");
+  if (!expect('[', "expected '['")) return false;
+  ++depth_;
+  first_ = true;
+  return true;
+}
+
+bool JsonCursor::more(char close, bool &another) {
+  skipSpace();
+  if (at_ < text_.size() && text_[at_] == close) {
+    ++at_;
+    --depth_;
+    first_ = false; // the container just closed was a value of its parent
+    another = false;
+    return true;
+  }
+  if (!first_ && !expect(',', close == '}' ? "expected ',' or '}'" : "expected ',' or ']'")) return false;
+  first_ = false;
+  another = true;
+  return true;
+}
+
+bool JsonCursor::nextKey(std::string &key) {
+  bool another = false;
+  if (failed() || depth_ == 0 || !more('}', another) || !another) return false;
+  skipSpace();
+  if (at_ >= text_.size() || text_[at_] != '"') return fail("expected a key");
+  key.clear();
+  return string(&key) && expect(':', "expected ':'");
+}
+
+bool JsonCursor::nextElement() {
+  bool another = false;
+  return !failed() && depth_ > 0 && more(']', another) && another;
+}
+
+bool JsonCursor::readString(std::string &out) {
+  out.clear();
+  if (peek() != Kind::String) return fail("expected a string");
+  return string(&out);
+}
+
+bool JsonCursor::hex4(unsigned &value) {
+  value = 0;
+  for (int i = 0; i < 4; ++i, ++at_) {
+    if (at_ >= text_.size()) return fail("unterminated escape");
+    char c = text_[at_];
+    unsigned digit = isDigit(c)               ? c - '0'
+                     : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                     : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                              : 16;
+    if (digit == 16) return fail("expected four hex digits after \\u");
+    value = value * 16 + digit;
+  }
+  return true;
+}
+
+bool JsonCursor::string(std::string *out) {
+  ++at_; // the opening quote
+  for (;;) {
+    size_t run = at_;
+    while (run < text_.size() && text_[run] != '"' && text_[run] != '\\' &&
+           static_cast<unsigned char>(text_[run]) >= 0x20)
+      ++run;
+    if (out) out->append(text_.data() + at_, run - at_);
+    at_ = run;
+    if (at_ >= text_.size()) return fail("unterminated string");
+    char c = text_[at_++];
+    if (c == '"') return true;
+    if (c != '\\') {
+      --at_;
+      return fail("control character in a string");
+    }
+    if (at_ >= text_.size()) return fail("unterminated escape");
+    char e = text_[at_++];
+    unsigned cp = 0;
+    switch (e) {
+    case '"': cp = '"'; break;
+    case '\\': cp = '\\'; break;
+    case '/': cp = '/'; break;
+    case 'b': cp = '\b'; break;
+    case 'f': cp = '\f'; break;
+    case 'n': cp = '\n'; break;
+    case 'r': cp = '\r'; break;
+    case 't': cp = '\t'; break;
+    case 'u': {
+      if (!hex4(cp)) return false;
+      // A surrogate pair is one character; a lone surrogate is not one at
+      // all, and becomes U+FFFD (RFC 8259 §8.2 leaves it to the reader).
+      if (cp >= 0xD800 && cp <= 0xDBFF && text_.substr(at_).startswith("\\u")) {
+        size_t pair = at_;
+        at_ += 2;
+        unsigned low = 0;
+        if (!hex4(low)) return false;
+        if (low >= 0xDC00 && low <= 0xDFFF) cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+        else at_ = pair; // the next escape stands on its own
+      }
+      if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
+      break;
+    }
+    default: --at_; return fail("unknown escape");
+    }
+    if (out) appendUtf8(*out, cp);
+  }
+}
+
+bool JsonCursor::number() {
+  // -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+  auto digits = [&] {
+    size_t start = at_;
+    while (at_ < text_.size() && isDigit(text_[at_])) ++at_;
+    return at_ > start;
+  };
+  if (text_[at_] == '-') ++at_;
+  if (at_ < text_.size() && text_[at_] == '0') ++at_;
+  else if (!digits()) return fail("expected a digit");
+  if (at_ < text_.size() && text_[at_] == '.') {
+    ++at_;
+    if (!digits()) return fail("expected a digit after '.'");
+  }
+  if (at_ < text_.size() && (text_[at_] == 'e' || text_[at_] == 'E')) {
+    ++at_;
+    if (at_ < text_.size() && (text_[at_] == '+' || text_[at_] == '-')) ++at_;
+    if (!digits()) return fail("expected a digit in the exponent");
+  }
+  return true;
+}
+
+bool JsonCursor::literal(llvm::StringRef word) {
+  if (!text_.substr(at_).startswith(word)) return fail("expected a value");
+  at_ += word.size();
+  return true;
+}
+
+bool JsonCursor::skipValue() {
+  std::string ignored;
+  switch (peek()) {
+  case Kind::Object:
+    if (!enterObject()) return false;
+    while (nextKey(ignored))
+      if (!skipValue()) return false;
+    return !failed();
+  case Kind::Array:
+    if (!enterArray()) return false;
+    while (nextElement())
+      if (!skipValue()) return false;
+    return !failed();
+  case Kind::String: return string(nullptr);
+  case Kind::Number: return number();
+  case Kind::Literal: return literal(text_[at_] == 't' ? "true" : text_[at_] == 'f' ? "false" : "null");
+  case Kind::Invalid: return failed() ? false : fail(at_ >= text_.size() ? "unexpected end" : "expected a value");
+  }
+  return false;
+}
+
+bool JsonCursor::finish() {
+  skipSpace();
+  if (failed()) return false;
+  if (depth_ != 0) return fail("unclosed container");
+  if (at_ != text_.size()) return fail("unexpected text after the value");
+  return true;
+}
+
+} // namespace ward

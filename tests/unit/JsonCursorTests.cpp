@@ -1,0 +1,159 @@
+#include "JsonOracle.h"
+#include "TestSupport.h"
+#include "analysis/Permissions.h"
+#include "source/JsonCursor.h"
+
+#include <catch2/catch.hpp>
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/MemoryBuffer.h>
+
+using namespace ward;
+using namespace ward::analysis;
+using namespace ward::test;
+
+namespace {
+/// The role catalogue as reading a whole llvm::json tree gives it: the
+/// oracle the cursor-based reader must agree with.
+std::vector<RoleDefinition> rolesFromTree(llvm::StringRef text) {
+  auto strings = [](const llvm::json::Object &o, llvm::StringRef key) {
+    std::vector<std::string> out;
+    if (const llvm::json::Array *a = o.getArray(key))
+      for (const llvm::json::Value &v : *a)
+        if (auto s = v.getAsString()) out.push_back(s->str());
+    return out;
+  };
+  std::vector<RoleDefinition> out;
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(text);
+  REQUIRE(bool(json));
+  for (const llvm::json::Value &value : *json->getAsArray()) {
+    const llvm::json::Object *o = value.getAsObject();
+    if (!o) continue;
+    RoleDefinition role;
+    role.id = o->getString("name").getValueOr("").str();
+    role.name = o->getString("roleName").getValueOr("").str();
+    role.description = o->getString("description").getValueOr("").str();
+    if (const llvm::json::Array *perms = o->getArray("permissions"))
+      for (const llvm::json::Value &p : *perms)
+        if (const llvm::json::Object *po = p.getAsObject())
+          role.permissions.push_back({strings(*po, "actions"), strings(*po, "notActions"), strings(*po, "dataActions"),
+                                      strings(*po, "notDataActions")});
+    out.push_back(std::move(role));
+  }
+  return out;
+}
+
+void requireSameRoles(const RoleCatalog &catalog, const std::vector<RoleDefinition> &expected) {
+  REQUIRE(catalog.roles().size() == expected.size());
+  for (size_t i = 0; i < expected.size(); ++i) {
+    const RoleDefinition &a = catalog.roles()[i], &b = expected[i];
+    INFO("role " << i << " " << b.name);
+    CHECK(a.id == b.id);
+    CHECK(a.name == b.name);
+    CHECK(a.description == b.description);
+    REQUIRE(a.permissions.size() == b.permissions.size());
+    for (size_t p = 0; p < b.permissions.size(); ++p) {
+      CHECK(a.permissions[p].actions == b.permissions[p].actions);
+      CHECK(a.permissions[p].notActions == b.permissions[p].notActions);
+      CHECK(a.permissions[p].dataActions == b.permissions[p].dataActions);
+      CHECK(a.permissions[p].notDataActions == b.permissions[p].notDataActions);
+    }
+  }
+}
+
+} // namespace
+
+TEST_CASE("the built-in roles read as the whole JSON tree reads them", "[json]") {
+  auto buffer = llvm::MemoryBuffer::getFile(ward::test::stdlibDir() + "/azure/built-in-roles.json");
+  REQUIRE(buffer);
+  RoleCatalog catalog;
+  REQUIRE_FALSE(bool(catalog.read((*buffer)->getBuffer(), "built-in-roles.json")));
+  requireSameRoles(catalog, rolesFromTree((*buffer)->getBuffer()));
+  CHECK(catalog.roles().size() == 928);
+}
+
+TEST_CASE("role fields of other types, unknown members and escapes read as the tree reads them", "[json]") {
+  const char *text = R"([
+    3, "not a role", null,
+    {"name": 7, "roleName": "Caf\u00e9 \ud83d\ude00 \"quoted\" \\ \/ \b\f\n\r\t", "extra": {"deep": [[{"x": [true, false, null, -0.5e+3]}]]},
+     "description": ["not", "a", "string"],
+     "permissions": [{"actions": ["a/b", 1, null, "c\u002Fd", {"o": 1}], "notActions": "not a list", "dataActions": [],
+                      "unknown": {"actions": ["ignored"]}}, "not an object", {}],
+     "roleName": "Second \ud800 lone"},
+    {"permissions": {"actions": ["not", "a", "list"]}},
+    {}
+  ])";
+  RoleCatalog catalog;
+  REQUIRE_FALSE(bool(catalog.read(text, "roles.json")));
+  requireSameRoles(catalog, rolesFromTree(text));
+  REQUIRE(catalog.roles().size() == 3);
+  CHECK(catalog.roles()[0].name ==
+        "Second \xEF\xBF\xBD lone"); // the last of a repeated key; a lone surrogate is U+FFFD
+  CHECK(catalog.roles()[0].permissions[0].actions == std::vector<std::string>{"a/b", "c/d"});
+}
+
+TEST_CASE("malformed role files are errors that say where", "[json]") {
+  struct Case {
+    const char *text, *error;
+  };
+  for (const Case &c : std::vector<Case>{
+           {"", "expected an array"},
+           {"{}", "expected an array"},
+           {"[{\"roleName\": \"a\"}", "unexpected end at byte 18"},
+           {"[{\"roleName\": \"a\",}]", "expected a key at byte 18"},
+           {"[{\"roleName\" \"a\"}]", "expected ':' at byte 13"},
+           {"[1 2]", "expected ',' or ']' at byte 3"},
+           {"[{\"roleName\": \"a\nb\"}]", "control character in a string at byte 16"},
+           {"[{\"roleName\": \"\\x\"}]", "unknown escape at byte 16"},
+           {"[{\"roleName\": \"\\u12G4\"}]", "expected four hex digits after \\u at byte 19"},
+           {"[01]", "expected ',' or ']' at byte 2"},
+           {"[1.]", "expected a digit after '.' at byte 3"},
+           {"[-]", "expected a digit at byte 2"},
+           {"[tru]", "expected a value at byte 1"},
+           {"[] []", "unexpected text after the value at byte 3"},
+           {"[\"\xC3\x28\"]", "invalid UTF-8 at byte 2"},
+       }) {
+    INFO(c.text);
+    RoleCatalog catalog;
+    llvm::Error e = catalog.read(c.text, "roles.json");
+    REQUIRE(bool(e));
+    std::string message = llvm::toString(std::move(e));
+    CHECK(message.find(c.error) != std::string::npos);
+    CHECK(llvm::StringRef(message).startswith("roles.json: "));
+  }
+  // Nesting is bounded: a hostile file cannot exhaust the stack.
+  std::string deep = "[" + std::string(100000, '[') + std::string(100000, ']') + "]";
+  RoleCatalog catalog;
+  llvm::Error e = catalog.read(deep, "roles.json");
+  REQUIRE(bool(e));
+  CHECK(llvm::toString(std::move(e)).find("nested too deeply") != std::string::npos);
+}
+
+TEST_CASE("JSON-like text: accepted and decoded as llvm::json does, where both follow RFC 8259", "[json]") {
+  const char alphabet[] = "[]{}\":,,  01-.e\\u\"ab\n\ttfnrulse";
+  uint64_t state = 0x2545F4914F6CDD1Dull;
+  auto next = [&](uint64_t bound) {
+    state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+    return state % bound;
+  };
+  const std::vector<std::string> words = {"true", "false",  "null", "\"k\"", "\"\\u00e9\"", "\"\\ud83d\\ude00\"",
+                                          "12",   "-0.5e3", "{}",   "[]"};
+  unsigned compared = 0, accepted = 0, strings = 0;
+  for (int i = 0; i < 30000; ++i) {
+    std::string text;
+    size_t length = 1 + next(14);
+    while (text.size() < length)
+      text += next(4) == 0 ? words[next(words.size())] : std::string(1, alphabet[next(sizeof(alphabet) - 1)]);
+    std::optional<JsonVerdict> expected = llvmJsonVerdict(text);
+    JsonVerdict actual = cursorVerdict(text);
+    if (!expected) continue;
+    ++compared;
+    accepted += expected->accepted;
+    strings += expected->string.has_value();
+    INFO(text);
+    CHECK(actual.accepted == expected->accepted);
+    CHECK(actual.string == expected->string);
+  }
+  CHECK(compared > 20000);
+  CHECK(accepted > 500); // the comparison covers both decisions
+  CHECK(strings > 100);  // and decoding
+}
