@@ -796,20 +796,25 @@ void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, cons
   std::map<const Decl *, const BackupDecl *> protectedBy;
   relayIdentities(program);
   timer.mark("relays");
-  for (auto &file : program.files) {
-    SemaContext ctx{diags, resolver, file->id};
-    DeclChecker checker(ctx, sm);
+  // Each EdgeWorker's sub-requests are its own (it reads the settings of
+  // the issuers and origins it names); which backup protects a VM first
+  // depends on the order of the backups.
+  forEachDeclInParallel(
+      program, sm, diags, [](const Decl &decl) { return llvm::isa<EdgeWorkerDecl>(decl); },
+      [&](SourceFile &file, Decl &decl, DiagnosticEngine &found) {
+        SemaContext ctx{found, resolver, file.id};
+        DeclChecker(ctx, sm).subrequests(llvm::cast<EdgeWorkerDecl>(decl));
+      });
+  timer.mark("subrequests");
+  for (auto &file : program.files)
     for (auto &decl : file->decls)
-      if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get())) {
-        checker.subrequests(*ew);
-      } else if (auto *backup = llvm::dyn_cast<BackupDecl>(decl.get())) {
+      if (auto *backup = llvm::dyn_cast<BackupDecl>(decl.get())) {
         onceProtected(*backup, protectedVms, diags);
         for (const Protection &p : backup->protections)
           for (const Ref &item : p.items)
             if (item.target) protectedBy.emplace(item.target, backup);
       }
-  }
-  timer.mark("subrequests and protections");
+  timer.mark("protections");
   for (auto &file : program.files)
     for (auto &decl : file->decls)
       if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get())) backupTriggers(*ew, protectedBy, diags);

@@ -137,16 +137,22 @@ CheckResult checkOnOneThread(const std::map<std::string, std::string> &files) {
 TEST_CASE("resolution and checks on both cores report what a serial walk reports", "[resolve]") {
   // Thousands of declarations (many runs of work), with errors of the
   // resolver and of the checks spread over all of them, and in two files.
-  std::string main = "import std.azure\nimport \"more.ward\"\n";
-  std::string more = "import std.azure\n";
-  long unknown = 0, wrongKind = 0, unknownAttribute = 0;
+  std::string main = "import std.azure\nimport std.retry\nimport \"more.ward\"\n";
+  std::string more = "import std.azure\nimport std.retry\n";
+  long unknown = 0, wrongKind = 0, unknownAttribute = 0, notServed = 0;
   for (int i = 0; i < 1500; ++i) {
     std::string &out = i % 3 == 0 ? more : main;
     std::string n = std::to_string(i);
     out += "identity sp-" + n + " : service_principal { object_id = \"3f2b8c1e-5d4a-4e7b-9c6d-" +
            std::string(12 - n.size(), '0') + n + "\" }\n";
-    out += "resource vm-" + n + " : azure.vm { resource_group = \"rg\" name = \"vm-" + n + "\"" +
-           (i % 11 == 0 ? " colour = \"blue\"" : "") + " }\n";
+    out += "resource vm-" + n + " : azure.vm { resource_group = \"rg\" name = \"vm-" + n + "\" origin = \"https://vm-" +
+           n + ".example.net\"" + (i % 11 == 0 ? " colour = \"blue\"" : "") + " }\n";
+    // Forwarding with retry, the bundle requests the origin itself: a
+    // hostname the property does not serve is an error of the sub-requests.
+    std::string served = i % 5 == 0 ? "other-" + n : "vm-" + n;
+    out += "edgeworker gw-" + n + " { id = " + std::to_string(i + 1) + " version = \"1.0.0\" hostnames = [\"" + served +
+           ".example.net\"] route GET \"/a\" { forward to vm-" + n + " retry retry.standard } default deny 404 }\n";
+    notServed += i % 5 == 0;
     std::string who = i % 7 == 0 ? "sp-x" + n : i % 13 == 0 ? "vm-" + n : "sp-" + n;
     std::string capability = i % 17 == 0 ? "backup.operate" : "vm.read";
     unknown += i % 7 == 0;
@@ -176,4 +182,5 @@ TEST_CASE("resolution and checks on both cores report what a serial walk reports
   CHECK(std::count(codes.begin(), codes.end(), "E0204") == unknown);
   CHECK(std::count(codes.begin(), codes.end(), "E0205") == wrongKind);
   CHECK(std::count(codes.begin(), codes.end(), "E0301") == unknownAttribute);
+  CHECK(std::count(codes.begin(), codes.end(), "E0321") == notServed);
 }
