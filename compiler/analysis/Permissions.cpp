@@ -19,6 +19,9 @@ static llvm::SmallVector<llvm::StringRef, 8> segments(llvm::StringRef s) {
 }
 
 bool actionMatches(llvm::StringRef pattern, llvm::StringRef action) {
+  // Without a wildcard, segment by segment is the whole text: compared at
+  // once, as the rules do for every need against every grant.
+  if (!pattern.contains('*')) return pattern.equals_insensitive(action);
   auto p = segments(pattern), a = segments(action);
   auto star = std::find(p.begin(), p.end(), "*");
   if (star == p.end()) {
