@@ -1,5 +1,6 @@
 #include "resolve/Resolver.h"
 #include "resolve/ParallelDecls.h"
+#include "source/PhaseTimer.h"
 #include "ast/Walk.h"
 #include "source/Text.h"
 
@@ -16,8 +17,13 @@ Resolver::Resolver(const SourceManager &sm, DiagnosticEngine &diags, Program &pr
     : sm_(sm), diags_(diags), program_(program) {}
 
 void Resolver::indexDeclarations() {
+  // Sized once: a large policy has hundreds of thousands of names, and a
+  // table grown by doubling hashes each of them again at every step.
+  size_t count = 0;
+  for (auto &file : program_.files) count += file->decls.size();
+  global_ = llvm::StringMap<const Decl *>(static_cast<unsigned>(count));
   for (auto &file : program_.files) {
-    auto &scope = fileScopes_[file->id];
+    std::vector<const Decl *> &declared = declaredIn_[file->id];
     for (auto &declPtr : file->decls) {
       const Decl *decl = declPtr.get();
       if (decl->name.empty()) continue; // allow, grant
@@ -43,13 +49,13 @@ void Resolver::indexDeclarations() {
             .withHelp("every tenant, issuer, identity, resource, retry, edgeworker and backup needs a unique name");
         continue;
       }
-      scope[decl->name.text] = decl;
+      declared.push_back(decl);
     }
   }
 }
 
-std::vector<FileID> Resolver::visibleFiles(FileID from) const {
-  std::vector<FileID> files{from};
+llvm::SmallVector<FileID, 8> Resolver::visibleFiles(FileID from) const {
+  llvm::SmallVector<FileID, 8> files{from};
   if (SourceFile *file = program_.file(from))
     for (const Import &imp : file->imports)
       if (imp.resolved) files.push_back(imp.resolved);
@@ -75,12 +81,12 @@ static std::string describeKinds(std::initializer_list<DeclKind> kinds) {
 const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_list<DeclKind> kinds,
                              llvm::StringRef position, DiagnosticEngine &diags) const {
   auto wanted = [&](const Decl *d) { return std::find(kinds.begin(), kinds.end(), d->kind()) != kinds.end(); };
-  for (FileID file : visibleFiles(from)) {
-    auto scope = fileScopes_.find(file);
-    if (scope == fileScopes_.end()) continue;
-    auto it = scope->second.find(name.text);
-    if (it == scope->second.end()) continue;
-    const Decl *decl = it->second;
+  // Names are unique in the program (a second declaration is an error and
+  // never indexed), so the one declaration of the name is visible or not.
+  llvm::SmallVector<FileID, 8> visible = visibleFiles(from);
+  auto found = global_.find(name.text);
+  if (found != global_.end() && llvm::is_contained(visible, found->second->file)) {
+    const Decl *decl = found->second;
     if (wanted(decl)) return decl;
     diags
         .report(DiagID::WrongKind, name.range,
@@ -90,7 +96,7 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
     return nullptr;
   }
   // Declared, but somewhere this file does not import?
-  if (auto it = global_.find(name.text); it != global_.end() && wanted(it->second)) {
+  if (auto it = found; it != global_.end() && wanted(it->second)) {
     diags
         .report(DiagID::NotImported, name.range,
                 fmt::format("`{}` is declared in `{}`, which this file does not import", name.text,
@@ -102,11 +108,11 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
   // Its declaration did not parse, and that error is already reported.
   if (program_.mayBeBroken(name.text)) return nullptr;
   std::vector<std::string> candidates;
-  for (FileID file : visibleFiles(from)) {
-    auto scope = fileScopes_.find(file);
-    if (scope == fileScopes_.end()) continue;
-    for (auto &entry : scope->second)
-      if (wanted(entry.getValue())) candidates.push_back(entry.getKey().str());
+  for (FileID file : visible) {
+    auto declared = declaredIn_.find(file);
+    if (declared == declaredIn_.end()) continue;
+    for (const Decl *decl : declared->second)
+      if (wanted(decl)) candidates.push_back(decl->name.text);
   }
   std::sort(candidates.begin(), candidates.end());
   DiagnosticBuilder d = diags.report(DiagID::UnknownName, name.range,
@@ -131,7 +137,7 @@ const CapabilityDecl *Resolver::lookupCapability(FileID from, const Name &name, 
                                                  DiagnosticEngine &diags) const {
   const ResourceTypeDecl *type = resource.typeDecl();
   if (!type) return nullptr; // the resource's own error was reported
-  std::vector<FileID> visible = visibleFiles(from);
+  llvm::SmallVector<FileID, 8> visible = visibleFiles(from);
   auto isVisible = [&](const Decl *d) { return std::find(visible.begin(), visible.end(), d->file) != visible.end(); };
 
   auto it = capabilities_.find(name.text);
@@ -194,7 +200,9 @@ void Resolver::resolveDecl(Decl &decl, DiagnosticEngine &diags) const {
 }
 
 void Resolver::run() {
+  PhaseTimer timer("  resolve");
   indexDeclarations();
+  timer.mark("index");
   // Resources and capabilities first, so that capability lookups see
   // resolved resource types. Each declaration's references are its own.
   for (bool typed : {true, false})
@@ -202,6 +210,7 @@ void Resolver::run() {
         program_, sm_, diags_,
         [&](const Decl &decl) { return (llvm::isa<ResourceDecl>(decl) || llvm::isa<CapabilityDecl>(decl)) == typed; },
         [&](SourceFile &, Decl &decl, DiagnosticEngine &found) { resolveDecl(decl, found); });
+  timer.mark("references");
 }
 
 } // namespace ward

@@ -12,6 +12,7 @@
 #include "resolve/Loader.h"
 
 #include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringMap.h>
 
 #include <initializer_list>
@@ -47,15 +48,15 @@ private:
   void indexDeclarations();
   /// Resolves `decl`'s references, reporting into `diags`; reads the tables only.
   void resolveDecl(Decl &decl, DiagnosticEngine &diags) const;
-  std::vector<FileID> visibleFiles(FileID from) const;
+  llvm::SmallVector<FileID, 8> visibleFiles(FileID from) const; // no allocation per lookup
   /// How `from` imports the file that declares `decl`.
   std::string importHint(const Decl &decl, FileID from) const;
 
   const SourceManager &sm_;
   DiagnosticEngine &diags_;
   Program &program_;
-  llvm::DenseMap<FileID, llvm::StringMap<const Decl *>> fileScopes_;
-  llvm::StringMap<const Decl *> global_;
+  llvm::StringMap<const Decl *> global_;                         // every named declaration but capabilities, by name
+  llvm::DenseMap<FileID, std::vector<const Decl *>> declaredIn_; // the same, by file: for suggestions
   llvm::StringMap<std::vector<const CapabilityDecl *>> capabilities_;
 };
 
