@@ -62,19 +62,21 @@ const std::vector<bool> &declarationTypes() {
   return table;
 }
 
-/// The visible tokens of `text`, and the suppressions of its comments; false
-/// on a lexical error or nesting deeper than `maxNesting`.
-bool lex(llvm::StringRef text, FileID file, unsigned maxNesting, std::vector<Token> &tokens,
-         std::vector<Suppression> &suppressions) {
-  tokens.reserve(text.size() / 5);
+/// The visible tokens of `text` from `from` to `to` (offsets stay those of
+/// the whole text), and the suppressions of its comments; false on a lexical
+/// error, nesting deeper than `maxNesting`, or a token that goes on past `to`.
+bool lexRange(llvm::StringRef text, size_t from, size_t to, FileID file, unsigned maxNesting,
+              std::vector<Token> &tokens, std::vector<Suppression> &suppressions) {
+  tokens.reserve((to - from) / 5);
   unsigned depth = 0;
-  size_t pos = 0, lastVisibleEnd = 0;
+  size_t pos = from, lastVisibleEnd = from;
   bool anyVisible = false;
   for (;;) {
     pos = skipSpace(text, pos);
-    if (pos >= text.size()) break;
+    if (pos >= to) break;
     ScannedToken t = scanToken(text, pos);
     uint32_t begin = uint32_t(pos), end = uint32_t(pos + t.length);
+    if (end > to) return false; // a block comment over the end of a part
     pos = end;
     switch (t.type) {
     case L::UNEXPECTED_CHAR:
@@ -104,8 +106,13 @@ bool lex(llvm::StringRef text, FileID file, unsigned maxNesting, std::vector<Tok
     lastVisibleEnd = end;
     anyVisible = true;
   }
-  tokens.push_back({kEnd, uint32_t(text.size()), uint32_t(text.size()), true, false});
+  tokens.push_back({kEnd, uint32_t(to), uint32_t(to), true, false});
   return true;
+}
+
+bool lex(llvm::StringRef text, FileID file, unsigned maxNesting, std::vector<Token> &tokens,
+         std::vector<Suppression> &suppressions) {
+  return lexRange(text, 0, text.size(), file, maxNesting, tokens, suppressions);
 }
 
 /// How a token changes the bracket depth: an opening bracket, brace or
@@ -664,40 +671,50 @@ private:
 
 namespace {
 
-/// Where a file may be cut into `parts` for parsing in parallel: before a
-/// declaration keyword that starts a line outside every bracket, near each
-/// 1/parts of the tokens. (needsStructureRepair has refused files where
-/// such a keyword is inside a bracket.) No top-level construct of Ward.g4
-/// can go on with a declaration keyword, so the constructs of the parts are
-/// those of the whole file — and a cut that lands inside a construct (a
-/// keyword used as a name) leaves that part incomplete, and the file is
-/// parsed in one piece.
-std::vector<size_t> cutPoints(const std::vector<Token> &tokens, size_t parts) {
+/// Where a large file may be cut into `parts` to be read and parsed in
+/// parallel: at the start of a line that begins with a declaration keyword,
+/// near each 1/parts of the bytes. No top-level construct of Ward.g4 can go
+/// on with a declaration keyword, and only a block comment spans lines, so
+/// when every part lexes and parses whole, its constructs are those of the
+/// whole file. A cut inside a comment leaves a comment running over the end
+/// of its part, a cut inside a construct (a keyword first on a line inside
+/// braces) leaves its part incomplete: then the file is read in one piece.
+std::vector<size_t> cutPoints(llvm::StringRef text, size_t parts) {
   const std::vector<bool> &declares = declarationTypes();
   std::vector<size_t> cuts{0};
-  size_t open = 0;
-  for (size_t i = 0; i + 1 < tokens.size() && cuts.size() < parts; ++i) {
-    const Token &t = tokens[i];
-    if (open == 0 && declares[t.type] && t.firstOnLine && i > cuts.back() &&
-        i >= (tokens.size() - 1) * cuts.size() / parts)
-      cuts.push_back(i);
-    stepNesting(t.type, open);
+  for (size_t k = 1; k < parts; ++k) {
+    size_t at = std::max(cuts.back(), text.size() * k / parts);
+    for (;;) {
+      size_t newline = text.find('\n', at);
+      if (newline == llvm::StringRef::npos || newline + 1 >= text.size()) return cuts.push_back(text.size()), cuts;
+      at = newline + 1;
+      char c = text[at];
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) continue; // every keyword starts with a letter
+      ScannedToken t = scanToken(text, at);
+      if (t.type < declares.size() && declares[t.type]) break;
+    }
+    cuts.push_back(at);
   }
-  cuts.push_back(tokens.size() - 1); // the end token
+  cuts.push_back(text.size());
   return cuts;
 }
 
-/// The whole file parsed in parts on several threads, or nothing if any
-/// part is not parsed whole (the caller then parses it in one piece).
-std::optional<SourceFile> parseInParts(llvm::StringRef text, FileID file, const std::vector<Token> &tokens,
-                                       size_t parts, unsigned &made) {
-  std::vector<size_t> cuts = cutPoints(tokens, parts);
+/// The whole file read and parsed in parts on several threads, or nothing
+/// if any part is not read and parsed whole (the caller then reads it in
+/// one piece). Each part's tokens live only while it is parsed.
+std::optional<SourceFile> parseInParts(llvm::StringRef text, FileID file, const ParseOptions &options, size_t parts,
+                                       unsigned &made) {
+  std::vector<size_t> cuts = cutPoints(text, parts);
   size_t count = cuts.size() - 1;
   if (count < 2) return std::nullopt;
   std::vector<SourceFile> pieces(count);
   std::vector<char> whole(count, 0);
   llvm::parallelForEachN(0, count, [&](size_t i) {
-    FastParser parser(text, file, tokens, cuts[i], cuts[i + 1]);
+    std::vector<Token> tokens;
+    if (!lexRange(text, cuts[i], cuts[i + 1], file, options.maxNesting, tokens, pieces[i].suppressions) ||
+        needsStructureRepair(tokens))
+      return;
+    FastParser parser(text, file, tokens, 0, tokens.size() - 1);
     try {
       parser.file(pieces[i]);
       whole[i] = 1;
@@ -709,6 +726,7 @@ std::optional<SourceFile> parseInParts(llvm::StringRef text, FileID file, const 
   for (SourceFile &piece : pieces) {
     std::move(piece.imports.begin(), piece.imports.end(), std::back_inserter(out.imports));
     std::move(piece.decls.begin(), piece.decls.end(), std::back_inserter(out.decls));
+    std::move(piece.suppressions.begin(), piece.suppressions.end(), std::back_inserter(out.suppressions));
   }
   return out;
 }
@@ -716,23 +734,23 @@ std::optional<SourceFile> parseInParts(llvm::StringRef text, FileID file, const 
 } // namespace
 
 FastParse parseFast(llvm::StringRef text, FileID file, const ParseOptions &options, SourceFile &out) {
-  PhaseTimer timer("  fast-parse"); // marks only for files parsed in parts (many small files would flood)
-  std::vector<Token> tokens;
-  std::vector<Suppression> suppressions;
-  if (!lex(text, file, options.maxNesting, tokens, suppressions) || needsStructureRepair(tokens)) return {};
-  if (tokens.size() >= options.parallelTokens) {
-    timer.mark("lex");
-    size_t parts = std::max<size_t>(2, llvm::parallel::strategy.compute_thread_count());
+  if (text.size() >= options.parallelBytes) {
+    PhaseTimer timer("  fast-parse");
+    // More parts than threads: fewer tokens held at once.
+    size_t parts = 4 * std::max<size_t>(1, llvm::parallel::strategy.compute_thread_count());
     unsigned made = 0;
-    std::optional<SourceFile> parsed = parseInParts(text, file, tokens, parts, made);
-    timer.mark("parts");
+    std::optional<SourceFile> parsed = parseInParts(text, file, options, parts, made);
+    timer.mark(parsed ? "parts" : "parts (declined)");
     if (parsed) {
       out.imports = std::move(parsed->imports);
       out.decls = std::move(parsed->decls);
-      out.suppressions = std::move(suppressions);
+      out.suppressions = std::move(parsed->suppressions);
       return {true, 0, made};
     }
   }
+  std::vector<Token> tokens;
+  std::vector<Suppression> suppressions;
+  if (!lex(text, file, options.maxNesting, tokens, suppressions) || needsStructureRepair(tokens)) return {};
   SourceFile parsed;
   FastParser parser(text, file, tokens, 0, tokens.size() - 1);
   try {

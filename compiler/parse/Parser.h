@@ -21,10 +21,10 @@ struct ParseOptions {
   /// Try the fast parser first; any file it does not accept (every file with
   /// an error among them) is parsed by the ANTLR parser, as it is without it.
   bool fastPath = fastParserByDefault();
-  /// A valid file of at least this many tokens (about 1 MB of policy) is
-  /// parsed by the fast parser in parts, on as many threads as there are
-  /// cores; the AST is the same as from one piece.
-  size_t parallelTokens = 200000;
+  /// A valid file of at least this many bytes is read and parsed by the
+  /// fast parser in parts, on as many threads as there are cores; the AST
+  /// is the same as from one piece.
+  size_t parallelBytes = size_t(1) << 20;
 };
 
 /// Parses buffer `file` of `sm`. Lexical and syntax errors go to `diags`.

@@ -13,14 +13,13 @@
 
 namespace {
 
-std::string parseToText(const std::string &text, bool fast,
-                        size_t parallelTokens = ward::ParseOptions{}.parallelTokens) {
+std::string parseToText(const std::string &text, bool fast, size_t parallelBytes = ward::ParseOptions{}.parallelBytes) {
   ward::SourceManager sm;
   ward::FileID id = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "fuzz.ward"), "fuzz.ward");
   ward::DiagnosticEngine diags;
   ward::ParseOptions options;
   options.fastPath = fast;
-  options.parallelTokens = parallelTokens;
+  options.parallelBytes = parallelBytes;
   std::unique_ptr<ward::SourceFile> file = ward::parseFile(sm, id, diags, options);
   std::string out;
   llvm::raw_string_ostream os(out);
@@ -39,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string text(reinterpret_cast<const char *>(data), size);
   std::string antlr = parseToText(text, false), fast = parseToText(text, true);
   if (antlr != fast) ward::fuzz::propertyFailed("fast parser == ANTLR parser", antlr, fast);
-  std::string inParts = parseToText(text, true, /*parallelTokens=*/1);
+  std::string inParts = parseToText(text, true, /*parallelBytes=*/1);
   if (antlr != inParts) ward::fuzz::propertyFailed("fast parser in parts == ANTLR parser", antlr, inParts);
   return 0;
 }

@@ -23,16 +23,16 @@ using namespace ward::test;
 namespace {
 
 /// Everything a parse produces, as text.
-/// Files of at least this many tokens are parsed in parts: 1 for every file.
+/// Files of at least this many bytes are parsed in parts: 1 for every file.
 constexpr size_t kAlwaysInParts = 1;
 
-std::string parseToText(const std::string &text, bool fast, size_t parallelTokens = ParseOptions{}.parallelTokens) {
+std::string parseToText(const std::string &text, bool fast, size_t parallelBytes = ParseOptions{}.parallelBytes) {
   SourceManager sm;
   FileID id = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "policy.ward"), "policy.ward");
   DiagnosticEngine diags;
   ParseOptions options;
   options.fastPath = fast;
-  options.parallelTokens = parallelTokens;
+  options.parallelBytes = parallelBytes;
   std::unique_ptr<SourceFile> file = parseFile(sm, id, diags, options);
   std::string out;
   llvm::raw_string_ostream os(out);
@@ -51,7 +51,7 @@ std::string parseToText(const std::string &text, bool fast, size_t parallelToken
 unsigned partsOf(const std::string &text) {
   SourceFile file;
   ParseOptions options;
-  options.parallelTokens = kAlwaysInParts;
+  options.parallelBytes = kAlwaysInParts;
   parse::FastParse fast = parse::parseFast(text, 1, options, file);
   return fast.complete ? fast.parts : 0;
 }
@@ -160,6 +160,25 @@ TEST_CASE("fast parser: a file parsed in parts on several threads gives the AST 
     std::string cut = all + "allow x to c on\n" + keyword + "\n" + all;
     INFO(keyword);
     CHECK(parseToText(cut, true, kAlwaysInParts) == parseToText(cut, false));
+  }
+  // Parts are cut in the text, before a line that starts with a declaration
+  // keyword. Where most such lines are in a block comment, or inside the
+  // braces of a declaration (a keyword as an attribute's name), the cuts
+  // land there: the part before runs into the next, and the file is read in
+  // one piece, with the AST of one piece.
+  std::string lines;
+  for (int i = 0; i < 20000; ++i) lines += "resource vm-" + std::to_string(i) + " : azure.vm { name = \"x\" }\n";
+  // (The comment holds a `/*` of its own, so that a part starting inside it
+  // would read the rest of it as a comment too, and parse whole.)
+  std::string commented = all + "/*\n" + lines + "/*\n*/\n" + all;
+  std::string keywordsAsNames = all + "resource vm-trap : azure.vm {\n";
+  for (int i = 0; i < 20000; ++i) keywordsAsNames += "backup = \"x\"\nidentity = \"y\"\n";
+  keywordsAsNames += "}\n" + all;
+  for (const std::string &text : {commented, keywordsAsNames}) {
+    std::string oneFile = parseToText(text, false);
+    REQUIRE(oneFile.find("clean=true") != std::string::npos);
+    CHECK(partsOf(text) == 1); // read in one piece
+    CHECK(parseToText(text, true, kAlwaysInParts) == oneFile);
   }
 }
 
