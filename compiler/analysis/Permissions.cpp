@@ -67,18 +67,12 @@ bool RoleDefinition::hasDataActions() const {
 namespace {
 /// A list of strings; other values in it are passed over.
 bool readStringList(JsonCursor &json, std::vector<std::string> &out) {
-  if (json.peek() != JsonCursor::Kind::Array) return json.skipValue();
-  json.enterArray();
   std::string item;
-  while (json.nextElement()) {
-    if (json.peek() != JsonCursor::Kind::String) {
-      if (!json.skipValue()) return false;
-      continue;
-    }
+  return json.forEachElement(JsonCursor::Kind::String, [&] {
     if (!json.readString(item)) return false;
     out.push_back(item);
-  }
-  return !json.failed();
+    return true;
+  });
 }
 
 /// A string member; any other value reads as "".
@@ -88,41 +82,28 @@ bool readText(JsonCursor &json, std::string &out) {
 }
 
 bool readPermissions(JsonCursor &json, std::vector<PermissionSet> &out) {
-  if (json.peek() != JsonCursor::Kind::Array) return json.skipValue();
-  json.enterArray();
-  std::string key;
-  while (json.nextElement()) {
-    if (json.peek() != JsonCursor::Kind::Object) {
-      if (!json.skipValue()) return false;
-      continue;
-    }
+  return json.forEachElement(JsonCursor::Kind::Object, [&] {
     PermissionSet set;
-    json.enterObject();
-    while (json.nextKey(key)) {
-      bool ok = key == "actions"          ? readStringList(json, set.actions)
-                : key == "notActions"     ? readStringList(json, set.notActions)
-                : key == "dataActions"    ? readStringList(json, set.dataActions)
-                : key == "notDataActions" ? readStringList(json, set.notDataActions)
-                                          : json.skipValue();
-      if (!ok) return false;
-    }
+    bool read = json.forEachMember([&](const std::string &key) {
+      return key == "actions"          ? readStringList(json, set.actions)
+             : key == "notActions"     ? readStringList(json, set.notActions)
+             : key == "dataActions"    ? readStringList(json, set.dataActions)
+             : key == "notDataActions" ? readStringList(json, set.notDataActions)
+                                       : json.skipValue();
+    });
     out.push_back(std::move(set));
-  }
-  return !json.failed();
+    return read;
+  });
 }
 
 bool readRole(JsonCursor &json, RoleDefinition &role) {
-  json.enterObject();
-  std::string key;
-  while (json.nextKey(key)) {
-    bool ok = key == "name"          ? readText(json, role.id)
-              : key == "roleName"    ? readText(json, role.name)
-              : key == "description" ? readText(json, role.description)
-              : key == "permissions" ? readPermissions(json, role.permissions)
-                                     : json.skipValue();
-    if (!ok) return false;
-  }
-  return !json.failed();
+  return json.forEachMember([&](const std::string &key) {
+    return key == "name"          ? readText(json, role.id)
+           : key == "roleName"    ? readText(json, role.name)
+           : key == "description" ? readText(json, role.description)
+           : key == "permissions" ? readPermissions(json, role.permissions)
+                                  : json.skipValue();
+  });
 }
 } // namespace
 
@@ -141,17 +122,13 @@ llvm::Error RoleCatalog::read(llvm::StringRef text, llvm::StringRef path) {
       return llvm::createStringError(std::errc::invalid_argument, "%s: %s", path.str().c_str(), json.error().c_str());
     return llvm::createStringError(std::errc::invalid_argument, "%s: expected an array", path.str().c_str());
   }
-  json.enterArray();
-  while (json.nextElement()) {
-    if (json.peek() != JsonCursor::Kind::Object) {
-      if (!json.skipValue()) break;
-      continue;
-    }
+  json.forEachElement(JsonCursor::Kind::Object, [&] {
     RoleDefinition role;
-    if (!readRole(json, role)) break;
+    if (!readRole(json, role)) return false;
     byLowerName_[llvm::StringRef(role.name).lower()] = roles_.size();
     roles_.push_back(std::move(role));
-  }
+    return true;
+  });
   if (!json.finish())
     return llvm::createStringError(std::errc::invalid_argument, "%s: %s", path.str().c_str(), json.error().c_str());
   return llvm::Error::success();

@@ -13,23 +13,6 @@ constexpr unsigned kMaxDepth = 256;
 bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
-void appendUtf8(std::string &out, unsigned cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 } // namespace
 
 JsonCursor::JsonCursor(llvm::StringRef text) : text_(text) {
@@ -70,23 +53,17 @@ JsonCursor::Kind JsonCursor::peek() {
   return Kind::Invalid;
 }
 
-bool JsonCursor::enterObject() {
+bool JsonCursor::enter(char open, const char *what) {
   if (failed()) return false;
   if (depth_ == kMaxDepth) return fail("nested too deeply");
-  if (!expect('{', "expected '{'")) return false;
+  if (!expect(open, what)) return false;
   ++depth_;
   first_ = true;
   return true;
 }
 
-bool JsonCursor::enterArray() {
-  if (failed()) return false;
-  if (depth_ == kMaxDepth) return fail("nested too deeply");
-  if (!expect('[', "expected '['")) return false;
-  ++depth_;
-  first_ = true;
-  return true;
-}
+bool JsonCursor::enterObject() { return enter('{', "expected '{'"); }
+bool JsonCursor::enterArray() { return enter('[', "expected '['"); }
 
 bool JsonCursor::more(char close, bool &another) {
   skipSpace();

@@ -37,6 +37,24 @@ public:
   bool nextElement();
   /// A string value, decoded.
   bool readString(std::string &out);
+  /// For an object (the next value must be one), `read(key)` for each
+  /// member, which reads or skips the member's value.
+  template <typename Read> bool forEachMember(Read read) {
+    std::string key;
+    if (!enterObject()) return false;
+    while (nextKey(key))
+      if (!read(key)) return false;
+    return !failed();
+  }
+  /// For an array, `read` on each element of kind `kind`, other elements
+  /// passed over; any other value is passed over whole.
+  template <typename Read> bool forEachElement(Kind kind, Read read) {
+    if (peek() != Kind::Array) return skipValue();
+    enterArray();
+    while (nextElement())
+      if (!(peek() == kind ? read() : skipValue())) return false;
+    return !failed();
+  }
   /// Any value, whole.
   bool skipValue();
   /// After the top-level value: only whitespace is left.
@@ -50,6 +68,7 @@ private:
   void skipSpace();
   bool fail(const char *what);
   bool expect(char c, const char *what);
+  bool enter(char open, const char *what);
   bool literal(llvm::StringRef word);
   bool number();
   bool string(std::string *out);

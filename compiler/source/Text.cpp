@@ -121,7 +121,7 @@ std::string relativePath(llvm::StringRef path, llvm::StringRef base) {
   return llvm::join(parts, "/");
 }
 
-static void appendUtf8(std::string &out, uint32_t cp) {
+void appendUtf8(std::string &out, uint32_t cp) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);
   } else if (cp < 0x800) {

@@ -21,6 +21,8 @@ struct BadEscape {
   size_t begin, end;
   bool unicode;
 };
+/// Appends code point `cp` (at most U+10FFFF, not a surrogate) in UTF-8.
+void appendUtf8(std::string &out, uint32_t cp);
 /// The value of a Ward string literal's body (between the quotes): escapes
 /// `\" \\ \/ \n \r \t \u{hex}` decoded. A malformed escape goes to `bad`
 /// and adds nothing.
