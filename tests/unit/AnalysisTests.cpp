@@ -399,6 +399,15 @@ TEST_CASE("W003/W004: escalation in a declared capability is a note, and grants 
   CHECK(note->message ==
         "`rbac.assign` lets `sp-ops` escalate privileges: `Microsoft.Authorization/roleAssignments/write`");
   CHECK(declared.ok);
+  // Azure compares operations without case, and so do the rules.
+  CheckResult otherCase = checkSource(
+      std::string(kPrivilegeBase) +
+      "capability rbac.assign on azure.vm { actions = [\"microsoft.authorization/ROLEASSIGNMENTS/write\"] }\n"
+      "allow sp-ops to rbac.assign on vm\n");
+  const Diagnostic *otherCaseNote = otherCase.findUnsuppressed("W003");
+  REQUIRE(otherCaseNote);
+  CHECK(otherCaseNote->message ==
+        "`rbac.assign` lets `sp-ops` escalate privileges: `microsoft.authorization/ROLEASSIGNMENTS/write`");
 
   CheckResult written =
       checkSource(std::string(kPrivilegeBase) + "grant sp-ops actions [\"Microsoft.Authorization/*/write\"] on vm\n");

@@ -2,6 +2,9 @@
 #include "source/Text.h"
 
 #include <fmt/format.h>
+#include <llvm/ADT/SmallString.h>
+#include <llvm/ADT/StringExtras.h>
+#include <llvm/ADT/StringSet.h>
 
 #include <map>
 #include <set>
@@ -111,22 +114,43 @@ Operations exposureOperations(const RuleContext &ctx) {
   return ops;
 }
 
+namespace {
+/// Operations by their lower-case name: the concrete actions of every need
+/// are looked up here, not compared with each operation in turn.
+class OperationSet {
+public:
+  explicit OperationSet(const Operations &ops) {
+    for (const auto &[action, data] : ops) names_[data].insert(llvm::StringRef(action).lower());
+  }
+  bool has(llvm::StringRef action, bool data) const {
+    llvm::SmallString<128> lower;
+    for (char c : action) lower.push_back(llvm::toLower(c));
+    return names_[data].count(lower) > 0;
+  }
+
+private:
+  llvm::StringSet<> names_[2];
+};
+} // namespace
+
 /// An escalation or credential read that the policy declares as an intent
 /// (a capability of its own holding `roleAssignments/write`, say) may be the
 /// point of that identity, so it is not an error; but a reviewer must see it,
 /// so it is reported as a note naming the operations.
 static void reportDeclaredDanger(RuleContext &ctx, RuleID rule, const Principal &p, const Operations &dangerous,
-                                 const char *what) {
-
+                                 const OperationSet &concrete, const char *what) {
   std::map<const Decl *, std::vector<std::string>> bySource;
   for (const Need &n : p.intents) {
-    bool matches = std::any_of(dangerous.begin(), dangerous.end(), [&](const auto &op) {
-      // Most needs are concrete operations: compare the strings first.
-      return op.second == n.data && (llvm::StringRef(n.action).equals_insensitive(op.first) ||
-                                     (llvm::StringRef(n.action).contains('*') && actionMatches(n.action, op.first)));
-    });
+    // Most needs are concrete operations, looked up at once; a pattern is
+    // matched against each dangerous operation.
+    bool matches =
+        n.action.contains('*')
+            ? std::any_of(dangerous.begin(), dangerous.end(),
+                          [&](const auto &op) { return op.second == n.data && actionMatches(n.action, op.first); })
+            : concrete.has(n.action, n.data);
+    if (!matches) continue;
     std::vector<std::string> &found = bySource[n.source];
-    if (matches && !llvm::is_contained(found, n.action)) found.push_back(n.action.str());
+    if (!llvm::is_contained(found, n.action)) found.push_back(n.action.str());
   }
   for (auto &[source, ops] : bySource) {
     auto *allow = llvm::dyn_cast<AllowDecl>(source);
@@ -142,8 +166,9 @@ static void reportDeclaredDanger(RuleContext &ctx, RuleID rule, const Principal 
 
 void checkDangerousOperations(RuleContext &ctx, RuleID rule, const Operations &dangerous, const char *declared,
                               const char *granted) {
+  OperationSet concrete(dangerous);
   for (const Principal &p : ctx.model.principals()) {
-    reportDeclaredDanger(ctx, rule, p, dangerous, declared);
+    reportDeclaredDanger(ctx, rule, p, dangerous, concrete, declared);
     const std::vector<const Need *> needs = p.allNeeds();
     for (const Hold &h : p.grants) {
       if (grantsUnknownRole(h)) continue;
