@@ -78,12 +78,6 @@ Scope PermissionModel::scopeOf(const ResourceDecl &resource) const {
 
 PermissionModel PermissionModel::build(const Program &program, const RoleCatalog &roles) {
   PermissionModel model;
-  // The subscription a resource without its own belongs to: the tenant's.
-  for (const auto &file : program.files)
-    for (const auto &decl : file->decls)
-      if (auto *tenant = llvm::dyn_cast<TenantDecl>(decl.get()); tenant && model.defaultSubscription_.empty())
-        model.defaultSubscription_ = *tenant->settings.subscription;
-  if (model.defaultSubscription_.empty()) model.defaultSubscription_ = "{subscription}";
 
   llvm::DenseMap<const IdentityDecl *, size_t> index;
   auto principal = [&](const Ref &ref) -> Principal * {
@@ -96,13 +90,17 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
 
   // The capability a backup trigger needs: `backup.operate` on the vault's
   // type; a relay, which builds its URLs itself, `backup.on_demand`.
+  // And the subscription a resource without its own belongs to: the tenant's.
   std::map<const Decl *, const CapabilityDecl *> backupOperateByType, onDemandByType;
   for (const auto &file : program.files)
     for (const auto &decl : file->decls)
       if (auto *cap = llvm::dyn_cast<CapabilityDecl>(decl.get())) {
         if (cap->name.text == "backup.operate") backupOperateByType[cap->resourceType.target] = cap;
         if (cap->name.text == "backup.on_demand") onDemandByType[cap->resourceType.target] = cap;
+      } else if (auto *tenant = llvm::dyn_cast<TenantDecl>(decl.get()); tenant && model.defaultSubscription_.empty()) {
+        model.defaultSubscription_ = *tenant->settings.subscription;
       }
+  if (model.defaultSubscription_.empty()) model.defaultSubscription_ = "{subscription}";
   auto implyCapability = [&](Principal &p, const std::map<const Decl *, const CapabilityDecl *> &byType,
                              const ResourceDecl &vault, const Decl *source, SourceRange range, std::string via) {
     auto found = byType.find(vault.typeDecl());
@@ -113,7 +111,9 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
           {action, data, model.sharedScope(vault), &vault, source, range, description, found->second->name.text});
   };
 
-  llvm::DenseMap<const CapabilityDecl *, std::vector<std::pair<llvm::StringRef, bool>>> actionsOf;
+  // Per capability, once: its actions, and how its needs are described.
+  llvm::DenseMap<const CapabilityDecl *, std::pair<std::vector<std::pair<llvm::StringRef, bool>>, llvm::StringRef>>
+      actionsOf;
   for (const auto &file : program.files) {
     for (const auto &declPtr : file->decls) {
       const Decl *decl = declPtr.get();
@@ -122,8 +122,10 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
         auto *cap = llvm::dyn_cast_or_null<CapabilityDecl>(allow->capability.target);
         auto *res = llvm::dyn_cast_or_null<ResourceDecl>(allow->resource.target);
         if (!p || !cap || !res) continue;
-        llvm::StringRef via = model.keep(fmt::format("capability `{}`", cap->name.text));
-        const auto &actions = actionsOf.try_emplace(cap, capabilityActions(*cap)).first->second;
+        auto [known, first] = actionsOf.try_emplace(cap);
+        if (first)
+          known->second = {capabilityActions(*cap), model.keep(fmt::format("capability `{}`", cap->name.text))};
+        const auto &[actions, via] = known->second;
         for (auto &[action, data] : actions)
           p->intents.push_back({action, data, model.sharedScope(*res), res, allow, allow->range, via, cap->name.text});
       } else if (auto *grant = llvm::dyn_cast<GrantDecl>(decl)) {
