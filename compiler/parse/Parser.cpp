@@ -270,6 +270,10 @@ std::unique_ptr<SourceFile> parseWithAntlr(const SourceManager &sm, FileID file,
     }
     // (SLL can fail where full LL succeeds: then `errors` stays 0 and we go on.)
     if (!tree) {
+      // Not recovered: the file holds nothing, not even the declarations the
+      // fast parser took before the errors (as after ANTLR alone).
+      out->imports.clear();
+      out->decls.clear();
       out->parsedCleanly = false;
       return out;
     }

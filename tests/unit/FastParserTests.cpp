@@ -199,6 +199,19 @@ TEST_CASE("fast parser: every prefix of typing an example parses as ANTLR parses
   CHECK(resumed > compared / 2); // most states of a file being typed resume after a prefix
 }
 
+TEST_CASE("fast parser: too many errors after a valid prefix leave the file empty, as after ANTLR alone",
+          "[parse][fast][bad-input]") {
+  // The fast parser takes the valid declarations; ANTLR resumes after them
+  // and stops at the error limit: a file that is not recovered holds nothing.
+  std::string text = readFile(sourceDir() + "/examples/orders-api/orders.ward");
+  for (int i = 0; i < 60; ++i) text += "resource broken-" + std::to_string(i) + " : azure.vm { name }\n";
+  REQUIRE(fastOutcome(text) == FastOutcome::Resumed);
+  std::string antlr = parseToText(text, false);
+  CHECK(antlr.find("too many errors in this file") != std::string::npos);
+  CHECK(antlr.find("clean=false recovered=false") != std::string::npos);
+  CHECK(parseToText(text, true) == antlr);
+}
+
 TEST_CASE("fast parser: mutants of every policy parse as ANTLR parses them", "[parse][fast][bad-input]") {
   Mutator random(0x5eedf00d);
   size_t resumed = 0, declined = 0, whole = 0, compared = 0, inParts = 0;
