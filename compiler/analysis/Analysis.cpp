@@ -191,11 +191,8 @@ void runStage(RuleContext &ctx, RuleStage stage, bool partial, std::vector<RuleI
     rules[i]->check(own);
     milliseconds[i] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   });
-  size_t total = ctx.diags.size();
-  for (const DiagnosticEngine &rule : found) total += rule.size();
-  ctx.diags.reserve(total);
+  ctx.diags.commitAll(std::move(found));
   for (size_t i = 0; i < rules.size(); ++i) {
-    ctx.diags.commitAll(std::move(found[i]));
     ran.push_back(rules[i]->rule);
     PhaseTimer::report("  rule", rules[i]->id, milliseconds[i]); // with WARD_TIME_PHASES, each rule's own time
   }

@@ -173,6 +173,14 @@ public:
     }
     other.diags_ = {};
   }
+  /// Commits every engine of `others` (work done apart, in parallel), in
+  /// their order, into room reserved once.
+  void commitAll(std::vector<DiagnosticEngine> &&others) {
+    size_t total = diags_.size();
+    for (const DiagnosticEngine &other : others) total += other.size();
+    diags_.reserve(total);
+    for (DiagnosticEngine &other : others) commitAll(std::move(other));
+  }
   /// Room for `count` diagnostics in all, before committing several engines.
   void reserve(size_t count) { diags_.reserve(count); }
   size_t size() const { return diags_.size(); }

@@ -681,18 +681,21 @@ namespace {
 /// braces) leaves its part incomplete: then the file is read in one piece.
 std::vector<size_t> cutPoints(llvm::StringRef text, size_t parts) {
   const std::vector<bool> &declares = declarationTypes();
+  // The first line after `from` that starts with a declaration keyword.
+  auto declarationLine = [&](size_t from) {
+    for (size_t newline; (newline = text.find('\n', from)) != llvm::StringRef::npos && newline + 1 < text.size();) {
+      from = newline + 1;
+      char c = text[from];
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) continue; // every keyword starts with a letter
+      ScannedToken t = scanToken(text, from);
+      if (t.type < declares.size() && declares[t.type]) return from;
+    }
+    return llvm::StringRef::npos;
+  };
   std::vector<size_t> cuts{0};
   for (size_t k = 1; k < parts; ++k) {
-    size_t at = std::max(cuts.back(), text.size() * k / parts);
-    for (;;) {
-      size_t newline = text.find('\n', at);
-      if (newline == llvm::StringRef::npos || newline + 1 >= text.size()) return cuts.push_back(text.size()), cuts;
-      at = newline + 1;
-      char c = text[at];
-      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) continue; // every keyword starts with a letter
-      ScannedToken t = scanToken(text, at);
-      if (t.type < declares.size() && declares[t.type]) break;
-    }
+    size_t at = declarationLine(std::max(cuts.back(), text.size() * k / parts));
+    if (at == llvm::StringRef::npos) break;
     cuts.push_back(at);
   }
   cuts.push_back(text.size());

@@ -1,6 +1,6 @@
 #include "resolve/Loader.h"
-#include "source/PhaseTimer.h"
 #include "ast/Walk.h"
+#include "source/PhaseTimer.h"
 #include "source/Text.h"
 
 #include <llvm/ADT/SmallString.h>

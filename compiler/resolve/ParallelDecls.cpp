@@ -27,10 +27,7 @@ void forEachDeclInParallel(Program &program, const SourceManager &sm, Diagnostic
       if (wanted(decl)) work(*run.file, decl, found[i]);
     }
   });
-  size_t total = diags.size();
-  for (const DiagnosticEngine &run : found) total += run.size();
-  diags.reserve(total);
-  for (DiagnosticEngine &run : found) diags.commitAll(std::move(run));
+  diags.commitAll(std::move(found));
 }
 
 } // namespace ward
