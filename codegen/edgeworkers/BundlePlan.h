@@ -57,7 +57,15 @@ struct BundlePlan {
   bool verifiesTokens() const { return !issuers.empty(); }
 };
 
-/// The bundle's `main.js`.
+/// The bundle's `main.js`, in three parts: what the policy writes before
+/// the runtime, the runtime (the same text in every bundle that uses the
+/// same features, which the packer compresses once), and what follows it.
+struct MainJsText {
+  std::string beforeRuntime, runtime, afterRuntime;
+  std::string joined() const { return beforeRuntime + runtime + afterRuntime; }
+};
+MainJsText writeMainJsParts(const BundlePlan &plan);
+/// The bundle's `main.js`, whole.
 std::string writeMainJs(const BundlePlan &plan);
 
 /// An issuer as a JavaScript constant (`const ENTRA_ISSUER = {...};` with its

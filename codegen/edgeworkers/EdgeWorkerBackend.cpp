@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <llvm/Support/Parallel.h>
 
+#include <map>
 #include <set>
 
 namespace ward::codegen {
@@ -132,16 +133,21 @@ struct PendingBundle {
 /// Writes, packs and compresses one bundle. Independent of every other
 /// bundle (it reads the plan and the checked AST), so bundles are made in
 /// parallel: deflate at the best compression is most of what `build` spends
-/// on EdgeWorkers.
+/// on EdgeWorkers, and the runtime, the same in most bundles, is deflated
+/// once (gzipSharing).
 void pack(PendingBundle &b) {
-  b.mainJs = writeMainJs(b.plan);
+  MainJsText mainJs = writeMainJsParts(b.plan);
+  b.mainJs = mainJs.joined();
   std::vector<TarEntry> entries{{"bundle.json", b.bundleJson}, {"main.js", b.mainJs}};
-  llvm::Expected<std::string> tar = writeUstar(entries);
+  std::map<std::string, size_t> offsets;
+  llvm::Expected<std::string> tar = writeUstar(entries, &offsets);
   if (!tar) {
     b.error = fmt::format("cannot pack the bundle of `{}`: {}", b.ew->name.text, llvm::toString(tar.takeError()));
     return;
   }
-  llvm::Expected<std::string> tgz = gzip(*tar);
+  size_t runtimeStart = offsets.at("main.js") + mainJs.beforeRuntime.size();
+  ByteRange runtime{runtimeStart, runtimeStart + mainJs.runtime.size()};
+  llvm::Expected<std::string> tgz = gzipSharing(*tar, runtime);
   if (!tgz) {
     b.error = fmt::format("cannot compress the bundle of `{}`: {}", b.ew->name.text, llvm::toString(tgz.takeError()));
     return;

@@ -18,6 +18,7 @@
 #include <llvm/ADT/StringExtras.h>
 
 #include <set>
+#include <utility>
 
 namespace ward::codegen {
 
@@ -182,15 +183,19 @@ public:
           features_.insert("redirect-params");
   }
 
-  std::string write() {
+  MainJsText write() {
+    MainJsText text;
     header();
     imports();
     issuers();
     retries();
+    text.beforeRuntime = std::exchange(out_, {});
     runtime();
+    text.runtime = std::exchange(out_, {});
     routes();
     handlers();
-    return std::move(out_);
+    text.afterRuntime = std::move(out_);
+    return text;
   }
 
 private:
@@ -533,6 +538,8 @@ private:
 
 } // namespace
 
-std::string writeMainJs(const BundlePlan &plan) { return MainJsWriter(plan).write(); }
+MainJsText writeMainJsParts(const BundlePlan &plan) { return MainJsWriter(plan).write(); }
+
+std::string writeMainJs(const BundlePlan &plan) { return writeMainJsParts(plan).joined(); }
 
 } // namespace ward::codegen

@@ -1,28 +1,36 @@
 #include "output/Artifacts.h"
 #include "output/JsonWriter.h"
+#include "output/Sha256.h"
 #include "source/PhaseTimer.h"
 
 #include <llvm/ADT/SmallString.h>
+#include <llvm/ADT/StringSet.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/FormatVariadic.h>
 #include <llvm/Support/Parallel.h>
 #include <llvm/Support/Path.h>
-#include <llvm/Support/SHA256.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <optional>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace ward::codegen {
 
 std::string toJsonText(const llvm::json::Value &json) { return writeJson(json); }
 
 std::string sha256Hex(llvm::StringRef bytes) {
-  std::array<uint8_t, 32> digest =
-      llvm::SHA256::hash(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size()));
+  static constexpr char kDigits[] = "0123456789abcdef";
   std::string hex;
-  for (uint8_t b : digest) hex += fmt::format("{:02x}", b);
+  hex.reserve(64);
+  for (uint8_t b : sha256(bytes)) {
+    hex += kDigits[b >> 4];
+    hex += kDigits[b & 15];
+  }
   return hex;
 }
 
@@ -94,18 +102,44 @@ std::string ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compi
   return out;
 }
 
+/// Writes `bytes` to a new file at `path`, whose directory exists. Plain
+/// POSIX calls: a stream would add a stat and a seek to each of thousands of
+/// files, and on a slow file system every call counts.
 static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes) {
-  if (std::error_code ec = llvm::sys::fs::create_directories(llvm::sys::path::parent_path(path)))
-    return llvm::createStringError(ec, "cannot create the directory of %s", path.str().c_str());
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
-  if (ec) return llvm::createStringError(ec, "cannot write %s", path.str().c_str());
-  os << bytes;
-  os.close();
-  if (os.has_error()) {
-    std::error_code err = os.error();
-    os.clear_error();
-    return llvm::createStringError(err, "cannot write %s", path.str().c_str());
+  std::string name = path.str();
+  auto failed = [&](int err) {
+    return llvm::createStringError(std::error_code(err, std::generic_category()), "cannot write %s", name.c_str());
+  };
+  int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) return failed(errno);
+  const char *next = bytes.data();
+  size_t left = bytes.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd, next, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = n < 0 ? errno : EIO;
+      ::close(fd);
+      return failed(err);
+    }
+    next += n;
+    left -= static_cast<size_t>(n);
+  }
+  if (::close(fd) != 0 && errno != EINTR) return failed(errno);
+  return llvm::Error::success();
+}
+
+/// Creates the directory of every artifact under `root`, each once.
+static llvm::Error createParentDirectories(llvm::StringRef root,
+                                           const std::vector<const std::pair<const std::string, Artifact> *> &list) {
+  llvm::StringSet<> created;
+  for (const auto *entry : list) {
+    llvm::StringRef parent = llvm::sys::path::parent_path(entry->first, llvm::sys::path::Style::posix);
+    if (parent.empty() || !created.insert(parent).second) continue;
+    llvm::SmallString<256> dir(root);
+    llvm::sys::path::append(dir, parent);
+    if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+      return llvm::createStringError(ec, "cannot create the directory %s", dir.c_str());
   }
   return llvm::Error::success();
 }
@@ -139,6 +173,10 @@ llvm::Error ArtifactSet::writeAtomically(llvm::StringRef outDir, const SourceMan
   // order, so the message does not depend on timing) is reported.
   std::vector<const std::pair<const std::string, Artifact> *> list;
   for (const auto &entry : artifacts_) list.push_back(&entry);
+  if (llvm::Error e = createParentDirectories(staging, list)) {
+    cleanup();
+    return e;
+  }
   std::vector<std::optional<llvm::Error>> failures(list.size());
   llvm::parallelForEachN(0, list.size(), [&](size_t i) {
     llvm::SmallString<256> target(staging);

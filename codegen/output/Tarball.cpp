@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 #include <zlib.h>
 
+#include <llvm/ADT/StringMap.h>
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <mutex>
 
 namespace ward::codegen {
 namespace {
@@ -21,7 +24,7 @@ void putOctal(char *field, size_t width, uint64_t value) {
 
 } // namespace
 
-llvm::Expected<std::string> writeUstar(std::vector<TarEntry> entries) {
+llvm::Expected<std::string> writeUstar(std::vector<TarEntry> entries, std::map<std::string, size_t> *dataOffsets) {
   std::sort(entries.begin(), entries.end(), [](const TarEntry &a, const TarEntry &b) { return a.name < b.name; });
   std::string out;
   for (size_t i = 0; i < entries.size(); ++i) {
@@ -52,6 +55,7 @@ llvm::Expected<std::string> writeUstar(std::vector<TarEntry> entries) {
     header[154] = '\0';
     header[155] = ' ';
     out.append(header, kBlock);
+    if (dataOffsets) (*dataOffsets)[e.name] = out.size();
     out += e.bytes;
     out.append((kBlock - e.bytes.size() % kBlock) % kBlock, '\0');
   }
@@ -104,20 +108,107 @@ z_stream *deflaterFor(int windowBits) {
 
 } // namespace
 
-llvm::Expected<std::string> deflateBest(llvm::StringRef data, int windowBits) {
+namespace {
+
+/// Deflates `data` onto the end of `out` with a fresh stream, ending with
+/// `flush`: Z_FINISH ends the stream, Z_SYNC_FLUSH leaves it open and
+/// byte-aligned, for another piece to follow.
+///
+/// `history` is what the decompressor will have unpacked just before this
+/// piece (raw streams only): zlib may refer back into it as into bytes of
+/// its own, since a deflate stream's window runs across its blocks.
+llvm::Error deflateOnto(std::string &out, llvm::StringRef data, int windowBits, int flush,
+                        llvm::StringRef history = {}) {
   if (data.size() > std::numeric_limits<uInt>::max())
     return llvm::createStringError(std::errc::file_too_large, "too large for one zlib call");
   z_stream *stream = deflaterFor(windowBits);
   if (!stream)
     return llvm::createStringError(std::errc::not_enough_memory, "zlib could not start (windowBits %d)", windowBits);
-  std::string out(deflateBound(stream, data.size()), '\0');
+  constexpr size_t kWindow = 32 * 1024;
+  if (!history.empty() &&
+      deflateSetDictionary(stream, reinterpret_cast<const Bytef *>(history.take_back(kWindow).data()),
+                           static_cast<uInt>(std::min(history.size(), kWindow))) != Z_OK)
+    return llvm::createStringError(std::errc::io_error, "zlib could not take the history");
+  size_t start = out.size();
+  // deflateBound covers a finished stream; a sync flush adds an empty stored
+  // block of at most 5 bytes more. The loop below grows the room regardless.
+  out.resize(start + deflateBound(stream, data.size()) + 8);
   stream->next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
   stream->avail_in = static_cast<uInt>(data.size());
-  stream->next_out = reinterpret_cast<Bytef *>(out.data());
-  stream->avail_out = static_cast<uInt>(out.size());
-  int result = deflate(stream, Z_FINISH);
-  if (result != Z_STREAM_END) return llvm::createStringError(std::errc::io_error, "zlib could not compress");
-  out.resize(stream->total_out);
+  size_t written = 0;
+  for (;;) {
+    size_t room = out.size() - start - written;
+    stream->next_out = reinterpret_cast<Bytef *>(out.data() + start + written);
+    stream->avail_out = static_cast<uInt>(room);
+    int result = deflate(stream, flush);
+    written += room - stream->avail_out;
+    if (flush == Z_FINISH && result == Z_STREAM_END) break;
+    // A flush is complete when zlib stops short of the room it was given
+    // (a repeated call with nothing left to do reports Z_BUF_ERROR).
+    bool flushed = stream->avail_in == 0 && stream->avail_out > 0 && (result == Z_OK || result == Z_BUF_ERROR);
+    if (flush != Z_FINISH && flushed) break;
+    if ((result != Z_OK && result != Z_BUF_ERROR) || stream->avail_out > 0)
+      return llvm::createStringError(std::errc::io_error, "zlib could not compress");
+    out.resize(out.size() + 4096); // out of room: more, and go on
+  }
+  out.resize(start + written);
+  return llvm::Error::success();
+}
+
+/// The raw deflated form of each shared piece, by content: computed once,
+/// outside the lock (two threads may both compute one; they agree).
+llvm::Expected<std::string> sharedPiece(llvm::StringRef piece) {
+  static std::mutex mutex;
+  static llvm::StringMap<std::string> cache;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = cache.find(piece);
+    if (it != cache.end()) return it->second;
+  }
+  std::string deflated;
+  if (llvm::Error e = deflateOnto(deflated, piece, -15, Z_SYNC_FLUSH)) return e;
+  std::lock_guard<std::mutex> lock(mutex);
+  return cache.try_emplace(piece, std::move(deflated)).first->second;
+}
+
+void appendLittleEndian32(std::string &out, uint32_t value) {
+  for (int i = 0; i < 4; ++i) out += static_cast<char>((value >> (8 * i)) & 0xff);
+}
+
+} // namespace
+
+llvm::Expected<std::string> deflateBest(llvm::StringRef data, int windowBits) {
+  std::string out;
+  if (llvm::Error e = deflateOnto(out, data, windowBits, Z_FINISH)) return e;
+  return out;
+}
+
+llvm::Expected<std::string> gzipSharing(llvm::StringRef data, llvm::ArrayRef<ByteRange> shared) {
+  if (data.size() > std::numeric_limits<uInt>::max())
+    return llvm::createStringError(std::errc::file_too_large, "too large for one zlib call");
+  // RFC 1952, section 2.3: magic, deflate, no flags, mtime 0, "maximum
+  // compression" as extra flags, and Unix as the system, as zlib writes them.
+  std::string out("\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03", 10);
+  size_t at = 0;
+  for (const ByteRange &range : shared) {
+    if (range.begin < at || range.end < range.begin || range.end > data.size())
+      return llvm::createStringError(std::errc::invalid_argument, "shared ranges out of order");
+    if (range.begin > at)
+      if (llvm::Error e = deflateOnto(out, data.slice(at, range.begin), -15, Z_SYNC_FLUSH, data.take_front(at)))
+        return e;
+    if (range.end > range.begin) {
+      llvm::Expected<std::string> piece = sharedPiece(data.slice(range.begin, range.end));
+      if (!piece) return piece.takeError();
+      out += *piece;
+    }
+    at = range.end;
+  }
+  // The last piece, maybe empty, carries the final block.
+  if (llvm::Error e = deflateOnto(out, data.substr(at), -15, Z_FINISH, data.take_front(at))) return e;
+  appendLittleEndian32(out,
+                       static_cast<uint32_t>(crc32(crc32(0, nullptr, 0), reinterpret_cast<const Bytef *>(data.data()),
+                                                   static_cast<uInt>(data.size()))));
+  appendLittleEndian32(out, static_cast<uint32_t>(data.size())); // ISIZE: the size modulo 2^32
   return out;
 }
 

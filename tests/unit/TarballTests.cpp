@@ -1,11 +1,18 @@
 // The .tgz writer against the system's own tar and gzip: the archive lists
 // exactly the expected entries with mode 0644, owner 0/0 and mtime 0,
 // unpacks to the same bytes, and is identical however often it is written.
+// gzip with shared pieces (the bundles' runtime deflated once) unpacks to
+// its input, whether or not the pieces came from the cache.
 #include "TestSupport.h"
 #include "output/Tarball.h"
 
+#include <fmt/format.h>
 #include <llvm/Support/FileSystem.h>
+#include <zlib.h>
 #include <catch2/catch.hpp>
+
+#include <optional>
+#include <random>
 
 using namespace ward;
 using namespace ward::test;
@@ -84,4 +91,93 @@ TEST_CASE("names a bundle cannot hold are refused", "[tarball]") {
   llvm::Expected<std::string> twice = codegen::writeUstar({{"main.js", "a"}, {"main.js", "b"}});
   CHECK_FALSE(bool(twice));
   llvm::consumeError(twice.takeError());
+}
+
+namespace {
+
+/// What gzip's own decoder makes of `gz` (zlib's inflate, gzip wrapper):
+/// the bytes, or none if the stream is not valid gzip.
+std::optional<std::string> gunzip(llvm::StringRef gz) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 15 + 16) != Z_OK) return std::nullopt;
+  stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(gz.data()));
+  stream.avail_in = static_cast<uInt>(gz.size());
+  std::string out;
+  int result = Z_OK;
+  while (result == Z_OK) {
+    char chunk[16384];
+    stream.next_out = reinterpret_cast<Bytef *>(chunk);
+    stream.avail_out = sizeof chunk;
+    result = inflate(&stream, Z_NO_FLUSH);
+    out.append(chunk, sizeof chunk - stream.avail_out);
+  }
+  bool whole = result == Z_STREAM_END && stream.avail_in == 0;
+  inflateEnd(&stream);
+  if (!whole) return std::nullopt;
+  return out;
+}
+
+/// Text that deflate cannot shrink, so sizes show what was referenced.
+std::string noise(size_t size, uint32_t seed) {
+  std::mt19937 random(seed);
+  std::string out(size, '\0');
+  for (char &c : out) c = static_cast<char>(random() & 0xff);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("gzip with shared pieces unpacks to exactly its input", "[tarball]") {
+  std::string text;
+  for (int i = 0; i < 4000; ++i) text += fmt::format("function route{}(request) {{ return {}; }}\n", i, i * 7);
+  text += noise(5000, 3); // and bytes of every value
+  const size_t n = text.size();
+  using Ranges = std::vector<codegen::ByteRange>;
+  std::vector<Ranges> cases{{},
+                            {{0, n}},
+                            {{0, 100}},
+                            {{n - 100, n}},
+                            {{1000, 50000}},
+                            {{10, 20}, {20, 30}, {40000, 90000}},
+                            {{500, 500}, {n, n}}};
+  for (const Ranges &shared : cases) {
+    INFO(shared.size() << " ranges, the first " << (shared.empty() ? 0 : shared[0].begin) << ".."
+                       << (shared.empty() ? 0 : shared[0].end));
+    llvm::Expected<std::string> gz = codegen::gzipSharing(text, shared);
+    REQUIRE(bool(gz));
+    std::optional<std::string> unpacked = gunzip(*gz);
+    REQUIRE(unpacked.has_value());
+    CHECK(*unpacked == text);
+    // The same bytes whether the shared pieces were deflated now or taken
+    // from the cache.
+    llvm::Expected<std::string> again = codegen::gzipSharing(text, shared);
+    REQUIRE(bool(again));
+    CHECK(*again == *gz);
+  }
+  TempDir dir;
+  llvm::Expected<std::string> gz = codegen::gzipSharing(text, Ranges{{1000, 50000}});
+  REQUIRE(bool(gz));
+  CHECK(runProgram("gzip", {"-t", dir.write("shared.gz", *gz)}).exitCode == 0);
+}
+
+TEST_CASE("pieces after a shared piece may refer back across it", "[tarball]") {
+  // A prefix that deflate cannot shrink, a shared piece, and the prefix
+  // again: with the history, the repeat costs a few back-references.
+  std::string prefix = noise(8000, 4), shared = noise(4000, 5);
+  std::string text = prefix + shared + prefix;
+  llvm::Expected<std::string> gz = codegen::gzipSharing(text, {{prefix.size(), prefix.size() + shared.size()}});
+  REQUIRE(bool(gz));
+  CHECK(gunzip(*gz) == std::optional<std::string>(text));
+  INFO("compressed to " << gz->size() << " bytes");
+  CHECK(gz->size() < prefix.size() + shared.size() + 500);
+}
+
+TEST_CASE("shared ranges out of order are refused", "[tarball]") {
+  std::string text(100, 'x');
+  for (std::vector<codegen::ByteRange> bad : std::vector<std::vector<codegen::ByteRange>>{
+           {{50, 60}, {10, 20}}, {{20, 10}}, {{90, 101}}, {{10, 30}, {20, 40}}}) {
+    llvm::Expected<std::string> gz = codegen::gzipSharing(text, bad);
+    CHECK_FALSE(bool(gz));
+    llvm::consumeError(gz.takeError());
+  }
 }
