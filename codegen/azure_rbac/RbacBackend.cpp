@@ -2,6 +2,7 @@
 #include "output/JsonWriter.h"
 
 #include <fmt/format.h>
+#include <llvm/Support/Parallel.h>
 
 #include <map>
 #include <set>
@@ -279,6 +280,56 @@ llvm::json::Object assignmentResource(const AssignmentSpec &a, const std::string
   return resource;
 }
 
+/// The role a deployment must wait for: a custom role defined in the same
+/// template; none for a built-in role.
+llvm::json::Array dependsOn(const RoleSpec &role) {
+  return role.builtinId.empty() ? llvm::json::Array{roleDefinitionIdExpression(role)} : llvm::json::Array{};
+}
+
+/// The nested deployment that makes `assignments`, all in resource group
+/// `group`, with the role definitions and principals passed in as parameters.
+llvm::json::Object nestedDeployment(const std::string &group, const std::vector<const AssignmentSpec *> &assignments,
+                                    const std::map<const IdentityDecl *, std::string> &principalIds) {
+  llvm::json::Object innerParameters, passed;
+  llvm::json::Array inner, deps;
+  inner.reserve(assignments.size());
+  std::map<std::string, std::string> roleParams, principalParams;
+  for (const AssignmentSpec *a : assignments) {
+    std::string rp = fmt::format("roleDefinitionId_{}", roleParams.size());
+    if (roleParams.emplace(a->role->name, rp).second) {
+      innerParameters[rp] = llvm::json::Object{{"type", "string"}};
+      passed[rp] = llvm::json::Object{{"value", roleDefinitionIdExpression(*a->role)}};
+      for (llvm::json::Value &d : dependsOn(*a->role)) deps.push_back(std::move(d));
+    }
+    std::string pp = fmt::format("principalId_{}", principalParams.size());
+    if (principalParams.emplace(a->principal->name.text, pp).second) {
+      innerParameters[pp] = llvm::json::Object{{"type", "string"}};
+      passed[pp] = llvm::json::Object{{"value", principalIds.at(a->principal)}};
+    }
+  }
+  for (const AssignmentSpec *a : assignments)
+    inner.push_back(assignmentResource(*a, fmt::format("[parameters('{}')]", roleParams[a->role->name]),
+                                       fmt::format("[parameters('{}')]", principalParams[a->principal->name.text])));
+  llvm::json::Object nested{
+      {"type", "Microsoft.Resources/deployments"},
+      {"apiVersion", kDeploymentsApiVersion},
+      {"name", armLiteral(fmt::format("ward-rbac-{}", group))},
+      {"resourceGroup", armLiteral(group)},
+      {"properties",
+       llvm::json::Object{
+           {"mode", "Incremental"},
+           {"expressionEvaluationOptions", llvm::json::Object{{"scope", "inner"}}},
+           {"parameters", std::move(passed)},
+           {"template",
+            llvm::json::Object{
+                {"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
+                {"contentVersion", "1.0.0.0"},
+                {"parameters", std::move(innerParameters)},
+                {"resources", std::move(inner)}}}}}};
+  if (!deps.empty()) nested["dependsOn"] = std::move(deps);
+  return nested;
+}
+
 } // namespace
 
 void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config, ArtifactSet &out) {
@@ -356,68 +407,40 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
     for (auto &[group, count] : perGroup)
       if (home.empty() || count > perGroup[home]) home = group;
 
-  auto dependsOn = [](const RoleSpec &role) {
-    return role.builtinId.empty() ? llvm::json::Array{roleDefinitionIdExpression(role)} : llvm::json::Array{};
-  };
   std::map<std::string, std::vector<const AssignmentSpec *>> elsewhere;
-  std::vector<const AssignmentSpec *> sorted;
-  for (const AssignmentSpec &a : plan.assignments) sorted.push_back(&a);
-  std::sort(sorted.begin(), sorted.end(), [](const AssignmentSpec *x, const AssignmentSpec *y) {
-    return std::make_tuple(x->scope.id(), x->principal->name.text, x->role->name) <
-           std::make_tuple(y->scope.id(), y->principal->name.text, y->role->name);
+  // Sorted by scope, principal and role; the scope's id is made once each.
+  std::vector<std::pair<std::string, const AssignmentSpec *>> sorted;
+  for (const AssignmentSpec &a : plan.assignments) sorted.emplace_back(a.scope.id(), &a);
+  std::sort(sorted.begin(), sorted.end(), [](const auto &x, const auto &y) {
+    return std::tie(x.first, x.second->principal->name.text, x.second->role->name) <
+           std::tie(y.first, y.second->principal->name.text, y.second->role->name);
   });
-  for (const AssignmentSpec *a : sorted) {
-    if (a->scope.resourceGroup != home) {
-      elsewhere[a->scope.resourceGroup].push_back(a);
-      continue;
-    }
-    llvm::json::Object r = assignmentResource(*a, roleDefinitionIdExpression(*a->role), principalIds[a->principal]);
-    llvm::json::Array deps = dependsOn(*a->role);
+  std::vector<const AssignmentSpec *> inHome;
+  for (const auto &[scopeId, a] : sorted) {
+    if (a->scope.resourceGroup == home) inHome.push_back(a);
+    else elsewhere[a->scope.resourceGroup].push_back(a);
+  }
+  // Each assignment's resource is printed on its own (there may be
+  // thousands), in parallel, and added in order.
+  std::vector<std::string> printed(inHome.size());
+  llvm::parallelForEachN(0, inHome.size(), [&](size_t i) {
+    const AssignmentSpec &a = *inHome[i];
+    llvm::json::Object r = assignmentResource(a, roleDefinitionIdExpression(*a.role), principalIds.at(a.principal));
+    llvm::json::Array deps = dependsOn(*a.role);
     if (!deps.empty()) r["dependsOn"] = std::move(deps);
-    resources.add(std::move(r));
-  }
+    printed[i] = JsonArrayDocument::print(std::move(r));
+  });
+  for (const std::string &text : printed) resources.addPrinted(text);
   // Other resource groups: a nested deployment each; values are passed in as
-  // parameters, so the inner template is self-contained.
-  for (auto &[group, assignments] : elsewhere) {
-    llvm::json::Object innerParameters, passed, innerResources;
-    llvm::json::Array inner, deps;
-    inner.reserve(assignments.size());
-    std::map<std::string, std::string> roleParams, principalParams;
-    for (const AssignmentSpec *a : assignments) {
-      std::string rp = fmt::format("roleDefinitionId_{}", roleParams.size());
-      if (roleParams.emplace(a->role->name, rp).second) {
-        innerParameters[rp] = llvm::json::Object{{"type", "string"}};
-        passed[rp] = llvm::json::Object{{"value", roleDefinitionIdExpression(*a->role)}};
-        for (llvm::json::Value &d : dependsOn(*a->role)) deps.push_back(std::move(d));
-      }
-      std::string pp = fmt::format("principalId_{}", principalParams.size());
-      if (principalParams.emplace(a->principal->name.text, pp).second) {
-        innerParameters[pp] = llvm::json::Object{{"type", "string"}};
-        passed[pp] = llvm::json::Object{{"value", principalIds[a->principal]}};
-      }
-    }
-    for (const AssignmentSpec *a : assignments)
-      inner.push_back(assignmentResource(*a, fmt::format("[parameters('{}')]", roleParams[a->role->name]),
-                                         fmt::format("[parameters('{}')]", principalParams[a->principal->name.text])));
-    llvm::json::Object nested{
-        {"type", "Microsoft.Resources/deployments"},
-        {"apiVersion", kDeploymentsApiVersion},
-        {"name", armLiteral(fmt::format("ward-rbac-{}", group))},
-        {"resourceGroup", armLiteral(group)},
-        {"properties",
-         llvm::json::Object{
-             {"mode", "Incremental"},
-             {"expressionEvaluationOptions", llvm::json::Object{{"scope", "inner"}}},
-             {"parameters", std::move(passed)},
-             {"template",
-              llvm::json::Object{
-                  {"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
-                  {"contentVersion", "1.0.0.0"},
-                  {"parameters", std::move(innerParameters)},
-                  {"resources", std::move(inner)}}}}}};
-    if (!deps.empty()) nested["dependsOn"] = std::move(deps);
-    resources.add(std::move(nested));
-  }
+  // parameters, so the inner template is self-contained. Printed in
+  // parallel, like the assignments above.
+  std::vector<const std::pair<const std::string, std::vector<const AssignmentSpec *>> *> groups;
+  for (const auto &entry : elsewhere) groups.push_back(&entry);
+  std::vector<std::string> nestedPrinted(groups.size());
+  llvm::parallelForEachN(0, groups.size(), [&](size_t i) {
+    nestedPrinted[i] = JsonArrayDocument::print(nestedDeployment(groups[i]->first, groups[i]->second, principalIds));
+  });
+  for (const std::string &text : nestedPrinted) resources.addPrinted(text);
 
   llvm::json::Object head{
       {"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},

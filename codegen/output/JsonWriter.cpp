@@ -119,6 +119,17 @@ void JsonArrayDocument::add(const llvm::json::Value &element) {
   write(elements_, element, 2);
 }
 
+std::string JsonArrayDocument::print(const llvm::json::Value &element) {
+  std::string text;
+  write(text, element, 2);
+  return text;
+}
+
+void JsonArrayDocument::addPrinted(llvm::StringRef printed) {
+  elements_ += count_++ == 0 ? "\n    " : ",\n    ";
+  elements_ += printed;
+}
+
 std::string JsonArrayDocument::finish(const llvm::json::Object &head, llvm::StringRef arrayKey) && {
   for (const auto &entry : head)
     if (!(llvm::StringRef(entry.first) < arrayKey))

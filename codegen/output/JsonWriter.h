@@ -32,6 +32,10 @@ std::string writeJsonNested(const llvm::json::Value &value, unsigned indent);
 class JsonArrayDocument {
 public:
   void add(const llvm::json::Value &element);
+  /// An element's text as `add` prints it, made apart (in parallel, say)
+  /// and then added with addPrinted, in order.
+  static std::string print(const llvm::json::Value &element);
+  void addPrinted(llvm::StringRef printed);
   size_t size() const { return count_; }
   /// `head`'s members, then `arrayKey` with the elements added (every key of
   /// `head` must sort before it), and a final newline.
