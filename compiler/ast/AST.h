@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "ast/CompactVector.h"
 #include "ast/HeapOptional.h"
 #include "ast/Settings.h"
 #include "source/SourceManager.h"
@@ -49,8 +50,8 @@ struct Value {
   double number = 0;            // Number and Quantity: the magnitude
   bool isInteger = false;       // Number and Quantity: written without a fraction
   uint32_t unitLength = 0;      // Quantity: how much of `text` is the unit
-  std::vector<Value> items;     // List elements; Call positional arguments
-  std::vector<Field> fields;    // Object fields; Call named arguments
+  CompactVector<Value> items;   // List elements; Call positional arguments
+  CompactVector<Field> fields;  // Object fields; Call named arguments
   const Decl *target = nullptr; // Ref: resolved by Sema where a schema expects a reference
 
   /// Quantity: the suffix as written (`ms`, `mo`, `%`, `days`); kept as a

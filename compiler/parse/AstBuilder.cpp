@@ -249,10 +249,10 @@ private:
     if (auto *w = dynamic_cast<P::GrantRoleContext *>(what)) {
       d->role = string(w->STRING());
     } else if (auto *w = dynamic_cast<P::GrantActionsContext *>(what)) {
-      d->actions = list(w->list(0)).items;
-      if (w->list().size() > 1) d->dataActions = list(w->list(1)).items;
+      d->actions = std::move(list(w->list(0)).items).take();
+      if (w->list().size() > 1) d->dataActions = std::move(list(w->list(1)).items).take();
     } else if (auto *w = dynamic_cast<P::GrantDataActionsContext *>(what)) {
-      d->dataActions = list(w->list()).items;
+      d->dataActions = std::move(list(w->list()).items).take();
     }
     return d;
   }

@@ -454,11 +454,11 @@ private:
     if (accept(L::ROLE)) {
       d->role = string();
     } else if (accept(L::ACTIONS)) {
-      d->actions = list().items;
-      if (accept(L::DATA_ACTIONS)) d->dataActions = list().items;
+      d->actions = std::move(list().items).take();
+      if (accept(L::DATA_ACTIONS)) d->dataActions = std::move(list().items).take();
     } else {
       expect(L::DATA_ACTIONS);
-      d->dataActions = list().items;
+      d->dataActions = std::move(list().items).take();
     }
     expect(L::ON);
     d->scope = ref();

@@ -2,8 +2,68 @@
 // editor buffer, so nothing touches the disk): never a crash, a hang or a
 // sanitizer report, whatever the input; a program that checks clean either
 // generates every artifact or reports why not (an error, never silence).
+// Every EdgeWorkers bundle unpacks (zlib's own inflate, then the ustar
+// headers) to exactly the main.js and bundle.json written beside it: the
+// gzip stream is spliced from pieces deflated apart.
 #include "FuzzSupport.h"
 #include "driver/Driver.h"
+
+#include <zlib.h>
+
+#include <map>
+#include <set>
+
+namespace {
+
+std::string inflateGzip(const std::string &gz) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 15 + 16) != Z_OK) std::abort();
+  stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(gz.data()));
+  stream.avail_in = static_cast<uInt>(gz.size());
+  std::string out;
+  int result = Z_OK;
+  while (result == Z_OK) {
+    char chunk[16384];
+    stream.next_out = reinterpret_cast<Bytef *>(chunk);
+    stream.avail_out = sizeof chunk;
+    result = inflate(&stream, Z_NO_FLUSH);
+    out.append(chunk, sizeof chunk - stream.avail_out);
+  }
+  bool whole = result == Z_STREAM_END && stream.avail_in == 0;
+  inflateEnd(&stream);
+  if (!whole) ward::fuzz::propertyFailed("a bundle is one whole gzip stream", "Z_STREAM_END", std::to_string(result));
+  return out;
+}
+
+/// The regular files of a ustar archive, by name.
+std::map<std::string, std::string> untar(const std::string &tar) {
+  std::map<std::string, std::string> files;
+  for (size_t at = 0; at + 512 <= tar.size();) {
+    std::string name(tar.c_str() + at, strnlen(tar.c_str() + at, 100));
+    if (name.empty()) break; // the end-of-archive blocks
+    size_t size = std::stoull(std::string(tar, at + 124, 11), nullptr, 8);
+    if (at + 512 + size > tar.size()) ward::fuzz::propertyFailed("tar entries fit the archive", name, "");
+    files[name] = tar.substr(at + 512, size);
+    at += 512 + (size + 511) / 512 * 512;
+  }
+  return files;
+}
+
+void checkBundles(const ward::codegen::ArtifactSet &artifacts) {
+  std::set<std::string> mainJs, bundleJson;
+  for (const auto &[path, a] : artifacts.artifacts()) {
+    if (a.kind == "edgeworker-main") mainJs.insert(a.bytes);
+    if (a.kind == "edgeworker-bundle-json") bundleJson.insert(a.bytes);
+  }
+  for (const auto &[path, a] : artifacts.artifacts()) {
+    if (a.kind != "edgeworker-bundle") continue;
+    std::map<std::string, std::string> files = untar(inflateGzip(a.bytes));
+    if (files.size() != 2 || !mainJs.count(files["main.js"]) || !bundleJson.count(files["bundle.json"]))
+      ward::fuzz::propertyFailed("a bundle holds the main.js and bundle.json written beside it", path, "");
+  }
+}
+
+} // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const std::string path = "/nonexistent-ward-fuzz/policy.ward";
@@ -12,6 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!compilation.check({path})) return 0;
   if (compilation.diagnostics().hasErrors()) ward::fuzz::propertyFailed("check() is true only without errors", "", "");
   std::optional<ward::codegen::ArtifactSet> artifacts = compilation.generate("fuzz");
-  (void)artifacts; // a generation error is a diagnostic of its own; both are fine here
+  // A generation error is a diagnostic of its own; both outcomes are fine
+  // here, but what was generated must be whole.
+  if (artifacts) checkBundles(*artifacts);
   return 0;
 }
