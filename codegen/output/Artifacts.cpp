@@ -62,30 +62,29 @@ std::string ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compi
   // artifacts the value's copies and allocations cost more than everything
   // else the manifest needs. The text is what writeJson would print: keys
   // sorted, two-space indentation (tests/unit/ArtifactsTests.cpp compares).
-  std::vector<const Artifact *> list;
-  for (const auto &entry : artifacts_) list.push_back(&entry.second);
-  std::vector<std::string> hashes(list.size());
-  llvm::parallelForEachN(0, list.size(), [&](size_t i) { hashes[i] = sha256Hex(list[i]->bytes); });
-
-  std::string out = "{\n  \"artifacts\": [";
-  bool firstArtifact = true;
-  size_t index = 0;
-  for (const auto &[path, a] : artifacts_) {
+  // Each artifact's entry (its hash, its sources) is made on its own, in
+  // parallel, and the entries are joined in path order.
+  std::vector<const std::pair<const std::string, Artifact> *> list;
+  for (const auto &entry : artifacts_) list.push_back(&entry);
+  std::vector<std::string> entries(list.size());
+  sm.computeLineTables(); // made lazily otherwise: not from several threads
+  llvm::parallelForEachN(0, list.size(), [&](size_t i) {
+    const auto &[path, a] = *list[i];
     std::vector<SourceLocation> ranges = sourceLocations(a, sm);
-    out += firstArtifact ? "\n    {\n      \"bytes\": " : ",\n    {\n      \"bytes\": ";
-    firstArtifact = false;
+    std::string &out = entries[i];
+    out += "\n    {\n      \"bytes\": ";
     out += std::to_string(a.bytes.size());
     out += ",\n      \"kind\": ";
     appendJsonString(out, a.kind);
     out += ",\n      \"path\": ";
     appendJsonString(out, path);
     out += ",\n      \"sha256\": \"";
-    out += hashes[index++];
+    out += sha256Hex(a.bytes);
     out += "\",\n      \"sources\": ";
     if (ranges.empty()) out += "[]";
-    for (size_t i = 0; i < ranges.size(); ++i) {
-      const auto &[file, line, column, endLine, endColumn] = ranges[i];
-      out += i == 0 ? "[\n" : ",\n";
+    for (size_t r = 0; r < ranges.size(); ++r) {
+      const auto &[file, line, column, endLine, endColumn] = ranges[r];
+      out += r == 0 ? "[\n" : ",\n";
       out += fmt::format("        {{\n          \"column\": {},\n          \"endColumn\": {},\n"
                          "          \"endLine\": {},\n          \"file\": ",
                          column, endColumn, endLine);
@@ -94,6 +93,18 @@ std::string ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compi
     }
     if (!ranges.empty()) out += "\n      ]";
     out += "\n    }";
+  });
+
+  size_t total = 64;
+  for (const std::string &entry : entries) total += entry.size() + 1;
+  std::string out;
+  out.reserve(total);
+  out += "{\n  \"artifacts\": [";
+  bool firstArtifact = true;
+  for (const std::string &entry : entries) {
+    if (!firstArtifact) out += ',';
+    firstArtifact = false;
+    out += entry;
   }
   out += firstArtifact ? "],\n" : "\n  ],\n";
   out += "  \"compiler\": ";

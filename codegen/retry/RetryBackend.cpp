@@ -1,6 +1,7 @@
 #include "retry/RetryBackend.h"
 
 #include <fmt/format.h>
+#include <llvm/Support/Parallel.h>
 
 #include <cmath>
 #include <set>
@@ -181,13 +182,26 @@ static llvm::json::Value envoyConfig(const RetrySpec &r, DiagnosticEngine &diags
 }
 
 void generateRetryArtifacts(const std::vector<const RetryDecl *> &retries, ArtifactSet &out, DiagnosticEngine &diags) {
-  for (const RetryDecl *decl : retries) {
-    RetrySpec spec = decl->spec;
-    std::vector<SourceRange> sources{decl->range};
-    std::string base = "retry/" + spec.name;
-    out.addJson(base + ".json", "ward-retry", wardRetryJson(spec), sources);
-    out.addJson(base + ".grpc.json", "grpc-service-config", grpcServiceConfig(spec, diags), sources);
-    out.addJson(base + ".envoy.json", "envoy-retry-policy", envoyConfig(spec, diags), sources);
+  // Each policy's three files are made on their own, in parallel (a large
+  // project has thousands of policies), then added with their notes in order.
+  struct Made {
+    std::string ward, grpc, envoy;
+    DiagnosticEngine diags;
+  };
+  std::vector<Made> made(retries.size());
+  llvm::parallelForEachN(0, retries.size(), [&](size_t i) {
+    const RetrySpec &spec = retries[i]->spec;
+    made[i].ward = toJsonText(wardRetryJson(spec));
+    made[i].grpc = toJsonText(grpcServiceConfig(spec, made[i].diags));
+    made[i].envoy = toJsonText(envoyConfig(spec, made[i].diags));
+  });
+  for (size_t i = 0; i < retries.size(); ++i) {
+    std::vector<SourceRange> sources{retries[i]->range};
+    std::string base = "retry/" + retries[i]->spec.name;
+    out.add({base + ".json", "ward-retry", std::move(made[i].ward), sources});
+    out.add({base + ".grpc.json", "grpc-service-config", std::move(made[i].grpc), sources});
+    out.add({base + ".envoy.json", "envoy-retry-policy", std::move(made[i].envoy), sources});
+    diags.commitAll(std::move(made[i].diags));
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include <llvm/ADT/StringRef.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -168,7 +169,10 @@ public:
     if (diags_.empty() && diags_.capacity() < other.diags_.size()) {
       diags_ = std::move(other.diags_);
     } else {
-      diags_.reserve(diags_.size() + other.diags_.size());
+      // Grown geometrically: engines committed one by one must not cost a
+      // reallocation each.
+      size_t needed = diags_.size() + other.diags_.size();
+      if (diags_.capacity() < needed) diags_.reserve(std::max(needed, 2 * diags_.capacity()));
       for (Diagnostic &d : other.diags_) diags_.push_back(std::move(d));
     }
     other.diags_ = {};

@@ -133,3 +133,21 @@ TEST_CASE("engines merged after parallel work keep their order", "[diag]") {
   CHECK(reserved.size() == 3);
   CHECK(reserved.diagnostics()[2].message == "z");
 }
+
+TEST_CASE("engines committed one by one grow their room geometrically", "[diag]") {
+  // Retry policies, say, are made in parallel and committed one by one: a
+  // reallocation per commit would make that quadratic.
+  DiagnosticEngine merged;
+  merged.report(DiagID::InvalidStatus, SourceRange{}, "first");
+  const Diagnostic *storage = merged.diagnostics().data();
+  unsigned moves = 0;
+  for (int i = 0; i < 5000; ++i) {
+    DiagnosticEngine one;
+    one.report(DiagID::InvalidStatus, SourceRange{}, std::to_string(i));
+    merged.commitAll(std::move(one));
+    if (merged.diagnostics().data() != storage) ++moves, storage = merged.diagnostics().data();
+  }
+  REQUIRE(merged.size() == 5001);
+  CHECK(merged.diagnostics()[5000].message == "4999");
+  CHECK(moves <= 14); // doubling from one to 5,001 takes 13
+}
