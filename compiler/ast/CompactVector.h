@@ -43,9 +43,9 @@ public:
   size_t size() const { return elements_ ? elements_->size() : 0; }
   bool empty() const { return size() == 0; }
   T *begin() { return elements_ ? elements_->data() : nullptr; }
-  T *end() { return begin() + size(); }
+  T *end() { return elements_ ? elements_->data() + elements_->size() : nullptr; }
   const T *begin() const { return elements_ ? elements_->data() : nullptr; }
-  const T *end() const { return begin() + size(); }
+  const T *end() const { return elements_ ? elements_->data() + elements_->size() : nullptr; }
   T &operator[](size_t i) { return (*elements_)[i]; }
   const T &operator[](size_t i) const { return (*elements_)[i]; }
   T &front() { return elements_->front(); }

@@ -274,6 +274,48 @@ TEST_CASE("a seldom-written member copies deeply and holds nothing when absent",
   CHECK((*moved).text == "Asia/Tokyo");
 }
 
+TEST_CASE("a usually empty list copies deeply and takes one pointer when empty", "[parser]") {
+  CompactVector<Name> none;
+  CHECK(none.empty());
+  CHECK(none.begin() == none.end());
+  for (const Name &n : none) FAIL("an empty list has no element: " << n.text);
+  CHECK(sizeof(CompactVector<Value>) == sizeof(void *));
+
+  CompactVector<Name> days;
+  days.push_back(Name{"Mon", SourceRange{}});
+  days.emplace_back(Name{"Tue", SourceRange{}});
+  REQUIRE(days.size() == 2);
+  CompactVector<Name> copy = days;
+  copy[0].text = "Sun";
+  CHECK(days.front().text == "Mon"); // the copy owns its own elements
+  CHECK(copy.back().text == "Tue");
+  copy = CompactVector<Name>();
+  CHECK(copy.empty());
+  copy = days;
+  CHECK(copy.size() == 2);
+  std::vector<Name> taken = std::move(copy).take();
+  CHECK(taken.size() == 2);
+  CHECK(taken[1].text == "Tue");
+  CompactVector<Name> fromVector(std::vector<Name>{});
+  CHECK(fromVector.empty());
+
+  // A parsed list and object keep their elements in order.
+  CheckResult r = checkSource("import std.retry\nretry r { attempts = 2 on = [502, 503, 504] "
+                              "budget = { ratio = 10%, min_per_second = 5 } }\n");
+  const RetryDecl *retry = firstOf<RetryDecl>(r);
+  REQUIRE(retry);
+  const Attribute *on = retry->attrs.find("on");
+  REQUIRE(on);
+  REQUIRE(on->value.items.size() == 3);
+  CHECK(on->value.items[2].text == "504");
+  CHECK(on->value.fields.empty());
+  const Attribute *budget = retry->attrs.find("budget");
+  REQUIRE(budget);
+  REQUIRE(budget->value.fields.size() == 2);
+  CHECK(budget->value.fields[1].key.text == "min_per_second");
+  CHECK(budget->value.items.empty());
+}
+
 TEST_CASE("a quantity's unit is the suffix of its spelling", "[parser]") {
   CheckResult r = checkSource("import std.retry\nretry r { attempts = 2 per_try_timeout = 1500ms "
                               "budget = { ratio = 12.5%, min_per_second = 5 } }\n");
