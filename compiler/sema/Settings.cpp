@@ -38,9 +38,20 @@ std::vector<TextSetting> texts(const Value *v) {
 }
 std::vector<TextSetting> texts(const AttrList &attrs, llvm::StringRef key) { return texts(valueOf(attrs, key)); }
 
+/// The whole part of `number`, if an int64_t holds it. A value out of range
+/// has its error from the value checks already; converting it would be
+/// undefined behaviour.
+std::optional<int64_t> wholePart(double number) {
+  constexpr double kLimit = 9223372036854775808.0; // 2^63
+  if (!(number > -kLimit && number < kLimit)) return std::nullopt;
+  return static_cast<int64_t>(number);
+}
+
 NumberSetting wholeOf(const Value *v) {
   if (!v || (v->kind != Value::Kind::Number && v->kind != Value::Kind::Quantity)) return {};
-  return {static_cast<int64_t>(v->number), v};
+  std::optional<int64_t> whole = wholePart(v->number);
+  if (!whole) return {};
+  return {*whole, v};
 }
 
 NumberSetting millisOf(const Value *v) {
@@ -98,8 +109,8 @@ RetrySpec retrySpec(const RetryDecl &decl) {
   }
   if (const Value *on = valueOf(decl.attrs, "on"))
     for (const Value &v : on->items) {
-      if (v.kind == Value::Kind::Number) r.statuses.push_back(static_cast<int64_t>(v.number));
-      else r.conditions.push_back(v.text);
+      if (v.kind != Value::Kind::Number) r.conditions.push_back(v.text);
+      else if (std::optional<int64_t> status = wholePart(v.number)) r.statuses.push_back(*status);
     }
   std::sort(r.statuses.begin(), r.statuses.end());
   r.statuses.erase(std::unique(r.statuses.begin(), r.statuses.end()), r.statuses.end());

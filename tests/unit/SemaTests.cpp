@@ -49,6 +49,19 @@ TEST_CASE("ranges of numbers and ratios", "[sema]") {
   CHECK(checkSource(retryWith("attempts = 2 budget = { ratio = 0.25, min_per_second = 3 }")).ok);
 }
 
+TEST_CASE("numbers beyond any integer get their range error and nothing else", "[sema]") {
+  // Found by fuzz-check: the typed settings converted such a number to an
+  // integer after its error, which is undefined behaviour (the sanitizer
+  // build of this suite stops on it).
+  const std::string huge(95, '6');
+  CheckResult attempts = checkSource(retryWith("attempts = " + huge));
+  CHECK(attempts.has("E0306", "between 1 and 100"));
+  CheckResult status = checkSource("retry r { attempts = 2 on = [503, " + huge + "] }\n");
+  CHECK(status.has("E0312", "from 400 to 599"));
+  CheckResult floor = checkSource(retryWith("attempts = 2 budget = { ratio = 10%, min_per_second = " + huge + " }"));
+  CHECK(floor.has("E0306"));
+}
+
 TEST_CASE("backoff calls are checked by name and argument", "[sema]") {
   CHECK(checkSource(
             retryWith("attempts = 2 backoff = exponential(initial = 10ms, max = 1s, multiplier = 2, jitter = full)"))
