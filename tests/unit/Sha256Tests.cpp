@@ -3,14 +3,14 @@
 // Intermediate Values" lists them) on both the SHA unit and the portable
 // code, and the two compared on every length around the block and padding
 // boundaries and on large random inputs.
+#include "Bytes.h"
 #include "output/Artifacts.h"
 #include "output/Sha256.h"
 
 #include <catch2/catch.hpp>
 
-#include <random>
-
 using namespace ward::codegen;
+using ward::test::randomBytes;
 
 namespace {
 
@@ -18,13 +18,6 @@ std::string hex(const Sha256Digest &digest) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   for (uint8_t b : digest) (out += kDigits[b >> 4]) += kDigits[b & 15];
-  return out;
-}
-
-std::string randomBytes(size_t size, uint32_t seed) {
-  std::mt19937 random(seed);
-  std::string out(size, '\0');
-  for (char &c : out) c = static_cast<char>(random() & 0xff);
   return out;
 }
 

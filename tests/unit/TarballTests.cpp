@@ -3,16 +3,15 @@
 // unpacks to the same bytes, and is identical however often it is written.
 // gzip with shared pieces (the bundles' runtime deflated once) unpacks to
 // its input, whether or not the pieces came from the cache.
+#include "Bytes.h"
 #include "TestSupport.h"
 #include "output/Tarball.h"
 
 #include <fmt/format.h>
 #include <llvm/Support/FileSystem.h>
-#include <zlib.h>
 #include <catch2/catch.hpp>
 
 #include <optional>
-#include <random>
 
 using namespace ward;
 using namespace ward::test;
@@ -93,44 +92,10 @@ TEST_CASE("names a bundle cannot hold are refused", "[tarball]") {
   llvm::consumeError(twice.takeError());
 }
 
-namespace {
-
-/// What gzip's own decoder makes of `gz` (zlib's inflate, gzip wrapper):
-/// the bytes, or none if the stream is not valid gzip.
-std::optional<std::string> gunzip(llvm::StringRef gz) {
-  z_stream stream{};
-  if (inflateInit2(&stream, 15 + 16) != Z_OK) return std::nullopt;
-  stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(gz.data()));
-  stream.avail_in = static_cast<uInt>(gz.size());
-  std::string out;
-  int result = Z_OK;
-  while (result == Z_OK) {
-    char chunk[16384];
-    stream.next_out = reinterpret_cast<Bytef *>(chunk);
-    stream.avail_out = sizeof chunk;
-    result = inflate(&stream, Z_NO_FLUSH);
-    out.append(chunk, sizeof chunk - stream.avail_out);
-  }
-  bool whole = result == Z_STREAM_END && stream.avail_in == 0;
-  inflateEnd(&stream);
-  if (!whole) return std::nullopt;
-  return out;
-}
-
-/// Text that deflate cannot shrink, so sizes show what was referenced.
-std::string noise(size_t size, uint32_t seed) {
-  std::mt19937 random(seed);
-  std::string out(size, '\0');
-  for (char &c : out) c = static_cast<char>(random() & 0xff);
-  return out;
-}
-
-} // namespace
-
 TEST_CASE("gzip with shared pieces unpacks to exactly its input", "[tarball]") {
   std::string text;
   for (int i = 0; i < 4000; ++i) text += fmt::format("function route{}(request) {{ return {}; }}\n", i, i * 7);
-  text += noise(5000, 3); // and bytes of every value
+  text += randomBytes(5000, 3); // and bytes of every value
   const size_t n = text.size();
   using Ranges = std::vector<codegen::ByteRange>;
   std::vector<Ranges> cases{{},
@@ -163,7 +128,7 @@ TEST_CASE("gzip with shared pieces unpacks to exactly its input", "[tarball]") {
 TEST_CASE("pieces after a shared piece may refer back across it", "[tarball]") {
   // A prefix that deflate cannot shrink, a shared piece, and the prefix
   // again: with the history, the repeat costs a few back-references.
-  std::string prefix = noise(8000, 4), shared = noise(4000, 5);
+  std::string prefix = randomBytes(8000, 4), shared = randomBytes(4000, 5);
   std::string text = prefix + shared + prefix;
   llvm::Expected<std::string> gz = codegen::gzipSharing(text, {{prefix.size(), prefix.size() + shared.size()}});
   REQUIRE(bool(gz));
