@@ -2,7 +2,7 @@
 //
 // EdgeWorkerBackend decides, per `edgeworker`, which issuers, key sets and
 // retry policies its routes use and which events the bundle handles;
-// writeMainJs turns that plan into `main.js`.
+// writeMainJsParts turns that plan into `main.js`.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
@@ -65,8 +65,6 @@ struct MainJsText {
   std::string joined() const { return beforeRuntime + runtime + afterRuntime; }
 };
 MainJsText writeMainJsParts(const BundlePlan &plan);
-/// The bundle's `main.js`, whole.
-std::string writeMainJs(const BundlePlan &plan);
 
 /// An issuer as a JavaScript constant (`const ENTRA_ISSUER = {...};` with its
 /// comment), shared by the bundle and the relay, which verify alike.

@@ -540,6 +540,4 @@ private:
 
 MainJsText writeMainJsParts(const BundlePlan &plan) { return MainJsWriter(plan).write(); }
 
-std::string writeMainJs(const BundlePlan &plan) { return writeMainJsParts(plan).joined(); }
-
 } // namespace ward::codegen

@@ -4,6 +4,7 @@
 #include "source/PhaseTimer.h"
 
 #include <llvm/ADT/SmallString.h>
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/ADT/StringSet.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/FormatVariadic.h>
@@ -23,16 +24,7 @@ namespace ward::codegen {
 
 std::string toJsonText(const llvm::json::Value &json) { return writeJson(json); }
 
-std::string sha256Hex(llvm::StringRef bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(64);
-  for (uint8_t b : sha256(bytes)) {
-    hex += kDigits[b >> 4];
-    hex += kDigits[b & 15];
-  }
-  return hex;
-}
+std::string sha256Hex(llvm::StringRef bytes) { return llvm::toHex(sha256(bytes), /*LowerCase=*/true); }
 
 void ArtifactSet::add(Artifact artifact) {
   std::string path = artifact.path;

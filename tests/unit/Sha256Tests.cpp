@@ -7,6 +7,8 @@
 #include "output/Artifacts.h"
 #include "output/Sha256.h"
 
+#include <llvm/ADT/StringExtras.h>
+
 #include <catch2/catch.hpp>
 
 using namespace ward::codegen;
@@ -14,12 +16,7 @@ using ward::test::randomBytes;
 
 namespace {
 
-std::string hex(const Sha256Digest &digest) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : digest) (out += kDigits[b >> 4]) += kDigits[b & 15];
-  return out;
-}
+std::string hex(const Sha256Digest &digest) { return llvm::toHex(digest, /*LowerCase=*/true); }
 
 } // namespace
 
