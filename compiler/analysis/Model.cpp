@@ -26,13 +26,14 @@ std::vector<std::pair<std::string, bool>> Hold::writtenActions() const {
 
 bool Principal::generatedCovers(const Need &need) const {
   return std::any_of(intents.begin(), intents.end(), [&](const Need &i) {
-    return i.data == need.data && actionMatches(i.action, need.action) && i.scope->contains(*need.scope);
+    return i.data == need.data && actionMatches(i.action, need.action) && i.scope()->contains(*need.scope());
   });
 }
 
 bool Principal::grantsCover(const Need &need) const {
-  return std::any_of(grants.begin(), grants.end(),
-                     [&](const Hold &h) { return h.scope.contains(*need.scope) && h.allows(need.action, need.data); });
+  return std::any_of(grants.begin(), grants.end(), [&](const Hold &h) {
+    return h.scope.contains(*need.scope()) && h.allows(need.action, need.data);
+  });
 }
 
 std::vector<const Need *> Principal::allNeeds() const {
@@ -105,10 +106,9 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
                              const ResourceDecl &vault, const Decl *source, SourceRange range, std::string via) {
     auto found = byType.find(vault.typeDecl());
     if (found == byType.end()) return;
-    llvm::StringRef description = model.keep(std::move(via));
-    for (auto &[action, data] : capabilityActions(*found->second))
-      p.implied.push_back(
-          {action, data, model.sharedScope(vault), &vault, source, range, description, found->second->name.text});
+    const NeedOrigin &origin = model.origins_.emplace_back(NeedOrigin{
+        model.sharedScope(vault), &vault, source, range, model.keep(std::move(via)), found->second->name.text});
+    for (auto &[action, data] : capabilityActions(*found->second)) p.implied.push_back({action, data, &origin});
   };
 
   // Per capability, once: its actions, and how its needs are described.
@@ -126,8 +126,9 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
         if (first)
           known->second = {capabilityActions(*cap), model.keep(fmt::format("capability `{}`", cap->name.text))};
         const auto &[actions, via] = known->second;
-        for (auto &[action, data] : actions)
-          p->intents.push_back({action, data, model.sharedScope(*res), res, allow, allow->range, via, cap->name.text});
+        const NeedOrigin &origin = model.origins_.emplace_back(
+            NeedOrigin{model.sharedScope(*res), res, allow, allow->range, via, cap->name.text});
+        for (auto &[action, data] : actions) p->intents.push_back({action, data, &origin});
       } else if (auto *grant = llvm::dyn_cast<GrantDecl>(decl)) {
         Principal *p = principal(grant->identity);
         auto *res = llvm::dyn_cast_or_null<ResourceDecl>(grant->scope.target);

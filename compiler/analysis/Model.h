@@ -18,23 +18,37 @@
 #include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/StringSet.h>
 
+#include <deque>
 #include <map>
 
 namespace ward::analysis {
 
-/// One action a principal needs on one scope. A large program has one per
-/// action of every `allow`, so a need holds no strings of its own: the
-/// action and the capability's name point into the checked AST, the scope
-/// and the description into the model, which outlive it.
-struct Need {
-  llvm::StringRef action;
-  bool data = false;
+/// Where needs come from: one intent (an `allow`, a backup trigger, a
+/// relay's trigger route), shared by the need for each of its actions. The
+/// action, the capability's name and the scope point into the checked AST and
+/// the model, which outlive it: a large program has one need per action of
+/// every `allow`, so needs hold no strings and no copies of their origin.
+struct NeedOrigin {
   const Scope *scope = nullptr;
   const ResourceDecl *resource = nullptr;
   const Decl *source = nullptr; // the allow or backup declaration
   SourceRange range;            // where the intent is written
   llvm::StringRef via;          // "capability `backup.operate`"
   llvm::StringRef capability;   // implied needs: the capability that covers them
+};
+
+/// One action a principal needs on one scope.
+struct Need {
+  llvm::StringRef action;
+  bool data = false;
+  const NeedOrigin *origin = nullptr;
+
+  const Scope *scope() const { return origin->scope; }
+  const ResourceDecl *resource() const { return origin->resource; }
+  const Decl *source() const { return origin->source; }
+  SourceRange range() const { return origin->range; }
+  llvm::StringRef via() const { return origin->via; }
+  llvm::StringRef capability() const { return origin->capability; }
 };
 
 struct Hold {
@@ -78,6 +92,7 @@ private:
   // Hashed, not ordered: a large policy asks once per `allow`.
   llvm::DenseMap<const ResourceDecl *, std::unique_ptr<Scope>> scopes_;
   llvm::StringSet<> texts_;
+  std::deque<NeedOrigin> origins_; // a deque: needs keep their origin's address
 };
 
 /// A capability's actions and data actions, as the AST holds them.

@@ -1,6 +1,8 @@
 #include "diag/Diagnostic.h"
 
 #include <algorithm>
+#include <iterator>
+#include <numeric>
 #include <tuple>
 
 namespace ward {
@@ -65,6 +67,36 @@ DiagnosticBuilder DiagnosticEngine::reportAtPath(DiagID id, std::string path, st
   return b;
 }
 
+void DiagnosticEngine::commitAll(std::vector<DiagnosticEngine> &&others) {
+  size_t total = diags_.size();
+  for (const DiagnosticEngine &other : others) total += other.size();
+  // The engine whose storage can hold everything, preferring this one's.
+  DiagnosticEngine *host = diags_.capacity() >= total ? this : nullptr;
+  for (DiagnosticEngine &other : others)
+    if (!host && other.diags_.capacity() >= total) host = &other;
+  if (!host || host == this) {
+    diags_.reserve(total);
+    for (DiagnosticEngine &other : others) commitAll(std::move(other));
+    return;
+  }
+  std::vector<Diagnostic> merged = std::move(host->diags_);
+  host->diags_ = {};
+  // What comes before the host's findings: this engine's, then the engines
+  // before the host's, moved in at the front in one shift.
+  std::vector<Diagnostic> before = std::move(diags_);
+  size_t hostIndex = static_cast<size_t>(host - others.data());
+  for (size_t i = 0; i < hostIndex; ++i) {
+    std::move(others[i].diags_.begin(), others[i].diags_.end(), std::back_inserter(before));
+    others[i].diags_ = {};
+  }
+  merged.insert(merged.begin(), std::make_move_iterator(before.begin()), std::make_move_iterator(before.end()));
+  for (size_t i = hostIndex + 1; i < others.size(); ++i) {
+    std::move(others[i].diags_.begin(), others[i].diags_.end(), std::back_inserter(merged));
+    others[i].diags_ = {};
+  }
+  diags_ = std::move(merged);
+}
+
 unsigned DiagnosticEngine::errorCount() const {
   return std::count_if(diags_.begin(), diags_.end(),
                        [](const Diagnostic &d) { return d.severity == Severity::Error && !d.suppressed; });
@@ -81,8 +113,26 @@ void DiagnosticEngine::sort(const SourceManager &sm) {
     const std::string &path = d.range.valid() ? sm.displayPath(d.range.file) : d.path;
     return std::tie(path, d.range.begin, d.range.end, d.code, d.message);
   };
-  std::stable_sort(diags_.begin(), diags_.end(),
-                   [&](const Diagnostic &a, const Diagnostic &b) { return key(a) < key(b); });
+  // Sorted as indexes, then moved into place along the permutation's
+  // cycles: sorting the diagnostics themselves would take a buffer of half
+  // of them (tens of megabytes on a large policy), at the run's peak.
+  std::vector<uint32_t> order(diags_.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return key(diags_[a]) < key(diags_[b]); });
+  for (uint32_t start = 0; start < order.size(); ++start) {
+    if (order[start] == start) continue;
+    // Position `at` takes the diagnostic at order[at]; the cycle closes at `start`.
+    Diagnostic first = std::move(diags_[start]);
+    uint32_t at = start;
+    while (order[at] != start) {
+      uint32_t from = order[at];
+      diags_[at] = std::move(diags_[from]);
+      order[at] = at;
+      at = from;
+    }
+    diags_[at] = std::move(first);
+    order[at] = at;
+  }
 }
 
 void DiagnosticEngine::promoteWarningsToErrors() {

@@ -178,13 +178,11 @@ public:
     other.diags_ = {};
   }
   /// Commits every engine of `others` (work done apart, in parallel), in
-  /// their order, into room reserved once.
-  void commitAll(std::vector<DiagnosticEngine> &&others) {
-    size_t total = diags_.size();
-    for (const DiagnosticEngine &other : others) total += other.size();
-    diags_.reserve(total);
-    for (DiagnosticEngine &other : others) commitAll(std::move(other));
-  }
+  /// their order. When one of them already has room for all (one rule that
+  /// reports on every route of a large policy, say), its storage is kept and
+  /// the rest moved in around it: fresh room beside it would hold the
+  /// findings twice at the peak.
+  void commitAll(std::vector<DiagnosticEngine> &&others);
   /// Room for `count` diagnostics in all, before committing several engines.
   void reserve(size_t count) { diags_.reserve(count); }
   size_t size() const { return diags_.size(); }

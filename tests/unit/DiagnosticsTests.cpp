@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <set>
 
 using namespace ward;
@@ -134,6 +135,51 @@ TEST_CASE("engines merged after parallel work keep their order", "[diag]") {
   CHECK(reserved.diagnostics()[2].message == "z");
 }
 
+TEST_CASE("engines merged at once reuse the storage of one with room for all", "[diag]") {
+  auto engineOf = [](std::vector<std::string> messages, size_t room = 0) {
+    DiagnosticEngine engine;
+    engine.reserve(room);
+    for (std::string &m : messages) engine.report(DiagID::InvalidStatus, SourceRange{}, std::move(m));
+    return engine;
+  };
+  auto messages = [](const DiagnosticEngine &engine) {
+    std::vector<std::string> out;
+    for (const Diagnostic &d : engine.diagnostics()) out.push_back(d.message);
+    return out;
+  };
+
+  // One rule reports nearly everything, into storage grown past the total.
+  DiagnosticEngine merged = engineOf({"a"});
+  std::vector<DiagnosticEngine> found;
+  found.push_back(engineOf({"b", "c"}));
+  found.push_back(engineOf({}));
+  found.push_back(engineOf({"d", "e", "f"}, 16));
+  found.push_back(engineOf({"g"}));
+  const Diagnostic *roomiest = found[2].diagnostics().data();
+  merged.commitAll(std::move(found));
+  CHECK(messages(merged) == std::vector<std::string>{"a", "b", "c", "d", "e", "f", "g"});
+  CHECK(merged.diagnostics().data() == roomiest);
+  for (const DiagnosticEngine &e : found) CHECK(e.size() == 0);
+
+  // The roomiest first, and this engine empty.
+  DiagnosticEngine intoEmpty;
+  std::vector<DiagnosticEngine> first;
+  first.push_back(engineOf({"x", "y"}, 8));
+  first.push_back(engineOf({"z"}));
+  roomiest = first[0].diagnostics().data();
+  intoEmpty.commitAll(std::move(first));
+  CHECK(messages(intoEmpty) == std::vector<std::string>{"x", "y", "z"});
+  CHECK(intoEmpty.diagnostics().data() == roomiest);
+
+  // None has room for all: fresh room, the same order.
+  DiagnosticEngine fresh = engineOf({"1"});
+  std::vector<DiagnosticEngine> small;
+  small.push_back(engineOf({"2", "3"}));
+  small.push_back(engineOf({"4"}));
+  fresh.commitAll(std::move(small));
+  CHECK(messages(fresh) == std::vector<std::string>{"1", "2", "3", "4"});
+}
+
 TEST_CASE("engines committed one by one grow their room geometrically", "[diag]") {
   // Retry policies, say, are made in parallel and committed one by one: a
   // reallocation per commit would make that quadratic.
@@ -150,4 +196,38 @@ TEST_CASE("engines committed one by one grow their room geometrically", "[diag]"
   REQUIRE(merged.size() == 5001);
   CHECK(merged.diagnostics()[5000].message == "4999");
   CHECK(moves <= 14); // doubling from one to 5,001 takes 13
+}
+
+TEST_CASE("sorting orders by file, position, code and message, keeping ties in report order", "[diag]") {
+  SourceManager sm;
+  FileID b = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(std::string(100, ' ')), "b.ward");
+  FileID a = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(std::string(100, ' ')), "a.ward");
+  // Many ties (same file, position, code and message), told apart by help.
+  std::vector<Diagnostic> reported;
+  std::mt19937 random(7);
+  for (int i = 0; i < 2000; ++i) {
+    Diagnostic d;
+    d.id = DiagID::InvalidStatus;
+    d.range = {random() % 2 ? a : b, static_cast<uint32_t>(random() % 5), static_cast<uint32_t>(5 + random() % 3)};
+    d.code = random() % 2 ? "W001" : "W002";
+    d.message = random() % 2 ? "x" : "y";
+    d.help = std::to_string(i);
+    reported.push_back(d);
+  }
+  std::vector<Diagnostic> expected = reported;
+  auto key = [&](const Diagnostic &d) {
+    return std::make_tuple(sm.displayPath(d.range.file), d.range.begin, d.range.end, d.code, d.message);
+  };
+  std::stable_sort(expected.begin(), expected.end(),
+                   [&](const Diagnostic &x, const Diagnostic &y) { return key(x) < key(y); });
+
+  DiagnosticEngine engine;
+  for (Diagnostic &d : reported) engine.commit(d);
+  engine.sort(sm);
+  REQUIRE(engine.size() == expected.size());
+  size_t differ = 0;
+  for (size_t i = 0; i < expected.size(); ++i)
+    differ += engine.diagnostics()[i].help != expected[i].help || key(engine.diagnostics()[i]) != key(expected[i]);
+  CHECK(differ == 0);
+  CHECK(sm.displayPath(engine.diagnostics().front().range.file) == "a.ward");
 }

@@ -66,7 +66,7 @@ TEST_CASE("each principal's generated roles grant exactly the actions its intent
       for (const codegen::AssignmentSpec &a : plan.assignments) {
         if (a.principal != p.identity) continue;
         CHECK(std::any_of(p.intents.begin(), p.intents.end(),
-                          [&](const analysis::Need &n) { return *n.scope == a.scope; }));
+                          [&](const analysis::Need &n) { return *n.scope() == a.scope; }));
       }
     }
   }

@@ -24,7 +24,7 @@ std::string narrowAlternative(const Principal &p) {
   std::set<std::string> triggerCaps;
   for (const Need &n : p.implied)
     if (!p.generatedCovers(n))
-      triggerCaps.insert(fmt::format("`allow {} to {} on {}`", name, n.capability, n.resource->name.text));
+      triggerCaps.insert(fmt::format("`allow {} to {} on {}`", name, n.capability(), n.resource()->name.text));
   if (!triggerCaps.empty())
     return fmt::format(
         "declare {} instead: Ward generates a role with exactly the {} actions an on-demand backup needs",
@@ -93,7 +93,7 @@ std::vector<std::string> dangerousForGrant(const Hold &h, const std::vector<cons
 std::vector<const Need *> servedBy(const Hold &h, const std::vector<const Need *> &needs) {
   std::vector<const Need *> served;
   for (const Need *n : needs)
-    if (h.allows(n->action, n->data) && h.scope.contains(*n->scope)) served.push_back(n);
+    if (h.allows(n->action, n->data) && h.scope.contains(*n->scope())) served.push_back(n);
   return served;
 }
 
@@ -149,7 +149,7 @@ static void reportDeclaredDanger(RuleContext &ctx, RuleID rule, const Principal 
                           [&](const auto &op) { return op.second == n.data && actionMatches(n.action, op.first); })
             : concrete.has(n.action, n.data);
     if (!matches) continue;
-    std::vector<std::string> &found = bySource[n.source];
+    std::vector<std::string> &found = bySource[n.source()];
     if (!llvm::is_contained(found, n.action)) found.push_back(n.action.str());
   }
   for (auto &[source, ops] : bySource) {

@@ -6,12 +6,12 @@ namespace ward::analysis {
 namespace {
 
 void broaderThanNeeded(RuleContext &ctx, const Hold &h, const std::vector<const Need *> &served) {
-  Scope narrowest = *served.front()->scope;
-  for (const Need *n : served) narrowest = Scope::commonAncestor(narrowest, *n->scope);
+  Scope narrowest = *served.front()->scope();
+  for (const Need *n : served) narrowest = Scope::commonAncestor(narrowest, *n->scope());
   if (narrowest == h.scope || !h.scope.contains(narrowest)) return;
   const ResourceDecl *narrowResource = nullptr;
   for (const Need *n : served)
-    if (n->resource && ctx.model.scopeOf(*n->resource) == narrowest) narrowResource = n->resource;
+    if (n->resource() && ctx.model.scopeOf(*n->resource()) == narrowest) narrowResource = n->resource();
   std::string needed = narrowResource
                            ? fmt::format("the {} `{}`", narrowest.levelName().str(), narrowResource->name.text)
                            : fmt::format("the {} `{}`", narrowest.levelName().str(), narrowest.id());

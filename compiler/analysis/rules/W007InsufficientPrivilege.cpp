@@ -21,18 +21,18 @@ void check(RuleContext &ctx) {
     const std::string &who = p.identity->name.text;
     std::map<std::pair<const Decl *, const ResourceDecl *>, std::vector<const Need *>> missing;
     for (const Need &n : p.implied)
-      if (!p.generatedCovers(n) && !p.grantsCover(n)) missing[{n.source, n.resource}].push_back(&n);
+      if (!p.generatedCovers(n) && !p.grantsCover(n)) missing[{n.source(), n.resource()}].push_back(&n);
     for (auto &[key, needs] : missing) {
       const Decl *source = key.first;
       std::vector<std::string> actions;
       for (const Need *n : needs)
         if (!llvm::is_contained(actions, n->action)) actions.push_back(n->action.str());
       std::string allow =
-          fmt::format("allow {} to {} on {}", who, needs.front()->capability, needs.front()->resource->name.text);
-      DiagnosticBuilder d = ctx.report(RuleID::InsufficientPrivilege, needs.front()->range,
+          fmt::format("allow {} to {} on {}", who, needs.front()->capability(), needs.front()->resource()->name.text);
+      DiagnosticBuilder d = ctx.report(RuleID::InsufficientPrivilege, needs.front()->range(),
                                        fmt::format("`{}` is to trigger the {}, but lacks {} action{} on `{}`: {}", who,
-                                                   needs.front()->via, actions.size(), actions.size() == 1 ? "" : "s",
-                                                   needs.front()->resource->name.text, listFew(actions, 2)));
+                                                   needs.front()->via(), actions.size(), actions.size() == 1 ? "" : "s",
+                                                   needs.front()->resource()->name.text, listFew(actions, 2)));
       d.label(p.identity->name.range, fmt::format("`{}` declared here", who)).withHelp(fmt::format("add `{}`", allow));
       // The intent, after the backup that needs it; offered (not applied
       // unasked: it grants permissions) where `backup.operate` is visible.

@@ -17,8 +17,8 @@ void check(RuleContext &ctx) {
           .withHelp("declare an `identity ... : group` and grant or allow it instead");
     std::set<const Decl *> seen;
     for (const Need &n : p.intents)
-      if (seen.insert(n.source).second)
-        ctx.report(RuleID::UserAssignment, llvm::cast<AllowDecl>(n.source)->identity.name.range,
+      if (seen.insert(n.source()).second)
+        ctx.report(RuleID::UserAssignment, llvm::cast<AllowDecl>(n.source())->identity.name.range,
                    fmt::format("`{}` is a user: assign permissions to a group the user belongs to", who))
             .withHelp("declare an `identity ... : group` and allow it instead");
   }
