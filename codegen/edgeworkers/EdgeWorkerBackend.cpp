@@ -36,7 +36,7 @@ public:
         if (!ip) ok = false;
         else plan.issuers.push_back(std::move(*ip));
       }
-      auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(action.relay.target);
+      auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(action.relay().target);
       bool relayed = action.kind == RouteAction::Kind::TriggerBackup || action.kind == RouteAction::Kind::PollBackup;
       if (relayed && relay && !llvm::is_contained(plan.relays, relay)) plan.relays.push_back(relay);
       if (action.kind == RouteAction::Kind::Forward && action.retry && !plan.retry(action.retry->target)) {

@@ -94,7 +94,7 @@ std::string nameSuffix(const Route &r) {
 std::string pollPathPrefix(const EdgeWorkerDecl &ew, const Decl *relay) {
   for (const Route &r : ew.routes)
     for (const RouteAction &a : r.actions)
-      if (a.kind == RouteAction::Kind::PollBackup && a.relay.target == relay) {
+      if (a.kind == RouteAction::Kind::PollBackup && a.relay().target == relay) {
         llvm::StringRef path = r.path.text;
         return path.take_front(path.rfind('/') + 1).str();
       }
@@ -369,9 +369,9 @@ private:
     case RouteAction::Kind::Respond: return fmt::format("responds {} at the edge", a.status->text);
     case RouteAction::Kind::Deny: return fmt::format("denies ({})", a.status ? a.status->text : "403");
     case RouteAction::Kind::TriggerBackup:
-      return fmt::format("triggers an on-demand backup of `{}` through relay `{}`", a.backedUp.name.text,
-                         a.relay.name.text);
-    case RouteAction::Kind::PollBackup: return fmt::format("polls backups through relay `{}`", a.relay.name.text);
+      return fmt::format("triggers an on-demand backup of `{}` through relay `{}`", a.backedUp().name.text,
+                         a.relay().name.text);
+    case RouteAction::Kind::PollBackup: return fmt::format("polls backups through relay `{}`", a.relay().name.text);
     }
     return "";
   }
@@ -448,7 +448,7 @@ private:
   /// relay, at a property hostname (settled by Sema).
   void providerFunction(size_t i, const Route &r, const RouteAction &action, const std::string &fn,
                         const IssuerPlan *issuer) {
-    llvm::StringRef url = ew_.subrequestUrl(callsRelay(action) ? action.relay.target : action.origin.target);
+    llvm::StringRef url = ew_.subrequestUrl(callsRelay(action) ? action.relay().target : action.origin.target);
     line();
     line(fmt::format("// Route {} as the origin: {}.", i + 1, describeAction(action)));
     line("/**");
@@ -463,7 +463,7 @@ private:
     }
     if (action.kind == RouteAction::Kind::TriggerBackup) {
       line(fmt::format("  return triggerThroughRelay({}, {}, {}, request);", q(url.rtrim('/')),
-                       q(action.backedUp.name.text), q(pollPathPrefix(ew_, action.relay.target))));
+                       q(action.backedUp().name.text), q(pollPathPrefix(ew_, action.relay().target))));
     } else if (action.kind == RouteAction::Kind::PollBackup) {
       line(fmt::format("  return pollThroughRelay({}, request);", q(url.rtrim('/'))));
     } else {

@@ -41,9 +41,9 @@ struct RelayUse {
 /// The vault that protects the VM a trigger backs up (Sema settled the
 /// backup, and that the backup protects it in a vault).
 const ResourceDecl *vaultOf(const RelayItem &t) {
-  for (const Protection &p : t.action->backup->protections)
+  for (const Protection &p : t.action->backup()->protections)
     for (const Ref &r : p.items)
-      if (r.target == t.action->backedUp.target) return llvm::cast<ResourceDecl>(p.vault.target);
+      if (r.target == t.action->backedUp().target) return llvm::cast<ResourceDecl>(p.vault.target);
   llvm_unreachable("a checked trigger's VM is protected by its backup");
 }
 
@@ -162,7 +162,7 @@ private:
                      issuerConstants_.at(use_.poll.route->require->issuer.target), poll));
     line("};");
     std::vector<std::pair<std::string, std::string>> entries;
-    for (const RelayItem &t : use_.triggers) entries.push_back({t.action->backedUp.name.text, requirement(t)});
+    for (const RelayItem &t : use_.triggers) entries.push_back({t.action->backedUp().name.text, requirement(t)});
     line();
     line("/** @type {Map<string, BackupItem>} */");
     line("const BACKUP_ITEMS = new Map([");
@@ -171,8 +171,8 @@ private:
   }
 
   void item(const RelayItem &t, const std::string &requirement) {
-    auto *vm = llvm::cast<ResourceDecl>(t.action->backedUp.target);
-    const BackupDecl &backup = *t.action->backup;
+    auto *vm = llvm::cast<ResourceDecl>(t.action->backedUp().target);
+    const BackupDecl &backup = *t.action->backup();
     analysis::Scope v = model_.scopeOf(*vaultOf(t)), m = model_.scopeOf(*vm);
     std::string vaultUrl = fmt::format("https://management.azure.com/subscriptions/{}/resourceGroups/{}/providers/"
                                        "Microsoft.RecoveryServices/vaults/{}",
@@ -220,16 +220,16 @@ std::vector<RelayUse> relayUses(const Program &program) {
       if (!ew) continue;
       for (const Route &r : ew->routes)
         for (const RouteAction &a : r.actions) {
-          auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(a.relay.target);
+          auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(a.relay().target);
           if (!relay || !r.require) continue;
           RelayUse &use = useOf(relay);
           RelayItem item{&a, &r, ew};
           if (a.kind == RouteAction::Kind::PollBackup && !use.poll.route) {
             use.poll = item;
             use.sources.push_back(r.range);
-          } else if (a.kind == RouteAction::Kind::TriggerBackup && a.backup &&
+          } else if (a.kind == RouteAction::Kind::TriggerBackup && a.backup() &&
                      llvm::none_of(use.triggers, [&](const RelayItem &t) {
-                       return t.action->backedUp.target == a.backedUp.target;
+                       return t.action->backedUp().target == a.backedUp().target;
                      })) {
             use.triggers.push_back(item);
             use.sources.push_back(r.range);
@@ -303,7 +303,7 @@ std::string packageLock(const ResourceDecl &relay) {
 std::optional<std::string> unusableName(const RelayUse &use, const analysis::PermissionModel &model) {
   for (const RelayItem &t : use.triggers) {
     analysis::Scope v = model.scopeOf(*vaultOf(t)),
-                    m = model.scopeOf(*llvm::cast<ResourceDecl>(t.action->backedUp.target));
+                    m = model.scopeOf(*llvm::cast<ResourceDecl>(t.action->backedUp().target));
     for (const std::string *part : {&v.subscription, &v.resourceGroup, &v.name, &m.resourceGroup, &m.name})
       if (part->empty() || *part == "." || *part == "..") return *part;
   }

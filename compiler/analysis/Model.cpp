@@ -158,17 +158,18 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
       } else if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl)) {
         for (const Route &route : ew->routes)
           for (const RouteAction &a : route.actions) {
-            auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(a.relay.target);
-            if (a.kind != RouteAction::Kind::TriggerBackup || !a.backup || !relay || !relay->managedIdentity) continue;
+            auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(a.relay().target);
+            if (a.kind != RouteAction::Kind::TriggerBackup || !a.backup() || !relay || !relay->managedIdentity)
+              continue;
             Principal *p = principal(Ref{relay->managedIdentity->name, relay->managedIdentity});
-            for (const Protection &protection : a.backup->protections) {
+            for (const Protection &protection : a.backup()->protections) {
               auto *vault = llvm::dyn_cast_or_null<ResourceDecl>(protection.vault.target);
               bool covers =
-                  llvm::any_of(protection.items, [&](const Ref &item) { return item.target == a.backedUp.target; });
+                  llvm::any_of(protection.items, [&](const Ref &item) { return item.target == a.backedUp().target; });
               if (vault && covers)
-                implyCapability(
-                    *p, onDemandByType, *vault, ew, a.range,
-                    fmt::format("on-demand backup of `{}` through relay `{}`", a.backedUp.name.text, relay->name.text));
+                implyCapability(*p, onDemandByType, *vault, ew, a.range,
+                                fmt::format("on-demand backup of `{}` through relay `{}`", a.backedUp().name.text,
+                                            relay->name.text));
             }
           }
       }

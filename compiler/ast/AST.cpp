@@ -4,6 +4,8 @@
 
 namespace ward {
 
+const Ref RouteAction::kNoRef{};
+
 llvm::StringRef Value::kindName() const {
   switch (kind) {
   case Kind::String: return "a string";
@@ -92,7 +94,7 @@ void EdgeWorkerDecl::clearSemantics() {
     if (r.require) r.require->settings = {};
     for (RouteAction &a : r.actions) {
       a.headers.clear();
-      a.backup = nullptr;
+      if (a.backupCall) a.backupCall->backup = nullptr;
     }
   }
   for (RouteAction &a : defaults) a.headers.clear();

@@ -240,6 +240,14 @@ public:
 
 class BackupDecl;
 
+/// What `trigger backup of <vm> via <relay>` and `poll backups via <relay>`
+/// name; apart from the action, which most routes write without them.
+struct BackupCall {
+  Ref backedUp;                       // TriggerBackup: the VM
+  Ref relay;                          // TriggerBackup, PollBackup: the relay app
+  const BackupDecl *backup = nullptr; // TriggerBackup: the one protecting the VM; by Sema
+};
+
 /// What a route (or the default) does with a request.
 struct RouteAction {
   enum class Kind { Forward, Redirect, Respond, Deny, TriggerBackup, PollBackup };
@@ -247,13 +255,20 @@ struct RouteAction {
   SourceRange range;
   Ref origin;                                               // Forward
   HeapOptional<Ref> retry;                                  // Forward
-  Ref backedUp;                                             // TriggerBackup: the VM
-  const BackupDecl *backup = nullptr;                       // TriggerBackup: the one protecting it; by Sema
-  Ref relay;                                                // TriggerBackup, PollBackup: the relay app
+  HeapOptional<BackupCall> backupCall;                      // TriggerBackup, PollBackup
   HeapOptional<Value> status;                               // Redirect, Respond, Deny (a Number)
   HeapOptional<Name> text;                                  // Redirect: location; Respond: body; Deny: reason
   AttrList attrs;                                           // Respond: headers
   std::vector<std::pair<std::string, std::string>> headers; // Respond: filled by Sema, in source order
+
+  /// The backup call's parts, or an empty reference (no backup) when the
+  /// action makes none.
+  const Ref &backedUp() const { return backupCall ? backupCall->backedUp : kNoRef; }
+  const Ref &relay() const { return backupCall ? backupCall->relay : kNoRef; }
+  const BackupDecl *backup() const { return backupCall ? backupCall->backup : nullptr; }
+
+private:
+  static const Ref kNoRef;
 };
 
 struct TokenRequirement {

@@ -73,8 +73,8 @@ private:
     line(kKinds[static_cast<int>(a.kind)], at(a.range));
     Nest n(*this);
     if (a.kind == RouteAction::Kind::Forward) ref("origin", a.origin);
-    if (a.kind == RouteAction::Kind::TriggerBackup) ref("backed up", a.backedUp);
-    if (a.kind == RouteAction::Kind::TriggerBackup || a.kind == RouteAction::Kind::PollBackup) ref("relay", a.relay);
+    if (a.kind == RouteAction::Kind::TriggerBackup) ref("backed up", a.backedUp());
+    if (a.kind == RouteAction::Kind::TriggerBackup || a.kind == RouteAction::Kind::PollBackup) ref("relay", a.relay());
     if (a.retry) ref("retry", *a.retry);
     if (a.status) value(*a.status, "status");
     optionalName("text", a.text);

@@ -26,9 +26,10 @@ const RefSiteInfo &refSiteInfo(RefSite site) {
 
 void forEachRef(Decl &decl, llvm::function_ref<void(Ref &, RefSite)> visit) {
   auto action = [&](RouteAction &a) {
-    if (a.kind == RouteAction::Kind::TriggerBackup) visit(a.backedUp, RefSite::BackupTarget);
-    if (a.kind == RouteAction::Kind::TriggerBackup || a.kind == RouteAction::Kind::PollBackup)
-      visit(a.relay, RefSite::BackupRelay);
+    if (a.backupCall && a.kind == RouteAction::Kind::TriggerBackup)
+      visit(a.backupCall->backedUp, RefSite::BackupTarget);
+    if (a.backupCall && (a.kind == RouteAction::Kind::TriggerBackup || a.kind == RouteAction::Kind::PollBackup))
+      visit(a.backupCall->relay, RefSite::BackupRelay);
     if (a.kind != RouteAction::Kind::Forward) return;
     visit(a.origin, RefSite::ForwardOrigin);
     if (a.retry) visit(*a.retry, RefSite::ForwardRetry);

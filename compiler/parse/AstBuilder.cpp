@@ -279,11 +279,12 @@ private:
       if (c->STRING()) a.text = string(c->STRING());
     } else if (auto *c = dynamic_cast<P::TriggerBackupActionContext *>(ctx)) {
       a.kind = RouteAction::Kind::TriggerBackup;
-      a.backedUp = ref(c->name(0));
-      a.relay = ref(c->name(1));
+      BackupCall &call = a.backupCall.emplace();
+      call.backedUp = ref(c->name(0));
+      call.relay = ref(c->name(1));
     } else if (auto *c = dynamic_cast<P::PollBackupActionContext *>(ctx)) {
       a.kind = RouteAction::Kind::PollBackup;
-      a.relay = ref(c->name());
+      a.backupCall.emplace().relay = ref(c->name());
     }
     return a;
   }

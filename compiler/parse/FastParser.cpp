@@ -504,16 +504,19 @@ private:
       ++at_;
       a.kind = RouteAction::Kind::TriggerBackup;
       expect(L::BACKUP);
-      a.backedUp = ref();
-      expect(L::THROUGH);
-      a.relay = ref();
+      {
+        BackupCall &call = a.backupCall.emplace();
+        call.backedUp = ref();
+        expect(L::THROUGH);
+        call.relay = ref();
+      }
       break;
     case L::POLL:
       ++at_;
       a.kind = RouteAction::Kind::PollBackup;
       expect(L::BACKUP);
       expect(L::THROUGH);
-      a.relay = ref();
+      a.backupCall.emplace().relay = ref();
       break;
     default: throw NotFast();
     }

@@ -338,26 +338,26 @@ private:
           .withHelp("declare a route for it: `route POST \"/backups/<vm>\" { ... }`");
       return;
     }
-    if (auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(a.relay.target)) {
+    if (auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(a.relay().target)) {
       const ResourceTypeDecl *type = relay->typeDecl();
       if (type && !type->hasTrait("relay"))
         diags_
-            .report(DiagID::InvalidTarget, a.relay.name.range,
+            .report(DiagID::InvalidTarget, a.relay().name.range,
                     fmt::format("`{}` is a {}, not a relay; backups are triggered through an Azure Functions app",
                                 relay->name.text, type->name.text))
             .withHelp("declare the relay as `resource <name> : azure.function_app { ... }`");
       else if (type && !relay->attrs.find("origin"))
         diags_
-            .report(DiagID::MissingAttribute, a.relay.name.range,
+            .report(DiagID::MissingAttribute, a.relay().name.range,
                     fmt::format("relay `{}` has no `origin`, the HTTPS URL of its function app", relay->name.text))
             .label(relay->name.range, "declared here")
             .withHelp("add `origin = \"https://<app>.azurewebsites.net\"` to the resource");
     }
     if (trigger)
-      if (auto *vm = llvm::dyn_cast_or_null<ResourceDecl>(a.backedUp.target))
+      if (auto *vm = llvm::dyn_cast_or_null<ResourceDecl>(a.backedUp().target))
         if (vm->typeDecl() && !vm->typeDecl()->hasTrait("backup_source"))
           diags_
-              .report(DiagID::InvalidTarget, a.backedUp.name.range,
+              .report(DiagID::InvalidTarget, a.backedUp().name.range,
                       fmt::format("`{}` is a {}, which Azure Backup does not protect", vm->name.text,
                                   vm->typeDecl()->name.text))
               .withHelp("name a VM that a `backup` protects");
@@ -565,10 +565,10 @@ public:
           if (issuer->keySetFetchedAtEdge())
             requireServed(ew, *issuer, *issuer->settings.jwks, route.require->issuer.name.range, reported);
       for (RouteAction &action : route.actions) {
-        auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(action.relay.target);
+        auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(action.relay().target);
         bool relayed = action.kind == RouteAction::Kind::TriggerBackup || action.kind == RouteAction::Kind::PollBackup;
         if (relayed && relay && relay->settings.origin)
-          requireServed(ew, *relay, *relay->settings.origin, action.relay.name.range, reported);
+          requireServed(ew, *relay, *relay->settings.origin, action.relay().name.range, reported);
       }
       for (RouteAction &action : route.actions) {
         auto *res = llvm::dyn_cast_or_null<ResourceDecl>(action.origin.target);
@@ -715,13 +715,13 @@ void backupTriggers(EdgeWorkerDecl &ew, const std::map<const Decl *, const Backu
   for (Route &route : ew.routes)
     for (RouteAction &a : route.actions) {
       if (a.kind != RouteAction::Kind::TriggerBackup) continue;
-      auto *vm = llvm::dyn_cast_or_null<ResourceDecl>(a.backedUp.target);
-      auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(a.relay.target);
+      auto *vm = llvm::dyn_cast_or_null<ResourceDecl>(a.backedUp().target);
+      auto *relay = llvm::dyn_cast_or_null<ResourceDecl>(a.relay().target);
       if (vm) {
         auto found = protectedBy.find(vm);
         if (found == protectedBy.end())
           diags
-              .report(DiagID::BackupRelayIncomplete, a.backedUp.name.range,
+              .report(DiagID::BackupRelayIncomplete, a.backedUp().name.range,
                       fmt::format("`{}` is backed up on demand here, but no `backup` protects it", vm->name.text))
               .label(vm->name.range, "declared here")
               .withHelp(fmt::format("protect it with a schedule: `backup <name> {{ protect {} in <vault> schedule = "
@@ -729,12 +729,12 @@ void backupTriggers(EdgeWorkerDecl &ew, const std::map<const Decl *, const Backu
                                     vm->name.text));
         else if (found->second->schedules.empty())
           diags
-              .report(DiagID::BackupRelayIncomplete, a.backedUp.name.range,
+              .report(DiagID::BackupRelayIncomplete, a.backedUp().name.range,
                       fmt::format("`{}` is backed up on demand here, but backup `{}` that protects it has no schedule",
                                   vm->name.text, found->second->name.text))
               .label(found->second->name.range, "declared here")
               .withHelp("add `schedule = daily at \"02:00\" zone \"UTC\"` (or hourly, weekly) to that backup");
-        else a.backup = found->second;
+        else a.backupCall->backup = found->second; // a VM was named: the call exists
       }
       if (!relay) continue;
       const IdentityDecl *identity = relay->managedIdentity;
@@ -747,7 +747,7 @@ void backupTriggers(EdgeWorkerDecl &ew, const std::map<const Decl *, const Backu
             .withHelp("add `client_id = \"<GUID>\"`, the identity's client ID");
       if (!relay->managedIdentity)
         diags
-            .report(DiagID::BackupRelayIncomplete, a.relay.name.range,
+            .report(DiagID::BackupRelayIncomplete, a.relay().name.range,
                     fmt::format("relay `{}` has no managed identity to trigger backups with", relay->name.text))
             .label(relay->name.range, "declared here")
             .withHelp(fmt::format("declare `identity <name> : managed_identity {{ assigned = system  of = {} }}`, or "
@@ -755,7 +755,7 @@ void backupTriggers(EdgeWorkerDecl &ew, const std::map<const Decl *, const Backu
                                   relay->name.text));
       bool polled = llvm::any_of(ew.routes, [&](const Route &r) {
         return llvm::any_of(r.actions, [&](const RouteAction &b) {
-          return b.kind == RouteAction::Kind::PollBackup && b.relay.target == relay;
+          return b.kind == RouteAction::Kind::PollBackup && b.relay().target == relay;
         });
       });
       if (!polled)
