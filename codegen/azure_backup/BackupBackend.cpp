@@ -51,14 +51,14 @@ std::optional<Policy> policyFor(const BackupDecl &b, DiagnosticEngine &diags) {
   const BackupSchedule &s = b.schedules.front();
   int64_t instantRestore = *settings.instantRestoreDays;
   bool enhanced = s.kind == BackupSchedule::Kind::Hourly || instantRestore > 5;
-  std::string zone = s.zone ? s.zone->text : "UTC";
+  std::string zone = s.zone ? s.zone->text.str() : "UTC";
 
   Policy p;
   std::string time;
   llvm::json::Object schedule;
   std::vector<std::string> days;
   if (s.days)
-    for (const Value &d : s.days->items) days.push_back(d.text);
+    for (const Value &d : s.days->items) days.push_back(d.text.str());
   if (!days.empty()) p.firstDay = days.front();
   switch (s.kind) {
   case BackupSchedule::Kind::Hourly:
@@ -157,7 +157,7 @@ void generateBackupArtifacts(const Program &program, const analysis::PermissionM
     // One policy per vault the backup uses.
     std::map<std::string, const ResourceDecl *> vaults;
     for (const Protection &p : b->protections)
-      if (auto *vault = llvm::dyn_cast_or_null<ResourceDecl>(p.vault.target)) vaults[vault->name.text] = vault;
+      if (auto *vault = llvm::dyn_cast_or_null<ResourceDecl>(p.vault.target)) vaults[vault->name.text.str()] = vault;
     for (auto &[_, vault] : vaults) {
       analysis::Scope vaultScope = model.scopeOf(*vault);
       if (deploymentGroup.empty()) {
@@ -172,8 +172,8 @@ void generateBackupArtifacts(const Program &program, const analysis::PermissionM
             .withHelp("keep the Recovery Services vaults of one project in one resource group");
         return;
       }
-      std::string vaultName = *vault->settings.name;
-      std::string policyName = "ward-" + b->name.text;
+      std::string vaultName = (*vault->settings.name).str();
+      std::string policyName = "ward-" + b->name.text.str();
       resources.add(llvm::json::Object{{"type", "Microsoft.RecoveryServices/vaults/backupPolicies"},
                                        {"apiVersion", kApiVersion},
                                        {"name", armLiteral(vaultName + "/" + policyName)},
@@ -185,7 +185,7 @@ void generateBackupArtifacts(const Program &program, const analysis::PermissionM
         for (const Ref &item : p.items) {
           auto *vm = llvm::dyn_cast_or_null<ResourceDecl>(item.target);
           if (!vm) continue;
-          std::string rg = *vm->settings.resourceGroup, name = *vm->settings.name;
+          std::string rg = (*vm->settings.resourceGroup).str(), name = (*vm->settings.name).str();
           std::string container = fmt::format("IaasVMContainer;iaasvmcontainerv2;{};{}", rg, name);
           std::string protectedItem = fmt::format("VM;iaasvmcontainerv2;{};{}", rg, name);
           resources.add(llvm::json::Object{

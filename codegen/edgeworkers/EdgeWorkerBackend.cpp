@@ -191,7 +191,7 @@ void generateEdgeWorkerArtifacts(const Program &program, const SourceManager &sm
                     "of embedding them");
       continue;
     }
-    std::string dir = "edgeworkers/" + ew.name.text;
+    std::string dir = "edgeworkers/" + ew.name.text.str();
     std::vector<SourceRange> sources{ew.range};
     out.add({dir + "/main.js", "edgeworker-main", std::move(b.mainJs), sources});
     out.add({dir + "/bundle.json", "edgeworker-bundle-json", std::move(b.bundleJson), sources});

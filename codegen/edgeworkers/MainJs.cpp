@@ -50,7 +50,7 @@ std::string stringList(const std::vector<std::string> &items) {
 
 std::vector<std::string> texts(const std::vector<TextSetting> &settings) {
   std::vector<std::string> out;
-  for (const TextSetting &s : settings) out.push_back(*s);
+  for (const TextSetting &s : settings) out.push_back((*s).str());
   return out;
 }
 
@@ -64,11 +64,11 @@ std::string seconds(const NumberSetting &millis, const char *absent) {
 
 std::string methodsOf(const Route &r) {
   std::vector<std::string> m;
-  for (const Name &n : r.methods) m.push_back(n.text);
+  for (const Name &n : r.methods) m.push_back(n.text.str());
   return m.empty() ? "any method" : llvm::join(m, ", ");
 }
 
-std::string routeLabel(const Route &r) { return methodsOf(r) + " " + r.path.text; }
+std::string routeLabel(const Route &r) { return methodsOf(r) + " " + r.path.text.str(); }
 
 namespace {
 
@@ -175,7 +175,7 @@ public:
     if (plan.logFailures) features_.insert("log");
     // Only the signature algorithms and jitter kinds the policy uses.
     for (const IssuerPlan &issuer : plan.issuers)
-      for (const TextSetting &alg : issuer.decl->settings.algorithms) features_.insert(*alg);
+      for (const TextSetting &alg : issuer.decl->settings.algorithms) features_.insert((*alg).str());
     for (const RetryPlan &retry : plan.retries) features_.insert("jitter-" + retry.spec.jitter);
     for (const Route &r : ew_.routes)
       for (const RouteAction &a : r.actions)
@@ -326,7 +326,7 @@ private:
       if (plan_.responseProvider()) {
         line(indent + "// Admitted: responseProvider sends it on to the origin.");
       } else {
-        std::string name = origin ? *origin->settings.edgeOrigin : "";
+        std::string name = origin ? (*origin->settings.edgeOrigin).str() : "";
         if (name.empty() && origin) name = origin->name.text;
         line(indent + fmt::format("request.route({{ origin: {} }});", q(name)));
       }
@@ -430,7 +430,7 @@ private:
       for (llvm::StringRef p : parts)
         segments.push_back(p.startswith("{") && p.endswith("}") && p.size() > 2 ? "null" : q(p));
       std::vector<std::string> methods;
-      for (const Name &m : r.methods) methods.push_back(m.text);
+      for (const Name &m : r.methods) methods.push_back(m.text.str());
       line("  {");
       line(fmt::format("    label: {},", q(routeLabel(r))));
       line(fmt::format("    methods: {},", stringList(methods)));

@@ -383,7 +383,7 @@ std::optional<int64_t> parseDurationText(llvm::StringRef text) {
   v.kind = Value::Kind::Quantity;
   v.number = std::stod(digits.str());
   v.isInteger = true;
-  v.text = text.str();
+  v.text = text; // read at once, while the caller's text lives
   v.unitLength = uint32_t(text.size() - digits.size());
   return sema::durationMillis(v);
 }

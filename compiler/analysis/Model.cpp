@@ -140,8 +140,8 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
         if (grant->role) {
           hold.role = roles.byName(grant->role->text);
         } else {
-          for (const Value &v : grant->actions) hold.explicitPermissions.actions.push_back(v.text);
-          for (const Value &v : grant->dataActions) hold.explicitPermissions.dataActions.push_back(v.text);
+          for (const Value &v : grant->actions) hold.explicitPermissions.actions.push_back(v.text.str());
+          for (const Value &v : grant->dataActions) hold.explicitPermissions.dataActions.push_back(v.text.str());
         }
         p->grants.push_back(std::move(hold));
       } else if (auto *backup = llvm::dyn_cast<BackupDecl>(decl)) {

@@ -27,7 +27,7 @@ const Attribute *AttrList::find(llvm::StringRef key) const {
 
 std::string AttrList::string(llvm::StringRef key) const {
   const Attribute *a = find(key);
-  return a && a->value.kind == Value::Kind::String ? a->value.text : "";
+  return a && a->value.kind == Value::Kind::String ? a->value.text.str() : "";
 }
 
 std::vector<std::string> AttrList::strings(llvm::StringRef key) const {
@@ -36,9 +36,9 @@ std::vector<std::string> AttrList::strings(llvm::StringRef key) const {
 }
 
 std::vector<std::string> Value::strings() const {
-  if (kind != Kind::List) return {text};
+  if (kind != Kind::List) return {text.str()};
   std::vector<std::string> out;
-  for (const Value &item : items) out.push_back(item.text);
+  for (const Value &item : items) out.push_back(item.text.str());
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include "ast/CompactVector.h"
 #include "ast/HeapOptional.h"
 #include "ast/Settings.h"
+#include "ast/TextStore.h"
 #include "source/SourceManager.h"
 
 #include <llvm/ADT/StringRef.h>
@@ -26,9 +27,10 @@ namespace ward {
 
 class Decl;
 
-/// A name as written, with where it was written.
+/// A name as written, with where it was written. The text points into the
+/// source buffer or into a TextStore of the node's owner (see TextStore.h).
 struct Name {
-  std::string text;
+  llvm::StringRef text;
   SourceRange range;
   bool empty() const { return text.empty(); }
 };
@@ -46,7 +48,8 @@ struct Value {
   enum class Kind { String, Number, Quantity, List, Object, Call, Ref };
   Kind kind = Kind::String;
   SourceRange range;
-  std::string text;             // String: decoded text; Ref/Call: dotted name; Number/Quantity: spelling
+  llvm::StringRef text;         // String: decoded text; Ref/Call: dotted name; Number/Quantity: spelling
+                                // (in the source buffer or a TextStore, as Name's)
   double number = 0;            // Number and Quantity: the magnitude
   bool isInteger = false;       // Number and Quantity: written without a fraction
   uint32_t unitLength = 0;      // Quantity: how much of `text` is the unit
@@ -56,7 +59,7 @@ struct Value {
 
   /// Quantity: the suffix as written (`ms`, `mo`, `%`, `days`); kept as a
   /// length into `text` because a policy holds a value per attribute.
-  llvm::StringRef unit() const { return llvm::StringRef(text).take_back(unitLength); }
+  llvm::StringRef unit() const { return text.take_back(unitLength); }
   llvm::StringRef kindName() const;
   /// The texts of a list's items, or this value's own text.
   std::vector<std::string> strings() const;
@@ -69,10 +72,7 @@ struct Field {
 
 template <typename T> SourceRange Setting<T>::range() const { return written ? written->range : SourceRange{}; }
 inline SourceRange TextSetting::range() const { return written ? written->range : SourceRange{}; }
-inline const std::string &TextSetting::operator*() const {
-  static const std::string kNone;
-  return written ? written->text : kNone;
-}
+inline llvm::StringRef TextSetting::operator*() const { return written ? written->text : llvm::StringRef(); }
 template <typename T> llvm::StringRef Setting<T>::spelling() const {
   return written ? llvm::StringRef(written->text) : llvm::StringRef();
 }
@@ -162,6 +162,7 @@ public:
   /// the issuer's own attributes overriding); filled by Sema, which reads
   /// `settings` from them.
   AttrList effective;
+  TextStore effectiveTexts; // the template's placeholders, substituted
   IssuerSettings settings;
   /// The public keys of `jwks_file`, read and filtered by Sema.
   std::optional<llvm::json::Array> embeddedKeys;
@@ -170,6 +171,7 @@ public:
   bool keySetFetchedAtEdge() const { return settings.jwks && !settings.jwksFile; }
   void clearSemantics() override {
     effective = {};
+    effectiveTexts = {};
     settings = {};
     embeddedKeys.reset();
   }
@@ -386,6 +388,11 @@ struct SourceFile {
   std::vector<std::unique_ptr<Decl>> decls;
   std::vector<Suppression> suppressions;
   std::vector<BrokenDecl> brokenDecls;
+  /// The text its names and values point into, kept alive with the tree:
+  /// the source manager may be given an edited text meanwhile.
+  std::shared_ptr<const llvm::MemoryBuffer> buffer;
+  /// Texts of its nodes that the buffer does not hold as written.
+  TextStore texts;
   bool parsedCleanly = true; // no lexical or syntax error
   /// Errors, but the parser recovered: every declaration that parsed whole
   /// is in `decls` and the others are in `brokenDecls`. Unset when nothing

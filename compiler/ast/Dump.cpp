@@ -15,7 +15,7 @@ public:
       line("import", (i.isModule ? "module " : "file ") + quoted(i.target.text) + at(i.target.range) + at(i.range));
     for (const Suppression &s : f.suppressions) {
       std::string ids;
-      for (const Name &id : s.ids) ids += id.text + at(id.range) + " ";
+      for (const Name &id : s.ids) ids += id.text.str() + at(id.range) + " ";
       line("ward-ignore", ids + quoted(s.reason) + at(s.range));
     }
     for (const auto &d : f.decls) decl(*d);
@@ -28,7 +28,7 @@ private:
   /// ` @begin-end`, when positions are dumped.
   std::string at(SourceRange r) const { return ranges_ ? fmt::format(" @{}-{}", r.begin, r.end) : ""; }
 
-  static std::string quoted(const std::string &s) { return fmt::format("{:?}", s); }
+  static std::string quoted(llvm::StringRef s) { return fmt::format("{:?}", std::string_view(s.data(), s.size())); }
   void line(llvm::StringRef what, llvm::StringRef text = "") {
     out.append(static_cast<size_t>(depth_) * 2, ' ');
     out.append(what.data(), what.size());
@@ -48,12 +48,12 @@ private:
     std::string where = at(v.range);
     switch (v.kind) {
     case Value::Kind::String: line(label, "string " + quoted(v.text) + where); return;
-    case Value::Kind::Number: line(label, "number " + v.text + where); return;
-    case Value::Kind::Quantity: line(label, "quantity " + v.text + where); return;
-    case Value::Kind::Ref: line(label, "ref " + v.text + where); return;
+    case Value::Kind::Number: line(label, "number " + v.text.str() + where); return;
+    case Value::Kind::Quantity: line(label, "quantity " + v.text.str() + where); return;
+    case Value::Kind::Ref: line(label, "ref " + v.text.str() + where); return;
     case Value::Kind::List: line(label, "list" + where); break;
     case Value::Kind::Object: line(label, "object" + where); break;
-    case Value::Kind::Call: line(label, "call " + v.text + where); break;
+    case Value::Kind::Call: line(label, "call " + v.text.str() + where); break;
     }
     Nest n(*this);
     for (const Value &item : v.items) value(item, "item");
@@ -62,9 +62,9 @@ private:
   void attrs(const AttrList &list) {
     if (list.range.valid()) line("block", at(list.range));
     Nest n(*this);
-    for (const Attribute &a : list.items) value(a.value, "attr " + a.key.text + at(a.key.range) + at(a.range));
+    for (const Attribute &a : list.items) value(a.value, "attr " + a.key.text.str() + at(a.key.range) + at(a.range));
   }
-  void ref(llvm::StringRef label, const Ref &r) { line(label, r.name.text + at(r.name.range)); }
+  void ref(llvm::StringRef label, const Ref &r) { line(label, r.name.text.str() + at(r.name.range)); }
   template <typename OptionalName> void optionalName(llvm::StringRef label, const OptionalName &n) {
     if (n) line(label, quoted(n->text) + at(n->range));
   }
@@ -82,7 +82,7 @@ private:
   }
   void route(const Route &r) {
     std::string methods;
-    for (const Name &m : r.methods) methods += m.text + at(m.range) + " ";
+    for (const Name &m : r.methods) methods += m.text.str() + at(m.range) + " ";
     line("route", methods + quoted(r.path.text) + at(r.path.range) + at(r.keyword) + at(r.range));
     Nest n(*this);
     if (r.require) {
@@ -108,17 +108,17 @@ private:
   }
 
   void decl(const Decl &d) {
-    line(declKindKeyword(d.kind()), d.name.text + at(d.name.range) + at(d.keyword) + at(d.range));
+    line(declKindKeyword(d.kind()), d.name.text.str() + at(d.name.range) + at(d.keyword) + at(d.range));
     Nest n(*this);
     switch (d.kind()) {
     case DeclKind::IssuerTemplate:
-      for (const Name &p : llvm::cast<IssuerTemplateDecl>(d).params) line("param", p.text + at(p.range));
+      for (const Name &p : llvm::cast<IssuerTemplateDecl>(d).params) line("param", p.text.str() + at(p.range));
       break;
     case DeclKind::Issuer:
       if (auto &t = llvm::cast<IssuerDecl>(d).templateRef) ref("template", *t);
       break;
     case DeclKind::Identity:
-      line("kind", llvm::cast<IdentityDecl>(d).kindName.text + at(llvm::cast<IdentityDecl>(d).kindName.range));
+      line("kind", llvm::cast<IdentityDecl>(d).kindName.text.str() + at(llvm::cast<IdentityDecl>(d).kindName.range));
       break;
     case DeclKind::Resource: ref("type", llvm::cast<ResourceDecl>(d).type); break;
     case DeclKind::Capability: ref("on", llvm::cast<CapabilityDecl>(d).resourceType); break;

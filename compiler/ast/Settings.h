@@ -46,7 +46,7 @@ struct TextSetting {
   const Value *written = nullptr;
 
   explicit operator bool() const { return written != nullptr; }
-  const std::string &operator*() const; // "" when not written
+  llvm::StringRef operator*() const; // "" when not written
   SourceRange range() const;
   llvm::StringRef spelling() const { return **this; }
 };

@@ -68,8 +68,8 @@ void names(const Program &program, DeclKind kind, std::vector<CompletionItem> &o
   std::set<std::string> seen;
   for (const auto &file : program.files)
     for (const auto &decl : file->decls)
-      if (decl->kind() == kind && !decl->name.empty() && seen.insert(decl->name.text).second)
-        out.push_back({decl->name.text, CompletionItem::Name, declKindKeyword(kind).str()});
+      if (decl->kind() == kind && !decl->name.empty() && seen.insert(decl->name.text.str()).second)
+        out.push_back({decl->name.text.str(), CompletionItem::Name, declKindKeyword(kind).str()});
 }
 
 /// The attribute whose value (or list element) is being written at
@@ -203,7 +203,7 @@ std::vector<CompletionItem> completionsAt(const Program &program, FileID file, l
   } else if (c.lineStart && insideKind) {
     std::set<std::string> written; // the keys typed so far (none known in a broken declaration)
     if (inside)
-      for (const Attribute &a : inside->attrs.items) written.insert(a.key.text);
+      for (const Attribute &a : inside->attrs.items) written.insert(a.key.text.str());
     if (const sema::Schema *schema = schemaOf(*insideKind))
       for (const sema::AttrSpec &spec : *schema)
         if (!written.count(spec.key))

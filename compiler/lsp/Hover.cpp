@@ -9,7 +9,7 @@ namespace {
 
 std::string join(const std::vector<TextSetting> &items) {
   std::vector<std::string> quoted;
-  for (const TextSetting &t : items) quoted.push_back("`" + *t + "`");
+  for (const TextSetting &t : items) quoted.push_back("`" + (*t).str() + "`");
   return quoted.empty() ? "none" : llvm::join(quoted, ", ");
 }
 
@@ -38,7 +38,7 @@ void retry(std::string &out, const RetrySpec &r) {
 }
 
 void capability(std::string &out, const CapabilityDecl &d) {
-  if (d.settings.description) out += *d.settings.description + "\n\n";
+  if (d.settings.description) out += (*d.settings.description).str() + "\n\n";
   for (const TextSetting &a : d.settings.actions) out += fmt::format("- `{}`\n", *a);
   for (const TextSetting &a : d.settings.dataActions) out += fmt::format("- `{}` (data action)\n", *a);
 }

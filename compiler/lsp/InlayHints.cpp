@@ -27,7 +27,7 @@ std::vector<InlayHint> inlayHints(const SourceFile &file, uint32_t begin, uint32
           const std::vector<TextSetting> &own = route.require->settings.audiences;
           const std::vector<TextSetting> &audiences = own.empty() ? issuer->settings.audiences : own;
           std::vector<std::string> names;
-          for (const TextSetting &a : audiences) names.push_back(*a);
+          for (const TextSetting &a : audiences) names.push_back((*a).str());
           if (!names.empty()) out.push_back({route.require->issuer.name.range.end, "aud: " + llvm::join(names, ", ")});
         }
       for (const RouteAction &action : route.actions) {

@@ -30,7 +30,7 @@ std::string title(const Decl &d) {
     return fmt::format("allow {} to {} on {}", a->identity.name.text, a->capability.name.text, a->resource.name.text);
   if (auto *g = llvm::dyn_cast<GrantDecl>(&d))
     return fmt::format("grant {} on {}", g->identity.name.text, g->scope.name.text);
-  return d.name.text;
+  return d.name.text.str();
 }
 
 } // namespace
@@ -47,9 +47,9 @@ std::vector<Symbol> documentSymbols(const SourceFile &file) {
     if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get()))
       for (const Route &r : ew->routes) {
         std::string methods;
-        for (const Name &m : r.methods) methods += (methods.empty() ? "" : ",") + m.text;
+        for (const Name &m : r.methods) methods += (methods.empty() ? "" : ",") + m.text.str();
         s.children.push_back(
-            {(methods.empty() ? "" : methods + " ") + r.path.text, "route", 6, r.range, r.path.range, {}});
+            {(methods.empty() ? "" : methods + " ") + r.path.text.str(), "route", 6, r.range, r.path.range, {}});
       }
     out.push_back(std::move(s));
   }

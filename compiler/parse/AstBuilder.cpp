@@ -22,6 +22,7 @@ public:
   /// building reported an error, is left out and recorded as broken, so
   /// that the rest of the file is still checked.
   void build(P::FileContext *tree, SourceFile &out, const std::vector<uint32_t> &errorOffsets) {
+    texts_ = &out.texts;
     std::vector<P::TopLevelContext *> tops = tree->topLevel();
     std::vector<bool> broken(tops.size());
     for (size_t i = 0; i < tops.size(); ++i) {
@@ -68,7 +69,7 @@ private:
     return source_.slice(r.begin, r.end);
   }
 
-  Name name(P::NameContext *ctx) { return {text(ctx).str(), range(ctx)}; }
+  Name name(P::NameContext *ctx) { return {text(ctx), range(ctx)}; }
   Name qualified(P::QualifiedNameContext *ctx) {
     // Rebuild without interior spaces or comments: `std . azure` is `std.azure`.
     std::string joined;
@@ -76,7 +77,8 @@ private:
       if (!joined.empty()) joined += '.';
       joined += text(part).str();
     }
-    return {joined, range(ctx)};
+    llvm::StringRef written = text(ctx);
+    return {written == joined ? written : texts_->keep(joined), range(ctx)};
   }
   Ref ref(P::NameContext *ctx) { return {name(ctx), nullptr}; }
   Ref ref(P::QualifiedNameContext *ctx) { return {qualified(ctx), nullptr}; }
@@ -98,7 +100,7 @@ private:
                   fmt::format("unknown escape sequence `\\{}`", quoteForMessage(body.substr(bad.begin + 1, 1))))
           .withHelp("valid escapes are \\\" \\\\ \\/ \\n \\r \\t and \\u{hex}; write `\\\\` for a backslash");
     });
-    return {std::move(out), r};
+    return {out == body ? body : texts_->keep(out), r};
   }
 
   Value number(antlr4::tree::TerminalNode *node, bool withUnit) {
@@ -111,7 +113,7 @@ private:
     if (auto *c = dynamic_cast<P::StringValueContext *>(ctx)) {
       Name s = string(c->STRING());
       v.kind = Value::Kind::String;
-      v.text = std::move(s.text);
+      v.text = s.text;
     } else if (auto *c = dynamic_cast<P::NumberValueContext *>(ctx)) {
       v = number(c->NUMBER(), false);
     } else if (auto *c = dynamic_cast<P::QuantityValueContext *>(ctx)) {
@@ -430,6 +432,7 @@ private:
   FileID file_;
   llvm::StringRef source_;
   DiagnosticEngine &diags_;
+  TextStore *texts_ = nullptr; // the file's, for texts the source does not hold as written
 };
 
 } // namespace
@@ -437,12 +440,12 @@ private:
 Value numberValue(llvm::StringRef text, SourceRange range, bool withUnit) {
   Value v;
   v.range = range;
-  v.text = text.str();
+  v.text = text; // a span of the source
   size_t digitsEnd = 0;
   while (digitsEnd < v.text.size() &&
          (std::isdigit(static_cast<unsigned char>(v.text[digitsEnd])) || v.text[digitsEnd] == '.'))
     ++digitsEnd;
-  std::string magnitude = v.text.substr(0, digitsEnd);
+  std::string magnitude = v.text.substr(0, digitsEnd).str();
   v.kind = withUnit ? Value::Kind::Quantity : Value::Kind::Number;
   v.unitLength = withUnit ? uint32_t(v.text.size() - digitsEnd) : 0;
   v.number = std::strtod(magnitude.c_str(), nullptr);

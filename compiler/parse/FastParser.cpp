@@ -166,6 +166,7 @@ public:
   std::vector<TopLevel> parsed;
 
   void file(SourceFile &out) {
+    texts_ = &out.texts;
     while (type() != kEnd) {
       size_t first = at_;
       if (type() == L::IMPORT) {
@@ -206,17 +207,22 @@ private:
   // ---- leaves ---------------------------------------------------------------
   Name name() {
     if (!isName()) throw NotFast();
-    return {textOf(at_).str(), range(at_++)};
+    return {textOf(at_), range(at_++)};
   }
   Name qualified() {
     size_t first = at_;
-    std::string joined = name().text;
+    Name head = name();
+    if (type() != L::DOT) return head;
+    std::string joined = head.text.str();
     while (type() == L::DOT) {
       ++at_;
       joined += '.';
       joined += name().text;
     }
-    return {std::move(joined), span(first)};
+    SourceRange whole = span(first);
+    // Written without spaces or comments (nearly always): the source holds it.
+    llvm::StringRef written = text_.slice(whole.begin, whole.end);
+    return {written == joined ? written : texts_->keep(joined), whole};
   }
   Ref ref() { return {name(), nullptr}; }
   Ref qualifiedRef() { return {qualified(), nullptr}; }
@@ -225,10 +231,12 @@ private:
   Name string() {
     size_t index = expect(L::STRING);
     llvm::StringRef raw = textOf(index);
+    llvm::StringRef body = raw.substr(1, raw.size() - 2);
+    if (!body.contains('\\')) return {body, range(index)}; // nothing to decode
     bool bad = false;
-    std::string value = decodeStringBody(raw.substr(1, raw.size() - 2), [&](const BadEscape &) { bad = true; });
+    std::string value = decodeStringBody(body, [&](const BadEscape &) { bad = true; });
     if (bad) throw NotFast();
-    return {std::move(value), range(index)};
+    return {texts_->keep(value), range(index)};
   }
   Value number(uint32_t tokenType) {
     size_t index = expect(tokenType);
@@ -668,6 +676,7 @@ private:
   size_t at_;
   size_t end_;
   std::vector<Attribute> attributeStack_; // see attrBlock()
+  TextStore *texts_ = nullptr;            // the file's, for texts the source does not hold as written
 };
 
 } // namespace
@@ -733,6 +742,7 @@ std::optional<SourceFile> parseInParts(llvm::StringRef text, FileID file, const 
     std::move(piece.imports.begin(), piece.imports.end(), std::back_inserter(out.imports));
     std::move(piece.decls.begin(), piece.decls.end(), std::back_inserter(out.decls));
     std::move(piece.suppressions.begin(), piece.suppressions.end(), std::back_inserter(out.suppressions));
+    out.texts.absorb(std::move(piece.texts));
   }
   return out;
 }
@@ -751,6 +761,7 @@ FastParse parseFast(llvm::StringRef text, FileID file, const ParseOptions &optio
       out.imports = std::move(parsed->imports);
       out.decls = std::move(parsed->decls);
       out.suppressions = std::move(parsed->suppressions);
+      out.texts.absorb(std::move(parsed->texts));
       return {true, 0, made};
     }
   }
@@ -772,11 +783,13 @@ FastParse parseFast(llvm::StringRef text, FileID file, const ParseOptions &optio
     else parsed.decls.pop_back();
     out.imports = std::move(parsed.imports);
     out.decls = std::move(parsed.decls);
+    out.texts.absorb(std::move(parsed.texts));
     return partial;
   }
   out.imports = std::move(parsed.imports);
   out.decls = std::move(parsed.decls);
   out.suppressions = std::move(suppressions);
+  out.texts.absorb(std::move(parsed.texts));
   return {true, 0};
 }
 

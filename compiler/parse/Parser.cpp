@@ -57,7 +57,7 @@ void collectSuppression(llvm::StringRef text, SourceRange range, std::vector<Sup
     llvm::StringRef trimmed = id.trim();
     if (trimmed.empty()) continue;
     uint32_t begin = range.begin + static_cast<uint32_t>(offset + (trimmed.data() - idList.data()));
-    s.ids.push_back({trimmed.str(), {range.file, begin, begin + static_cast<uint32_t>(trimmed.size())}});
+    s.ids.push_back({trimmed, {range.file, begin, begin + static_cast<uint32_t>(trimmed.size())}});
   }
   out.push_back(std::move(s));
 }
@@ -201,6 +201,7 @@ std::unique_ptr<SourceFile> parseWithAntlr(const SourceManager &sm, FileID file,
   auto out = std::make_unique<SourceFile>();
   out->id = file;
   out->path = sm.displayPath(file);
+  out->buffer = sm.share(file);
   if (!checkEncoding(sm, file, diags)) {
     out->parsedCleanly = false;
     return out;
@@ -312,6 +313,7 @@ std::unique_ptr<SourceFile> parseIfValid(const SourceManager &sm, FileID file, c
   auto out = std::make_unique<SourceFile>();
   out->id = file;
   out->path = sm.displayPath(file);
+  out->buffer = sm.share(file);
   if (!parse::parseFast(text, file, options, *out).complete) return nullptr;
   return out;
 }

@@ -112,7 +112,7 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
     auto declared = declaredIn_.find(file);
     if (declared == declaredIn_.end()) continue;
     for (const Decl *decl : declared->second)
-      if (wanted(decl)) candidates.push_back(decl->name.text);
+      if (wanted(decl)) candidates.push_back(decl->name.text.str());
   }
   std::sort(candidates.begin(), candidates.end());
   DiagnosticBuilder d = diags.report(DiagID::UnknownName, name.range,
@@ -169,7 +169,7 @@ const CapabilityDecl *Resolver::lookupCapability(FileID from, const Name &name, 
   std::vector<std::string> candidates;
   for (auto &entry : capabilities_)
     for (const CapabilityDecl *cap : entry.getValue())
-      if (cap->resourceType.target == type && isVisible(cap)) candidates.push_back(cap->name.text);
+      if (cap->resourceType.target == type && isVisible(cap)) candidates.push_back(cap->name.text.str());
   std::sort(candidates.begin(), candidates.end());
   DiagnosticBuilder d = diags.report(DiagID::UnknownName, name.range,
                                      fmt::format("unknown capability `{}` for `{}`", name.text, type->name.text));

@@ -51,7 +51,7 @@ private:
     if (d.templateRef && !tmpl) return; // unresolved template: already reported
     std::vector<std::string> params;
     if (tmpl)
-      for (const Name &p : tmpl->params) params.push_back(p.text);
+      for (const Name &p : tmpl->params) params.push_back(p.text.str());
 
     std::vector<std::pair<std::string, std::string>> substitutions;
     for (const std::string &param : params) {
@@ -99,11 +99,13 @@ private:
         if (a.key.text == "jwks" && d.attrs.find("jwks_file")) continue;
         Attribute copy = a;
         if (copy.value.kind == Value::Kind::String)
-          for (auto &[placeholder, value] : substitutions) {
-            std::string &s = copy.value.text;
-            for (size_t pos = s.find(placeholder); pos != std::string::npos;
-                 pos = s.find(placeholder, pos + value.size()))
-              s.replace(pos, placeholder.size(), value);
+          if (!substitutions.empty()) {
+            std::string s = copy.value.text.str();
+            for (auto &[placeholder, value] : substitutions)
+              for (size_t pos = s.find(placeholder); pos != std::string::npos;
+                   pos = s.find(placeholder, pos + value.size()))
+                s.replace(pos, placeholder.size(), value);
+            if (s != copy.value.text) copy.value.text = d.effectiveTexts.keep(s);
           }
         effective.items.push_back(std::move(copy));
       }
@@ -445,7 +447,7 @@ private:
     const Attribute *retain = d.attrs.find("retain");
     std::map<std::string, const Value *> tiers;
     if (retain && retain->value.kind == Value::Kind::Object)
-      for (const Field &f : retain->value.fields) tiers[f.key.text] = &f.value;
+      for (const Field &f : retain->value.fields) tiers[f.key.text.str()] = &f.value;
     struct Limit {
       const char *tier;
       int64_t min, max;

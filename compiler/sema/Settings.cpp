@@ -109,7 +109,7 @@ RetrySpec retrySpec(const RetryDecl &decl) {
   }
   if (const Value *on = valueOf(decl.attrs, "on"))
     for (const Value &v : on->items) {
-      if (v.kind != Value::Kind::Number) r.conditions.push_back(v.text);
+      if (v.kind != Value::Kind::Number) r.conditions.push_back(v.text.str());
       else if (std::optional<int64_t> status = wholePart(v.number)) r.statuses.push_back(*status);
     }
   std::sort(r.statuses.begin(), r.statuses.end());
@@ -195,7 +195,7 @@ void buildSettings(Decl &decl) {
     auto &d = llvm::cast<ResourceTypeDecl>(decl);
     d.settings.armType = text(d.attrs, "arm_type");
     d.settings.level = scopeLevel(*text(d.attrs, "level"));
-    for (const TextSetting &trait : texts(d.attrs, "traits")) d.settings.traits.push_back(*trait);
+    for (const TextSetting &trait : texts(d.attrs, "traits")) d.settings.traits.push_back((*trait).str());
     break;
   }
   case DeclKind::Resource: {

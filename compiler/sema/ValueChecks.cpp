@@ -107,7 +107,7 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
   for (llvm::StringRef u : units) accepted.push_back(u.str());
   if (accepted.empty()) accepted.assign(kDurationUnits.begin(), kDurationUnits.end());
   std::string unitList = llvm::join(accepted, ", ");
-  std::string magnitude = v.kind == Value::Kind::Quantity ? v.text.substr(0, v.text.size() - v.unit().size()) : v.text;
+  std::string magnitude = (v.kind == Value::Kind::Quantity ? v.text.drop_back(v.unit().size()) : v.text).str();
   if (v.kind == Value::Kind::Number) {
     DiagnosticBuilder d = diags.report(DiagID::InvalidDuration, v.range,
                                        fmt::format("{} needs a unit: `{}` alone is ambiguous", what.str(), v.text));

@@ -53,6 +53,9 @@ public:
   void replaceBuffer(FileID file, std::unique_ptr<llvm::MemoryBuffer> buffer);
 
   llvm::StringRef text(FileID file) const;
+  /// The buffer of `file`, for a tree that points into it and must outlive
+  /// its replacement.
+  std::shared_ptr<const llvm::MemoryBuffer> share(FileID file) const { return buffer(file).memory; }
   const std::string &displayPath(FileID file) const;
   unsigned fileCount() const { return static_cast<unsigned>(buffers_.size()); }
 
@@ -72,7 +75,7 @@ public:
 
 private:
   struct Buffer {
-    std::unique_ptr<llvm::MemoryBuffer> memory;
+    std::shared_ptr<const llvm::MemoryBuffer> memory;
     std::string path;
     /// Offsets where lines start, computed on first use (most files are
     /// never asked: a clean run prints no location).

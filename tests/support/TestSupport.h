@@ -11,6 +11,15 @@
 #include <string>
 #include <vector>
 
+#include <llvm/ADT/StringRef.h>
+
+#include <ostream>
+
+namespace llvm {
+/// Lets Catch print AST texts (names and values are StringRefs) in failed checks.
+inline std::ostream &operator<<(std::ostream &os, StringRef s) { return os.write(s.data(), s.size()); }
+} // namespace llvm
+
 namespace ward::test {
 
 std::string sourceDir();

@@ -164,7 +164,7 @@ namespace {
 const SourceFile &mainFile(const CheckResult &r) { return *r.compilation->program().inputs.front(); }
 std::vector<std::string> declNames(const SourceFile &f) {
   std::vector<std::string> names;
-  for (auto &d : f.decls) names.push_back(d->name.text);
+  for (auto &d : f.decls) names.push_back(d->name.text.str());
   return names;
 }
 } // namespace

@@ -91,10 +91,10 @@ TEST_CASE("generated roles, written back as grants, trip none of Ward's rules", 
         for (size_t i = 0; i < v.size(); ++i) out += (i ? ", \"" : "\"") + v[i] + "\"";
         return out + "]";
       };
-      grants += "grant " + a.principal->name.text;
+      grants += "grant " + a.principal->name.text.str();
       if (!a.role->actions.empty()) grants += " actions " + list(a.role->actions);
       if (!a.role->dataActions.empty()) grants += " data_actions " + list(a.role->dataActions);
-      grants += " on " + a.resource->name.text + "\n";
+      grants += " on " + a.resource->name.text.str() + "\n";
     }
     files["generated-grants.ward"] = grants;
     CheckResult again = check(files);
@@ -199,8 +199,8 @@ TEST_CASE("each std.azure capability is within the built-in role Microsoft docum
       auto *cap = llvm::dyn_cast<CapabilityDecl>(decl.get());
       if (!cap) continue;
       ++seen;
-      INFO(cap->name.text);
-      auto role = documented.find(cap->name.text);
+      INFO(cap->name.text.str());
+      auto role = documented.find(cap->name.text.str());
       REQUIRE(role != documented.end()); // every capability names its documented role
       std::vector<const analysis::RoleDefinition *> builtins;
       for (const std::string &name : role->second) {

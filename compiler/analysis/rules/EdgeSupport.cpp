@@ -29,7 +29,7 @@ std::string arithmetic(const RetrySpec &r, int64_t keyFetchMs) {
 
 std::string describeRoute(const Route &r) {
   std::string methods;
-  for (const Name &m : r.methods) methods += (methods.empty() ? "" : ",") + m.text;
+  for (const Name &m : r.methods) methods += (methods.empty() ? "" : ",") + m.text.str();
   return fmt::format("`{}{}`", methods.empty() ? "" : methods + " ", r.path.text);
 }
 
@@ -42,7 +42,7 @@ bool allowsNonIdempotent(const Route &r) {
 std::string nonIdempotentMethods(const Route &r) {
   std::vector<std::string> methods;
   for (const Name &m : r.methods)
-    if (m.text == "POST" || m.text == "PATCH") methods.push_back(m.text);
+    if (m.text == "POST" || m.text == "PATCH") methods.push_back(m.text.str());
   return llvm::join(methods, " and ");
 }
 

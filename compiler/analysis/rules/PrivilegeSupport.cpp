@@ -18,7 +18,7 @@ bool isOwnerClassRole(llvm::StringRef roleName) {
 }
 
 std::string narrowAlternative(const Principal &p) {
-  const std::string &name = p.identity->name.text;
+  llvm::StringRef name = p.identity->name.text;
   std::set<std::string> intentActions;
   for (const Need &n : p.intents) intentActions.insert(n.action.str());
   std::set<std::string> triggerCaps;

@@ -20,7 +20,7 @@ void broaderThanNeeded(RuleContext &ctx, const Hold &h, const std::vector<const 
                                                h.scopeResource->name.text, h.scope.levelName().str(), needed));
   if (narrowResource)
     d.withHelp(fmt::format("grant on `{}` instead", narrowResource->name.text))
-        .suggest(h.grant->scope.name.range, narrowResource->name.text);
+        .suggest(h.grant->scope.name.range, narrowResource->name.text.str());
   else d.withHelp(fmt::format("declare a resource for `{}` and grant on it", narrowest.id()));
 }
 

@@ -18,7 +18,7 @@ bool importsAzure(const SourceFile &file) {
 /// declaration and resource.
 void check(RuleContext &ctx) {
   for (const Principal &p : ctx.model.principals()) {
-    const std::string &who = p.identity->name.text;
+    llvm::StringRef who = p.identity->name.text;
     std::map<std::pair<const Decl *, const ResourceDecl *>, std::vector<const Need *>> missing;
     for (const Need &n : p.implied)
       if (!p.generatedCovers(n) && !p.grantsCover(n)) missing[{n.source(), n.resource()}].push_back(&n);

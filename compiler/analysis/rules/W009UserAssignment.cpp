@@ -9,7 +9,7 @@ namespace {
 void check(RuleContext &ctx) {
   for (const Principal &p : ctx.model.principals()) {
     if (p.identity->identityKind != IdentityKind::User) continue;
-    const std::string &who = p.identity->name.text;
+    llvm::StringRef who = p.identity->name.text;
     for (const Hold &h : p.grants)
       ctx.report(RuleID::UserAssignment, h.grant->identity.name.range,
                  fmt::format("`{}` is a user: assign permissions to a group the user belongs to", who))

@@ -40,7 +40,7 @@ void check(RuleContext &ctx) {
     return; // reported where ward.json was read
   }
   ctx.forEachUser<IdentityDecl>([&](IdentityDecl &id) {
-    if (id.identityKind != IdentityKind::ServicePrincipal || std::regex_search(id.name.text, *regex)) return;
+    if (id.identityKind != IdentityKind::ServicePrincipal || std::regex_search(id.name.text.str(), *regex)) return;
     ctx.report(RuleID::ServicePrincipalName, id.name.range,
                fmt::format("service principal `{}` does not follow the naming convention `{}`", id.name.text, pattern))
         .withHelp(spSuggestion(id.name.text, *regex));

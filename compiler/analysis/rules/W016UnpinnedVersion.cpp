@@ -9,7 +9,7 @@ namespace {
 void check(RuleContext &ctx) {
   static const std::regex pinned(R"(^[0-9]+(\.[0-9]+)*([-_+~][0-9A-Za-z.]+)?$)");
   ctx.forEachUser<EdgeWorkerDecl>([&](EdgeWorkerDecl &ew) {
-    if (const TextSetting &v = ew.settings.version; v && !std::regex_match(*v, pinned))
+    if (const TextSetting &v = ew.settings.version; v && !std::regex_match((*v).str(), pinned))
       ctx.report(RuleID::UnpinnedVersion, v.range(), fmt::format("version \"{}\" does not name one exact bundle", *v))
           .withHelp("pin a concrete version such as \"1.4.2\"; deploys must be reproducible and reversible");
   });
