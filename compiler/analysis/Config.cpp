@@ -378,13 +378,13 @@ private:
 
 std::optional<int64_t> parseDurationText(llvm::StringRef text) {
   llvm::StringRef digits = text.take_while([](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-  if (digits.empty() || digits.size() > 12) return std::nullopt;
+  // Whole numbers only: `1.5h` has no unit `.5h`.
+  if (digits.empty() || digits.size() > 12 || text.drop_front(digits.size()).startswith(".")) return std::nullopt;
   Value v;
   v.kind = Value::Kind::Quantity;
   v.number = std::stod(digits.str());
   v.isInteger = true;
   v.text = text; // read at once, while the caller's text lives
-  v.unitLength = uint32_t(text.size() - digits.size());
   return sema::durationMillis(v);
 }
 

@@ -45,21 +45,24 @@ struct Field;
 
 /// A literal or structured value on the right of `=`.
 struct Value {
-  enum class Kind { String, Number, Quantity, List, Object, Call, Ref };
+  enum class Kind : uint8_t { String, Number, Quantity, List, Object, Call, Ref };
   Kind kind = Kind::String;
+  bool isInteger = false; // Number and Quantity: written without a fraction
   SourceRange range;
   llvm::StringRef text;         // String: decoded text; Ref/Call: dotted name; Number/Quantity: spelling
                                 // (in the source buffer or a TextStore, as Name's)
   double number = 0;            // Number and Quantity: the magnitude
-  bool isInteger = false;       // Number and Quantity: written without a fraction
-  uint32_t unitLength = 0;      // Quantity: how much of `text` is the unit
   CompactVector<Value> items;   // List elements; Call positional arguments
   CompactVector<Field> fields;  // Object fields; Call named arguments
   const Decl *target = nullptr; // Ref: resolved by Sema where a schema expects a reference
 
-  /// Quantity: the suffix as written (`ms`, `mo`, `%`, `days`); kept as a
-  /// length into `text` because a policy holds a value per attribute.
-  llvm::StringRef unit() const { return text.take_back(unitLength); }
+  /// Quantity: the suffix as written (`ms`, `mo`, `%`, `days`), what follows
+  /// the digits (QUANTITY in Ward.g4); not stored, as a policy holds a value
+  /// per attribute.
+  llvm::StringRef unit() const {
+    if (kind != Kind::Quantity) return {};
+    return text.drop_while([](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+  }
   llvm::StringRef kindName() const;
   /// The texts of a list's items, or this value's own text.
   std::vector<std::string> strings() const;

@@ -1,4 +1,7 @@
 #include "TestSupport.h"
+#include "analysis/Rules.h"
+
+#include <fmt/format.h>
 
 #include <catch2/catch.hpp>
 
@@ -114,6 +117,27 @@ TEST_CASE("quantities keep magnitude and unit", "[parser]") {
   const Value &budget = retry->attrs.find("budget")->value;
   CHECK(budget.fields[0].value.unit() == "%");
   CHECK(budget.fields[0].value.number == Approx(12.5));
+  CHECK(budget.fields[0].value.text == "12.5%");
+  const Value &attempts = retry->attrs.find("attempts")->value;
+  CHECK(attempts.kind == Value::Kind::Number);
+  CHECK(attempts.unit().empty());
+}
+
+TEST_CASE("a quantity's unit is all that follows its digits", "[parser]") {
+  // The unit is not stored: it is read off the spelling, as QUANTITY lexes it.
+  for (auto [spelling, unit] : std::vector<std::pair<const char *, const char *>>{
+           {"30days", "days"}, {"1.5h", "h"}, {"10%", "%"}, {"250ms", "ms"}, {"2mo", "mo"}}) {
+    CheckResult r = checkSource(fmt::format("retry r {{ attempts = 3 on = [503] per_try_timeout = {} }}\n", spelling));
+    const Value &v = firstOf<RetryDecl>(r)->attrs.find("per_try_timeout")->value;
+    INFO(spelling);
+    CHECK(v.kind == Value::Kind::Quantity);
+    CHECK(v.text == spelling);
+    CHECK(v.unit() == unit);
+  }
+  // A duration option of ward.json is a whole number and a unit.
+  CHECK(analysis::parseDurationText("90s") == 90000);
+  CHECK_FALSE(analysis::parseDurationText("1.5h"));
+  CHECK_FALSE(analysis::parseDurationText("h"));
 }
 
 TEST_CASE("comments of both kinds are ignored, and keywords work as attribute names", "[parser]") {
