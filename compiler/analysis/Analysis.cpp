@@ -26,7 +26,7 @@ DiagnosticBuilder RuleContext::report(RuleID rule, SourceRange range, std::strin
   const RuleInfo &info = ruleInfo(rule);
   Level level = config.level(rule);
   if (level == Level::Off) return DiagnosticEngine::discarded();
-  return diags.reportRule(info.id.str(), info.title.str(), severityOf(level), range, std::move(message));
+  return diags.reportRule(info.id, info.title, severityOf(level), range, std::move(message));
 }
 
 DiagnosticBuilder RuleContext::reportOnValue(RuleID rule, const Decl &owner, SourceRange value, std::string message,
@@ -93,7 +93,7 @@ bool isControllableCode(llvm::StringRef code) {
 
 void applyCodeControls(const Program &program, const SourceManager &sm, const Config &config, DiagnosticEngine &diags) {
   auto levelOf = [&](const Diagnostic &d) -> std::optional<Level> {
-    auto level = config.codeLevels.find(d.code);
+    auto level = config.codeLevels.find(d.code.str());
     return level == config.codeLevels.end() ? std::nullopt : std::optional<Level>(level->second);
   };
   std::map<const SourceFile *, std::map<unsigned, uint32_t>> extentsOf; // each file's, computed once

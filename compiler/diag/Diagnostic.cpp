@@ -42,20 +42,20 @@ DiagnosticBuilder DiagnosticEngine::report(DiagID id, SourceRange range, std::st
   Diagnostic d;
   d.id = id;
   d.severity = info.defaultSeverity;
-  d.code = info.code.str();
-  d.title = info.title.str();
+  d.code = info.code;
+  d.title = info.title;
   d.range = range;
   d.message = std::move(message);
   return DiagnosticBuilder(this, std::move(d));
 }
 
-DiagnosticBuilder DiagnosticEngine::reportRule(std::string code, std::string title, Severity severity,
+DiagnosticBuilder DiagnosticEngine::reportRule(llvm::StringRef code, llvm::StringRef title, Severity severity,
                                                SourceRange range, std::string message) {
   Diagnostic d;
   d.id = DiagID::Rule;
   d.severity = severity;
-  d.code = std::move(code);
-  d.title = std::move(title);
+  d.code = code;
+  d.title = title;
   d.range = range;
   d.message = std::move(message);
   return DiagnosticBuilder(this, std::move(d));

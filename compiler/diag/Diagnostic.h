@@ -62,10 +62,10 @@ struct FixIt {
 struct Diagnostic {
   DiagID id;
   Severity severity;
-  std::string code;
-  std::string title;
-  SourceRange range; // may be invalid for whole-run errors
-  std::string path;  // set when there is a file but no buffer (I/O errors)
+  llvm::StringRef code;  // from the static tables of diagnostics and rules
+  llvm::StringRef title; // likewise
+  SourceRange range;     // may be invalid for whole-run errors
+  std::string path;      // set when there is a file but no buffer (I/O errors)
   std::string message;
   std::vector<Label> labels;
   std::string help;
@@ -156,7 +156,8 @@ class DiagnosticEngine {
 public:
   DiagnosticBuilder report(DiagID id, SourceRange range, std::string message);
   DiagnosticBuilder reportAtPath(DiagID id, std::string path, std::string message);
-  DiagnosticBuilder reportRule(std::string code, std::string title, Severity severity, SourceRange range,
+  /// `code` and `title` must outlive the diagnostic: a rule's, from its static table.
+  DiagnosticBuilder reportRule(llvm::StringRef code, llvm::StringRef title, Severity severity, SourceRange range,
                                std::string message);
   /// A builder that is never committed (for rules that are off).
   static DiagnosticBuilder discarded() { return DiagnosticBuilder(nullptr, Diagnostic{}); }

@@ -88,7 +88,7 @@ public:
   /// Stable under edits elsewhere in the file: the rule, the file, and the
   /// text of the line and range, not their positions; repeats are numbered.
   std::string fingerprint(const Diagnostic &d) {
-    std::string key = d.code + "\n";
+    std::string key = d.code.str() + "\n";
     if (d.range.valid()) {
       LineColumn lc = sm_.lineColumn(d.range.file, d.range.begin);
       key += sm_.displayPath(d.range.file) + "\n" + sm_.lineText(d.range.file, lc.line).trim().str() + "\n" +
@@ -159,14 +159,15 @@ llvm::json::Value diagnosticsToSarif(const SourceManager &sm, const DiagnosticEn
       llvm::json::Object notification{{"level", levelOf(d.severity)},
                                       {"message", llvm::json::Object{{"text", text}}},
                                       {"descriptor", llvm::json::Object{{"id", d.code}}}};
-      if (auto it = ruleIndex.find(d.code); it != ruleIndex.end())
+      if (auto it = ruleIndex.find(d.code.str()); it != ruleIndex.end())
         notification.getObject("descriptor")->try_emplace("index", static_cast<int64_t>(it->second));
       notifications.push_back(std::move(notification));
       continue;
     }
     llvm::json::Object result{
         {"ruleId", d.code}, {"level", levelOf(d.severity)}, {"message", llvm::json::Object{{"text", text}}}};
-    if (auto it = ruleIndex.find(d.code); it != ruleIndex.end()) result["ruleIndex"] = static_cast<int64_t>(it->second);
+    if (auto it = ruleIndex.find(d.code.str()); it != ruleIndex.end())
+      result["ruleIndex"] = static_cast<int64_t>(it->second);
     result["locations"] = llvm::json::Array{std::move(location)};
     struct Parts : DiagnosticPartVisitor {
       const SourceManager &sm;

@@ -56,7 +56,7 @@ std::vector<QuickFix> quickFixes(const std::vector<Diagnostic> &diags, FileID fi
     if (!inFile) continue; // an edit in the standard library is not the user's to make
     bool certain = std::all_of(d.fixits.begin(), d.fixits.end(), [](const FixIt &f) { return f.certain(); });
     std::string title = d.help.empty() ? "apply the suggested edit" : d.help;
-    out.push_back({d.code + ": " + title, certain, &d});
+    out.push_back({d.code.str() + ": " + title, certain, &d});
   }
   return out;
 }

@@ -352,9 +352,9 @@ llvm::json::Value WardServer::codeActions(const std::string &path, Position star
     llvm::StringRef indent = at->text.substr(lineStart).take_while([](char ch) { return ch == ' ' || ch == '\t'; });
     Position lineBegin = positionOf(at->text, lineStart, encoding_);
     llvm::json::Object insert{{"range", llvm::json::Object{{"start", toJson(lineBegin)}, {"end", toJson(lineBegin)}}},
-                              {"newText", indent.str() + "// ward-ignore " + d.code + ": <reason>\n"}};
+                              {"newText", indent.str() + "// ward-ignore " + d.code.str() + ": <reason>\n"}};
     out.push_back(llvm::json::Object{
-        {"title", "Suppress " + d.code + " here with `// ward-ignore` (give the reason)"},
+        {"title", "Suppress " + d.code.str() + " here with `// ward-ignore` (give the reason)"},
         {"kind", "quickfix"},
         {"isPreferred", false},
         {"diagnostics", llvm::json::Array{toLsp(d, at->c->sources())}},

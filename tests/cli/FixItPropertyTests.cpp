@@ -139,8 +139,8 @@ Outcome outcomeOf(const CheckResult &r) {
   Outcome o;
   for (const Diagnostic &d : r.compilation->diagnostics().diagnostics()) {
     if (d.suppressed) continue;
-    ++o.byCode[d.code];
-    if (d.severity == Severity::Error) ++o.errors, o.errorCodes.insert(d.code);
+    ++o.byCode[d.code.str()];
+    if (d.severity == Severity::Error) ++o.errors, o.errorCodes.insert(d.code.str());
   }
   return o;
 }
@@ -167,7 +167,7 @@ size_t checkFixIts(const Case &c) {
     CheckResult after = run(c, fixed);
     Outcome now = outcomeOf(after);
     INFO("after the fix:\n" << after.text());
-    CHECK(now.byCode[d.code] < was.byCode[d.code]);
+    CHECK(now.byCode[d.code.str()] < was.byCode[d.code.str()]);
     CHECK(now.errors <= was.errors);
     for (const std::string &code : now.errorCodes) CHECK(was.errorCodes.count(code));
     ++applied;

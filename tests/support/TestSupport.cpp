@@ -75,7 +75,7 @@ RunResult runWardc(const std::vector<std::string> &args, unsigned timeoutSeconds
 
 std::vector<std::string> CheckResult::codes() const {
   std::vector<std::string> out;
-  for (const Diagnostic &d : compilation->diagnostics().diagnostics()) out.push_back(d.code);
+  for (const Diagnostic &d : compilation->diagnostics().diagnostics()) out.push_back(d.code.str());
   return out;
 }
 

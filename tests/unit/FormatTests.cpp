@@ -26,7 +26,7 @@ Formatted formatText(const std::string &text, format::FormatOptions options = {}
   FileID id = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "test.ward"), "test.ward");
   DiagnosticEngine diags;
   Formatted out{format::formatFile(sm, id, options, diags, range), {}};
-  for (const Diagnostic &d : diags.diagnostics()) out.codes.push_back(d.code);
+  for (const Diagnostic &d : diags.diagnostics()) out.codes.push_back(d.code.str());
   return out;
 }
 
