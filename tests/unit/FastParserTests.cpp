@@ -273,3 +273,52 @@ TEST_CASE("loader: input files parsed together report and build what parsing the
   CHECK(together == load(false));
   CHECK(together.find("E0") != std::string::npos); // the broken files did report
 }
+
+TEST_CASE("a tree's names and values outlive an edit of its buffer, on both paths", "[parser]") {
+  // Most texts point into the buffer, which the file shares; decoded escapes
+  // and dotted names written with spaces are kept in the file's TextStore.
+  const std::string text = "import std . azure\n"
+                           "resource vm-1 : azure . vm {\n"
+                           "  name = \"a\\tb\\u{e9}\"\n"
+                           "  origin = \"https://x.example\"\n"
+                           "}\n";
+  for (size_t parallelBytes : {ParseOptions{}.parallelBytes, kAlwaysInParts})
+    for (bool fast : {true, false}) {
+      INFO("fast " << fast << ", in parts " << (parallelBytes == kAlwaysInParts));
+      SourceManager sm;
+      FileID id = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "policy.ward"), "policy.ward");
+      DiagnosticEngine diags;
+      ParseOptions options;
+      options.fastPath = fast;
+      options.parallelBytes = parallelBytes;
+      std::unique_ptr<SourceFile> file = parseFile(sm, id, diags, options);
+      REQUIRE(diags.diagnostics().empty());
+      // An edit: the manager lets go of the text the tree was parsed from.
+      sm.replaceBuffer(id, llvm::MemoryBuffer::getMemBufferCopy(std::string(text.size(), '#'), "policy.ward"));
+      REQUIRE(file->imports.size() == 1);
+      CHECK(file->imports[0].target.text == "std.azure");
+      REQUIRE(file->decls.size() == 1);
+      auto *vm = llvm::cast<ResourceDecl>(file->decls[0].get());
+      CHECK(vm->name.text == "vm-1");
+      CHECK(vm->type.name.text == "azure.vm");
+      CHECK(vm->attrs.find("name")->value.text == "a\tb\xC3\xA9");
+      CHECK(vm->attrs.find("origin")->value.text == "https://x.example");
+      CHECK(vm->attrs.items[0].key.text == "name");
+    }
+}
+
+TEST_CASE("a text store keeps copies where they are when absorbed", "[parser]") {
+  TextStore store;
+  std::string made = "made at run time";
+  llvm::StringRef kept = store.keep(made);
+  made.assign(made.size(), '?');
+  CHECK(kept == "made at run time");
+  CHECK(store.keep("").empty());
+
+  TextStore whole;
+  llvm::StringRef before = whole.keep("first");
+  whole.absorb(std::move(store));
+  for (int i = 0; i < 10000; ++i) whole.keep("filler that takes more than one slab of the allocator");
+  CHECK(kept == "made at run time");
+  CHECK(before == "first");
+}
