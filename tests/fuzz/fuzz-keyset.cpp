@@ -18,6 +18,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   compilation.check({policy});
   for (const ward::Diagnostic &d : compilation.diagnostics().diagnostics())
     if (d.severity == ward::Severity::Error && d.code != "E0320" && d.code != "W025")
-      ward::fuzz::propertyFailed("a key set's only error is E0320", "E0320", d.code + ": " + d.message);
+      ward::fuzz::propertyFailed("a key set's only error is E0320", "E0320", d.code.str() + ": " + d.message);
   return 0;
 }
