@@ -403,7 +403,7 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
 
   // Home resource group: configured, or the one with the most assignments.
   std::map<std::string, size_t> perGroup;
-  for (const AssignmentSpec &a : plan.assignments) ++perGroup[a.scope.resourceGroup];
+  for (const AssignmentSpec &a : plan.assignments) ++perGroup[a.scope.resourceGroup.str()];
   std::string home = config.homeResourceGroup;
   if (home.empty())
     for (auto &[group, count] : perGroup)
@@ -420,7 +420,7 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
   std::vector<const AssignmentSpec *> inHome;
   for (const auto &[scopeId, a] : sorted) {
     if (a->scope.resourceGroup == home) inHome.push_back(a);
-    else elsewhere[a->scope.resourceGroup].push_back(a);
+    else elsewhere[a->scope.resourceGroup.str()].push_back(a);
   }
   // Each assignment's resource is printed on its own (there may be
   // thousands), in parallel, and added in order.

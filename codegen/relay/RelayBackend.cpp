@@ -304,8 +304,8 @@ std::optional<std::string> unusableName(const RelayUse &use, const analysis::Per
   for (const RelayItem &t : use.triggers) {
     analysis::Scope v = model.scopeOf(*vaultOf(t)),
                     m = model.scopeOf(*llvm::cast<ResourceDecl>(t.action->backedUp().target));
-    for (const std::string *part : {&v.subscription, &v.resourceGroup, &v.name, &m.resourceGroup, &m.name})
-      if (part->empty() || *part == "." || *part == "..") return *part;
+    for (llvm::StringRef part : {v.subscription, v.resourceGroup, v.name, m.resourceGroup, m.name})
+      if (part.empty() || part == "." || part == "..") return part.str();
   }
   return std::nullopt;
 }

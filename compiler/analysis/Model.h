@@ -87,7 +87,7 @@ private:
   /// `text`, kept once for all the needs that name it.
   llvm::StringRef keep(std::string text);
 
-  std::string defaultSubscription_;
+  llvm::StringRef defaultSubscription_; // the tenant's, or a placeholder
   std::vector<Principal> principals_;
   // Hashed, not ordered: a large policy asks once per `allow`.
   llvm::DenseMap<const ResourceDecl *, std::unique_ptr<Scope>> scopes_;

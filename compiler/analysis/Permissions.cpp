@@ -223,12 +223,13 @@ std::vector<std::string> OperationCatalog::matching(llvm::StringRef pattern, boo
 
 std::string Scope::id() const {
   switch (level) {
-  case Level::ManagementGroup: return "/providers/Microsoft.Management/managementGroups/" + managementGroup;
-  case Level::Subscription: return "/subscriptions/" + subscription;
-  case Level::ResourceGroup: return "/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup;
+  case Level::ManagementGroup: return ("/providers/Microsoft.Management/managementGroups/" + managementGroup).str();
+  case Level::Subscription: return ("/subscriptions/" + subscription).str();
+  case Level::ResourceGroup: return ("/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup).str();
   case Level::Resource:
-    return "/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup + "/providers/" + resourceType + "/" +
-           name;
+    return ("/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup + "/providers/" + resourceType + "/" +
+            name)
+        .str();
   }
   return "";
 }
@@ -249,22 +250,22 @@ Scope Scope::commonAncestor(const Scope &a, const Scope &b) {
   if (a.contains(b)) return a;
   if (b.contains(a)) return b;
   Scope s = a;
-  s.resourceType.clear();
-  s.name.clear();
+  s.resourceType = {};
+  s.name = {};
   if (a.level >= Level::ResourceGroup && b.level >= Level::ResourceGroup &&
       llvm::StringRef(a.subscription).equals_insensitive(b.subscription) &&
       llvm::StringRef(a.resourceGroup).equals_insensitive(b.resourceGroup)) {
     s.level = Level::ResourceGroup;
     return s;
   }
-  s.resourceGroup.clear();
+  s.resourceGroup = {};
   if (a.level >= Level::Subscription && b.level >= Level::Subscription &&
       llvm::StringRef(a.subscription).equals_insensitive(b.subscription)) {
     s.level = Level::Subscription;
     return s;
   }
   s.level = Level::ManagementGroup;
-  s.subscription.clear();
+  s.subscription = {};
   s.managementGroup = a.level == Level::ManagementGroup ? a.managementGroup : b.managementGroup;
   return s;
 }

@@ -92,12 +92,14 @@ private:
 /// A point in Azure's scope hierarchy.
 struct Scope {
   enum class Level { ManagementGroup, Subscription, ResourceGroup, Resource };
+  // Views of the checked AST's settings (or of static text): a large policy
+  // has a scope per resource it names, and the model outlives none of them.
   Level level = Level::Resource;
-  std::string managementGroup;
-  std::string subscription;
-  std::string resourceGroup;
-  std::string resourceType; // ARM type, e.g. Microsoft.Compute/virtualMachines
-  std::string name;
+  llvm::StringRef managementGroup;
+  llvm::StringRef subscription;
+  llvm::StringRef resourceGroup;
+  llvm::StringRef resourceType; // ARM type, e.g. Microsoft.Compute/virtualMachines
+  llvm::StringRef name;
 
   /// The ARM scope id: `/subscriptions/<s>/resourceGroups/<rg>/providers/<type>/<name>`.
   std::string id() const;
