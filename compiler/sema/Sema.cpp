@@ -21,7 +21,9 @@ public:
   DeclChecker(SemaContext &ctx, const SourceManager &sm) : ctx_(ctx), diags_(ctx.diags), sm_(sm) {}
 
   void check(Decl &decl) {
-    std::string owner = decl.describe(sm_);
+    // How messages name the declaration; an `allow` has no name, and its
+    // checks name what it refers to instead (no position to look up).
+    std::string owner = decl.kind() == DeclKind::Allow ? std::string() : decl.describe(sm_);
     SourceRange at = decl.name.empty() ? decl.keyword : decl.name.range;
     switch (decl.kind()) {
     case DeclKind::Tenant: checkAttributes(ctx_, decl.attrs, tenantSchema(), owner, at); break;

@@ -103,12 +103,17 @@ static std::string likelyDuration(double magnitude, llvm::StringRef text, llvm::
 
 std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, llvm::StringRef what,
                                       llvm::ArrayRef<llvm::StringRef> units) {
-  std::vector<std::string> accepted;
-  for (llvm::StringRef u : units) accepted.push_back(u.str());
-  if (accepted.empty()) accepted.assign(kDurationUnits.begin(), kDurationUnits.end());
-  std::string unitList = llvm::join(accepted, ", ");
-  std::string magnitude = (v.kind == Value::Kind::Quantity ? v.text.drop_back(v.unit().size()) : v.text).str();
+  // What the help of an error needs, made only for one: a large policy has
+  // a duration in nearly every declaration, and nearly all are fine.
+  auto acceptedUnits = [&] {
+    std::vector<std::string> accepted;
+    for (llvm::StringRef u : units) accepted.push_back(u.str());
+    if (accepted.empty()) accepted.assign(kDurationUnits.begin(), kDurationUnits.end());
+    return accepted;
+  };
   if (v.kind == Value::Kind::Number) {
+    std::vector<std::string> accepted = acceptedUnits();
+    std::string unitList = llvm::join(accepted, ", ");
     DiagnosticBuilder d = diags.report(DiagID::InvalidDuration, v.range,
                                        fmt::format("{} needs a unit: `{}` alone is ambiguous", what.str(), v.text));
     std::string likely = likelyDuration(v.number, v.text, accepted);
@@ -126,6 +131,9 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
     return std::nullopt;
   }
   if (std::find(kDurationUnits.begin(), kDurationUnits.end(), v.unit()) == kDurationUnits.end()) {
+    std::vector<std::string> accepted = acceptedUnits();
+    std::string unitList = llvm::join(accepted, ", ");
+    std::string magnitude = v.text.drop_back(v.unit().size()).str();
     DiagnosticBuilder d =
         diags.report(DiagID::InvalidDuration, v.range, fmt::format("unknown duration unit `{}`", v.unit()));
     std::vector<std::string> close = closestNames(v.unit(), accepted);
@@ -143,6 +151,8 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
     return std::nullopt;
   }
   if (!v.isInteger) {
+    std::vector<std::string> accepted = acceptedUnits();
+    std::string unitList = llvm::join(accepted, ", ");
     DiagnosticBuilder d =
         diags.report(DiagID::InvalidDuration, v.range, fmt::format("{} must be a whole number of units", what.str()));
     std::vector<std::string> smaller;
