@@ -149,8 +149,6 @@ ValueCheck retryCondition() {
 template <typename Entries>
 void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, const std::string &owner,
                   SourceRange ownerRange, const std::vector<std::string> &extraKeys) {
-  std::vector<std::string> known;
-  for (const AttrSpec &spec : schema) known.push_back(spec.key);
   for (size_t i = 0; i < entries.size(); ++i) {
     auto &entry = entries[i];
     for (size_t j = 0; j < i; ++j)
@@ -167,7 +165,8 @@ void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, cons
       if (std::find(extraKeys.begin(), extraKeys.end(), entry.key.text) != extraKeys.end()) continue;
       DiagnosticBuilder d = ctx.diags.report(DiagID::UnknownAttribute, entry.key.range,
                                              fmt::format("unknown attribute `{}` in {}", entry.key.text, owner));
-      std::vector<std::string> all = known;
+      std::vector<std::string> all;
+      for (const AttrSpec &known : schema) all.push_back(known.key);
       all.insert(all.end(), extraKeys.begin(), extraKeys.end());
       std::vector<std::string> close = closestNames(entry.key.text, all);
       if (!close.empty()) {

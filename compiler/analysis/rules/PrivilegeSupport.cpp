@@ -2,6 +2,7 @@
 #include "source/Text.h"
 
 #include <fmt/format.h>
+#include <llvm/ADT/DenseMap.h>
 #include <llvm/ADT/SmallString.h>
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/ADT/StringSet.h>
@@ -122,14 +123,21 @@ public:
   explicit OperationSet(const Operations &ops) {
     for (const auto &[action, data] : ops) names_[data].insert(llvm::StringRef(action).lower());
   }
-  bool has(llvm::StringRef action, bool data) const {
-    llvm::SmallString<128> lower;
-    for (char c : action) lower.push_back(llvm::toLower(c));
-    return names_[data].count(lower) > 0;
+  /// Needs share their action texts (those of the capability they come
+  /// from), so each text is looked up once, by where it is.
+  bool has(llvm::StringRef action, bool data) {
+    auto [known, first] = seen_[data].try_emplace(std::make_pair(action.data(), action.size()), false);
+    if (first) {
+      llvm::SmallString<128> lower;
+      for (char c : action) lower.push_back(llvm::toLower(c));
+      known->second = names_[data].count(lower) > 0;
+    }
+    return known->second;
   }
 
 private:
   llvm::StringSet<> names_[2];
+  llvm::DenseMap<std::pair<const char *, size_t>, bool> seen_[2];
 };
 } // namespace
 
@@ -138,7 +146,7 @@ private:
 /// point of that identity, so it is not an error; but a reviewer must see it,
 /// so it is reported as a note naming the operations.
 static void reportDeclaredDanger(RuleContext &ctx, RuleID rule, const Principal &p, const Operations &dangerous,
-                                 const OperationSet &concrete, const char *what) {
+                                 OperationSet &concrete, const char *what) {
   std::map<const Decl *, std::vector<std::string>> bySource;
   for (const Need &n : p.intents) {
     // Most needs are concrete operations, looked up at once; a pattern is
