@@ -276,9 +276,20 @@ void Loader::parseSetAside() {
   // Valid files (nearly all) are parsed by the fast parser, which reports
   // nothing and only reads the sources, so they are parsed in parallel; the
   // others, and what each reports, then in order, as they always were.
+  // A file large enough to be parsed in parts uses every core by itself,
+  // and LLVM's executor runs a parallel loop nested in another one serially:
+  // such files are parsed one after another, the rest side by side.
   std::vector<std::unique_ptr<SourceFile>> valid(setAside_.size());
-  llvm::parallelForEachN(0, setAside_.size(),
-                         [&](size_t i) { valid[i] = parseIfValid(sm_, setAside_[i].cached->id, options_.parse); });
+  std::vector<size_t> sideBySide;
+  for (size_t i = 0; i < setAside_.size(); ++i) {
+    if (sm_.text(setAside_[i].cached->id).size() >= options_.parse.parallelBytes)
+      valid[i] = parseIfValid(sm_, setAside_[i].cached->id, options_.parse);
+    else sideBySide.push_back(i);
+  }
+  llvm::parallelForEachN(0, sideBySide.size(), [&](size_t k) {
+    size_t i = sideBySide[k];
+    valid[i] = parseIfValid(sm_, setAside_[i].cached->id, options_.parse);
+  });
   for (size_t i = 0; i < setAside_.size(); ++i) {
     SourceCache::Parse &cached = *setAside_[i].cached;
     size_t before = diags_.diagnostics().size();

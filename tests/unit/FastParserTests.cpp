@@ -254,11 +254,12 @@ TEST_CASE("loader: input files parsed together report and build what parsing the
   std::vector<std::string> paths;
   for (auto &[name, text] : files) paths.push_back(dir.write(name, text));
   paths.push_back(paths.front()); // the same file twice is loaded once
-  auto load = [&](bool fast) {
+  auto load = [&](bool fast, size_t parallelBytes = ParseOptions{}.parallelBytes) {
     SourceManager sm;
     DiagnosticEngine diags;
     LoadOptions options = loadOptions();
     options.parse.fastPath = fast;
+    options.parse.parallelBytes = parallelBytes;
     Loader loader(sm, diags, options);
     Program program = loader.load(paths);
     diags.sort(sm);
@@ -272,6 +273,10 @@ TEST_CASE("loader: input files parsed together report and build what parsing the
   std::string together = load(true);
   CHECK(together == load(false));
   CHECK(together.find("E0") != std::string::npos); // the broken files did report
+  // The valid files large enough to be parsed in parts (one after another,
+  // each on every core), the others side by side.
+  CHECK(together == load(true, valid.size()));
+  CHECK(together == load(true, kAlwaysInParts));
 }
 
 TEST_CASE("a tree's names and values outlive an edit of its buffer, on both paths", "[parser]") {
