@@ -21,7 +21,8 @@ void Resolver::indexDeclarations() {
   // table grown by doubling hashes each of them again at every step.
   size_t count = 0;
   for (auto &file : program_.files) count += file->decls.size();
-  global_ = llvm::StringMap<const Decl *>(static_cast<unsigned>(count));
+  global_.clear();
+  global_.reserve(static_cast<unsigned>(count));
   for (auto &file : program_.files) {
     std::vector<const Decl *> &declared = declaredIn_[file->id];
     for (auto &declPtr : file->decls) {

@@ -55,7 +55,9 @@ private:
   const SourceManager &sm_;
   DiagnosticEngine &diags_;
   Program &program_;
-  llvm::StringMap<const Decl *> global_;                         // every named declaration but capabilities, by name
+  // Every named declaration but capabilities, by name: keys are the names
+  // in the AST, which outlives the index.
+  llvm::DenseMap<llvm::StringRef, const Decl *> global_;
   llvm::DenseMap<FileID, std::vector<const Decl *>> declaredIn_; // the same, by file: for suggestions
   llvm::StringMap<std::vector<const CapabilityDecl *>> capabilities_;
 };
