@@ -10,8 +10,19 @@ bool isBase64(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c 
 /// What kind of secret `text` looks like, if any. Cheap checks first: this
 /// runs on every string of the policy.
 std::optional<std::string> secretKind(llvm::StringRef text) {
-  if (text.contains("-----BEGIN") && text.contains("PRIVATE KEY")) return "a PEM private key";
-  for (size_t pos = text.find("eyJ"); pos != llvm::StringRef::npos; pos = text.find("eyJ", pos + 3)) {
+  // Every kind below needs one of these characters (`-----BEGIN`, `eyJ`, a
+  // `=` of a key or padding, `Q~`): one pass rules out nearly every string.
+  bool dash = false, jay = false, equals = false, tilde = false;
+  for (char c : text) {
+    dash |= c == '-';
+    jay |= c == 'J';
+    equals |= c == '=';
+    tilde |= c == '~';
+  }
+  if (!dash && !jay && !equals && !tilde) return std::nullopt;
+  if (dash && text.contains("-----BEGIN") && text.contains("PRIVATE KEY")) return "a PEM private key";
+  for (size_t pos = jay ? text.find("eyJ") : llvm::StringRef::npos; pos != llvm::StringRef::npos;
+       pos = text.find("eyJ", pos + 3)) {
     // header.payload.signature, the first two base64url JSON objects
     size_t i = pos, dots = 0, segment = 0;
     bool ok = true;
@@ -27,19 +38,20 @@ std::optional<std::string> secretKind(llvm::StringRef text) {
   }
   // Every marker ends in `=`, and a key in a connection string or URL sits
   // beside other settings (`;`, `&`): most strings fail these first.
-  if (text.contains('=') && (text.contains(';') || text.contains('&')))
+  if (equals && (text.contains(';') || text.contains('&')))
     for (const char *marker :
          {"accountkey=", "sharedaccesskey=", "sharedaccesssignature=", "password=", "pwd=", "sig="})
       if (text.contains_insensitive(marker)) return "a connection string or signed URL with a key";
   // Entra ID client secrets: three characters, a digit, `Q~`, then 31 to 34 more.
-  for (size_t pos = text.find("Q~"); pos != llvm::StringRef::npos; pos = text.find("Q~", pos + 2)) {
+  for (size_t pos = tilde ? text.find("Q~") : llvm::StringRef::npos; pos != llvm::StringRef::npos;
+       pos = text.find("Q~", pos + 2)) {
     if (pos < 4 || !std::isdigit(static_cast<unsigned char>(text[pos - 1]))) continue;
     size_t tail = 0;
     for (size_t i = pos + 2; i < text.size() && (isBase64Url(text[i]) || text[i] == '~' || text[i] == '.'); ++i) ++tail;
     if (tail >= 31 && tail <= 34) return "an Entra ID client secret";
   }
   // Storage account keys: 86 base64 characters and `==`.
-  if (text.size() >= 88)
+  if (equals && text.size() >= 88)
     for (size_t pos = text.find("=="); pos != llvm::StringRef::npos; pos = text.find("==", pos + 2)) {
       if (pos < 86) continue;
       if (std::all_of(text.begin() + pos - 86, text.begin() + pos, isBase64)) return "a storage account key";
