@@ -5,6 +5,8 @@
 #include "sema/Settings.h"
 #include "sema/TimeZones.h"
 #include "source/PhaseTimer.h"
+
+#include <llvm/ADT/DenseMap.h>
 #include "source/Text.h"
 
 #include <fmt/format.h>
@@ -675,11 +677,11 @@ private:
 /// Azure Backup keeps one protected item per VM: one vault, one policy. A VM
 /// that two `protect` statements name (in two vaults, or under two schedules)
 /// cannot be deployed.
-void onceProtected(const BackupDecl &backup, std::map<const Decl *, const Ref *> &seen, DiagnosticEngine &diags) {
+void onceProtected(const BackupDecl &backup, llvm::DenseMap<const Decl *, const Ref *> &seen, DiagnosticEngine &diags) {
   for (const Protection &p : backup.protections)
     for (const Ref &item : p.items) {
       if (!item.target) continue;
-      auto [it, first] = seen.emplace(item.target, &item);
+      auto [it, first] = seen.try_emplace(item.target, &item);
       if (first) continue;
       diags
           .report(DiagID::ConflictingAttributes, item.name.range,
@@ -694,12 +696,12 @@ void onceProtected(const BackupDecl &backup, std::map<const Decl *, const Ref *>
 /// A relay's managed identity: the system-assigned identity declared `of`
 /// it, else the user-assigned one its `identity` attribute names.
 void relayIdentities(Program &program) {
-  std::map<const Decl *, const IdentityDecl *> systemAssigned;
+  llvm::DenseMap<const Decl *, const IdentityDecl *> systemAssigned; // looked up, never walked
   for (auto &file : program.files)
     for (auto &decl : file->decls)
       if (auto *id = llvm::dyn_cast<IdentityDecl>(decl.get()))
         if (const Attribute *of = id->attrs.find("of"); of && of->value.target)
-          systemAssigned.emplace(of->value.target, id);
+          systemAssigned.try_emplace(of->value.target, id);
   for (auto &file : program.files)
     for (auto &decl : file->decls) {
       auto *res = llvm::dyn_cast<ResourceDecl>(decl.get());
@@ -714,7 +716,7 @@ void relayIdentities(Program &program) {
 /// `backup` (on-demand points extend a protection, they do not create one), a
 /// relay with a managed identity (the only credential in the pattern), and a
 /// route that polls through the same relay (where the 202's Location points).
-void backupTriggers(EdgeWorkerDecl &ew, const std::map<const Decl *, const BackupDecl *> &protectedBy,
+void backupTriggers(EdgeWorkerDecl &ew, const llvm::DenseMap<const Decl *, const BackupDecl *> &protectedBy,
                     DiagnosticEngine &diags) {
   for (Route &route : ew.routes)
     for (RouteAction &a : route.actions) {
@@ -796,8 +798,8 @@ void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, cons
   PhaseTimer timer("  sema");
   checkDeclarations(program, resolver, diags, sm);
   timer.mark("declarations");
-  std::map<const Decl *, const Ref *> protectedVms;
-  std::map<const Decl *, const BackupDecl *> protectedBy;
+  llvm::DenseMap<const Decl *, const Ref *> protectedVms; // both looked up, never walked
+  llvm::DenseMap<const Decl *, const BackupDecl *> protectedBy;
   relayIdentities(program);
   timer.mark("relays");
   // Each EdgeWorker's sub-requests are its own (it reads the settings of
@@ -816,7 +818,7 @@ void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, cons
         onceProtected(*backup, protectedVms, diags);
         for (const Protection &p : backup->protections)
           for (const Ref &item : p.items)
-            if (item.target) protectedBy.emplace(item.target, backup);
+            if (item.target) protectedBy.try_emplace(item.target, backup);
       }
   timer.mark("protections");
   for (auto &file : program.files)
