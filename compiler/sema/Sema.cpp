@@ -5,11 +5,10 @@
 #include "sema/Settings.h"
 #include "sema/TimeZones.h"
 #include "source/PhaseTimer.h"
-
-#include <llvm/ADT/DenseMap.h>
 #include "source/Text.h"
 
 #include <fmt/format.h>
+#include <llvm/ADT/DenseMap.h>
 
 #include <map>
 
