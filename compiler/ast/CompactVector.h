@@ -3,14 +3,19 @@
 // For syntax tree members that are usually empty: a value's list items and
 // object fields. A std::vector takes three pointers whether or not it holds
 // anything, and a policy holds a value per attribute, nearly all of them
-// scalars; this takes one, and allocates only when an element is added. It
-// copies deeply, so the value keeps its value semantics, and offers the part
-// of std::vector's interface the compiler uses.
+// scalars; this takes one, and allocates only when an element is added: one
+// block holding the size, the capacity and the elements (a std::vector behind
+// a pointer would take a second allocation for itself). It copies deeply, so
+// the value keeps its value semantics, and offers the part of std::vector's
+// interface the compiler uses.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <memory>
+#include <cstdint>
+#include <iterator>
+#include <new>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -24,45 +29,93 @@ public:
 
   CompactVector() = default;
   CompactVector(std::vector<T> elements) {
-    if (!elements.empty()) elements_ = std::make_unique<std::vector<T>>(std::move(elements));
+    reserve(elements.size());
+    for (T &e : elements) push_back(std::move(e));
   }
   CompactVector(const CompactVector &other) { *this = other; }
-  CompactVector(CompactVector &&) noexcept = default;
+  CompactVector(CompactVector &&other) noexcept : block_(std::exchange(other.block_, nullptr)) {}
   CompactVector &operator=(const CompactVector &other) {
-    if (this != &other) elements_ = other.empty() ? nullptr : std::make_unique<std::vector<T>>(*other.elements_);
+    if (this == &other) return *this;
+    clear();
+    reserve(other.size());
+    for (const T &e : other) push_back(e);
     return *this;
   }
-  CompactVector &operator=(CompactVector &&) noexcept = default;
-
-  void push_back(T element) { grown().push_back(std::move(element)); }
-  template <typename... Args> T &emplace_back(Args &&...args) {
-    return grown().emplace_back(std::forward<Args>(args)...);
+  CompactVector &operator=(CompactVector &&other) noexcept {
+    if (this != &other) {
+      clear();
+      block_ = std::exchange(other.block_, nullptr);
+    }
+    return *this;
   }
-  void clear() { elements_.reset(); }
+  ~CompactVector() { clear(); }
 
-  size_t size() const { return elements_ ? elements_->size() : 0; }
+  void push_back(T element) { emplace_back(std::move(element)); }
+  template <typename... Args> T &emplace_back(Args &&...args) {
+    if (size() == capacity()) reserve(capacity() == 0 ? 1 : 2 * capacity());
+    T *slot = new (data() + block_->size) T(std::forward<Args>(args)...);
+    ++block_->size;
+    return *slot;
+  }
+  /// Destroys the elements and gives the block back: empty takes no memory.
+  void clear() {
+    if (!block_) return;
+    for (T &e : *this) e.~T();
+    ::operator delete(block_);
+    block_ = nullptr;
+  }
+
+  size_t size() const { return block_ ? block_->size : 0; }
   bool empty() const { return size() == 0; }
-  T *begin() { return elements_ ? elements_->data() : nullptr; }
-  T *end() { return elements_ ? elements_->data() + elements_->size() : nullptr; }
-  const T *begin() const { return elements_ ? elements_->data() : nullptr; }
-  const T *end() const { return elements_ ? elements_->data() + elements_->size() : nullptr; }
-  T &operator[](size_t i) { return (*elements_)[i]; }
-  const T &operator[](size_t i) const { return (*elements_)[i]; }
-  T &front() { return elements_->front(); }
-  const T &front() const { return elements_->front(); }
-  T &back() { return elements_->back(); }
-  const T &back() const { return elements_->back(); }
+  T *begin() { return data(); }
+  T *end() { return data() + size(); }
+  const T *begin() const { return data(); }
+  const T *end() const { return data() + size(); }
+  T &operator[](size_t i) { return data()[i]; }
+  const T &operator[](size_t i) const { return data()[i]; }
+  T &front() { return data()[0]; }
+  const T &front() const { return data()[0]; }
+  T &back() { return data()[size() - 1]; }
+  const T &back() const { return data()[size() - 1]; }
 
   /// The elements as a std::vector, moved out.
-  std::vector<T> take() && { return elements_ ? std::move(*elements_) : std::vector<T>(); }
-
-private:
-  std::vector<T> &grown() {
-    if (!elements_) elements_ = std::make_unique<std::vector<T>>();
-    return *elements_;
+  std::vector<T> take() && {
+    std::vector<T> out(std::make_move_iterator(begin()), std::make_move_iterator(end()));
+    clear();
+    return out;
   }
 
-  std::unique_ptr<std::vector<T>> elements_;
+private:
+  struct Header {
+    uint32_t size;
+    uint32_t capacity;
+  };
+  // A function, not a constant: T is incomplete where a Value holds a
+  // CompactVector<Value>, and complete where this is first called. The
+  // elements start at the first multiple of their alignment after the header.
+  static constexpr size_t elementsAt() { return (sizeof(Header) + alignof(T) - 1) / alignof(T) * alignof(T); }
+
+  size_t capacity() const { return block_ ? block_->capacity : 0; }
+  T *data() const {
+    return block_ ? std::launder(reinterpret_cast<T *>(reinterpret_cast<char *>(block_) + elementsAt())) : nullptr;
+  }
+  /// Room for `count` elements in one block; the elements move there.
+  void reserve(size_t count) {
+    static_assert(std::is_nothrow_move_constructible_v<T>, "elements are moved when the block grows");
+    static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__, "operator new aligns the block for T");
+    if (count <= capacity()) return;
+    void *memory = ::operator new(elementsAt() + count * sizeof(T));
+    Header *grown = new (memory) Header{0, static_cast<uint32_t>(count)};
+    T *to = reinterpret_cast<T *>(static_cast<char *>(memory) + elementsAt());
+    for (T &e : *this) {
+      new (to + grown->size) T(std::move(e));
+      ++grown->size;
+    }
+    clear();
+    block_ = grown;
+  }
+
+  Header *block_ = nullptr;
 };
 
 } // namespace ward

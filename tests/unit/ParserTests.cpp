@@ -322,6 +322,45 @@ TEST_CASE("a usually empty list copies deeply and takes one pointer when empty",
   CHECK(taken[1].text == "Tue");
   CompactVector<Name> fromVector(std::vector<Name>{});
   CHECK(fromVector.empty());
+  CHECK(taken.size() == 2);
+  CHECK(std::move(copy).take().empty()); // taken from: empty
+}
+
+TEST_CASE("a compact list grows in one block, keeps its elements in order and owns nested lists", "[parser]") {
+  // Values nest lists of values: growth moves them, copies copy them all.
+  CompactVector<Value> list;
+  for (int i = 0; i < 1000; ++i) {
+    Value v;
+    v.kind = Value::Kind::List;
+    v.number = i;
+    for (int j = 0; j < i % 4; ++j) v.items.emplace_back().number = 1000 * i + j;
+    list.push_back(std::move(v));
+  }
+  REQUIRE(list.size() == 1000);
+  CHECK(list.end() - list.begin() == 1000); // contiguous
+  size_t wrong = 0;
+  for (int i = 0; i < 1000; ++i) {
+    wrong += list[i].number != i || list[i].items.size() != size_t(i % 4);
+    for (int j = 0; j < i % 4; ++j) wrong += list[i].items[j].number != 1000 * i + j;
+  }
+  CHECK(wrong == 0);
+
+  CompactVector<Value> copy = list;
+  copy[3].items[1].number = -1;
+  CHECK(list[3].items[1].number == 3001); // deep
+  CompactVector<Value> &same = copy;
+  copy = same; // assigning itself keeps it
+  CHECK(copy.size() == 1000);
+  CHECK(copy[999].items[2].number == 999002);
+
+  CompactVector<Value> moved = std::move(copy);
+  CHECK(copy.empty());
+  CHECK(moved.size() == 1000);
+  moved = CompactVector<Value>(std::vector<Value>(2));
+  CHECK(moved.size() == 2);
+  moved.clear();
+  CHECK(moved.empty());
+  CHECK(moved.begin() == moved.end());
 }
 
 TEST_CASE("a quantity's unit is the suffix of its spelling", "[parser]") {
