@@ -26,14 +26,28 @@ namespace {
 /// Files of at least this many bytes are parsed in parts: 1 for every file.
 constexpr size_t kAlwaysInParts = 1;
 
-std::string parseToText(const std::string &text, bool fast, size_t parallelBytes = ParseOptions{}.parallelBytes) {
+/// `text` parsed as `policy.ward`, with what the parse needed and reported.
+struct Parsed {
   SourceManager sm;
-  FileID id = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "policy.ward"), "policy.ward");
+  FileID id = 0;
   DiagnosticEngine diags;
+  std::unique_ptr<SourceFile> file;
+};
+std::unique_ptr<Parsed> parsePolicy(const std::string &text, bool fast, size_t parallelBytes) {
+  auto parsed = std::make_unique<Parsed>();
+  parsed->id = parsed->sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "policy.ward"), "policy.ward");
   ParseOptions options;
   options.fastPath = fast;
   options.parallelBytes = parallelBytes;
-  std::unique_ptr<SourceFile> file = parseFile(sm, id, diags, options);
+  parsed->file = parseFile(parsed->sm, parsed->id, parsed->diags, options);
+  return parsed;
+}
+
+std::string parseToText(const std::string &text, bool fast, size_t parallelBytes = ParseOptions{}.parallelBytes) {
+  std::unique_ptr<Parsed> parsed = parsePolicy(text, fast, parallelBytes);
+  const SourceManager &sm = parsed->sm;
+  const DiagnosticEngine &diags = parsed->diags;
+  const std::unique_ptr<SourceFile> &file = parsed->file;
   std::string out;
   llvm::raw_string_ostream os(out);
   printText(os, sm, diags.diagnostics());
@@ -290,16 +304,12 @@ TEST_CASE("a tree's names and values outlive an edit of its buffer, on both path
   for (size_t parallelBytes : {ParseOptions{}.parallelBytes, kAlwaysInParts})
     for (bool fast : {true, false}) {
       INFO("fast " << fast << ", in parts " << (parallelBytes == kAlwaysInParts));
-      SourceManager sm;
-      FileID id = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(text, "policy.ward"), "policy.ward");
-      DiagnosticEngine diags;
-      ParseOptions options;
-      options.fastPath = fast;
-      options.parallelBytes = parallelBytes;
-      std::unique_ptr<SourceFile> file = parseFile(sm, id, diags, options);
-      REQUIRE(diags.diagnostics().empty());
+      std::unique_ptr<Parsed> parsed = parsePolicy(text, fast, parallelBytes);
+      REQUIRE(parsed->diags.diagnostics().empty());
       // An edit: the manager lets go of the text the tree was parsed from.
-      sm.replaceBuffer(id, llvm::MemoryBuffer::getMemBufferCopy(std::string(text.size(), '#'), "policy.ward"));
+      parsed->sm.replaceBuffer(parsed->id,
+                               llvm::MemoryBuffer::getMemBufferCopy(std::string(text.size(), '#'), "policy.ward"));
+      const std::unique_ptr<SourceFile> &file = parsed->file;
       REQUIRE(file->imports.size() == 1);
       CHECK(file->imports[0].target.text == "std.azure");
       REQUIRE(file->decls.size() == 1);
