@@ -750,7 +750,7 @@ std::optional<SourceFile> parseInParts(llvm::StringRef text, FileID file, const 
 } // namespace
 
 FastParse parseFast(llvm::StringRef text, FileID file, const ParseOptions &options, SourceFile &out) {
-  if (text.size() >= options.parallelBytes) {
+  if (options.parsesInParts(text.size())) {
     PhaseTimer timer("  fast-parse");
     // More parts than threads: fewer tokens held at once.
     size_t parts = 4 * std::max<size_t>(1, llvm::parallel::strategy.compute_thread_count());

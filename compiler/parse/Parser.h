@@ -25,6 +25,8 @@ struct ParseOptions {
   /// fast parser in parts, on as many threads as there are cores; the AST
   /// is the same as from one piece.
   size_t parallelBytes = size_t(1) << 20;
+  /// Whether a file of `bytes` is parsed in parts (and so uses every core by itself).
+  bool parsesInParts(size_t bytes) const { return bytes >= parallelBytes; }
 };
 
 /// Parses buffer `file` of `sm`. Lexical and syntax errors go to `diags`.

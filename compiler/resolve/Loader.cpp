@@ -282,7 +282,7 @@ void Loader::parseSetAside() {
   std::vector<std::unique_ptr<SourceFile>> valid(setAside_.size());
   std::vector<size_t> sideBySide;
   for (size_t i = 0; i < setAside_.size(); ++i) {
-    if (sm_.text(setAside_[i].cached->id).size() >= options_.parse.parallelBytes)
+    if (options_.parse.parsesInParts(sm_.text(setAside_[i].cached->id).size()))
       valid[i] = parseIfValid(sm_, setAside_[i].cached->id, options_.parse);
     else sideBySide.push_back(i);
   }
