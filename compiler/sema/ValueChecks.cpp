@@ -105,15 +105,19 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
                                       llvm::ArrayRef<llvm::StringRef> units) {
   // What the help of an error needs, made only for one: a large policy has
   // a duration in nearly every declaration, and nearly all are fine.
+  struct Accepted {
+    std::vector<std::string> units;
+    std::string list; // "ms, s, m"
+  };
   auto acceptedUnits = [&] {
-    std::vector<std::string> accepted;
-    for (llvm::StringRef u : units) accepted.push_back(u.str());
-    if (accepted.empty()) accepted.assign(kDurationUnits.begin(), kDurationUnits.end());
+    Accepted accepted;
+    for (llvm::StringRef u : units) accepted.units.push_back(u.str());
+    if (accepted.units.empty()) accepted.units.assign(kDurationUnits.begin(), kDurationUnits.end());
+    accepted.list = llvm::join(accepted.units, ", ");
     return accepted;
   };
   if (v.kind == Value::Kind::Number) {
-    std::vector<std::string> accepted = acceptedUnits();
-    std::string unitList = llvm::join(accepted, ", ");
+    auto [accepted, unitList] = acceptedUnits();
     DiagnosticBuilder d = diags.report(DiagID::InvalidDuration, v.range,
                                        fmt::format("{} needs a unit: `{}` alone is ambiguous", what.str(), v.text));
     std::string likely = likelyDuration(v.number, v.text, accepted);
@@ -131,8 +135,7 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
     return std::nullopt;
   }
   if (std::find(kDurationUnits.begin(), kDurationUnits.end(), v.unit()) == kDurationUnits.end()) {
-    std::vector<std::string> accepted = acceptedUnits();
-    std::string unitList = llvm::join(accepted, ", ");
+    auto [accepted, unitList] = acceptedUnits();
     std::string magnitude = v.text.drop_back(v.unit().size()).str();
     DiagnosticBuilder d =
         diags.report(DiagID::InvalidDuration, v.range, fmt::format("unknown duration unit `{}`", v.unit()));
@@ -151,8 +154,7 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
     return std::nullopt;
   }
   if (!v.isInteger) {
-    std::vector<std::string> accepted = acceptedUnits();
-    std::string unitList = llvm::join(accepted, ", ");
+    auto [accepted, unitList] = acceptedUnits();
     DiagnosticBuilder d =
         diags.report(DiagID::InvalidDuration, v.range, fmt::format("{} must be a whole number of units", what.str()));
     std::vector<std::string> smaller;
