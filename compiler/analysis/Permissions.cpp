@@ -1,6 +1,7 @@
 #include "analysis/Permissions.h"
 #include "source/JsonCursor.h"
 
+#include <llvm/ADT/SmallString.h>
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/FileSystem.h>
@@ -18,25 +19,30 @@ static llvm::SmallVector<llvm::StringRef, 8> segments(llvm::StringRef s) {
   return out;
 }
 
-bool actionMatches(llvm::StringRef pattern, llvm::StringRef action) {
-  // Without a wildcard, segment by segment is the whole text: compared at
-  // once, as the rules do for every need against every grant.
-  if (!pattern.contains('*')) return pattern.equals_insensitive(action);
-  auto p = segments(pattern), a = segments(action);
-  auto star = std::find(p.begin(), p.end(), "*");
-  if (star == p.end()) {
-    if (p.size() != a.size()) return false;
-    for (size_t i = 0; i < p.size(); ++i)
-      if (!p[i].equals_insensitive(a[i])) return false;
-    return true;
+/// Where the first segment that is exactly `*` starts in `pattern`, or npos.
+static size_t starSegment(llvm::StringRef pattern) {
+  for (size_t at = pattern.find('*'); at != llvm::StringRef::npos; at = pattern.find('*', at + 1)) {
+    bool startsSegment = at == 0 || pattern[at - 1] == '/';
+    bool endsSegment = at + 1 == pattern.size() || pattern[at + 1] == '/';
+    if (startsSegment && endsSegment) return at;
   }
-  size_t prefix = star - p.begin(), suffix = p.end() - star - 1;
-  if (a.size() < prefix + suffix + 1) return false; // `*` stands for at least one segment
-  for (size_t i = 0; i < prefix; ++i)
-    if (!p[i].equals_insensitive(a[i])) return false;
-  for (size_t i = 0; i < suffix; ++i)
-    if (!p[p.size() - 1 - i].equals_insensitive(a[a.size() - 1 - i])) return false;
-  return true;
+  return llvm::StringRef::npos;
+}
+
+bool actionMatches(llvm::StringRef pattern, llvm::StringRef action) {
+  // Compared as text, never split: the rules match every need against every
+  // grant, and the catalog's ~20,000 operations against each pattern.
+  size_t star = starSegment(pattern);
+  // No `*` segment (a `*` inside a segment is literal): segment by segment,
+  // which is the whole text.
+  if (star == llvm::StringRef::npos) return pattern.equals_insensitive(action);
+  // The segments before the `*` (with their `/`) begin the action, those
+  // after it (with theirs) end it, and the `*` stands for what is between:
+  // at least one segment, which the two `/` around it make even when empty.
+  // Segments after the first `*` are literal, a second `*` included.
+  llvm::StringRef before = pattern.take_front(star), after = pattern.drop_front(star + 1);
+  return before.size() + after.size() <= action.size() && action.startswith_insensitive(before) &&
+         action.endswith_insensitive(after);
 }
 
 bool isWellFormedAction(llvm::StringRef action) {
@@ -146,11 +152,14 @@ std::vector<std::string> RoleCatalog::names() const {
 }
 
 void OperationCatalog::add(llvm::StringRef operation, bool dataAction) {
-  std::string lower = operation.lower();
+  // Lowered on the stack: most operations the roles name are in the catalog
+  // already, and are passed over without an allocation.
+  llvm::SmallString<128> lower;
+  for (char c : operation) lower.push_back(llvm::toLower(c));
   llvm::StringSet<> &set = dataAction ? lowerDataActions_ : lowerActions_;
   if (!set.insert(lower).second) return;
-  (dataAction ? dataActions_ : actions_).push_back({operation.str(), lower});
-  providers_.insert(providerOf(operation));
+  providers_.insert(lower.str().split('/').first);
+  (dataAction ? dataActions_ : actions_).push_back({operation.str(), lower.str().str()});
 }
 
 llvm::Error OperationCatalog::loadDirectory(llvm::StringRef dir) {
@@ -163,9 +172,9 @@ llvm::Error OperationCatalog::loadDirectory(llvm::StringRef dir) {
   for (const std::string &file : files) {
     auto buffer = llvm::MemoryBuffer::getFile(file);
     if (!buffer) return llvm::createStringError(buffer.getError(), "cannot read %s", file.c_str());
-    llvm::SmallVector<llvm::StringRef, 0> lines;
-    (*buffer)->getBuffer().split(lines, '\n', -1, false);
-    for (llvm::StringRef line : lines) {
+    for (llvm::StringRef rest = (*buffer)->getBuffer(); !rest.empty();) {
+      llvm::StringRef line;
+      std::tie(line, rest) = rest.split('\n');
       auto [kind, name] = line.trim().split('\t');
       if (kind == "action") add(name.trim(), false);
       else if (kind == "dataAction") add(name.trim(), true);

@@ -19,6 +19,57 @@ TEST_CASE("action matching follows Azure", "[permissions]") {
   CHECK_FALSE(isWellFormedAction("*/a/*"));
 }
 
+namespace {
+/// Azure's rule as written, segment by segment: the pattern's segments
+/// before its first `*` segment begin the action's, those after it end
+/// them, and the `*` stands for at least one segment.
+bool matchesBySegments(llvm::StringRef pattern, llvm::StringRef action) {
+  llvm::SmallVector<llvm::StringRef, 8> p, a;
+  pattern.split(p, '/');
+  action.split(a, '/');
+  auto star = std::find(p.begin(), p.end(), "*");
+  size_t prefix = star - p.begin(), suffix = star == p.end() ? 0 : p.end() - star - 1;
+  if (star == p.end() ? p.size() != a.size() : a.size() < prefix + suffix + 1) return false;
+  for (size_t i = 0; i < prefix; ++i)
+    if (!p[i].equals_insensitive(a[i])) return false;
+  for (size_t i = 0; i < suffix; ++i)
+    if (!p[p.size() - 1 - i].equals_insensitive(a[a.size() - 1 - i])) return false;
+  return true;
+}
+
+/// Every text of up to `length` characters over a few letters, `/` and `*`.
+std::vector<std::string> smallTexts(size_t length) {
+  std::vector<std::string> out{""};
+  for (size_t from = 0, n = 0; n < length; ++n) {
+    size_t to = out.size();
+    for (size_t i = from; i < to; ++i)
+      for (char c : {'a', 'B', 'b', '/', '*'}) out.push_back(out[i] + c);
+    from = to;
+  }
+  return out;
+}
+} // namespace
+
+TEST_CASE("action matching agrees with the segment-by-segment rule on every small text", "[permissions]") {
+  std::vector<std::string> texts = smallTexts(5);
+  REQUIRE(texts.size() == 3906);
+  size_t matchedByStar = 0, matchedAsText = 0;
+  for (const std::string &pattern : texts) {
+    bool hasStarSegment = ("/" + pattern + "/").find("/*/") != std::string::npos;
+    for (const std::string &action : texts) {
+      bool expected = matchesBySegments(pattern, action);
+      if (actionMatches(pattern, action) != expected)
+        FAIL_CHECK("pattern `" << pattern << "`, action `" << action << "`");
+      (hasStarSegment ? matchedByStar : matchedAsText) += expected;
+    }
+  }
+  // Matches occur both through a `*` segment and as (case-insensitive) text.
+  CHECK(matchedByStar > 10000);
+  CHECK(matchedAsText > 1000);
+  CHECK(matchesBySegments("a/*/b", "A/x/y/B"));
+  CHECK_FALSE(matchesBySegments("a/*/b", "a/b"));
+}
+
 TEST_CASE("effective permissions: Actions minus NotActions, data actions apart", "[permissions]") {
   PermissionSet p{{"Microsoft.Storage/*"}, {"Microsoft.Storage/storageAccounts/listKeys/action"}, {}, {}};
   CHECK(p.allows("Microsoft.Storage/storageAccounts/read", false));
