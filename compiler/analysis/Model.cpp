@@ -38,6 +38,7 @@ bool Principal::grantsCover(const Need &need) const {
 
 std::vector<const Need *> Principal::allNeeds() const {
   std::vector<const Need *> out;
+  out.reserve(intents.size() + implied.size());
   for (const Need &n : intents) out.push_back(&n);
   for (const Need &n : implied) out.push_back(&n);
   return out;
@@ -77,6 +78,14 @@ Scope PermissionModel::scopeOf(const ResourceDecl &resource) const {
   return s;
 }
 
+/// Room for `more` needs at once, still growing geometrically: a capability
+/// adds its actions together, and one push at a time would reallocate a
+/// principal's needs several times per `allow`.
+static void roomFor(std::vector<Need> &needs, size_t more) {
+  size_t wanted = needs.size() + more;
+  if (wanted > needs.capacity()) needs.reserve(std::max(wanted, 2 * needs.capacity()));
+}
+
 PermissionModel PermissionModel::build(const Program &program, const RoleCatalog &roles) {
   PermissionModel model;
 
@@ -108,7 +117,9 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
     if (found == byType.end()) return;
     const NeedOrigin &origin = model.origins_.emplace_back(NeedOrigin{
         model.sharedScope(vault), &vault, source, range, model.keep(std::move(via)), found->second->name.text});
-    for (auto &[action, data] : capabilityActions(*found->second)) p.implied.push_back({action, data, &origin});
+    auto actions = capabilityActions(*found->second);
+    roomFor(p.implied, actions.size());
+    for (auto &[action, data] : actions) p.implied.push_back({action, data, &origin});
   };
 
   // Per capability, once: its actions, and how its needs are described.
@@ -128,6 +139,7 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
         const auto &[actions, via] = known->second;
         const NeedOrigin &origin = model.origins_.emplace_back(
             NeedOrigin{model.sharedScope(*res), res, allow, allow->range, via, cap->name.text});
+        roomFor(p->intents, actions.size());
         for (auto &[action, data] : actions) p->intents.push_back({action, data, &origin});
       } else if (auto *grant = llvm::dyn_cast<GrantDecl>(decl)) {
         Principal *p = principal(grant->identity);

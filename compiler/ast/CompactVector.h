@@ -50,6 +50,12 @@ public:
   }
   ~CompactVector() { clear(); }
 
+  /// Replaces the elements with those of [first, last), in a block of exactly their number.
+  template <typename It> void assign(It first, It last) {
+    clear();
+    reserve(static_cast<size_t>(std::distance(first, last)));
+    for (; first != last; ++first) push_back(*first);
+  }
   void push_back(T element) { emplace_back(std::move(element)); }
   template <typename... Args> T &emplace_back(Args &&...args) {
     if (size() == capacity()) reserve(capacity() == 0 ? 1 : 2 * capacity());

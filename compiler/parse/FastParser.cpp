@@ -203,6 +203,11 @@ private:
     ++at_;
     return true;
   }
+  /// Moves the elements above `mark` of a stack (see the members) into `out`.
+  template <typename T, typename Storage> static void moveAbove(std::vector<T> &stack, size_t mark, Storage &out) {
+    out.assign(std::make_move_iterator(stack.begin() + mark), std::make_move_iterator(stack.end()));
+    stack.erase(stack.begin() + mark, stack.end());
+  }
 
   // ---- leaves ---------------------------------------------------------------
   Name name() {
@@ -270,10 +275,12 @@ private:
     size_t first = expect(L::LBRACKET);
     Value v;
     v.kind = Value::Kind::List;
+    size_t mark = valueStack_.size();
     if (type() != L::RBRACKET) {
-      v.items.push_back(value());
-      while (accept(L::COMMA) && type() != L::RBRACKET) v.items.push_back(value());
+      valueStack_.push_back(value());
+      while (accept(L::COMMA) && type() != L::RBRACKET) valueStack_.push_back(value());
     }
+    moveAbove(valueStack_, mark, v.items);
     expect(L::RBRACKET);
     v.range = span(first);
     return v;
@@ -283,14 +290,16 @@ private:
     expect(L::LBRACE);
     Value v;
     v.kind = Value::Kind::Object;
+    size_t mark = fieldStack_.size();
     if (type() != L::RBRACE) {
-      v.fields.push_back(field());
+      fieldStack_.push_back(field());
       for (;;) {
         accept(L::COMMA);
         if (type() == L::RBRACE) break;
-        v.fields.push_back(field());
+        fieldStack_.push_back(field());
       }
     }
+    moveAbove(fieldStack_, mark, v.fields);
     expect(L::RBRACE);
     return v;
   }
@@ -304,21 +313,25 @@ private:
   void call(Value &v) {
     expect(L::LPAREN);
     v.kind = Value::Kind::Call;
+    size_t positional = valueStack_.size(), named = fieldStack_.size();
     if (type() != L::RPAREN && type() != L::COMMA) {
-      argument(v);
-      while (accept(L::COMMA) && type() != L::RPAREN) argument(v);
+      argument();
+      while (accept(L::COMMA) && type() != L::RPAREN) argument();
     } else {
       accept(L::COMMA);
     }
+    moveAbove(valueStack_, positional, v.items);
+    moveAbove(fieldStack_, named, v.fields);
     expect(L::RPAREN);
   }
-  void argument(Value &call) {
+  void argument() {
     if (isName() && type(1) == L::EQUALS) {
       Name key = name();
       ++at_;
-      call.fields.push_back({std::move(key), value()});
+      Value v = value();
+      fieldStack_.push_back({std::move(key), std::move(v)});
     } else {
-      call.items.push_back(value());
+      valueStack_.push_back(value());
     }
   }
   // name '=' value ','?
@@ -333,14 +346,9 @@ private:
   AttrList attrBlock() {
     size_t first = expect(L::LBRACE);
     AttrList out;
-    // Gathered on a stack shared by all blocks, then moved into a vector of
-    // exactly their number: a block's vector never grows by doubling (an
-    // attribute is over 200 bytes, and a large policy holds a million).
     size_t mark = attributeStack_.size();
     while (type() != L::RBRACE) attributeStack_.push_back(attribute());
-    out.items.assign(std::make_move_iterator(attributeStack_.begin() + mark),
-                     std::make_move_iterator(attributeStack_.end()));
-    attributeStack_.resize(mark);
+    moveAbove(attributeStack_, mark, out.items);
     ++at_;
     out.range = span(first);
     return out;
@@ -537,18 +545,21 @@ private:
     auto d = std::make_unique<EdgeWorkerDecl>();
     d->name = name();
     expect(L::LBRACE);
+    size_t attributes = attributeStack_.size(), routes = routeStack_.size();
     while (type() != L::RBRACE) {
       if (type() == L::ROUTE) {
-        d->routes.push_back(route());
+        routeStack_.push_back(route());
       } else if (type() == L::DEFAULT) {
         size_t keyword = at_++;
         RouteAction act = action();
         act.range = span(keyword);
         d->defaults.push_back(std::move(act));
       } else {
-        d->attrs.items.push_back(attribute());
+        attributeStack_.push_back(attribute());
       }
     }
+    moveAbove(attributeStack_, attributes, d->attrs.items);
+    moveAbove(routeStack_, routes, d->routes);
     ++at_;
     d->attrs.range = span(first);
     return d;
@@ -560,11 +571,14 @@ private:
     Route r;
     r.keyword = range(at_++);
     if (isName()) {
-      r.methods.push_back(name());
-      while (accept(L::COMMA)) r.methods.push_back(name());
+      size_t mark = nameStack_.size();
+      nameStack_.push_back(name());
+      while (accept(L::COMMA)) nameStack_.push_back(name());
+      moveAbove(nameStack_, mark, r.methods);
     }
     r.path = string();
     expect(L::LBRACE);
+    size_t attributes = attributeStack_.size();
     while (type() != L::RBRACE) {
       switch (type()) {
       case L::REQUIRE: {
@@ -585,9 +599,10 @@ private:
       case L::DENY:
       case L::TRIGGER:
       case L::POLL: r.actions.push_back(action()); break;
-      default: r.attrs.items.push_back(attribute()); break;
+      default: attributeStack_.push_back(attribute()); break;
       }
     }
+    moveAbove(attributeStack_, attributes, r.attrs.items);
     ++at_;
     r.range = span(first);
     return r;
@@ -598,6 +613,7 @@ private:
     auto d = std::make_unique<BackupDecl>();
     d->name = name();
     expect(L::LBRACE);
+    size_t attributes = attributeStack_.size();
     while (type() != L::RBRACE) {
       switch (type()) {
       case L::PROTECT: {
@@ -623,9 +639,10 @@ private:
         d->triggers.push_back(ref());
         while (accept(L::COMMA)) d->triggers.push_back(ref());
         break;
-      default: d->attrs.items.push_back(attribute()); break;
+      default: attributeStack_.push_back(attribute()); break;
       }
     }
+    moveAbove(attributeStack_, attributes, d->attrs.items);
     ++at_;
     d->attrs.range = span(first);
     return d;
@@ -675,8 +692,16 @@ private:
   const std::vector<Token> &tokens_;
   size_t at_;
   size_t end_;
-  std::vector<Attribute> attributeStack_; // see attrBlock()
-  TextStore *texts_ = nullptr;            // the file's, for texts the source does not hold as written
+  // Elements of a construct are gathered on a stack shared by all constructs
+  // (nested ones push above and take theirs off before returning), then
+  // moved into storage of exactly their number: a list never grows by
+  // doubling, and a large policy holds millions.
+  std::vector<Attribute> attributeStack_;
+  std::vector<Value> valueStack_;
+  std::vector<Field> fieldStack_;
+  std::vector<Route> routeStack_;
+  std::vector<Name> nameStack_;
+  TextStore *texts_ = nullptr; // the file's, for texts the source does not hold as written
 };
 
 } // namespace
