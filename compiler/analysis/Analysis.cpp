@@ -172,42 +172,87 @@ void fillNarrowCache() {
   (void)kFilled;
 }
 
-void runStage(RuleContext &ctx, RuleStage stage, bool partial, std::vector<RuleID> &ran) {
+/// The enabled rules of `stage`, in the index's order.
+std::vector<const RuleInfo *> rulesOf(const RuleContext &ctx, RuleStage stage, bool partial) {
   std::vector<const RuleInfo *> rules;
   for (const RuleInfo &rule : allRules())
     if (rule.stage == stage && ctx.enabled(rule.rule) && // a rule that is off does no work
         !(partial && rule.scope == RuleScope::WholeProgram))
       rules.push_back(&rule);
-  // Rules only read the checked program, so they run in parallel, each
-  // reporting into its own engine; the findings are then taken in the
-  // index's order, so the output does not depend on the schedule.
+  return rules;
+}
+
+/// What the rules of a stage found, and how long each took; by the rules' index.
+struct RuleResults {
+  std::vector<DiagnosticEngine> found;
+  std::vector<double> milliseconds;
+};
+
+/// Runs the rules of `rules` that `selected` accepts in parallel, each
+/// reporting into its own engine, and `alongside` (when given) as one more
+/// task.
+void runRules(RuleContext &ctx, const std::vector<const RuleInfo *> &rules,
+              llvm::function_ref<bool(const RuleInfo &)> selected, const PermissionModel *model,
+              llvm::function_ref<void()> alongside, RuleResults &results) {
+  std::vector<size_t> chosen;
+  for (size_t i = 0; i < rules.size(); ++i)
+    if (selected(*rules[i])) chosen.push_back(i);
+  // The extra task is the last index, which LLVM's parallelForEachN runs on
+  // the calling thread at once, while the pool's threads take the rules.
+  llvm::parallelForEachN(0, chosen.size() + (alongside ? 1 : 0), [&](size_t task) {
+    if (task == chosen.size()) return alongside();
+    size_t i = chosen[task];
+    auto start = std::chrono::steady_clock::now();
+    RuleContext own(ctx.program, ctx.sm, ctx.azure, ctx.config, results.found[i], model);
+    rules[i]->check(own);
+    results.milliseconds[i] =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  });
+}
+
+bool readsModel(const RuleInfo &rule) { return rule.input == RuleInput::PermissionModel; }
+
+/// Runs the enabled rules of `stage`, then takes their findings in the
+/// index's order, so the output does not depend on the schedule. When the
+/// permission model is still to be built, it is built beside the rules that
+/// do not read it, and the rules that do run after.
+void runStage(RuleContext &ctx, RuleStage stage, bool partial, std::unique_ptr<PermissionModel> &model,
+              std::vector<RuleID> &ran) {
+  std::vector<const RuleInfo *> rules = rulesOf(ctx, stage, partial);
   ctx.sm.computeLineTables();
   fillNarrowCache();
-  std::vector<DiagnosticEngine> found(rules.size());
-  std::vector<double> milliseconds(rules.size());
-  llvm::parallelForEachN(0, rules.size(), [&](size_t i) {
-    auto start = std::chrono::steady_clock::now();
-    RuleContext own(ctx.program, ctx.sm, ctx.azure, ctx.config, found[i], ctx.model);
-    rules[i]->check(own);
-    milliseconds[i] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  });
-  ctx.diags.commitAll(std::move(found));
+  RuleResults results{std::vector<DiagnosticEngine>(rules.size()), std::vector<double>(rules.size())};
+  if (!model) {
+    PhaseTimer timer("  permission");
+    auto build = [&] {
+      model = std::make_unique<PermissionModel>(PermissionModel::build(ctx.program, ctx.azure.roles));
+      timer.mark("model");
+    };
+    runRules(
+        ctx, rules, [](const RuleInfo &rule) { return !readsModel(rule); }, nullptr, build, results);
+    runRules(ctx, rules, readsModel, model.get(), nullptr, results);
+  } else {
+    runRules(
+        ctx, rules, [](const RuleInfo &) { return true; }, model.get(), nullptr, results);
+  }
+  ctx.diags.commitAll(std::move(results.found));
   for (size_t i = 0; i < rules.size(); ++i) {
     ran.push_back(rules[i]->rule);
-    PhaseTimer::report("  rule", rules[i]->id, milliseconds[i]); // with WARD_TIME_PHASES, each rule's own time
+    PhaseTimer::report("  rule", rules[i]->id, results.milliseconds[i]); // with WARD_TIME_PHASES, each rule's own time
   }
 }
 
 } // namespace
 
 std::vector<RuleID> runAnalysis(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
-                                const PermissionModel &model, DiagnosticEngine &diags, bool partial) {
-  RuleContext ctx(program, sm, azure, config, diags, model);
+                                std::unique_ptr<PermissionModel> &model, DiagnosticEngine &diags, bool partial) {
+  model.reset();
+  RuleContext ctx(program, sm, azure, config, diags, nullptr);
   std::vector<RuleID> ran;
-  runStage(ctx, RuleStage::Program, partial, ran);
-  runStage(ctx, RuleStage::BeforeSuppressions, partial, ran);
+  runStage(ctx, RuleStage::Program, partial, model, ran);
+  runStage(ctx, RuleStage::BeforeSuppressions, partial, model, ran);
   applySuppressions(ctx);
-  runStage(ctx, RuleStage::AfterSuppressions, partial, ran);
+  runStage(ctx, RuleStage::AfterSuppressions, partial, model, ran);
   return ran;
 }
 

@@ -4,13 +4,15 @@
 #include "analysis/Model.h"
 #include "analysis/Rules.h"
 
+#include <llvm/Support/ErrorHandling.h>
+
 namespace ward::analysis {
 
 class RuleContext {
 public:
   RuleContext(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
-              DiagnosticEngine &diags, const PermissionModel &model)
-      : program(program), sm(sm), azure(azure), config(config), diags(diags), model(model) {}
+              DiagnosticEngine &diags, const PermissionModel *model)
+      : program(program), sm(sm), azure(azure), config(config), diags(diags), model_(model) {}
 
   bool enabled(RuleID rule) const { return config.level(rule) != Level::Off; }
   /// Reports a finding at the rule's configured level. A rule that is off
@@ -42,7 +44,16 @@ public:
   const AzureData &azure;
   const Config &config;
   DiagnosticEngine &diags;
-  const PermissionModel &model;
+  /// The permission model, for a rule that declares RuleInput::PermissionModel;
+  /// the others run while it is being built, and reading it stops the compiler.
+  const PermissionModel &model() const {
+    if (!model_)
+      llvm::report_fatal_error("a rule read the permission model without declaring RuleInput::PermissionModel");
+    return *model_;
+  }
+
+private:
+  const PermissionModel *model_;
 };
 
 /// A `ward-ignore` that names only known rules and codes and gives a reason;

@@ -47,6 +47,11 @@ enum class RuleStage { Program, BeforeSuppressions, AfterSuppressions };
 /// uses of a declaration, would report what the broken declarations held.
 enum class RuleScope { Declarations, WholeProgram };
 
+/// What a rule reads besides the checked program. The permission model is
+/// built beside the rules that do not read it, so a rule that does must say
+/// so: RuleContext::model() stops the compiler otherwise.
+enum class RuleInput { Program, PermissionModel };
+
 /// One rule, defined in its own file: what it is, what it takes, what it checks.
 struct RuleInfo {
   RuleID rule;
@@ -58,6 +63,7 @@ struct RuleInfo {
   void (*check)(RuleContext &ctx);
   RuleStage stage = RuleStage::Program;
   RuleScope scope = RuleScope::Declarations;
+  RuleInput input = RuleInput::Program;
 
   const RuleOption *option(llvm::StringRef key) const;
 };
@@ -126,8 +132,10 @@ void applyCodeControls(const Program &program, const SourceManager &sm, const Co
 /// Runs every enabled rule over a checked program and applies in-source
 /// suppressions (a rule that is off does not run). When the program lost
 /// declarations to syntax errors (`partial`), only the rules of
-/// RuleScope::Declarations run. Returns the rules that ran.
+/// RuleScope::Declarations run. Builds the permission model into `model`
+/// meanwhile, beside the rules that do not read it (the back ends share it).
+/// Returns the rules that ran.
 std::vector<RuleID> runAnalysis(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
-                                const PermissionModel &model, DiagnosticEngine &diags, bool partial = false);
+                                std::unique_ptr<PermissionModel> &model, DiagnosticEngine &diags, bool partial = false);
 
 } // namespace ward::analysis

@@ -111,12 +111,9 @@ bool Compilation::check(const std::vector<std::string> &inputs) {
     diags_.commitAll(std::move(load.diags));
     azure_ = std::move(load.data);
     timer.mark("azure-data");
-    if (azure_) {
-      // One permission model per compilation: the rules and the backends share it.
-      model_ = std::make_unique<analysis::PermissionModel>(analysis::PermissionModel::build(program_, azure_->roles));
-      timer.mark("model");
-      rulesRun_ = analysis::runAnalysis(program_, sm_, *azure_, config_, *model_, diags_, partial);
-    }
+    // One permission model per compilation, built beside the rules: the
+    // rules and the back ends share it.
+    if (azure_) rulesRun_ = analysis::runAnalysis(program_, sm_, *azure_, config_, model_, diags_, partial);
     timer.mark("analysis");
   }
   finishDiagnostics();

@@ -175,7 +175,7 @@ static void reportDeclaredDanger(RuleContext &ctx, RuleID rule, const Principal 
 void checkDangerousOperations(RuleContext &ctx, RuleID rule, const Operations &dangerous, const char *declared,
                               const char *granted) {
   OperationSet concrete(dangerous);
-  for (const Principal &p : ctx.model.principals()) {
+  for (const Principal &p : ctx.model().principals()) {
     reportDeclaredDanger(ctx, rule, p, dangerous, concrete, declared);
     const std::vector<const Need *> needs = p.allNeeds();
     for (const Hold &h : p.grants) {

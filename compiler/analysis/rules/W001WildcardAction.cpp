@@ -30,7 +30,7 @@ void writtenWildcards(RuleContext &ctx) {
 
 /// Built-in roles granted with wildcard actions (owner-class roles are W002's).
 void roleWildcards(RuleContext &ctx) {
-  for (const Principal &p : ctx.model.principals())
+  for (const Principal &p : ctx.model().principals())
     for (const Hold &h : p.grants) {
       if (!h.role || isOwnerClassRole(h.role->name)) continue;
       std::vector<std::string> wildcards;
@@ -54,6 +54,7 @@ void check(RuleContext &ctx) {
 
 } // namespace
 
-WARD_RULE_INFO(WildcardAction, "W001", Level::Error, "wildcard-action", "wildcard in an Azure action", {}, check)
+WARD_RULE_INFO(WildcardAction, "W001", Level::Error, "wildcard-action", "wildcard in an Azure action", {}, check,
+               RuleStage::Program, RuleScope::Declarations, RuleInput::PermissionModel)
 
 } // namespace ward::analysis

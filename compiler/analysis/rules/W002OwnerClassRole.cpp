@@ -6,7 +6,7 @@ namespace ward::analysis {
 namespace {
 
 void check(RuleContext &ctx) {
-  for (const Principal &p : ctx.model.principals())
+  for (const Principal &p : ctx.model().principals())
     for (const Hold &h : p.grants)
       if (h.role && isOwnerClassRole(h.role->name))
         ctx.report(RuleID::OwnerClassRole, grantWhatRange(h),
@@ -18,6 +18,7 @@ void check(RuleContext &ctx) {
 
 } // namespace
 
-WARD_RULE_INFO(OwnerClassRole, "W002", Level::Error, "owner-class-role", "owner-class built-in role granted", {}, check)
+WARD_RULE_INFO(OwnerClassRole, "W002", Level::Error, "owner-class-role", "owner-class built-in role granted", {}, check,
+               RuleStage::Program, RuleScope::Declarations, RuleInput::PermissionModel)
 
 } // namespace ward::analysis

@@ -14,6 +14,6 @@ void check(RuleContext &ctx) {
 
 WARD_RULE_INFO(PrivilegeEscalation, "W003", Level::Error, "privilege-escalation",
                "privilege-escalation action granted without need", {}, check, RuleStage::Program,
-               RuleScope::WholeProgram)
+               RuleScope::WholeProgram, RuleInput::PermissionModel)
 
 } // namespace ward::analysis

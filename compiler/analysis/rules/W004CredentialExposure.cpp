@@ -14,6 +14,6 @@ void check(RuleContext &ctx) {
 
 WARD_RULE_INFO(CredentialExposure, "W004", Level::Error, "credential-exposure",
                "credential-exposing action granted without need", {}, check, RuleStage::Program,
-               RuleScope::WholeProgram)
+               RuleScope::WholeProgram, RuleInput::PermissionModel)
 
 } // namespace ward::analysis

@@ -11,7 +11,7 @@ void broaderThanNeeded(RuleContext &ctx, const Hold &h, const std::vector<const 
   if (narrowest == h.scope || !h.scope.contains(narrowest)) return;
   const ResourceDecl *narrowResource = nullptr;
   for (const Need *n : served)
-    if (n->resource() && ctx.model.scopeOf(*n->resource()) == narrowest) narrowResource = n->resource();
+    if (n->resource() && ctx.model().scopeOf(*n->resource()) == narrowest) narrowResource = n->resource();
   std::string needed = narrowResource
                            ? fmt::format("the {} `{}`", narrowest.levelName().str(), narrowResource->name.text)
                            : fmt::format("the {} `{}`", narrowest.levelName().str(), narrowest.id());
@@ -25,7 +25,7 @@ void broaderThanNeeded(RuleContext &ctx, const Hold &h, const std::vector<const 
 }
 
 void check(RuleContext &ctx) {
-  for (const Principal &p : ctx.model.principals()) {
+  for (const Principal &p : ctx.model().principals()) {
     const std::vector<const Need *> needs = p.allNeeds();
     for (const Hold &h : p.grants) {
       if (grantsUnknownRole(h)) continue;
@@ -38,6 +38,6 @@ void check(RuleContext &ctx) {
 } // namespace
 
 WARD_RULE_INFO(BroadScope, "W005", Level::Warning, "broad-scope", "scope broader than the intents need", {}, check,
-               RuleStage::Program, RuleScope::WholeProgram)
+               RuleStage::Program, RuleScope::WholeProgram, RuleInput::PermissionModel)
 
 } // namespace ward::analysis

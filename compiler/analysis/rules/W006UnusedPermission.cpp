@@ -67,7 +67,7 @@ void check(RuleContext &ctx) {
   Operations catalogued;
   for (bool data : {false, true})
     for (const std::string &op : ctx.azure.operations.matching("*", data)) catalogued.emplace_back(op, data);
-  for (const Principal &p : ctx.model.principals()) {
+  for (const Principal &p : ctx.model().principals()) {
     const std::vector<const Need *> needs = p.allNeeds();
     for (const Hold &h : p.grants) {
       if (grantsUnknownRole(h)) continue;
@@ -87,6 +87,6 @@ void check(RuleContext &ctx) {
 } // namespace
 
 WARD_RULE_INFO(UnusedPermission, "W006", Level::Warning, "unused-permission", "granted permission that no intent uses",
-               {}, check, RuleStage::Program, RuleScope::WholeProgram)
+               {}, check, RuleStage::Program, RuleScope::WholeProgram, RuleInput::PermissionModel)
 
 } // namespace ward::analysis

@@ -17,7 +17,7 @@ bool importsAzure(const SourceFile &file) {
 /// by `trigger by` and by edge routes through a relay), one finding per
 /// declaration and resource.
 void check(RuleContext &ctx) {
-  for (const Principal &p : ctx.model.principals()) {
+  for (const Principal &p : ctx.model().principals()) {
     llvm::StringRef who = p.identity->name.text;
     std::map<std::pair<const Decl *, const ResourceDecl *>, std::vector<const Need *>> missing;
     for (const Need &n : p.implied)
@@ -45,6 +45,7 @@ void check(RuleContext &ctx) {
 } // namespace
 
 WARD_RULE_INFO(InsufficientPrivilege, "W007", Level::Error, "insufficient-privilege",
-               "intent lacks a permission it needs", {}, check, RuleStage::Program, RuleScope::WholeProgram)
+               "intent lacks a permission it needs", {}, check, RuleStage::Program, RuleScope::WholeProgram,
+               RuleInput::PermissionModel)
 
 } // namespace ward::analysis

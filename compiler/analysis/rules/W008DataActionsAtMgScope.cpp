@@ -10,7 +10,7 @@ namespace ward::analysis {
 namespace {
 
 void check(RuleContext &ctx) {
-  for (const Principal &p : ctx.model.principals()) {
+  for (const Principal &p : ctx.model().principals()) {
     for (const Need &n : p.intents)
       if (n.data && n.scope()->level == Scope::Level::ManagementGroup)
         ctx.report(RuleID::DataActionsAtMgScope, n.range(),
@@ -28,6 +28,7 @@ void check(RuleContext &ctx) {
 } // namespace
 
 WARD_RULE_INFO(DataActionsAtMgScope, "W008", Level::Error, "data-actions-at-management-group",
-               "data actions at management-group scope", {}, check)
+               "data actions at management-group scope", {}, check, RuleStage::Program, RuleScope::Declarations,
+               RuleInput::PermissionModel)
 
 } // namespace ward::analysis

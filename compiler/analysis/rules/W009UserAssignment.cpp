@@ -7,7 +7,7 @@ namespace ward::analysis {
 namespace {
 
 void check(RuleContext &ctx) {
-  for (const Principal &p : ctx.model.principals()) {
+  for (const Principal &p : ctx.model().principals()) {
     if (p.identity->identityKind != IdentityKind::User) continue;
     llvm::StringRef who = p.identity->name.text;
     for (const Hold &h : p.grants)
@@ -27,6 +27,7 @@ void check(RuleContext &ctx) {
 } // namespace
 
 WARD_RULE_INFO(UserAssignment, "W009", Level::Warning, "user-assignment",
-               "permission assigned to a user instead of a group", {}, check)
+               "permission assigned to a user instead of a group", {}, check, RuleStage::Program,
+               RuleScope::Declarations, RuleInput::PermissionModel)
 
 } // namespace ward::analysis

@@ -50,7 +50,7 @@ void check(RuleContext &ctx) {
       for (const Value &v : grant->dataActions) checkActionCatalogue(ctx, v, true);
     }
   });
-  for (const Principal &p : ctx.model.principals())
+  for (const Principal &p : ctx.model().principals())
     for (const Hold &h : p.grants) {
       if (!grantsUnknownRole(h)) continue;
       DiagnosticBuilder d =
@@ -65,6 +65,7 @@ void check(RuleContext &ctx) {
 
 } // namespace
 
-WARD_RULE_INFO(UnknownAction, "W026", Level::Error, "unknown-action", "Azure action not in the catalogue", {}, check)
+WARD_RULE_INFO(UnknownAction, "W026", Level::Error, "unknown-action", "Azure action not in the catalogue", {}, check,
+               RuleStage::Program, RuleScope::Declarations, RuleInput::PermissionModel)
 
 } // namespace ward::analysis
