@@ -1,7 +1,9 @@
 #include "parse/Tokenizer.h"
 
 #include <WardLexer.h>
-#include <llvm/ADT/StringMap.h>
+
+#include <array>
+#include <cassert>
 
 namespace ward::parse {
 
@@ -32,10 +34,45 @@ std::string ByteCharStream::getText(const antlr4::misc::Interval &interval) {
 
 namespace {
 
+/// Keywords by a hash of their length and first and last letters: an
+/// identifier costs a probe or two and one comparison, not a hash over all
+/// its bytes (a large policy has millions of identifiers).
+class KeywordTable {
+public:
+  void add(std::string text, size_t type) {
+    size_t at = slotOf(text);
+    while (slots_[at].type != 0) at = (at + 1) % kSlots;
+    slots_[at] = {std::move(text), type};
+    assert(++count_ < kSlots / 2 && "the table has room to spare, so probes stay short");
+  }
+  /// The keyword's token type, or 0 when `text` is not a keyword.
+  size_t find(llvm::StringRef text) const {
+    for (size_t at = slotOf(text);; at = (at + 1) % kSlots) {
+      const Slot &slot = slots_[at];
+      if (slot.type == 0 || slot.text == text) return slot.type;
+    }
+  }
+
+private:
+  static constexpr size_t kSlots = 256;
+  static size_t slotOf(llvm::StringRef text) {
+    if (text.empty()) return 0;
+    return (text.size() * 31 + static_cast<unsigned char>(text.front()) * 7 +
+            static_cast<unsigned char>(text.back()) * 3) %
+           kSlots;
+  }
+  struct Slot {
+    std::string text;
+    size_t type = 0; // 0: empty
+  };
+  std::array<Slot, kSlots> slots_;
+  size_t count_ = 0;
+};
+
 /// Keyword and punctuation token types, read from the generated lexer's
 /// vocabulary so that they cannot drift from Ward.g4.
 struct Vocabulary {
-  llvm::StringMap<size_t> keywords;
+  KeywordTable keywords;
   size_t punctuation[128] = {};
   Vocabulary() {
     ByteCharStream empty("", "");
@@ -45,7 +82,7 @@ struct Vocabulary {
       std::string literal = vocab.getLiteralName(type);
       if (literal.size() < 3 || literal.front() != '\'') continue;
       std::string text = literal.substr(1, literal.size() - 2);
-      if (std::isalpha(static_cast<unsigned char>(text[0]))) keywords[text] = type;
+      if (std::isalpha(static_cast<unsigned char>(text[0]))) keywords.add(text, type);
       else if (text.size() == 1) punctuation[static_cast<unsigned char>(text[0])] = type;
     }
   }
@@ -138,8 +175,8 @@ size_t scanIdentifier(llvm::StringRef s_, size_t pos_, size_t &type) {
   while (i < s_.size() && (isLetter(s_[i]) || isDigit(s_[i]) || s_[i] == '_' || s_[i] == '-')) ++i;
   while (s_[i - 1] == '-') --i; // a name does not end with `-`
   llvm::StringRef text = s_.slice(pos_, i);
-  auto keyword = vocabulary().keywords.find(text);
-  type = keyword != vocabulary().keywords.end() ? keyword->second : static_cast<size_t>(WardLexer::IDENT);
+  size_t keyword = vocabulary().keywords.find(text);
+  type = keyword != 0 ? keyword : static_cast<size_t>(WardLexer::IDENT);
   return i - pos_;
 }
 
