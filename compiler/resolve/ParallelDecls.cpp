@@ -6,7 +6,8 @@ namespace ward {
 
 void forEachDeclInParallel(Program &program, const SourceManager &sm, DiagnosticEngine &diags,
                            llvm::function_ref<bool(const Decl &)> wanted,
-                           llvm::function_ref<void(SourceFile &, Decl &, DiagnosticEngine &)> work) {
+                           llvm::function_ref<void(SourceFile &, Decl &, DiagnosticEngine &)> work,
+                           llvm::function_ref<void()> alongside) {
   struct Run {
     SourceFile *file;
     size_t begin, end;
@@ -20,7 +21,10 @@ void forEachDeclInParallel(Program &program, const SourceManager &sm, Diagnostic
       runs.push_back({file.get(), begin, std::min(file->decls.size(), begin + kRunLength)});
   sm.computeLineTables(); // built lazily otherwise, by whichever thread asks first
   std::vector<DiagnosticEngine> found(runs.size());
-  llvm::parallelForEachN(0, runs.size(), [&](size_t i) {
+  // The extra task is the last index, which parallelForEachN runs on the
+  // calling thread at once, while the pool's threads take the runs.
+  llvm::parallelForEachN(0, runs.size() + (alongside ? 1 : 0), [&](size_t i) {
+    if (i == runs.size()) return alongside();
     const Run &run = runs[i];
     for (size_t d = run.begin; d < run.end; ++d) {
       Decl &decl = *run.file->decls[d];

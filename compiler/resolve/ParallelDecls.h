@@ -17,9 +17,13 @@ namespace ward {
 
 /// Calls `work` on every declaration `wanted` selects, reporting into a
 /// DiagnosticEngine of its run; commits them all to `diags`. Positions are
-/// computed from `sm`'s line tables, which are built first.
+/// computed from `sm`'s line tables, which are built first. `alongside`,
+/// when given, runs meanwhile as one more task: work on other declarations
+/// than these, which reports into its own engine (a parallel loop inside
+/// another would run on one thread).
 void forEachDeclInParallel(Program &program, const SourceManager &sm, DiagnosticEngine &diags,
                            llvm::function_ref<bool(const Decl &)> wanted,
-                           llvm::function_ref<void(SourceFile &, Decl &, DiagnosticEngine &)> work);
+                           llvm::function_ref<void(SourceFile &, Decl &, DiagnosticEngine &)> work,
+                           llvm::function_ref<void()> alongside = nullptr);
 
 } // namespace ward

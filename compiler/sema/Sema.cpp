@@ -799,27 +799,33 @@ void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, cons
   timer.mark("declarations");
   llvm::DenseMap<const Decl *, const Ref *> protectedVms; // both looked up, never walked
   llvm::DenseMap<const Decl *, const BackupDecl *> protectedBy;
-  relayIdentities(program);
-  timer.mark("relays");
+  // Beside the EdgeWorkers' sub-requests, which read neither: the relays'
+  // identities, and which backup protects a VM first (that depends on the
+  // order of the backups, so it is one task). Its findings are committed
+  // after the sub-requests', as if it had run after them.
+  DiagnosticEngine protectionFindings;
+  auto relaysAndProtections = [&] {
+    relayIdentities(program);
+    for (auto &file : program.files)
+      for (auto &decl : file->decls)
+        if (auto *backup = llvm::dyn_cast<BackupDecl>(decl.get())) {
+          onceProtected(*backup, protectedVms, protectionFindings);
+          for (const Protection &p : backup->protections)
+            for (const Ref &item : p.items)
+              if (item.target) protectedBy.try_emplace(item.target, backup);
+        }
+  };
   // Each EdgeWorker's sub-requests are its own (it reads the settings of
-  // the issuers and origins it names); which backup protects a VM first
-  // depends on the order of the backups.
+  // the issuers and origins it names).
   forEachDeclInParallel(
       program, sm, diags, [](const Decl &decl) { return llvm::isa<EdgeWorkerDecl>(decl); },
       [&](SourceFile &file, Decl &decl, DiagnosticEngine &found) {
         SemaContext ctx{found, resolver, file.id};
         DeclChecker(ctx, sm).subrequests(llvm::cast<EdgeWorkerDecl>(decl));
-      });
-  timer.mark("subrequests");
-  for (auto &file : program.files)
-    for (auto &decl : file->decls)
-      if (auto *backup = llvm::dyn_cast<BackupDecl>(decl.get())) {
-        onceProtected(*backup, protectedVms, diags);
-        for (const Protection &p : backup->protections)
-          for (const Ref &item : p.items)
-            if (item.target) protectedBy.try_emplace(item.target, backup);
-      }
-  timer.mark("protections");
+      },
+      relaysAndProtections);
+  diags.commitAll(std::move(protectionFindings));
+  timer.mark("subrequests, relays and protections");
   for (auto &file : program.files)
     for (auto &decl : file->decls)
       if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get())) backupTriggers(*ew, protectedBy, diags);
