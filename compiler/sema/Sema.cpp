@@ -826,9 +826,12 @@ void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, cons
       relaysAndProtections);
   diags.commitAll(std::move(protectionFindings));
   timer.mark("subrequests, relays and protections");
-  for (auto &file : program.files)
-    for (auto &decl : file->decls)
-      if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(decl.get())) backupTriggers(*ew, protectedBy, diags);
+  // Each EdgeWorker's backup triggers are its own too.
+  forEachDeclInParallel(
+      program, sm, diags, [](const Decl &decl) { return llvm::isa<EdgeWorkerDecl>(decl); },
+      [&](SourceFile &, Decl &decl, DiagnosticEngine &found) {
+        backupTriggers(llvm::cast<EdgeWorkerDecl>(decl), protectedBy, found);
+      });
   timer.mark("triggers");
 }
 
