@@ -1,9 +1,11 @@
 #include "TestSupport.h"
+#include "resolve/ParallelDecls.h"
 
 #include <catch2/catch.hpp>
 #include <llvm/Support/Parallel.h>
 
 #include <algorithm>
+#include <atomic>
 
 using namespace ward;
 using namespace ward::test;
@@ -183,4 +185,47 @@ TEST_CASE("resolution and checks on both cores report what a serial walk reports
   CHECK(std::count(codes.begin(), codes.end(), "E0205") == wrongKind);
   CHECK(std::count(codes.begin(), codes.end(), "E0301") == unknownAttribute);
   CHECK(std::count(codes.begin(), codes.end(), "E0321") == notServed);
+}
+
+TEST_CASE("per-declaration work in parallel visits each declaration once, in order, beside other work",
+          "[resolve][parallel]") {
+  // Enough declarations for several runs of both files.
+  std::string many = "import std.azure\n";
+  for (int i = 0; i < 1300; ++i) many += "identity sp-" + std::to_string(i) + " : service_principal\n";
+  std::string few;
+  for (int i = 0; i < 700; ++i) few += "identity group-" + std::to_string(i) + " : group\n";
+  CheckResult r = check({{"a.ward", many}, {"b.ward", few}});
+  REQUIRE(r.frontEndOk());
+  Program &program = r.compilation->program();
+  size_t wanted = 0;
+  for (auto &file : program.files)
+    if (!file->isStdlib())
+      for (auto &decl : file->decls) wanted += llvm::isa<IdentityDecl>(*decl);
+  REQUIRE(wanted == 2000);
+
+  for (bool withAlongside : {false, true}) {
+    DiagnosticEngine diags;
+    std::atomic<int> alongsideRuns{0};
+    std::atomic<size_t> visits{0};
+    auto alongside = [&] { ++alongsideRuns; };
+    forEachDeclInParallel(
+        program, r.compilation->sources(), diags, [](const Decl &decl) { return llvm::isa<IdentityDecl>(decl); },
+        [&](SourceFile &, Decl &decl, DiagnosticEngine &found) {
+          ++visits;
+          found.report(DiagID::DuplicateName, decl.name.range, std::string(decl.name.text));
+        },
+        withAlongside ? llvm::function_ref<void()>(alongside) : nullptr);
+    CHECK(alongsideRuns == (withAlongside ? 1 : 0));
+    // Every identity once (the standard library declares none), reported
+    // in file and declaration order whatever the schedule.
+    CHECK(visits == wanted);
+    REQUIRE(diags.size() == wanted);
+    std::vector<std::string> expected;
+    for (auto &file : program.files)
+      for (auto &decl : file->decls)
+        if (llvm::isa<IdentityDecl>(*decl)) expected.push_back(std::string(decl->name.text));
+    std::vector<std::string> reported;
+    for (const Diagnostic &d : diags.diagnostics()) reported.push_back(d.message);
+    CHECK(reported == expected);
+  }
 }
