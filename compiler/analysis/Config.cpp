@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <cassert>
+#include <future>
 #include <map>
 #include <mutex>
 #include <regex>
@@ -431,17 +432,24 @@ std::shared_ptr<const AzureData> AzureData::readShipped(llvm::StringRef stdlibDi
   llvm::SmallString<256> rolesPath(stdlibDir), opsDir(stdlibDir);
   llvm::sys::path::append(rolesPath, "azure", "built-in-roles.json");
   llvm::sys::path::append(opsDir, "azure", "operations");
-  if (llvm::Error e = data->roles.load(rolesPath)) {
-    diags.reportAtPath(DiagID::IoError, std::string(rolesPath), llvm::toString(std::move(e)))
+  // The operations are read on a thread of their own while the roles are
+  // parsed: the two are independent, and a small policy's check waits for
+  // both before its rules can run.
+  std::future<llvm::Error> operations =
+      std::async(std::launch::async, [&] { return data->operations.loadDirectory(opsDir); });
+  llvm::Error rolesError = data->roles.load(rolesPath);
+  llvm::Error operationsError = operations.get();
+  timer.mark("roles and operations");
+  if (rolesError) {
+    llvm::consumeError(std::move(operationsError)); // one cause, one error: the data is not where it should be
+    diags.reportAtPath(DiagID::IoError, std::string(rolesPath), llvm::toString(std::move(rolesError)))
         .withHelp("the Azure data ships with the standard library; reinstall wardc or set WARD_STDLIB");
     return nullptr;
   }
-  timer.mark("roles");
-  if (llvm::Error e = data->operations.loadDirectory(opsDir)) {
-    diags.reportAtPath(DiagID::IoError, std::string(opsDir), llvm::toString(std::move(e)));
+  if (operationsError) {
+    diags.reportAtPath(DiagID::IoError, std::string(opsDir), llvm::toString(std::move(operationsError)));
     return nullptr;
   }
-  timer.mark("operations");
   data->operations.addRoles(data->roles);
   timer.mark("role actions");
   return data;
