@@ -79,7 +79,9 @@ llvm::StringRef declKindNoun(DeclKind kind) {
 }
 
 std::string Decl::describe(const SourceManager &sm) const {
-  if (!name.empty()) return fmt::format("{} `{}`", declKindKeyword(kind()).str(), name.text);
+  // Made for every declaration the type checks see: by concatenation, which
+  // is several times cheaper than formatting.
+  if (!name.empty()) return (declKindKeyword(kind()) + " `" + name.text + "`").str();
   LineColumn lc = sm.lineColumn(file, range.begin);
   return fmt::format("{} at {}:{}", declKindKeyword(kind()).str(), lc.line, lc.column);
 }

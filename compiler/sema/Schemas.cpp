@@ -179,7 +179,9 @@ void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, cons
       }
       continue;
     }
-    if (spec->check) spec->check(ctx, entry.value, fmt::format("`{}`", entry.key.text));
+    // Made for every attribute (the checks name it in their messages): by
+    // concatenation, which is several times cheaper than formatting.
+    if (spec->check) spec->check(ctx, entry.value, ("`" + entry.key.text + "`").str());
   }
   for (const AttrSpec &spec : schema) {
     if (!spec.required) continue;
