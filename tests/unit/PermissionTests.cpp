@@ -157,21 +157,30 @@ TEST_CASE("scope hierarchy", "[permissions][scope]") {
   CHECK(vm.id() == "/subscriptions/s1/resourceGroups/rg-a/providers/Microsoft.Compute/virtualMachines/vm1");
 }
 
+namespace {
+/// Loads Azure's data from `stdlib`, which must fail with one I/O error;
+/// returns that error.
+ward::Diagnostic failedLoad(const ward::test::TempDir &stdlib) {
+  ward::DiagnosticEngine diags;
+  CHECK_FALSE(AzureData::load(stdlib.path(), ward::analysis::Config{}, diags));
+  REQUIRE(diags.size() == 1);
+  CHECK(diags.diagnostics()[0].id == ward::DiagID::IoError);
+  return diags.diagnostics()[0];
+}
+} // namespace
+
 TEST_CASE("Azure's data is read from the standard library, and a missing part is one located error",
           "[permissions][catalogue]") {
-  using ward::DiagID;
-  using ward::DiagnosticEngine;
   const std::string roleFile = R"([{"name": "acdd72a7-3385-48ef-bd42-f606fba81ae7", "roleName": "Reader",
     "permissions": [{"actions": ["*/read", "Microsoft.Widgets/gadgets/read"], "notActions": []}]}])";
   const std::string operationFile = "action\tMicrosoft.Compute/virtualMachines/read\n";
-  ward::analysis::Config config;
+  ward::test::TempDir stdlib;
 
   SECTION("both parts: the operations documented and those the roles name") {
-    ward::test::TempDir stdlib;
     stdlib.write("azure/built-in-roles.json", roleFile);
     stdlib.write("azure/operations/Microsoft.Compute.txt", operationFile);
-    DiagnosticEngine diags;
-    auto data = AzureData::load(stdlib.path(), config, diags);
+    ward::DiagnosticEngine diags;
+    auto data = AzureData::load(stdlib.path(), ward::analysis::Config{}, diags);
     REQUIRE(data);
     CHECK(diags.size() == 0);
     CHECK(data->roles.byName("reader"));
@@ -180,30 +189,16 @@ TEST_CASE("Azure's data is read from the standard library, and a missing part is
     CHECK(data->operations.lookup("Microsoft.Widgets/gadgets/read", false) == S::Known);
   }
   SECTION("no role definitions (the operations are there)") {
-    ward::test::TempDir stdlib;
     stdlib.write("azure/operations/Microsoft.Compute.txt", operationFile);
-    DiagnosticEngine diags;
-    CHECK_FALSE(AzureData::load(stdlib.path(), config, diags));
-    REQUIRE(diags.size() == 1);
-    const ward::Diagnostic &d = diags.diagnostics()[0];
-    CHECK(d.id == DiagID::IoError);
-    CHECK(llvm::StringRef(d.path).endswith("azure/built-in-roles.json"));
-    CHECK(llvm::StringRef(d.help).contains("WARD_STDLIB"));
+    ward::Diagnostic error = failedLoad(stdlib);
+    CHECK(llvm::StringRef(error.path).endswith("azure/built-in-roles.json"));
+    CHECK(llvm::StringRef(error.help).contains("WARD_STDLIB"));
   }
   SECTION("no operations (the roles are there)") {
-    ward::test::TempDir stdlib;
     stdlib.write("azure/built-in-roles.json", roleFile);
-    DiagnosticEngine diags;
-    CHECK_FALSE(AzureData::load(stdlib.path(), config, diags));
-    REQUIRE(diags.size() == 1);
-    CHECK(diags.diagnostics()[0].id == DiagID::IoError);
-    CHECK(llvm::StringRef(diags.diagnostics()[0].path).endswith("azure/operations"));
+    CHECK(llvm::StringRef(failedLoad(stdlib).path).endswith("azure/operations"));
   }
   SECTION("neither: the roles are reported, once") {
-    ward::test::TempDir stdlib;
-    DiagnosticEngine diags;
-    CHECK_FALSE(AzureData::load(stdlib.path(), config, diags));
-    REQUIRE(diags.size() == 1);
-    CHECK(llvm::StringRef(diags.diagnostics()[0].path).endswith("azure/built-in-roles.json"));
+    CHECK(llvm::StringRef(failedLoad(stdlib).path).endswith("azure/built-in-roles.json"));
   }
 }
