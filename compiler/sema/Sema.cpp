@@ -797,8 +797,7 @@ void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, cons
   PhaseTimer timer("  sema");
   checkDeclarations(program, resolver, diags, sm);
   timer.mark("declarations");
-  llvm::DenseMap<const Decl *, const Ref *> protectedVms; // both looked up, never walked
-  llvm::DenseMap<const Decl *, const BackupDecl *> protectedBy;
+  llvm::DenseMap<const Decl *, const BackupDecl *> protectedBy; // looked up, never walked
   // Beside the EdgeWorkers' sub-requests, which read neither: the relays'
   // identities, and which backup protects a VM first (that depends on the
   // order of the backups, so it is one task). Its findings are committed
@@ -806,6 +805,7 @@ void runSema(Program &program, Resolver &resolver, DiagnosticEngine &diags, cons
   DiagnosticEngine protectionFindings;
   auto relaysAndProtections = [&] {
     relayIdentities(program);
+    llvm::DenseMap<const Decl *, const Ref *> protectedVms; // looked up, never walked
     for (auto &file : program.files)
       for (auto &decl : file->decls)
         if (auto *backup = llvm::dyn_cast<BackupDecl>(decl.get())) {
