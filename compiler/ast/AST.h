@@ -88,7 +88,7 @@ struct Attribute {
 
 /// An attribute block `{ key = value ... }`.
 struct AttrList {
-  std::vector<Attribute> items;
+  CompactVector<Attribute> items;
   SourceRange range; // the braces; invalid when no block was written
   const Attribute *find(llvm::StringRef key) const;
   Attribute *find(llvm::StringRef key) {
@@ -155,7 +155,7 @@ public:
 
 class IssuerTemplateDecl : public DeclOf<DeclKind::IssuerTemplate> {
 public:
-  std::vector<Name> params;
+  CompactVector<Name> params;
 };
 
 class IssuerDecl : public DeclOf<DeclKind::Issuer> {
@@ -232,8 +232,8 @@ class GrantDecl : public DeclOf<DeclKind::Grant> {
 public:
   Ref identity;
   HeapOptional<Name> role; // a built-in role by name
-  std::vector<Value> actions;
-  std::vector<Value> dataActions;
+  CompactVector<Value> actions;
+  CompactVector<Value> dataActions;
   Ref scope;
 };
 
@@ -258,13 +258,13 @@ struct RouteAction {
   enum class Kind { Forward, Redirect, Respond, Deny, TriggerBackup, PollBackup };
   Kind kind = Kind::Deny;
   SourceRange range;
-  Ref origin;                                               // Forward
-  HeapOptional<Ref> retry;                                  // Forward
-  HeapOptional<BackupCall> backupCall;                      // TriggerBackup, PollBackup
-  HeapOptional<Value> status;                               // Redirect, Respond, Deny (a Number)
-  HeapOptional<Name> text;                                  // Redirect: location; Respond: body; Deny: reason
-  AttrList attrs;                                           // Respond: headers
-  std::vector<std::pair<std::string, std::string>> headers; // Respond: filled by Sema, in source order
+  Ref origin;                                                 // Forward
+  HeapOptional<Ref> retry;                                    // Forward
+  HeapOptional<BackupCall> backupCall;                        // TriggerBackup, PollBackup
+  HeapOptional<Value> status;                                 // Redirect, Respond, Deny (a Number)
+  HeapOptional<Name> text;                                    // Redirect: location; Respond: body; Deny: reason
+  AttrList attrs;                                             // Respond: headers
+  CompactVector<std::pair<std::string, std::string>> headers; // Respond: filled by Sema, in source order
 
   /// The backup call's parts, or an empty reference (no backup) when the
   /// action makes none.
@@ -289,10 +289,10 @@ std::vector<std::string> pathParameters(llvm::StringRef pattern);
 std::vector<std::string> locationPlaceholders(llvm::StringRef location);
 
 struct Route {
-  std::vector<Name> methods; // empty: any method
-  Name path;                 // the pattern, decoded
+  CompactVector<Name> methods; // empty: any method
+  Name path;                   // the pattern, decoded
   HeapOptional<TokenRequirement> require;
-  std::vector<RouteAction> actions; // Sema requires exactly one
+  CompactVector<RouteAction> actions; // Sema requires exactly one
   AttrList attrs;
   SourceRange range;
   SourceRange keyword;
@@ -309,9 +309,9 @@ struct SubrequestRoute {
 
 class EdgeWorkerDecl : public DeclOf<DeclKind::EdgeWorker> {
 public:
-  std::vector<Route> routes;
-  EdgeWorkerSettings settings;       // filled by Sema
-  std::vector<RouteAction> defaults; // Sema allows at most one
+  CompactVector<Route> routes;
+  EdgeWorkerSettings settings;         // filled by Sema
+  CompactVector<RouteAction> defaults; // Sema allows at most one
   /// `hostnames`: what the property serves, lower case; filled by Sema.
   std::vector<std::string> hostnames;
   /// `via` entries, and the served URLs Sema settled on for every issuer
@@ -343,16 +343,16 @@ struct BackupSchedule {
 };
 
 struct Protection {
-  std::vector<Ref> items;
+  CompactVector<Ref> items;
   Ref vault;
   SourceRange range;
 };
 
 class BackupDecl : public DeclOf<DeclKind::Backup> {
 public:
-  std::vector<Protection> protections;
-  std::vector<BackupSchedule> schedules; // Sema allows at most one
-  std::vector<Ref> triggers;
+  CompactVector<Protection> protections;
+  CompactVector<BackupSchedule> schedules; // Sema allows at most one
+  CompactVector<Ref> triggers;
   BackupSettings settings; // filled by Sema
   void clearSemantics() override { settings = {}; }
 };

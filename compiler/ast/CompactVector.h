@@ -1,9 +1,10 @@
 //===- CompactVector.h - A vector that takes one pointer when empty -*- C++ -*-===//
 //
-// For syntax tree members that are usually empty: a value's list items and
-// object fields. A std::vector takes three pointers whether or not it holds
-// anything, and a policy holds a value per attribute, nearly all of them
-// scalars; this takes one, and allocates only when an element is added: one
+// For the syntax tree's lists, which are many, short and often empty: a
+// value's list items and object fields, a block's attributes, a route's
+// methods and actions. A std::vector takes three pointers whether or not it
+// holds anything, and a policy holds a value per attribute, nearly all of
+// them scalars; this takes one, and allocates only when an element is added: one
 // block holding the size, the capacity and the elements (a std::vector behind
 // a pointer would take a second allocation for itself). It copies deeply, so
 // the value keeps its value semantics, and offers the part of std::vector's
