@@ -97,7 +97,7 @@ void applyCodeControls(const Program &program, const SourceManager &sm, const Co
     return level == config.codeLevels.end() ? std::nullopt : std::optional<Level>(level->second);
   };
   std::map<const SourceFile *, std::map<unsigned, uint32_t>> extentsOf; // each file's, computed once
-  std::vector<Diagnostic> &all = diags.mutableDiagnostics();
+  DiagnosticList &all = diags.mutableDiagnostics();
   for (Diagnostic &d : all) {
     if (d.id == DiagID::Rule || diagInfo(d.id).defaultSeverity != Severity::Warning) continue;
     const SourceFile *file = d.range.valid() ? program.file(d.range.file) : nullptr;

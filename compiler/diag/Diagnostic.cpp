@@ -67,36 +67,6 @@ DiagnosticBuilder DiagnosticEngine::reportAtPath(DiagID id, std::string path, st
   return b;
 }
 
-void DiagnosticEngine::commitAll(std::vector<DiagnosticEngine> &&others) {
-  size_t total = diags_.size();
-  for (const DiagnosticEngine &other : others) total += other.size();
-  // The engine whose storage can hold everything, preferring this one's.
-  DiagnosticEngine *host = diags_.capacity() >= total ? this : nullptr;
-  for (DiagnosticEngine &other : others)
-    if (!host && other.diags_.capacity() >= total) host = &other;
-  if (!host || host == this) {
-    diags_.reserve(total);
-    for (DiagnosticEngine &other : others) commitAll(std::move(other));
-    return;
-  }
-  std::vector<Diagnostic> merged = std::move(host->diags_);
-  host->diags_ = {};
-  // What comes before the host's findings: this engine's, then the engines
-  // before the host's, moved in at the front in one shift.
-  std::vector<Diagnostic> before = std::move(diags_);
-  size_t hostIndex = static_cast<size_t>(host - others.data());
-  for (size_t i = 0; i < hostIndex; ++i) {
-    std::move(others[i].diags_.begin(), others[i].diags_.end(), std::back_inserter(before));
-    others[i].diags_ = {};
-  }
-  merged.insert(merged.begin(), std::make_move_iterator(before.begin()), std::make_move_iterator(before.end()));
-  for (size_t i = hostIndex + 1; i < others.size(); ++i) {
-    std::move(others[i].diags_.begin(), others[i].diags_.end(), std::back_inserter(merged));
-    others[i].diags_ = {};
-  }
-  diags_ = std::move(merged);
-}
-
 unsigned DiagnosticEngine::errorCount() const {
   return std::count_if(diags_.begin(), diags_.end(),
                        [](const Diagnostic &d) { return d.severity == Severity::Error && !d.suppressed; });

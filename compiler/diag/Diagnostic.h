@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "diag/BlockList.h"
 #include "source/SourceManager.h"
 
 #include <llvm/ADT/StringRef.h>
@@ -100,6 +101,11 @@ bool isEnvironmentError(const Diagnostic &d);
 
 class DiagnosticEngine;
 
+/// An engine's diagnostics: in blocks of 512 (about 120 KB), so that a stage
+/// reporting tens of thousands never holds a doubled vector's spare room or
+/// two copies at the run's peak (BlockList.h).
+using DiagnosticList = BlockList<Diagnostic, 512>;
+
 /// A diagnostic being written: labels, help and fixes are added to it, and it
 /// joins the engine when the builder goes out of scope (as clang's
 /// DiagnosticBuilder does), so no caller holds a reference into the engine's
@@ -162,34 +168,18 @@ public:
   /// A builder that is never committed (for rules that are off).
   static DiagnosticBuilder discarded() { return DiagnosticBuilder(nullptr, Diagnostic{}); }
   void commit(Diagnostic diag) { diags_.push_back(std::move(diag)); }
-  /// Commits everything `other` collected (work done apart, on another thread), in its order.
-  /// Reserves first and releases `other`'s storage: a rule may report tens
-  /// of thousands on a large policy, and a vector grown by doubling beside
-  /// its source would hold three copies' worth at the peak.
-  void commitAll(DiagnosticEngine &&other) {
-    if (diags_.empty() && diags_.capacity() < other.diags_.size()) {
-      diags_ = std::move(other.diags_);
-    } else {
-      // Grown geometrically: engines committed one by one must not cost a
-      // reallocation each.
-      size_t needed = diags_.size() + other.diags_.size();
-      if (diags_.capacity() < needed) diags_.reserve(std::max(needed, 2 * diags_.capacity()));
-      for (Diagnostic &d : other.diags_) diags_.push_back(std::move(d));
-    }
-    other.diags_ = {};
-  }
+  /// Commits everything `other` collected (work done apart, on another
+  /// thread), in its order, giving back `other`'s storage as it goes.
+  void commitAll(DiagnosticEngine &&other) { diags_.append(std::move(other.diags_)); }
   /// Commits every engine of `others` (work done apart, in parallel), in
-  /// their order. When one of them already has room for all (one rule that
-  /// reports on every route of a large policy, say), its storage is kept and
-  /// the rest moved in around it: fresh room beside it would hold the
-  /// findings twice at the peak.
-  void commitAll(std::vector<DiagnosticEngine> &&others);
-  /// Room for `count` diagnostics in all, before committing several engines.
-  void reserve(size_t count) { diags_.reserve(count); }
+  /// their order.
+  void commitAll(std::vector<DiagnosticEngine> &&others) {
+    for (DiagnosticEngine &other : others) commitAll(std::move(other));
+  }
   size_t size() const { return diags_.size(); }
-  std::vector<Diagnostic> &mutableDiagnostics() { return diags_; }
+  DiagnosticList &mutableDiagnostics() { return diags_; }
 
-  const std::vector<Diagnostic> &diagnostics() const { return diags_; }
+  const DiagnosticList &diagnostics() const { return diags_; }
   unsigned errorCount() const;
   unsigned warningCount() const;
   bool hasErrors() const { return errorCount() > 0; }
@@ -202,7 +192,7 @@ public:
   void sort(const SourceManager &sm);
 
 private:
-  std::vector<Diagnostic> diags_;
+  DiagnosticList diags_;
 };
 
 } // namespace ward

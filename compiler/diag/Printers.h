@@ -11,7 +11,7 @@ namespace ward {
 /// clang/rustc-style text: `file:line:col: error[E0204]: message`, the source
 /// line with carets under the range, labelled notes, then `help:`.
 /// Colours are used when `os` has colours enabled.
-void printText(llvm::raw_ostream &os, const SourceManager &sm, const std::vector<Diagnostic> &diags);
+void printText(llvm::raw_ostream &os, const SourceManager &sm, const DiagnosticList &diags);
 void printSummary(llvm::raw_ostream &os, const DiagnosticEngine &engine);
 
 /// One JSON document (schema: docs/diagnostics-json.md).

@@ -146,7 +146,7 @@ private:
 
 } // namespace
 
-void printText(llvm::raw_ostream &os, const SourceManager &sm, const std::vector<Diagnostic> &diags) {
+void printText(llvm::raw_ostream &os, const SourceManager &sm, const DiagnosticList &diags) {
   TextPrinter printer(os, sm);
   for (const Diagnostic &d : diags)
     if (!d.suppressed) printer.print(d);

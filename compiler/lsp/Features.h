@@ -118,6 +118,6 @@ struct QuickFix {
   bool preferred; // a certain fix
   const Diagnostic *diagnostic;
 };
-std::vector<QuickFix> quickFixes(const std::vector<Diagnostic> &diags, FileID file, uint32_t begin, uint32_t end);
+std::vector<QuickFix> quickFixes(const DiagnosticList &diags, FileID file, uint32_t begin, uint32_t end);
 
 } // namespace ward::lsp

@@ -47,7 +47,7 @@ std::vector<SourceRange> referencesTo(const Program &program, const Decl &decl, 
   return out;
 }
 
-std::vector<QuickFix> quickFixes(const std::vector<Diagnostic> &diags, FileID file, uint32_t begin, uint32_t end) {
+std::vector<QuickFix> quickFixes(const DiagnosticList &diags, FileID file, uint32_t begin, uint32_t end) {
   std::vector<QuickFix> out;
   for (const Diagnostic &d : diags) {
     if (d.suppressed || d.fixits.empty() || d.range.file != file || d.range.end < begin || d.range.begin > end)

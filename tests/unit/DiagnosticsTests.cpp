@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <functional>
 #include <random>
 #include <set>
 
@@ -115,87 +117,142 @@ TEST_CASE("engines merged after parallel work keep their order", "[diag]") {
     for (std::string &m : messages) engine.report(DiagID::InvalidStatus, SourceRange{}, std::move(m));
     return engine;
   };
-  DiagnosticEngine merged;
-  merged.commitAll(engineOf({"a", "b"})); // into an empty engine: takes the storage
-  merged.reserve(6);
-  DiagnosticEngine second = engineOf({"c", "d"});
-  merged.commitAll(std::move(second));
-  CHECK(second.size() == 0);
-  merged.commitAll(engineOf({}));
-  merged.commitAll(engineOf({"e", "f"}));
-  std::vector<std::string> order;
-  for (const Diagnostic &d : merged.diagnostics()) order.push_back(d.message);
-  CHECK(order == std::vector<std::string>{"a", "b", "c", "d", "e", "f"});
-
-  DiagnosticEngine reserved;
-  reserved.reserve(4);
-  reserved.commitAll(engineOf({"x"})); // into an empty engine with room: keeps its room
-  reserved.commitAll(engineOf({"y", "z"}));
-  CHECK(reserved.size() == 3);
-  CHECK(reserved.diagnostics()[2].message == "z");
-}
-
-TEST_CASE("engines merged at once reuse the storage of one with room for all", "[diag]") {
-  auto engineOf = [](std::vector<std::string> messages, size_t room = 0) {
-    DiagnosticEngine engine;
-    engine.reserve(room);
-    for (std::string &m : messages) engine.report(DiagID::InvalidStatus, SourceRange{}, std::move(m));
-    return engine;
-  };
   auto messages = [](const DiagnosticEngine &engine) {
     std::vector<std::string> out;
     for (const Diagnostic &d : engine.diagnostics()) out.push_back(d.message);
     return out;
   };
+  DiagnosticEngine merged;
+  merged.commitAll(engineOf({"a", "b"})); // into an empty engine
+  DiagnosticEngine second = engineOf({"c", "d"});
+  merged.commitAll(std::move(second));
+  CHECK(second.size() == 0);
+  merged.commitAll(engineOf({}));
+  merged.commitAll(engineOf({"e", "f"}));
+  CHECK(messages(merged) == std::vector<std::string>{"a", "b", "c", "d", "e", "f"});
 
-  // One rule reports nearly everything, into storage grown past the total.
-  DiagnosticEngine merged = engineOf({"a"});
+  // At once: this engine's first, then each in turn.
+  DiagnosticEngine atOnce = engineOf({"1"});
   std::vector<DiagnosticEngine> found;
-  found.push_back(engineOf({"b", "c"}));
+  found.push_back(engineOf({"2", "3"}));
   found.push_back(engineOf({}));
-  found.push_back(engineOf({"d", "e", "f"}, 16));
-  found.push_back(engineOf({"g"}));
-  const Diagnostic *roomiest = found[2].diagnostics().data();
-  merged.commitAll(std::move(found));
-  CHECK(messages(merged) == std::vector<std::string>{"a", "b", "c", "d", "e", "f", "g"});
-  CHECK(merged.diagnostics().data() == roomiest);
+  found.push_back(engineOf({"4", "5", "6"}));
+  found.push_back(engineOf({"7"}));
+  atOnce.commitAll(std::move(found));
+  CHECK(messages(atOnce) == std::vector<std::string>{"1", "2", "3", "4", "5", "6", "7"});
   for (const DiagnosticEngine &e : found) CHECK(e.size() == 0);
-
-  // The roomiest first, and this engine empty.
-  DiagnosticEngine intoEmpty;
-  std::vector<DiagnosticEngine> first;
-  first.push_back(engineOf({"x", "y"}, 8));
-  first.push_back(engineOf({"z"}));
-  roomiest = first[0].diagnostics().data();
-  intoEmpty.commitAll(std::move(first));
-  CHECK(messages(intoEmpty) == std::vector<std::string>{"x", "y", "z"});
-  CHECK(intoEmpty.diagnostics().data() == roomiest);
-
-  // None has room for all: fresh room, the same order.
-  DiagnosticEngine fresh = engineOf({"1"});
-  std::vector<DiagnosticEngine> small;
-  small.push_back(engineOf({"2", "3"}));
-  small.push_back(engineOf({"4"}));
-  fresh.commitAll(std::move(small));
-  CHECK(messages(fresh) == std::vector<std::string>{"1", "2", "3", "4"});
 }
 
-TEST_CASE("engines committed one by one grow their room geometrically", "[diag]") {
-  // Retry policies, say, are made in parallel and committed one by one: a
-  // reallocation per commit would make that quadratic.
-  DiagnosticEngine merged;
-  merged.report(DiagID::InvalidStatus, SourceRange{}, "first");
-  const Diagnostic *storage = merged.diagnostics().data();
-  unsigned moves = 0;
-  for (int i = 0; i < 5000; ++i) {
-    DiagnosticEngine one;
-    one.report(DiagID::InvalidStatus, SourceRange{}, std::to_string(i));
-    merged.commitAll(std::move(one));
-    if (merged.diagnostics().data() != storage) ++moves, storage = merged.diagnostics().data();
+TEST_CASE("an engine with many findings keeps them in blocks that never move", "[diag]") {
+  // One rule on every route of a large policy reports tens of thousands: a
+  // vector grown by doubling would hold its old storage beside the new at
+  // the run's peak, and up to half of the new unused.
+  auto engineOf = [](int from, int count, Severity severity = Severity::Warning) {
+    DiagnosticEngine engine;
+    for (int i = from; i < from + count; ++i)
+      engine.report(DiagID::InvalidStatus, SourceRange{}, std::to_string(i))->severity = severity;
+    return engine;
+  };
+  auto inOrder = [](const DiagnosticEngine &engine, int from, int count) {
+    const DiagnosticList &all = engine.diagnostics();
+    if (all.size() != static_cast<size_t>(count)) return false;
+    for (int i = 0; i < count; ++i)
+      if (all[i].message != std::to_string(from + i)) return false;
+    return true;
+  };
+
+  DiagnosticEngine many = engineOf(0, 600);
+  const Diagnostic *first = &many.diagnostics()[0]; // its block is full
+  for (int i = 600; i < 5'000; ++i) {
+    many.commitAll(engineOf(i, 1));
   }
-  REQUIRE(merged.size() == 5001);
-  CHECK(merged.diagnostics()[5000].message == "4999");
-  CHECK(moves <= 14); // doubling from one to 5,001 takes 13
+  CHECK(&many.diagnostics()[0] == first);
+  CHECK(inOrder(many, 0, 5'000));
+  CHECK(many.warningCount() == 5'000);
+
+  // Merged after a partly filled block (moved one by one) and after full
+  // blocks only (taken whole): the same order either way.
+  DiagnosticEngine few = engineOf(0, 3, Severity::Error);
+  few.commitAll(engineOf(3, 9'000));
+  CHECK(inOrder(few, 0, 9'003));
+  CHECK(few.errorCount() == 3);
+  DiagnosticEngine aligned = engineOf(0, 1'024);
+  DiagnosticEngine taken = engineOf(1'024, 700);
+  const Diagnostic *takenFirst = &taken.diagnostics()[0];
+  aligned.commitAll(std::move(taken));
+  CHECK(inOrder(aligned, 0, 1'724));
+  CHECK(&aligned.diagnostics()[1'024] == takenFirst);
+  aligned.report(DiagID::InvalidStatus, SourceRange{}, "1724");
+  CHECK(inOrder(aligned, 0, 1'725));
+}
+
+TEST_CASE("a block list behaves as a vector under every operation it offers", "[diag]") {
+  // Blocks of 4, so that every operation meets block boundaries; a
+  // std::vector is the reference after each step.
+  using List = ward::BlockList<std::string, 4>;
+  std::mt19937 random(11);
+  auto listOf = [&](int count, int &next) {
+    List list;
+    for (int i = 0; i < count; ++i) list.push_back(std::to_string(next++));
+    return list;
+  };
+  auto same = [](const List &list, const std::vector<std::string> &reference) {
+    if (list.size() != reference.size() || list.empty() != reference.empty()) return false;
+    if (!std::equal(list.begin(), list.end(), reference.begin(), reference.end())) return false;
+    for (size_t i = 0; i < reference.size(); ++i)
+      if (list[i] != reference[i]) return false;
+    return reference.empty() || (list.front() == reference.front() && list.back() == reference.back());
+  };
+  for (int round = 0; round < 200; ++round) {
+    List list;
+    std::vector<std::string> reference;
+    int next = 0;
+    for (int step = 0; step < 30; ++step) {
+      switch (random() % 5) {
+      case 0:
+      case 1: { // push
+        for (int n = random() % 6; n > 0; --n) {
+          reference.push_back(std::to_string(next));
+          list.push_back(std::to_string(next++));
+        }
+        break;
+      }
+      case 2: { // append another list, of any length
+        int first = next;
+        List other = listOf(random() % 11, next);
+        for (int i = first; i < next; ++i) reference.push_back(std::to_string(i));
+        list.append(std::move(other));
+        REQUIRE(other.empty());
+        break;
+      }
+      case 3: { // erase a tail, as std::remove_if leaves it
+        auto odd = [](const std::string &t) { return (t.back() - '0') % 2 == 1; };
+        reference.erase(std::remove_if(reference.begin(), reference.end(), odd), reference.end());
+        list.erase(std::remove_if(list.begin(), list.end(), odd), list.end());
+        break;
+      }
+      case 4: { // sort through the iterators, and a copy
+        std::sort(reference.begin(), reference.end(), std::greater<>());
+        std::sort(list.begin(), list.end(), std::greater<>());
+        List copy = list;
+        REQUIRE(same(copy, reference));
+        break;
+      }
+      }
+      REQUIRE(same(list, reference));
+    }
+  }
+  // Iterator arithmetic, both ways, across blocks.
+  List list;
+  for (int i = 0; i < 10; ++i) list.push_back(std::to_string(i));
+  List::const_iterator it = list.begin() + 9;
+  CHECK(*it == "9");
+  CHECK(*(it - 5) == "4");
+  CHECK(it - list.begin() == 9);
+  CHECK(it[-9] == "0");
+  CHECK(*--it == "8");
+  CHECK(*it++ == "8");
+  CHECK(it + 1 == list.end());
 }
 
 TEST_CASE("sorting orders by file, position, code and message, keeping ties in report order", "[diag]") {
