@@ -67,9 +67,9 @@ std::optional<Policy> policyFor(const BackupDecl &b, DiagnosticEngine &diags) {
         {"schedulePolicyType", "SimpleSchedulePolicyV2"},
         {"scheduleRunFrequency", "Hourly"},
         {"hourlySchedule",
-         llvm::json::Object{{"interval", static_cast<int64_t>(s.interval->number)},
+         llvm::json::Object{{"interval", static_cast<int64_t>(s.interval->number())},
                             {"scheduleWindowStartTime", time},
-                            {"scheduleWindowDuration", static_cast<int64_t>(s.windowDuration->number)}}}};
+                            {"scheduleWindowDuration", static_cast<int64_t>(s.windowDuration->number())}}}};
     break;
   case BackupSchedule::Kind::Daily:
     time = runTime(s.time->text);

@@ -383,7 +383,7 @@ std::optional<int64_t> parseDurationText(llvm::StringRef text) {
   if (digits.empty() || digits.size() > 12 || text.drop_front(digits.size()).startswith(".")) return std::nullopt;
   Value v;
   v.kind = Value::Kind::Quantity;
-  v.number = std::stod(digits.str());
+  v.setNumber(std::stod(digits.str()));
   v.isInteger = true;
   v.text = text; // read at once, while the caller's text lives
   return sema::durationMillis(v);

@@ -18,6 +18,8 @@
 #include <llvm/Support/Casting.h>
 #include <llvm/Support/JSON.h>
 
+#include <cassert>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,12 +51,35 @@ struct Value {
   Kind kind = Kind::String;
   bool isInteger = false; // Number and Quantity: written without a fraction
   SourceRange range;
-  llvm::StringRef text;         // String: decoded text; Ref/Call: dotted name; Number/Quantity: spelling
-                                // (in the source buffer or a TextStore, as Name's)
-  double number = 0;            // Number and Quantity: the magnitude
-  CompactVector<Value> items;   // List elements; Call positional arguments
-  CompactVector<Field> fields;  // Object fields; Call named arguments
-  const Decl *target = nullptr; // Ref: resolved by Sema where a schema expects a reference
+  llvm::StringRef text;        // String: decoded text; Ref/Call: dotted name; Number/Quantity: spelling
+                               // (in the source buffer or a TextStore, as Name's)
+  CompactVector<Value> items;  // List elements; Call positional arguments
+  CompactVector<Field> fields; // Object fields; Call named arguments
+
+  /// Number and Quantity: the magnitude; 0 for other kinds.
+  double number() const {
+    if (kind != Kind::Number && kind != Kind::Quantity) return 0;
+    double magnitude;
+    std::memcpy(&magnitude, &payload_, sizeof magnitude);
+    return magnitude;
+  }
+  void setNumber(double magnitude) {
+    assert((kind == Kind::Number || kind == Kind::Quantity) && "a magnitude is a number's");
+    std::memcpy(&payload_, &magnitude, sizeof magnitude);
+  }
+  /// Ref: the declaration it names, where a schema expects a reference and
+  /// Sema resolved it; null otherwise, and for other kinds.
+  const Decl *target() const {
+    if (kind != Kind::Ref) return nullptr;
+    const Decl *decl;
+    std::memcpy(&decl, &payload_, sizeof decl);
+    return decl;
+  }
+  void setTarget(const Decl *decl) {
+    assert(kind == Kind::Ref && "a target is a reference's");
+    payload_ = 0;
+    std::memcpy(&payload_, &decl, sizeof decl);
+  }
 
   /// Quantity: the suffix as written (`ms`, `mo`, `%`, `days`), what follows
   /// the digits (QUANTITY in Ward.g4); not stored, as a policy holds a value
@@ -66,6 +91,11 @@ struct Value {
   llvm::StringRef kindName() const;
   /// The texts of a list's items, or this value's own text.
   std::vector<std::string> strings() const;
+
+private:
+  // A number's magnitude or a reference's target, by kind: no value has
+  // both, and a policy holds a value per attribute.
+  uint64_t payload_ = 0;
 };
 
 struct Field {

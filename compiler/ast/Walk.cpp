@@ -134,7 +134,9 @@ void forEachConstructRange(const Decl &decl, llvm::function_ref<void(SourceRange
 void clearSemantics(SourceFile &file) {
   for (auto &decl : file.decls) {
     forEachRef(*decl, [](Ref &ref, RefSite) { ref.target = nullptr; });
-    forEachValue(*decl, [](Value &v) { v.target = nullptr; });
+    forEachValue(*decl, [](Value &v) {
+      if (v.kind == Value::Kind::Ref) v.setTarget(nullptr);
+    });
     decl->clearSemantics();
   }
   for (const Suppression &s : file.suppressions) s.used = false;

@@ -15,7 +15,7 @@ template <typename F> void forEachUse(const Decl &decl, F &&visit) {
     if (ref.target) visit(ref.name.range, ref.target);
   });
   forEachValue(decl, [&](const Value &v) {
-    if (v.target) visit(v.range, v.target);
+    if (v.target()) visit(v.range, v.target());
   });
 }
 

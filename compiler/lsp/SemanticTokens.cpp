@@ -63,7 +63,7 @@ std::vector<SemanticToken> semanticTokens(const Program &program, FileID file, l
         if (ref.target) use(ref.name.range, ref.target);
       });
       forEachValue(*decl, [&](const Value &v) {
-        if (v.target) use(v.range, v.target);
+        if (v.target()) use(v.range, v.target());
       });
       for (const Attribute &a : decl->attrs.items)
         names.emplace(a.key.range.begin, std::make_pair(int(SemanticToken::Property), 0u));

@@ -447,7 +447,7 @@ Value numberValue(llvm::StringRef text, SourceRange range, bool withUnit) {
     ++digitsEnd;
   std::string magnitude = v.text.substr(0, digitsEnd).str();
   v.kind = withUnit ? Value::Kind::Quantity : Value::Kind::Number;
-  v.number = std::strtod(magnitude.c_str(), nullptr);
+  v.setNumber(std::strtod(magnitude.c_str(), nullptr));
   v.isInteger = magnitude.find('.') == std::string::npos;
   return v;
 }

@@ -56,7 +56,7 @@ ValueCheck listOf(ValueCheck item, bool nonEmpty) {
 ValueCheck refTo(DeclKind kind) {
   return [kind](SemaContext &ctx, Value &v, const std::string &what) {
     if (!checkKind(ctx.diags, v, Value::Kind::Ref, what)) return;
-    v.target = ctx.resolver.lookup(ctx.file, Name{v.text, v.range}, {kind}, what, ctx.diags);
+    v.setTarget(ctx.resolver.lookup(ctx.file, Name{v.text, v.range}, {kind}, what, ctx.diags));
   };
 }
 template <typename Entries>
@@ -90,7 +90,7 @@ const Schema *callSchema(llvm::StringRef function) {
                                      {"multiplier", false,
                                       [](SemaContext &ctx, Value &v, const std::string &what) {
                                         if (!checkKind(ctx.diags, v, Value::Kind::Number, what)) return;
-                                        if (v.number < 1.0 || v.number > 10.0)
+                                        if (v.number() < 1.0 || v.number() > 10.0)
                                           ctx.diags.report(
                                               DiagID::OutOfRange, v.range,
                                               fmt::format("{} must be from 1 to 10, found `{}`", what, v.text));

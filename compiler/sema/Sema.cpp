@@ -74,7 +74,7 @@ private:
         const Decl *target = ctx_.resolver.lookup(ctx_.file, Name{given->value.text, given->value.range},
                                                   {DeclKind::Tenant}, fmt::format("`{}`", param), ctx_.diags);
         if (!target) return;
-        given->value.target = target; // a use of the tenant, for navigation and rename
+        given->value.setTarget(target); // a use of the tenant, for navigation and rename
         const Attribute *id = target->attrs.find("id");
         if (!id || id->value.kind != Value::Kind::String) return; // the tenant's own error
         value = id->value.text;
@@ -296,7 +296,7 @@ private:
     }
     case RouteAction::Kind::Redirect: {
       if (checkStatus(diags_, *a.status, "a redirect status", 300, 399) &&
-          !llvm::is_contained(std::vector<double>{301, 302, 303, 307, 308}, a.status->number))
+          !llvm::is_contained(std::vector<double>{301, 302, 303, 307, 308}, a.status->number()))
         diags_
             .report(DiagID::InvalidStatus, a.status->range,
                     fmt::format("`{}` is not a redirect status", a.status->text))
@@ -461,7 +461,7 @@ private:
       auto it = tiers.find(l.tier);
       // A value without its unit already has its one error (E0305).
       if (it == tiers.end() || !it->second->isInteger || !durationMillis(*it->second)) continue;
-      int64_t count = static_cast<int64_t>(it->second->number);
+      int64_t count = static_cast<int64_t>(it->second->number());
       if (count < l.min || count > l.max)
         diags_.report(DiagID::OutOfRange, it->second->range,
                       fmt::format("Azure Backup keeps {} recovery points for {} to {} {}, not {}", l.tier, l.min, l.max,
@@ -469,7 +469,7 @@ private:
     }
     const BackupSchedule *schedule = d.schedules.empty() ? nullptr : &d.schedules.front();
     if (const Attribute *ir = d.attrs.find("instant_restore"); ir && ir->value.isInteger && durationMillis(ir->value)) {
-      int64_t days = static_cast<int64_t>(ir->value.number);
+      int64_t days = static_cast<int64_t>(ir->value.number());
       if (days < 1 || days > 30)
         diags_.report(
             DiagID::OutOfRange, ir->value.range,
@@ -699,15 +699,15 @@ void relayIdentities(Program &program) {
   for (auto &file : program.files)
     for (auto &decl : file->decls)
       if (auto *id = llvm::dyn_cast<IdentityDecl>(decl.get()))
-        if (const Attribute *of = id->attrs.find("of"); of && of->value.target)
-          systemAssigned.try_emplace(of->value.target, id);
+        if (const Attribute *of = id->attrs.find("of"); of && of->value.target())
+          systemAssigned.try_emplace(of->value.target(), id);
   for (auto &file : program.files)
     for (auto &decl : file->decls) {
       auto *res = llvm::dyn_cast<ResourceDecl>(decl.get());
       if (!res) continue;
       if (auto found = systemAssigned.find(res); found != systemAssigned.end()) res->managedIdentity = found->second;
       else if (const Attribute *identity = res->attrs.find("identity"))
-        res->managedIdentity = llvm::dyn_cast_or_null<IdentityDecl>(identity->value.target);
+        res->managedIdentity = llvm::dyn_cast_or_null<IdentityDecl>(identity->value.target());
     }
 }
 

@@ -49,7 +49,7 @@ std::optional<int64_t> wholePart(double number) {
 
 NumberSetting wholeOf(const Value *v) {
   if (!v || (v->kind != Value::Kind::Number && v->kind != Value::Kind::Quantity)) return {};
-  std::optional<int64_t> whole = wholePart(v->number);
+  std::optional<int64_t> whole = wholePart(v->number());
   if (!whole) return {};
   return {*whole, v};
 }
@@ -100,7 +100,7 @@ RetrySpec retrySpec(const RetryDecl &decl) {
     } else {
       r.initialMs = *millisOf(fieldOf(call, "initial"));
       r.maxMs = *millisOf(fieldOf(call, "max"));
-      if (const Value *m = fieldOf(call, "multiplier")) r.multiplier = m->number;
+      if (const Value *m = fieldOf(call, "multiplier")) r.multiplier = m->number();
     }
     if (const Value *j = fieldOf(call, "jitter")) {
       r.jitter = j->text;
@@ -110,7 +110,7 @@ RetrySpec retrySpec(const RetryDecl &decl) {
   if (const Value *on = valueOf(decl.attrs, "on"))
     for (const Value &v : on->items) {
       if (v.kind != Value::Kind::Number) r.conditions.push_back(v.text.str());
-      else if (std::optional<int64_t> status = wholePart(v.number)) r.statuses.push_back(*status);
+      else if (std::optional<int64_t> status = wholePart(v.number())) r.statuses.push_back(*status);
     }
   std::sort(r.statuses.begin(), r.statuses.end());
   r.statuses.erase(std::unique(r.statuses.begin(), r.statuses.end()), r.statuses.end());
@@ -119,7 +119,7 @@ RetrySpec retrySpec(const RetryDecl &decl) {
   if (const Value *budget = valueOf(decl.attrs, "budget")) {
     r.hasBudget = true;
     if (const Value *ratio = fieldOf(budget, "ratio"))
-      r.budgetRatio = ratio->unit() == "%" ? ratio->number / 100.0 : ratio->number;
+      r.budgetRatio = ratio->unit() == "%" ? ratio->number() / 100.0 : ratio->number();
     if (const Value *floor = fieldOf(budget, "min_per_second")) r.budgetMinPerSecond = *wholeOf(floor);
   }
   if (TextSetting key = text(decl.attrs, "idempotency_key")) r.idempotencyKey = *key;

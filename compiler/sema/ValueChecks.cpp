@@ -31,20 +31,20 @@ std::optional<int64_t> checkInteger(DiagnosticEngine &diags, const Value &v, llv
     diags.report(DiagID::WrongValueType, v.range, fmt::format("{} must be a whole number", what.str()));
     return std::nullopt;
   }
-  if (v.number < double(min) || v.number > double(max)) {
+  if (v.number() < double(min) || v.number() > double(max)) {
     diags.report(DiagID::OutOfRange, v.range,
                  fmt::format("{} must be between {} and {}, found {}", what.str(), min, max, v.text));
     return std::nullopt;
   }
-  return static_cast<int64_t>(v.number);
+  return static_cast<int64_t>(v.number());
 }
 
 std::optional<double> checkRatio(DiagnosticEngine &diags, const Value &v, llvm::StringRef what) {
   double ratio;
   if (v.kind == Value::Kind::Quantity && v.unit() == "%") {
-    ratio = v.number / 100.0;
+    ratio = v.number() / 100.0;
   } else if (v.kind == Value::Kind::Number) {
-    ratio = v.number;
+    ratio = v.number();
   } else {
     diags.report(DiagID::WrongValueType, v.range,
                  fmt::format("{} must be a ratio such as `0.1` or `10%`, found {}", what.str(), v.kindName().str()));
@@ -54,7 +54,7 @@ std::optional<double> checkRatio(DiagnosticEngine &diags, const Value &v, llvm::
     diags
         .report(DiagID::OutOfRange, v.range,
                 fmt::format("{} must be greater than 0 and at most 1 (100%), found `{}`", what.str(), v.text))
-        .withHelp(v.kind == Value::Kind::Number && v.number > 1 && v.number <= 100
+        .withHelp(v.kind == Value::Kind::Number && v.number() > 1 && v.number() <= 100
                       ? fmt::format("for a percentage write `{}%`", v.text)
                       : "");
     return std::nullopt;
@@ -120,7 +120,7 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
     auto [accepted, unitList] = acceptedUnits();
     DiagnosticBuilder d = diags.report(DiagID::InvalidDuration, v.range,
                                        fmt::format("{} needs a unit: `{}` alone is ambiguous", what.str(), v.text));
-    std::string likely = likelyDuration(v.number, v.text, accepted);
+    std::string likely = likelyDuration(v.number(), v.text, accepted);
     if (likely.empty()) {
       d.withHelp(fmt::format("add a unit (here: {})", unitList));
     } else {
@@ -162,7 +162,7 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
       if (unitMillis(u) < unitMillis(v.unit())) smaller.push_back(u);
     // The same length in the largest smaller unit that holds it exactly: `1.5h` is `90m`.
     std::string likely;
-    double scaled = v.number * double(unitMillis(v.unit()));
+    double scaled = v.number() * double(unitMillis(v.unit()));
     for (auto it = smaller.rbegin(); it != smaller.rend(); ++it) {
       double inUnit = scaled / double(unitMillis(*it));
       if (inUnit == std::floor(inUnit)) {
@@ -181,12 +181,12 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
                  fmt::format("{} must be given in {}, found `{}`", what.str(), joinAlternatives(names, "or"), v.text));
     return std::nullopt;
   }
-  if (v.number > 1e12) {
+  if (v.number() > 1e12) {
     diags.report(DiagID::OutOfRange, v.range, fmt::format("{} is unreasonably large", what.str()));
     return std::nullopt;
   }
   Duration out;
-  out.count = static_cast<int64_t>(v.number);
+  out.count = static_cast<int64_t>(v.number());
   out.unit = v.unit();
   out.millis = out.count * unitMillis(v.unit());
   return out;
@@ -436,12 +436,12 @@ bool checkHttpMethod(DiagnosticEngine &diags, const Name &method) {
 
 std::optional<int64_t> checkStatus(DiagnosticEngine &diags, const Value &v, llvm::StringRef what, int64_t min,
                                    int64_t max) {
-  if (!v.isInteger || v.number < double(min) || v.number > double(max)) {
+  if (!v.isInteger || v.number() < double(min) || v.number() > double(max)) {
     diags.report(DiagID::InvalidStatus, v.range,
                  fmt::format("{} must be an HTTP status from {} to {}, found `{}`", what.str(), min, max, v.text));
     return std::nullopt;
   }
-  return static_cast<int64_t>(v.number);
+  return static_cast<int64_t>(v.number());
 }
 
 bool checkOneOf(DiagnosticEngine &diags, const Value &v, llvm::StringRef what, llvm::ArrayRef<std::string> allowed) {

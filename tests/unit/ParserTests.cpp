@@ -112,11 +112,11 @@ TEST_CASE("quantities keep magnitude and unit", "[parser]") {
   auto *retry = firstOf<RetryDecl>(r);
   const Value &timeout = retry->attrs.find("per_try_timeout")->value;
   CHECK(timeout.kind == Value::Kind::Quantity);
-  CHECK(timeout.number == 250);
+  CHECK(timeout.number() == 250);
   CHECK(timeout.unit() == "ms");
   const Value &budget = retry->attrs.find("budget")->value;
   CHECK(budget.fields[0].value.unit() == "%");
-  CHECK(budget.fields[0].value.number == Approx(12.5));
+  CHECK(budget.fields[0].value.number() == Approx(12.5));
   CHECK(budget.fields[0].value.text == "12.5%");
   const Value &attempts = retry->attrs.find("attempts")->value;
   CHECK(attempts.kind == Value::Kind::Number);
@@ -332,26 +332,26 @@ TEST_CASE("a compact list grows in one block, keeps its elements in order and ow
   for (int i = 0; i < 1000; ++i) {
     Value v;
     v.kind = Value::Kind::List;
-    v.number = i;
-    for (int j = 0; j < i % 4; ++j) v.items.emplace_back().number = 1000 * i + j;
+    v.range.begin = i; // a mark to find it by
+    for (int j = 0; j < i % 4; ++j) v.items.emplace_back().range.begin = 1000 * i + j;
     list.push_back(std::move(v));
   }
   REQUIRE(list.size() == 1000);
   CHECK(list.end() - list.begin() == 1000); // contiguous
   size_t wrong = 0;
   for (int i = 0; i < 1000; ++i) {
-    wrong += list[i].number != i || list[i].items.size() != size_t(i % 4);
-    for (int j = 0; j < i % 4; ++j) wrong += list[i].items[j].number != 1000 * i + j;
+    wrong += list[i].range.begin != uint32_t(i) || list[i].items.size() != size_t(i % 4);
+    for (int j = 0; j < i % 4; ++j) wrong += list[i].items[j].range.begin != uint32_t(1000 * i + j);
   }
   CHECK(wrong == 0);
 
   CompactVector<Value> copy = list;
-  copy[3].items[1].number = -1;
-  CHECK(list[3].items[1].number == 3001); // deep
+  copy[3].items[1].range.begin = 0;
+  CHECK(list[3].items[1].range.begin == 3001); // deep
   CompactVector<Value> &same = copy;
   copy = same; // assigning itself keeps it
   CHECK(copy.size() == 1000);
-  CHECK(copy[999].items[2].number == 999002);
+  CHECK(copy[999].items[2].range.begin == 999002);
 
   CompactVector<Value> moved = std::move(copy);
   CHECK(copy.empty());
@@ -372,7 +372,7 @@ TEST_CASE("a quantity's unit is the suffix of its spelling", "[parser]") {
   REQUIRE(timeout);
   CHECK(timeout->value.text == "1500ms");
   CHECK(timeout->value.unit() == "ms");
-  CHECK(timeout->value.number == 1500);
+  CHECK(timeout->value.number() == 1500);
   const Attribute *budget = retry->attrs.find("budget");
   REQUIRE(budget);
   REQUIRE(budget->value.fields.size() == 2);

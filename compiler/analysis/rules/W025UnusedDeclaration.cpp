@@ -21,7 +21,7 @@ void check(RuleContext &ctx) {
         if (ref.target) used.insert(ref.target);
       });
       forEachValue(std::as_const(*decl), [&](const Value &v) {
-        if (v.target) used.insert(v.target);
+        if (v.target()) used.insert(v.target());
       });
     }
   ctx.forEachUserDecl([&](Decl &decl) {
