@@ -17,6 +17,9 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/MemoryBuffer.h>
 
+#include <cstdlib>
+#include <random>
+
 using namespace ward;
 using namespace ward::test;
 
@@ -336,4 +339,23 @@ TEST_CASE("a text store keeps copies where they are when absorbed", "[parser]") 
   for (int i = 0; i < 10000; ++i) whole.keep("filler that takes more than one slab of the allocator");
   CHECK(kept == "made at run time");
   CHECK(before == "first");
+}
+
+TEST_CASE("fast parser: a number's magnitude is what strtod reads from its digits", "[parse][fast]") {
+  // Short whole numbers are summed without strtod; every other spelling
+  // goes through it. Either way the magnitude must be strtod's.
+  std::vector<std::string> spellings = {
+      "0",    "7",   "00012", "250", "999999999999999", "1000000000000000", "12345678901234567890",
+      "12.5", "0.1", "1.",    ".5",  "3.14159"};
+  std::mt19937_64 random(5);
+  for (int i = 0; i < 2000; ++i) spellings.push_back(std::to_string(random() % 10'000'000'000'000'000ull));
+  for (const std::string &digits : spellings)
+    for (const char *unit : {"", "ms"}) {
+      std::string text = digits + unit;
+      Value v = ward::parse::numberValue(text, SourceRange{1, 0, static_cast<uint32_t>(text.size())}, *unit != '\0');
+      INFO(text);
+      CHECK(v.number() == std::strtod(digits.c_str(), nullptr));
+      CHECK(v.isInteger == (digits.find('.') == std::string::npos));
+      CHECK(v.unit() == unit);
+    }
 }
