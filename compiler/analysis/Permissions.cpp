@@ -1,5 +1,6 @@
 #include "analysis/Permissions.h"
 #include "source/JsonCursor.h"
+#include "source/Text.h"
 
 #include <llvm/ADT/SmallString.h>
 #include <llvm/ADT/SmallVector.h>
@@ -35,14 +36,14 @@ bool actionMatches(llvm::StringRef pattern, llvm::StringRef action) {
   size_t star = starSegment(pattern);
   // No `*` segment (a `*` inside a segment is literal): segment by segment,
   // which is the whole text.
-  if (star == llvm::StringRef::npos) return pattern.equals_insensitive(action);
+  if (star == llvm::StringRef::npos) return equalsIgnoringCase(pattern, action);
   // The segments before the `*` (with their `/`) begin the action, those
   // after it (with theirs) end it, and the `*` stands for what is between:
   // at least one segment, which the two `/` around it make even when empty.
   // Segments after the first `*` are literal, a second `*` included.
   llvm::StringRef before = pattern.take_front(star), after = pattern.drop_front(star + 1);
-  return before.size() + after.size() <= action.size() && action.startswith_insensitive(before) &&
-         action.endswith_insensitive(after);
+  return before.size() + after.size() <= action.size() && startsWithIgnoringCase(action, before) &&
+         endsWithIgnoringCase(action, after);
 }
 
 bool isWellFormedAction(llvm::StringRef action) {
@@ -245,14 +246,13 @@ std::string Scope::id() const {
 
 bool Scope::contains(const Scope &o) const {
   if (level == Level::ManagementGroup)
-    return o.level != Level::ManagementGroup || llvm::StringRef(managementGroup).equals_insensitive(o.managementGroup);
+    return o.level != Level::ManagementGroup || equalsIgnoringCase(managementGroup, o.managementGroup);
   if (o.level == Level::ManagementGroup || o.level < level) return false;
-  if (!llvm::StringRef(subscription).equals_insensitive(o.subscription)) return false;
+  if (!equalsIgnoringCase(subscription, o.subscription)) return false;
   if (level == Level::Subscription) return true;
-  if (!llvm::StringRef(resourceGroup).equals_insensitive(o.resourceGroup)) return false;
+  if (!equalsIgnoringCase(resourceGroup, o.resourceGroup)) return false;
   if (level == Level::ResourceGroup) return true;
-  return llvm::StringRef(resourceType).equals_insensitive(o.resourceType) &&
-         llvm::StringRef(name).equals_insensitive(o.name);
+  return equalsIgnoringCase(resourceType, o.resourceType) && equalsIgnoringCase(name, o.name);
 }
 
 Scope Scope::commonAncestor(const Scope &a, const Scope &b) {
@@ -262,14 +262,13 @@ Scope Scope::commonAncestor(const Scope &a, const Scope &b) {
   s.resourceType = {};
   s.name = {};
   if (a.level >= Level::ResourceGroup && b.level >= Level::ResourceGroup &&
-      llvm::StringRef(a.subscription).equals_insensitive(b.subscription) &&
-      llvm::StringRef(a.resourceGroup).equals_insensitive(b.resourceGroup)) {
+      equalsIgnoringCase(a.subscription, b.subscription) && equalsIgnoringCase(a.resourceGroup, b.resourceGroup)) {
     s.level = Level::ResourceGroup;
     return s;
   }
   s.resourceGroup = {};
   if (a.level >= Level::Subscription && b.level >= Level::Subscription &&
-      llvm::StringRef(a.subscription).equals_insensitive(b.subscription)) {
+      equalsIgnoringCase(a.subscription, b.subscription)) {
     s.level = Level::Subscription;
     return s;
   }

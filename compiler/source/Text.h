@@ -3,6 +3,7 @@
 
 #include <llvm/ADT/ArrayRef.h>
 #include <llvm/ADT/STLFunctionalExtras.h>
+#include <llvm/ADT/StringExtras.h>
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/JSON.h>
 
@@ -34,6 +35,23 @@ std::string encodeStringLiteral(llvm::StringRef value);
 /// The candidates closest to `word` by edit distance (case-insensitive),
 /// best first, at most `limit`; only those close enough to be a plausible typo.
 std::vector<std::string> closestNames(llvm::StringRef word, llvm::ArrayRef<std::string> candidates, size_t limit = 1);
+
+/// ASCII case-insensitive equality, as StringRef::equals_insensitive gives
+/// it, but inline and byte by byte, lowering only bytes that differ: Azure
+/// names and actions compare without case, nearly always spelled alike, and
+/// the rules compare every need against every grant.
+inline bool equalsIgnoringCase(llvm::StringRef a, llvm::StringRef b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i] && llvm::toLower(a[i]) != llvm::toLower(b[i])) return false;
+  return true;
+}
+inline bool startsWithIgnoringCase(llvm::StringRef text, llvm::StringRef prefix) {
+  return text.size() >= prefix.size() && equalsIgnoringCase(text.take_front(prefix.size()), prefix);
+}
+inline bool endsWithIgnoringCase(llvm::StringRef text, llvm::StringRef suffix) {
+  return text.size() >= suffix.size() && equalsIgnoringCase(text.take_back(suffix.size()), suffix);
+}
 
 /// "`a`", "`a` or `b`", "`a`, `b` or `c`".
 std::string joinAlternatives(llvm::ArrayRef<std::string> items, llvm::StringRef conjunction = "or");

@@ -67,3 +67,26 @@ TEST_CASE("SourceManager columns count code points and skip a BOM", "[source]") 
   CHECK(sm.lineText(id, 1) == "x = 1");    // no BOM, no CR
   CHECK(sm.lineText(id, 2) == "caf\xC3\xA9 y");
 }
+
+TEST_CASE("case-insensitive comparisons agree with LLVM's on every short text", "[text]") {
+  // Letters of both cases, their neighbours in ASCII (`@`, `[`, `` ` ``,
+  // `{`), a digit, `/` and a byte above ASCII, which has no case.
+  const std::string alphabet = "aAzZ@[`{1/\xC3";
+  std::vector<std::string> texts{""};
+  for (size_t length = 1, from = 0; length <= 3; ++length) {
+    size_t to = texts.size();
+    for (size_t i = from; i < to; ++i)
+      for (char c : alphabet) texts.push_back(texts[i] + c);
+    from = to;
+  }
+  size_t wrong = 0;
+  for (const std::string &a : texts)
+    for (const std::string &b : texts) {
+      llvm::StringRef x(a), y(b);
+      wrong += ward::equalsIgnoringCase(x, y) != x.equals_insensitive(y);
+      wrong += ward::startsWithIgnoringCase(x, y) != x.startswith_insensitive(y);
+      wrong += ward::endsWithIgnoringCase(x, y) != x.endswith_insensitive(y);
+    }
+  CHECK(texts.size() == 1 + 11 + 121 + 1331);
+  CHECK(wrong == 0);
+}
