@@ -156,7 +156,8 @@ void OperationCatalog::add(llvm::StringRef operation, bool dataAction) {
   // Lowered on the stack: most operations the roles name are in the catalog
   // already, and are passed over without an allocation.
   llvm::SmallString<128> lower;
-  for (char c : operation) lower.push_back(llvm::toLower(c));
+  lower.resize(operation.size());
+  std::transform(operation.begin(), operation.end(), lower.begin(), llvm::toLower);
   llvm::StringSet<> &set = dataAction ? lowerDataActions_ : lowerActions_;
   if (!set.insert(lower).second) return;
   providers_.insert(lower.str().split('/').first);

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 namespace ward {
 
 namespace {
@@ -115,13 +117,21 @@ bool JsonCursor::hex4(unsigned &value) {
   return true;
 }
 
+/// The bytes that end a run of plain text in a string: the closing quote,
+/// a backslash, and control characters (an error). One lookup per byte: the
+/// role definitions every check reads are a megabyte of strings.
+static const std::array<bool, 256> kStringStop = [] {
+  std::array<bool, 256> stop{};
+  for (int c = 0; c < 0x20; ++c) stop[c] = true;
+  stop['"'] = stop['\\'] = true;
+  return stop;
+}();
+
 bool JsonCursor::string(std::string *out) {
   ++at_; // the opening quote
   for (;;) {
     size_t run = at_;
-    while (run < text_.size() && text_[run] != '"' && text_[run] != '\\' &&
-           static_cast<unsigned char>(text_[run]) >= 0x20)
-      ++run;
+    while (run < text_.size() && !kStringStop[static_cast<unsigned char>(text_[run])]) ++run;
     if (out) out->append(text_.data() + at_, run - at_);
     at_ = run;
     if (at_ >= text_.size()) return fail("unterminated string");

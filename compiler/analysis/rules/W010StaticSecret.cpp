@@ -10,17 +10,20 @@ bool isBase64(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c 
 /// What kind of secret `text` looks like, if any. Cheap checks first: this
 /// runs on every string of the policy.
 std::optional<std::string> secretKind(llvm::StringRef text) {
-  // Every kind below needs one of these characters (`-----BEGIN`, `eyJ`, a
-  // `=` of a key or padding, `Q~`): one pass rules out nearly every string.
-  bool dash = false, jay = false, equals = false, tilde = false;
+  // Every kind below needs one of these (five dashes of `-----BEGIN`, the
+  // `J` of `eyJ`, a `=` of a key or padding, `Q~`): one pass rules out nearly
+  // every string, GUIDs and host names with their single dashes included.
+  bool dashes = false, jay = false, equals = false, tilde = false;
+  unsigned dashRun = 0;
   for (char c : text) {
-    dash |= c == '-';
+    dashRun = c == '-' ? dashRun + 1 : 0;
+    dashes |= dashRun == 5;
     jay |= c == 'J';
     equals |= c == '=';
     tilde |= c == '~';
   }
-  if (!dash && !jay && !equals && !tilde) return std::nullopt;
-  if (dash && text.contains("-----BEGIN") && text.contains("PRIVATE KEY")) return "a PEM private key";
+  if (!dashes && !jay && !equals && !tilde) return std::nullopt;
+  if (dashes && text.contains("-----BEGIN") && text.contains("PRIVATE KEY")) return "a PEM private key";
   for (size_t pos = jay ? text.find("eyJ") : llvm::StringRef::npos; pos != llvm::StringRef::npos;
        pos = text.find("eyJ", pos + 3)) {
     // header.payload.signature, the first two base64url JSON objects
