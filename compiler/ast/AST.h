@@ -77,7 +77,6 @@ struct Value {
   }
   void setTarget(const Decl *decl) {
     assert(kind == Kind::Ref && "a target is a reference's");
-    payload_ = 0;
     std::memcpy(&payload_, &decl, sizeof decl);
   }
 
@@ -96,6 +95,8 @@ private:
   // A number's magnitude or a reference's target, by kind: no value has
   // both, and a policy holds a value per attribute.
   uint64_t payload_ = 0;
+  static_assert(sizeof(double) == sizeof(uint64_t) && sizeof(const Decl *) == sizeof(uint64_t),
+                "a magnitude or a target fills the payload");
 };
 
 struct Field {

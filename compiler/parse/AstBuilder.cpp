@@ -441,8 +441,8 @@ private:
 /// short whole number, and a policy has one in nearly every declaration:
 /// those are summed exactly (up to 15 digits a double holds them all, as
 /// strtod would give them), and only the rest go through strtod.
-static double magnitudeOf(llvm::StringRef digits) {
-  if (digits.size() <= 15 && !digits.contains('.')) {
+static double magnitudeOf(llvm::StringRef digits, bool whole) {
+  if (whole && digits.size() <= 15) {
     uint64_t whole = 0;
     for (char c : digits) whole = whole * 10 + static_cast<uint64_t>(c - '0');
     return static_cast<double>(whole);
@@ -461,8 +461,8 @@ Value numberValue(llvm::StringRef text, SourceRange range, bool withUnit) {
     ++digitsEnd;
   llvm::StringRef magnitude = v.text.take_front(digitsEnd);
   v.kind = withUnit ? Value::Kind::Quantity : Value::Kind::Number;
-  v.setNumber(magnitudeOf(magnitude));
   v.isInteger = !magnitude.contains('.');
+  v.setNumber(magnitudeOf(magnitude, v.isInteger));
   return v;
 }
 
