@@ -157,6 +157,22 @@ TEST_CASE("scope hierarchy", "[permissions][scope]") {
   CHECK(vm.id() == "/subscriptions/s1/resourceGroups/rg-a/providers/Microsoft.Compute/virtualMachines/vm1");
 }
 
+TEST_CASE("scopes and actions compare without case, as Azure compares names", "[permissions][scope]") {
+  // Resource and resource group names are case-insensitive (Microsoft's
+  // naming rules, docs/azure.md), and the built-in roles spell operations
+  // in more than one case (`microsoft.insights/...` beside `Microsoft.Insights/...`).
+  Scope rg{Scope::Level::ResourceGroup, "", "S1", "RG-A", "", ""};
+  Scope vm{Scope::Level::Resource, "", "s1", "rg-a", "microsoft.compute/VIRTUALMACHINES", "VM1"};
+  Scope same{Scope::Level::Resource, "", "S1", "Rg-A", "Microsoft.Compute/virtualMachines", "vm1"};
+  CHECK(rg.contains(vm));
+  CHECK(vm.contains(same));
+  CHECK(same.contains(vm));
+  CHECK(Scope::commonAncestor(vm, same) == vm);
+  CHECK(actionMatches("microsoft.insights/*/read", "Microsoft.Insights/workbooks/read"));
+  CHECK(actionMatches("Microsoft.Insights/workbooks/*", "microsoft.insights/WORKBOOKS/revisions/read"));
+  CHECK_FALSE(actionMatches("Microsoft.Insights/workbooks/*", "microsoft.insights/workbook/revisions/read"));
+}
+
 namespace {
 /// Loads Azure's data from `stdlib`, which must fail with one I/O error;
 /// returns that error.
