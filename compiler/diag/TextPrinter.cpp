@@ -2,6 +2,9 @@
 #include "source/Text.h"
 
 #include <fmt/format.h>
+#include <llvm/Support/Parallel.h>
+
+#include <algorithm>
 
 namespace ward {
 namespace {
@@ -147,9 +150,34 @@ private:
 } // namespace
 
 void printText(llvm::raw_ostream &os, const SourceManager &sm, const DiagnosticList &diags) {
-  TextPrinter printer(os, sm);
-  for (const Diagnostic &d : diags)
-    if (!d.suppressed) printer.print(d);
+  // A large policy may have tens of thousands of findings, and rendering one
+  // (locating it, cutting its line, drawing the carets) costs far more than
+  // writing it out. So runs of them are rendered side by side into texts of
+  // their own and written in order, a wave at a time: the output is the same,
+  // and at most one wave's text is held in memory.
+  constexpr size_t kRun = 128, kRunsPerWave = 16;
+  auto render = [&sm](llvm::raw_ostream &out, size_t from, size_t to, const DiagnosticList &list) {
+    TextPrinter printer(out, sm);
+    for (size_t i = from; i < to; ++i)
+      if (!list[i].suppressed) printer.print(list[i]);
+  };
+  if (diags.size() <= kRun) {
+    render(os, 0, diags.size(), diags);
+    return;
+  }
+  sm.computeLineTables(); // made on first use otherwise, which is not safe from several threads
+  std::vector<std::string> texts(kRunsPerWave);
+  for (size_t wave = 0; wave < diags.size(); wave += kRun * kRunsPerWave) {
+    size_t runs = std::min(kRunsPerWave, (diags.size() - wave + kRun - 1) / kRun);
+    llvm::parallelForEachN(0, runs, [&](size_t run) {
+      texts[run].clear();
+      llvm::raw_string_ostream out(texts[run]);
+      out.enable_colors(os.colors_enabled());
+      size_t from = wave + run * kRun;
+      render(out, from, std::min(diags.size(), from + kRun), diags);
+    });
+    for (size_t run = 0; run < runs; ++run) os << texts[run];
+  }
 }
 
 void printSummary(llvm::raw_ostream &os, const DiagnosticEngine &engine) {

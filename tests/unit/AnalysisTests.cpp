@@ -1,5 +1,6 @@
 #include "TestSupport.h"
 
+#include "analysis/NamePatterns.h"
 #include "diag/Printers.h"
 
 #include <catch2/catch.hpp>
@@ -460,4 +461,57 @@ TEST_CASE("W010 scans every string that reaches an artifact", "[analysis][secret
                     jwt + "'\"\n")
             .has("W010"));
   CHECK_FALSE(checkSource(edgeworker("route GET \"/a\" { respond 200 \"ok\" }")).has("W010"));
+}
+
+namespace {
+/// Every text of up to `maxLength` characters over `alphabet`, shortest first.
+std::vector<std::string> allTexts(llvm::StringRef alphabet, size_t maxLength) {
+  std::vector<std::string> texts{""};
+  for (size_t from = 0, length = 1; length <= maxLength; ++length) {
+    size_t to = texts.size();
+    for (size_t i = from; i < to; ++i)
+      for (char c : alphabet) texts.push_back(texts[i] + c);
+    from = to;
+  }
+  return texts;
+}
+} // namespace
+
+TEST_CASE("the hand-written patterns match exactly what their regular expressions match", "[analysis][patterns]") {
+  SECTION("W016's pinned version, matched whole") {
+    const std::regex pinned(R"(^[0-9]+(\.[0-9]+)*([-_+~][0-9A-Za-z.]+)?$)");
+    // Digits, every separator and tag lead, letters of both cases, and a
+    // character no version holds.
+    std::vector<std::string> texts = allTexts("07.-_+~aZ!", 5);
+    for (const char *extra : {"1.2.3", "10.20.30-rc.1", "1.0.0+build.5", "1.0~beta", "1..2", "1.2.", ".1", "1-", "1.x",
+                              "v1.2", "1.2.3-", "1_2_3", "latest", "*", "1.*", "^1.2", "1.2 "})
+      texts.push_back(extra);
+    size_t pinnedCount = 0;
+    for (const std::string &text : texts) {
+      INFO("version \"" << text << "\"");
+      bool expected = std::regex_match(text, pinned);
+      REQUIRE(ward::analysis::isPinnedVersion(text) == expected);
+      pinnedCount += expected;
+    }
+    CHECK(pinnedCount > 1000); // both answers are well represented
+    CHECK(pinnedCount < texts.size() / 2);
+  }
+  SECTION("W013's default naming convention, searched") {
+    const std::regex convention(ward::analysis::kServicePrincipalNamePattern, std::regex::ECMAScript);
+    std::vector<std::string> texts;
+    for (const std::string &tail : allTexts("a9-Z_", 5)) {
+      texts.push_back("sp-" + tail);
+      texts.push_back("s" + tail);
+      texts.push_back(tail);
+    }
+    size_t conventional = 0;
+    for (const std::string &text : texts) {
+      INFO("name \"" << text << "\"");
+      bool expected = std::regex_search(text, convention);
+      REQUIRE(ward::analysis::isConventionalServicePrincipalName(text) == expected);
+      conventional += expected;
+    }
+    CHECK(conventional > 100);
+    CHECK(conventional < texts.size() / 2);
+  }
 }

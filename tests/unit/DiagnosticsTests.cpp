@@ -54,6 +54,41 @@ TEST_CASE("colour is used only when enabled", "[diag]") {
   CHECK(b.str().find("\x1b[") != std::string::npos);
 }
 
+TEST_CASE("many findings print exactly as one at a time would print them, in order", "[diag]") {
+  // Past a few hundred findings, runs of them are rendered side by side and
+  // written a wave at a time; 5,000 cross several waves and end mid-run.
+  std::string source;
+  for (int line = 0; line < 2'000; ++line) source += "route GET \"/api/" + std::to_string(line) + "\" { deny 404 }\n";
+  SourceManager sm;
+  FileID file = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(source, "big.ward"), "big.ward");
+  DiagnosticEngine engine;
+  for (uint32_t i = 0; i < 5'000; ++i) {
+    uint32_t at = static_cast<uint32_t>((i * 7919u) % (source.size() - 8));
+    DiagnosticBuilder finding =
+        engine.report(DiagID::InvalidStatus, SourceRange{file, at, at + 3}, "finding " + std::to_string(i) + ".");
+    if (i % 3 == 0) finding.withHelp("help " + std::to_string(i));
+    if (i % 5 == 0) finding.label(SourceRange{file, at / 2, at / 2 + 1}, "related " + std::to_string(i));
+    finding->suppressed = i % 7 == 0; // left out of text
+  }
+  for (bool colours : {false, true}) {
+    std::string together, oneByOne;
+    llvm::raw_string_ostream all(together), each(oneByOne);
+    all.enable_colors(colours);
+    each.enable_colors(colours);
+    printText(all, sm, engine.diagnostics());
+    for (const Diagnostic &d : engine.diagnostics()) {
+      DiagnosticList one;
+      one.push_back(d);
+      printText(each, sm, one);
+    }
+    CHECK(together.size() > 500'000);
+    CHECK(together == oneByOne);
+    CHECK(together.find("finding 4999.") != std::string::npos);
+    CHECK(together.find("finding 4998.") == std::string::npos); // suppressed: 4998 = 7 * 714
+    CHECK(together.find("finding 13.") < together.find("finding 14."));
+  }
+}
+
 TEST_CASE("the JSON printer carries the same data", "[diag]") {
   CheckResult r = checkSource("identity sp : group\nallow sq to x.y on z\n");
   llvm::json::Value json = diagnosticsToJson(r.compilation->sources(), r.compilation->diagnostics());

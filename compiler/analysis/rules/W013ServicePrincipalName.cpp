@@ -1,4 +1,5 @@
 //===- W013 service-principal-naming: names off the convention ------------===//
+#include "analysis/NamePatterns.h"
 #include "analysis/rules/Rule.h"
 
 #include <regex>
@@ -6,10 +7,39 @@
 namespace ward::analysis {
 namespace {
 
+/// The configured pattern. The default one matches by hand (NamePatterns.h);
+/// another is compiled when the first service principal is checked, so a
+/// policy without one pays nothing for it.
+class NamePattern {
+public:
+  explicit NamePattern(std::string pattern) : pattern_(std::move(pattern)) {}
+
+  /// Whether `name` matches (std::regex_search, as the option documents);
+  /// None if the pattern does not compile (ward.json's reader reports it).
+  std::optional<bool> matches(llvm::StringRef name) {
+    if (pattern_ == kServicePrincipalNamePattern) return isConventionalServicePrincipalName(name);
+    if (!compiled_ && !failed_) {
+      try {
+        compiled_.emplace(pattern_, std::regex::ECMAScript);
+      } catch (const std::regex_error &) {
+        failed_ = true;
+      }
+    }
+    if (failed_) return std::nullopt;
+    return std::regex_search(name.begin(), name.end(), *compiled_);
+  }
+  const std::string &text() const { return pattern_; }
+
+private:
+  std::string pattern_;
+  std::optional<std::regex> compiled_;
+  bool failed_ = false;
+};
+
 /// A name for a service principal that follows the convention: lower case,
 /// runs of other characters as one `-`, one `sp-` in front. Offered only when
 /// it matches the configured pattern, so the suggestion never trips W013.
-std::string spSuggestion(llvm::StringRef name, const std::regex &pattern) {
+std::string spSuggestion(llvm::StringRef name, NamePattern &pattern) {
   std::string words;
   for (size_t i = 0; i < name.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(name[i]);
@@ -26,24 +56,21 @@ std::string spSuggestion(llvm::StringRef name, const std::regex &pattern) {
   while (rest.consume_front("sp-")) {}
   if (rest == "sp") rest = "";
   std::string suggestion = rest.empty() ? "" : "sp-" + rest.str();
-  if (!suggestion.empty() && std::regex_search(suggestion, pattern))
+  if (!suggestion.empty() && pattern.matches(suggestion).value_or(false))
     return fmt::format("rename it, e.g. `{}`", suggestion);
   return "rename it to match the pattern";
 }
 
 void check(RuleContext &ctx) {
-  std::string pattern = ctx.config.regexOption(RuleID::ServicePrincipalName, "pattern");
-  std::optional<std::regex> regex;
-  try {
-    regex.emplace(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error &) {
-    return; // reported where ward.json was read
-  }
+  NamePattern pattern(ctx.config.regexOption(RuleID::ServicePrincipalName, "pattern"));
   ctx.forEachUser<IdentityDecl>([&](IdentityDecl &id) {
-    if (id.identityKind != IdentityKind::ServicePrincipal || std::regex_search(id.name.text.str(), *regex)) return;
+    if (id.identityKind != IdentityKind::ServicePrincipal) return;
+    // A pattern that does not compile is reported where ward.json was read.
+    if (pattern.matches(id.name.text).value_or(true)) return;
     ctx.report(RuleID::ServicePrincipalName, id.name.range,
-               fmt::format("service principal `{}` does not follow the naming convention `{}`", id.name.text, pattern))
-        .withHelp(spSuggestion(id.name.text, *regex));
+               fmt::format("service principal `{}` does not follow the naming convention `{}`", id.name.text,
+                           pattern.text()))
+        .withHelp(spSuggestion(id.name.text, pattern));
   });
 }
 
@@ -51,6 +78,6 @@ void check(RuleContext &ctx) {
 
 WARD_RULE_INFO(ServicePrincipalName, "W013", Level::Warning, "service-principal-naming",
                "service principal name off convention",
-               {{"pattern", RuleOption::Type::Regex, "^sp-[a-z0-9]+(-[a-z0-9]+)*$"}}, check)
+               {{"pattern", RuleOption::Type::Regex, kServicePrincipalNamePattern}}, check)
 
 } // namespace ward::analysis
