@@ -42,6 +42,12 @@ DiagnosticBuilder RuleContext::reportOnValue(RuleID rule, const Decl &owner, Sou
   return b;
 }
 
+UserDeclsByKind::UserDeclsByKind(Program &program) {
+  for (auto &file : program.files)
+    if (!file->isStdlib())
+      for (auto &decl : file->decls) lists_[static_cast<size_t>(decl->kind())].push_back(decl.get());
+}
+
 std::string quoteName(const Decl &decl) {
   return fmt::format("{} `{}`", declKindKeyword(decl.kind()).str(), decl.name.text);
 }
@@ -203,7 +209,7 @@ void runRules(RuleContext &ctx, const std::vector<const RuleInfo *> &rules,
     if (task == chosen.size()) return alongside();
     size_t i = chosen[task];
     auto start = std::chrono::steady_clock::now();
-    RuleContext own(ctx.program, ctx.sm, ctx.azure, ctx.config, results.found[i], model);
+    RuleContext own(ctx.program, ctx.sm, ctx.azure, ctx.config, results.found[i], model, ctx.byKind());
     rules[i]->check(own);
     results.milliseconds[i] =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -247,7 +253,8 @@ void runStage(RuleContext &ctx, RuleStage stage, bool partial, std::unique_ptr<P
 std::vector<RuleID> runAnalysis(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
                                 std::unique_ptr<PermissionModel> &model, DiagnosticEngine &diags, bool partial) {
   model.reset();
-  RuleContext ctx(program, sm, azure, config, diags, nullptr);
+  UserDeclsByKind byKind(program);
+  RuleContext ctx(program, sm, azure, config, diags, nullptr, byKind);
   std::vector<RuleID> ran;
   runStage(ctx, RuleStage::Program, partial, model, ran);
   runStage(ctx, RuleStage::BeforeSuppressions, partial, model, ran);

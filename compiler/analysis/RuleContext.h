@@ -6,13 +6,29 @@
 
 #include <llvm/Support/ErrorHandling.h>
 
+#include <array>
+#include <vector>
+
 namespace ward::analysis {
+
+/// The user's declarations by kind, each list in source order. A rule about
+/// one kind reads its list: in a large policy, visiting every declaration to
+/// ask its kind brings each of them into the cache, and the rules do that
+/// many times over.
+class UserDeclsByKind {
+public:
+  explicit UserDeclsByKind(Program &program);
+  const std::vector<Decl *> &of(DeclKind kind) const { return lists_[static_cast<size_t>(kind)]; }
+
+private:
+  std::array<std::vector<Decl *>, kDeclKindCount> lists_;
+};
 
 class RuleContext {
 public:
   RuleContext(Program &program, const SourceManager &sm, const AzureData &azure, const Config &config,
-              DiagnosticEngine &diags, const PermissionModel *model)
-      : program(program), sm(sm), azure(azure), config(config), diags(diags), model_(model) {}
+              DiagnosticEngine &diags, const PermissionModel *model, const UserDeclsByKind &byKind)
+      : program(program), sm(sm), azure(azure), config(config), diags(diags), model_(model), byKind_(byKind) {}
 
   bool enabled(RuleID rule) const { return config.level(rule) != Level::Off; }
   /// Reports a finding at the rule's configured level. A rule that is off
@@ -34,10 +50,9 @@ public:
   }
   /// The user's declarations of one kind: `forEachUser<RetryDecl>([&](RetryDecl &r) {...})`.
   template <typename T, typename F> void forEachUser(F &&f) {
-    forEachUserDecl([&](Decl &decl) {
-      if (auto *d = llvm::dyn_cast<T>(&decl)) f(*d);
-    });
+    for (Decl *decl : byKind_.of(T::kKind)) f(*llvm::cast<T>(decl));
   }
+  const UserDeclsByKind &byKind() const { return byKind_; }
 
   Program &program;
   const SourceManager &sm;
@@ -54,6 +69,7 @@ public:
 
 private:
   const PermissionModel *model_;
+  const UserDeclsByKind &byKind_;
 };
 
 /// A `ward-ignore` that names only known rules and codes and gives a reason;

@@ -145,6 +145,7 @@ enum class DeclKind {
   EdgeWorker,
   Backup,
 };
+constexpr size_t kDeclKindCount = static_cast<size_t>(DeclKind::Backup) + 1;
 llvm::StringRef declKindKeyword(DeclKind kind); // `resource`, `edgeworker`, ...
 llvm::StringRef declKindNoun(DeclKind kind);    // "a resource", "an issuer template", ...
 
@@ -174,6 +175,7 @@ private:
 
 template <DeclKind K> class DeclOf : public Decl {
 public:
+  static constexpr DeclKind kKind = K;
   DeclOf() : Decl(K) {}
   static bool classof(const Decl *d) { return d->kind() == K; }
 };

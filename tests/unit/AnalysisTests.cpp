@@ -1,6 +1,7 @@
 #include "TestSupport.h"
 
 #include "analysis/NamePatterns.h"
+#include "analysis/RuleContext.h"
 #include "diag/Printers.h"
 
 #include <catch2/catch.hpp>
@@ -514,4 +515,29 @@ TEST_CASE("the hand-written patterns match exactly what their regular expression
     CHECK(conventional > 100);
     CHECK(conventional < texts.size() / 2);
   }
+}
+
+TEST_CASE("the rules' index of declarations by kind holds each user declaration once, in source order", "[analysis]") {
+  CheckResult r = check({{"a.ward", readFile(sourceDir() + "/examples/orders-api/orders.ward")},
+                         {"b.ward", "identity sp-b : service_principal\nretry r-b { attempts = 2 }\n"}});
+  Program &program = r.compilation->program();
+  ward::analysis::UserDeclsByKind byKind(program);
+  size_t indexed = 0, kinds = 0;
+  for (size_t k = 0; k < kDeclKindCount; ++k) {
+    auto kind = static_cast<DeclKind>(k);
+    std::vector<Decl *> walked;
+    for (auto &file : program.files)
+      if (!file->isStdlib())
+        for (auto &decl : file->decls)
+          if (decl->kind() == kind) walked.push_back(decl.get());
+    CHECK(byKind.of(kind) == walked);
+    indexed += byKind.of(kind).size();
+    kinds += !walked.empty();
+  }
+  CHECK(kinds >= 6);                             // the example declares most kinds
+  CHECK(byKind.of(DeclKind::Retry).size() >= 2); // from both files
+  size_t stdlibDecls = 0, all = 0;
+  for (auto &file : program.files) (file->isStdlib() ? stdlibDecls : all) += file->decls.size();
+  CHECK(stdlibDecls > 0);
+  CHECK(indexed == all); // the standard library's are left out
 }
