@@ -234,13 +234,12 @@ std::vector<std::string> OperationCatalog::matching(llvm::StringRef pattern, boo
 
 std::string Scope::id() const {
   switch (level) {
-  case Level::ManagementGroup: return ("/providers/Microsoft.Management/managementGroups/" + managementGroup).str();
-  case Level::Subscription: return ("/subscriptions/" + subscription).str();
-  case Level::ResourceGroup: return ("/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup).str();
+  case Level::ManagementGroup: return concat({"/providers/Microsoft.Management/managementGroups/", managementGroup});
+  case Level::Subscription: return concat({"/subscriptions/", subscription});
+  case Level::ResourceGroup: return concat({"/subscriptions/", subscription, "/resourceGroups/", resourceGroup});
   case Level::Resource:
-    return ("/subscriptions/" + subscription + "/resourceGroups/" + resourceGroup + "/providers/" + resourceType + "/" +
-            name)
-        .str();
+    return concat(
+        {"/subscriptions/", subscription, "/resourceGroups/", resourceGroup, "/providers/", resourceType, "/", name});
   }
   return "";
 }

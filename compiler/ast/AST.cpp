@@ -1,4 +1,5 @@
 #include "ast/AST.h"
+#include "source/Text.h"
 
 #include <fmt/format.h>
 
@@ -81,7 +82,7 @@ llvm::StringRef declKindNoun(DeclKind kind) {
 std::string Decl::describe(const SourceManager &sm) const {
   // Made for every declaration the type checks see: by concatenation, which
   // is several times cheaper than formatting.
-  if (!name.empty()) return (declKindKeyword(kind()) + " `" + name.text + "`").str();
+  if (!name.empty()) return concat({declKindKeyword(kind()), " `", name.text, "`"});
   LineColumn lc = sm.lineColumn(file, range.begin);
   return fmt::format("{} at {}:{}", declKindKeyword(kind()).str(), lc.line, lc.column);
 }

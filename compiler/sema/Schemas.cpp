@@ -181,7 +181,7 @@ void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, cons
     }
     // Made for every attribute (the checks name it in their messages): by
     // concatenation, which is several times cheaper than formatting.
-    if (spec->check) spec->check(ctx, entry.value, ("`" + entry.key.text + "`").str());
+    if (spec->check) spec->check(ctx, entry.value, concat({"`", entry.key.text, "`"}));
   }
   for (const AttrSpec &spec : schema) {
     if (!spec.required) continue;

@@ -90,3 +90,15 @@ TEST_CASE("case-insensitive comparisons agree with LLVM's on every short text", 
   CHECK(texts.size() == 1 + 11 + 121 + 1331);
   CHECK(wrong == 0);
 }
+
+TEST_CASE("concat joins its parts, empty ones included, in one string of exactly their size", "[text]") {
+  CHECK(ward::concat({}).empty());
+  CHECK(ward::concat({"", "", ""}).empty());
+  CHECK(ward::concat({"resource", " `", "vm-0", "`"}) == "resource `vm-0`");
+  std::string embedded("a\0b", 3);
+  CHECK(ward::concat({embedded, "", embedded}) == std::string("a\0ba\0b", 6));
+  std::string long_(1000, 'x');
+  std::string joined = ward::concat({long_, "/", long_});
+  CHECK(joined.size() == 2001);
+  CHECK(joined[1000] == '/');
+}
