@@ -93,9 +93,29 @@ const Vocabulary &vocabulary() {
   return kVocabulary;
 }
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
-bool isLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; }
+/// The lexer's character classes, one table lookup per byte: a large policy
+/// is tens of megabytes, nearly all of it names, strings and spaces.
+enum CharClass : uint8_t {
+  kSpace = 1,       // WS: [ \t\r\n\f]
+  kDigit = 2,       // [0-9]
+  kLetter = 4,      // [a-zA-Z]
+  kIdentPart = 8,   // [a-zA-Z0-9_-]: inside an IDENT
+  kStringStop = 16, // ["\\\r\n]: ends a STRING's plain run
+};
+constexpr std::array<uint8_t, 256> kCharClasses = [] {
+  std::array<uint8_t, 256> table{};
+  for (char c : {' ', '\t', '\r', '\n', '\f'}) table[static_cast<unsigned char>(c)] |= kSpace;
+  for (int c = '0'; c <= '9'; ++c) table[c] |= kDigit | kIdentPart;
+  for (int c = 'a'; c <= 'z'; ++c) table[c] |= kLetter | kIdentPart;
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] |= kLetter | kIdentPart;
+  table['_'] |= kIdentPart;
+  table['-'] |= kIdentPart;
+  for (char c : {'"', '\\', '\r', '\n'}) table[static_cast<unsigned char>(c)] |= kStringStop;
+  return table;
+}();
+bool is(char c, CharClass cls) { return kCharClasses[static_cast<unsigned char>(c)] & cls; }
+bool isDigit(char c) { return is(c, kDigit); }
+bool isLetter(char c) { return is(c, kLetter); }
 
 } // namespace
 
@@ -134,6 +154,10 @@ size_t scanString(llvm::StringRef s_, size_t pos_, size_t &type) {
   size_t i = pos_ + 1;
   while (i < s_.size()) {
     char c = s_[i];
+    if (!is(c, kStringStop)) {
+      ++i;
+      continue;
+    }
     if (c == '"') {
       type = WardLexer::STRING;
       return i + 1 - pos_;
@@ -144,7 +168,6 @@ size_t scanString(llvm::StringRef s_, size_t pos_, size_t &type) {
       i += 2;
       continue;
     }
-    ++i;
   }
   type = WardLexer::UNTERMINATED_STRING;
   return i - pos_;
@@ -172,7 +195,7 @@ size_t scanNumber(llvm::StringRef s_, size_t pos_, size_t &type) {
 // IDENT : [a-zA-Z_] ([a-zA-Z0-9_-]* [a-zA-Z0-9_])? ; keywords win on equal length.
 size_t scanIdentifier(llvm::StringRef s_, size_t pos_, size_t &type) {
   size_t i = pos_ + 1;
-  while (i < s_.size() && (isLetter(s_[i]) || isDigit(s_[i]) || s_[i] == '_' || s_[i] == '-')) ++i;
+  while (i < s_.size() && is(s_[i], kIdentPart)) ++i;
   while (s_[i - 1] == '-') --i; // a name does not end with `-`
   llvm::StringRef text = s_.slice(pos_, i);
   size_t keyword = vocabulary().keywords.find(text);
@@ -184,7 +207,8 @@ size_t scanIdentifier(llvm::StringRef s_, size_t pos_, size_t &type) {
 
 size_t skipSpace(llvm::StringRef s, size_t pos) {
   // WS : [ \t\r\n\f]+ -> skip ; a byte-order mark reads as spaces.
-  while (pos < s.size() && (isSpace(s[pos]) || (pos < 3 && s.startswith("\xEF\xBB\xBF")))) ++pos;
+  if (pos < 3 && s.startswith("\xEF\xBB\xBF")) pos = 3;
+  while (pos < s.size() && is(s[pos], kSpace)) ++pos;
   return pos;
 }
 
