@@ -114,7 +114,11 @@ template <typename T> llvm::StringRef Setting<T>::spelling() const {
 struct Attribute {
   Name key;
   Value value;
-  SourceRange range;
+  /// From the key to the end of the value; a trailing `,` is not part of it.
+  /// Worked out, not stored: a large policy holds hundreds of thousands.
+  SourceRange range() const {
+    return value.range.valid() ? SourceRange{key.range.file, key.range.begin, value.range.end} : key.range;
+  }
 };
 
 /// An attribute block `{ key = value ... }`.

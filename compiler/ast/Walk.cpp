@@ -117,7 +117,7 @@ void forEachValue(const Decl &decl, llvm::function_ref<void(const Value &)> visi
 
 void forEachConstructRange(const Decl &decl, llvm::function_ref<void(SourceRange)> visit) {
   visit(decl.range);
-  for (const Attribute &a : decl.attrs.items) visit(a.range);
+  for (const Attribute &a : decl.attrs.items) visit(a.range());
   if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(&decl)) {
     for (const Route &r : ew->routes) {
       visit(r.range);

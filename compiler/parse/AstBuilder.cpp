@@ -151,7 +151,7 @@ private:
     return {std::move(key), value(ctx->value())};
   }
 
-  Attribute attribute(P::AttributeContext *ctx) { return {name(ctx->name()), value(ctx->value()), range(ctx)}; }
+  Attribute attribute(P::AttributeContext *ctx) { return {name(ctx->name()), value(ctx->value())}; }
 
   AttrList attrs(P::AttrBlockContext *ctx) {
     AttrList out;

@@ -338,12 +338,11 @@ private:
   }
   // name '=' value ','?
   Attribute attribute() {
-    size_t first = at_;
     Name key = name();
     expect(L::EQUALS);
     Value v = value();
     accept(L::COMMA);
-    return {std::move(key), std::move(v), span(first)};
+    return {std::move(key), std::move(v)};
   }
   AttrList attrBlock() {
     size_t first = expect(L::LBRACE);

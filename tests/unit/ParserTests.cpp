@@ -104,6 +104,24 @@ TEST_CASE("string escapes are decoded and ranges point at the source", "[parser]
   CHECK(nameAt.column == 10);
 }
 
+TEST_CASE("an attribute spans its key to the end of its value, without a trailing comma", "[parser]") {
+  const std::string source = "retry r {\n  attempts = 3 ,\n  budget = {\n    ratio = 10%\n  },\n  per_try_timeout = 1s\n}\n";
+  CheckResult r = checkSource(source);
+  INFO(r.text());
+  auto *retry = firstOf<RetryDecl>(r);
+  REQUIRE(retry);
+  auto textOf = [&](const char *key) {
+    const Attribute *a = retry->attrs.find(key);
+    REQUIRE(a);
+    SourceRange range = a->range();
+    CHECK(range.file == a->key.range.file);
+    return r.compilation->sources().text(range.file).slice(range.begin, range.end).str();
+  };
+  CHECK(textOf("attempts") == "attempts = 3");
+  CHECK(textOf("budget") == "budget = {\n    ratio = 10%\n  }");
+  CHECK(textOf("per_try_timeout") == "per_try_timeout = 1s");
+}
+
 TEST_CASE("quantities keep magnitude and unit", "[parser]") {
   CheckResult r =
       checkSource("retry r { attempts = 3 on = [503] per_try_timeout = 250ms budget = { ratio = 12.5% } }\n");
