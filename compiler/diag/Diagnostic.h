@@ -69,7 +69,6 @@ struct Diagnostic {
   std::string path;      // set when there is a file but no buffer (I/O errors)
   std::string message;
   std::vector<Label> labels;
-  std::string help;
   std::vector<FixIt> fixits;
   /// Suppressed in source (`// ward-ignore ID: reason`): not printed as text
   /// and not counted, but kept for JSON and SARIF with its justification.
@@ -80,8 +79,18 @@ struct Diagnostic {
     labels.push_back({r, std::move(msg)});
     return *this;
   }
+  /// The help line ("" when there is none).
+  llvm::StringRef help() const { return literalHelp_.data() ? literalHelp_ : llvm::StringRef(ownedHelp_); }
   Diagnostic &withHelp(std::string text) {
-    help = std::move(text);
+    ownedHelp_ = std::move(text);
+    literalHelp_ = {};
+    return *this;
+  }
+  /// A string literal is kept by reference, not copied: a rule may give the
+  /// same help with each of tens of thousands of findings.
+  template <size_t N> Diagnostic &withHelp(const char (&literal)[N]) {
+    ownedHelp_.clear();
+    literalHelp_ = llvm::StringRef(literal, N - 1);
     return *this;
   }
   Diagnostic &fix(SourceRange r, std::string replacement) {
@@ -92,6 +101,10 @@ struct Diagnostic {
     fixits.push_back({r, std::move(replacement), FixIt::Applicability::Suggestion});
     return *this;
   }
+
+private:
+  std::string ownedHelp_;
+  llvm::StringRef literalHelp_; // when set, the help: a literal's, which lives as long as the program
 };
 
 /// True when a diagnostic is about the environment (I/O, limits, ward.json,
@@ -128,6 +141,10 @@ public:
   }
   DiagnosticBuilder &withHelp(std::string text) {
     diag_.withHelp(std::move(text));
+    return *this;
+  }
+  template <size_t N> DiagnosticBuilder &withHelp(const char (&literal)[N]) {
+    diag_.withHelp(literal);
     return *this;
   }
   DiagnosticBuilder &fix(SourceRange r, std::string replacement) {

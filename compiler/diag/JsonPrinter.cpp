@@ -44,7 +44,7 @@ static llvm::json::Value diagnosticToJson(const SourceManager &sm, const Diagnos
   } parts(sm);
   walkParts(d, parts);
   out["labels"] = std::move(parts.labels);
-  out["help"] = d.help.empty() ? llvm::json::Value(nullptr) : llvm::json::Value(d.help);
+  out["help"] = d.help().empty() ? llvm::json::Value(nullptr) : llvm::json::Value(d.help());
   out["fixes"] = std::move(parts.fixes);
   out["suppressed"] = d.suppressed ? llvm::json::Value(llvm::json::Object{{"justification", d.justification}})
                                    : llvm::json::Value(nullptr);

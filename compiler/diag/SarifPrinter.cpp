@@ -129,7 +129,7 @@ llvm::json::Value diagnosticsToSarif(const SourceManager &sm, const DiagnosticEn
   bool environmentOk = true;
   for (const Diagnostic &d : engine.diagnostics()) {
     if (isEnvironmentError(d)) environmentOk = false;
-    std::string text = d.help.empty() ? d.message : d.message + "\n\nhelp: " + d.help;
+    std::string text = d.help().empty() ? d.message : concat({d.message, "\n\nhelp: ", d.help()});
     // Where the result is shown: its own range, or, for a finding located
     // in Ward's standard library (which is not in the user's repository),
     // the first of its labels in the user's files.
@@ -189,7 +189,7 @@ llvm::json::Value diagnosticsToSarif(const SourceManager &sm, const DiagnosticEn
         // Only certain fixes: a consumer may apply SARIF fixes without asking.
         if (!fix.certain() || inStdlib(sm, fix.range)) return;
         fixes.push_back(llvm::json::Object{
-            {"description", llvm::json::Object{{"text", d.help.empty() ? "apply the suggested edit" : d.help}}},
+            {"description", llvm::json::Object{{"text", d.help().empty() ? "apply the suggested edit" : d.help()}}},
             {"artifactChanges",
              llvm::json::Array{llvm::json::Object{
                  {"artifactLocation", writer.artifactLocation(sm.displayPath(fix.range.file))},

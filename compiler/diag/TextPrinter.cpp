@@ -51,10 +51,10 @@ public:
       }
     } labels(*this);
     walkParts(d, labels);
-    if (!d.help.empty()) {
+    if (!d.help().empty()) {
       os_ << "  ";
       colored(llvm::raw_ostream::GREEN, "help");
-      os_ << ": " << d.help << "\n";
+      os_ << ": " << d.help() << "\n";
     }
     struct Fixes : DiagnosticPartVisitor {
       TextPrinter &p;

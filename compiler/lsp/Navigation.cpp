@@ -55,7 +55,7 @@ std::vector<QuickFix> quickFixes(const DiagnosticList &diags, FileID file, uint3
     bool inFile = std::all_of(d.fixits.begin(), d.fixits.end(), [&](const FixIt &f) { return f.range.file == file; });
     if (!inFile) continue; // an edit in the standard library is not the user's to make
     bool certain = std::all_of(d.fixits.begin(), d.fixits.end(), [](const FixIt &f) { return f.certain(); });
-    std::string title = d.help.empty() ? "apply the suggested edit" : d.help;
+    std::string title = d.help().empty() ? "apply the suggested edit" : d.help().str();
     out.push_back({d.code.str() + ": " + title, certain, &d});
   }
   return out;

@@ -94,7 +94,7 @@ llvm::json::Value WardServer::rangeToLsp(const SourceManager &sm, SourceRange r)
 llvm::json::Value WardServer::toLsp(const Diagnostic &d, const SourceManager &sm) const {
   int64_t severity = d.severity == Severity::Error ? 1 : d.severity == Severity::Warning ? 2 : 3;
   std::string message = d.message;
-  if (!d.help.empty()) message += "\nhelp: " + d.help;
+  if (!d.help().empty()) message += ("\nhelp: " + d.help()).str();
   llvm::json::Object out{{"range", rangeToLsp(sm, d.range)},
                          {"severity", severity},
                          {"code", d.code},

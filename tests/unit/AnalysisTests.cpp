@@ -39,7 +39,7 @@ TEST_CASE("a backup identity given Owner, a wildcard or roleAssignments/write is
     CHECK_FALSE(r.ok); // exit 1
     bool narrowHelp = false;
     for (const Diagnostic &d : r.compilation->diagnostics().diagnostics())
-      if (d.severity == Severity::Error && d.help.find(narrow) != std::string::npos) narrowHelp = true;
+      if (d.severity == Severity::Error && d.help().find(narrow) != std::string::npos) narrowHelp = true;
     if (llvm::StringRef(grant).contains("Microsoft.RecoveryServices/*")) {
       // A written wildcard: the rule says to list the operations; the
       // trigger is not covered by a generated role, so the help on the
@@ -61,7 +61,7 @@ TEST_CASE("sufficient privilege: a trigger identity without the permission", "[a
   const Diagnostic *d = r.findUnsuppressed("W007");
   REQUIRE(d);
   CHECK(d->message.find("lacks 6 actions on `orders-vault`") != std::string::npos);
-  CHECK(d->help == "add `allow mi-backup-runner to backup.operate on orders-vault`");
+  CHECK(d->help() == "add `allow mi-backup-runner to backup.operate on orders-vault`");
   // A grant of Backup Operator on the vault covers it (and is then flagged for its wildcards instead).
   CheckResult granted =
       checkSource(std::string(kBackupBase) + "grant mi-backup-runner role \"Backup Operator\" on orders-vault\n");
@@ -83,7 +83,7 @@ TEST_CASE("broad scope names the narrowest sufficient scope with a fix", "[analy
       "] on rg-backup\n");
   const Diagnostic *d = r.findUnsuppressed("W005");
   REQUIRE(d);
-  CHECK(d->help == "grant on `orders-vault` instead");
+  CHECK(d->help() == "grant on `orders-vault` instead");
   REQUIRE(d->fixits.size() == 1);
   CHECK(d->fixits[0].replacement == "orders-vault");
   CHECK_FALSE(r.findUnsuppressed("W007"));
@@ -172,15 +172,15 @@ TEST_CASE("retry arithmetic is shown in the message", "[analysis][edge]") {
   CHECK(d->message == "worst case 3 × 2s + (500ms + 1s) = 7.50s exceeds the 4s wall-time limit of a responseProvider "
                       "on the basic tier");
   // What retries do at the edge is said where the user reads the finding.
-  CHECK(d->help.find("EdgeWorkers documents no timer") != std::string::npos);
-  CHECK(d->help.find("per isolate") != std::string::npos);
+  CHECK(d->help().find("EdgeWorkers documents no timer") != std::string::npos);
+  CHECK(d->help().find("per isolate") != std::string::npos);
 }
 
 TEST_CASE("W020 says what budgets and back-off do at the edge", "[analysis][edge]") {
   CheckResult r = checkSource("retry bare { attempts = 2 on = [503] per_try_timeout = 1s }\n");
   std::vector<std::string> texts;
   for (const Diagnostic &d : r.compilation->diagnostics().diagnostics())
-    if (d.code == "W020") texts.push_back(d.message + " " + d.help);
+    if (d.code == "W020") texts.push_back(d.message + " " + d.help().str());
   REQUIRE(texts.size() == 2);
   auto said = [&](const char *what, const char *text) {
     return std::any_of(texts.begin(), texts.end(), [&](const std::string &t) {
@@ -262,7 +262,7 @@ TEST_CASE("W030: Entra ID v2.0 audiences are application IDs, tenants are IDs", 
   REQUIRE(d);
   CHECK(d->message.find("carry the API's application (client) ID, a GUID") != std::string::npos);
   CHECK(d->fixits.empty()); // the GUID cannot be guessed
-  CHECK(d->help.find("issuers.entra_v1") != std::string::npos);
+  CHECK(d->help().find("issuers.entra_v1") != std::string::npos);
 
   // `api://{GUID}` holds the application ID: the fix takes it out, and the finding goes.
   std::string guidUri = std::string(kTenant) + "issuer entra : issuers.entra_v2 { tenant = contoso  audiences = "
@@ -369,14 +369,14 @@ TEST_CASE("W006: a built-in role that an intent uses only in part", "[analysis][
   REQUIRE(d);
   CHECK(d->message.find("role `Backup Contributor` lets `sp-ops` perform") != std::string::npos);
   CHECK(d->message.find("Microsoft.RecoveryServices/") != std::string::npos); // the vault's own operations first
-  CHECK(d->help.find("allow sp-ops to backup.operate on vault") != std::string::npos);
+  CHECK(d->help().find("allow sp-ops to backup.operate on vault") != std::string::npos);
   // Key Vault Crypto User next to an allow that already covers signing.
   CheckResult signer = checkSource(std::string(kPrivilegeBase) + "allow sp-ops to keys.sign on kv\n"
                                                                  "grant sp-ops role \"Key Vault Crypto User\" on kv\n");
   const Diagnostic *s = signer.findUnsuppressed("W006");
   REQUIRE(s);
   CHECK(s->message.find("Microsoft.KeyVault/vaults/keys/") != std::string::npos);
-  CHECK(s->help.find("remove this grant") != std::string::npos);
+  CHECK(s->help().find("remove this grant") != std::string::npos);
 }
 
 TEST_CASE("one cause, one finding: a misspelt action gets W026 only", "[analysis][privilege]") {
@@ -437,7 +437,7 @@ TEST_CASE("W013's suggested name follows the convention", "[analysis][identity]"
     INFO(name);
     REQUIRE(d);
     std::smatch m;
-    std::string help = d->help;
+    std::string help = d->help().str();
     REQUIRE(std::regex_search(help, m, std::regex("`([^`]+)`")));
     std::string suggested = m[1];
     CHECK(suggested.rfind("sp-sp", 0) != 0);

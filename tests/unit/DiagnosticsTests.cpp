@@ -137,7 +137,7 @@ TEST_CASE("a diagnostic joins the engine when its builder is done, so builders n
   }
   REQUIRE(diags.diagnostics().size() == 101);
   CHECK(diags.diagnostics().back().message == "first");
-  CHECK(diags.diagnostics().back().help == "still writable");
+  CHECK(diags.diagnostics().back().help() == "still writable");
   // A discarded builder (a rule that is off) never joins.
   {
     ward::DiagnosticBuilder off = ward::DiagnosticEngine::discarded();
@@ -303,7 +303,7 @@ TEST_CASE("sorting orders by file, position, code and message, keeping ties in r
     d.range = {random() % 2 ? a : b, static_cast<uint32_t>(random() % 5), static_cast<uint32_t>(5 + random() % 3)};
     d.code = random() % 2 ? "W001" : "W002";
     d.message = random() % 2 ? "x" : "y";
-    d.help = std::to_string(i);
+    d.withHelp(std::to_string(i));
     reported.push_back(d);
   }
   std::vector<Diagnostic> expected = reported;
@@ -319,7 +319,36 @@ TEST_CASE("sorting orders by file, position, code and message, keeping ties in r
   REQUIRE(engine.size() == expected.size());
   size_t differ = 0;
   for (size_t i = 0; i < expected.size(); ++i)
-    differ += engine.diagnostics()[i].help != expected[i].help || key(engine.diagnostics()[i]) != key(expected[i]);
+    differ += engine.diagnostics()[i].help() != expected[i].help() || key(engine.diagnostics()[i]) != key(expected[i]);
   CHECK(differ == 0);
   CHECK(sm.displayPath(engine.diagnostics().front().range.file) == "a.ward");
+}
+
+TEST_CASE("a literal help is kept by reference, other help is owned, and either survives copies", "[diag]") {
+  static const char kLiteral[] = "add `require token from <issuer>` to the route";
+  Diagnostic literal;
+  literal.withHelp(kLiteral);
+  CHECK(literal.help().data() == kLiteral); // not copied
+  CHECK(literal.help() == kLiteral);
+
+  std::string text = "did you mean `vm-1`?";
+  Diagnostic owned;
+  owned.withHelp(text);
+  text.assign(text.size(), 'x'); // the diagnostic has its own copy
+  CHECK(owned.help() == "did you mean `vm-1`?");
+
+  // The last help given wins, whichever kind it is.
+  Diagnostic both = literal;
+  both.withHelp(std::string("owned now"));
+  CHECK(both.help() == "owned now");
+  both.withHelp(kLiteral);
+  CHECK(both.help() == kLiteral);
+  CHECK(Diagnostic().help().empty());
+
+  DiagnosticList list;
+  list.push_back(owned);
+  list.push_back(std::move(literal));
+  DiagnosticList copy = list;
+  CHECK(copy[0].help() == "did you mean `vm-1`?");
+  CHECK(copy[1].help().data() == kLiteral);
 }

@@ -105,7 +105,8 @@ TEST_CASE("string escapes are decoded and ranges point at the source", "[parser]
 }
 
 TEST_CASE("an attribute spans its key to the end of its value, without a trailing comma", "[parser]") {
-  const std::string source = "retry r {\n  attempts = 3 ,\n  budget = {\n    ratio = 10%\n  },\n  per_try_timeout = 1s\n}\n";
+  const std::string source =
+      "retry r {\n  attempts = 3 ,\n  budget = {\n    ratio = 10%\n  },\n  per_try_timeout = 1s\n}\n";
   CheckResult r = checkSource(source);
   INFO(r.text());
   auto *retry = firstOf<RetryDecl>(r);
@@ -179,14 +180,14 @@ TEST_CASE("an unclosed block names the block and where it opened", "[parser]") {
   REQUIRE(d);
   CHECK(d->message == "expected `}` to close `edgeworker orders-gateway` opened at 1:27, found end of file");
   REQUIRE(d->labels.size() == 1);
-  CHECK(d->help == "add `}` at the end of `edgeworker orders-gateway`");
+  CHECK(d->help() == "add `}` at the end of `edgeworker orders-gateway`");
 }
 
 TEST_CASE("keywords in name positions get a specific hint", "[parser]") {
   CheckResult r = checkSource("identity route : group\n");
   const Diagnostic *d = r.find("E0101");
   REQUIRE(d);
-  CHECK(d->help.find("keyword") != std::string::npos);
+  CHECK(d->help().find("keyword") != std::string::npos);
 }
 
 TEST_CASE("the soft keywords are the grammar's own: every one parses as a name", "[parser]") {

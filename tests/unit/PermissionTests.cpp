@@ -208,7 +208,7 @@ TEST_CASE("Azure's data is read from the standard library, and a missing part is
     stdlib.write("azure/operations/Microsoft.Compute.txt", operationFile);
     ward::Diagnostic error = failedLoad(stdlib);
     CHECK(llvm::StringRef(error.path).endswith("azure/built-in-roles.json"));
-    CHECK(llvm::StringRef(error.help).contains("WARD_STDLIB"));
+    CHECK(llvm::StringRef(error.help()).contains("WARD_STDLIB"));
   }
   SECTION("no operations (the roles are there)") {
     stdlib.write("azure/built-in-roles.json", roleFile);

@@ -22,7 +22,7 @@ TEST_CASE("unknown names suggest the closest declared name", "[resolve]") {
   const Diagnostic *d = r.find("E0204");
   REQUIRE(d);
   CHECK(d->message == "unknown identity `sp-order-edge`");
-  CHECK(d->help == "did you mean `sp-orders-edge`?");
+  CHECK(d->help() == "did you mean `sp-orders-edge`?");
   REQUIRE(d->fixits.size() == 1);
   CHECK(d->fixits[0].replacement == "sp-orders-edge");
   REQUIRE(d->labels.size() == 1); // points at the declaration it suggests
@@ -50,7 +50,7 @@ TEST_CASE("capabilities are looked up per resource type", "[resolve]") {
   CheckResult typo = checkSource(std::string(kBase) + "allow sp-orders-edge to backup.operat on orders-vault\n");
   const Diagnostic *d = typo.find("E0204");
   REQUIRE(d);
-  CHECK(d->help == "did you mean `backup.operate`?");
+  CHECK(d->help() == "did you mean `backup.operate`?");
   CheckResult ok = checkSource(std::string(kBase) + "allow sp-orders-edge to backup.operate on orders-vault\n");
   INFO(ok.text());
   CHECK(ok.ok);
@@ -64,7 +64,7 @@ TEST_CASE("names in other files need an import", "[resolve]") {
   CHECK(r.has("E0206", "`sp` is declared in"));
   const Diagnostic *d = r.find("E0206");
   REQUIRE(d);
-  CHECK(d->help.find("import \"") != std::string::npos);
+  CHECK(d->help().find("import \"") != std::string::npos);
 
   CheckResult imported = check(
       {{"a.ward", "import std.azure\nimport \"b.ward\"\nallow sp to vm.read on vm\n"},
@@ -79,7 +79,7 @@ TEST_CASE("stdlib names are visible only where the module is imported", "[resolv
   CheckResult r = checkSource("resource vm : azure.vm { resource_group = \"rg\" name = \"vm\" }\n");
   const Diagnostic *d = r.find("E0206");
   REQUIRE(d);
-  CHECK(d->help == "add `import std.azure` at the top of this file");
+  CHECK(d->help() == "add `import std.azure` at the top of this file");
 }
 
 TEST_CASE("import cycles are reported with the whole chain", "[resolve]") {
@@ -116,7 +116,7 @@ TEST_CASE("E0206 suggests an import path relative to the importing file, and fol
   CheckResult r = check(files);
   const Diagnostic *d = r.find("E0206");
   REQUIRE(d);
-  CHECK(d->help == "add `import \"../lib/shared.ward\"` at the top of this file");
+  CHECK(d->help() == "add `import \"../lib/shared.ward\"` at the top of this file");
   files["app/main.ward"] = "import \"../lib/shared.ward\"\n" + files["app/main.ward"];
   CheckResult fixed = check(files);
   INFO(fixed.text());

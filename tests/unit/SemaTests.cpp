@@ -30,7 +30,7 @@ TEST_CASE("durations need a known unit", "[sema]") {
   const Diagnostic *d = days.find("E0305");
   REQUIRE(d);
   CHECK(d->fixits.empty());
-  CHECK(d->help == "units here are ms, s, m");
+  CHECK(d->help() == "units here are ms, s, m");
   CheckResult seconds = checkSource(retryWith("attempts = 2 per_try_timeout = 3secs"));
   const Diagnostic *s = seconds.find("E0305");
   REQUIRE(s);
@@ -324,7 +324,7 @@ TEST_CASE("a missing or wrong unit is one error with a sensible suggestion", "[s
     CheckResult r = checkSource(source);
     INFO(r.text());
     REQUIRE(r.codes() == std::vector<std::string>{"E0305"});
-    return std::string(r.find("E0305")->help);
+    return std::string(r.find("E0305")->help());
   };
   std::string retry = "retry r { attempts = 3 on = [503] per_try_timeout = {} budget = { ratio = 10% } }\n";
   auto with = [&](const std::string &value) {
