@@ -172,9 +172,11 @@ void printText(llvm::raw_ostream &os, const SourceManager &sm, const DiagnosticL
     llvm::parallelForEachN(0, runs, [&](size_t run) {
       texts[run].clear();
       llvm::raw_string_ostream out(texts[run]);
+      out.SetBuffered(); // a finding is written in a dozen small pieces
       out.enable_colors(os.colors_enabled());
       size_t from = wave + run * kRun;
       render(out, from, std::min(diags.size(), from + kRun), diags);
+      out.flush(); // into texts[run], before it is written out
     });
     for (size_t run = 0; run < runs; ++run) os << texts[run];
   }
