@@ -85,7 +85,9 @@ struct Value {
   /// per attribute.
   llvm::StringRef unit() const {
     if (kind != Kind::Quantity) return {};
-    return text.drop_while([](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+    size_t digits = 0; // a plain loop: durations are checked by the hundred thousand
+    while (digits < text.size() && ((text[digits] >= '0' && text[digits] <= '9') || text[digits] == '.')) ++digits;
+    return text.drop_front(digits);
   }
   llvm::StringRef kindName() const;
   /// The texts of a list's items, or this value's own text.
