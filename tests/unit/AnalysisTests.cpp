@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <functional>
 #include <regex>
 
 using namespace ward;
@@ -476,6 +477,19 @@ std::vector<std::string> allTexts(llvm::StringRef alphabet, size_t maxLength) {
   }
   return texts;
 }
+
+/// Requires `byHand` and `byRegex` to agree on every text; how many matched.
+size_t countAgreeing(const std::vector<std::string> &texts, bool (*byHand)(llvm::StringRef),
+                     const std::function<bool(const std::string &)> &byRegex) {
+  size_t matched = 0;
+  for (const std::string &text : texts) {
+    INFO("text \"" << text << "\"");
+    bool expected = byRegex(text);
+    REQUIRE(byHand(text) == expected);
+    matched += expected;
+  }
+  return matched;
+}
 } // namespace
 
 TEST_CASE("the hand-written patterns match exactly what their regular expressions match", "[analysis][patterns]") {
@@ -487,13 +501,8 @@ TEST_CASE("the hand-written patterns match exactly what their regular expression
     for (const char *extra : {"1.2.3", "10.20.30-rc.1", "1.0.0+build.5", "1.0~beta", "1..2", "1.2.", ".1", "1-", "1.x",
                               "v1.2", "1.2.3-", "1_2_3", "latest", "*", "1.*", "^1.2", "1.2 "})
       texts.push_back(extra);
-    size_t pinnedCount = 0;
-    for (const std::string &text : texts) {
-      INFO("version \"" << text << "\"");
-      bool expected = std::regex_match(text, pinned);
-      REQUIRE(ward::analysis::isPinnedVersion(text) == expected);
-      pinnedCount += expected;
-    }
+    size_t pinnedCount = countAgreeing(texts, ward::analysis::isPinnedVersion,
+                                       [&](const std::string &text) { return std::regex_match(text, pinned); });
     CHECK(pinnedCount > 1000); // both answers are well represented
     CHECK(pinnedCount < texts.size() / 2);
   }
@@ -505,13 +514,8 @@ TEST_CASE("the hand-written patterns match exactly what their regular expression
       texts.push_back("s" + tail);
       texts.push_back(tail);
     }
-    size_t conventional = 0;
-    for (const std::string &text : texts) {
-      INFO("name \"" << text << "\"");
-      bool expected = std::regex_search(text, convention);
-      REQUIRE(ward::analysis::isConventionalServicePrincipalName(text) == expected);
-      conventional += expected;
-    }
+    size_t conventional = countAgreeing(texts, ward::analysis::isConventionalServicePrincipalName,
+                                        [&](const std::string &text) { return std::regex_search(text, convention); });
     CHECK(conventional > 100);
     CHECK(conventional < texts.size() / 2);
   }
