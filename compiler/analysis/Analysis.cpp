@@ -46,14 +46,9 @@ UserDeclsByKind::UserDeclsByKind(Program &program) {
   // Counted first, so that each list is allocated once at its size: it is
   // held while the rules run, at the run's peak.
   std::array<size_t, kDeclKindCount> counts{};
-  auto forEachUserDecl = [&](auto visit) {
-    for (auto &file : program.files)
-      if (!file->isStdlib())
-        for (auto &decl : file->decls) visit(decl.get());
-  };
-  forEachUserDecl([&](Decl *decl) { ++counts[static_cast<size_t>(decl->kind())]; });
+  forEachUserDecl(program, [&](Decl &decl) { ++counts[static_cast<size_t>(decl.kind())]; });
   for (size_t kind = 0; kind < kDeclKindCount; ++kind) lists_[kind].reserve(counts[kind]);
-  forEachUserDecl([&](Decl *decl) { lists_[static_cast<size_t>(decl->kind())].push_back(decl); });
+  forEachUserDecl(program, [&](Decl &decl) { lists_[static_cast<size_t>(decl.kind())].push_back(&decl); });
 }
 
 std::string quoteName(const Decl &decl) {

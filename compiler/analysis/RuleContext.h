@@ -11,6 +11,14 @@
 
 namespace ward::analysis {
 
+/// Calls `f` on each declaration of the user's files, in source order (the
+/// standard library is trusted, and its declarations are not the user's).
+template <typename F> void forEachUserDecl(Program &program, F &&f) {
+  for (auto &file : program.files)
+    if (!file->isStdlib())
+      for (auto &decl : file->decls) f(*decl);
+}
+
 /// The user's declarations by kind, each list in source order. A rule about
 /// one kind reads its list: in a large policy, visiting every declaration to
 /// ask its kind brings each of them into the cache, and the rules do that
@@ -43,11 +51,7 @@ public:
                                   bool *inherited = nullptr);
 
   /// Declarations of the user's files (the standard library is trusted).
-  template <typename F> void forEachUserDecl(F &&f) {
-    for (auto &file : program.files)
-      if (!file->isStdlib())
-        for (auto &decl : file->decls) f(*decl);
-  }
+  template <typename F> void forEachUserDecl(F &&f) { analysis::forEachUserDecl(program, f); }
   /// The user's declarations of one kind: `forEachUser<RetryDecl>([&](RetryDecl &r) {...})`.
   template <typename T, typename F> void forEachUser(F &&f) {
     for (Decl *decl : byKind_.of(T::kKind)) f(*llvm::cast<T>(decl));

@@ -156,13 +156,13 @@ void printText(llvm::raw_ostream &os, const SourceManager &sm, const DiagnosticL
   // their own and written in order, a wave at a time: the output is the same,
   // and at most one wave's text is held in memory.
   constexpr size_t kRun = 128, kRunsPerWave = 16;
-  auto render = [&sm](llvm::raw_ostream &out, size_t from, size_t to, const DiagnosticList &list) {
+  auto render = [&sm, &diags](llvm::raw_ostream &out, size_t from, size_t to) {
     TextPrinter printer(out, sm);
     for (size_t i = from; i < to; ++i)
-      if (!list[i].suppressed) printer.print(list[i]);
+      if (!diags[i].suppressed) printer.print(diags[i]);
   };
   if (diags.size() <= kRun) {
-    render(os, 0, diags.size(), diags);
+    render(os, 0, diags.size());
     return;
   }
   sm.computeLineTables(); // made on first use otherwise, which is not safe from several threads
@@ -175,7 +175,7 @@ void printText(llvm::raw_ostream &os, const SourceManager &sm, const DiagnosticL
       out.SetBuffered(); // a finding is written in a dozen small pieces
       out.enable_colors(os.colors_enabled());
       size_t from = wave + run * kRun;
-      render(out, from, std::min(diags.size(), from + kRun), diags);
+      render(out, from, std::min(diags.size(), from + kRun));
       out.flush(); // into texts[run], before it is written out
     });
     for (size_t run = 0; run < runs; ++run) os << texts[run];

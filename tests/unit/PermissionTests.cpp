@@ -141,11 +141,20 @@ TEST_CASE("the operation catalogue knows documented and role actions", "[permiss
   CHECK(ops.lookup("Microsoft.Compute/virtualMachines/teleport/action", false) == S::Known);
 }
 
+namespace {
+Scope resourceGroupScope(llvm::StringRef subscription, llvm::StringRef group) {
+  return {Scope::Level::ResourceGroup, "", subscription, group, "", ""};
+}
+Scope resourceScope(llvm::StringRef subscription, llvm::StringRef group, llvm::StringRef type, llvm::StringRef name) {
+  return {Scope::Level::Resource, "", subscription, group, type, name};
+}
+} // namespace
+
 TEST_CASE("scope hierarchy", "[permissions][scope]") {
   Scope sub{Scope::Level::Subscription, "", "s1", "", "", ""};
-  Scope rg{Scope::Level::ResourceGroup, "", "s1", "rg-a", "", ""};
-  Scope vm{Scope::Level::Resource, "", "s1", "rg-a", "Microsoft.Compute/virtualMachines", "vm1"};
-  Scope vm2{Scope::Level::Resource, "", "s1", "rg-b", "Microsoft.Compute/virtualMachines", "vm2"};
+  Scope rg = resourceGroupScope("s1", "rg-a");
+  Scope vm = resourceScope("s1", "rg-a", "Microsoft.Compute/virtualMachines", "vm1");
+  Scope vm2 = resourceScope("s1", "rg-b", "Microsoft.Compute/virtualMachines", "vm2");
   Scope mg{Scope::Level::ManagementGroup, "corp", "", "", "", ""};
   CHECK(sub.contains(rg));
   CHECK(rg.contains(vm));
@@ -161,9 +170,9 @@ TEST_CASE("scopes and actions compare without case, as Azure compares names", "[
   // Resource and resource group names are case-insensitive (Microsoft's
   // naming rules, docs/azure.md), and the built-in roles spell operations
   // in more than one case (`microsoft.insights/...` beside `Microsoft.Insights/...`).
-  Scope rg{Scope::Level::ResourceGroup, "", "S1", "RG-A", "", ""};
-  Scope vm{Scope::Level::Resource, "", "s1", "rg-a", "microsoft.compute/VIRTUALMACHINES", "VM1"};
-  Scope same{Scope::Level::Resource, "", "S1", "Rg-A", "Microsoft.Compute/virtualMachines", "vm1"};
+  Scope rg = resourceGroupScope("S1", "RG-A");
+  Scope vm = resourceScope("s1", "rg-a", "microsoft.compute/VIRTUALMACHINES", "VM1");
+  Scope same = resourceScope("S1", "Rg-A", "Microsoft.Compute/virtualMachines", "vm1");
   CHECK(rg.contains(vm));
   CHECK(vm.contains(same));
   CHECK(same.contains(vm));
