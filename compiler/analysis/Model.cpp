@@ -19,8 +19,8 @@ bool Hold::hasDataActions() const { return role ? role->hasDataActions() : expli
 
 std::vector<std::pair<std::string, bool>> Hold::writtenActions() const {
   std::vector<std::pair<std::string, bool>> out;
-  for (const std::string &a : explicitPermissions.actions) out.emplace_back(a, false);
-  for (const std::string &a : explicitPermissions.dataActions) out.emplace_back(a, true);
+  for (llvm::StringRef a : explicitPermissions.actions) out.emplace_back(a, false);
+  for (llvm::StringRef a : explicitPermissions.dataActions) out.emplace_back(a, true);
   return out;
 }
 
@@ -152,8 +152,8 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
         if (grant->role) {
           hold.role = roles.byName(grant->role->text);
         } else {
-          for (const Value &v : grant->actions) hold.explicitPermissions.actions.push_back(v.text.str());
-          for (const Value &v : grant->dataActions) hold.explicitPermissions.dataActions.push_back(v.text.str());
+          for (const Value &v : grant->actions) hold.explicitPermissions.actions.push_back(v.text);
+          for (const Value &v : grant->dataActions) hold.explicitPermissions.dataActions.push_back(v.text);
         }
         p->grants.push_back(std::move(hold));
       } else if (auto *backup = llvm::dyn_cast<BackupDecl>(decl)) {

@@ -58,7 +58,7 @@ std::string providerOf(llvm::StringRef action) { return action.split('/').first.
 bool PermissionSet::allows(llvm::StringRef action, bool dataAction) const {
   const auto &grants = dataAction ? dataActions : actions;
   const auto &excluded = dataAction ? notDataActions : notActions;
-  auto matches = [&](const std::string &p) { return actionMatches(p, action); };
+  auto matches = [&](llvm::StringRef p) { return actionMatches(p, action); };
   return std::any_of(grants.begin(), grants.end(), matches) && std::none_of(excluded.begin(), excluded.end(), matches);
 }
 
@@ -73,29 +73,29 @@ bool RoleDefinition::hasDataActions() const {
 
 namespace {
 /// A list of strings; other values in it are passed over.
-bool readStringList(JsonCursor &json, std::vector<std::string> &out) {
-  std::string item;
+bool readStringList(JsonCursor &json, llvm::StringSaver &saver, std::vector<llvm::StringRef> &out) {
+  llvm::StringRef item;
   return json.forEachElement(JsonCursor::Kind::String, [&] {
-    if (!json.readString(item)) return false;
+    if (!json.readString(item, saver)) return false;
     out.push_back(item);
     return true;
   });
 }
 
 /// A string member; any other value reads as "".
-bool readText(JsonCursor &json, std::string &out) {
-  out.clear();
-  return json.peek() == JsonCursor::Kind::String ? json.readString(out) : json.skipValue();
+bool readText(JsonCursor &json, llvm::StringSaver &saver, llvm::StringRef &out) {
+  out = {};
+  return json.peek() == JsonCursor::Kind::String ? json.readString(out, saver) : json.skipValue();
 }
 
-bool readPermissions(JsonCursor &json, std::vector<PermissionSet> &out) {
+bool readPermissions(JsonCursor &json, llvm::StringSaver &saver, std::vector<PermissionSet> &out) {
   return json.forEachElement(JsonCursor::Kind::Object, [&] {
     PermissionSet set;
-    bool read = json.forEachMember([&](const std::string &key) {
-      return key == "actions"          ? readStringList(json, set.actions)
-             : key == "notActions"     ? readStringList(json, set.notActions)
-             : key == "dataActions"    ? readStringList(json, set.dataActions)
-             : key == "notDataActions" ? readStringList(json, set.notDataActions)
+    bool read = json.forEachMember([&](llvm::StringRef key) {
+      return key == "actions"          ? readStringList(json, saver, set.actions)
+             : key == "notActions"     ? readStringList(json, saver, set.notActions)
+             : key == "dataActions"    ? readStringList(json, saver, set.dataActions)
+             : key == "notDataActions" ? readStringList(json, saver, set.notDataActions)
                                        : json.skipValue();
     });
     out.push_back(std::move(set));
@@ -103,27 +103,39 @@ bool readPermissions(JsonCursor &json, std::vector<PermissionSet> &out) {
   });
 }
 
-bool readRole(JsonCursor &json, RoleDefinition &role) {
-  return json.forEachMember([&](const std::string &key) {
-    return key == "name"          ? readText(json, role.id)
-           : key == "roleName"    ? readText(json, role.name)
-           : key == "description" ? readText(json, role.description)
-           : key == "permissions" ? readPermissions(json, role.permissions)
+bool readRole(JsonCursor &json, llvm::StringSaver &saver, RoleDefinition &role) {
+  return json.forEachMember([&](llvm::StringRef key) {
+    return key == "name"          ? readText(json, saver, role.id)
+           : key == "roleName"    ? readText(json, saver, role.name)
+           : key == "description" ? readText(json, saver, role.description)
+           : key == "permissions" ? readPermissions(json, saver, role.permissions)
                                   : json.skipValue();
   });
 }
 } // namespace
 
 llvm::Error RoleCatalog::load(llvm::StringRef path) {
-  auto buffer = llvm::MemoryBuffer::getFile(path);
+  // Read, not mapped: the language server keeps the catalogue while the
+  // file may be rewritten in place by an upgrade.
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false,
+                                            /*IsVolatile=*/true);
   if (!buffer) return llvm::createStringError(buffer.getError(), "cannot read %s", path.str().c_str());
-  return read((*buffer)->getBuffer(), path);
+  return readKept(std::move(*buffer), path);
 }
 
 llvm::Error RoleCatalog::read(llvm::StringRef text, llvm::StringRef path) {
+  return readKept(llvm::MemoryBuffer::getMemBufferCopy(text, path), path);
+}
+
+llvm::Error RoleCatalog::readKept(std::shared_ptr<const llvm::MemoryBuffer> file, llvm::StringRef path) {
+  file_ = std::move(file);
+  decoded_ = std::make_shared<llvm::BumpPtrAllocator>();
+  roles_.clear();
+  byLowerName_.clear();
+  llvm::StringSaver saver(*decoded_);
   // Read where it stands, never as a tree: every process reads the catalog,
   // and most checks are of policies far smaller than it (JsonCursor.h).
-  JsonCursor json(text);
+  JsonCursor json(file_->getBuffer());
   if (json.peek() != JsonCursor::Kind::Array) {
     if (json.failed())
       return llvm::createStringError(std::errc::invalid_argument, "%s: %s", path.str().c_str(), json.error().c_str());
@@ -131,8 +143,8 @@ llvm::Error RoleCatalog::read(llvm::StringRef text, llvm::StringRef path) {
   }
   json.forEachElement(JsonCursor::Kind::Object, [&] {
     RoleDefinition role;
-    if (!readRole(json, role)) return false;
-    byLowerName_[llvm::StringRef(role.name).lower()] = roles_.size();
+    if (!readRole(json, saver, role)) return false;
+    byLowerName_[role.name.lower()] = roles_.size();
     roles_.push_back(std::move(role));
     return true;
   });
@@ -148,20 +160,26 @@ const RoleDefinition *RoleCatalog::byName(llvm::StringRef name) const {
 
 std::vector<std::string> RoleCatalog::names() const {
   std::vector<std::string> out;
-  for (const RoleDefinition &r : roles_) out.push_back(r.name);
+  for (const RoleDefinition &r : roles_) out.push_back(r.name.str());
   return out;
 }
 
 void OperationCatalog::add(llvm::StringRef operation, bool dataAction) {
-  // Lowered on the stack: most operations the roles name are in the catalog
-  // already, and are passed over without an allocation.
-  llvm::SmallString<128> lower;
-  lower.resize(operation.size());
-  std::transform(operation.begin(), operation.end(), lower.begin(), llvm::toLower);
-  llvm::StringSet<> &set = dataAction ? lowerDataActions_ : lowerActions_;
-  if (!set.insert(lower).second) return;
-  providers_.insert(lower.str().split('/').first);
-  (dataAction ? dataActions_ : actions_).push_back({operation.str(), lower.str().str()});
+  // Looked up as spelled: most operations the roles name are in the catalog
+  // already, and are passed over without a copy.
+  auto &known = dataAction ? knownDataActions_ : knownActions_;
+  if (known.count(operation)) return;
+  llvm::StringRef kept = keep(operation);
+  known.insert(kept);
+  providers_.insert(kept.split('/').first);
+  (dataAction ? dataActions_ : actions_).push_back(kept);
+}
+
+llvm::StringRef OperationCatalog::keep(llvm::StringRef text) {
+  // use_count: an arena shared with another catalogue is never added to.
+  if (spellings_.empty() || spellings_.back().use_count() > 1)
+    spellings_.push_back(std::make_shared<llvm::BumpPtrAllocator>());
+  return llvm::StringSaver(*spellings_.back()).save(text);
 }
 
 llvm::Error OperationCatalog::loadDirectory(llvm::StringRef dir) {
@@ -188,10 +206,10 @@ llvm::Error OperationCatalog::loadDirectory(llvm::StringRef dir) {
 void OperationCatalog::addRoles(const RoleCatalog &roles) {
   for (const RoleDefinition &role : roles.roles())
     for (const PermissionSet &p : role.permissions) {
-      for (const std::string &a : p.actions)
-        if (!llvm::StringRef(a).contains('*')) add(a, false);
-      for (const std::string &a : p.dataActions)
-        if (!llvm::StringRef(a).contains('*')) add(a, true);
+      for (llvm::StringRef a : p.actions)
+        if (!a.contains('*')) add(a, false);
+      for (llvm::StringRef a : p.dataActions)
+        if (!a.contains('*')) add(a, true);
     }
 }
 
@@ -199,9 +217,9 @@ OperationCatalog::Status OperationCatalog::lookup(llvm::StringRef action, bool d
   std::string provider = providerOf(action);
   if (provider != "*" && !providers_.count(provider)) return Status::UncataloguedProvider;
   auto known = [&](bool data) {
-    if (!action.contains('*')) return (data ? lowerDataActions_ : lowerActions_).count(action.lower()) > 0;
+    if (!action.contains('*')) return (data ? knownDataActions_ : knownActions_).count(action) > 0;
     const auto &entries = list(data);
-    return std::any_of(entries.begin(), entries.end(), [&](const Entry &e) { return actionMatches(action, e.lower); });
+    return std::any_of(entries.begin(), entries.end(), [&](llvm::StringRef e) { return actionMatches(action, e); });
   };
   if (known(dataAction)) return Status::Known;
   if (known(!dataAction)) return Status::KnownAsOtherKind;
@@ -211,10 +229,10 @@ OperationCatalog::Status OperationCatalog::lookup(llvm::StringRef action, bool d
 std::vector<std::string> OperationCatalog::closest(llvm::StringRef action, bool dataAction, size_t limit) const {
   std::string lower = action.lower(), provider = providerOf(action);
   std::vector<std::pair<unsigned, std::string>> scored;
-  for (const Entry &e : list(dataAction)) {
-    if (providerOf(e.lower) != provider) continue;
-    unsigned d = llvm::StringRef(lower).edit_distance(e.lower, true, 12);
-    if (d <= std::max<size_t>(3, lower.size() / 4)) scored.emplace_back(d, e.spelling);
+  for (llvm::StringRef spelling : list(dataAction)) {
+    if (!equalsIgnoringCase(spelling.split('/').first, provider)) continue;
+    unsigned d = llvm::StringRef(lower).edit_distance(spelling.lower(), true, 12);
+    if (d <= std::max<size_t>(3, lower.size() / 4)) scored.emplace_back(d, spelling.str());
   }
   std::sort(scored.begin(), scored.end());
   std::vector<std::string> out;
@@ -225,10 +243,11 @@ std::vector<std::string> OperationCatalog::closest(llvm::StringRef action, bool 
   return out;
 }
 
-std::vector<std::string> OperationCatalog::matching(llvm::StringRef pattern, bool dataAction) const {
-  std::vector<std::string> out;
-  for (const Entry &e : list(dataAction))
-    if (actionMatches(pattern, e.lower)) out.push_back(e.spelling);
+std::vector<llvm::StringRef> OperationCatalog::matching(llvm::StringRef pattern, bool dataAction) const {
+  if (pattern == "*") return list(dataAction); // every operation: W006 asks on every check
+  std::vector<llvm::StringRef> out;
+  for (llvm::StringRef spelling : list(dataAction))
+    if (actionMatches(pattern, spelling)) out.push_back(spelling);
   return out;
 }
 

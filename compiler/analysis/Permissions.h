@@ -9,11 +9,17 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "source/Text.h"
+
+#include <llvm/ADT/DenseSet.h>
 #include <llvm/ADT/StringMap.h>
 #include <llvm/ADT/StringRef.h>
 #include <llvm/ADT/StringSet.h>
+#include <llvm/Support/Allocator.h>
 #include <llvm/Support/Error.h>
+#include <llvm/Support/MemoryBuffer.h>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,18 +35,20 @@ bool isWellFormedAction(llvm::StringRef action);
 /// The resource provider namespace (`Microsoft.Compute`), lower-cased.
 std::string providerOf(llvm::StringRef action);
 
-/// One `permissions[]` entry of a role definition.
+/// One `permissions[]` entry of a role definition, or a grant's own actions.
+/// Views: of the role catalogue's text, or of the grant's.
 struct PermissionSet {
-  std::vector<std::string> actions, notActions, dataActions, notDataActions;
+  std::vector<llvm::StringRef> actions, notActions, dataActions, notDataActions;
   /// Effective permission: some pattern of Actions matches and none of NotActions.
   bool allows(llvm::StringRef action, bool dataAction) const;
   bool hasDataActions() const { return !dataActions.empty(); }
 };
 
+/// Views of the text of the catalogue that holds it.
 struct RoleDefinition {
-  std::string id;   // the role definition GUID
-  std::string name; // roleName
-  std::string description;
+  llvm::StringRef id;   // the role definition GUID
+  llvm::StringRef name; // roleName
+  llvm::StringRef description;
   std::vector<PermissionSet> permissions;
   bool allows(llvm::StringRef action, bool dataAction) const;
   bool hasDataActions() const;
@@ -50,13 +58,21 @@ class RoleCatalog {
 public:
   /// Reads the vendored `built-in-roles.json`.
   llvm::Error load(llvm::StringRef path);
-  /// The same, from text; `path` names it in errors.
+  /// The same, from a copy of `text`; `path` names it in errors.
   llvm::Error read(llvm::StringRef text, llvm::StringRef path);
   const RoleDefinition *byName(llvm::StringRef name) const; // case-insensitive
   std::vector<std::string> names() const;
   const std::vector<RoleDefinition> &roles() const { return roles_; }
 
 private:
+  llvm::Error readKept(std::shared_ptr<const llvm::MemoryBuffer> file, llvm::StringRef path);
+
+  // The roles are views of the file, and of the decoded copies of its few
+  // strings with escapes: every process reads the catalogue, and a copy of
+  // each of its 20,000 action strings cost more than the rest of the read.
+  // Shared by copies of the catalogue, which hold the same views.
+  std::shared_ptr<const llvm::MemoryBuffer> file_;
+  std::shared_ptr<llvm::BumpPtrAllocator> decoded_;
   std::vector<RoleDefinition> roles_;
   llvm::StringMap<size_t> byLowerName_;
 };
@@ -75,18 +91,24 @@ public:
   Status lookup(llvm::StringRef action, bool dataAction) const;
   /// Up to `limit` catalogued operations closest to `action`, same provider.
   std::vector<std::string> closest(llvm::StringRef action, bool dataAction, size_t limit = 3) const;
-  /// Catalogued operations matching `pattern` (for "which dangerous actions does this grant allow").
-  std::vector<std::string> matching(llvm::StringRef pattern, bool dataAction) const;
+  /// Catalogued operations matching `pattern` (for "which dangerous actions
+  /// does this grant allow"), as documented; views that live as long as the
+  /// catalogue or a copy of it.
+  std::vector<llvm::StringRef> matching(llvm::StringRef pattern, bool dataAction) const;
   size_t size() const { return actions_.size() + dataActions_.size(); }
 
 private:
-  struct Entry {
-    std::string spelling; // as documented
-    std::string lower;
-  };
-  const std::vector<Entry> &list(bool data) const { return data ? dataActions_ : actions_; }
-  std::vector<Entry> actions_, dataActions_;
-  llvm::StringSet<> lowerActions_, lowerDataActions_, providers_;
+  /// `text`, kept as long as this catalogue and its copies.
+  llvm::StringRef keep(llvm::StringRef text);
+  const std::vector<llvm::StringRef> &list(bool data) const { return data ? dataActions_ : actions_; }
+
+  std::vector<llvm::StringRef> actions_, dataActions_; // as documented, in the order added
+  // The same, and their providers' namespaces, for lookups without case.
+  llvm::DenseSet<llvm::StringRef, IgnoringCaseInfo> knownActions_, knownDataActions_, providers_;
+  // The spellings, kept. A copy shares the arenas it was made with and adds
+  // to one of its own (a project's catalogue is the shipped one and its own
+  // operations), so that no arena is written by two catalogues.
+  std::vector<std::shared_ptr<llvm::BumpPtrAllocator>> spellings_;
 };
 
 /// A point in Azure's scope hierarchy.

@@ -445,7 +445,11 @@ llvm::json::Value WardServer::completion(const std::string &path, Position pos) 
   CompletionCatalogs catalogs;
   if (azure) {
     catalogs.roles = azure->roles.names();
-    catalogs.actions = [azure](bool data) { return azure->operations.matching("*", data); };
+    catalogs.actions = [azure](bool data) {
+      std::vector<std::string> actions;
+      for (llvm::StringRef action : azure->operations.matching("*", data)) actions.push_back(action.str());
+      return actions;
+    };
   }
   uint32_t offset = uint32_t(offsetOf(at->text, pos, encoding_));
   std::vector<CompletionItem> items = completionsAt(at->c->program(), at->file, at->text, offset, catalogs);

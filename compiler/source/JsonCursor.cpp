@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <cstring>
 
 namespace ward {
 
@@ -28,6 +29,33 @@ bool JsonCursor::fail(const char *what) {
   if (error_.empty()) error_ = fmt::format("{} at byte {}", what, at_);
   at_ = text_.size();
   return false;
+}
+
+/// The bytes that end a run of plain text in a string: the closing quote,
+/// a backslash, and control characters (an error).
+static const std::array<bool, 256> kStringStop = [] {
+  std::array<bool, 256> stop{};
+  for (int c = 0; c < 0x20; ++c) stop[c] = true;
+  stop['"'] = stop['\\'] = true;
+  return stop;
+}();
+
+/// Where the run of plain string text starting at `from` ends: at the first
+/// byte of kStringStop, or at the end. Eight bytes at a time, with the bit
+/// tricks of "Bit Twiddling Hacks" (whether a word has a zero byte, or one
+/// below n): the role definitions every check reads are a megabyte of
+/// strings, most of them long descriptions.
+static size_t plainRun(llvm::StringRef text, size_t from) {
+  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  auto hasZeroByte = [&](uint64_t w) { return (w - ones) & ~w & highs; };
+  size_t at = from;
+  for (; at + 8 <= text.size(); at += 8) {
+    uint64_t w;
+    std::memcpy(&w, text.data() + at, 8);
+    if (hasZeroByte(w ^ (ones * '"')) || hasZeroByte(w ^ (ones * '\\')) || ((w - ones * 0x20) & ~w & highs)) break;
+  }
+  while (at < text.size() && !kStringStop[static_cast<unsigned char>(text[at])]) ++at;
+  return at;
 }
 
 void JsonCursor::skipSpace() {
@@ -82,13 +110,12 @@ bool JsonCursor::more(char close, bool &another) {
   return true;
 }
 
-bool JsonCursor::nextKey(std::string &key) {
+bool JsonCursor::nextKey(llvm::StringRef &key) {
   bool another = false;
   if (failed() || depth_ == 0 || !more('}', another) || !another) return false;
   skipSpace();
   if (at_ >= text_.size() || text_[at_] != '"') return fail("expected a key");
-  key.clear();
-  return string(&key) && expect(':', "expected ':'");
+  return stringView(key, keyScratch_) && expect(':', "expected ':'");
 }
 
 bool JsonCursor::nextElement() {
@@ -100,6 +127,29 @@ bool JsonCursor::readString(std::string &out) {
   out.clear();
   if (peek() != Kind::String) return fail("expected a string");
   return string(&out);
+}
+
+bool JsonCursor::readString(llvm::StringRef &out, llvm::StringSaver &saver) {
+  out = {};
+  if (peek() != Kind::String) return fail("expected a string");
+  std::string decoded;
+  if (!stringView(out, decoded)) return false;
+  if (out.data() == decoded.data()) out = saver.save(out);
+  return true;
+}
+
+bool JsonCursor::stringView(llvm::StringRef &out, std::string &scratch) {
+  size_t begin = at_ + 1, end = plainRun(text_, begin);
+  if (end < text_.size() && text_[end] == '"') {
+    out = text_.slice(begin, end);
+    at_ = end + 1;
+    return true;
+  }
+  // An escape, or an error that string() reports where it stands.
+  scratch.clear();
+  if (!string(&scratch)) return false;
+  out = scratch;
+  return true;
 }
 
 bool JsonCursor::hex4(unsigned &value) {
@@ -117,21 +167,10 @@ bool JsonCursor::hex4(unsigned &value) {
   return true;
 }
 
-/// The bytes that end a run of plain text in a string: the closing quote,
-/// a backslash, and control characters (an error). One lookup per byte: the
-/// role definitions every check reads are a megabyte of strings.
-static const std::array<bool, 256> kStringStop = [] {
-  std::array<bool, 256> stop{};
-  for (int c = 0; c < 0x20; ++c) stop[c] = true;
-  stop['"'] = stop['\\'] = true;
-  return stop;
-}();
-
 bool JsonCursor::string(std::string *out) {
   ++at_; // the opening quote
   for (;;) {
-    size_t run = at_;
-    while (run < text_.size() && !kStringStop[static_cast<unsigned char>(text_[run])]) ++run;
+    size_t run = plainRun(text_, at_);
     if (out) out->append(text_.data() + at_, run - at_);
     at_ = run;
     if (at_ >= text_.size()) return fail("unterminated string");
@@ -203,7 +242,7 @@ bool JsonCursor::literal(llvm::StringRef word) {
 }
 
 bool JsonCursor::skipValue() {
-  std::string ignored;
+  llvm::StringRef ignored;
   switch (peek()) {
   case Kind::Object:
     if (!enterObject()) return false;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <llvm/ADT/StringRef.h>
+#include <llvm/Support/StringSaver.h>
 
 #include <cstddef>
 #include <string>
@@ -30,17 +31,22 @@ public:
   /// Consumes `{`; then nextKey() until it returns false.
   bool enterObject();
   /// The next member's key (its value follows), or false at the closing `}`.
-  bool nextKey(std::string &key);
+  /// A view, valid until the next key is read.
+  bool nextKey(llvm::StringRef &key);
   /// Consumes `[`; then nextElement() until it returns false.
   bool enterArray();
   /// True when another element follows, or false at the closing `]`.
   bool nextElement();
   /// A string value, decoded.
   bool readString(std::string &out);
+  /// The same, as a view: of the text itself when the string holds no
+  /// escape (nearly every string of the Azure data), or of a decoded copy
+  /// kept by `saver`.
+  bool readString(llvm::StringRef &out, llvm::StringSaver &saver);
   /// For an object (the next value must be one), `read(key)` for each
   /// member, which reads or skips the member's value.
   template <typename Read> bool forEachMember(Read read) {
-    std::string key;
+    llvm::StringRef key;
     if (!enterObject()) return false;
     while (nextKey(key))
       if (!read(key)) return false;
@@ -72,6 +78,9 @@ private:
   bool literal(llvm::StringRef word);
   bool number();
   bool string(std::string *out);
+  /// The string at the cursor: a view of the text, or of `scratch` holding
+  /// it decoded when it has an escape.
+  bool stringView(llvm::StringRef &out, std::string &scratch);
   bool hex4(unsigned &value);
   /// After a member or an element: `,` (and what must follow it) or `close`.
   bool more(char close, bool &another);
@@ -81,6 +90,7 @@ private:
   unsigned depth_ = 0;
   bool first_ = true; // no member or element yet in the innermost container
   std::string error_;
+  std::string keyScratch_; // a key with an escape, decoded
 };
 
 } // namespace ward

@@ -2,11 +2,14 @@
 #pragma once
 
 #include <llvm/ADT/ArrayRef.h>
+#include <llvm/ADT/DenseMapInfo.h>
 #include <llvm/ADT/STLFunctionalExtras.h>
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/JSON.h>
 
+#include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -55,6 +58,7 @@ std::vector<std::string> closestNames(llvm::StringRef word, llvm::ArrayRef<std::
 /// the rules compare every need against every grant.
 inline bool equalsIgnoringCase(llvm::StringRef a, llvm::StringRef b) {
   if (a.size() != b.size()) return false;
+  if (a.empty() || std::memcmp(a.data(), b.data(), a.size()) == 0) return true; // spelled alike: most often
   for (size_t i = 0; i < a.size(); ++i)
     if (a[i] != b[i] && llvm::toLower(a[i]) != llvm::toLower(b[i])) return false;
   return true;
@@ -65,6 +69,54 @@ inline bool startsWithIgnoringCase(llvm::StringRef text, llvm::StringRef prefix)
 inline bool endsWithIgnoringCase(llvm::StringRef text, llvm::StringRef suffix) {
   return text.size() >= suffix.size() && equalsIgnoringCase(text.take_back(suffix.size()), suffix);
 }
+
+/// Eight bytes with their ASCII capitals lowered, the others as they are.
+/// All at once ("Bit Twiddling Hacks"): `A`-`Z` are the bytes, below 0x80,
+/// that are at least 0x41 and at most 0x5A.
+inline uint64_t lowerEightBytes(uint64_t w) {
+  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  uint64_t seven = w & ~highs;
+  uint64_t atLeastA = seven + ones * (0x80 - 'A'), aboveZ = seven + ones * (0x7F - 'Z');
+  uint64_t upper = atLeastA & ~aboveZ & ~w & highs;
+  return w | (upper >> 2); // 0x80 >> 2 is the 0x20 between a capital and its small letter
+}
+
+/// Keys of an llvm::DenseMap or DenseSet of texts compared without case (as
+/// equalsIgnoringCase), hashed as they stand: no lowered copy is made to
+/// look one up, and eight bytes are hashed at a time.
+struct IgnoringCaseInfo {
+  static llvm::StringRef getEmptyKey() { return llvm::DenseMapInfo<llvm::StringRef>::getEmptyKey(); }
+  static llvm::StringRef getTombstoneKey() { return llvm::DenseMapInfo<llvm::StringRef>::getTombstoneKey(); }
+  static unsigned getHashValue(llvm::StringRef text) {
+    uint64_t hash = text.size() * 0x9E3779B97F4A7C15ull;
+    auto mix = [&](uint64_t word) {
+      hash = (hash ^ lowerEightBytes(word)) * 0xFF51AFD7ED558CCDull;
+      hash ^= hash >> 29;
+    };
+    size_t at = 0;
+    for (; at + 8 <= text.size(); at += 8) {
+      uint64_t word;
+      std::memcpy(&word, text.data() + at, 8);
+      mix(word);
+    }
+    if (at < text.size()) {
+      uint64_t word = 0;
+      std::memcpy(&word, text.data() + at, text.size() - at);
+      mix(word);
+    }
+    return static_cast<unsigned>(hash ^ (hash >> 32));
+  }
+  static bool isEqual(llvm::StringRef a, llvm::StringRef b) {
+    // The empty and tombstone keys are told apart by where they point.
+    if (isSpecial(a) || isSpecial(b)) return a.data() == b.data();
+    return equalsIgnoringCase(a, b);
+  }
+
+private:
+  static bool isSpecial(llvm::StringRef k) {
+    return k.data() == getEmptyKey().data() || k.data() == getTombstoneKey().data();
+  }
+};
 
 /// "`a`", "`a` or `b`", "`a`, `b` or `c`".
 std::string joinAlternatives(llvm::ArrayRef<std::string> items, llvm::StringRef conjunction = "or");

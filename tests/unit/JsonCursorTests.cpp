@@ -12,9 +12,23 @@ using namespace ward::analysis;
 using namespace ward::test;
 
 namespace {
+/// A role as the oracle reads it, owning its texts (the catalogue's roles
+/// are views of its own copy of the file).
+struct ExpectedRole {
+  std::string id, name, description;
+  struct Permissions {
+    std::vector<std::string> actions, notActions, dataActions, notDataActions;
+  };
+  std::vector<Permissions> permissions;
+};
+
+std::vector<std::string> owned(const std::vector<llvm::StringRef> &views) {
+  return std::vector<std::string>(views.begin(), views.end());
+}
+
 /// The role catalogue as reading a whole llvm::json tree gives it: the
 /// oracle the cursor-based reader must agree with.
-std::vector<RoleDefinition> rolesFromTree(llvm::StringRef text) {
+std::vector<ExpectedRole> rolesFromTree(llvm::StringRef text) {
   auto strings = [](const llvm::json::Object &o, llvm::StringRef key) {
     std::vector<std::string> out;
     if (const llvm::json::Array *a = o.getArray(key))
@@ -22,13 +36,13 @@ std::vector<RoleDefinition> rolesFromTree(llvm::StringRef text) {
         if (auto s = v.getAsString()) out.push_back(s->str());
     return out;
   };
-  std::vector<RoleDefinition> out;
+  std::vector<ExpectedRole> out;
   llvm::Expected<llvm::json::Value> json = llvm::json::parse(text);
   REQUIRE(bool(json));
   for (const llvm::json::Value &value : *json->getAsArray()) {
     const llvm::json::Object *o = value.getAsObject();
     if (!o) continue;
-    RoleDefinition role;
+    ExpectedRole role;
     role.id = o->getString("name").getValueOr("").str();
     role.name = o->getString("roleName").getValueOr("").str();
     role.description = o->getString("description").getValueOr("").str();
@@ -42,20 +56,21 @@ std::vector<RoleDefinition> rolesFromTree(llvm::StringRef text) {
   return out;
 }
 
-void requireSameRoles(const RoleCatalog &catalog, const std::vector<RoleDefinition> &expected) {
+void requireSameRoles(const RoleCatalog &catalog, const std::vector<ExpectedRole> &expected) {
   REQUIRE(catalog.roles().size() == expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
-    const RoleDefinition &a = catalog.roles()[i], &b = expected[i];
+    const RoleDefinition &a = catalog.roles()[i];
+    const ExpectedRole &b = expected[i];
     INFO("role " << i << " " << b.name);
     CHECK(a.id == b.id);
     CHECK(a.name == b.name);
     CHECK(a.description == b.description);
     REQUIRE(a.permissions.size() == b.permissions.size());
     for (size_t p = 0; p < b.permissions.size(); ++p) {
-      CHECK(a.permissions[p].actions == b.permissions[p].actions);
-      CHECK(a.permissions[p].notActions == b.permissions[p].notActions);
-      CHECK(a.permissions[p].dataActions == b.permissions[p].dataActions);
-      CHECK(a.permissions[p].notDataActions == b.permissions[p].notDataActions);
+      CHECK(owned(a.permissions[p].actions) == b.permissions[p].actions);
+      CHECK(owned(a.permissions[p].notActions) == b.permissions[p].notActions);
+      CHECK(owned(a.permissions[p].dataActions) == b.permissions[p].dataActions);
+      CHECK(owned(a.permissions[p].notDataActions) == b.permissions[p].notDataActions);
     }
   }
 }
@@ -88,7 +103,7 @@ TEST_CASE("role fields of other types, unknown members and escapes read as the t
   REQUIRE(catalog.roles().size() == 3);
   CHECK(catalog.roles()[0].name ==
         "Second \xEF\xBF\xBD lone"); // the last of a repeated key; a lone surrogate is U+FFFD
-  CHECK(catalog.roles()[0].permissions[0].actions == std::vector<std::string>{"a/b", "c/d"});
+  CHECK(owned(catalog.roles()[0].permissions[0].actions) == std::vector<std::string>{"a/b", "c/d"});
 }
 
 TEST_CASE("malformed role files are errors that say where", "[json]") {
@@ -156,4 +171,55 @@ TEST_CASE("JSON-like text: accepted and decoded as llvm::json does, where both f
   CHECK(compared > 20000);
   CHECK(accepted > 500); // the comparison covers both decisions
   CHECK(strings > 100);  // and decoding
+}
+
+TEST_CASE("strings read as views decode as strings read as copies, a stop byte at every offset", "[json]") {
+  // The plain part of a string is scanned eight bytes at a time; a quote, a
+  // backslash or a control character may fall at any place in a word, and
+  // bytes above 0x7F (UTF-8) or just above the controls must not stop it.
+  const std::vector<std::string> stops = {"\"",     "\\n\"",  "\\u00e9\"", "\x01\"",
+                                          "\x1f\"", "\x7f\"", " \"",       "\xC3\xA9\""};
+  for (size_t plain = 0; plain < 26; ++plain)
+    for (const std::string &stop : stops) {
+      std::string text = "[\"" + std::string(plain, 'a') + stop + "]";
+      INFO("plain " << plain << ": " << text);
+      JsonCursor copying(text), viewing(text);
+      REQUIRE(copying.enterArray());
+      REQUIRE(viewing.enterArray());
+      REQUIRE(copying.nextElement());
+      REQUIRE(viewing.nextElement());
+      std::string copy;
+      llvm::StringRef view;
+      llvm::BumpPtrAllocator arena;
+      llvm::StringSaver saver(arena);
+      bool copied = copying.readString(copy), viewed = viewing.readString(view, saver);
+      REQUIRE(copied == viewed);
+      CHECK(copying.error() == viewing.error());
+      if (!copied) continue;
+      CHECK(view == copy);
+      // Unescaped, the view is of the text itself.
+      bool escaped = stop.front() == '\\';
+      CHECK((view.empty() || (view.data() >= text.data() && view.data() < text.data() + text.size())) == !escaped);
+      CHECK(copying.finish() == viewing.finish());
+    }
+}
+
+TEST_CASE("a role catalogue outlives the text it read, and its copies the catalogue", "[json][catalogue]") {
+  std::optional<RoleCatalog> copy;
+  {
+    std::string text = R"([{"name": "id-1", "roleName": "Esc\u0061ped \"Role\"", "description": "plain",
+                            "permissions": [{"actions": ["Microsoft.Compute/virtualMachines/read"],
+                                             "dataActions": ["Microsoft.Storage/x/\u0041/read"]}]}])";
+    RoleCatalog catalog;
+    REQUIRE_FALSE(bool(catalog.read(text, "roles.json")));
+    std::fill(text.begin(), text.end(), '#'); // the catalogue read a copy
+    copy = catalog;
+  } // the original is gone; its copy holds the same views
+  const RoleDefinition *role = copy->byName("escaped \"role\"");
+  REQUIRE(role);
+  CHECK(role->id == "id-1");
+  CHECK(role->name == "Escaped \"Role\"");
+  CHECK(role->description == "plain");
+  CHECK(role->allows("microsoft.compute/virtualmachines/READ", false));
+  CHECK(role->allows("Microsoft.Storage/x/A/read", true));
 }

@@ -141,6 +141,31 @@ TEST_CASE("the operation catalogue knows documented and role actions", "[permiss
   CHECK(ops.lookup("Microsoft.Compute/virtualMachines/teleport/action", false) == S::Known);
 }
 
+TEST_CASE("a copy of the operation catalogue adds apart from it and outlives it", "[permissions][catalogue]") {
+  using S = OperationCatalog::Status;
+  std::optional<OperationCatalog> project;
+  {
+    OperationCatalog shipped;
+    std::string operation = "Contoso.Widgets/widgets/read";
+    shipped.add(operation, false);
+    operation.assign(operation.size(), '#'); // the catalogue keeps its own spelling
+    project = shipped;
+    project->add("Contoso.Widgets/widgets/write", false);
+    shipped.add("Contoso.Widgets/widgets/delete", false); // after the copy: not the project's
+    CHECK(shipped.lookup("Contoso.Widgets/widgets/write", false) == S::Unknown);
+    CHECK(shipped.lookup("contoso.widgets/WIDGETS/delete", false) == S::Known);
+  } // the shipped catalogue is gone
+  CHECK(project->lookup("CONTOSO.WIDGETS/widgets/read", false) == S::Known);
+  CHECK(project->lookup("Contoso.Widgets/widgets/write", false) == S::Known);
+  CHECK(project->lookup("Contoso.Widgets/widgets/delete", false) == S::Unknown);
+  CHECK(project->matching("*", false) ==
+        std::vector<llvm::StringRef>{"Contoso.Widgets/widgets/read", "Contoso.Widgets/widgets/write"});
+  CHECK(project->matching("contoso.widgets/*/write", false) ==
+        std::vector<llvm::StringRef>{"Contoso.Widgets/widgets/write"});
+  CHECK(project->closest("Contoso.Widgets/widgets/wirte", false, 1) ==
+        std::vector<std::string>{"Contoso.Widgets/widgets/write"});
+}
+
 namespace {
 Scope resourceGroupScope(llvm::StringRef subscription, llvm::StringRef group) {
   return {Scope::Level::ResourceGroup, "", subscription, group, "", ""};

@@ -72,7 +72,7 @@ std::vector<std::string> allowedButUnneeded(const Hold &h, const std::vector<con
     bool needed = std::any_of(needs.begin(), needs.end(), [&, &action = action, data = data](const Need *n) {
       return n->data == data && actionMatches(n->action, action);
     });
-    if (!needed) out.push_back(action);
+    if (!needed) out.push_back(action.str());
   }
   return out;
 }
@@ -102,7 +102,7 @@ Operations escalationOperations(const RuleContext &ctx) {
   Operations ops = {{"Microsoft.Authorization/roleAssignments/write", false},
                     {"Microsoft.Authorization/roleDefinitions/write", false},
                     {"Microsoft.Authorization/elevateAccess/action", false}};
-  for (const std::string &a : ctx.azure.operations.matching("*/assign/action", false)) ops.emplace_back(a, false);
+  for (llvm::StringRef a : ctx.azure.operations.matching("*/assign/action", false)) ops.emplace_back(a, false);
   return ops;
 }
 
@@ -111,7 +111,7 @@ Operations exposureOperations(const RuleContext &ctx) {
   for (auto [pattern, data] : {std::pair<const char *, bool>{"*/listKeys/action", false},
                                {"*/listCredentials/action", false},
                                {"Microsoft.KeyVault/vaults/secrets/getSecret/action", true}})
-    for (const std::string &a : ctx.azure.operations.matching(pattern, data)) ops.emplace_back(a, data);
+    for (llvm::StringRef a : ctx.azure.operations.matching(pattern, data)) ops.emplace_back(a, data);
   return ops;
 }
 

@@ -9,7 +9,9 @@
 
 namespace ward::analysis {
 
-using Operations = std::vector<std::pair<std::string, bool>>; // action, is a data action
+/// Action, is a data action: views of the catalogue or of static text, which
+/// outlive every rule.
+using Operations = std::vector<std::pair<llvm::StringRef, bool>>;
 
 /// Built-in roles that let their holder change almost anything (W002).
 bool isOwnerClassRole(llvm::StringRef roleName);

@@ -18,11 +18,11 @@ void writtenWildcards(RuleContext &ctx) {
     }
     for (auto [value, data] : written) {
       if (!llvm::StringRef(value->text).contains('*')) continue;
-      std::vector<std::string> covered = ctx.azure.operations.matching(value->text, data);
+      size_t covered = ctx.azure.operations.matching(value->text, data).size();
       ctx.report(
              RuleID::WildcardAction, value->range,
              fmt::format("`{}` is a wildcard: it grants {} catalogued operation{} today and every one Azure adds later",
-                         value->text, covered.size(), covered.size() == 1 ? "" : "s"))
+                         value->text, covered, covered == 1 ? "" : "s"))
           .withHelp("list the operations the intent needs, one by one");
     }
   });
@@ -35,10 +35,10 @@ void roleWildcards(RuleContext &ctx) {
       if (!h.role || isOwnerClassRole(h.role->name)) continue;
       std::vector<std::string> wildcards;
       for (const PermissionSet &perm : h.role->permissions) {
-        for (const std::string &a : perm.actions)
-          if (llvm::StringRef(a).contains('*') && !llvm::StringRef(a).endswith("/read")) wildcards.push_back(a);
-        for (const std::string &a : perm.dataActions)
-          if (llvm::StringRef(a).contains('*')) wildcards.push_back(a);
+        for (llvm::StringRef a : perm.actions)
+          if (a.contains('*') && !a.endswith("/read")) wildcards.push_back(a.str());
+        for (llvm::StringRef a : perm.dataActions)
+          if (a.contains('*')) wildcards.push_back(a.str());
       }
       if (!wildcards.empty())
         ctx.report(RuleID::WildcardAction, grantWhatRange(h),

@@ -66,7 +66,7 @@ void check(RuleContext &ctx) {
   // Every catalogued operation, for what a built-in role grants beyond the needs.
   Operations catalogued;
   for (bool data : {false, true})
-    for (const std::string &op : ctx.azure.operations.matching("*", data)) catalogued.emplace_back(op, data);
+    for (llvm::StringRef op : ctx.azure.operations.matching("*", data)) catalogued.emplace_back(op, data);
   for (const Principal &p : ctx.model().principals()) {
     const std::vector<const Need *> needs = p.allNeeds();
     for (const Hold &h : p.grants) {
