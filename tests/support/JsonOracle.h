@@ -60,4 +60,18 @@ inline JsonVerdict cursorVerdict(llvm::StringRef text) {
   return {json.skipValue() && json.finish(), std::nullopt};
 }
 
+/// The same, with a string read as a view (of the text, or of a decoded
+/// copy): the way the role catalogue reads.
+inline JsonVerdict cursorViewVerdict(llvm::StringRef text) {
+  JsonCursor json(text);
+  if (json.peek() == JsonCursor::Kind::String) {
+    llvm::BumpPtrAllocator arena;
+    llvm::StringSaver saver(arena);
+    llvm::StringRef decoded;
+    if (json.readString(decoded, saver) && json.finish()) return {true, decoded.str()};
+    return {};
+  }
+  return {json.skipValue() && json.finish(), std::nullopt};
+}
+
 } // namespace ward::test

@@ -167,6 +167,7 @@ TEST_CASE("JSON-like text: accepted and decoded as llvm::json does, where both f
     INFO(text);
     CHECK(actual.accepted == expected->accepted);
     CHECK(actual.string == expected->string);
+    CHECK(cursorViewVerdict(text) == *expected);
   }
   CHECK(compared > 20000);
   CHECK(accepted > 500); // the comparison covers both decisions
