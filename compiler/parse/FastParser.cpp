@@ -36,8 +36,6 @@ constexpr uint32_t kEnd = 0; // the type of the token after the last one
 struct Token {
   uint32_t begin, end;
   uint16_t type;
-  bool firstOnLine; // no visible token before it on its line
-  bool lineStart;   // at column 0
 };
 static_assert(grammar::WardLexer::UNEXPECTED_CHAR <= UINT16_MAX, "token types fit Token::type");
 
@@ -66,13 +64,28 @@ const std::vector<bool> &declarationTypes() {
 
 /// The visible tokens of `text` from `from` to `to` (offsets stay those of
 /// the whole text), and the suppressions of its comments; false on a lexical
-/// error, nesting deeper than `maxNesting`, or a token that goes on past `to`.
+/// error, nesting deeper than `maxNesting`, a token that goes on past `to`,
+/// or where the structure repair would act.
 bool lexRange(llvm::StringRef text, size_t from, size_t to, FileID file, unsigned maxNesting,
               std::vector<Token> &tokens, std::vector<Suppression> &suppressions) {
-  tokens.reserve((to - from) / 5);
+  // Written in place, not pushed: the push's check and call cost as much as
+  // the rest of the loop. Sized for the usual five bytes a token, and
+  // doubled when a part holds more; cut to the count at the end.
+  tokens.resize((to - from) / 5 + 16);
+  size_t count = 0;
+  auto append = [&](Token token) {
+    if (LLVM_UNLIKELY(count == tokens.size())) tokens.resize(2 * tokens.size());
+    tokens[count++] = token;
+  };
+  const std::vector<bool> &declares = declarationTypes(), &names = nameTypes();
   unsigned depth = 0;
   size_t pos = from, lastVisibleEnd = from;
   bool anyVisible = false;
+  // The structure repair (StructureRepair.cpp) acts on a declaration keyword
+  // that starts a line while a bracket is open, followed by a name: it
+  // reports an error then, so ANTLR must parse. Whether the last token was
+  // such a keyword, so that the next one decides.
+  bool repairableKeyword = false;
   for (;;) {
     pos = skipSpace(text, pos);
     if (pos >= to) break;
@@ -99,56 +112,30 @@ bool lexRange(llvm::StringRef text, size_t from, size_t to, FileID file, unsigne
       break;
     default: break;
     }
-    // The gap since the last visible token is a few bytes of space and
-    // comments: a plain loop beats a library call per token.
-    bool firstOnLine = !anyVisible;
-    for (size_t i = lastVisibleEnd; i < begin && !firstOnLine; ++i) firstOnLine = text[i] == '\n';
-    bool lineStart = begin == 0 || text[begin - 1] == '\n';
-    tokens.push_back({begin, end, uint16_t(t.type), firstOnLine, lineStart});
+    if (repairableKeyword && names[t.type] && t.type != L::ON) return false;
+    // Worked out only for a declaration keyword inside brackets (an
+    // attribute named `identity`, a forward's `retry`): the gap since the
+    // last visible token is a few bytes of space and comments.
+    auto firstOnLine = [&] {
+      if (!anyVisible) return true;
+      for (size_t i = lastVisibleEnd; i < begin; ++i)
+        if (text[i] == '\n') return true;
+      return false;
+    };
+    repairableKeyword = depth > 0 && declares[t.type] && firstOnLine() &&
+                        repairAt(t.type, begin == 0 || text[begin - 1] == '\n') != StructureRepair::None;
+    append({begin, end, uint16_t(t.type)});
     lastVisibleEnd = end;
     anyVisible = true;
   }
-  tokens.push_back({uint32_t(to), uint32_t(to), uint16_t(kEnd), true, false});
+  append({uint32_t(to), uint32_t(to), uint16_t(kEnd)});
+  tokens.resize(count);
   return true;
 }
 
 bool lex(llvm::StringRef text, FileID file, unsigned maxNesting, std::vector<Token> &tokens,
          std::vector<Suppression> &suppressions) {
   return lexRange(text, 0, text.size(), file, maxNesting, tokens, suppressions);
-}
-
-/// How a token changes the bracket depth: an opening bracket, brace or
-/// parenthesis opens one level, a closing one closes one (never below 0).
-/// Returns whether it was a bracket at all.
-bool stepNesting(uint32_t type, size_t &open) {
-  switch (type) {
-  case L::LBRACE:
-  case L::LBRACKET:
-  case L::LPAREN: ++open; return true;
-  case L::RBRACE:
-  case L::RBRACKET:
-  case L::RPAREN:
-    if (open > 0) --open;
-    return true;
-  default: return false;
-  }
-}
-
-/// Whether the structure repair (StructureRepair.cpp) would act on these
-/// tokens: a declaration keyword that starts a line, followed by a name,
-/// while a bracket is open. It reports an error then, so ANTLR must parse.
-bool needsStructureRepair(const std::vector<Token> &tokens) {
-  const std::vector<bool> &declares = declarationTypes(), &names = nameTypes();
-  size_t open = 0;
-  for (size_t i = 0; i + 1 < tokens.size(); ++i) {
-    const Token &t = tokens[i];
-    if (stepNesting(t.type, open)) continue;
-    if (open == 0 || !declares[t.type] || !t.firstOnLine) continue;
-    uint32_t next = tokens[i + 1].type;
-    bool followedByName = next != kEnd && names[next] && next != L::ON;
-    if (followedByName && repairAt(t.type, t.lineStart) != StructureRepair::None) return true;
-  }
-  return false;
 }
 
 class FastParser {
@@ -752,9 +739,7 @@ std::optional<SourceFile> parseInParts(llvm::StringRef text, FileID file, const 
   std::vector<char> whole(count, 0);
   llvm::parallelForEachN(0, count, [&](size_t i) {
     std::vector<Token> tokens;
-    if (!lexRange(text, cuts[i], cuts[i + 1], file, options.maxNesting, tokens, pieces[i].suppressions) ||
-        needsStructureRepair(tokens))
-      return;
+    if (!lexRange(text, cuts[i], cuts[i + 1], file, options.maxNesting, tokens, pieces[i].suppressions)) return;
     FastParser parser(text, file, tokens, 0, tokens.size() - 1);
     try {
       parser.file(pieces[i]);
@@ -793,7 +778,7 @@ FastParse parseFast(llvm::StringRef text, FileID file, const ParseOptions &optio
   }
   std::vector<Token> tokens;
   std::vector<Suppression> suppressions;
-  if (!lex(text, file, options.maxNesting, tokens, suppressions) || needsStructureRepair(tokens)) return {};
+  if (!lex(text, file, options.maxNesting, tokens, suppressions)) return {};
   SourceFile parsed;
   FastParser parser(text, file, tokens, 0, tokens.size() - 1);
   try {

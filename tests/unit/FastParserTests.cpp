@@ -156,6 +156,33 @@ TEST_CASE("fast parser: every policy of the repository parses as ANTLR parses it
   CHECK(withErrors >= 10); // the broken examples
 }
 
+TEST_CASE("fast parser: where the structure repair would act, ANTLR parses and reports it", "[parse][fast]") {
+  // `retry reads` at column 0 inside a route is what the fast parser reads
+  // as the forward's retry, but the structure repair (which ANTLR's path
+  // runs) takes a declaration keyword at column 0, followed by a name, for
+  // the start of the next declaration after an unclosed block.
+  auto policy = [](llvm::StringRef retryLine) {
+    return "edgeworker gw {\n  route GET \"/x\" {\n    forward to vm\n" + retryLine.str() + "\n  }\n}\n";
+  };
+  std::string repaired = policy("retry reads");
+  std::string antlr = parseToText(repaired, false);
+  CHECK(antlr.find("error[E0101]: expected `}` to close `route GET \"/x\"` opened at 2:18, found `retry`") !=
+        std::string::npos);
+  CHECK(fastOutcome(repaired) == FastOutcome::Declined);
+  CHECK(parseToText(repaired, true) == antlr);
+  CHECK(parseToText(repaired, true, kAlwaysInParts) == antlr);
+  // Indented, or not followed by a name, the keyword is left alone, and the
+  // fast parser takes the file whole.
+  for (llvm::StringRef line : {"    retry reads", "retry"}) {
+    std::string kept = policy(line);
+    INFO(kept);
+    std::string keptByAntlr = parseToText(kept, false);
+    CHECK(keptByAntlr.find("expected `}` to close") == std::string::npos);
+    CHECK(parseToText(kept, true) == keptByAntlr);
+  }
+  CHECK(fastOutcome(policy("    retry reads")) == FastOutcome::Whole);
+}
+
 TEST_CASE("fast parser: a file parsed in parts on several threads gives the AST of one piece", "[parse][fast]") {
   // Every valid policy of the repository in one file, as a large one would be.
   std::string all;
