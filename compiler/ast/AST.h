@@ -10,6 +10,7 @@
 
 #include "ast/CompactVector.h"
 #include "ast/HeapOptional.h"
+#include "ast/NodeArena.h"
 #include "ast/Settings.h"
 #include "ast/TextStore.h"
 #include "source/SourceManager.h"
@@ -426,6 +427,10 @@ struct SourceFile {
   FileID id = 0;
   std::string path;       // as displayed
   std::string moduleName; // `std.azure` for stdlib modules; empty for user files
+  /// Texts of its nodes that the buffer does not hold as written, and the
+  /// nodes' lists when the fast parser built them (NodeArena.h). Declared
+  /// before the nodes, so that it is destroyed after them.
+  TextStore texts;
   std::vector<Import> imports;
   std::vector<std::unique_ptr<Decl>> decls;
   std::vector<Suppression> suppressions;
@@ -433,8 +438,6 @@ struct SourceFile {
   /// The text its names and values point into, kept alive with the tree:
   /// the source manager may be given an edited text meanwhile.
   std::shared_ptr<const llvm::MemoryBuffer> buffer;
-  /// Texts of its nodes that the buffer does not hold as written.
-  TextStore texts;
   bool parsedCleanly = true; // no lexical or syntax error
   /// Errors, but the parser recovered: every declaration that parsed whole
   /// is in `decls` and the others are in `brokenDecls`. Unset when nothing

@@ -13,6 +13,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "ast/NodeArena.h"
+
 #include <cstdint>
 #include <iterator>
 #include <new>
@@ -68,7 +70,7 @@ public:
   void clear() {
     if (!block_) return;
     for (T &e : *this) e.~T();
-    ::operator delete(block_);
+    freeNode(block_, block_->capacity & kInArena);
     block_ = nullptr;
   }
 
@@ -95,14 +97,15 @@ public:
 private:
   struct Header {
     uint32_t size;
-    uint32_t capacity;
+    uint32_t capacity; // and kInArena when the block is a NodeArena's (NodeArena.h)
   };
+  static constexpr uint32_t kInArena = 1u << 31;
   // A function, not a constant: T is incomplete where a Value holds a
   // CompactVector<Value>, and complete where this is first called. The
   // elements start at the first multiple of their alignment after the header.
   static constexpr size_t elementsAt() { return (sizeof(Header) + alignof(T) - 1) / alignof(T) * alignof(T); }
 
-  size_t capacity() const { return block_ ? block_->capacity : 0; }
+  size_t capacity() const { return block_ ? block_->capacity & ~kInArena : 0; }
   T *data() const {
     return block_ ? std::launder(reinterpret_cast<T *>(reinterpret_cast<char *>(block_) + elementsAt())) : nullptr;
   }
@@ -111,8 +114,9 @@ private:
     static_assert(std::is_nothrow_move_constructible_v<T>, "elements are moved when the block grows");
     static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__, "operator new aligns the block for T");
     if (count <= capacity()) return;
-    void *memory = ::operator new(elementsAt() + count * sizeof(T));
-    Header *grown = new (memory) Header{0, static_cast<uint32_t>(count)};
+    bool inArena = false;
+    void *memory = allocateNode(elementsAt() + count * sizeof(T), inArena);
+    Header *grown = new (memory) Header{0, static_cast<uint32_t>(count) | (inArena ? kInArena : 0)};
     T *to = reinterpret_cast<T *>(static_cast<char *>(memory) + elementsAt());
     for (T &e : *this) {
       new (to + grown->size) T(std::move(e));

@@ -4,14 +4,18 @@
 // requirement, a deny's status, an hourly schedule's window): a
 // std::optional<Value> takes 160 bytes whether or not the policy wrote the
 // value, and a million-line policy holds a million such members. This one
-// takes a pointer, and allocates only when a value is present. It copies
+// takes a pointer, and allocates only when a value is present (from the
+// arena of NodeArena.h while the fast parser builds the tree). It copies
 // deeply, so the node holding it keeps its value semantics, and offers the
 // part of std::optional's interface the compiler uses.
 //
 //===----------------------------------------------------------------------===//
 #pragma once
 
-#include <memory>
+#include "ast/NodeArena.h"
+
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <utility>
 
@@ -21,39 +25,71 @@ template <typename T> class HeapOptional {
 public:
   HeapOptional() = default;
   HeapOptional(std::nullopt_t) {}
-  HeapOptional(T value) : value_(std::make_unique<T>(std::move(value))) {}
-  HeapOptional(const HeapOptional &other) : value_(other ? std::make_unique<T>(*other) : nullptr) {}
-  HeapOptional(HeapOptional &&) noexcept = default;
+  HeapOptional(T value) { make(std::move(value)); }
+  HeapOptional(const HeapOptional &other) {
+    if (other) make(*other);
+  }
+  HeapOptional(HeapOptional &&other) noexcept : tagged_(std::exchange(other.tagged_, 0)) {}
   HeapOptional &operator=(const HeapOptional &other) {
-    if (this != &other) value_ = other ? std::make_unique<T>(*other) : nullptr;
+    if (this != &other) {
+      reset();
+      if (other) make(*other);
+    }
     return *this;
   }
-  HeapOptional &operator=(HeapOptional &&) noexcept = default;
+  HeapOptional &operator=(HeapOptional &&other) noexcept {
+    if (this != &other) {
+      reset();
+      tagged_ = std::exchange(other.tagged_, 0);
+    }
+    return *this;
+  }
   HeapOptional &operator=(T value) {
-    if (value_) *value_ = std::move(value);
-    else value_ = std::make_unique<T>(std::move(value));
+    if (has_value()) **this = std::move(value);
+    else make(std::move(value));
     return *this;
   }
   HeapOptional &operator=(std::nullopt_t) {
-    value_.reset();
+    reset();
     return *this;
   }
+  ~HeapOptional() { reset(); }
 
   template <typename... Args> T &emplace(Args &&...args) {
-    value_ = std::make_unique<T>(std::forward<Args>(args)...);
-    return *value_;
+    reset();
+    return make(std::forward<Args>(args)...);
   }
-  void reset() { value_.reset(); }
+  void reset() {
+    if (!tagged_) return;
+    T *value = get();
+    value->~T();
+    freeNode(value, tagged_ & kInArena);
+    tagged_ = 0;
+  }
 
-  bool has_value() const { return value_ != nullptr; }
+  bool has_value() const { return tagged_ != 0; }
   explicit operator bool() const { return has_value(); }
-  T &operator*() { return *value_; }
-  const T &operator*() const { return *value_; }
-  T *operator->() { return value_.get(); }
-  const T *operator->() const { return value_.get(); }
+  T &operator*() { return *get(); }
+  const T &operator*() const { return *get(); }
+  T *operator->() { return get(); }
+  const T *operator->() const { return get(); }
 
 private:
-  std::unique_ptr<T> value_;
+  // The value's address, and in its lowest bit whether it is a NodeArena's
+  // (NodeArena.h): the address is aligned, so that bit is free.
+  static constexpr uintptr_t kInArena = 1;
+  static_assert(alignof(std::max_align_t) > 1, "an aligned address leaves its lowest bit free");
+
+  T *get() const { return reinterpret_cast<T *>(tagged_ & ~kInArena); }
+  template <typename... Args> T &make(Args &&...args) {
+    bool inArena = false;
+    void *memory = allocateNode(sizeof(T), inArena);
+    T *value = new (memory) T(std::forward<Args>(args)...);
+    tagged_ = reinterpret_cast<uintptr_t>(value) | (inArena ? kInArena : 0);
+    return *value;
+  }
+
+  uintptr_t tagged_ = 0;
 };
 
 } // namespace ward

@@ -156,6 +156,7 @@ public:
 
   void file(SourceFile &out) {
     texts_ = &out.texts;
+    NodeArenaScope nodes(out.texts.arena()); // the tree's lists live as long as its file
     while (type() != kEnd) {
       size_t first = at_;
       if (type() == L::IMPORT) {

@@ -323,6 +323,70 @@ TEST_CASE("loader: input files parsed together report and build what parsing the
   CHECK(together == load(true, kAlwaysInParts));
 }
 
+TEST_CASE("node lists come from the arena of the scope they are made in, and copies from where they are made",
+          "[parser][arena]") {
+  llvm::BumpPtrAllocator arena, inner;
+  CompactVector<Value> made;
+  HeapOptional<Name> written;
+  {
+    NodeArenaScope scope(arena);
+    made.push_back(Value{});
+    written = Name{"text", {}};
+    CHECK(arena.getBytesAllocated() > 0);
+    size_t before = arena.getBytesAllocated();
+    {
+      NodeArenaScope nested(inner);
+      CompactVector<Value> other;
+      other.push_back(Value{});
+      CHECK(inner.getBytesAllocated() > 0);
+      CHECK(arena.getBytesAllocated() == before);
+    }
+    CompactVector<Value> again; // the outer scope is back
+    again.push_back(Value{});
+    CHECK(arena.getBytesAllocated() > before);
+  }
+  size_t used = arena.getBytesAllocated();
+  // Outside any scope, a copy of an arena's node, and a new one, are the heap's.
+  CompactVector<Value> copy = made;
+  HeapOptional<Name> copied = written;
+  copy.push_back(Value{});
+  CHECK(arena.getBytesAllocated() == used);
+  // Growing a list of the arena outside the scope moves it to the heap.
+  made.push_back(Value{});
+  CHECK(arena.getBytesAllocated() == used);
+  CHECK(made.size() == 2);
+  CHECK(copy.size() == 2);
+  CHECK(copied->text == "text");
+}
+
+TEST_CASE("a tree built in a file's arena is copied whole, and the copies outlive the file", "[parser][arena]") {
+  // Sema copies attribute blocks (an issuer's template, substituted); the
+  // copies must not point into the arena the file frees with its tree.
+  const std::string text = "retry r {\n  attempts = 3\n  on = [502, 503]\n"
+                           "  backoff = exponential(initial = 100ms, max = 1s)\n}\n"
+                           "edgeworker gw {\n  route GET \"/x\" { deny 403 \"no\" }\n}\n";
+  for (size_t parallelBytes : {ParseOptions{}.parallelBytes, kAlwaysInParts}) {
+    INFO("in parts " << (parallelBytes == kAlwaysInParts));
+    AttrList retryAttrs;
+    CompactVector<Route> routes;
+    {
+      std::unique_ptr<Parsed> parsed = parsePolicy(text, true, parallelBytes);
+      REQUIRE(parsed->diags.diagnostics().empty());
+      REQUIRE(fastOutcome(text) == FastOutcome::Whole);
+      REQUIRE(parsed->file->decls.size() == 2);
+      retryAttrs = parsed->file->decls[0]->attrs;
+      routes = llvm::cast<EdgeWorkerDecl>(parsed->file->decls[1].get())->routes;
+    } // the file, its arena and its buffer are gone
+    REQUIRE(retryAttrs.items.size() == 3);
+    CHECK(retryAttrs.items[1].value.items.size() == 2);
+    CHECK(retryAttrs.items[2].value.fields.size() == 2);
+    REQUIRE(routes.size() == 1);
+    REQUIRE(routes[0].actions.size() == 1);
+    REQUIRE(routes[0].actions[0].status);
+    CHECK(routes[0].actions[0].status->number() == 403);
+  }
+}
+
 TEST_CASE("a tree's names and values outlive an edit of its buffer, on both paths", "[parser]") {
   // Most texts point into the buffer, which the file shares; decoded escapes
   // and dotted names written with spaces are kept in the file's TextStore.

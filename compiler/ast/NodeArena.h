@@ -1,0 +1,60 @@
+//===- NodeArena.h - Where the syntax tree being built allocates --*- C++ -*-===//
+//
+// A large policy's tree is hundreds of thousands of small blocks: the lists
+// of CompactVector, the members of HeapOptional, the declarations. From
+// malloc, each costs a call and 8 to 24 bytes of bookkeeping, and the tree is
+// never freed piece by piece while the file lives. So while the fast parser
+// builds a file's tree, these take their memory from the file's TextStore
+// (which lives exactly as long as the tree) by bumping a pointer, and mark
+// it so that freeing them gives nothing back; the TextStore frees it all.
+//
+// The arena is the calling thread's, set by a NodeArenaScope: the parts of a
+// large file are parsed on several threads, each into a TextStore of its own.
+// Anywhere else (Sema's copies, the ANTLR path, edits) blocks come from the
+// heap as before, and a copy of a node is always made where it is copied to.
+//
+//===----------------------------------------------------------------------===//
+#pragma once
+
+#include <llvm/Support/Allocator.h>
+
+#include <cstddef>
+#include <new>
+
+namespace ward {
+
+namespace detail {
+inline llvm::BumpPtrAllocator *&threadNodeArena() {
+  thread_local llvm::BumpPtrAllocator *arena = nullptr;
+  return arena;
+}
+} // namespace detail
+
+/// While it lives, nodes made on this thread take their memory from `arena`.
+class NodeArenaScope {
+public:
+  explicit NodeArenaScope(llvm::BumpPtrAllocator &arena) : outer_(detail::threadNodeArena()) {
+    detail::threadNodeArena() = &arena;
+  }
+  ~NodeArenaScope() { detail::threadNodeArena() = outer_; }
+  NodeArenaScope(const NodeArenaScope &) = delete;
+  NodeArenaScope &operator=(const NodeArenaScope &) = delete;
+
+private:
+  llvm::BumpPtrAllocator *outer_;
+};
+
+/// `bytes` for a node: from this thread's arena when one is set (`inArena`
+/// says so), else from the heap. Aligned as operator new aligns.
+inline void *allocateNode(size_t bytes, bool &inArena) {
+  llvm::BumpPtrAllocator *arena = detail::threadNodeArena();
+  inArena = arena != nullptr;
+  return inArena ? arena->Allocate(bytes, llvm::Align(__STDCPP_DEFAULT_NEW_ALIGNMENT__)) : ::operator new(bytes);
+}
+
+/// Gives back what allocateNode gave: to the heap, or (an arena's) nothing.
+inline void freeNode(void *memory, bool inArena) {
+  if (!inArena) ::operator delete(memory);
+}
+
+} // namespace ward
