@@ -60,7 +60,7 @@ ValueCheck refTo(DeclKind kind) {
   };
 }
 template <typename Entries>
-void checkEntries(SemaContext &, Entries &, const Schema &, const std::string &, SourceRange,
+void checkEntries(SemaContext &, Entries &, const Schema &, const OwnerName &, SourceRange,
                   const std::vector<std::string> &);
 ValueCheck objectOf(const Schema *schema) {
   return [schema](SemaContext &ctx, Value &v, const std::string &what) {
@@ -126,7 +126,7 @@ ValueCheck backoff() {
     for (Value &positional : v.items)
       ctx.diags.report(DiagID::WrongValueType, positional.range, "backoff arguments are named")
           .withHelp("write `initial = 100ms`, not `100ms`");
-    checkEntries(ctx, v.fields, *schema, fmt::format("`{}(...)`", v.text), v.range, {});
+    checkEntries(ctx, v.fields, *schema, OwnerName([&] { return fmt::format("`{}(...)`", v.text); }), v.range, {});
   };
   check.values = {"exponential", "constant"}; // each takes the arguments of callSchema()
   return check;
@@ -147,7 +147,7 @@ ValueCheck retryCondition() {
 }
 
 template <typename Entries>
-void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, const std::string &owner,
+void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, const OwnerName &owner,
                   SourceRange ownerRange, const std::vector<std::string> &extraKeys) {
   for (size_t i = 0; i < entries.size(); ++i) {
     auto &entry = entries[i];
@@ -155,7 +155,7 @@ void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, cons
       if (entries[j].key.text == entry.key.text) {
         ctx.diags
             .report(DiagID::DuplicateAttribute, entry.key.range,
-                    fmt::format("`{}` is given twice in {}", entry.key.text, owner))
+                    fmt::format("`{}` is given twice in {}", entry.key.text, owner.str()))
             .label(entries[j].key.range, "first given here")
             .withHelp("remove one of them");
         break;
@@ -164,7 +164,7 @@ void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, cons
     if (spec == schema.end()) {
       if (std::find(extraKeys.begin(), extraKeys.end(), entry.key.text) != extraKeys.end()) continue;
       DiagnosticBuilder d = ctx.diags.report(DiagID::UnknownAttribute, entry.key.range,
-                                             fmt::format("unknown attribute `{}` in {}", entry.key.text, owner));
+                                             fmt::format("unknown attribute `{}` in {}", entry.key.text, owner.str()));
       std::vector<std::string> all;
       for (const AttrSpec &known : schema) all.push_back(known.key);
       all.insert(all.end(), extraKeys.begin(), extraKeys.end());
@@ -187,7 +187,7 @@ void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, cons
     if (!spec.required) continue;
     bool present = std::any_of(entries.begin(), entries.end(), [&](auto &e) { return e.key.text == spec.key; });
     if (!present)
-      ctx.diags.report(DiagID::MissingAttribute, ownerRange, fmt::format("{} needs `{}`", owner, spec.key))
+      ctx.diags.report(DiagID::MissingAttribute, ownerRange, fmt::format("{} needs `{}`", owner.str(), spec.key))
           .withHelp(fmt::format("add `{} = ...`", spec.key));
   }
 }
@@ -198,7 +198,7 @@ const std::vector<std::string> kAlgorithms = {"RS256", "RS384", "RS512", "PS256"
 
 } // namespace
 
-void checkAttributes(SemaContext &ctx, AttrList &attrs, const Schema &schema, const std::string &owner,
+void checkAttributes(SemaContext &ctx, AttrList &attrs, const Schema &schema, const OwnerName &owner,
                      SourceRange ownerRange, const std::vector<std::string> &extraKeys) {
   checkEntries(ctx, attrs.items, schema, owner, ownerRange, extraKeys);
 }

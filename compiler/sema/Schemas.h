@@ -10,6 +10,8 @@
 #include "resolve/Resolver.h"
 #include "sema/ValueChecks.h"
 
+#include <llvm/ADT/STLFunctionalExtras.h>
+
 #include <functional>
 
 namespace ward::sema {
@@ -40,10 +42,28 @@ struct AttrSpec {
 };
 using Schema = std::vector<AttrSpec>;
 
+/// What a block of attributes belongs to, as its messages name it ("retry
+/// `edge-default`", "route \"/api\""): a text at hand, or one made only when
+/// a message needs it. Most blocks have nothing to report, and a large
+/// policy has a block for every route.
+class OwnerName {
+public:
+  OwnerName(const std::string &text) : text_(&text) {}
+  OwnerName(const char *text) : literal_(text) {}
+  /// `make` must outlive the check it is given to (a lambda written in the call does).
+  explicit OwnerName(llvm::function_ref<std::string()> make) : make_(make) {}
+  std::string str() const { return text_ ? *text_ : literal_ ? std::string(literal_) : make_(); }
+
+private:
+  const std::string *text_ = nullptr;
+  const char *literal_ = nullptr;
+  llvm::function_ref<std::string()> make_;
+};
+
 /// Checks every attribute of `attrs` against `schema`. `owner` names the
-/// construct in messages ("retry `edge-default`"); `ownerRange` is where a
-/// missing attribute is reported. `extraKeys` are accepted without a check.
-void checkAttributes(SemaContext &ctx, AttrList &attrs, const Schema &schema, const std::string &owner,
+/// construct in messages; `ownerRange` is where a missing attribute is
+/// reported. `extraKeys` are accepted without a check.
+void checkAttributes(SemaContext &ctx, AttrList &attrs, const Schema &schema, const OwnerName &owner,
                      SourceRange ownerRange, const std::vector<std::string> &extraKeys = {});
 
 /// The named arguments of a call value (`exponential(initial = ..., ...)`,

@@ -259,7 +259,8 @@ private:
                       fmt::format("`{}` is listed twice", r.methods[i].text))
               .fix({r.methods[i].range.file, r.methods[i - 1].range.end, r.methods[i].range.end}, "");
     }
-    checkAttributes(ctx_, r.attrs, routeSchema(), fmt::format("route \"{}\"", quoteForMessage(r.path.text)), r.keyword);
+    checkAttributes(ctx_, r.attrs, routeSchema(),
+                    OwnerName([&] { return fmt::format("route \"{}\"", quoteForMessage(r.path.text)); }), r.keyword);
     if (r.require) {
       checkAttributes(ctx_, r.require->attrs, tokenRequirementSchema(), "`require token`", r.require->range);
       if (const Attribute *scopes = r.require->attrs.find("scopes"))

@@ -105,6 +105,17 @@ TEST_CASE("route path patterns", "[sema]") {
   CHECK(checkSource(edgeworkerWith("route GET \"/a?x=1\" { deny }")).has("E0310", "query"));
 }
 
+TEST_CASE("a block's owner is named in its messages, made only when one is reported", "[sema]") {
+  // The names of routes and backoff calls are worked out when a message
+  // needs them (OwnerName); each message still names its block.
+  CHECK(checkSource(edgeworkerWith("route GET \"/a\" { color = 1 deny }"))
+            .has("E0301", "unknown attribute `color` in route \"/a\""));
+  CHECK(checkSource(retryWith("attempts = 2 backoff = exponential(max = 1s)"))
+            .has("E0302", "`exponential(...)` needs `initial`"));
+  CHECK(checkSource(retryWith("attempts = 2 backoff = constant(delay = 1s, delay = 2s)"))
+            .has("E0303", "`delay` is given twice in `constant(...)`"));
+}
+
 TEST_CASE("route actions and methods", "[sema]") {
   CHECK(checkSource(edgeworkerWith("route get \"/a\" { deny }")).has("E0311", "`get`"));
   CHECK(checkSource(edgeworkerWith("route GET, GET \"/a\" { deny }")).has("E0303", "listed twice"));
