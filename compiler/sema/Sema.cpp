@@ -22,9 +22,10 @@ public:
   DeclChecker(SemaContext &ctx, const SourceManager &sm) : ctx_(ctx), diags_(ctx.diags), sm_(sm) {}
 
   void check(Decl &decl) {
-    // How messages name the declaration; an `allow` has no name, and its
-    // checks name what it refers to instead (no position to look up).
-    std::string owner = decl.kind() == DeclKind::Allow ? std::string() : decl.describe(sm_);
+    // How messages name the declaration, worked out when one is reported;
+    // an `allow` has no name, and its checks name what it refers to instead.
+    auto describe = [&] { return decl.describe(sm_); };
+    OwnerName owner(describe);
     SourceRange at = decl.name.empty() ? decl.keyword : decl.name.range;
     switch (decl.kind()) {
     case DeclKind::Tenant: checkAttributes(ctx_, decl.attrs, tenantSchema(), owner, at); break;
@@ -43,13 +44,13 @@ public:
   }
 
 private:
-  void issuerTemplate(IssuerTemplateDecl &d, const std::string &owner) {
+  void issuerTemplate(IssuerTemplateDecl &d, const OwnerName &owner) {
     checkAttributes(ctx_, d.attrs, issuerTemplateSchema(), owner, d.name.range);
   }
 
   /// Applies the template: its attributes with `{param}` replaced by the
   /// issuer's parameter values, overridden by the issuer's own attributes.
-  void issuer(IssuerDecl &d, const std::string &owner) {
+  void issuer(IssuerDecl &d, const OwnerName &owner) {
     const auto *tmpl = d.templateRef ? llvm::dyn_cast_or_null<IssuerTemplateDecl>(d.templateRef->target) : nullptr;
     if (d.templateRef && !tmpl) return; // unresolved template: already reported
     std::vector<std::string> params;
@@ -127,20 +128,20 @@ private:
     if (diags_.errorCount() != before) return;
     checkAttributes(ctx_, effective, issuerSchema(), owner, d.name.range);
     if (!effective.find("jwks") && !effective.find("jwks_file"))
-      diags_.report(DiagID::MissingAttribute, d.name.range, fmt::format("{} needs its signing keys", owner))
+      diags_.report(DiagID::MissingAttribute, d.name.range, fmt::format("{} needs its signing keys", owner.str()))
           .withHelp("add `jwks = \"https://...\"` (fetched at the edge) or `jwks_file = \"keys.json\"` (embedded at "
                     "build time)");
     if (const Attribute *url = effective.find("jwks"); url && effective.find("jwks_file"))
       diags_
           .report(DiagID::ConflictingAttributes, url->key.range,
-                  fmt::format("{} has both `jwks` and `jwks_file`", owner))
+                  fmt::format("{} has both `jwks` and `jwks_file`", owner.str()))
           .withHelp("choose one: keys fetched at the edge, or keys embedded at build time");
     d.effective = std::move(effective);
     if (const Attribute *file = d.effective.find("jwks_file"); file && !d.effective.find("jwks"))
       d.embeddedKeys = loadKeySet(d.name.text, d.effective.strings("algorithms"), *file, sm_, diags_);
   }
 
-  void identity(IdentityDecl &d, const std::string &owner) {
+  void identity(IdentityDecl &d, const OwnerName &owner) {
     static const std::vector<std::pair<std::string, IdentityKind>> kinds = {
         {"service_principal", IdentityKind::ServicePrincipal},
         {"managed_identity", IdentityKind::ManagedIdentity},
@@ -176,7 +177,7 @@ private:
           .withHelp("add `assigned = system`, or remove `of`");
   }
 
-  void resource(ResourceDecl &d, const std::string &owner) {
+  void resource(ResourceDecl &d, const OwnerName &owner) {
     checkAttributes(ctx_, d.attrs, resourceSchema(), owner, d.name.range);
     const ResourceTypeDecl *type = d.typeDecl();
     if (!type) return;
@@ -185,7 +186,7 @@ private:
         level && level->value.kind == Value::Kind::Ref ? llvm::StringRef(level->value.text) : "resource";
     auto require = [&](const char *key, const char *why) {
       if (!d.attrs.find(key))
-        diags_.report(DiagID::MissingAttribute, d.name.range, fmt::format("{} needs `{}`", owner, key))
+        diags_.report(DiagID::MissingAttribute, d.name.range, fmt::format("{} needs `{}`", owner.str(), key))
             .withHelp(fmt::format("add `{} = \"...\"`: {}", key, why));
     };
     if (lvl == "resource") {
@@ -213,14 +214,14 @@ private:
     }
   }
 
-  void capability(CapabilityDecl &d, const std::string &owner) {
+  void capability(CapabilityDecl &d, const OwnerName &owner) {
     checkAttributes(ctx_, d.attrs, capabilitySchema(), owner, d.name.range);
     auto count = [&](const char *key) {
       const Attribute *a = d.attrs.find(key);
       return a && a->value.kind == Value::Kind::List ? a->value.items.size() : 0;
     };
     if (count("actions") + count("data_actions") == 0)
-      diags_.report(DiagID::MissingAttribute, d.name.range, fmt::format("{} grants no action", owner))
+      diags_.report(DiagID::MissingAttribute, d.name.range, fmt::format("{} grants no action", owner.str()))
           .withHelp("add `actions = [...]` or `data_actions = [...]` with the Azure operations it needs");
   }
 
@@ -230,7 +231,7 @@ private:
           .withHelp("write an Azure ABAC condition, or remove `when`");
   }
 
-  void grant(GrantDecl &d, const std::string &owner) {
+  void grant(GrantDecl &d, const OwnerName &owner) {
     checkAttributes(ctx_, d.attrs, grantSchema(), owner, d.keyword);
     if (d.role && llvm::StringRef(d.role->text).trim().empty())
       diags_.report(DiagID::OutOfRange, d.role->range, "the role name is empty");
@@ -238,11 +239,11 @@ private:
     for (const Value &a : d.dataActions) checkActionString(diags_, a, "a granted data action");
   }
 
-  void edgeworker(EdgeWorkerDecl &d, const std::string &owner) {
+  void edgeworker(EdgeWorkerDecl &d, const OwnerName &owner) {
     checkAttributes(ctx_, d.attrs, edgeworkerSchema(), owner, d.name.range);
     for (Route &route : d.routes) this->route(route);
     for (size_t i = 1; i < d.defaults.size(); ++i)
-      diags_.report(DiagID::DuplicateAttribute, d.defaults[i].range, fmt::format("{} has two defaults", owner))
+      diags_.report(DiagID::DuplicateAttribute, d.defaults[i].range, fmt::format("{} has two defaults", owner.str()))
           .label(d.defaults[0].range, "first default here");
     for (RouteAction &action : d.defaults) this->action(action, nullptr);
   }
@@ -418,10 +419,10 @@ private:
     }
   }
 
-  void backup(BackupDecl &d, const std::string &owner) {
+  void backup(BackupDecl &d, const OwnerName &owner) {
     checkAttributes(ctx_, d.attrs, backupSchema(), owner, d.name.range);
     if (d.protections.empty())
-      diags_.report(DiagID::MissingAttribute, d.name.range, fmt::format("{} protects nothing", owner))
+      diags_.report(DiagID::MissingAttribute, d.name.range, fmt::format("{} protects nothing", owner.str()))
           .withHelp("add `protect <vm> in <vault>`");
     auto requireTrait = [&](const Ref &ref, const char *trait, const char *what, const char *example) {
       const auto *res = llvm::dyn_cast_or_null<ResourceDecl>(ref.target);
@@ -437,7 +438,7 @@ private:
       requireTrait(p.vault, "backup_vault", "`protect ... in`", "a Recovery Services vault (`azure.recovery_vault`)");
     }
     for (size_t i = 1; i < d.schedules.size(); ++i)
-      diags_.report(DiagID::DuplicateAttribute, d.schedules[i].range, fmt::format("{} has two schedules", owner))
+      diags_.report(DiagID::DuplicateAttribute, d.schedules[i].range, fmt::format("{} has two schedules", owner.str()))
           .label(d.schedules[0].range, "first schedule here")
           .withHelp("declare a second `backup` for a second schedule");
     for (BackupSchedule &s : d.schedules) schedule(s);

@@ -114,6 +114,12 @@ TEST_CASE("a block's owner is named in its messages, made only when one is repor
             .has("E0302", "`exponential(...)` needs `initial`"));
   CHECK(checkSource(retryWith("attempts = 2 backoff = constant(delay = 1s, delay = 2s)"))
             .has("E0303", "`delay` is given twice in `constant(...)`"));
+  // A declaration's own messages name it too.
+  CHECK(checkSource("backup nightly { schedule = daily at \"02:00\" }\n")
+            .has("E0302", "backup `nightly` protects nothing"));
+  CHECK(checkSource(retryWith("attempts = 2 colour = 1")).has("E0301", "unknown attribute `colour` in retry `r`"));
+  CHECK(checkSource(edgeworkerWith("route GET \"/a\" { deny }\n  default deny\n  default deny"))
+            .has("E0303", "edgeworker `api` has two defaults"));
 }
 
 TEST_CASE("route actions and methods", "[sema]") {
