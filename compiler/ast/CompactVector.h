@@ -15,6 +15,8 @@
 
 #include "ast/NodeArena.h"
 
+#include <llvm/Support/Compiler.h>
+
 #include <cstdint>
 #include <iterator>
 #include <new>
@@ -67,11 +69,10 @@ public:
     return *slot;
   }
   /// Destroys the elements and gives the block back: empty takes no memory.
+  /// The test inline, the work not: most vectors destroyed are empty or
+  /// moved from (a value's items and fields, nearly always).
   void clear() {
-    if (!block_) return;
-    for (T &e : *this) e.~T();
-    freeNode(block_, block_->capacity & kInArena);
-    block_ = nullptr;
+    if (block_) release();
   }
 
   size_t size() const { return block_ ? block_->size : 0; }
@@ -106,6 +107,11 @@ private:
   static constexpr size_t elementsAt() { return (sizeof(Header) + alignof(T) - 1) / alignof(T) * alignof(T); }
 
   size_t capacity() const { return block_ ? block_->capacity & ~kInArena : 0; }
+  LLVM_ATTRIBUTE_NOINLINE void release() {
+    for (T &e : *this) e.~T();
+    freeNode(block_, block_->capacity & kInArena);
+    block_ = nullptr;
+  }
   T *data() const {
     return block_ ? std::launder(reinterpret_cast<T *>(reinterpret_cast<char *>(block_) + elementsAt())) : nullptr;
   }

@@ -178,7 +178,7 @@ private:
   uint32_t type(size_t ahead = 0) const { return at_ + ahead < end_ ? tokens_[at_ + ahead].type : kEnd; }
   bool isName(size_t ahead = 0) const {
     uint32_t t = type(ahead);
-    return t != kEnd && nameTypes()[t];
+    return t != kEnd && names_[t];
   }
   SourceRange range(size_t index) const { return {file_, tokens_[index].begin, tokens_[index].end}; }
   /// From token `first` to the last token consumed.
@@ -690,7 +690,8 @@ private:
   std::vector<Field> fieldStack_;
   std::vector<Route> routeStack_;
   std::vector<Name> nameStack_;
-  TextStore *texts_ = nullptr; // the file's, for texts the source does not hold as written
+  TextStore *texts_ = nullptr;                   // the file's, for texts the source does not hold as written
+  const std::vector<bool> &names_ = nameTypes(); // looked up once, not on every token
 };
 
 } // namespace
