@@ -78,6 +78,7 @@ bool lexRange(llvm::StringRef text, size_t from, size_t to, FileID file, unsigne
     tokens[count++] = token;
   };
   const std::vector<bool> &declares = declarationTypes(), &names = nameTypes();
+  const Vocabulary &vocab = vocabulary();
   unsigned depth = 0;
   size_t pos = from, lastVisibleEnd = from;
   bool anyVisible = false;
@@ -89,7 +90,7 @@ bool lexRange(llvm::StringRef text, size_t from, size_t to, FileID file, unsigne
   for (;;) {
     pos = skipSpace(text, pos);
     if (pos >= to) break;
-    ScannedToken t = scanToken(text, pos);
+    ScannedToken t = scanToken(text, pos, vocab);
     uint32_t begin = uint32_t(pos), end = uint32_t(pos + t.length);
     if (end > to) return false; // a block comment over the end of a part
     pos = end;

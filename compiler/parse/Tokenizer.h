@@ -11,6 +11,8 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "parse/Scanner.h"
+
 #include <antlr4-runtime.h>
 #include <llvm/ADT/StringRef.h>
 
@@ -39,17 +41,8 @@ private:
   bool bom_ = false;
 };
 
-/// The token of Ward.g4's lexer rules that starts at `pos` (not whitespace):
-/// its type (WardLexer's), its length in bytes, and whether it goes to the
-/// hidden channel (comments). WardTokenizer and the fast parser share it.
-struct ScannedToken {
-  size_t type, length;
-  bool hidden;
-};
-ScannedToken scanToken(llvm::StringRef bytes, size_t pos);
-/// The first position at or after `pos` that is not whitespace (WS, or a
-/// byte-order mark at the start).
-size_t skipSpace(llvm::StringRef bytes, size_t pos);
+// scanToken() and skipSpace(), which WardTokenizer and the fast parser
+// share, are in Scanner.h.
 
 /// Produces the tokens of Ward.g4's lexer rules from `input`'s bytes.
 class WardTokenizer : public antlr4::TokenSource {
