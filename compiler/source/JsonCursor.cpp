@@ -47,12 +47,12 @@ static const std::array<bool, 256> kStringStop = [] {
 /// strings, most of them long descriptions.
 static size_t plainRun(llvm::StringRef text, size_t from) {
   constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  auto hasZeroByte = [&](uint64_t w) { return (w - ones) & ~w & highs; };
   size_t at = from;
   for (; at + 8 <= text.size(); at += 8) {
     uint64_t w;
     std::memcpy(&w, text.data() + at, 8);
-    if (hasZeroByte(w ^ (ones * '"')) || hasZeroByte(w ^ (ones * '\\')) || ((w - ones * 0x20) & ~w & highs)) break;
+    bool control = (w - ones * 0x20) & ~w & highs; // a byte below 0x20
+    if (wordHasByte(w, '"') || wordHasByte(w, '\\') || control) break;
   }
   while (at < text.size() && !kStringStop[static_cast<unsigned char>(text[at])]) ++at;
   return at;

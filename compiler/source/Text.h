@@ -70,6 +70,14 @@ inline bool endsWithIgnoringCase(llvm::StringRef text, llvm::StringRef suffix) {
   return text.size() >= suffix.size() && equalsIgnoringCase(text.take_back(suffix.size()), suffix);
 }
 
+/// Whether any of the eight bytes of `word` is `byte`: the test for a zero
+/// byte of "Bit Twiddling Hacks", which is exact for "any".
+inline bool wordHasByte(uint64_t word, unsigned char byte) {
+  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  uint64_t x = word ^ (ones * byte);
+  return (x - ones) & ~x & highs;
+}
+
 /// Eight bytes with their ASCII capitals lowered, the others as they are.
 /// All at once ("Bit Twiddling Hacks"): `A`-`Z` are the bytes, below 0x80,
 /// that are at least 0x41 and at most 0x5A.

@@ -249,6 +249,19 @@ TEST_CASE("secrets are recognised and ordinary strings are not", "[analysis][sec
   CHECK_FALSE(flagged("EdgeWorker fronting the orders API"));
   CHECK_FALSE(flagged("72f988bf-86f1-41af-91ab-2d7cd011db47"));
   CHECK_FALSE(flagged("eyJ is how a JWT starts"));
+  // The first screen reads eight bytes at a time: each marker at every
+  // offset in a word, and in the bytes after the last whole word.
+  const std::string jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJvcmRlcnMifQ.c2lnbmF0dXJl";
+  for (size_t shift = 0; shift < 17; ++shift) {
+    std::string pad(shift, 'x');
+    INFO("shifted by " << shift);
+    CHECK(flagged(pad + " -----BEGIN EC PRIVATE KEY-----"));
+    CHECK(flagged(pad + " token " + jwt));
+    CHECK(flagged(pad + ";AccountKey=abc"));
+    CHECK(flagged(pad + "abc8Q~" + std::string(31, 'y')));
+    CHECK_FALSE(flagged(pad + " ----BEGIN EC PRIVATE KEY----")); // four dashes are not a PEM armour
+    CHECK_FALSE(flagged(pad + " 72f988bf-86f1-41af-91ab-2d7cd011db47"));
+  }
 }
 
 namespace {
