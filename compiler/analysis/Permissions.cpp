@@ -214,7 +214,7 @@ void OperationCatalog::addRoles(const RoleCatalog &roles) {
 }
 
 OperationCatalog::Status OperationCatalog::lookup(llvm::StringRef action, bool dataAction) const {
-  std::string provider = providerOf(action);
+  llvm::StringRef provider = action.split('/').first; // providers_ compares without case
   if (provider != "*" && !providers_.count(provider)) return Status::UncataloguedProvider;
   auto known = [&](bool data) {
     if (!action.contains('*')) return (data ? knownDataActions_ : knownActions_).count(action) > 0;

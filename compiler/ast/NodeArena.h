@@ -1,7 +1,7 @@
 //===- NodeArena.h - Where the syntax tree being built allocates --*- C++ -*-===//
 //
-// A large policy's tree is hundreds of thousands of small blocks: the lists
-// of CompactVector, the members of HeapOptional, the declarations. From
+// A large policy's tree is hundreds of thousands of small blocks, most of
+// them the lists of CompactVector and the members of HeapOptional. From
 // malloc, each costs a call and 8 to 24 bytes of bookkeeping, and the tree is
 // never freed piece by piece while the file lives. So while the fast parser
 // builds a file's tree, these take their memory from the file's TextStore

@@ -46,13 +46,11 @@ static const std::array<bool, 256> kStringStop = [] {
 /// below n): the role definitions every check reads are a megabyte of
 /// strings, most of them long descriptions.
 static size_t plainRun(llvm::StringRef text, size_t from) {
-  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
   size_t at = from;
   for (; at + 8 <= text.size(); at += 8) {
     uint64_t w;
     std::memcpy(&w, text.data() + at, 8);
-    bool control = (w - ones * 0x20) & ~w & highs; // a byte below 0x20
-    if (wordHasByte(w, '"') || wordHasByte(w, '\\') || control) break;
+    if (wordHasByte(w, '"') || wordHasByte(w, '\\') || wordHasByteBelow(w, 0x20)) break;
   }
   while (at < text.size() && !kStringStop[static_cast<unsigned char>(text[at])]) ++at;
   return at;

@@ -70,22 +70,37 @@ inline bool endsWithIgnoringCase(llvm::StringRef text, llvm::StringRef suffix) {
   return text.size() >= suffix.size() && equalsIgnoringCase(text.take_back(suffix.size()), suffix);
 }
 
-/// Whether any of the eight bytes of `word` is `byte`: the test for a zero
-/// byte of "Bit Twiddling Hacks", which is exact for "any".
-inline bool wordHasByte(uint64_t word, unsigned char byte) {
-  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  uint64_t x = word ^ (ones * byte);
-  return (x - ones) & ~x & highs;
+/// Eight bytes at a time ("Bit Twiddling Hacks"): the shared constants, and
+/// the tests for a byte, which are exact for "any of the eight".
+inline constexpr uint64_t kEveryByte = 0x0101010101010101ull, kEveryHighBit = 0x8080808080808080ull;
+/// Whether any of the eight bytes of `word` is below `bound` (at most 0x80).
+inline bool wordHasByteBelow(uint64_t word, unsigned char bound) {
+  return (word - kEveryByte * bound) & ~word & kEveryHighBit;
+}
+/// Whether any of the eight bytes of `word` is `byte`.
+inline bool wordHasByte(uint64_t word, unsigned char byte) { return wordHasByteBelow(word ^ (kEveryByte * byte), 1); }
+/// Calls `visit` with each eight bytes of `text` in turn, the last ones
+/// padded with zero bytes.
+template <typename Visit> void forEachWord(llvm::StringRef text, Visit visit) {
+  size_t at = 0;
+  for (uint64_t word; at + 8 <= text.size(); at += 8) {
+    std::memcpy(&word, text.data() + at, 8);
+    visit(word);
+  }
+  if (at < text.size()) {
+    uint64_t word = 0;
+    std::memcpy(&word, text.data() + at, text.size() - at);
+    visit(word);
+  }
 }
 
 /// Eight bytes with their ASCII capitals lowered, the others as they are.
 /// All at once ("Bit Twiddling Hacks"): `A`-`Z` are the bytes, below 0x80,
 /// that are at least 0x41 and at most 0x5A.
 inline uint64_t lowerEightBytes(uint64_t w) {
-  constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  uint64_t seven = w & ~highs;
-  uint64_t atLeastA = seven + ones * (0x80 - 'A'), aboveZ = seven + ones * (0x7F - 'Z');
-  uint64_t upper = atLeastA & ~aboveZ & ~w & highs;
+  uint64_t seven = w & ~kEveryHighBit;
+  uint64_t atLeastA = seven + kEveryByte * (0x80 - 'A'), aboveZ = seven + kEveryByte * (0x7F - 'Z');
+  uint64_t upper = atLeastA & ~aboveZ & ~w & kEveryHighBit;
   return w | (upper >> 2); // 0x80 >> 2 is the 0x20 between a capital and its small letter
 }
 
@@ -97,21 +112,10 @@ struct IgnoringCaseInfo {
   static llvm::StringRef getTombstoneKey() { return llvm::DenseMapInfo<llvm::StringRef>::getTombstoneKey(); }
   static unsigned getHashValue(llvm::StringRef text) {
     uint64_t hash = text.size() * 0x9E3779B97F4A7C15ull;
-    auto mix = [&](uint64_t word) {
+    forEachWord(text, [&](uint64_t word) {
       hash = (hash ^ lowerEightBytes(word)) * 0xFF51AFD7ED558CCDull;
       hash ^= hash >> 29;
-    };
-    size_t at = 0;
-    for (; at + 8 <= text.size(); at += 8) {
-      uint64_t word;
-      std::memcpy(&word, text.data() + at, 8);
-      mix(word);
-    }
-    if (at < text.size()) {
-      uint64_t word = 0;
-      std::memcpy(&word, text.data() + at, text.size() - at);
-      mix(word);
-    }
+    });
     return static_cast<unsigned>(hash ^ (hash >> 32));
   }
   static bool isEqual(llvm::StringRef a, llvm::StringRef b) {

@@ -13,24 +13,16 @@ std::optional<std::string> secretKind(llvm::StringRef text) {
   // Every kind below needs one of these (five dashes of `-----BEGIN`, the
   // `J` of `eyJ`, a `=` of a key or padding, `Q~`): one pass rules out nearly
   // every string, GUIDs and host names with their single dashes included.
-  // Eight bytes at a time (source/Text.h); a dash is common (GUIDs, host
-  // names), five in a row are looked for only where one is.
+  // Eight bytes at a time (source/Text.h; the padding of the last word is
+  // none of these); a dash is common (GUIDs, host names), five in a row are
+  // looked for only where one is.
   bool dash = false, jay = false, equals = false, tilde = false;
-  size_t at = 0;
-  for (; at + 8 <= text.size(); at += 8) {
-    uint64_t word;
-    std::memcpy(&word, text.data() + at, 8);
+  forEachWord(text, [&](uint64_t word) {
     dash |= wordHasByte(word, '-');
     jay |= wordHasByte(word, 'J');
     equals |= wordHasByte(word, '=');
     tilde |= wordHasByte(word, '~');
-  }
-  for (char c : text.drop_front(at)) {
-    dash |= c == '-';
-    jay |= c == 'J';
-    equals |= c == '=';
-    tilde |= c == '~';
-  }
+  });
   bool dashes = false; // five in a row, the start of `-----BEGIN`
   for (size_t at = dash ? text.find('-') : llvm::StringRef::npos, run = 0; at < text.size() && !dashes; ++at) {
     run = text[at] == '-' ? run + 1 : 0;
