@@ -88,3 +88,28 @@ TEST_CASE("the tokenizer matches the generated lexer on random input", "[lexer]"
     requireSameTokens(text, "random round " + std::to_string(round));
   }
 }
+
+// Names and strings are scanned sixteen bytes at a time where sixteen bytes
+// are left, a byte at a time near the end: every length, every place of the
+// byte that ends them, and each kind of byte that may follow must give the
+// generated lexer's tokens in both.
+TEST_CASE("names and strings of every length end where the generated lexer ends them", "[lexer]") {
+  const std::string nameBytes = "aZ9_-q", stringBytes = "a -Z/.{9";
+  const std::string followers[] = {" ", "\n", "\r", "\t", "\"", "\\", "-",    "_",    ".",        "/",    "{",
+                                   "@", "`",  "[",  "~",  "Z",  "0",  "\x7F", "\x80", "\xC3\xA9", "\xFF", ""};
+  for (size_t lead = 0; lead < 3; ++lead)
+    for (size_t length = 1; length <= 40; ++length)
+      for (const std::string &follower : followers)
+        for (const char *tail : {"", "                    x"}) { // the end near, or sixteen bytes on
+          std::string name, body;
+          for (size_t i = 0; i < length; ++i) {
+            name += nameBytes[i % nameBytes.size()];
+            body += stringBytes[i % stringBytes.size()];
+          }
+          std::string spaces(lead, ' ');
+          requireSameTokens(spaces + "n" + name + follower + tail, "name of " + std::to_string(length));
+          requireSameTokens(spaces + "\"" + body + follower + tail, "string of " + std::to_string(length));
+          requireSameTokens(spaces + "\"" + body + "\\" + follower + body + "\"" + tail,
+                            "escape in a string of " + std::to_string(length));
+        }
+}
