@@ -179,9 +179,7 @@ void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, cons
       }
       continue;
     }
-    // Made for every attribute (the checks name it in their messages): by
-    // concatenation, which is several times cheaper than formatting.
-    if (spec->check) spec->check(ctx, entry.value, concat({"`", entry.key.text, "`"}));
+    if (spec->check) spec->check(ctx, entry.value, spec->quotedKey); // spec->key is entry.key.text
   }
   for (const AttrSpec &spec : schema) {
     if (!spec.required) continue;

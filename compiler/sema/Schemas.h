@@ -36,9 +36,14 @@ struct ValueCheck {
 };
 
 struct AttrSpec {
+  AttrSpec(std::string key, bool required = false, ValueCheck check = {})
+      : key(std::move(key)), required(required), check(std::move(check)), quotedKey("`" + this->key + "`") {}
   std::string key;
   bool required = false;
   ValueCheck check;
+  /// "`key`", how the checks name the attribute in their messages: made once
+  /// with the schema, not for each of the many attributes a policy gives.
+  std::string quotedKey;
 };
 using Schema = std::vector<AttrSpec>;
 
