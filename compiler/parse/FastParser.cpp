@@ -23,6 +23,7 @@
 #include <WardLexer.h>
 #include <llvm/Support/Parallel.h>
 
+#include <array>
 #include <iterator>
 #include <optional>
 
@@ -46,10 +47,14 @@ static_assert(grammar::WardLexer::UNEXPECTED_CHAR <= UINT16_MAX, "token types fi
 /// Thrown at the first thing the fast path does not accept.
 struct NotFast {};
 
+/// A yes or no for each token type: a byte each, not vector<bool>'s bits,
+/// which cost a shift and a mask on every token.
+using TokenTypeSet = std::array<bool, L::UNEXPECTED_CHAR + 1>;
+
 /// Token types the `name` rule accepts (IDENT and the soft keywords).
-const std::vector<bool> &nameTypes() {
-  static const std::vector<bool> table = [] {
-    std::vector<bool> t(L::UNEXPECTED_CHAR + 1, false);
+const TokenTypeSet &nameTypes() {
+  static const TokenTypeSet table = [] {
+    TokenTypeSet t{};
     t[L::IDENT] = true;
     for (size_t type : softKeywords()) t[type] = true;
     return t;
@@ -57,9 +62,9 @@ const std::vector<bool> &nameTypes() {
   return table;
 }
 
-const std::vector<bool> &declarationTypes() {
-  static const std::vector<bool> table = [] {
-    std::vector<bool> t(L::UNEXPECTED_CHAR + 1, false);
+const TokenTypeSet &declarationTypes() {
+  static const TokenTypeSet table = [] {
+    TokenTypeSet t{};
     for (size_t type : declarationKeywords()) t[type] = true;
     return t;
   }();
@@ -75,13 +80,20 @@ bool lexRange(llvm::StringRef text, size_t from, size_t to, FileID file, unsigne
   // Written in place, not pushed: the push's check and call cost as much as
   // the rest of the loop. Sized for the usual five bytes a token, and
   // doubled when a part holds more; cut to the count at the end.
+  // The array's start and size are kept in locals: read through the vector
+  // they would be loaded (and the size divided) again for every token.
   tokens.resize((to - from) / 5 + 16);
-  size_t count = 0;
+  Token *written = tokens.data();
+  size_t count = 0, room = tokens.size();
   auto append = [&](Token token) {
-    if (LLVM_UNLIKELY(count == tokens.size())) tokens.resize(2 * tokens.size());
-    tokens[count++] = token;
+    if (LLVM_UNLIKELY(count == room)) {
+      tokens.resize(2 * room);
+      written = tokens.data();
+      room = tokens.size();
+    }
+    written[count++] = token;
   };
-  const std::vector<bool> &declares = declarationTypes(), &names = nameTypes();
+  const TokenTypeSet &declares = declarationTypes(), &names = nameTypes();
   const Vocabulary &vocab = vocabulary();
   unsigned depth = 0;
   size_t pos = from, lastVisibleEnd = from;
@@ -695,8 +707,8 @@ private:
   std::vector<Field> fieldStack_;
   std::vector<Route> routeStack_;
   std::vector<Name> nameStack_;
-  TextStore *texts_ = nullptr;                   // the file's, for texts the source does not hold as written
-  const std::vector<bool> &names_ = nameTypes(); // looked up once, not on every token
+  TextStore *texts_ = nullptr;              // the file's, for texts the source does not hold as written
+  const TokenTypeSet &names_ = nameTypes(); // looked up once, not on every token
 };
 
 } // namespace
@@ -712,7 +724,7 @@ namespace {
 /// of its part, a cut inside a construct (a keyword first on a line inside
 /// braces) leaves its part incomplete: then the file is read in one piece.
 std::vector<size_t> cutPoints(llvm::StringRef text, size_t parts) {
-  const std::vector<bool> &declares = declarationTypes();
+  const TokenTypeSet &declares = declarationTypes();
   // The first line after `from` that starts with a declaration keyword.
   auto declarationLine = [&](size_t from) {
     for (size_t newline; (newline = text.find('\n', from)) != llvm::StringRef::npos && newline + 1 < text.size();) {
