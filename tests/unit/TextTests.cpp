@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <random>
+#include <set>
 
 using namespace ward;
 
@@ -101,4 +102,33 @@ TEST_CASE("concat joins its parts, empty ones included, in one string of exactly
   std::string joined = ward::concat({long_, "/", long_});
   CHECK(joined.size() == 2001);
   CHECK(joined[1000] == '/');
+}
+
+TEST_CASE("texts equal without case hash alike, and different texts spread", "[text]") {
+  std::mt19937 rng(7);
+  const std::string alphabet = "aAzZmM@[`{019/._-\xC3";
+  for (size_t length = 0; length <= 40; ++length)
+    for (int round = 0; round < 20; ++round) {
+      std::string text, flipped;
+      for (size_t i = 0; i < length; ++i) text += alphabet[rng() % alphabet.size()];
+      for (char c : text) flipped += std::isalpha(static_cast<unsigned char>(c)) && rng() % 2 ? c ^ 0x20 : c;
+      INFO(text << " / " << flipped);
+      REQUIRE(IgnoringCaseInfo::isEqual(text, flipped));
+      REQUIRE(IgnoringCaseInfo::getHashValue(text) == IgnoringCaseInfo::getHashValue(flipped));
+    }
+  // Actions that differ in one place, early or late: a DenseSet's bucket is
+  // the hash's low bits, so those must depend on every byte.
+  std::set<unsigned> hashes, buckets;
+  for (int i = 0; i < 20000; ++i) {
+    std::string early = std::to_string(i) + "Microsoft.Compute/virtualMachines/read";
+    std::string late = "Microsoft.Compute/virtualMachines/extensions/" + std::to_string(i);
+    for (const std::string &text : {early, late}) {
+      unsigned hash = IgnoringCaseInfo::getHashValue(text);
+      hashes.insert(hash);
+      buckets.insert(hash & 0xFFFF);
+    }
+  }
+  CHECK(hashes.size() > 39990);
+  // 40,000 keys thrown at random into 65,536 buckets fill about 29,000.
+  CHECK(buckets.size() > 27000);
 }
