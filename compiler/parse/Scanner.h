@@ -9,15 +9,14 @@
 //===----------------------------------------------------------------------===//
 #pragma once
 
+#include "source/ByteScan.h"
+
 #include <WardLexer.h>
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Compiler.h>
 
 #include <array>
 #include <cassert>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include <cstdint>
 #include <string>
 
@@ -101,27 +100,11 @@ inline bool is(char c, CharClass cls) { return kCharClasses[static_cast<unsigned
 inline bool isDigit(char c) { return is(c, kDigit); }
 inline bool isLetter(char c) { return is(c, kLetter); }
 
-#if defined(__SSE2__)
-/// The sixteen bytes at `at` as a bit mask, bit k set when byte k is in the
-/// class `inClass` computes (a byte-wise 0xFF or 0x00 of each of them).
-template <typename Classify> unsigned maskOf16(const char *at, Classify inClass) {
-  __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(at));
-  return static_cast<unsigned>(_mm_movemask_epi8(inClass(bytes)));
-}
-inline __m128i bytesEqual(__m128i bytes, char c) { return _mm_cmpeq_epi8(bytes, _mm_set1_epi8(c)); }
-/// Bytes in [low, high], both ASCII: bytes of 0x80 and above compare as
-/// negative, so they are never in the range.
-inline __m128i bytesWithin(__m128i bytes, char low, char high) {
-  return _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(static_cast<char>(low - 1))),
-                       _mm_cmplt_epi8(bytes, _mm_set1_epi8(static_cast<char>(high + 1))));
-}
-#endif
-
 /// The first position at or after `i` that is not [a-zA-Z0-9_-] (IDENT's
 /// inner bytes). Sixteen bytes a step where sixteen are left: a policy's
 /// names (`orders-api-reader`, `rg-orders-prod`) are long.
 inline size_t identifierPartEnd(llvm::StringRef s, size_t i) {
-#if defined(__SSE2__)
+#if defined(WARD_HAS_BYTESCAN16)
   for (; i + 16 <= s.size(); i += 16) {
     unsigned inside = maskOf16(s.data() + i, [](__m128i bytes) {
       __m128i lower = _mm_or_si128(bytes, _mm_set1_epi8(0x20)); // 'A'..'Z' to 'a'..'z'; digits keep their value
@@ -138,7 +121,7 @@ inline size_t identifierPartEnd(llvm::StringRef s, size_t i) {
 /// The first position at or after `i` that holds one of ["\\\r\n] (what ends
 /// a STRING's plain run), or the end of `s`.
 inline size_t stringRunEnd(llvm::StringRef s, size_t i) {
-#if defined(__SSE2__)
+#if defined(WARD_HAS_BYTESCAN16)
   for (; i + 16 <= s.size(); i += 16) {
     unsigned stops = maskOf16(s.data() + i, [](__m128i bytes) {
       return _mm_or_si128(_mm_or_si128(bytesEqual(bytes, '"'), bytesEqual(bytes, '\\')),

@@ -1,4 +1,5 @@
 #include "source/JsonCursor.h"
+#include "source/ByteScan.h"
 #include "source/Text.h"
 
 #include <fmt/format.h>
@@ -47,6 +48,14 @@ static const std::array<bool, 256> kStringStop = [] {
 /// strings, most of them long descriptions.
 static size_t plainRun(llvm::StringRef text, size_t from) {
   size_t at = from;
+#if defined(WARD_HAS_BYTESCAN16)
+  for (; at + 16 <= text.size(); at += 16) {
+    unsigned stops = maskOf16(text.data() + at, [](__m128i bytes) {
+      return _mm_or_si128(_mm_or_si128(bytesEqual(bytes, '"'), bytesEqual(bytes, '\\')), bytesAtMost(bytes, 0x1F));
+    });
+    if (stops != 0) return at + static_cast<size_t>(__builtin_ctz(stops));
+  }
+#endif
   for (; at + 8 <= text.size(); at += 8) {
     uint64_t w;
     std::memcpy(&w, text.data() + at, 8);

@@ -175,12 +175,13 @@ TEST_CASE("JSON-like text: accepted and decoded as llvm::json does, where both f
 }
 
 TEST_CASE("strings read as views decode as strings read as copies, a stop byte at every offset", "[json]") {
-  // The plain part of a string is scanned eight bytes at a time; a quote, a
-  // backslash or a control character may fall at any place in a word, and
-  // bytes above 0x7F (UTF-8) or just above the controls must not stop it.
+  // The plain part of a string is scanned sixteen bytes at a time, then
+  // eight, then one; a quote, a backslash or a control character may fall
+  // at any place in any of them, and bytes above 0x7F (UTF-8) or just above
+  // the controls must not stop it.
   const std::vector<std::string> stops = {"\"",     "\\n\"",  "\\u00e9\"", "\x01\"",
                                           "\x1f\"", "\x7f\"", " \"",       "\xC3\xA9\""};
-  for (size_t plain = 0; plain < 26; ++plain)
+  for (size_t plain = 0; plain < 42; ++plain)
     for (const std::string &stop : stops) {
       std::string text = "[\"" + std::string(plain, 'a') + stop + "]";
       INFO("plain " << plain << ": " << text);
@@ -196,8 +197,14 @@ TEST_CASE("strings read as views decode as strings read as copies, a stop byte a
       bool copied = copying.readString(copy), viewed = viewing.readString(view, saver);
       REQUIRE(copied == viewed);
       CHECK(copying.error() == viewing.error());
+      // Both read through the same scan: what it must decide is pinned here.
+      bool control = static_cast<unsigned char>(stop.front()) < 0x20;
+      CHECK(copied == !control); // a raw control character is not JSON
       if (!copied) continue;
       CHECK(view == copy);
+      CHECK(copy == std::string(plain, 'a') + (stop == "\\n\""       ? "\n"
+                                               : stop == "\\u00e9\"" ? "\xC3\xA9"
+                                                                     : stop.substr(0, stop.size() - 1)));
       // Unescaped, the view is of the text itself.
       bool escaped = stop.front() == '\\';
       CHECK((view.empty() || (view.data() >= text.data() && view.data() < text.data() + text.size())) == !escaped);
