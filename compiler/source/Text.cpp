@@ -1,4 +1,5 @@
 #include "source/Text.h"
+#include "source/ByteScan.h"
 
 #include <llvm/ADT/SmallString.h>
 #include <llvm/ADT/StringExtras.h>
@@ -17,7 +18,15 @@ std::optional<size_t> findInvalidUtf8(llvm::StringRef bytes) {
   const size_t n = bytes.size();
   size_t i = 0;
   while (i < n) {
-    // Policies are mostly ASCII: eight bytes at a time while no high bit is set.
+    // Policies are mostly ASCII: sixty-four bytes at a time while no high
+    // bit is set, then eight.
+#if defined(WARD_HAS_BYTESCAN16)
+    for (; i + 64 <= n; i += 64) {
+      auto load = [&](size_t at) { return _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + at)); };
+      __m128i any = _mm_or_si128(_mm_or_si128(load(i), load(i + 16)), _mm_or_si128(load(i + 32), load(i + 48)));
+      if (_mm_movemask_epi8(any) != 0) break;
+    }
+#endif
     for (uint64_t word; i + 8 <= n; i += 8) {
       std::memcpy(&word, p + i, 8);
       if (word & 0x8080808080808080ull) break;

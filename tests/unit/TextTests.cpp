@@ -132,3 +132,38 @@ TEST_CASE("texts equal without case hash alike, and different texts spread", "[t
   // 40,000 keys thrown at random into 65,536 buckets fill about 29,000.
   CHECK(buckets.size() > 27000);
 }
+
+// Both scans look at sixteen or sixty-four bytes at once where that many are
+// left: a newline, or a high byte, at every place in and after a block.
+TEST_CASE("line tables find every newline, wherever it falls", "[source]") {
+  for (size_t length = 1; length <= 70; ++length)
+    for (size_t first = 0; first < length; ++first)
+      for (size_t second : {first, first + 1, first + 15, first + 16, length - 1}) {
+        if (second >= length) continue;
+        std::string text(length, 'a');
+        text[first] = text[second] = '\n';
+        SourceManager sm;
+        FileID id = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(text), "t.ward");
+        std::vector<uint32_t> expected{0};
+        for (size_t i = 0; i < length; ++i)
+          if (text[i] == '\n') expected.push_back(static_cast<uint32_t>(i + 1));
+        INFO("length " << length << ", newlines at " << first << " and " << second);
+        for (unsigned line = 1; line <= expected.size(); ++line) REQUIRE(sm.lineOffset(id, line) == expected[line - 1]);
+        REQUIRE_FALSE(sm.lineOffset(id, static_cast<unsigned>(expected.size() + 1)).has_value());
+      }
+}
+
+TEST_CASE("findInvalidUtf8 finds a high byte at every place of a long text", "[text]") {
+  const char *sequences[] = {"\xFF", "\x80", "\xC3", "\xC3\xA9", "\xE2\x9C\x93", "\xF0\x9F\x98\x80"};
+  for (size_t at = 0; at < 140; ++at)
+    for (const char *sequence : sequences) {
+      std::string text = std::string(at, 'a') + sequence + std::string(140, 'b');
+      const auto *begin = reinterpret_cast<const llvm::UTF8 *>(text.data());
+      const llvm::UTF8 *cursor = begin;
+      std::optional<size_t> expected;
+      if (!llvm::isLegalUTF8String(&cursor, begin + text.size())) expected = size_t(cursor - begin);
+      INFO(at << ": " << llvm::toHex(sequence));
+      REQUIRE(findInvalidUtf8(text) == expected);
+      REQUIRE(expected.has_value() == (std::string(sequence).size() == 1)); // the lone bytes are invalid
+    }
+}
