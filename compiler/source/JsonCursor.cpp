@@ -66,6 +66,22 @@ static size_t plainRun(llvm::StringRef text, size_t from) {
 }
 
 void JsonCursor::skipSpace() {
+  if (at_ >= text_.size() || !isJsonSpace(text_[at_])) return; // most calls: a token is next
+  ++at_;
+#if defined(WARD_HAS_BYTESCAN16)
+  // Pretty-printed JSON (the role data) starts each line with a dozen
+  // spaces: sixteen bytes a step.
+  for (; at_ + 16 <= text_.size(); at_ += 16) {
+    unsigned spaces = maskOf16(text_.data() + at_, [](__m128i bytes) {
+      return _mm_or_si128(_mm_or_si128(bytesEqual(bytes, ' '), bytesEqual(bytes, '\n')),
+                          _mm_or_si128(bytesEqual(bytes, '\t'), bytesEqual(bytes, '\r')));
+    });
+    if (spaces != 0xFFFF) {
+      at_ += static_cast<size_t>(__builtin_ctz(~spaces));
+      return;
+    }
+  }
+#endif
   while (at_ < text_.size() && isJsonSpace(text_[at_])) ++at_;
 }
 

@@ -231,3 +231,30 @@ TEST_CASE("a role catalogue outlives the text it read, and its copies the catalo
   CHECK(role->allows("microsoft.compute/virtualmachines/READ", false));
   CHECK(role->allows("Microsoft.Storage/x/A/read", true));
 }
+
+// Whitespace is skipped sixteen bytes at a time once a run has begun: runs
+// of every length, of each kind of space, and a byte that is not JSON
+// whitespace (a form feed, a letter) at every place in a run.
+TEST_CASE("whitespace runs of every length, broken anywhere, are read as llvm::json reads them", "[json]") {
+  const std::string spaces = " \n\t\r";
+  unsigned accepted = 0, rejected = 0;
+  for (size_t length = 0; length <= 40; ++length)
+    for (size_t kind = 0; kind < spaces.size(); ++kind)
+      for (size_t foreignAt = 0; foreignAt <= length; ++foreignAt)
+        for (char foreign : {'\0', '\f', 'x'}) {
+          std::string run;
+          for (size_t i = 0; i < length; ++i) run += spaces[(kind + i * (i % 3 == 0)) % spaces.size()];
+          if (foreign != '\0' && foreignAt < length) run[foreignAt] = foreign;
+          else if (foreign != '\0') continue;
+          std::string text = "{" + run + "\"k\"" + run + ":" + run + "[1," + run + "\"v\"]" + run + "}";
+          std::optional<JsonVerdict> expected = llvmJsonVerdict(text);
+          REQUIRE(expected.has_value());
+          INFO("run " << length << " of kind " << kind << ", foreign byte " << int(foreign) << " at " << foreignAt);
+          JsonVerdict actual = cursorVerdict(text);
+          REQUIRE(actual.accepted == expected->accepted);
+          REQUIRE(cursorViewVerdict(text) == *expected);
+          (expected->accepted ? accepted : rejected)++;
+        }
+  CHECK(accepted > 100);
+  CHECK(rejected > 1000);
+}
