@@ -129,19 +129,20 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
     }
     return std::nullopt;
   }
-  if (v.kind != Value::Kind::Quantity || v.unit() == "%") {
+  // Found by a loop over the digits: worked out once, not for every use.
+  const llvm::StringRef suffix = v.unit();
+  if (v.kind != Value::Kind::Quantity || suffix == "%") {
     diags.report(DiagID::InvalidDuration, v.range,
                  fmt::format("{} must be a duration such as `30s` or `15m`, found {}", what.str(), v.kindName().str()));
     return std::nullopt;
   }
-  if (std::find(kDurationUnits.begin(), kDurationUnits.end(), v.unit()) == kDurationUnits.end()) {
+  if (std::find(kDurationUnits.begin(), kDurationUnits.end(), suffix) == kDurationUnits.end()) {
     auto [accepted, unitList] = acceptedUnits();
-    std::string magnitude = v.text.drop_back(v.unit().size()).str();
+    std::string magnitude = v.text.drop_back(suffix.size()).str();
     DiagnosticBuilder d =
-        diags.report(DiagID::InvalidDuration, v.range, fmt::format("unknown duration unit `{}`", v.unit()));
-    std::vector<std::string> close = closestNames(v.unit(), accepted);
-    llvm::StringRef unit =
-        llvm::StringRef(v.unit()).lower() == v.unit() ? llvm::StringRef(v.unit()) : llvm::StringRef();
+        diags.report(DiagID::InvalidDuration, v.range, fmt::format("unknown duration unit `{}`", suffix));
+    std::vector<std::string> close = closestNames(suffix, accepted);
+    llvm::StringRef unit = llvm::StringRef(suffix).lower() == suffix ? llvm::StringRef(suffix) : llvm::StringRef();
     if (unit == "days" || unit == "day") close = {"d"};
     if (unit == "min" || unit == "mins" || unit == "minutes") close = {"m"};
     if (unit == "sec" || unit == "secs" || unit == "seconds") close = {"s"};
@@ -159,10 +160,10 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
         diags.report(DiagID::InvalidDuration, v.range, fmt::format("{} must be a whole number of units", what.str()));
     std::vector<std::string> smaller;
     for (const std::string &u : accepted)
-      if (unitMillis(u) < unitMillis(v.unit())) smaller.push_back(u);
+      if (unitMillis(u) < unitMillis(suffix)) smaller.push_back(u);
     // The same length in the largest smaller unit that holds it exactly: `1.5h` is `90m`.
     std::string likely;
-    double scaled = v.number() * double(unitMillis(v.unit()));
+    double scaled = v.number() * double(unitMillis(suffix));
     for (auto it = smaller.rbegin(); it != smaller.rend(); ++it) {
       double inUnit = scaled / double(unitMillis(*it));
       if (inUnit == std::floor(inUnit)) {
@@ -174,7 +175,7 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
     else d.withHelp(fmt::format("use a smaller unit (here: {})", unitList));
     return std::nullopt;
   }
-  if (!units.empty() && std::find(units.begin(), units.end(), v.unit()) == units.end()) {
+  if (!units.empty() && std::find(units.begin(), units.end(), suffix) == units.end()) {
     std::vector<std::string> names;
     for (llvm::StringRef u : units) names.push_back("`" + u.str() + "`");
     diags.report(DiagID::InvalidDuration, v.range,
@@ -187,8 +188,8 @@ std::optional<Duration> checkDuration(DiagnosticEngine &diags, const Value &v, l
   }
   Duration out;
   out.count = static_cast<int64_t>(v.number());
-  out.unit = v.unit();
-  out.millis = out.count * unitMillis(v.unit());
+  out.unit = suffix;
+  out.millis = out.count * unitMillis(suffix);
   return out;
 }
 
