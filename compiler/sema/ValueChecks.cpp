@@ -358,7 +358,7 @@ bool checkPathPattern(DiagnosticEngine &diags, const Name &path) {
                 "match query parameters in the origin");
   llvm::SmallVector<llvm::StringRef, 8> segments;
   p.drop_front().split(segments, '/');
-  std::vector<std::string> params;
+  llvm::SmallVector<llvm::StringRef, 4> params; // views of the path
   for (size_t i = 0; i < segments.size(); ++i) {
     llvm::StringRef s = segments[i];
     if (s == "*") {
@@ -373,15 +373,21 @@ bool checkPathPattern(DiagnosticEngine &diags, const Name &path) {
           !llvm::all_of(param, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }))
         return fail(fmt::format("malformed path parameter `{}`", quoteForMessage(s)),
                     "a parameter is a whole segment: `{name}` with letters, digits and `_`");
-      if (std::find(params.begin(), params.end(), param.str()) != params.end())
+      if (llvm::is_contained(params, param))
         return fail(fmt::format("path parameter `{}` appears twice", param.str()), "give each parameter its own name");
-      params.push_back(param.str());
+      params.push_back(param);
       continue;
     }
-    if (s.contains('*') || s.contains('{') || s.contains('}'))
+    // One pass for both questions; the first is answered first.
+    bool wildcard = false, unsafe = false;
+    for (char c : s) {
+      wildcard |= c == '*' || c == '{' || c == '}';
+      unsafe |= static_cast<unsigned char>(c) < 0x21 || c == '\\' || c == '"';
+    }
+    if (wildcard)
       return fail(fmt::format("`*` and `{{...}}` must be whole path segments, found `{}`", quoteForMessage(s)),
                   "write `/files/*` rather than `/files/*.js`");
-    if (llvm::any_of(s, [](char c) { return static_cast<unsigned char>(c) < 0x21 || c == '\\' || c == '"'; }))
+    if (unsafe)
       return fail("route paths cannot contain spaces, control characters, quotes or backslashes",
                   "percent-encode them");
   }

@@ -102,6 +102,10 @@ TEST_CASE("route path patterns", "[sema]") {
   CHECK(checkSource(edgeworkerWith("route GET \"/a/*/b\" { deny }")).has("E0310", "last segment"));
   CHECK(checkSource(edgeworkerWith("route GET \"/a/*.js\" { deny }")).has("E0310", "whole path segments"));
   CHECK(checkSource(edgeworkerWith("route GET \"/a/{id}/{id}\" { deny }")).has("E0310", "appears twice"));
+  CHECK(checkSource(edgeworkerWith("route GET \"/a/b c\" { deny }")).has("E0310", "cannot contain spaces"));
+  // A segment wrong both ways is named for its wildcard first.
+  CHECK(checkSource(edgeworkerWith("route GET \"/a/b *\" { deny }")).has("E0310", "whole path segments"));
+  CHECK_FALSE(checkSource(edgeworkerWith("route GET \"/a/{id}/{ix}/b\" { deny }")).has("E0310"));
   CHECK(checkSource(edgeworkerWith("route GET \"/a?x=1\" { deny }")).has("E0310", "query"));
 }
 
