@@ -107,11 +107,14 @@ RetrySpec retrySpec(const RetryDecl &decl) {
       r.jitterWritten = j;
     }
   }
-  if (const Value *on = valueOf(decl.attrs, "on"))
+  if (const Value *on = valueOf(decl.attrs, "on")) {
+    r.statuses.reserve(on->items.size()); // grown one status at a time, each list took three allocations
+    r.conditions.reserve(on->items.size());
     for (const Value &v : on->items) {
       if (v.kind != Value::Kind::Number) r.conditions.push_back(v.text.str());
       else if (std::optional<int64_t> status = wholePart(v.number())) r.statuses.push_back(*status);
     }
+  }
   std::sort(r.statuses.begin(), r.statuses.end());
   r.statuses.erase(std::unique(r.statuses.begin(), r.statuses.end()), r.statuses.end());
   std::sort(r.conditions.begin(), r.conditions.end());
