@@ -105,14 +105,12 @@ inline bool isLetter(char c) { return is(c, kLetter); }
 /// names (`orders-api-reader`, `rg-orders-prod`) are long.
 inline size_t identifierPartEnd(llvm::StringRef s, size_t i) {
 #if defined(WARD_HAS_BYTESCAN16)
-  for (; i + 16 <= s.size(); i += 16) {
-    unsigned inside = maskOf16(s.data() + i, [](__m128i bytes) {
-      __m128i lower = _mm_or_si128(bytes, _mm_set1_epi8(0x20)); // 'A'..'Z' to 'a'..'z'; digits keep their value
-      return _mm_or_si128(_mm_or_si128(bytesWithin(lower, 'a', 'z'), bytesWithin(bytes, '0', '9')),
-                          _mm_or_si128(bytesEqual(bytes, '_'), bytesEqual(bytes, '-')));
-    });
-    if (inside != 0xFFFF) return i + static_cast<size_t>(__builtin_ctz(~inside));
-  }
+  bool stopped = skipWhile16(s.data(), s.size(), i, [](__m128i bytes) {
+    __m128i lower = _mm_or_si128(bytes, _mm_set1_epi8(0x20)); // 'A'..'Z' to 'a'..'z'; digits keep their value
+    return _mm_or_si128(_mm_or_si128(bytesWithin(lower, 'a', 'z'), bytesWithin(bytes, '0', '9')),
+                        _mm_or_si128(bytesEqual(bytes, '_'), bytesEqual(bytes, '-')));
+  });
+  if (stopped) return i;
 #endif
   while (i < s.size() && is(s[i], kIdentPart)) ++i;
   return i;
@@ -122,13 +120,11 @@ inline size_t identifierPartEnd(llvm::StringRef s, size_t i) {
 /// a STRING's plain run), or the end of `s`.
 inline size_t stringRunEnd(llvm::StringRef s, size_t i) {
 #if defined(WARD_HAS_BYTESCAN16)
-  for (; i + 16 <= s.size(); i += 16) {
-    unsigned stops = maskOf16(s.data() + i, [](__m128i bytes) {
-      return _mm_or_si128(_mm_or_si128(bytesEqual(bytes, '"'), bytesEqual(bytes, '\\')),
-                          _mm_or_si128(bytesEqual(bytes, '\r'), bytesEqual(bytes, '\n')));
-    });
-    if (stops != 0) return i + static_cast<size_t>(__builtin_ctz(stops));
-  }
+  bool stopped = skipUntil16(s.data(), s.size(), i, [](__m128i bytes) {
+    return _mm_or_si128(_mm_or_si128(bytesEqual(bytes, '"'), bytesEqual(bytes, '\\')),
+                        _mm_or_si128(bytesEqual(bytes, '\r'), bytesEqual(bytes, '\n')));
+  });
+  if (stopped) return i;
 #endif
   while (i < s.size() && !is(s[i], kStringStop)) ++i;
   return i;

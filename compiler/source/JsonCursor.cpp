@@ -49,12 +49,10 @@ static const std::array<bool, 256> kStringStop = [] {
 static size_t plainRun(llvm::StringRef text, size_t from) {
   size_t at = from;
 #if defined(WARD_HAS_BYTESCAN16)
-  for (; at + 16 <= text.size(); at += 16) {
-    unsigned stops = maskOf16(text.data() + at, [](__m128i bytes) {
-      return _mm_or_si128(_mm_or_si128(bytesEqual(bytes, '"'), bytesEqual(bytes, '\\')), bytesAtMost(bytes, 0x1F));
-    });
-    if (stops != 0) return at + static_cast<size_t>(__builtin_ctz(stops));
-  }
+  if (skipUntil16(text.data(), text.size(), at, [](__m128i bytes) {
+        return _mm_or_si128(_mm_or_si128(bytesEqual(bytes, '"'), bytesEqual(bytes, '\\')), bytesAtMost(bytes, 0x1F));
+      }))
+    return at;
 #endif
   for (; at + 8 <= text.size(); at += 8) {
     uint64_t w;
@@ -71,16 +69,11 @@ void JsonCursor::skipSpace() {
 #if defined(WARD_HAS_BYTESCAN16)
   // Pretty-printed JSON (the role data) starts each line with a dozen
   // spaces: sixteen bytes a step.
-  for (; at_ + 16 <= text_.size(); at_ += 16) {
-    unsigned spaces = maskOf16(text_.data() + at_, [](__m128i bytes) {
-      return _mm_or_si128(_mm_or_si128(bytesEqual(bytes, ' '), bytesEqual(bytes, '\n')),
-                          _mm_or_si128(bytesEqual(bytes, '\t'), bytesEqual(bytes, '\r')));
-    });
-    if (spaces != 0xFFFF) {
-      at_ += static_cast<size_t>(__builtin_ctz(~spaces));
-      return;
-    }
-  }
+  if (skipWhile16(text_.data(), text_.size(), at_, [](__m128i bytes) {
+        return _mm_or_si128(_mm_or_si128(bytesEqual(bytes, ' '), bytesEqual(bytes, '\n')),
+                            _mm_or_si128(bytesEqual(bytes, '\t'), bytesEqual(bytes, '\r')));
+      }))
+    return;
 #endif
   while (at_ < text_.size() && isJsonSpace(text_[at_])) ++at_;
 }
