@@ -1,4 +1,5 @@
 #include "lsp/LspServer.h"
+#include "source/Text.h"
 
 #include <fmt/format.h>
 
@@ -55,7 +56,10 @@ private:
       ended_ = true;
       return false;
     }
-    llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(*body);
+    // A client may escape characters from U+20000 up, which llvm::json 14
+    // would decode wrongly (Text.h).
+    std::optional<std::string> decoded = withAstralEscapesDecoded(*body);
+    llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(decoded ? *decoded : *body);
     if (parsed) queue_.push_back({std::move(*parsed), ""});
     else queue_.push_back({std::nullopt, llvm::toString(parsed.takeError())});
     return true;

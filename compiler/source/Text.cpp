@@ -109,7 +109,53 @@ llvm::Expected<llvm::json::Value> parseJsonBounded(llvm::StringRef text, unsigne
       --depth;
     }
   }
+  if (std::optional<std::string> decoded = withAstralEscapesDecoded(text)) return llvm::json::parse(*decoded);
   return llvm::json::parse(text);
+}
+
+std::optional<std::string> withAstralEscapesDecoded(llvm::StringRef json) {
+  auto escapeAt = [&](size_t at, unsigned &value) { // `\uXXXX` at `at`
+    if (at + 6 > json.size() || json[at] != '\\' || json[at + 1] != 'u') return false;
+    value = 0;
+    for (size_t i = at + 2; i < at + 6; ++i) {
+      unsigned digit = llvm::hexDigitValue(json[i]);
+      if (digit == ~0U) return false;
+      value = value * 16 + digit;
+    }
+    return true;
+  };
+  std::optional<std::string> out; // made at the first pair, with what came before it
+  size_t copiedTo = 0;
+  bool inString = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    char c = json[i];
+    if (!inString) {
+      inString = c == '"';
+      continue;
+    }
+    if (c == '"') {
+      inString = false;
+      continue;
+    }
+    if (c != '\\') continue;
+    unsigned high = 0, low = 0;
+    if (escapeAt(i, high) && high >= 0xD840 && high <= 0xDBFF && escapeAt(i + 6, low) && low >= 0xDC00 &&
+        low <= 0xDFFF) {
+      uint32_t codePoint = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+      if (!out) out.emplace();
+      out->append(json.data() + copiedTo, i - copiedTo);
+      *out += static_cast<char>(0xF0 | (codePoint >> 18));
+      *out += static_cast<char>(0x80 | ((codePoint >> 12) & 0x3F));
+      *out += static_cast<char>(0x80 | ((codePoint >> 6) & 0x3F));
+      *out += static_cast<char>(0x80 | (codePoint & 0x3F));
+      i += 11;
+      copiedTo = i + 1;
+      continue;
+    }
+    ++i; // the escaped character, whatever it is: `\\u` is a backslash, then `u`
+  }
+  if (out) out->append(json.data() + copiedTo, json.size() - copiedTo);
+  return out;
 }
 
 std::string relativePath(llvm::StringRef path, llvm::StringRef base) {

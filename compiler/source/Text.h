@@ -154,14 +154,23 @@ std::string joinAlternatives(llvm::ArrayRef<std::string> items, llvm::StringRef 
 /// characters escaped, long text elided in the middle.
 std::string quoteForMessage(llvm::StringRef text, size_t maxChars = 40);
 
-/// llvm::json::parse for files users hand us (ward.json, key sets): documents
-/// nested deeper than `maxDepth` are refused first, because the parser
-/// recurses once per level and a megabyte of `[` would overflow the stack.
 /// `path` relative to the directory `base`, with `/` separators and `..`
 /// where it lies outside; relative inputs are taken from the current
 /// directory. For import hints and SARIF URIs.
 std::string relativePath(llvm::StringRef path, llvm::StringRef base);
 
+/// llvm::json::parse for files users hand us (ward.json, key sets): documents
+/// nested deeper than `maxDepth` are refused first, because the parser
+/// recurses once per level and a megabyte of `[` would overflow the stack.
+/// Escaped surrogate pairs are decoded as withAstralEscapesDecoded says.
 llvm::Expected<llvm::json::Value> parseJsonBounded(llvm::StringRef text, unsigned maxDepth = 64);
+
+/// `json` with each escaped surrogate pair for a code point from U+20000 up
+/// (`\uD840\uDC00` to `\uDBFF\uDFFF`) written out in UTF-8, or nothing
+/// when it has none (the usual case: no copy is made). LLVM 14's llvm::json
+/// ORs 0x10000 into such a pair's code point where UTF-16 adds it, and so
+/// reads U+20000 as U+10000; raw UTF-8 it reads right. Escapes are read as
+/// JSON reads them (`\\u` is a backslash, then `u`), and only in strings.
+std::optional<std::string> withAstralEscapesDecoded(llvm::StringRef json);
 
 } // namespace ward

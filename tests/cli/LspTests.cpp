@@ -1000,3 +1000,32 @@ TEST_CASE("lsp: a closed file's unchanged findings are not sent again, and the e
   CHECK(codes(published[0]) == std::vector<std::string>{"W020", "W020", "W025"});
   CHECK(codes(published[1]) == std::vector<std::string>{"E0203"});
 }
+
+// Some clients escape every character outside ASCII; llvm::json 14 reads an
+// escaped pair from U+20000 up as a code point 0x10000 too low, which would
+// have made formatting rewrite U+20000 in the user's file as U+10000.
+TEST_CASE("lsp: characters from U+20000 up, escaped by the client, keep their code points", "[lsp]") {
+  TempDir dir;
+  std::string path = dir.path() + "/a.ward";
+  const std::string astral = "\xF0\xA0\x80\x80"; // U+20000
+  std::string text = "identity   sp-a : group {description=\"" + astral + "\"}\n";
+  // The didOpen as llvm::json writes it (raw UTF-8), then escaped as such a client sends it.
+  std::string opened = frame(didOpen(path, text));
+  std::string body = opened.substr(opened.find("\r\n\r\n") + 4);
+  size_t at = body.find(astral);
+  REQUIRE(at != std::string::npos);
+  body.replace(at, astral.size(), "\\ud840\\udc00");
+  std::string input =
+      frame(initialize(dir.path())) + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body +
+      frame(request(2, "textDocument/formatting",
+                    llvm::json::Object{{"textDocument", llvm::json::Object{{"uri", "file://" + path}}},
+                                       {"options", llvm::json::Object{{"tabSize", 2}, {"insertSpaces", true}}}})) +
+      frame(request(3, "shutdown")) + frame(notification("exit"));
+  Session s = run(dir, input);
+  const llvm::json::Array *edits = s.reply(2)->getArray("result");
+  REQUIRE(edits);
+  REQUIRE(edits->size() == 1);
+  std::string newText = (*edits)[0].getAsObject()->getString("newText")->str();
+  CHECK(newText.find(astral) != std::string::npos);
+  CHECK(newText.find("\xF0\x90\x80\x80") == std::string::npos); // not U+10000
+}
