@@ -13,6 +13,7 @@
 #pragma once
 
 #include "source/JsonCursor.h"
+#include "source/Text.h"
 
 #include <llvm/ADT/StringExtras.h>
 #include <llvm/Support/JSON.h>
@@ -30,27 +31,6 @@ inline bool hasNumberLlvmJsonReadsLaxly(llvm::StringRef s) {
     if (s[i] == '0' && digit(i + 1) && !digitBefore) return true;                     // 01
     if (s[i] == '.' && !(digitBefore && digit(i + 1))) return true;                   // 1. and .5
     if (s[i] == '+' && !(i > 0 && (s[i - 1] == 'e' || s[i - 1] == 'E'))) return true; // +1
-  }
-  return false;
-}
-
-/// Whether `s` escapes a surrogate pair for a code point from U+20000 up
-/// (`\uD840` to `\uDBFF`, then `\uDC00` to `\uDFFF`), which llvm::json
-/// 14 decodes wrongly (see above).
-inline bool hasPairLlvmJsonMisdecodes(llvm::StringRef s) {
-  auto escaped = [&](size_t at, unsigned &value) { // `\uXXXX` at `at`
-    if (at + 6 > s.size() || s[at] != '\\' || s[at + 1] != 'u') return false;
-    value = 0;
-    for (size_t i = at + 2; i < at + 6; ++i) {
-      if (!std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-      value = value * 16 + static_cast<unsigned>(llvm::hexDigitValue(s[i]));
-    }
-    return true;
-  };
-  for (size_t at = 0; at + 12 <= s.size(); ++at) {
-    unsigned high = 0, low = 0;
-    if (escaped(at, high) && high >= 0xD840 && high <= 0xDBFF && escaped(at + 6, low) && low >= 0xDC00 && low <= 0xDFFF)
-      return true;
   }
   return false;
 }
@@ -75,7 +55,7 @@ inline std::optional<JsonVerdict> llvmJsonVerdict(llvm::StringRef text) {
   }
   JsonVerdict verdict{true, std::nullopt};
   if (auto s = tree->getAsString()) verdict.string = s->str();
-  verdict.stringKnown = !hasPairLlvmJsonMisdecodes(text);
+  verdict.stringKnown = !withAstralEscapesDecoded(text); // such a pair in a string: Text.h
   return verdict;
 }
 
