@@ -26,7 +26,12 @@ void putOctal(char *field, size_t width, uint64_t value) {
 
 llvm::Expected<std::string> writeUstar(std::vector<TarEntry> entries, std::map<std::string, size_t> *dataOffsets) {
   std::sort(entries.begin(), entries.end(), [](const TarEntry &a, const TarEntry &b) { return a.name < b.name; });
+  // Sized once: a bundle's archive grown by appends is copied several times
+  // over, into memory the process has not touched before.
+  size_t total = 2 * kBlock;
+  for (const TarEntry &e : entries) total += kBlock + (e.bytes.size() + kBlock - 1) / kBlock * kBlock;
   std::string out;
+  out.reserve(total);
   for (size_t i = 0; i < entries.size(); ++i) {
     const TarEntry &e = entries[i];
     if (e.name.empty() || e.name.size() > 100 || e.name.front() == '/' || e.name.find("..") != std::string::npos)
@@ -70,10 +75,12 @@ llvm::Expected<std::string> gzip(llvm::StringRef data) {
 
 namespace {
 
-/// A deflate stream kept for reuse. At these settings zlib's state is about
-/// 400 KB, and setting it up (allocating and clearing it) costs more than
-/// compressing a typical bundle; deflateReset keeps the memory and gives
-/// exactly the output a fresh stream would.
+/// A deflate stream kept for reuse. Its state is about 256 KB, and setting
+/// it up (allocating and clearing it) costs more than compressing a typical
+/// bundle; deflateReset keeps the memory and gives exactly the output a
+/// fresh stream would. zlib's default memory level (8), not its largest: a
+/// reset clears the hash table, which the largest doubles, and a bundle of
+/// a few kilobytes compresses to the same size with either.
 class ReusableDeflater {
 public:
   explicit ReusableDeflater(int windowBits) : windowBits_(windowBits) {}
@@ -87,7 +94,8 @@ public:
   z_stream *acquire() {
     if (ready_) return deflateReset(&stream_) == Z_OK ? &stream_ : nullptr;
     stream_ = z_stream{};
-    ready_ = deflateInit2(&stream_, Z_BEST_COMPRESSION, Z_DEFLATED, windowBits_, 9, Z_DEFAULT_STRATEGY) == Z_OK;
+    ready_ = deflateInit2(&stream_, Z_BEST_COMPRESSION, Z_DEFLATED, windowBits_, kDeflateMemLevel,
+                          Z_DEFAULT_STRATEGY) == Z_OK;
     return ready_ ? &stream_ : nullptr;
   }
 
@@ -110,25 +118,12 @@ z_stream *deflaterFor(int windowBits) {
 
 namespace {
 
-/// Deflates `data` onto the end of `out` with a fresh stream, ending with
+/// Deflates `data` onto the end of `out` through `stream`, ending with
 /// `flush`: Z_FINISH ends the stream, Z_SYNC_FLUSH leaves it open and
 /// byte-aligned, for another piece to follow.
-///
-/// `history` is what the decompressor will have unpacked just before this
-/// piece (raw streams only): zlib may refer back into it as into bytes of
-/// its own, since a deflate stream's window runs across its blocks.
-llvm::Error deflateOnto(std::string &out, llvm::StringRef data, int windowBits, int flush,
-                        llvm::StringRef history = {}) {
+llvm::Error deflatePiece(z_stream *stream, std::string &out, llvm::StringRef data, int flush) {
   if (data.size() > std::numeric_limits<uInt>::max())
     return llvm::createStringError(std::errc::file_too_large, "too large for one zlib call");
-  z_stream *stream = deflaterFor(windowBits);
-  if (!stream)
-    return llvm::createStringError(std::errc::not_enough_memory, "zlib could not start (windowBits %d)", windowBits);
-  constexpr size_t kWindow = 32 * 1024;
-  if (!history.empty() &&
-      deflateSetDictionary(stream, reinterpret_cast<const Bytef *>(history.take_back(kWindow).data()),
-                           static_cast<uInt>(std::min(history.size(), kWindow))) != Z_OK)
-    return llvm::createStringError(std::errc::io_error, "zlib could not take the history");
   size_t start = out.size();
   // deflateBound covers a finished stream; a sync flush adds an empty stored
   // block of at most 5 bytes more. The loop below grows the room regardless.
@@ -155,6 +150,21 @@ llvm::Error deflateOnto(std::string &out, llvm::StringRef data, int windowBits, 
   return llvm::Error::success();
 }
 
+/// This thread's stream for `windowBits`, fresh.
+llvm::Expected<z_stream *> freshStream(int windowBits) {
+  z_stream *stream = deflaterFor(windowBits);
+  if (!stream)
+    return llvm::createStringError(std::errc::not_enough_memory, "zlib could not start (windowBits %d)", windowBits);
+  return stream;
+}
+
+/// `data` deflated onto the end of `out` by a fresh stream.
+llvm::Error deflateOnto(std::string &out, llvm::StringRef data, int windowBits, int flush) {
+  llvm::Expected<z_stream *> stream = freshStream(windowBits);
+  if (!stream) return stream.takeError();
+  return deflatePiece(*stream, out, data, flush);
+}
+
 /// The raw deflated form of each shared piece, by content: computed once,
 /// outside the lock (two threads may both compute one; they agree).
 llvm::Expected<std::string> sharedPiece(llvm::StringRef piece) {
@@ -165,8 +175,12 @@ llvm::Expected<std::string> sharedPiece(llvm::StringRef piece) {
     auto it = cache.find(piece);
     if (it != cache.end()) return it->second;
   }
+  // A stream of its own: the thread's is in the middle of the text around it.
+  ReusableDeflater own(-15);
+  z_stream *stream = own.acquire();
+  if (!stream) return llvm::createStringError(std::errc::not_enough_memory, "zlib could not start");
   std::string deflated;
-  if (llvm::Error e = deflateOnto(deflated, piece, -15, Z_SYNC_FLUSH)) return e;
+  if (llvm::Error e = deflatePiece(stream, deflated, piece, Z_SYNC_FLUSH)) return e;
   std::lock_guard<std::mutex> lock(mutex);
   return cache.try_emplace(piece, std::move(deflated)).first->second;
 }
@@ -189,22 +203,34 @@ llvm::Expected<std::string> gzipSharing(llvm::StringRef data, llvm::ArrayRef<Byt
   // RFC 1952, section 2.3: magic, deflate, no flags, mtime 0, "maximum
   // compression" as extra flags, and Unix as the system, as zlib writes them.
   std::string out("\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03", 10);
+  // One raw stream deflates this text's own pieces. A shared piece's bytes
+  // go out as deflated on their own; the stream is told them afterwards as a
+  // dictionary, which raw deflate allows after a sync flush, so that its
+  // window holds what the decompressor's holds and later pieces may refer
+  // back into them.
+  llvm::Expected<z_stream *> stream = freshStream(-15);
+  if (!stream) return stream.takeError();
   size_t at = 0;
   for (const ByteRange &range : shared) {
     if (range.begin < at || range.end < range.begin || range.end > data.size())
       return llvm::createStringError(std::errc::invalid_argument, "shared ranges out of order");
     if (range.begin > at)
-      if (llvm::Error e = deflateOnto(out, data.slice(at, range.begin), -15, Z_SYNC_FLUSH, data.take_front(at)))
-        return e;
+      if (llvm::Error e = deflatePiece(*stream, out, data.slice(at, range.begin), Z_SYNC_FLUSH)) return e;
     if (range.end > range.begin) {
-      llvm::Expected<std::string> piece = sharedPiece(data.slice(range.begin, range.end));
+      llvm::StringRef bytes = data.slice(range.begin, range.end);
+      llvm::Expected<std::string> piece = sharedPiece(bytes);
       if (!piece) return piece.takeError();
       out += *piece;
+      constexpr size_t kWindow = 32 * 1024; // deflate refers back at most this far
+      llvm::StringRef window = bytes.take_back(kWindow);
+      if (deflateSetDictionary(*stream, reinterpret_cast<const Bytef *>(window.data()),
+                               static_cast<uInt>(window.size())) != Z_OK)
+        return llvm::createStringError(std::errc::io_error, "zlib could not take a shared piece as history");
     }
     at = range.end;
   }
   // The last piece, maybe empty, carries the final block.
-  if (llvm::Error e = deflateOnto(out, data.substr(at), -15, Z_FINISH, data.take_front(at))) return e;
+  if (llvm::Error e = deflatePiece(*stream, out, data.substr(at), Z_FINISH)) return e;
   appendLittleEndian32(out,
                        static_cast<uint32_t>(crc32(crc32(0, nullptr, 0), reinterpret_cast<const Bytef *>(data.data()),
                                                    static_cast<uInt>(data.size()))));

@@ -46,6 +46,8 @@ struct ByteRange {
 /// Bundles repeat the same few kilobytes of runtime: this compresses them
 /// once rather than once per bundle, for a few bytes more per bundle.
 llvm::Expected<std::string> gzipSharing(llvm::StringRef data, llvm::ArrayRef<ByteRange> shared);
+/// zlib's memory level for every stream Ward deflates with (deflateInit2).
+constexpr int kDeflateMemLevel = 8;
 /// `data` deflated at the best compression; zlib's `windowBits` chooses the
 /// wrapper: 15 + 16, gzip with an empty header; -15, none, as zip stores it
 /// (nothing else).

@@ -37,7 +37,8 @@ llvm::json::Value expectedManifest(const ArtifactSet &set, const SourceManager &
 /// What a stream set up for this one call gives.
 std::string freshDeflate(const std::string &data, int windowBits) {
   z_stream stream{};
-  REQUIRE(deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, windowBits, 9, Z_DEFAULT_STRATEGY) == Z_OK);
+  REQUIRE(deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, windowBits, codegen::kDeflateMemLevel,
+                       Z_DEFAULT_STRATEGY) == Z_OK);
   std::string out(deflateBound(&stream, data.size()), '\0');
   stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.data()));
   stream.avail_in = static_cast<uInt>(data.size());
