@@ -3,7 +3,10 @@
 #include <llvm/ADT/Twine.h>
 #include <llvm/Support/ErrorHandling.h>
 
+#include <llvm/ADT/StringMap.h>
+
 #include <map>
+#include <mutex>
 
 namespace ward::codegen {
 
@@ -14,7 +17,7 @@ static const std::map<llvm::StringRef, llvm::StringRef> &pieces() {
   return kPieces;
 }
 
-std::string runtimePiece(llvm::StringRef name, const std::set<std::string> &features) {
+static std::string resolvePiece(llvm::StringRef name, const std::set<std::string> &features) {
   auto it = pieces().find(name);
   if (it == pieces().end()) llvm::report_fatal_error(llvm::Twine("no EdgeWorkers runtime piece named ") + name);
   std::string out;
@@ -35,6 +38,23 @@ std::string runtimePiece(llvm::StringRef name, const std::set<std::string> &feat
     if (keep) (out += line) += '\n';
   }
   return out;
+}
+
+// Resolved once per piece and set of features: a policy's bundles ask for
+// the same few combinations thousands of times, from several threads.
+std::string runtimePiece(llvm::StringRef name, const std::set<std::string> &features) {
+  std::string key = name.str();
+  for (const std::string &feature : features) (key += '\n') += feature; // no name or feature holds a newline
+  static std::mutex mutex;
+  static llvm::StringMap<std::string> resolved;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = resolved.find(key);
+    if (it != resolved.end()) return it->second;
+  }
+  std::string text = resolvePiece(name, features);
+  std::lock_guard<std::mutex> lock(mutex);
+  return resolved.try_emplace(key, std::move(text)).first->second;
 }
 
 } // namespace ward::codegen
