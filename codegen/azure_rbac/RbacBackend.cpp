@@ -6,6 +6,7 @@
 
 #include <map>
 #include <set>
+#include <utility>
 
 namespace ward::codegen {
 
@@ -423,16 +424,21 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
     else elsewhere[a->scope.resourceGroup.str()].push_back(a);
   }
   // Each assignment's resource is printed on its own (there may be
-  // thousands), in parallel, and added in order.
-  std::vector<std::string> printed(inHome.size());
-  llvm::parallelForEachN(0, inHome.size(), [&](size_t i) {
-    const AssignmentSpec &a = *inHome[i];
-    llvm::json::Object r = assignmentResource(a, roleDefinitionIdExpression(*a.role), principalIds.at(a.principal));
-    llvm::json::Array deps = dependsOn(*a.role);
-    if (!deps.empty()) r["dependsOn"] = std::move(deps);
-    printed[i] = JsonArrayDocument::print(std::move(r));
-  });
-  for (const std::string &text : printed) resources.addPrinted(text);
+  // thousands), in parallel, and added in order; a batch at a time, so that
+  // the printed texts are not all held twice.
+  constexpr size_t kBatch = 4096;
+  std::vector<std::string> printed(std::min(kBatch, inHome.size()));
+  for (size_t first = 0; first < inHome.size(); first += kBatch) {
+    size_t count = std::min(kBatch, inHome.size() - first);
+    llvm::parallelForEachN(0, count, [&](size_t i) {
+      const AssignmentSpec &a = *inHome[first + i];
+      llvm::json::Object r = assignmentResource(a, roleDefinitionIdExpression(*a.role), principalIds.at(a.principal));
+      llvm::json::Array deps = dependsOn(*a.role);
+      if (!deps.empty()) r["dependsOn"] = std::move(deps);
+      printed[i] = JsonArrayDocument::print(std::move(r));
+    });
+    for (size_t i = 0; i < count; ++i) resources.addPrinted(std::exchange(printed[i], {}));
+  }
   // Other resource groups: a nested deployment each; values are passed in as
   // parameters, so the inner template is self-contained. Printed in
   // parallel, like the assignments above.

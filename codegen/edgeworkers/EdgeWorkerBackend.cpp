@@ -156,6 +156,32 @@ void pack(PendingBundle &b) {
   b.tgz = std::move(*tgz);
 }
 
+/// Adds a packed bundle's artifacts, or reports why it has none.
+void addBundle(PendingBundle &b, DiagnosticEngine &diags, ArtifactSet &out) {
+  const EdgeWorkerDecl &ew = *b.ew;
+  if (!b.error.empty()) {
+    diags.report(DiagID::BuildFailed, ew.name.range, b.error);
+    return;
+  }
+  if (b.tgz.size() > kMaxBundleCompressedBytes || b.tarBytes > kMaxBundleUncompressedBytes) {
+    diags
+        .report(DiagID::BundleTooLarge, ew.name.range,
+                fmt::format("the bundle of `{}` is {} bytes compressed and {} bytes unpacked; EdgeWorkers accepts at "
+                            "most {} compressed and {} unpacked",
+                            ew.name.text, b.tgz.size(), b.tarBytes, kMaxBundleCompressedBytes,
+                            kMaxBundleUncompressedBytes))
+        .withHelp("split the routes over several edgeworkers, or fetch large key sets at the edge (`jwks`) instead "
+                  "of embedding them");
+    return;
+  }
+  std::string dir = "edgeworkers/" + ew.name.text.str();
+  std::vector<SourceRange> sources{ew.range};
+  out.add({dir + "/main.js", "edgeworker-main", std::move(b.mainJs), sources});
+  out.add({dir + "/bundle.json", "edgeworker-bundle-json", std::move(b.bundleJson), sources});
+  out.add({fmt::format("edgeworkers/{}-{}.tgz", ew.name.text, *ew.settings.version), "edgeworker-bundle",
+           std::move(b.tgz), sources});
+}
+
 } // namespace
 
 void generateEdgeWorkerArtifacts(const Program &program, const SourceManager &sm, llvm::StringRef compilerVersion,
@@ -172,31 +198,14 @@ void generateEdgeWorkerArtifacts(const Program &program, const SourceManager &sm
       bundles.push_back({ew, std::move(*plan), {}, toJsonText(bundleJson(*ew, compilerVersion)), {}, 0, {}});
     }
   }
-  llvm::parallelForEachN(0, bundles.size(), [&](size_t i) { pack(bundles[i]); });
-
-  for (PendingBundle &b : bundles) {
-    const EdgeWorkerDecl &ew = *b.ew;
-    if (!b.error.empty()) {
-      diags.report(DiagID::BuildFailed, ew.name.range, b.error);
-      continue;
-    }
-    if (b.tgz.size() > kMaxBundleCompressedBytes || b.tarBytes > kMaxBundleUncompressedBytes) {
-      diags
-          .report(DiagID::BundleTooLarge, ew.name.range,
-                  fmt::format("the bundle of `{}` is {} bytes compressed and {} bytes unpacked; EdgeWorkers accepts at "
-                              "most {} compressed and {} unpacked",
-                              ew.name.text, b.tgz.size(), b.tarBytes, kMaxBundleCompressedBytes,
-                              kMaxBundleUncompressedBytes))
-          .withHelp("split the routes over several edgeworkers, or fetch large key sets at the edge (`jwks`) instead "
-                    "of embedding them");
-      continue;
-    }
-    std::string dir = "edgeworkers/" + ew.name.text.str();
-    std::vector<SourceRange> sources{ew.range};
-    out.add({dir + "/main.js", "edgeworker-main", std::move(b.mainJs), sources});
-    out.add({dir + "/bundle.json", "edgeworker-bundle-json", std::move(b.bundleJson), sources});
-    out.add({fmt::format("edgeworkers/{}-{}.tgz", ew.name.text, *ew.settings.version), "edgeworker-bundle",
-             std::move(b.tgz), sources});
+  // Packed a batch at a time, and each batch handed on before the next is
+  // made: a streaming build (ArtifactSet::streamTo) then holds a batch's
+  // bundles, not every bundle of the policy.
+  constexpr size_t kBatch = 256;
+  for (size_t first = 0; first < bundles.size(); first += kBatch) {
+    size_t count = std::min(kBatch, bundles.size() - first);
+    llvm::parallelForEachN(first, first + count, [&](size_t i) { pack(bundles[i]); });
+    for (size_t i = first; i < first + count; ++i) addBundle(bundles[i], diags, out);
   }
 }
 

@@ -15,7 +15,11 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -28,8 +32,9 @@ std::string sha256Hex(llvm::StringRef bytes) { return llvm::toHex(sha256(bytes),
 
 void ArtifactSet::add(Artifact artifact) {
   std::string path = artifact.path;
-  bool inserted = artifacts_.emplace(path, std::move(artifact)).second;
+  auto [entry, inserted] = artifacts_.emplace(path, std::move(artifact));
   if (!inserted) llvm::report_fatal_error(llvm::Twine("two artifacts would be written to ") + path);
+  if (streaming_) streamOut(path, entry->second);
 }
 
 void ArtifactSet::addJson(std::string path, std::string kind, const llvm::json::Value &json,
@@ -58,6 +63,11 @@ std::string ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compi
   // parallel, and the entries are joined in path order.
   std::vector<const std::pair<const std::string, Artifact> *> list;
   for (const auto &entry : artifacts_) list.push_back(&entry);
+  std::vector<const StreamedDigest *> streamedDigests(list.size(), nullptr);
+  for (size_t i = 0; i < list.size(); ++i) {
+    auto digest = streamed_.find(list[i]->first);
+    if (digest != streamed_.end()) streamedDigests[i] = &digest->second;
+  }
   std::vector<std::string> entries(list.size());
   sm.computeLineTables(); // made lazily otherwise: not from several threads
   llvm::parallelForEachN(0, list.size(), [&](size_t i) {
@@ -65,13 +75,14 @@ std::string ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compi
     std::vector<SourceLocation> ranges = sourceLocations(a, sm);
     std::string &out = entries[i];
     out += "\n    {\n      \"bytes\": ";
-    out += std::to_string(a.bytes.size());
+    const StreamedDigest *digest = streamedDigests[i];
+    out += std::to_string(digest ? digest->size : a.bytes.size());
     out += ",\n      \"kind\": ";
     appendJsonString(out, a.kind);
     out += ",\n      \"path\": ";
     appendJsonString(out, path);
     out += ",\n      \"sha256\": \"";
-    out += sha256Hex(a.bytes);
+    out += digest ? digest->sha256 : sha256Hex(a.bytes);
     out += "\",\n      \"sources\": ";
     if (ranges.empty()) out += "[]";
     for (size_t r = 0; r < ranges.size(); ++r) {
@@ -147,86 +158,227 @@ static llvm::Error createParentDirectories(llvm::StringRef root,
   return llvm::Error::success();
 }
 
-llvm::Error ArtifactSet::writeAtomically(llvm::StringRef outDir, const SourceManager &sm,
-                                         llvm::StringRef compilerVersion) const {
-  // Absolute, because createUniqueDirectory places a relative model in the
-  // system's temporary directory, which may be another file system.
-  llvm::SmallString<256> out(outDir);
-  if (std::error_code ec = llvm::sys::fs::make_absolute(out))
-    return llvm::createStringError(ec, "cannot resolve %s", out.c_str());
-  llvm::sys::path::remove_dots(out, true);
-  if (llvm::sys::fs::exists(out) && !llvm::sys::fs::is_directory(out))
-    return llvm::createStringError(std::errc::not_a_directory, "%s exists and is not a directory", out.c_str());
-  llvm::SmallString<256> parent(llvm::sys::path::parent_path(out));
-  if (parent.empty()) parent = ".";
-  if (std::error_code ec = llvm::sys::fs::create_directories(parent))
-    return llvm::createStringError(ec, "cannot create %s", parent.c_str());
+/// A fresh directory beside OUT that the artifacts are written into, and
+/// that replaces OUT when complete (same file system, so the renames are
+/// atomic). Removed on destruction unless it was moved into place.
+class StagingDirectory {
+public:
+  static llvm::Expected<std::unique_ptr<StagingDirectory>> create(llvm::StringRef outDir) {
+    // Absolute, because createUniqueDirectory places a relative model in the
+    // system's temporary directory, which may be another file system.
+    auto staging = std::unique_ptr<StagingDirectory>(new StagingDirectory());
+    llvm::SmallString<256> &out = staging->out_;
+    out = outDir;
+    if (std::error_code ec = llvm::sys::fs::make_absolute(out))
+      return llvm::createStringError(ec, "cannot resolve %s", out.c_str());
+    llvm::sys::path::remove_dots(out, true);
+    if (llvm::sys::fs::exists(out) && !llvm::sys::fs::is_directory(out))
+      return llvm::createStringError(std::errc::not_a_directory, "%s exists and is not a directory", out.c_str());
+    llvm::SmallString<256> &parent = staging->parent_;
+    parent = llvm::sys::path::parent_path(out);
+    if (parent.empty()) parent = ".";
+    if (std::error_code ec = llvm::sys::fs::create_directories(parent))
+      return llvm::createStringError(ec, "cannot create %s", parent.c_str());
+    llvm::SmallString<256> model(parent);
+    llvm::sys::path::append(model, "." + llvm::sys::path::filename(out).str() + ".staging");
+    // createUniqueDirectory appends its own suffix to the model; use what it made.
+    if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(model, staging->dir_))
+      return llvm::createStringError(ec, "cannot create a staging directory beside %s", out.c_str());
+    return staging;
+  }
+  ~StagingDirectory() {
+    if (!movedIntoPlace_) llvm::sys::fs::remove_directories(dir_);
+  }
 
-  // 1. Everything into a fresh sibling directory (same file system, so the
-  //    final renames are atomic).
-  llvm::SmallString<256> staging;
-  llvm::SmallString<256> model(parent);
-  llvm::sys::path::append(model, "." + llvm::sys::path::filename(out).str() + ".staging");
-  if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(model, staging))
-    return llvm::createStringError(ec, "cannot create a staging directory beside %s", out.c_str());
-  // createUniqueDirectory appends its own suffix to the model; use what it made.
-  auto cleanup = [&] { llvm::sys::fs::remove_directories(staging); };
+  llvm::StringRef dir() const { return dir_; }
+  llvm::StringRef out() const { return out_; }
+
+  /// Swaps the directory in for OUT: moves the old OUT aside, moves this
+  /// one in, drops the old one. On failure OUT is as it was.
+  llvm::Error moveIntoPlace() {
+    llvm::SmallString<256> previous;
+    if (llvm::sys::fs::exists(out_)) {
+      llvm::SmallString<256> aside(parent_);
+      llvm::sys::path::append(aside, "." + llvm::sys::path::filename(out_).str() + ".previous");
+      if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(aside, previous))
+        return llvm::createStringError(ec, "cannot prepare to replace %s", out_.c_str());
+      llvm::sys::fs::remove(previous); // only the unique name was needed
+      if (std::error_code ec = llvm::sys::fs::rename(out_, previous))
+        return llvm::createStringError(ec, "cannot replace %s", out_.c_str());
+    }
+    if (std::error_code ec = llvm::sys::fs::rename(dir_, out_)) {
+      if (!previous.empty()) llvm::sys::fs::rename(previous, out_); // put the old one back
+      return llvm::createStringError(ec, "cannot move the new output into %s", out_.c_str());
+    }
+    movedIntoPlace_ = true;
+    if (!previous.empty()) llvm::sys::fs::remove_directories(previous);
+    return llvm::Error::success();
+  }
+
+private:
+  StagingDirectory() = default;
+  llvm::SmallString<256> out_, parent_, dir_;
+  bool movedIntoPlace_ = false;
+};
+
+/// Writes streamed artifacts into a staging directory on a thread of its
+/// own, hashing each and dropping its bytes, while the backends go on.
+/// At most kInFlightBytes wait to be written (a larger artifact waits
+/// alone): what bounds a build's memory by its largest artifact rather
+/// than by all of them.
+class StreamingWriter {
+public:
+  static constexpr size_t kInFlightBytes = 16 << 20;
+
+  explicit StreamingWriter(std::unique_ptr<StagingDirectory> staging)
+      : staging_(std::move(staging)), thread_([this] { run(); }) {}
+  StreamingWriter(const StreamingWriter &) = delete;
+  StreamingWriter &operator=(const StreamingWriter &) = delete;
+  ~StreamingWriter() { llvm::consumeError(finish()); }
+
+  StagingDirectory &staging() { return *staging_; }
+
+  /// Queues `artifact` to be written and its `digest` filled in (nodes of
+  /// the set's maps, which stay where they are); waits while too many bytes
+  /// are queued.
+  void enqueue(Artifact &artifact, StreamedDigest &digest) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    size_t size = artifact.bytes.size();
+    roomFreed_.wait(lock, [&] { return queuedBytes_ == 0 || queuedBytes_ + size <= kInFlightBytes; });
+    queue_.push_back({&artifact, &digest});
+    queuedBytes_ += size;
+    workArrived_.notify_one();
+  }
+
+  /// Waits for every queued artifact to be written; the first failure, in
+  /// path order (so that the message does not depend on timing).
+  llvm::Error finish() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      closing_ = true;
+    }
+    workArrived_.notify_one();
+    if (thread_.joinable()) thread_.join();
+    llvm::Error first = llvm::Error::success();
+    for (auto &[path, failure] : failures_) {
+      if (first) llvm::consumeError(std::move(failure));
+      else first = std::move(failure);
+    }
+    failures_.clear();
+    return first;
+  }
+
+private:
+  void run() {
+    for (;;) {
+      Queued next;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        workArrived_.wait(lock, [&] { return !queue_.empty() || closing_; });
+        if (queue_.empty()) return;
+        next = queue_.front();
+        queue_.pop_front();
+      }
+      size_t size = next.artifact->bytes.size();
+      write(*next.artifact, *next.digest);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        queuedBytes_ -= size;
+      }
+      roomFreed_.notify_one();
+    }
+  }
+
+  void write(Artifact &artifact, StreamedDigest &digest) {
+    digest.size = artifact.bytes.size();
+    digest.sha256 = sha256Hex(artifact.bytes);
+    llvm::SmallString<256> target(staging_->dir());
+    llvm::sys::path::append(target, artifact.path);
+    llvm::StringRef parent = llvm::sys::path::parent_path(artifact.path, llvm::sys::path::Style::posix);
+    llvm::Error written = llvm::Error::success();
+    if (!parent.empty() && !createdDirectories_.contains(parent)) {
+      llvm::SmallString<256> dir(staging_->dir());
+      llvm::sys::path::append(dir, parent);
+      if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+        written = llvm::createStringError(ec, "cannot create the directory %s", dir.c_str());
+      else createdDirectories_.insert(parent);
+    }
+    if (!written) written = writeFile(target, artifact.bytes);
+    if (written) failures_.emplace(artifact.path, std::move(written));
+    std::string().swap(artifact.bytes); // its memory back now, not at the end
+  }
+
+  std::unique_ptr<StagingDirectory> staging_;
+  llvm::StringSet<> createdDirectories_;        // the writer thread's
+  std::map<std::string, llvm::Error> failures_; // likewise, until finish
+  std::mutex mutex_;
+  std::condition_variable workArrived_, roomFreed_;
+  struct Queued {
+    Artifact *artifact;
+    StreamedDigest *digest;
+  };
+  std::deque<Queued> queue_;
+  size_t queuedBytes_ = 0;
+  bool closing_ = false;
+  std::thread thread_; // last: started once the rest is ready
+};
+
+ArtifactSet::ArtifactSet() = default;
+ArtifactSet::ArtifactSet(ArtifactSet &&) noexcept = default;
+ArtifactSet &ArtifactSet::operator=(ArtifactSet &&) noexcept = default;
+ArtifactSet::~ArtifactSet() = default;
+
+llvm::Error ArtifactSet::streamTo(llvm::StringRef outDir) {
+  llvm::Expected<std::unique_ptr<StagingDirectory>> staging = StagingDirectory::create(outDir);
+  if (!staging) return staging.takeError();
+  streaming_ = std::make_unique<StreamingWriter>(std::move(*staging));
+  for (auto &[path, artifact] : artifacts_) streamOut(path, artifact); // those added before
+  return llvm::Error::success();
+}
+
+void ArtifactSet::streamOut(const std::string &path, Artifact &artifact) {
+  streaming_->enqueue(artifact, streamed_[path]);
+}
+
+llvm::Error ArtifactSet::writeAtomically(llvm::StringRef outDir, const SourceManager &sm,
+                                         llvm::StringRef compilerVersion) {
+  std::unique_ptr<StreamingWriter> writer = std::move(streaming_);
+  std::unique_ptr<StagingDirectory> ownStaging;
+  StagingDirectory *staging;
   PhaseTimer timer("  write");
-  // Files are independent: written in parallel, the first failure (in path
-  // order, so the message does not depend on timing) is reported.
-  std::vector<const std::pair<const std::string, Artifact> *> list;
-  for (const auto &entry : artifacts_) list.push_back(&entry);
-  if (llvm::Error e = createParentDirectories(staging, list)) {
-    cleanup();
-    return e;
-  }
-  std::vector<std::optional<llvm::Error>> failures(list.size());
-  llvm::parallelForEachN(0, list.size(), [&](size_t i) {
-    llvm::SmallString<256> target(staging);
-    llvm::sys::path::append(target, list[i]->first);
-    if (llvm::Error e = writeFile(target, list[i]->second.bytes)) failures[i] = std::move(e);
-  });
-  llvm::Error firstFailure = llvm::Error::success();
-  for (std::optional<llvm::Error> &failure : failures) {
-    if (!failure) continue;
-    if (firstFailure) llvm::consumeError(std::move(*failure));
-    else firstFailure = std::move(*failure);
-  }
-  if (firstFailure) {
-    cleanup();
-    return firstFailure;
+  if (writer) {
+    if (llvm::Error e = writer->finish()) return e; // the writer removes its directory
+    staging = &writer->staging();
+  } else {
+    llvm::Expected<std::unique_ptr<StagingDirectory>> made = StagingDirectory::create(outDir);
+    if (!made) return made.takeError();
+    ownStaging = std::move(*made);
+    staging = ownStaging.get();
+    // Files are independent: written in parallel, the first failure (in path
+    // order, so the message does not depend on timing) is reported.
+    std::vector<const std::pair<const std::string, Artifact> *> list;
+    for (const auto &entry : artifacts_) list.push_back(&entry);
+    if (llvm::Error e = createParentDirectories(staging->dir(), list)) return e;
+    std::vector<std::optional<llvm::Error>> failures(list.size());
+    llvm::parallelForEachN(0, list.size(), [&](size_t i) {
+      llvm::SmallString<256> target(staging->dir());
+      llvm::sys::path::append(target, list[i]->first);
+      if (llvm::Error e = writeFile(target, list[i]->second.bytes)) failures[i] = std::move(e);
+    });
+    llvm::Error firstFailure = llvm::Error::success();
+    for (std::optional<llvm::Error> &failure : failures) {
+      if (!failure) continue;
+      if (firstFailure) llvm::consumeError(std::move(*failure));
+      else firstFailure = std::move(*failure);
+    }
+    if (firstFailure) return firstFailure;
   }
   timer.mark("artifacts");
-  llvm::SmallString<256> manifestPath(staging);
+  llvm::SmallString<256> manifestPath(staging->dir());
   llvm::sys::path::append(manifestPath, "manifest.json");
-  if (llvm::Error e = writeFile(manifestPath, manifest(sm, compilerVersion))) {
-    cleanup();
-    return e;
-  }
+  if (llvm::Error e = writeFile(manifestPath, manifest(sm, compilerVersion))) return e;
   timer.mark("manifest");
-
-  // 2. Swap: move the old OUT aside, move the new one in, drop the old one.
-  llvm::SmallString<256> previous;
-  if (llvm::sys::fs::exists(out)) {
-    llvm::SmallString<256> aside(parent);
-    llvm::sys::path::append(aside, "." + llvm::sys::path::filename(out).str() + ".previous");
-    if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(aside, previous)) {
-      cleanup();
-      return llvm::createStringError(ec, "cannot prepare to replace %s", out.c_str());
-    }
-    llvm::sys::fs::remove(previous); // only the unique name was needed
-    if (std::error_code ec = llvm::sys::fs::rename(out, previous)) {
-      cleanup();
-      return llvm::createStringError(ec, "cannot replace %s", out.c_str());
-    }
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(staging, out)) {
-    if (!previous.empty()) llvm::sys::fs::rename(previous, out); // put the old one back
-    cleanup();
-    return llvm::createStringError(ec, "cannot move the new output into %s", out.c_str());
-  }
-  if (!previous.empty()) llvm::sys::fs::remove_directories(previous);
-  return llvm::Error::success();
+  return staging->moveIntoPlace();
 }
 
 } // namespace ward::codegen

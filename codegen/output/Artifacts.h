@@ -7,6 +7,11 @@
 // Output is byte-identical across runs and machines: JSON keys sorted,
 // artifacts sorted by path, no timestamps.
 //
+// `wardc build` streams: each artifact is written into that directory, on
+// a thread of its own, as soon as it is added, and only its path, size and
+// hash are kept. A large policy's artifacts are several times its size and
+// would otherwise all be held until the end.
+//
 //===----------------------------------------------------------------------===//
 #pragma once
 
@@ -16,6 +21,7 @@
 #include <llvm/Support/JSON.h>
 
 #include <map>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -29,9 +35,34 @@ struct Artifact {
   std::vector<SourceRange> sources;
 };
 
+/// What the manifest lists for an artifact whose bytes were streamed to
+/// disk (ArtifactSet::streamTo) and dropped.
+struct StreamedDigest {
+  uint64_t size = 0;
+  std::string sha256; // hex
+};
+
+class StreamingWriter;
+
 class ArtifactSet {
 public:
-  /// Adds an artifact; a second artifact with the same path is an internal error.
+  ArtifactSet();
+  ArtifactSet(ArtifactSet &&) noexcept;
+  ArtifactSet &operator=(ArtifactSet &&) noexcept;
+  /// A set still streaming removes what it wrote: it was not committed.
+  ~ArtifactSet();
+
+  /// From now on every artifact added is written at once into a fresh
+  /// directory beside `outDir` (its bytes are then dropped), and
+  /// writeAtomically finishes that directory and moves it into place.
+  /// Fails, and leaves the set holding artifacts in memory, when the
+  /// directory cannot be made; writeAtomically then reports why.
+  llvm::Error streamTo(llvm::StringRef outDir);
+  bool streaming() const { return streaming_ != nullptr; }
+
+  /// Adds an artifact; a second artifact with the same path is an internal
+  /// error. While streaming, waits when the artifacts not yet written hold
+  /// more than a few megabytes; the set keeps the artifact without its bytes.
   void add(Artifact artifact);
   /// Pretty-printed JSON with sorted keys and a final newline.
   void addJson(std::string path, std::string kind, const llvm::json::Value &json, std::vector<SourceRange> sources);
@@ -41,10 +72,15 @@ public:
   std::string manifest(const SourceManager &sm, llvm::StringRef compilerVersion) const;
 
   /// Writes every artifact and `manifest.json` into `outDir`, atomically.
-  llvm::Error writeAtomically(llvm::StringRef outDir, const SourceManager &sm, llvm::StringRef compilerVersion) const;
+  /// While streaming, `outDir` must be the directory given to streamTo.
+  llvm::Error writeAtomically(llvm::StringRef outDir, const SourceManager &sm, llvm::StringRef compilerVersion);
 
 private:
+  void streamOut(const std::string &path, Artifact &artifact);
+
   std::map<std::string, Artifact> artifacts_;
+  std::map<std::string, StreamedDigest> streamed_; // by path; filled by the writer
+  std::unique_ptr<StreamingWriter> streaming_;
 };
 
 /// Where an artifact came from, as the manifest lists it: file, line,

@@ -146,7 +146,11 @@ std::string JsonArrayDocument::finish(const llvm::json::Object &head, llvm::Stri
   text += "\n  ";
   appendJsonString(text, arrayKey);
   text += ": [";
+  // Sized once: the elements may be tens of megabytes, and growing by
+  // appends would take up to twice that, with the elements besides.
+  text.reserve(text.size() + elements_.size() + 8);
   text += elements_;
+  elements_ = {};
   text += count_ == 0 ? "]\n}\n" : "\n  ]\n}\n";
   return text;
 }

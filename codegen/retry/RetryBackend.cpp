@@ -183,25 +183,32 @@ static llvm::json::Value envoyConfig(const RetrySpec &r, DiagnosticEngine &diags
 
 void generateRetryArtifacts(const std::vector<const RetryDecl *> &retries, ArtifactSet &out, DiagnosticEngine &diags) {
   // Each policy's three files are made on their own, in parallel (a large
-  // project has thousands of policies), then added with their notes in order.
+  // project has thousands of policies), then added with their notes in
+  // order; a batch at a time, so that a streaming build holds one batch.
   struct Made {
     std::string ward, grpc, envoy;
     DiagnosticEngine diags;
   };
-  std::vector<Made> made(retries.size());
-  llvm::parallelForEachN(0, retries.size(), [&](size_t i) {
-    const RetrySpec &spec = retries[i]->spec;
-    made[i].ward = toJsonText(wardRetryJson(spec));
-    made[i].grpc = toJsonText(grpcServiceConfig(spec, made[i].diags));
-    made[i].envoy = toJsonText(envoyConfig(spec, made[i].diags));
-  });
-  for (size_t i = 0; i < retries.size(); ++i) {
-    std::vector<SourceRange> sources{retries[i]->range};
-    std::string base = "retry/" + retries[i]->spec.name;
-    out.add({base + ".json", "ward-retry", std::move(made[i].ward), sources});
-    out.add({base + ".grpc.json", "grpc-service-config", std::move(made[i].grpc), sources});
-    out.add({base + ".envoy.json", "envoy-retry-policy", std::move(made[i].envoy), sources});
-    diags.commitAll(std::move(made[i].diags));
+  constexpr size_t kBatch = 1024;
+  std::vector<Made> made(std::min(kBatch, retries.size()));
+  for (size_t first = 0; first < retries.size(); first += kBatch) {
+    size_t count = std::min(kBatch, retries.size() - first);
+    llvm::parallelForEachN(0, count, [&](size_t i) {
+      const RetrySpec &spec = retries[first + i]->spec;
+      made[i] = {};
+      made[i].ward = toJsonText(wardRetryJson(spec));
+      made[i].grpc = toJsonText(grpcServiceConfig(spec, made[i].diags));
+      made[i].envoy = toJsonText(envoyConfig(spec, made[i].diags));
+    });
+    for (size_t i = 0; i < count; ++i) {
+      const RetryDecl &retry = *retries[first + i];
+      std::vector<SourceRange> sources{retry.range};
+      std::string base = "retry/" + retry.spec.name;
+      out.add({base + ".json", "ward-retry", std::move(made[i].ward), sources});
+      out.add({base + ".grpc.json", "grpc-service-config", std::move(made[i].grpc), sources});
+      out.add({base + ".envoy.json", "envoy-retry-policy", std::move(made[i].envoy), sources});
+      diags.commitAll(std::move(made[i].diags));
+    }
   }
 }
 

@@ -144,11 +144,15 @@ BuildOutcome Compilation::build(llvm::StringRef outDir, llvm::StringRef compiler
   if (diags_.hasErrors() || !model_) return outcome; // only a program that checked clean is generated
   PhaseTimer timer("phase");
   codegen::ArtifactSet artifacts;
+  // Written as they are made, so that memory does not grow with the output;
+  // when the output cannot be staged, they are kept until writeAtomically,
+  // which reports why (after generation, as for any other failure to write).
+  llvm::consumeError(artifacts.streamTo(outDir));
   codegen::generateArtifacts(program_, sm_, *azure_, config_, *model_, compilerVersion, diags_, artifacts);
   analysis::applyCodeControls(program_, sm_, config_, diags_);
   finishDiagnostics();
   timer.mark("generate");
-  if (diags_.hasErrors()) return outcome; // write only a complete set of artifacts
+  if (diags_.hasErrors()) return outcome; // write only a complete set: the streamed part is removed
   llvm::Error written = artifacts.writeAtomically(outDir, sm_, compilerVersion);
   timer.mark("write");
   if (llvm::Error e = std::move(written)) {
