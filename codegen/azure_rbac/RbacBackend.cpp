@@ -357,9 +357,10 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
                 role->sources);
   }
 
-  // The ARM template.
+  // The ARM template. Its parameters (one per principal) are printed one by
+  // one as well: a policy may have thousands of principals.
   std::vector<SourceRange> sources;
-  llvm::json::Object parameters;
+  std::map<std::string, std::string> parameters; // name -> printed value
   std::map<const IdentityDecl *, std::string> principalIds;
   for (const AssignmentSpec &a : plan.assignments) {
     sources.push_back(a.source);
@@ -376,7 +377,7 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
                                                         principalTypeOf(a.principal->identityKind).str(),
                                                         objectId.empty() ? "; the policy does not give it" : "")}}}};
     if (!objectId.empty()) parameter["defaultValue"] = armLiteral(objectId);
-    parameters[param] = std::move(parameter);
+    parameters[param] = JsonArrayDocument::print(std::move(parameter));
   }
 
   JsonArrayDocument resources; // printed one by one: there may be thousands
@@ -427,7 +428,7 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
   // thousands), in parallel, and added in order; a batch at a time, so that
   // the printed texts are not all held twice.
   constexpr size_t kBatch = 4096;
-  std::vector<std::string> printed(std::min(kBatch, inHome.size()));
+  std::vector<std::string> printed(kBatch);
   for (size_t first = 0; first < inHome.size(); first += kBatch) {
     size_t count = std::min(kBatch, inHome.size() - first);
     llvm::parallelForEachN(0, count, [&](size_t i) {
@@ -444,18 +445,25 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
   // parallel, like the assignments above.
   std::vector<const std::pair<const std::string, std::vector<const AssignmentSpec *>> *> groups;
   for (const auto &entry : elsewhere) groups.push_back(&entry);
-  std::vector<std::string> nestedPrinted(groups.size());
-  llvm::parallelForEachN(0, groups.size(), [&](size_t i) {
-    nestedPrinted[i] = JsonArrayDocument::print(nestedDeployment(groups[i]->first, groups[i]->second, principalIds));
-  });
-  for (const std::string &text : nestedPrinted) resources.addPrinted(text);
+  for (size_t first = 0; first < groups.size(); first += kBatch) {
+    size_t count = std::min(kBatch, groups.size() - first);
+    llvm::parallelForEachN(0, count, [&](size_t i) {
+      const auto &[group, assignments] = *groups[first + i];
+      printed[i] = JsonArrayDocument::print(nestedDeployment(group, assignments, principalIds));
+    });
+    for (size_t i = 0; i < count; ++i) resources.addPrinted(std::exchange(printed[i], {}));
+  }
 
   llvm::json::Object head{
       {"$schema", "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
       {"contentVersion", "1.0.0.0"},
-      {"metadata", llvm::json::Object{{"generator", "wardc"}, {"resourceGroup", home}}},
-      {"parameters", std::move(parameters)}};
-  out.add({"azure/rbac.json", "arm-template", std::move(resources).finish(head, "resources"), std::move(sources)});
+      {"metadata", llvm::json::Object{{"generator", "wardc"}, {"resourceGroup", home}}}};
+  std::vector<JsonArrayDocument::PrintedMember> printedParameters;
+  for (auto &[name, value] : parameters) printedParameters.push_back({name, std::move(value)});
+  parameters.clear();
+  std::string template_ = std::move(resources).finish(
+      head, "resources", {{"parameters", JsonArrayDocument::printObject(std::move(printedParameters))}});
+  out.add({"azure/rbac.json", "arm-template", std::move(template_), std::move(sources)});
 }
 
 } // namespace ward::codegen

@@ -54,13 +54,41 @@ std::vector<SourceLocation> sourceLocations(const Artifact &artifact, const Sour
   return out;
 }
 
-std::string ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compilerVersion) const {
+/// One artifact's entry in the manifest, as writeJson would print it.
+static void appendManifestEntry(std::string &out, const std::string &path, const Artifact &a,
+                                const StreamedDigest *digest, const SourceManager &sm) {
+  std::vector<SourceLocation> ranges = sourceLocations(a, sm);
+  out += "\n    {\n      \"bytes\": ";
+  out += std::to_string(digest ? digest->size : a.bytes.size());
+  out += ",\n      \"kind\": ";
+  appendJsonString(out, a.kind);
+  out += ",\n      \"path\": ";
+  appendJsonString(out, path);
+  out += ",\n      \"sha256\": \"";
+  out += digest ? digest->sha256 : sha256Hex(a.bytes);
+  out += "\",\n      \"sources\": ";
+  if (ranges.empty()) out += "[]";
+  for (size_t r = 0; r < ranges.size(); ++r) {
+    const auto &[file, line, column, endLine, endColumn] = ranges[r];
+    out += r == 0 ? "[\n" : ",\n";
+    out += fmt::format("        {{\n          \"column\": {},\n          \"endColumn\": {},\n"
+                       "          \"endLine\": {},\n          \"file\": ",
+                       column, endColumn, endLine);
+    appendJsonString(out, file);
+    out += fmt::format(",\n          \"line\": {}\n        }}", line);
+  }
+  if (!ranges.empty()) out += "\n      ]";
+  out += "\n    }";
+}
+
+void ArtifactSet::writeManifest(llvm::raw_ostream &os, const SourceManager &sm, llvm::StringRef compilerVersion) const {
   // Written as text rather than built as a JSON value: at a few thousand
   // artifacts the value's copies and allocations cost more than everything
   // else the manifest needs. The text is what writeJson would print: keys
   // sorted, two-space indentation (tests/unit/ArtifactsTests.cpp compares).
-  // Each artifact's entry (its hash, its sources) is made on its own, in
-  // parallel, and the entries are joined in path order.
+  // Entries (an artifact's hash, its sources) are made in parallel, a batch
+  // at a time, and written in path order: a large build's manifest is tens
+  // of megabytes, not held whole.
   std::vector<const std::pair<const std::string, Artifact> *> list;
   for (const auto &entry : artifacts_) list.push_back(&entry);
   std::vector<const StreamedDigest *> streamedDigests(list.size(), nullptr);
@@ -68,52 +96,33 @@ std::string ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compi
     auto digest = streamed_.find(list[i]->first);
     if (digest != streamed_.end()) streamedDigests[i] = &digest->second;
   }
-  std::vector<std::string> entries(list.size());
   sm.computeLineTables(); // made lazily otherwise: not from several threads
-  llvm::parallelForEachN(0, list.size(), [&](size_t i) {
-    const auto &[path, a] = *list[i];
-    std::vector<SourceLocation> ranges = sourceLocations(a, sm);
-    std::string &out = entries[i];
-    out += "\n    {\n      \"bytes\": ";
-    const StreamedDigest *digest = streamedDigests[i];
-    out += std::to_string(digest ? digest->size : a.bytes.size());
-    out += ",\n      \"kind\": ";
-    appendJsonString(out, a.kind);
-    out += ",\n      \"path\": ";
-    appendJsonString(out, path);
-    out += ",\n      \"sha256\": \"";
-    out += digest ? digest->sha256 : sha256Hex(a.bytes);
-    out += "\",\n      \"sources\": ";
-    if (ranges.empty()) out += "[]";
-    for (size_t r = 0; r < ranges.size(); ++r) {
-      const auto &[file, line, column, endLine, endColumn] = ranges[r];
-      out += r == 0 ? "[\n" : ",\n";
-      out += fmt::format("        {{\n          \"column\": {},\n          \"endColumn\": {},\n"
-                         "          \"endLine\": {},\n          \"file\": ",
-                         column, endColumn, endLine);
-      appendJsonString(out, file);
-      out += fmt::format(",\n          \"line\": {}\n        }}", line);
+  os << "{\n  \"artifacts\": [";
+  constexpr size_t kBatch = 4096;
+  std::vector<std::string> entries(std::min(kBatch, list.size()));
+  for (size_t first = 0; first < list.size(); first += kBatch) {
+    size_t count = std::min(kBatch, list.size() - first);
+    llvm::parallelForEachN(0, count, [&](size_t i) {
+      entries[i].clear();
+      appendManifestEntry(entries[i], list[first + i]->first, list[first + i]->second, streamedDigests[first + i], sm);
+    });
+    for (size_t i = 0; i < count; ++i) {
+      if (first + i > 0) os << ',';
+      os << entries[i];
     }
-    if (!ranges.empty()) out += "\n      ]";
-    out += "\n    }";
-  });
-
-  size_t total = 64;
-  for (const std::string &entry : entries) total += entry.size() + 1;
-  std::string out;
-  out.reserve(total);
-  out += "{\n  \"artifacts\": [";
-  bool firstArtifact = true;
-  for (const std::string &entry : entries) {
-    if (!firstArtifact) out += ',';
-    firstArtifact = false;
-    out += entry;
   }
-  out += firstArtifact ? "],\n" : "\n  ],\n";
-  out += "  \"compiler\": ";
-  appendJsonString(out, ("wardc " + compilerVersion).str());
-  out += ",\n  \"schema\": \"ward-manifest\",\n  \"version\": 1\n}\n";
-  return out;
+  os << (list.empty() ? "],\n" : "\n  ],\n");
+  std::string compiler;
+  appendJsonString(compiler, ("wardc " + compilerVersion).str());
+  os << "  \"compiler\": " << compiler << ",\n  \"schema\": \"ward-manifest\",\n  \"version\": 1\n}\n";
+}
+
+std::string ArtifactSet::manifest(const SourceManager &sm, llvm::StringRef compilerVersion) const {
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  writeManifest(os, sm, compilerVersion);
+  os.flush();
+  return text;
 }
 
 /// Writes `bytes` to a new file at `path`, whose directory exists. Plain
@@ -376,7 +385,17 @@ llvm::Error ArtifactSet::writeAtomically(llvm::StringRef outDir, const SourceMan
   timer.mark("artifacts");
   llvm::SmallString<256> manifestPath(staging->dir());
   llvm::sys::path::append(manifestPath, "manifest.json");
-  if (llvm::Error e = writeFile(manifestPath, manifest(sm, compilerVersion))) return e;
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(manifestPath, ec);
+    if (!ec) {
+      writeManifest(os, sm, compilerVersion);
+      os.close();
+      ec = os.error();
+      os.clear_error(); // reported below, not by the stream's destructor
+    }
+    if (ec) return llvm::createStringError(ec, "cannot write %s", manifestPath.c_str());
+  }
   timer.mark("manifest");
   return staging->moveIntoPlace();
 }

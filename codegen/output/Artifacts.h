@@ -19,6 +19,7 @@
 
 #include <llvm/Support/Error.h>
 #include <llvm/Support/JSON.h>
+#include <llvm/Support/raw_ostream.h>
 
 #include <map>
 #include <memory>
@@ -70,6 +71,8 @@ public:
 
   /// The manifest's JSON text: every artifact with its SHA-256, kind and source ranges.
   std::string manifest(const SourceManager &sm, llvm::StringRef compilerVersion) const;
+  /// The same text, written to `os` as it is made.
+  void writeManifest(llvm::raw_ostream &os, const SourceManager &sm, llvm::StringRef compilerVersion) const;
 
   /// Writes every artifact and `manifest.json` into `outDir`, atomically.
   /// While streaming, `outDir` must be the directory given to streamTo.

@@ -130,29 +130,61 @@ void JsonArrayDocument::addPrinted(llvm::StringRef printed) {
   elements_ += printed;
 }
 
-std::string JsonArrayDocument::finish(const llvm::json::Object &head, llvm::StringRef arrayKey) && {
-  for (const auto &entry : head)
+/// Members printed apart, as an object at `indent`: keys sorted.
+static void writePrintedObject(std::string &out, std::vector<JsonArrayDocument::PrintedMember> members,
+                               unsigned indent) {
+  if (members.empty()) {
+    out += "{}";
+    return;
+  }
+  std::sort(members.begin(), members.end(), [](const auto &a, const auto &b) { return a.key < b.key; });
+  out += "{\n";
+  for (size_t i = 0; i < members.size(); ++i) {
+    out.append((indent + 1) * 2, ' ');
+    appendJsonString(out, members[i].key);
+    out += ": ";
+    out += members[i].value;
+    out += i + 1 < members.size() ? ",\n" : "\n";
+  }
+  out.append(indent * 2, ' ');
+  out += '}';
+}
+
+std::string JsonArrayDocument::printObject(std::vector<PrintedMember> members) {
+  std::string text;
+  writePrintedObject(text, std::move(members), 1);
+  return text;
+}
+
+std::string JsonArrayDocument::finish(const llvm::json::Object &head, llvm::StringRef arrayKey,
+                                      std::vector<PrintedMember> printed) && {
+  for (const auto &entry : head) {
     if (!(llvm::StringRef(entry.first) < arrayKey))
       llvm::report_fatal_error(llvm::Twine("JSON key `") + llvm::StringRef(entry.first) + "` would print after `" +
                                arrayKey + "`");
-  std::string text;
-  if (head.empty()) {
-    text = "{";
-  } else {
-    writeObject(text, head, 0);
-    text.resize(text.size() - 2); // the closing "\n}"
-    text += ',';
+    std::string value;
+    write(value, entry.second, 1);
+    printed.push_back({std::string(llvm::StringRef(entry.first)), std::move(value)});
   }
-  text += "\n  ";
-  appendJsonString(text, arrayKey);
-  text += ": [";
-  // Sized once: the elements may be tens of megabytes, and growing by
-  // appends would take up to twice that, with the elements besides.
-  text.reserve(text.size() + elements_.size() + 8);
-  text += elements_;
-  elements_ = {};
-  text += count_ == 0 ? "]\n}\n" : "\n  ]\n}\n";
-  return text;
+  for (const PrintedMember &member : printed)
+    if (!(llvm::StringRef(member.key) < arrayKey))
+      llvm::report_fatal_error(llvm::Twine("JSON key `") + member.key + "` would print after `" + arrayKey + "`");
+  std::string prefix;
+  writePrintedObject(prefix, std::move(printed), 0);
+  if (prefix == "{}") {
+    prefix = "{";
+  } else {
+    prefix.resize(prefix.size() - 2); // the closing "\n}"
+    prefix += ',';
+  }
+  prefix += "\n  ";
+  appendJsonString(prefix, arrayKey);
+  prefix += ": [";
+  // The elements (maybe tens of megabytes) stay where they are, with the
+  // rest put around them.
+  elements_.insert(0, prefix);
+  elements_ += count_ == 0 ? "]\n}\n" : "\n  ]\n}\n";
+  return std::move(elements_);
 }
 
 } // namespace ward::codegen

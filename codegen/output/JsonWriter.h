@@ -37,9 +37,21 @@ public:
   static std::string print(const llvm::json::Value &element);
   void addPrinted(llvm::StringRef printed);
   size_t size() const { return count_; }
-  /// `head`'s members, then `arrayKey` with the elements added (every key of
-  /// `head` must sort before it), and a final newline.
-  std::string finish(const llvm::json::Object &head, llvm::StringRef arrayKey) &&;
+  /// A member whose value was printed apart, as `print` prints an element
+  /// (for an object of thousands of members, see printObject).
+  struct PrintedMember {
+    std::string key;
+    std::string value;
+  };
+  /// `head`'s members and the `printed` ones, by key, then `arrayKey` with
+  /// the elements added (every other key must sort before it), and a final
+  /// newline.
+  std::string finish(const llvm::json::Object &head, llvm::StringRef arrayKey,
+                     std::vector<PrintedMember> printed = {}) &&;
+  /// The text of an object member's value whose own members were each
+  /// printed apart (by `print`): what writeJson prints for that object as
+  /// a member of the document's top-level object. Keys must differ.
+  static std::string printObject(std::vector<PrintedMember> members);
 
 private:
   std::string elements_;
