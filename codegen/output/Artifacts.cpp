@@ -186,6 +186,11 @@ public:
     llvm::SmallString<256> &parent = staging->parent_;
     parent = llvm::sys::path::parent_path(out);
     if (parent.empty()) parent = ".";
+    // The outermost directory this makes, if any, goes again with the
+    // staging directory when the build does not complete.
+    for (llvm::StringRef missing = parent; !missing.empty() && !llvm::sys::fs::exists(missing);
+         missing = llvm::sys::path::parent_path(missing))
+      staging->createdParent_ = missing;
     if (std::error_code ec = llvm::sys::fs::create_directories(parent))
       return llvm::createStringError(ec, "cannot create %s", parent.c_str());
     llvm::SmallString<256> model(parent);
@@ -196,7 +201,9 @@ public:
     return staging;
   }
   ~StagingDirectory() {
-    if (!movedIntoPlace_) llvm::sys::fs::remove_directories(dir_);
+    if (movedIntoPlace_) return;
+    if (!dir_.empty()) llvm::sys::fs::remove_directories(dir_);
+    if (!createdParent_.empty()) llvm::sys::fs::remove_directories(createdParent_);
   }
 
   llvm::StringRef dir() const { return dir_; }
@@ -227,6 +234,7 @@ public:
 private:
   StagingDirectory() = default;
   llvm::SmallString<256> out_, parent_, dir_;
+  std::string createdParent_; // the outermost of OUT's parents that did not exist
   bool movedIntoPlace_ = false;
 };
 

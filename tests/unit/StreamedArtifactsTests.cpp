@@ -93,6 +93,32 @@ TEST_CASE("a streamed set that is never written leaves the output as it was", "[
   CHECK(entriesIn(dir.path()) == 1);
 }
 
+TEST_CASE("a streamed set that is never written removes the directories it made for the output", "[artifacts]") {
+  SourceManager sm;
+  FileID file = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy("resource x\n"), "p.ward");
+  TempDir dir;
+  dir.write("kept/file.txt", "x");
+  {
+    ArtifactSet set;
+    REQUIRE_FALSE(bool(set.streamTo(dir.path() + "/new/deeper/out")));
+    set.add(sampleArtifacts(file).front());
+    CHECK(llvm::sys::fs::is_directory(dir.path() + "/new/deeper"));
+  }
+  CHECK(readTree(dir.path()) == std::map<std::string, std::string>{{"kept/file.txt", "x"}});
+  CHECK(entriesIn(dir.path()) == 1);
+  {
+    ArtifactSet set;
+    REQUIRE_FALSE(bool(set.streamTo(dir.path() + "/kept/out"))); // its parent was there: it stays
+  }
+  CHECK(readTree(dir.path()) == std::map<std::string, std::string>{{"kept/file.txt", "x"}});
+  // A build that completes keeps them.
+  ArtifactSet set;
+  REQUIRE_FALSE(bool(set.streamTo(dir.path() + "/made/out")));
+  set.add({"x.json", "note", "{}\n", {}});
+  REQUIRE_FALSE(bool(set.writeAtomically(dir.path() + "/made/out", sm, "1.0")));
+  CHECK(readFile(dir.path() + "/made/out/x.json") == "{}\n");
+}
+
 TEST_CASE("a streamed write that fails is reported, and the output is left as it was", "[artifacts]") {
   SourceManager sm;
   TempDir dir;
