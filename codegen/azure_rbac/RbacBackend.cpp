@@ -461,9 +461,9 @@ void generateRbacArtifacts(const RbacPlan &plan, const analysis::Config &config,
   std::vector<JsonArrayDocument::PrintedMember> printedParameters;
   for (auto &[name, value] : parameters) printedParameters.push_back({name, std::move(value)});
   parameters.clear();
-  std::string template_ = std::move(resources).finish(
+  std::string document = std::move(resources).finish(
       head, "resources", {{"parameters", JsonArrayDocument::printObject(std::move(printedParameters))}});
-  out.add({"azure/rbac.json", "arm-template", std::move(template_), std::move(sources)});
+  out.add({"azure/rbac.json", "arm-template", std::move(document), std::move(sources)});
 }
 
 } // namespace ward::codegen

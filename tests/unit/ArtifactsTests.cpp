@@ -119,3 +119,28 @@ TEST_CASE("a document printed element by element is what writeJson prints for th
   bare.add(1);
   CHECK(std::move(bare).finish({}, "items") == writeJson(llvm::json::Object{{"items", llvm::json::Array{1}}}));
 }
+
+TEST_CASE("members printed apart take their place among the head's as writeJson would print them", "[artifacts]") {
+  auto parameter = [](const std::string &description) {
+    return llvm::json::Object{{"type", "string"}, {"metadata", llvm::json::Object{{"description", description}}}};
+  };
+  llvm::json::Object head{{"$schema", "s"}, {"metadata", llvm::json::Object{{"a", 1}}}, {"zz-last", true}};
+  for (int count : {0, 1, 3}) {
+    INFO(count << " parameters");
+    std::vector<JsonArrayDocument::PrintedMember> printed;
+    llvm::json::Object parameters;
+    for (int i = count; i > 0; --i) { // added out of order: printed by key
+      std::string name = "p" + std::to_string(i), description = "principal <" + std::to_string(i) + ">";
+      printed.push_back({name, JsonArrayDocument::print(parameter(description))});
+      parameters[name] = parameter(description);
+    }
+    JsonArrayDocument document;
+    document.add(llvm::json::Object{{"name", "r"}});
+    llvm::json::Object expected = head;
+    expected["parameters"] = std::move(parameters);
+    expected["zzz"] = llvm::json::Array{llvm::json::Object{{"name", "r"}}};
+    CHECK(
+        std::move(document).finish(head, "zzz", {{"parameters", JsonArrayDocument::printObject(std::move(printed))}}) ==
+        writeJson(llvm::json::Value(std::move(expected))));
+  }
+}
