@@ -1,4 +1,5 @@
 #include "output/JsonWriter.h"
+#include "source/ByteScan.h"
 
 #include <fmt/format.h>
 
@@ -7,11 +8,28 @@
 
 namespace ward::codegen {
 
+#ifdef WARD_HAS_BYTESCAN16
+/// Bytes that may need an escape: controls, `"`, `\`, DEL, `<`, `>`, and
+/// 0xE2, which starts U+2028 and U+2029.
+static __m128i mayNeedEscape(__m128i bytes) {
+  __m128i quoteOrBackslash = _mm_or_si128(bytesEqual(bytes, '"'), bytesEqual(bytes, '\\'));
+  __m128i angles = _mm_or_si128(bytesEqual(bytes, '<'), bytesEqual(bytes, '>'));
+  __m128i delOrE2 = _mm_or_si128(bytesEqual(bytes, 0x7F), bytesEqual(bytes, static_cast<char>(0xE2)));
+  return _mm_or_si128(_mm_or_si128(bytesAtMost(bytes, 0x1F), quoteOrBackslash), _mm_or_si128(angles, delOrE2));
+}
+#endif
+
 void appendJsonString(std::string &out, llvm::StringRef text) {
   out += '"';
   size_t plainFrom = 0; // runs of bytes that need no escape are appended whole
   auto flush = [&](size_t upTo) { out.append(text.data() + plainFrom, upTo - plainFrom); };
   for (size_t i = 0; i < text.size(); ++i) {
+#ifdef WARD_HAS_BYTESCAN16
+    // Sixteen bytes a step to the next that may need an escape (most
+    // values have none); the loop below decides for it and the last few.
+    skipUntil16(text.data(), text.size(), i, mayNeedEscape);
+    if (i == text.size()) break;
+#endif
     unsigned char c = static_cast<unsigned char>(text[i]);
     bool separator =
         c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80 &&
