@@ -18,16 +18,6 @@ using namespace ward::test;
 
 namespace {
 
-std::map<std::string, std::string> readTree(const std::string &root) {
-  std::map<std::string, std::string> files;
-  std::error_code ec;
-  for (llvm::sys::fs::recursive_directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec)) {
-    if (it->type() == llvm::sys::fs::file_type::directory_file) continue;
-    files[it->path().substr(root.size() + 1)] = readFile(it->path());
-  }
-  return files;
-}
-
 llvm::json::Value parse(const std::string &text) {
   llvm::Expected<llvm::json::Value> v = llvm::json::parse(text);
   REQUIRE(bool(v));

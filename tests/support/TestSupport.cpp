@@ -31,6 +31,16 @@ std::string readFile(const std::string &path) {
   return (*buffer)->getBuffer().str();
 }
 
+std::map<std::string, std::string> readTree(const std::string &root) {
+  std::map<std::string, std::string> files;
+  std::error_code ec;
+  for (llvm::sys::fs::recursive_directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec)) {
+    if (it->type() == llvm::sys::fs::file_type::directory_file) continue;
+    files[it->path().substr(root.size() + 1)] = readFile(it->path());
+  }
+  return files;
+}
+
 TempDir::TempDir() {
   llvm::SmallString<128> dir;
   if (llvm::sys::fs::createUniqueDirectory("ward-test", dir)) throw std::runtime_error("cannot create temp dir");

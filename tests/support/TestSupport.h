@@ -27,6 +27,8 @@ std::string stdlibDir();
 /// Load options with the source tree's standard library.
 LoadOptions loadOptions();
 std::string readFile(const std::string &path);
+/// Every file below `root` (relative path, `/`-separated) with its contents.
+std::map<std::string, std::string> readTree(const std::string &root);
 
 /// A fresh directory, removed (with its contents) on destruction.
 class TempDir {

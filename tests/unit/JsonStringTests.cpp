@@ -8,11 +8,15 @@
 
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <random>
 
 using namespace ward::codegen;
 
 namespace {
+
+const std::map<unsigned char, std::string> kShortEscapes = {{'"', "\\\""}, {'\\', "\\\\"}, {'\n', "\\n"}, {'\r', "\\r"},
+                                                            {'\t', "\\t"}, {'\b', "\\b"},  {'\f', "\\f"}};
 
 /// The rules, one byte at a time: JSON's escapes; control characters, DEL,
 /// `<` and `>` as \u00XX; U+2028 and U+2029 as \u2028 and \u2029.
@@ -24,20 +28,8 @@ std::string expectedQuote(const std::string &text) {
         (static_cast<unsigned char>(text[i + 2]) == 0xA8 || static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
       out += static_cast<unsigned char>(text[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
       i += 2;
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\b') {
-      out += "\\b";
-    } else if (c == '\f') {
-      out += "\\f";
+    } else if (auto escape = kShortEscapes.find(c); escape != kShortEscapes.end()) {
+      out += escape->second;
     } else if (c < 0x20 || c == 0x7F || c == '<' || c == '>') {
       out += fmt::format("\\u{:04x}", c);
     } else {
@@ -59,8 +51,8 @@ TEST_CASE("JSON strings escape what JSON and JavaScript need, and nothing else",
 }
 
 TEST_CASE("each byte that needs an escape is found wherever it sits in a long text", "[json]") {
-  const std::vector<std::string> specials = {"\"", "\\",          "\n",          "\x01", "\x1F", "\x7F", "<", ">",
-                                             " ",  "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2", "\xC3\xA9"};
+  const std::vector<std::string> specials = {"\"", "\\", "\n",           "\x01",         "\x1F", "\x7F",    "<",
+                                             ">",  " ",  "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2", "\xC3\xA9"};
   for (size_t length : {1u, 15u, 16u, 17u, 31u, 32u, 33u, 47u, 70u})
     for (size_t at = 0; at < length; ++at)
       for (const std::string &special : specials) {

@@ -15,16 +15,6 @@ using namespace ward::test;
 
 namespace {
 
-std::map<std::string, std::string> readTree(const std::string &root) {
-  std::map<std::string, std::string> files;
-  std::error_code ec;
-  for (llvm::sys::fs::recursive_directory_iterator it(root, ec), end; it != end && !ec; it.increment(ec)) {
-    if (it->type() == llvm::sys::fs::file_type::directory_file) continue;
-    files[it->path().substr(root.size() + 1)] = readFile(it->path());
-  }
-  return files;
-}
-
 size_t entriesIn(const std::string &dir) {
   std::error_code ec;
   size_t entries = 0;
