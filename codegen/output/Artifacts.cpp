@@ -152,21 +152,6 @@ static llvm::Error writeFile(llvm::StringRef path, llvm::StringRef bytes) {
   return llvm::Error::success();
 }
 
-/// Creates the directory of every artifact under `root`, each once.
-static llvm::Error createParentDirectories(llvm::StringRef root,
-                                           const std::vector<const std::pair<const std::string, Artifact> *> &list) {
-  llvm::StringSet<> created;
-  for (const auto *entry : list) {
-    llvm::StringRef parent = llvm::sys::path::parent_path(entry->first, llvm::sys::path::Style::posix);
-    if (parent.empty() || !created.insert(parent).second) continue;
-    llvm::SmallString<256> dir(root);
-    llvm::sys::path::append(dir, parent);
-    if (std::error_code ec = llvm::sys::fs::create_directories(dir))
-      return llvm::createStringError(ec, "cannot create the directory %s", dir.c_str());
-  }
-  return llvm::Error::success();
-}
-
 /// A fresh directory beside OUT that the artifacts are written into, and
 /// that replaces OUT when complete (same file system, so the renames are
 /// atomic). Removed on destruction unless it was moved into place.
@@ -359,37 +344,13 @@ void ArtifactSet::streamOut(const std::string &path, Artifact &artifact) {
 
 llvm::Error ArtifactSet::writeAtomically(llvm::StringRef outDir, const SourceManager &sm,
                                          llvm::StringRef compilerVersion) {
+  // A set that did not stream is written the same way, all at once.
+  if (!streaming_)
+    if (llvm::Error e = streamTo(outDir)) return e;
   std::unique_ptr<StreamingWriter> writer = std::move(streaming_);
-  std::unique_ptr<StagingDirectory> ownStaging;
-  StagingDirectory *staging;
   PhaseTimer timer("  write");
-  if (writer) {
-    if (llvm::Error e = writer->finish()) return e; // the writer removes its directory
-    staging = &writer->staging();
-  } else {
-    llvm::Expected<std::unique_ptr<StagingDirectory>> made = StagingDirectory::create(outDir);
-    if (!made) return made.takeError();
-    ownStaging = std::move(*made);
-    staging = ownStaging.get();
-    // Files are independent: written in parallel, the first failure (in path
-    // order, so the message does not depend on timing) is reported.
-    std::vector<const std::pair<const std::string, Artifact> *> list;
-    for (const auto &entry : artifacts_) list.push_back(&entry);
-    if (llvm::Error e = createParentDirectories(staging->dir(), list)) return e;
-    std::vector<std::optional<llvm::Error>> failures(list.size());
-    llvm::parallelForEachN(0, list.size(), [&](size_t i) {
-      llvm::SmallString<256> target(staging->dir());
-      llvm::sys::path::append(target, list[i]->first);
-      if (llvm::Error e = writeFile(target, list[i]->second.bytes)) failures[i] = std::move(e);
-    });
-    llvm::Error firstFailure = llvm::Error::success();
-    for (std::optional<llvm::Error> &failure : failures) {
-      if (!failure) continue;
-      if (firstFailure) llvm::consumeError(std::move(*failure));
-      else firstFailure = std::move(*failure);
-    }
-    if (firstFailure) return firstFailure;
-  }
+  if (llvm::Error e = writer->finish()) return e; // the writer removes its directory
+  StagingDirectory *staging = &writer->staging();
   timer.mark("artifacts");
   llvm::SmallString<256> manifestPath(staging->dir());
   llvm::sys::path::append(manifestPath, "manifest.json");

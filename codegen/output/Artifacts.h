@@ -75,7 +75,9 @@ public:
   void writeManifest(llvm::raw_ostream &os, const SourceManager &sm, llvm::StringRef compilerVersion) const;
 
   /// Writes every artifact and `manifest.json` into `outDir`, atomically.
-  /// While streaming, `outDir` must be the directory given to streamTo.
+  /// While streaming, `outDir` must be the directory given to streamTo; a
+  /// set that was not streaming streams what it holds now. Either way the
+  /// set keeps no bytes afterwards.
   llvm::Error writeAtomically(llvm::StringRef outDir, const SourceManager &sm, llvm::StringRef compilerVersion);
 
 private:

@@ -58,8 +58,7 @@ private:
     }
     // A client may escape characters from U+20000 up, which llvm::json 14
     // would decode wrongly (Text.h).
-    std::optional<std::string> decoded = withAstralEscapesDecoded(*body);
-    llvm::Expected<llvm::json::Value> parsed = llvm::json::parse(decoded ? *decoded : *body);
+    llvm::Expected<llvm::json::Value> parsed = parseJson(*body);
     if (parsed) queue_.push_back({std::move(*parsed), ""});
     else queue_.push_back({std::nullopt, llvm::toString(parsed.takeError())});
     return true;

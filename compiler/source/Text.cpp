@@ -109,8 +109,12 @@ llvm::Expected<llvm::json::Value> parseJsonBounded(llvm::StringRef text, unsigne
       --depth;
     }
   }
-  if (std::optional<std::string> decoded = withAstralEscapesDecoded(text)) return llvm::json::parse(*decoded);
-  return llvm::json::parse(text);
+  return parseJson(text);
+}
+
+llvm::Expected<llvm::json::Value> parseJson(llvm::StringRef text) {
+  std::optional<std::string> decoded = withAstralEscapesDecoded(text);
+  return llvm::json::parse(decoded ? *decoded : text);
 }
 
 std::optional<std::string> withAstralEscapesDecoded(llvm::StringRef json) {
@@ -141,13 +145,9 @@ std::optional<std::string> withAstralEscapesDecoded(llvm::StringRef json) {
     unsigned high = 0, low = 0;
     if (escapeAt(i, high) && high >= 0xD840 && high <= 0xDBFF && escapeAt(i + 6, low) && low >= 0xDC00 &&
         low <= 0xDFFF) {
-      uint32_t codePoint = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
       if (!out) out.emplace();
       out->append(json.data() + copiedTo, i - copiedTo);
-      *out += static_cast<char>(0xF0 | (codePoint >> 18));
-      *out += static_cast<char>(0x80 | ((codePoint >> 12) & 0x3F));
-      *out += static_cast<char>(0x80 | ((codePoint >> 6) & 0x3F));
-      *out += static_cast<char>(0x80 | (codePoint & 0x3F));
+      appendUtf8(*out, 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00));
       i += 11;
       copiedTo = i + 1;
       continue;

@@ -165,6 +165,11 @@ std::string relativePath(llvm::StringRef path, llvm::StringRef base);
 /// Escaped surrogate pairs are decoded as withAstralEscapesDecoded says.
 llvm::Expected<llvm::json::Value> parseJsonBounded(llvm::StringRef text, unsigned maxDepth = 64);
 
+/// llvm::json::parse, with escaped surrogate pairs decoded as
+/// withAstralEscapesDecoded says: for JSON whose depth is bounded otherwise
+/// (a language-server message).
+llvm::Expected<llvm::json::Value> parseJson(llvm::StringRef text);
+
 /// `json` with each escaped surrogate pair for a code point from U+20000 up
 /// (`\uD840\uDC00` to `\uDBFF\uDFFF`) written out in UTF-8, or nothing
 /// when it has none (the usual case: no copy is made). LLVM 14's llvm::json
