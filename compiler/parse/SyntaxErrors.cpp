@@ -20,21 +20,14 @@ using grammar::WardLexer;
 using grammar::WardParser;
 
 /// Keywords that the `name` rule also accepts, read from the grammar itself
-/// (the tokens that can start `name`, less IDENT), so Ward.g4 stays the one
-/// list. When a name is expected they are summarised as "a name" rather than
-/// listed one by one.
+/// at build time (grammar/GrammarTables.cpp asks the ATN for the tokens that
+/// can start `name`, less IDENT), so Ward.g4 stays the one list. When a name
+/// is expected they are summarised as "a name" rather than listed one by one.
 const std::set<size_t> &softKeywords() {
-  static const std::set<size_t> kSet = [] {
-    antlr4::ANTLRInputStream empty("");
-    WardLexer lexer(&empty);
-    antlr4::CommonTokenStream tokens(&lexer);
-    WardParser parser(&tokens);
-    const antlr4::atn::ATN &atn = parser.getATN();
-    std::set<size_t> out;
-    for (ssize_t type : atn.nextTokens(atn.ruleToStartState[WardParser::RuleName]).toList())
-      if (type != WardLexer::IDENT) out.insert(static_cast<size_t>(type));
-    return out;
-  }();
+  static const std::set<size_t> kSet = {
+#define WARD_SOFT_KEYWORD(token) WardLexer::token,
+#include "GrammarTables.inc"
+  };
   return kSet;
 }
 

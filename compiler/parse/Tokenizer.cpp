@@ -33,16 +33,14 @@ std::string ByteCharStream::getText(const antlr4::misc::Interval &interval) {
 }
 
 Vocabulary::Vocabulary() {
-  ByteCharStream empty("", "");
-  WardLexer lexer(&empty);
-  const antlr4::dfa::Vocabulary &vocab = lexer.getVocabulary();
-  for (size_t type = 1; type <= vocab.getMaxTokenType(); ++type) {
-    std::string literal = vocab.getLiteralName(type);
-    if (literal.size() < 3 || literal.front() != '\'') continue;
-    std::string text = literal.substr(1, literal.size() - 2);
+  // The grammar's fixed spellings, tabulated at build time (no lexer, and
+  // no ATN, is built here: see grammar/GrammarTables.cpp).
+  auto add = [&](const std::string &text, size_t type) {
     if (std::isalpha(static_cast<unsigned char>(text[0]))) keywords.add(text, type);
     else if (text.size() == 1) punctuation[static_cast<unsigned char>(text[0])] = type;
-  }
+  };
+#define WARD_LITERAL(token, text) add(text, WardLexer::token);
+#include "GrammarTables.inc"
 }
 
 const Vocabulary &vocabulary() {
