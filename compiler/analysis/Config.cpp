@@ -423,6 +423,7 @@ std::shared_ptr<const AzureData> AzureData::load(llvm::StringRef stdlibDir, cons
   auto own = std::make_shared<AzureData>(*shipped);
   for (const std::string &a : config.extraActions) own->operations.add(a, false);
   for (const std::string &a : config.extraDataActions) own->operations.add(a, true);
+  own->resolveDangerousOperations();
   return own;
 }
 
@@ -452,6 +453,8 @@ std::shared_ptr<const AzureData> AzureData::readShipped(llvm::StringRef stdlibDi
   }
   data->operations.addRoles(data->roles);
   timer.mark("role actions");
+  data->resolveDangerousOperations();
+  timer.mark("dangerous operations");
   return data;
 }
 

@@ -107,6 +107,12 @@ std::optional<int64_t> parseDurationText(llvm::StringRef text);
 struct AzureData {
   RoleCatalog roles;
   OperationCatalog operations;
+  /// The catalogued operations that let a principal raise its own
+  /// privileges (W003), and that read keys, credentials or secrets (W004):
+  /// resolved once per catalogue, on the thread that reads it while the
+  /// policy is parsed, not by every run of the rules (a scan of every
+  /// operation per pattern, the most of what the rules cost a small policy).
+  std::vector<std::pair<llvm::StringRef, bool>> escalationOperations, exposureOperations;
   /// `<stdlibDir>/azure/` plus the project's ward.json catalogue. The files
   /// are read once per process and standard library (a language server
   /// compiles many times) and shared by every compilation; only a project
@@ -116,6 +122,7 @@ struct AzureData {
                                                DiagnosticEngine &diags);
 
 private:
+  void resolveDangerousOperations(); // rules/PrivilegeSupport.cpp
   static std::shared_ptr<const AzureData> readShipped(llvm::StringRef stdlibDir, DiagnosticEngine &diags);
 };
 

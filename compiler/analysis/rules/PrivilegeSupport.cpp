@@ -98,21 +98,16 @@ std::vector<const Need *> servedBy(const Hold &h, const std::vector<const Need *
   return served;
 }
 
-Operations escalationOperations(const RuleContext &ctx) {
-  Operations ops = {{"Microsoft.Authorization/roleAssignments/write", false},
-                    {"Microsoft.Authorization/roleDefinitions/write", false},
-                    {"Microsoft.Authorization/elevateAccess/action", false}};
-  for (llvm::StringRef a : ctx.azure.operations.matching("*/assign/action", false)) ops.emplace_back(a, false);
-  return ops;
-}
-
-Operations exposureOperations(const RuleContext &ctx) {
-  Operations ops;
+void AzureData::resolveDangerousOperations() {
+  escalationOperations = {{"Microsoft.Authorization/roleAssignments/write", false},
+                          {"Microsoft.Authorization/roleDefinitions/write", false},
+                          {"Microsoft.Authorization/elevateAccess/action", false}};
+  for (llvm::StringRef a : operations.matching("*/assign/action", false)) escalationOperations.emplace_back(a, false);
+  exposureOperations.clear();
   for (auto [pattern, data] : {std::pair<const char *, bool>{"*/listKeys/action", false},
                                {"*/listCredentials/action", false},
                                {"Microsoft.KeyVault/vaults/secrets/getSecret/action", true}})
-    for (llvm::StringRef a : ctx.azure.operations.matching(pattern, data)) ops.emplace_back(a, data);
-  return ops;
+    for (llvm::StringRef a : operations.matching(pattern, data)) exposureOperations.emplace_back(a, data);
 }
 
 namespace {

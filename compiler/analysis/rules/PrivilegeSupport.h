@@ -42,11 +42,6 @@ std::vector<std::string> dangerousForGrant(const Hold &h, const std::vector<cons
 /// The needs that `h` serves: it allows their action at a scope containing theirs.
 std::vector<const Need *> servedBy(const Hold &h, const std::vector<const Need *> &needs);
 
-/// Operations that let a principal raise its own privileges (W003), and that
-/// read keys, credentials or secrets (W004), resolved against the catalogue.
-Operations escalationOperations(const RuleContext &ctx);
-Operations exposureOperations(const RuleContext &ctx);
-
 /// W003 and W004: `rule` for every principal whose declared intents include
 /// `dangerous` operations (a note, `declared`: "escalate privileges"), and
 /// for every grant that allows some no intent needs (`granted`: "escalate

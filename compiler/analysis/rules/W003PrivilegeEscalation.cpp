@@ -6,7 +6,7 @@ namespace ward::analysis {
 namespace {
 
 void check(RuleContext &ctx) {
-  checkDangerousOperations(ctx, RuleID::PrivilegeEscalation, escalationOperations(ctx), "escalate privileges",
+  checkDangerousOperations(ctx, RuleID::PrivilegeEscalation, ctx.azure.escalationOperations, "escalate privileges",
                            "escalate its own privileges");
 }
 

@@ -6,7 +6,7 @@ namespace ward::analysis {
 namespace {
 
 void check(RuleContext &ctx) {
-  checkDangerousOperations(ctx, RuleID::CredentialExposure, exposureOperations(ctx), "read keys or secrets",
+  checkDangerousOperations(ctx, RuleID::CredentialExposure, ctx.azure.exposureOperations, "read keys or secrets",
                            "read keys or secrets no intent needs");
 }
 
