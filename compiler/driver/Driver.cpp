@@ -97,11 +97,15 @@ bool Compilation::check(const std::vector<std::string> &inputs) {
     finishDiagnostics();
     return false;
   }
-  Resolver resolver(sm_, diags_, program_);
-  resolver.run();
-  timer.mark("resolve");
-  runSema(program_, resolver, diags_, sm_);
-  timer.mark("sema");
+  {
+    // Its index of every declaration serves resolution and Sema's lookups
+    // only: given back before the rules build the permission model.
+    Resolver resolver(sm_, diags_, program_);
+    resolver.run();
+    timer.mark("resolve");
+    runSema(program_, resolver, diags_, sm_);
+    timer.mark("sema");
+  }
   // The rules need checked values: they run when neither the policy nor
   // ward.json has errors, or when the only errors are syntax errors the
   // parser recovered from (then only the rules about single declarations).
