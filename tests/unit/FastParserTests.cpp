@@ -10,8 +10,12 @@
 #include "diag/Printers.h"
 #include "parse/Parser.h"
 #include "parse/ParserInternals.h"
+#include "parse/Scanner.h"
 #include "resolve/Loader.h"
 
+#include <WardLexer.h>
+#include <WardParser.h>
+#include <antlr4-runtime.h>
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 #include <llvm/Support/FileSystem.h>
@@ -19,6 +23,7 @@
 
 #include <cstdlib>
 #include <random>
+#include <set>
 
 using namespace ward;
 using namespace ward::test;
@@ -449,4 +454,44 @@ TEST_CASE("fast parser: a number's magnitude is what strtod reads from its digit
       CHECK(v.isInteger == (digits.find('.') == std::string::npos));
       CHECK(v.unit() == unit);
     }
+}
+
+TEST_CASE("fast parser: the grammar's tables made at build time are what the generated recognizers say",
+          "[parse][fast]") {
+  // Asked here of the ANTLR lexer and of the parser's ATN, as
+  // grammar/GrammarTables.cpp asks them at build time.
+  antlr4::ANTLRInputStream empty("");
+  grammar::WardLexer lexer(&empty);
+  antlr4::CommonTokenStream tokens(&lexer);
+  grammar::WardParser parser(&tokens);
+  const antlr4::atn::ATN &atn = parser.getATN();
+  std::set<size_t> nameStarts;
+  for (ssize_t type : atn.nextTokens(atn.ruleToStartState[grammar::WardParser::RuleName]).toList())
+    if (type != grammar::WardLexer::IDENT) nameStarts.insert(static_cast<size_t>(type));
+  REQUIRE(nameStarts.size() > 20);
+  CHECK(parse::softKeywords() == nameStarts);
+
+  const antlr4::dfa::Vocabulary &vocabulary = lexer.getVocabulary();
+  size_t keywords = 0;
+  for (size_t type = 1; type <= vocabulary.getMaxTokenType(); ++type) {
+    std::string literal = vocabulary.getLiteralName(type);
+    if (literal.size() < 3 || literal.front() != '\'') continue;
+    std::string spelling = literal.substr(1, literal.size() - 2);
+    INFO(spelling);
+    // The tokenizer gives each fixed spelling its token type.
+    CHECK(parse::scanToken(spelling, 0).type == type);
+    if (std::isalpha(static_cast<unsigned char>(spelling[0]))) ++keywords;
+  }
+  CHECK(keywords > 30);
+
+  // And the fast parser takes every keyword `name` accepts as an attribute
+  // key itself, without leaving the file to ANTLR.
+  for (size_t type : nameStarts) {
+    std::string spelling = vocabulary.getLiteralName(type);
+    spelling = spelling.substr(1, spelling.size() - 2);
+    std::string text = "tenant t {\n  " + spelling + " = \"x\"\n}\n";
+    INFO(text);
+    CHECK(fastOutcome(text) == FastOutcome::Whole);
+    CHECK(parseToText(text, true) == parseToText(text, false));
+  }
 }
