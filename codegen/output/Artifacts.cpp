@@ -1,4 +1,5 @@
 #include "output/Artifacts.h"
+#include "output/InterruptCleanup.h"
 #include "output/JsonWriter.h"
 #include "output/Sha256.h"
 #include "source/PhaseTimer.h"
@@ -176,6 +177,8 @@ public:
     for (llvm::StringRef missing = parent; !missing.empty() && !llvm::sys::fs::exists(missing);
          missing = llvm::sys::path::parent_path(missing))
       staging->createdParent_ = missing;
+    // Registered before they are made: a signal in between finds nothing to remove.
+    if (!staging->createdParent_.empty()) staging->parentCleanup_.removeTree(staging->createdParent_);
     if (std::error_code ec = llvm::sys::fs::create_directories(parent))
       return llvm::createStringError(ec, "cannot create %s", parent.c_str());
     llvm::SmallString<256> model(parent);
@@ -183,6 +186,7 @@ public:
     // createUniqueDirectory appends its own suffix to the model; use what it made.
     if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(model, staging->dir_))
       return llvm::createStringError(ec, "cannot create a staging directory beside %s", out.c_str());
+    staging->stagingCleanup_.removeTree(staging->dir_);
     return staging;
   }
   ~StagingDirectory() {
@@ -203,16 +207,21 @@ public:
       llvm::sys::path::append(aside, "." + llvm::sys::path::filename(out_).str() + ".previous");
       if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(aside, previous))
         return llvm::createStringError(ec, "cannot prepare to replace %s", out_.c_str());
-      llvm::sys::fs::remove(previous); // only the unique name was needed
+      llvm::sys::fs::remove(previous);            // only the unique name was needed
+      stagingCleanup_.renameBack(previous, out_); // before the move, so that no moment misses it
       if (std::error_code ec = llvm::sys::fs::rename(out_, previous))
         return llvm::createStringError(ec, "cannot replace %s", out_.c_str());
     }
+    parentCleanup_.forget(); // OUT is about to live in the parents this made
     if (std::error_code ec = llvm::sys::fs::rename(dir_, out_)) {
       if (!previous.empty()) llvm::sys::fs::rename(previous, out_); // put the old one back
       return llvm::createStringError(ec, "cannot move the new output into %s", out_.c_str());
     }
     movedIntoPlace_ = true;
+    // Until the old output is gone, a signal still removes it (moving it
+    // back fails: the new one is in place).
     if (!previous.empty()) llvm::sys::fs::remove_directories(previous);
+    stagingCleanup_.forget();
     return llvm::Error::success();
   }
 
@@ -221,6 +230,8 @@ private:
   llvm::SmallString<256> out_, parent_, dir_;
   std::string createdParent_; // the outermost of OUT's parents that did not exist
   bool movedIntoPlace_ = false;
+  // What a SIGINT, SIGTERM or SIGHUP undoes, as this destructor would.
+  InterruptCleanup stagingCleanup_, parentCleanup_;
 };
 
 /// Writes streamed artifacts into a staging directory on a thread of its
@@ -299,15 +310,27 @@ private:
     llvm::StringRef parent = llvm::sys::path::parent_path(artifact.path, llvm::sys::path::Style::posix);
     llvm::Error written = llvm::Error::success();
     if (!parent.empty() && !createdDirectories_.contains(parent)) {
-      llvm::SmallString<256> dir(staging_->dir());
-      llvm::sys::path::append(dir, parent);
-      if (std::error_code ec = llvm::sys::fs::create_directories(dir))
-        written = llvm::createStringError(ec, "cannot create the directory %s", dir.c_str());
-      else createdDirectories_.insert(parent);
+      written = makeDirectoriesBelow(staging_->dir(), parent);
+      if (!written) createdDirectories_.insert(parent);
     }
     if (!written) written = writeFile(target, artifact.bytes);
     if (written) failures_.emplace(artifact.path, std::move(written));
     std::string().swap(artifact.bytes); // its memory back now, not at the end
+  }
+
+  /// Makes the directories of `relative` inside `root`, a level at a time,
+  /// and never `root` itself: a staging directory that a signal removed
+  /// while this thread still writes (InterruptCleanup.h) is not made again.
+  static llvm::Error makeDirectoriesBelow(llvm::StringRef root, llvm::StringRef relative) {
+    llvm::SmallString<256> dir(root);
+    for (auto level = llvm::sys::path::begin(relative, llvm::sys::path::Style::posix),
+              end = llvm::sys::path::end(relative);
+         level != end; ++level) {
+      llvm::sys::path::append(dir, *level);
+      if (std::error_code ec = llvm::sys::fs::create_directory(dir, /*IgnoreExisting=*/true))
+        return llvm::createStringError(ec, "cannot create the directory %s", dir.c_str());
+    }
+    return llvm::Error::success();
   }
 
   std::unique_ptr<StagingDirectory> staging_;

@@ -6,10 +6,16 @@
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
+#include <llvm/Support/Program.h>
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <csignal>
+#include <cstring>
+#include <fstream>
 #include <set>
+
+#include <unistd.h>
 
 #include <map>
 #include <regex>
@@ -455,4 +461,80 @@ TEST_CASE("Compilation runs build itself, and --werror goes through it", "[build
   CHECK(strict.diagnostics().errorCount() > 0); // W025, promoted
   CHECK_FALSE(strict.build(dir.path() + "/w-out", "test").wrote);
   CHECK_FALSE(llvm::sys::fs::exists(dir.path() + "/w-out"));
+}
+
+namespace {
+
+/// The entries of `dir` whose name starts with `prefix`.
+std::vector<std::string> entriesStartingWith(const std::string &dir, llvm::StringRef prefix) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec; it.increment(ec))
+    if (llvm::sys::path::filename(it->path()).startswith(prefix)) found.push_back(it->path());
+  return found;
+}
+
+/// Starts `wardc build` of a policy large enough to take a while, waits
+/// until its staging directory beside `out` is filling, and stops it with
+/// `signal`. Returns how the process ended (LLVM's Wait: -2 and the
+/// signal's name for a process a signal ended).
+std::pair<int, std::string> interruptBuild(const std::string &policy, const std::string &out, int signal) {
+  llvm::ErrorOr<std::string> wardc = llvm::sys::findProgramByName(WARDC_PATH);
+  REQUIRE(wardc);
+  std::vector<llvm::StringRef> argv{*wardc, "build", "--max-file-size=268435456", policy, "-o", out};
+  llvm::Optional<llvm::StringRef> quiet[] = {llvm::StringRef(""), llvm::StringRef(""), llvm::StringRef("")};
+  llvm::sys::ProcessInfo child = llvm::sys::ExecuteNoWait(*wardc, argv, llvm::None, quiet);
+  REQUIRE(child.Pid > 0);
+  std::string parent = llvm::sys::path::parent_path(out).str();
+  std::string name = "." + llvm::sys::path::filename(out).str() + ".staging";
+  bool filling = false;
+  for (int waited = 0; waited < 60000 && !filling; ++waited) {
+    for (const std::string &staging : entriesStartingWith(parent, name)) {
+      std::error_code ec;
+      filling |= llvm::sys::fs::directory_iterator(staging, ec) != llvm::sys::fs::directory_iterator() && !ec;
+    }
+    if (!filling) usleep(1000);
+  }
+  kill(child.Pid, signal);
+  std::string error;
+  llvm::sys::ProcessInfo ended = llvm::sys::Wait(child, 0, true, &error);
+  INFO("the build was " << (filling ? "" : "never seen ") << "filling its staging directory");
+  CHECK(filling);
+  return {ended.ReturnCode, error};
+}
+
+} // namespace
+
+TEST_CASE("a build stopped by a signal leaves no staging directory and OUT as it was", "[build][bad-input]") {
+  TempDir dir;
+  std::string policy = dir.path() + "/policy";
+  llvm::sys::fs::create_directories(policy);
+  REQUIRE(runProgram("awk", {"-v", "lines=100000", "-v", "files=1", "-v", "out=" + policy, "-f",
+                             sourceDir() + "/bench/gen-corpus.awk"})
+              .exitCode == 0);
+  // SIGINT too, unless this process was started ignoring it (a background
+  // job of a non-interactive shell): the build then ignores it as well.
+  std::vector<int> signals{SIGTERM, SIGHUP};
+  struct sigaction interrupt {};
+  if (sigaction(SIGINT, nullptr, &interrupt) == 0 && interrupt.sa_handler != SIG_IGN) signals.push_back(SIGINT);
+  for (int signal : signals) {
+    INFO("signal " << signal);
+    // OUT in parents the build makes: they go too.
+    std::string fresh = dir.path() + "/made/for/it/out";
+    auto [code, how] = interruptBuild(policy, fresh, signal);
+    CHECK(code == -2);
+    CHECK(how == strsignal(signal));
+    CHECK_FALSE(llvm::sys::fs::exists(dir.path() + "/made"));
+
+    // An OUT that exists stays as it was.
+    std::string kept = dir.path() + "/kept";
+    std::string marker = dir.path() + "/kept/previous-build.txt";
+    llvm::sys::fs::create_directories(kept);
+    { std::ofstream(marker) << "from before"; }
+    std::tie(code, how) = interruptBuild(policy, kept, signal);
+    CHECK(code == -2);
+    CHECK(readTree(kept) == std::map<std::string, std::string>{{"previous-build.txt", "from before"}});
+    CHECK(entriesStartingWith(dir.path(), ".kept.").empty());
+    llvm::sys::fs::remove_directories(kept);
+  }
 }

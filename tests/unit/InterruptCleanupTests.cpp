@@ -1,0 +1,114 @@
+// What a signal undoes while an InterruptCleanup lives: each case runs in a
+// child process, which the signal ends, and looks at what it left.
+#include "TestSupport.h"
+#include "output/InterruptCleanup.h"
+
+#include <llvm/Support/FileSystem.h>
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <fstream>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace ward::codegen;
+using namespace ward::test;
+
+namespace {
+
+/// Runs `body` in a child process, then sends the child `signal`; returns
+/// the child's wait status.
+template <typename Body> int runAndSignal(int signal, Body body) {
+  pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    // The test runner's own handlers of fatal signals, which the child
+    // inherits and which run after the cleanup's, would report from it.
+    int quiet = open("/dev/null", O_WRONLY);
+    dup2(quiet, STDOUT_FILENO);
+    dup2(quiet, STDERR_FILENO);
+    body();
+    raise(signal);
+    _exit(0); // reached only if the signal did not end the process
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  return status;
+}
+
+void makeTree(const std::string &root) {
+  llvm::sys::fs::create_directories(root + "/bundles/deep/deeper");
+  for (const char *file : {"/manifest.json", "/bundles/a.tgz", "/bundles/deep/deeper/b.json"})
+    std::ofstream(root + file) << "x";
+}
+
+} // namespace
+
+TEST_CASE("a signal removes the registered tree and then ends the process by itself", "[build][signal]") {
+  for (int signal : {SIGTERM, SIGHUP}) {
+    TempDir dir;
+    std::string tree = dir.path() + "/.out.staging-1", beside = dir.path() + "/beside";
+    makeTree(tree);
+    std::ofstream(beside) << "kept";
+    int status = runAndSignal(signal, [&] {
+      static InterruptCleanup cleanup; // static: the child never returns to destroy it
+      cleanup.removeTree(tree);
+    });
+    CHECK(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == signal);
+    CHECK_FALSE(llvm::sys::fs::exists(tree));
+    CHECK(readFile(beside) == "kept");
+  }
+}
+
+TEST_CASE("a signal during the swap moves the previous output back", "[build][signal]") {
+  TempDir dir;
+  std::string out = dir.path() + "/out", aside = dir.path() + "/.out.previous-1",
+              staging = dir.path() + "/.out.staging-1";
+  makeTree(staging);
+  llvm::sys::fs::create_directories(aside);
+  std::ofstream(aside + "/old.json") << "old"; // OUT, moved aside; the new one not yet in
+  int status = runAndSignal(SIGTERM, [&] {
+    static InterruptCleanup cleanup;
+    cleanup.removeTree(staging);
+    cleanup.renameBack(aside, out);
+  });
+  CHECK(WIFSIGNALED(status));
+  CHECK(readTree(out) == std::map<std::string, std::string>{{"old.json", "old"}});
+  CHECK_FALSE(llvm::sys::fs::exists(aside));
+  CHECK_FALSE(llvm::sys::fs::exists(staging));
+}
+
+TEST_CASE("a signal after the swap keeps the new output and removes the previous one", "[build][signal]") {
+  TempDir dir;
+  std::string out = dir.path() + "/out", aside = dir.path() + "/.out.previous-1";
+  makeTree(out); // the new output, in place
+  llvm::sys::fs::create_directories(aside);
+  std::ofstream(aside + "/old.json") << "old";
+  int status = runAndSignal(SIGTERM, [&] {
+    static InterruptCleanup cleanup;
+    cleanup.renameBack(aside, out);
+  });
+  CHECK(WIFSIGNALED(status));
+  CHECK(readTree(out).count("manifest.json") == 1);
+  CHECK_FALSE(llvm::sys::fs::exists(aside));
+}
+
+TEST_CASE("what was forgotten, or given up with its cleanup, a signal leaves alone", "[build][signal]") {
+  TempDir dir;
+  std::string forgotten = dir.path() + "/forgotten", released = dir.path() + "/released";
+  makeTree(forgotten);
+  makeTree(released);
+  int status = runAndSignal(SIGTERM, [&] {
+    static InterruptCleanup kept;
+    kept.removeTree(forgotten);
+    kept.forget();
+    InterruptCleanup scoped;
+    scoped.removeTree(released);
+  });
+  CHECK(WIFSIGNALED(status));
+  CHECK(llvm::sys::fs::exists(forgotten + "/bundles/deep/deeper/b.json"));
+  CHECK(llvm::sys::fs::exists(released + "/manifest.json"));
+}
