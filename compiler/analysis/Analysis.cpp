@@ -123,7 +123,7 @@ void applyCodeControls(const Program &program, const SourceManager &sm, const Co
       auto [from, to] = coveredRange(*file, s, sm, extents->second);
       if (d.range.begin < from || d.range.begin > to) continue;
       d.suppressed = true;
-      d.justification = s.reason;
+      d.setJustification(s.reason);
       s.used = true;
     }
   }
@@ -161,7 +161,7 @@ void applySuppressions(RuleContext &ctx) {
         });
         if (!named) continue;
         d.suppressed = true;
-        d.justification = s.reason;
+        d.setJustification(s.reason);
         s.used = true;
       }
     }

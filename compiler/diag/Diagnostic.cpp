@@ -37,6 +37,22 @@ DiagnosticBuilder::~DiagnosticBuilder() {
   if (engine_) engine_->commit(std::move(diag_));
 }
 
+Diagnostic &Diagnostic::operator=(const Diagnostic &other) {
+  if (this == &other) return *this;
+  id = other.id;
+  severity = other.severity;
+  code = other.code;
+  title = other.title;
+  range = other.range;
+  suppressed = other.suppressed;
+  message = other.message;
+  labels = other.labels;
+  fixits = other.fixits;
+  literalHelp_ = other.literalHelp_;
+  rare_ = other.rare_ ? std::make_unique<Rare>(*other.rare_) : nullptr;
+  return *this;
+}
+
 DiagnosticBuilder DiagnosticEngine::report(DiagID id, SourceRange range, std::string message) {
   const DiagInfo &info = diagInfo(id);
   Diagnostic d;
@@ -63,7 +79,7 @@ DiagnosticBuilder DiagnosticEngine::reportRule(llvm::StringRef code, llvm::Strin
 
 DiagnosticBuilder DiagnosticEngine::reportAtPath(DiagID id, std::string path, std::string message) {
   DiagnosticBuilder b = report(id, SourceRange{}, std::move(message));
-  b->path = std::move(path);
+  b->setPath(std::move(path));
   return b;
 }
 
@@ -80,8 +96,8 @@ unsigned DiagnosticEngine::warningCount() const {
 void DiagnosticEngine::sort(const SourceManager &sm) {
   // References, not copies: a key is made twice per comparison.
   auto key = [&](const Diagnostic &d) {
-    const std::string &path = d.range.valid() ? sm.displayPath(d.range.file) : d.path;
-    return std::tie(path, d.range.begin, d.range.end, d.code, d.message);
+    llvm::StringRef path = d.range.valid() ? llvm::StringRef(sm.displayPath(d.range.file)) : d.path();
+    return std::make_tuple(path, d.range.begin, d.range.end, d.code, llvm::StringRef(d.message));
   };
   // Sorted as indexes, then moved into place along the permutation's
   // cycles: sorting the diagnostics themselves would take a buffer of half

@@ -13,6 +13,7 @@
 #include <llvm/ADT/StringRef.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -66,30 +67,44 @@ struct Diagnostic {
   llvm::StringRef code;  // from the static tables of diagnostics and rules
   llvm::StringRef title; // likewise
   SourceRange range;     // may be invalid for whole-run errors
-  std::string path;      // set when there is a file but no buffer (I/O errors)
-  std::string message;
-  std::vector<Label> labels;
-  std::vector<FixIt> fixits;
   /// Suppressed in source (`// ward-ignore ID: reason`): not printed as text
   /// and not counted, but kept for JSON and SARIF with its justification.
   bool suppressed = false;
-  std::string justification;
+  std::string message;
+  std::vector<Label> labels;
+  std::vector<FixIt> fixits;
+
+  Diagnostic() = default;
+  Diagnostic(const Diagnostic &other) { *this = other; }
+  Diagnostic(Diagnostic &&) noexcept = default;
+  Diagnostic &operator=(const Diagnostic &other);
+  Diagnostic &operator=(Diagnostic &&) noexcept = default;
+
+  /// The file of a diagnostic that has one but no buffer (I/O errors).
+  llvm::StringRef path() const { return rare_ ? llvm::StringRef(rare_->path) : llvm::StringRef(); }
+  void setPath(std::string path) { rare().path = std::move(path); }
+  /// Why it is suppressed, as the `ward-ignore` comment says.
+  llvm::StringRef justification() const { return rare_ ? llvm::StringRef(rare_->justification) : llvm::StringRef(); }
+  void setJustification(std::string reason) { rare().justification = std::move(reason); }
 
   Diagnostic &label(SourceRange r, std::string msg) {
     labels.push_back({r, std::move(msg)});
     return *this;
   }
   /// The help line ("" when there is none).
-  llvm::StringRef help() const { return literalHelp_.data() ? literalHelp_ : llvm::StringRef(ownedHelp_); }
+  llvm::StringRef help() const {
+    if (literalHelp_.data()) return literalHelp_;
+    return rare_ ? llvm::StringRef(rare_->help) : llvm::StringRef();
+  }
   Diagnostic &withHelp(std::string text) {
-    ownedHelp_ = std::move(text);
+    rare().help = std::move(text);
     literalHelp_ = {};
     return *this;
   }
   /// A string literal is kept by reference, not copied: a rule may give the
   /// same help with each of tens of thousands of findings.
   template <size_t N> Diagnostic &withHelp(const char (&literal)[N]) {
-    ownedHelp_.clear();
+    if (rare_) rare_->help.clear();
     literalHelp_ = llvm::StringRef(literal, N - 1);
     return *this;
   }
@@ -103,8 +118,18 @@ struct Diagnostic {
   }
 
 private:
-  std::string ownedHelp_;
+  // What most findings do without, kept apart: a large policy's tens of
+  // thousands of findings are most of a check's memory after its tree, and
+  // nearly all of them have a literal's help, no path and no justification.
+  struct Rare {
+    std::string path, justification, help;
+  };
+  Rare &rare() {
+    if (!rare_) rare_ = std::make_unique<Rare>();
+    return *rare_;
+  }
   llvm::StringRef literalHelp_; // when set, the help: a literal's, which lives as long as the program
+  std::unique_ptr<Rare> rare_;
 };
 
 /// True when a diagnostic is about the environment (I/O, limits, ward.json,

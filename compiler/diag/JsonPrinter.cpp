@@ -24,7 +24,7 @@ static llvm::json::Value diagnosticToJson(const SourceManager &sm, const Diagnos
       {"message", d.message},
   };
   if (d.range.valid()) out["location"] = locationToJson(sm, d.range);
-  else if (!d.path.empty()) out["location"] = llvm::json::Object{{"file", d.path}};
+  else if (!d.path().empty()) out["location"] = llvm::json::Object{{"file", d.path().str()}};
   else out["location"] = nullptr;
 
   struct Parts : DiagnosticPartVisitor {
@@ -46,7 +46,7 @@ static llvm::json::Value diagnosticToJson(const SourceManager &sm, const Diagnos
   out["labels"] = std::move(parts.labels);
   out["help"] = d.help().empty() ? llvm::json::Value(nullptr) : llvm::json::Value(d.help());
   out["fixes"] = std::move(parts.fixes);
-  out["suppressed"] = d.suppressed ? llvm::json::Value(llvm::json::Object{{"justification", d.justification}})
+  out["suppressed"] = d.suppressed ? llvm::json::Value(llvm::json::Object{{"justification", d.justification().str()}})
                                    : llvm::json::Value(nullptr);
   return out;
 }

@@ -94,7 +94,7 @@ public:
       key += sm_.displayPath(d.range.file) + "\n" + sm_.lineText(d.range.file, lc.line).trim().str() + "\n" +
              sm_.text(d.range.file).slice(d.range.begin, d.range.end).str();
     } else {
-      key += d.path + "\n" + d.message;
+      key += d.path().str() + "\n" + d.message;
     }
     unsigned ordinal = seen_[key]++;
     return fmt::format("{:016x}:{}", fnv1a(key), ordinal + 1);
@@ -149,10 +149,10 @@ llvm::json::Value diagnosticsToSarif(const SourceManager &sm, const DiagnosticEn
     llvm::json::Object location;
     if (primary.valid()) {
       location = llvm::json::Object{{"physicalLocation", writer.physical(primary)}};
-    } else if (!d.path.empty() && !inStdlib(sm, d.range)) {
+    } else if (!d.path().empty() && !inStdlib(sm, d.range)) {
       // A file without a position (ward.json, an unreadable input): its first line.
       location = llvm::json::Object{
-          {"physicalLocation", llvm::json::Object{{"artifactLocation", writer.artifactLocation(d.path)},
+          {"physicalLocation", llvm::json::Object{{"artifactLocation", writer.artifactLocation(d.path().str())},
                                                   {"region", llvm::json::Object{{"startLine", 1}}}}}};
     } else {
       // Nothing in the repository to point at: a tool notification.
@@ -203,7 +203,7 @@ llvm::json::Value diagnosticsToSarif(const SourceManager &sm, const DiagnosticEn
     result["partialFingerprints"] = llvm::json::Object{{"wardPrimaryLocation/v1", writer.fingerprint(d)}};
     if (d.suppressed)
       result["suppressions"] =
-          llvm::json::Array{llvm::json::Object{{"kind", "inSource"}, {"justification", d.justification}}};
+          llvm::json::Array{llvm::json::Object{{"kind", "inSource"}, {"justification", d.justification().str()}}};
     if (!parts.fixes.empty()) result["fixes"] = std::move(parts.fixes);
     results.push_back(std::move(result));
   }

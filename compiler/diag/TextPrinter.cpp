@@ -39,7 +39,7 @@ public:
   TextPrinter(llvm::raw_ostream &os, const SourceManager &sm) : os_(os), sm_(sm) {}
 
   void print(const Diagnostic &d) {
-    header(d.range, d.path, d.severity, d.code, d.message);
+    header(d.range, d.path(), d.severity, d.code, d.message);
     if (d.range.valid()) snippet(d.range, d.severity);
     // Labels come before the help, fix-its after it.
     struct Labels : DiagnosticPartVisitor {
@@ -86,7 +86,7 @@ private:
     if (os_.colors_enabled()) os_.resetColor();
   }
 
-  void header(SourceRange range, const std::string &path, Severity severity, llvm::StringRef code,
+  void header(SourceRange range, llvm::StringRef path, Severity severity, llvm::StringRef code,
               llvm::StringRef message) {
     if (os_.colors_enabled()) os_.changeColor(llvm::raw_ostream::SAVEDCOLOR, true);
     if (range.valid()) {

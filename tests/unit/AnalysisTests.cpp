@@ -102,7 +102,7 @@ TEST_CASE("suppressions: justified, visible in JSON, unused and unjustified ones
     if (d.code == "W017") suppressed = &d;
   REQUIRE(suppressed);
   CHECK(suppressed->suppressed);
-  CHECK(suppressed->justification == "kept until clients move");
+  CHECK(suppressed->justification() == "kept until clients move");
   CHECK(r.text().find("W017") == std::string::npos); // not printed as text
   llvm::json::Value json = diagnosticsToJson(r.compilation->sources(), r.compilation->diagnostics());
   const llvm::json::Object *first = (*json.getAsObject()->getArray("diagnostics"))[0].getAsObject();

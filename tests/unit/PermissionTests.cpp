@@ -241,14 +241,14 @@ TEST_CASE("Azure's data is read from the standard library, and a missing part is
   SECTION("no role definitions (the operations are there)") {
     stdlib.write("azure/operations/Microsoft.Compute.txt", operationFile);
     ward::Diagnostic error = failedLoad(stdlib);
-    CHECK(llvm::StringRef(error.path).endswith("azure/built-in-roles.json"));
+    CHECK(error.path().endswith("azure/built-in-roles.json"));
     CHECK(llvm::StringRef(error.help()).contains("WARD_STDLIB"));
   }
   SECTION("no operations (the roles are there)") {
     stdlib.write("azure/built-in-roles.json", roleFile);
-    CHECK(llvm::StringRef(failedLoad(stdlib).path).endswith("azure/operations"));
+    CHECK(failedLoad(stdlib).path().endswith("azure/operations"));
   }
   SECTION("neither: the roles are reported, once") {
-    CHECK(llvm::StringRef(failedLoad(stdlib).path).endswith("azure/built-in-roles.json"));
+    CHECK(failedLoad(stdlib).path().endswith("azure/built-in-roles.json"));
   }
 }
