@@ -4,8 +4,8 @@
 
 namespace ward::analysis {
 
-std::vector<std::pair<llvm::StringRef, bool>> capabilityActions(const CapabilityDecl &cap) {
-  std::vector<std::pair<llvm::StringRef, bool>> out;
+std::vector<ActionEntry> capabilityActions(const CapabilityDecl &cap) {
+  std::vector<ActionEntry> out;
   for (const TextSetting &a : cap.settings.actions) out.emplace_back(*a, false);
   for (const TextSetting &a : cap.settings.dataActions) out.emplace_back(*a, true);
   return out;
@@ -26,13 +26,13 @@ std::vector<std::pair<std::string, bool>> Hold::writtenActions() const {
 
 bool Principal::generatedCovers(const Need &need) const {
   return std::any_of(intents.begin(), intents.end(), [&](const Need &i) {
-    return i.data == need.data && actionMatches(i.action, need.action) && i.scope()->contains(*need.scope());
+    return i.data() == need.data() && actionMatches(i.action(), need.action()) && i.scope()->contains(*need.scope());
   });
 }
 
 bool Principal::grantsCover(const Need &need) const {
   return std::any_of(grants.begin(), grants.end(), [&](const Hold &h) {
-    return h.scope.contains(*need.scope()) && h.allows(need.action, need.data);
+    return h.scope.contains(*need.scope()) && h.allows(need.action(), need.data());
   });
 }
 
@@ -48,6 +48,12 @@ const Scope *PermissionModel::sharedScope(const ResourceDecl &resource) {
   std::unique_ptr<Scope> &slot = scopes_[&resource];
   if (!slot) slot = std::make_unique<Scope>(scopeOf(resource));
   return slot.get();
+}
+
+const std::vector<ActionEntry> &PermissionModel::actionsOf(const CapabilityDecl &cap) {
+  auto [known, first] = actions_.try_emplace(&cap);
+  if (first) known->second = capabilityActions(cap);
+  return known->second;
 }
 
 llvm::StringRef PermissionModel::keep(std::string text) { return texts_.insert(text).first->getKey(); }
@@ -117,14 +123,13 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
     if (found == byType.end()) return;
     const NeedOrigin &origin = model.origins_.emplace_back(NeedOrigin{
         model.sharedScope(vault), &vault, source, range, model.keep(std::move(via)), found->second->name.text});
-    auto actions = capabilityActions(*found->second);
+    const std::vector<ActionEntry> &actions = model.actionsOf(*found->second);
     roomFor(p.implied, actions.size());
-    for (auto &[action, data] : actions) p.implied.push_back({action, data, &origin});
+    for (const ActionEntry &action : actions) p.implied.push_back({&action, &origin});
   };
 
-  // Per capability, once: its actions, and how its needs are described.
-  llvm::DenseMap<const CapabilityDecl *, std::pair<std::vector<std::pair<llvm::StringRef, bool>>, llvm::StringRef>>
-      actionsOf;
+  // Per capability, once: how its needs are described.
+  llvm::DenseMap<const CapabilityDecl *, llvm::StringRef> viaOf;
   for (const auto &file : program.files) {
     for (const auto &declPtr : file->decls) {
       const Decl *decl = declPtr.get();
@@ -133,14 +138,13 @@ PermissionModel PermissionModel::build(const Program &program, const RoleCatalog
         auto *cap = llvm::dyn_cast_or_null<CapabilityDecl>(allow->capability.target);
         auto *res = llvm::dyn_cast_or_null<ResourceDecl>(allow->resource.target);
         if (!p || !cap || !res) continue;
-        auto [known, first] = actionsOf.try_emplace(cap);
-        if (first)
-          known->second = {capabilityActions(*cap), model.keep(fmt::format("capability `{}`", cap->name.text))};
-        const auto &[actions, via] = known->second;
+        auto [known, first] = viaOf.try_emplace(cap);
+        if (first) known->second = model.keep(fmt::format("capability `{}`", cap->name.text));
         const NeedOrigin &origin = model.origins_.emplace_back(
-            NeedOrigin{model.sharedScope(*res), res, allow, allow->range, via, cap->name.text});
+            NeedOrigin{model.sharedScope(*res), res, allow, allow->range, known->second, cap->name.text});
+        const std::vector<ActionEntry> &actions = model.actionsOf(*cap);
         roomFor(p->intents, actions.size());
-        for (auto &[action, data] : actions) p->intents.push_back({action, data, &origin});
+        for (const ActionEntry &action : actions) p->intents.push_back({&action, &origin});
       } else if (auto *grant = llvm::dyn_cast<GrantDecl>(decl)) {
         Principal *p = principal(grant->identity);
         auto *res = llvm::dyn_cast_or_null<ResourceDecl>(grant->scope.target);

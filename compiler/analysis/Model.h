@@ -37,11 +37,18 @@ struct NeedOrigin {
   llvm::StringRef capability;   // implied needs: the capability that covers them
 };
 
-/// One action a principal needs on one scope.
+/// An action and whether it is a data action, as a capability lists it.
+using ActionEntry = std::pair<llvm::StringRef, bool>;
+
+/// One action a principal needs on one scope: two pointers, to its
+/// capability's entry for the action (in the model, shared by every need
+/// from that capability) and to its origin.
 struct Need {
-  llvm::StringRef action;
-  bool data = false;
+  const ActionEntry *entry = nullptr;
   const NeedOrigin *origin = nullptr;
+
+  llvm::StringRef action() const { return entry->first; }
+  bool data() const { return entry->second; }
 
   const Scope *scope() const { return origin->scope; }
   const ResourceDecl *resource() const { return origin->resource; }
@@ -87,15 +94,20 @@ private:
   /// `text`, kept once for all the needs that name it.
   llvm::StringRef keep(std::string text);
 
+  /// The actions of `cap`, listed once for all the needs that come from it.
+  const std::vector<ActionEntry> &actionsOf(const CapabilityDecl &cap);
+
   llvm::StringRef defaultSubscription_; // the tenant's, or a placeholder
   std::vector<Principal> principals_;
   // Hashed, not ordered: a large policy asks once per `allow`.
   llvm::DenseMap<const ResourceDecl *, std::unique_ptr<Scope>> scopes_;
   llvm::StringSet<> texts_;
   std::deque<NeedOrigin> origins_; // a deque: needs keep their origin's address
+  // Growing the map moves the vectors, not their elements, which needs point to.
+  llvm::DenseMap<const CapabilityDecl *, std::vector<ActionEntry>> actions_;
 };
 
 /// A capability's actions and data actions, as the AST holds them.
-std::vector<std::pair<llvm::StringRef, bool>> capabilityActions(const CapabilityDecl &cap);
+std::vector<ActionEntry> capabilityActions(const CapabilityDecl &cap);
 
 } // namespace ward::analysis

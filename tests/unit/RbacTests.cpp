@@ -42,7 +42,7 @@ TEST_CASE("each principal's generated roles grant exactly the actions its intent
     for (const analysis::Principal &p : model.principals()) {
       INFO(p.identity->name.text);
       std::set<std::pair<std::string, bool>> needed, granted;
-      for (const analysis::Need &n : p.intents) needed.insert({n.action.str(), n.data});
+      for (const analysis::Need &n : p.intents) needed.insert({n.action().str(), n.data()});
       std::set<const codegen::RoleSpec *> rolesOfPrincipal;
       for (const codegen::AssignmentSpec &a : plan.assignments)
         if (a.principal == p.identity) rolesOfPrincipal.insert(a.role);

@@ -21,7 +21,7 @@ bool isOwnerClassRole(llvm::StringRef roleName) {
 std::string narrowAlternative(const Principal &p) {
   llvm::StringRef name = p.identity->name.text;
   std::set<std::string> intentActions;
-  for (const Need &n : p.intents) intentActions.insert(n.action.str());
+  for (const Need &n : p.intents) intentActions.insert(n.action().str());
   std::set<std::string> triggerCaps;
   for (const Need &n : p.implied)
     if (!p.generatedCovers(n))
@@ -70,7 +70,7 @@ std::vector<std::string> allowedButUnneeded(const Hold &h, const std::vector<con
   for (const auto &[action, data] : candidates) {
     if (!h.allows(action, data)) continue;
     bool needed = std::any_of(needs.begin(), needs.end(), [&, &action = action, data = data](const Need *n) {
-      return n->data == data && actionMatches(n->action, action);
+      return n->data() == data && actionMatches(n->action(), action);
     });
     if (!needed) out.push_back(action.str());
   }
@@ -94,7 +94,7 @@ std::vector<std::string> dangerousForGrant(const Hold &h, const std::vector<cons
 std::vector<const Need *> servedBy(const Hold &h, const std::vector<const Need *> &needs) {
   std::vector<const Need *> served;
   for (const Need *n : needs)
-    if (h.allows(n->action, n->data) && h.scope.contains(*n->scope())) served.push_back(n);
+    if (h.allows(n->action(), n->data()) && h.scope.contains(*n->scope())) served.push_back(n);
   return served;
 }
 
@@ -147,13 +147,13 @@ static void reportDeclaredDanger(RuleContext &ctx, RuleID rule, const Principal 
     // Most needs are concrete operations, looked up at once; a pattern is
     // matched against each dangerous operation.
     bool matches =
-        n.action.contains('*')
+        n.action().contains('*')
             ? std::any_of(dangerous.begin(), dangerous.end(),
-                          [&](const auto &op) { return op.second == n.data && actionMatches(n.action, op.first); })
-            : concrete.has(n.action, n.data);
+                          [&](const auto &op) { return op.second == n.data() && actionMatches(n.action(), op.first); })
+            : concrete.has(n.action(), n.data());
     if (!matches) continue;
     std::vector<std::string> &found = bySource[n.source()];
-    if (!llvm::is_contained(found, n.action)) found.push_back(n.action.str());
+    if (!llvm::is_contained(found, n.action())) found.push_back(n.action().str());
   }
   for (auto &[source, ops] : bySource) {
     auto *allow = llvm::dyn_cast<AllowDecl>(source);

@@ -47,7 +47,7 @@ void unusedWrittenActions(RuleContext &ctx, const Principal &p, const Hold &h,
                           const std::vector<const Need *> &served) {
   for (const auto &[action, data] : h.writtenActions()) {
     bool used = std::any_of(served.begin(), served.end(), [&, &action = action, data = data](const Need *n) {
-      return n->data == data && actionMatches(action, n->action);
+      return n->data() == data && actionMatches(action, n->action());
     });
     // One cause, one finding: an action W026 reports as unknown or of the
     // other kind gets W026's fix, not a second one that deletes it.

@@ -26,7 +26,7 @@ void check(RuleContext &ctx) {
       const Decl *source = key.first;
       std::vector<std::string> actions;
       for (const Need *n : needs)
-        if (!llvm::is_contained(actions, n->action)) actions.push_back(n->action.str());
+        if (!llvm::is_contained(actions, n->action())) actions.push_back(n->action().str());
       std::string allow =
           fmt::format("allow {} to {} on {}", who, needs.front()->capability(), needs.front()->resource()->name.text);
       DiagnosticBuilder d = ctx.report(RuleID::InsufficientPrivilege, needs.front()->range(),

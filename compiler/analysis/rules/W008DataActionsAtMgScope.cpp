@@ -12,7 +12,7 @@ namespace {
 void check(RuleContext &ctx) {
   for (const Principal &p : ctx.model().principals()) {
     for (const Need &n : p.intents)
-      if (n.data && n.scope()->level == Scope::Level::ManagementGroup)
+      if (n.data() && n.scope()->level == Scope::Level::ManagementGroup)
         ctx.report(RuleID::DataActionsAtMgScope, n.range(),
                    fmt::format("{} has data actions, which Azure cannot assign at management-group scope", n.via()))
             .withHelp("allow it on the subscription, resource group or resource that holds the data");
