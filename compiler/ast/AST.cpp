@@ -22,7 +22,7 @@ llvm::StringRef Value::kindName() const {
 
 const Attribute *AttrList::find(llvm::StringRef key) const {
   for (const Attribute &a : items)
-    if (a.key.text == key) return &a;
+    if (a.key().text == key) return &a;
   return nullptr;
 }
 

@@ -102,9 +102,31 @@ private:
                 "a magnitude or a target fills the payload");
 };
 
-struct Field {
-  Name key;
+/// A key and its value: an attribute, or a field of an object or a call.
+/// The key is written in the file of its value, so that file is not kept
+/// twice: a large policy holds hundreds of thousands of keys (80 bytes an
+/// entry, not 88).
+class KeyedValue {
+public:
+  KeyedValue() = default;
+  KeyedValue(const Name &key, Value value)
+      : value(std::move(value)), keyText_(key.text.data()), keySize_(static_cast<uint32_t>(key.text.size())),
+        keyBegin_(key.range.begin), keyEnd_(key.range.end) {
+    assert((!key.range.valid() || key.range.file == this->value.range.file) && "a key is in its value's file");
+  }
+  /// The key: an identifier, or a quoted key decoded (`"x-note" = ...`).
+  Name key() const { return {llvm::StringRef(keyText_, keySize_), SourceRange{value.range.file, keyBegin_, keyEnd_}}; }
+
   Value value;
+
+private:
+  const char *keyText_ = nullptr;
+  uint32_t keySize_ = 0;
+  uint32_t keyBegin_ = 0, keyEnd_ = 0;
+};
+
+struct Field : KeyedValue {
+  using KeyedValue::KeyedValue;
 };
 
 template <typename T> SourceRange Setting<T>::range() const { return written ? written->range : SourceRange{}; }
@@ -114,13 +136,13 @@ template <typename T> llvm::StringRef Setting<T>::spelling() const {
   return written ? llvm::StringRef(written->text) : llvm::StringRef();
 }
 
-struct Attribute {
-  Name key;
-  Value value;
+struct Attribute : KeyedValue {
+  using KeyedValue::KeyedValue;
   /// From the key to the end of the value; a trailing `,` is not part of it.
   /// Worked out, not stored: a large policy holds hundreds of thousands.
   SourceRange range() const {
-    return value.range.valid() ? SourceRange{key.range.file, key.range.begin, value.range.end} : key.range;
+    SourceRange keyRange = key().range;
+    return SourceRange{keyRange.file, keyRange.begin, value.range.end};
   }
 };
 

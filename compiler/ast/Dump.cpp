@@ -57,12 +57,13 @@ private:
     }
     Nest n(*this);
     for (const Value &item : v.items) value(item, "item");
-    for (const Field &f : v.fields) value(f.value, "field " + quoted(f.key.text) + at(f.key.range));
+    for (const Field &f : v.fields) value(f.value, "field " + quoted(f.key().text) + at(f.key().range));
   }
   void attrs(const AttrList &list) {
     if (list.range.valid()) line("block", at(list.range));
     Nest n(*this);
-    for (const Attribute &a : list.items) value(a.value, "attr " + a.key.text.str() + at(a.key.range) + at(a.range()));
+    for (const Attribute &a : list.items)
+      value(a.value, "attr " + a.key().text.str() + at(a.key().range) + at(a.range()));
   }
   void ref(llvm::StringRef label, const Ref &r) { line(label, r.name.text.str() + at(r.name.range)); }
   template <typename OptionalName> void optionalName(llvm::StringRef label, const OptionalName &n) {

@@ -203,7 +203,7 @@ std::vector<CompletionItem> completionsAt(const Program &program, FileID file, l
   } else if (c.lineStart && insideKind) {
     std::set<std::string> written; // the keys typed so far (none known in a broken declaration)
     if (inside)
-      for (const Attribute &a : inside->attrs.items) written.insert(a.key.text.str());
+      for (const Attribute &a : inside->attrs.items) written.insert(a.key().text.str());
     if (const sema::Schema *schema = schemaOf(*insideKind))
       for (const sema::AttrSpec &spec : *schema)
         if (!written.count(spec.key))

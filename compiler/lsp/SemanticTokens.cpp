@@ -66,7 +66,7 @@ std::vector<SemanticToken> semanticTokens(const Program &program, FileID file, l
         if (v.target()) use(v.range, v.target());
       });
       for (const Attribute &a : decl->attrs.items)
-        names.emplace(a.key.range.begin, std::make_pair(int(SemanticToken::Property), 0u));
+        names.emplace(a.key().range.begin, std::make_pair(int(SemanticToken::Property), 0u));
     }
 
   std::vector<SemanticToken> out;

@@ -72,7 +72,7 @@ ValueCheck objectOf(const Schema *schema) {
 ValueCheck mapOf(ValueCheck check) {
   return [check](SemaContext &ctx, Value &v, const std::string &what) {
     if (!checkKind(ctx.diags, v, Value::Kind::Object, what)) return;
-    for (Field &f : v.fields) check(ctx, f.value, fmt::format("`{}` in {}", f.key.text, what));
+    for (Field &f : v.fields) check(ctx, f.value, fmt::format("`{}` in {}", f.key().text, what));
   };
 }
 ValueCheck stringOrStringList() {
@@ -152,25 +152,27 @@ void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, cons
   for (size_t i = 0; i < entries.size(); ++i) {
     auto &entry = entries[i];
     for (size_t j = 0; j < i; ++j)
-      if (entries[j].key.text == entry.key.text) {
+      if (entries[j].key().text == entry.key().text) {
         ctx.diags
-            .report(DiagID::DuplicateAttribute, entry.key.range,
-                    fmt::format("`{}` is given twice in {}", entry.key.text, owner.str()))
-            .label(entries[j].key.range, "first given here")
+            .report(DiagID::DuplicateAttribute, entry.key().range,
+                    fmt::format("`{}` is given twice in {}", entry.key().text, owner.str()))
+            .label(entries[j].key().range, "first given here")
             .withHelp("remove one of them");
         break;
       }
-    auto spec = std::find_if(schema.begin(), schema.end(), [&](const AttrSpec &s) { return s.key == entry.key.text; });
+    auto spec =
+        std::find_if(schema.begin(), schema.end(), [&](const AttrSpec &s) { return s.key == entry.key().text; });
     if (spec == schema.end()) {
-      if (std::find(extraKeys.begin(), extraKeys.end(), entry.key.text) != extraKeys.end()) continue;
-      DiagnosticBuilder d = ctx.diags.report(DiagID::UnknownAttribute, entry.key.range,
-                                             fmt::format("unknown attribute `{}` in {}", entry.key.text, owner.str()));
+      if (std::find(extraKeys.begin(), extraKeys.end(), entry.key().text) != extraKeys.end()) continue;
+      DiagnosticBuilder d =
+          ctx.diags.report(DiagID::UnknownAttribute, entry.key().range,
+                           fmt::format("unknown attribute `{}` in {}", entry.key().text, owner.str()));
       std::vector<std::string> all;
       for (const AttrSpec &known : schema) all.push_back(known.key);
       all.insert(all.end(), extraKeys.begin(), extraKeys.end());
-      std::vector<std::string> close = closestNames(entry.key.text, all);
+      std::vector<std::string> close = closestNames(entry.key().text, all);
       if (!close.empty()) {
-        d.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(entry.key.range, close.front());
+        d.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(entry.key().range, close.front());
       } else {
         std::vector<std::string> quoted;
         for (auto &k : all) quoted.push_back("`" + k + "`");
@@ -179,11 +181,11 @@ void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, cons
       }
       continue;
     }
-    if (spec->check) spec->check(ctx, entry.value, spec->quotedKey); // spec->key is entry.key.text
+    if (spec->check) spec->check(ctx, entry.value, spec->quotedKey); // spec->key is entry.key().text
   }
   for (const AttrSpec &spec : schema) {
     if (!spec.required) continue;
-    bool present = std::any_of(entries.begin(), entries.end(), [&](auto &e) { return e.key.text == spec.key; });
+    bool present = std::any_of(entries.begin(), entries.end(), [&](auto &e) { return e.key().text == spec.key; });
     if (!present)
       ctx.diags.report(DiagID::MissingAttribute, ownerRange, fmt::format("{} needs `{}`", owner.str(), spec.key))
           .withHelp(fmt::format("add `{} = ...`", spec.key));

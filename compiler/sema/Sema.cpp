@@ -98,9 +98,9 @@ private:
     effective.range = d.attrs.range;
     if (tmpl)
       for (const Attribute &a : tmpl->attrs.items) {
-        if (d.attrs.find(a.key.text)) continue;
+        if (d.attrs.find(a.key().text)) continue;
         // Keys embedded by the issuer replace the template's key-set URL.
-        if (a.key.text == "jwks" && d.attrs.find("jwks_file")) continue;
+        if (a.key().text == "jwks" && d.attrs.find("jwks_file")) continue;
         Attribute copy = a;
         if (copy.value.kind == Value::Kind::String)
           if (!substitutions.empty()) {
@@ -114,7 +114,7 @@ private:
         effective.items.push_back(std::move(copy));
       }
     for (const Attribute &a : d.attrs.items)
-      if (std::find(params.begin(), params.end(), a.key.text) == params.end()) effective.items.push_back(a);
+      if (std::find(params.begin(), params.end(), a.key().text) == params.end()) effective.items.push_back(a);
 
     // Own attributes first (unknown keys, duplicates), then the merged set
     // (required keys, values) so that template defaults count.
@@ -133,7 +133,7 @@ private:
                     "build time)");
     if (const Attribute *url = effective.find("jwks"); url && effective.find("jwks_file"))
       diags_
-          .report(DiagID::ConflictingAttributes, url->key.range,
+          .report(DiagID::ConflictingAttributes, url->key().range,
                   fmt::format("{} has both `jwks` and `jwks_file`", owner.str()))
           .withHelp("choose one: keys fetched at the edge, or keys embedded at build time");
     d.effective = std::move(effective);
@@ -165,15 +165,15 @@ private:
     const Attribute *of = d.attrs.find("of");
     bool system = assigned && assigned->value.kind == Value::Kind::Ref && assigned->value.text == "system";
     if ((assigned || of) && d.identityKind != IdentityKind::ManagedIdentity)
-      diags_.report(DiagID::InvalidTarget, (assigned ? assigned : of)->key.range,
-                    fmt::format("`{}` applies to managed identities only", (assigned ? assigned : of)->key.text));
+      diags_.report(DiagID::InvalidTarget, (assigned ? assigned : of)->key().range,
+                    fmt::format("`{}` applies to managed identities only", (assigned ? assigned : of)->key().text));
     else if (system && !of)
       diags_
           .report(DiagID::MissingAttribute, d.name.range,
                   fmt::format("system-assigned identity `{}` needs `of`, the resource it belongs to", d.name.text))
           .withHelp("add `of = <resource>`");
     else if (of && !system)
-      diags_.report(DiagID::ConflictingAttributes, of->key.range, "`of` is only for system-assigned identities")
+      diags_.report(DiagID::ConflictingAttributes, of->key().range, "`of` is only for system-assigned identities")
           .withHelp("add `assigned = system`, or remove `of`");
   }
 
@@ -200,7 +200,7 @@ private:
     if (const Attribute *origin = d.attrs.find("origin")) {
       if (!type->hasTrait("origin") && !type->hasTrait("relay")) {
         diags_
-            .report(DiagID::InvalidTarget, origin->key.range,
+            .report(DiagID::InvalidTarget, origin->key().range,
                     fmt::format("`{}` resources cannot serve as an HTTP origin", type->name.text))
             .label(d.type.name.range, fmt::format("type `{}`", type->name.text));
       } else if (origin->value.kind == Value::Kind::String) {
@@ -452,7 +452,7 @@ private:
     const Attribute *retain = d.attrs.find("retain");
     std::map<std::string, const Value *> tiers;
     if (retain && retain->value.kind == Value::Kind::Object)
-      for (const Field &f : retain->value.fields) tiers[f.key.text.str()] = &f.value;
+      for (const Field &f : retain->value.fields) tiers[f.key().text.str()] = &f.value;
     struct Limit {
       const char *tier;
       int64_t min, max;
@@ -592,7 +592,7 @@ private:
     if (!via || via->value.kind != Value::Kind::Object) return;
     for (const Field &entry : via->value.fields) {
       const Decl *target =
-          ctx_.resolver.lookup(ctx_.file, entry.key, {DeclKind::Issuer, DeclKind::Resource}, "`via`", ctx_.diags);
+          ctx_.resolver.lookup(ctx_.file, entry.key(), {DeclKind::Issuer, DeclKind::Resource}, "`via`", ctx_.diags);
       if (!target || entry.value.kind != Value::Kind::String) continue;
       llvm::StringRef url = entry.value.text;
       std::string host = urlHost(url);
@@ -602,7 +602,7 @@ private:
             .report(DiagID::SubrequestNotServed, entry.value.range,
                     fmt::format("`via` sends the sub-requests for `{}` to `{}`, which edgeworker `{}`'s property does "
                                 "not serve ({})",
-                                entry.key.text, host, ew.name.text, servedList(ew)))
+                                entry.key().text, host, ew.name.text, servedList(ew)))
             .withHelp(fmt::format("add \"{}\" to `hostnames` if the property serves it, or use a hostname it serves",
                                   quoteForMessage(host)));
         continue;

@@ -20,7 +20,7 @@ const Value *valueOf(const AttrList &attrs, llvm::StringRef key) {
 const Value *fieldOf(const Value *object, llvm::StringRef key) {
   if (!object) return nullptr;
   for (const Field &f : object->fields)
-    if (f.key.text == key) return &f.value;
+    if (f.key().text == key) return &f.value;
   return nullptr;
 }
 
@@ -151,13 +151,13 @@ TokenRequirementSettings tokenRequirementSettings(const AttrList &attrs) {
   s.audiences = texts(attrs, "audiences");
   s.roles = texts(attrs, "roles");
   if (const Value *claims = valueOf(attrs, "claims"))
-    for (const Field &f : claims->fields) s.claims.emplace_back(f.key.text, f.value.strings());
+    for (const Field &f : claims->fields) s.claims.emplace_back(f.key().text, f.value.strings());
   return s;
 }
 
 void headersOf(RouteAction &action) {
   if (const Value *headers = valueOf(action.attrs, "headers"))
-    for (const Field &f : headers->fields) action.headers.emplace_back(f.key.text, f.value.text);
+    for (const Field &f : headers->fields) action.headers.emplace_back(f.key().text, f.value.text);
 }
 
 BackupSettings backupSettings(const AttrList &attrs) {

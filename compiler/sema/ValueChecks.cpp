@@ -395,13 +395,13 @@ bool checkPathPattern(DiagnosticEngine &diags, const Name &path) {
 }
 
 bool checkHeaderField(DiagnosticEngine &diags, const Field &header) {
-  llvm::StringRef name = header.key.text;
+  llvm::StringRef name = header.key().text;
   auto isTokenChar = [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || llvm::StringRef("!#$%&'*+-.^_`|~").contains(c);
   };
   if (name.empty() || !llvm::all_of(name, isTokenChar)) {
     diags
-        .report(DiagID::InvalidHeader, header.key.range,
+        .report(DiagID::InvalidHeader, header.key().range,
                 fmt::format("\"{}\" is not an HTTP header name", quoteForMessage(name)))
         .withHelp("header names are letters, digits and `!#$%&'*+-.^_`|~`, e.g. \"content-type\"");
     return false;

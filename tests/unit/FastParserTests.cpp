@@ -417,7 +417,7 @@ TEST_CASE("a tree's names and values outlive an edit of its buffer, on both path
       CHECK(vm->type.name.text == "azure.vm");
       CHECK(vm->attrs.find("name")->value.text == "a\tb\xC3\xA9");
       CHECK(vm->attrs.find("origin")->value.text == "https://x.example");
-      CHECK(vm->attrs.items[0].key.text == "name");
+      CHECK(vm->attrs.items[0].key().text == "name");
     }
 }
 

@@ -115,7 +115,7 @@ TEST_CASE("an attribute spans its key to the end of its value, without a trailin
     const Attribute *a = retry->attrs.find(key);
     REQUIRE(a);
     SourceRange range = a->range();
-    CHECK(range.file == a->key.range.file);
+    CHECK(range.file == a->key().range.file);
     return r.compilation->sources().text(range.file).slice(range.begin, range.end).str();
   };
   CHECK(textOf("attempts") == "attempts = 3");
