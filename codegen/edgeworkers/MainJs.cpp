@@ -176,7 +176,7 @@ public:
     // Only the signature algorithms and jitter kinds the policy uses.
     for (const IssuerPlan &issuer : plan.issuers)
       for (const TextSetting &alg : issuer.decl->settings.algorithms) features_.insert((*alg).str());
-    for (const RetryPlan &retry : plan.retries) features_.insert("jitter-" + retry.spec.jitter);
+    for (const RetryPlan &retry : plan.retries) features_.insert("jitter-" + retry.spec.jitter.str());
     for (const Route &r : ew_.routes)
       for (const RouteAction &a : r.actions)
         if (a.kind == RouteAction::Kind::Redirect && !locationPlaceholders(a.text->text).empty())

@@ -46,7 +46,7 @@ llvm::json::Value wardRetryJson(const RetrySpec &r) {
   }
   llvm::json::Array statuses, conditions, caps;
   for (int64_t s : r.statuses) statuses.push_back(s);
-  for (const std::string &c : r.conditions) conditions.push_back(c);
+  for (llvm::StringRef c : r.conditions) conditions.push_back(c.str());
   for (int64_t c : r.backoffCaps()) caps.push_back(c);
   llvm::json::Value budget = nullptr;
   if (r.budgetRatio)
@@ -86,7 +86,7 @@ static llvm::json::Value grpcServiceConfig(const RetrySpec &r, DiagnosticEngine 
     }
     std::set<std::string> codes;
     for (int64_t s : r.statuses) codes.insert(grpcStatusForHttp(s));
-    for (const std::string &c : r.conditions) codes.insert(c == "timeout" ? "DEADLINE_EXCEEDED" : "UNAVAILABLE");
+    for (llvm::StringRef c : r.conditions) codes.insert(c == "timeout" ? "DEADLINE_EXCEEDED" : "UNAVAILABLE");
     llvm::json::Array codeList;
     for (const std::string &c : codes) codeList.push_back(c);
     int64_t initial = std::max<int64_t>(r.initialMs, 1), maximum = std::max<int64_t>(r.maxMs, initial);
@@ -129,7 +129,7 @@ static llvm::json::Value envoyConfig(const RetrySpec &r, DiagnosticEngine &diags
   };
   std::vector<std::string> retryOn;
   if (!r.statuses.empty()) retryOn.push_back("retriable-status-codes");
-  for (const std::string &c : r.conditions) {
+  for (llvm::StringRef c : r.conditions) {
     if (c == "timeout") retryOn.push_back("gateway-error"); // per-try timeouts count as gateway errors
     else if (c == "reset") retryOn.push_back("reset");
     else if (c == "connect_failure") retryOn.push_back("connect-failure");
@@ -203,7 +203,7 @@ void generateRetryArtifacts(const std::vector<const RetryDecl *> &retries, Artif
     for (size_t i = 0; i < count; ++i) {
       const RetryDecl &retry = *retries[first + i];
       std::vector<SourceRange> sources{retry.range};
-      std::string base = "retry/" + retry.spec.name;
+      std::string base = "retry/" + retry.spec.name.str();
       out.add({base + ".json", "ward-retry", std::move(made[i].ward), sources});
       out.add({base + ".grpc.json", "grpc-service-config", std::move(made[i].grpc), sources});
       out.add({base + ".envoy.json", "envoy-retry-policy", std::move(made[i].envoy), sources});

@@ -89,23 +89,25 @@ struct CapabilitySettings {
 /// the rules that prove limits (W018, W019) and the backends that write
 /// configurations, so both agree.
 struct RetrySpec {
+  // Texts are views of the checked AST (or literals): a large policy has a
+  // retry policy per unit, and each kept copies of its name and words.
   const RetryDecl *decl = nullptr;
-  std::string name;
+  llvm::StringRef name;
   int64_t attempts = 1;
   const Value *attemptsWritten = nullptr;
   std::optional<int64_t> perTryTimeoutMs;
-  std::string backoffKind = "none"; // exponential | constant | none
-  const Value *backoff = nullptr;   // the `backoff = ...(...)` call as written
+  llvm::StringRef backoffKind = "none"; // exponential | constant | none
+  const Value *backoff = nullptr;       // the `backoff = ...(...)` call as written
   int64_t initialMs = 0, maxMs = 0;
   double multiplier = 2.0;
-  std::string jitter = "none";
+  llvm::StringRef jitter = "none";
   const Value *jitterWritten = nullptr;
   std::vector<int64_t> statuses;
-  std::vector<std::string> conditions; // timeout, reset, connect_failure
+  std::vector<llvm::StringRef> conditions; // timeout, reset, connect_failure
   bool hasBudget = false;
   std::optional<double> budgetRatio;
   int64_t budgetMinPerSecond = 0;
-  std::optional<std::string> idempotencyKey;
+  std::optional<llvm::StringRef> idempotencyKey;
 
   /// The upper bound of each wait between attempts (jitter only shortens them).
   std::vector<int64_t> backoffCaps() const;

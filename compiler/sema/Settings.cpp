@@ -111,7 +111,7 @@ RetrySpec retrySpec(const RetryDecl &decl) {
     r.statuses.reserve(on->items.size()); // grown one status at a time, each list took three allocations
     r.conditions.reserve(on->items.size());
     for (const Value &v : on->items) {
-      if (v.kind != Value::Kind::Number) r.conditions.push_back(v.text.str());
+      if (v.kind != Value::Kind::Number) r.conditions.push_back(v.text);
       else if (std::optional<int64_t> status = wholePart(v.number())) r.statuses.push_back(*status);
     }
   }
