@@ -322,7 +322,7 @@ private:
   void clientAction(const RouteAction &a, const std::string &indent, const Route *route) {
     switch (a.kind) {
     case RouteAction::Kind::Forward: {
-      auto *origin = llvm::dyn_cast_or_null<ResourceDecl>(a.origin.target);
+      auto *origin = llvm::dyn_cast_or_null<ResourceDecl>(a.origin().target);
       if (plan_.responseProvider()) {
         line(indent + "// Admitted: responseProvider sends it on to the origin.");
       } else {
@@ -361,7 +361,7 @@ private:
   std::string describeAction(const RouteAction &a) const {
     switch (a.kind) {
     case RouteAction::Kind::Forward: {
-      std::string s = fmt::format("forwards to `{}`", a.origin.name.text);
+      std::string s = fmt::format("forwards to `{}`", a.origin().name.text);
       if (a.retry) s += fmt::format(" with retry `{}`", a.retry->name.text);
       return s;
     }
@@ -448,7 +448,7 @@ private:
   /// relay, at a property hostname (settled by Sema).
   void providerFunction(size_t i, const Route &r, const RouteAction &action, const std::string &fn,
                         const IssuerPlan *issuer) {
-    llvm::StringRef url = ew_.subrequestUrl(callsRelay(action) ? action.relay().target : action.origin.target);
+    llvm::StringRef url = ew_.subrequestUrl(callsRelay(action) ? action.relay().target : action.origin().target);
     line();
     line(fmt::format("// Route {} as the origin: {}.", i + 1, describeAction(action)));
     line("/**");

@@ -320,7 +320,7 @@ struct RouteAction {
   enum class Kind { Forward, Redirect, Respond, Deny, TriggerBackup, PollBackup };
   Kind kind = Kind::Deny;
   SourceRange range;
-  Ref origin;                                                 // Forward
+  HeapOptional<Ref> forwardTo;                                // Forward: the origin
   HeapOptional<Ref> retry;                                    // Forward
   HeapOptional<BackupCall> backupCall;                        // TriggerBackup, PollBackup
   HeapOptional<Value> status;                                 // Redirect, Respond, Deny (a Number)
@@ -328,6 +328,9 @@ struct RouteAction {
   AttrList attrs;                                             // Respond: headers
   CompactVector<std::pair<std::string, std::string>> headers; // Respond: filled by Sema, in source order
 
+  /// Forward: the origin; an empty reference for the other actions (kept
+  /// apart: most actions of a large policy forward to nothing).
+  const Ref &origin() const { return forwardTo ? *forwardTo : kNoRef; }
   /// The backup call's parts, or an empty reference (no backup) when the
   /// action makes none.
   const Ref &backedUp() const { return backupCall ? backupCall->backedUp : kNoRef; }

@@ -73,7 +73,7 @@ private:
     static const char *kKinds[] = {"forward", "redirect", "respond", "deny", "trigger backup", "poll backup"};
     line(kKinds[static_cast<int>(a.kind)], at(a.range));
     Nest n(*this);
-    if (a.kind == RouteAction::Kind::Forward) ref("origin", a.origin);
+    if (a.kind == RouteAction::Kind::Forward) ref("origin", a.origin());
     if (a.kind == RouteAction::Kind::TriggerBackup) ref("backed up", a.backedUp());
     if (a.kind == RouteAction::Kind::TriggerBackup || a.kind == RouteAction::Kind::PollBackup) ref("relay", a.relay());
     if (a.retry) ref("retry", *a.retry);

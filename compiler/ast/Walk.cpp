@@ -31,7 +31,7 @@ void forEachRef(Decl &decl, llvm::function_ref<void(Ref &, RefSite)> visit) {
     if (a.backupCall && (a.kind == RouteAction::Kind::TriggerBackup || a.kind == RouteAction::Kind::PollBackup))
       visit(a.backupCall->relay, RefSite::BackupRelay);
     if (a.kind != RouteAction::Kind::Forward) return;
-    visit(a.origin, RefSite::ForwardOrigin);
+    if (a.forwardTo) visit(*a.forwardTo, RefSite::ForwardOrigin);
     if (a.retry) visit(*a.retry, RefSite::ForwardRetry);
   };
   switch (decl.kind()) {

@@ -264,7 +264,7 @@ private:
     a.range = range(ctx);
     if (auto *c = dynamic_cast<P::ForwardActionContext *>(ctx)) {
       a.kind = RouteAction::Kind::Forward;
-      a.origin = ref(c->name());
+      a.forwardTo = ref(c->name());
       if (c->qualifiedName()) a.retry = ref(c->qualifiedName());
     } else if (auto *c = dynamic_cast<P::RedirectActionContext *>(ctx)) {
       a.kind = RouteAction::Kind::Redirect;

@@ -496,7 +496,7 @@ private:
       ++at_;
       a.kind = RouteAction::Kind::Forward;
       expect(L::TO);
-      a.origin = ref();
+      a.forwardTo = ref();
       // `retry X` belongs to the action; `retry = ...` would be an attribute.
       if (type() == L::RETRY && isName(1)) {
         ++at_;

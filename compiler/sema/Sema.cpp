@@ -283,10 +283,10 @@ private:
   void action(RouteAction &a, const Route *route) {
     switch (a.kind) {
     case RouteAction::Kind::Forward: {
-      const auto *res = llvm::dyn_cast_or_null<ResourceDecl>(a.origin.target);
+      const auto *res = llvm::dyn_cast_or_null<ResourceDecl>(a.origin().target);
       if (res && !res->attrs.find("origin")) {
         diags_
-            .report(DiagID::InvalidTarget, a.origin.name.range,
+            .report(DiagID::InvalidTarget, a.origin().name.range,
                     fmt::format("`{}` has no HTTPS origin to forward to", res->name.text))
             .label(res->name.range, fmt::format("`{}` declared here without `origin`", res->name.text))
             .withHelp(res->typeDecl() && res->typeDecl()->hasTrait("origin")
@@ -578,10 +578,10 @@ public:
           requireServed(ew, *relay, *relay->settings.origin, action.relay().name.range, reported);
       }
       for (RouteAction &action : route.actions) {
-        auto *res = llvm::dyn_cast_or_null<ResourceDecl>(action.origin.target);
+        auto *res = llvm::dyn_cast_or_null<ResourceDecl>(action.origin().target);
         if (!responseProvider || action.kind != RouteAction::Kind::Forward || !res) continue;
         if (const TextSetting &origin = res->settings.origin)
-          requireServed(ew, *res, *origin, action.origin.name.range, reported);
+          requireServed(ew, *res, *origin, action.origin().name.range, reported);
       }
     }
   }
