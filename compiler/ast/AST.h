@@ -368,8 +368,8 @@ struct Route {
 /// reach nothing else).
 struct SubrequestRoute {
   const Decl *target = nullptr; // an IssuerDecl or a ResourceDecl
-  std::string url;
-  SourceRange range; // the `via` entry
+  llvm::StringRef url;          // a view of the `via` entry or the target's URL, as written
+  SourceRange range;            // the `via` entry
 };
 
 class EdgeWorkerDecl : public DeclOf<DeclKind::EdgeWorker> {

@@ -618,7 +618,7 @@ private:
             .withHelp(fmt::format("the request's own path and query are appended; write \"https://{}\"", host));
         continue;
       }
-      ew.via.push_back({target, afterHost == "/" ? url.drop_back().str() : url.str(), entry.value.range});
+      ew.via.push_back({target, afterHost == "/" ? url.drop_back() : url, entry.value.range});
     }
   }
 
@@ -629,7 +629,7 @@ private:
     if (!ew.subrequestUrl(&target).empty() || llvm::is_contained(reported, &target)) return;
     std::string host = urlHost(url);
     if (hostServed(host, ew.hostnames)) {
-      ew.via.push_back({&target, url.rtrim('/').str(), use});
+      ew.via.push_back({&target, url.rtrim('/'), use});
       return;
     }
     reported.push_back(&target);
