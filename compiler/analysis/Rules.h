@@ -112,7 +112,7 @@ struct AzureData {
   /// resolved once per catalogue, on the thread that reads it while the
   /// policy is parsed, not by every run of the rules (a scan of every
   /// operation per pattern, the most of what the rules cost a small policy).
-  std::vector<std::pair<llvm::StringRef, bool>> escalationOperations, exposureOperations;
+  std::vector<ActionEntry> escalationOperations, exposureOperations;
   /// `<stdlibDir>/azure/` plus the project's ward.json catalogue. The files
   /// are read once per process and standard library (a language server
   /// compiles many times) and shared by every compilation; only a project

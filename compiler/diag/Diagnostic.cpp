@@ -37,22 +37,6 @@ DiagnosticBuilder::~DiagnosticBuilder() {
   if (engine_) engine_->commit(std::move(diag_));
 }
 
-Diagnostic &Diagnostic::operator=(const Diagnostic &other) {
-  if (this == &other) return *this;
-  id = other.id;
-  severity = other.severity;
-  code = other.code;
-  title = other.title;
-  range = other.range;
-  suppressed = other.suppressed;
-  message = other.message;
-  labels = other.labels;
-  fixits = other.fixits;
-  literalHelp_ = other.literalHelp_;
-  rare_ = other.rare_ ? std::make_unique<Rare>(*other.rare_) : nullptr;
-  return *this;
-}
-
 DiagnosticBuilder DiagnosticEngine::report(DiagID id, SourceRange range, std::string message) {
   const DiagInfo &info = diagInfo(id);
   Diagnostic d;

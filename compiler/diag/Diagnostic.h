@@ -74,12 +74,6 @@ struct Diagnostic {
   std::vector<Label> labels;
   std::vector<FixIt> fixits;
 
-  Diagnostic() = default;
-  Diagnostic(const Diagnostic &other) { *this = other; }
-  Diagnostic(Diagnostic &&) noexcept = default;
-  Diagnostic &operator=(const Diagnostic &other);
-  Diagnostic &operator=(Diagnostic &&) noexcept = default;
-
   /// The file of a diagnostic that has one but no buffer (I/O errors).
   llvm::StringRef path() const { return rare_ ? llvm::StringRef(rare_->path) : llvm::StringRef(); }
   void setPath(std::string path) { rare().path = std::move(path); }
@@ -124,12 +118,32 @@ private:
   struct Rare {
     std::string path, justification, help;
   };
-  Rare &rare() {
-    if (!rare_) rare_ = std::make_unique<Rare>();
-    return *rare_;
-  }
+  /// A pointer that copies what it points to, so that a diagnostic copies
+  /// (and moves) member by member with the compiler's own operations.
+  class RarePtr {
+  public:
+    RarePtr() = default;
+    RarePtr(const RarePtr &other) : rare_(other ? std::make_unique<Rare>(*other) : nullptr) {}
+    RarePtr(RarePtr &&) noexcept = default;
+    RarePtr &operator=(const RarePtr &other) {
+      if (this != &other) rare_ = other ? std::make_unique<Rare>(*other) : nullptr;
+      return *this;
+    }
+    RarePtr &operator=(RarePtr &&) noexcept = default;
+    explicit operator bool() const { return rare_ != nullptr; }
+    Rare &operator*() const { return *rare_; }
+    Rare *operator->() const { return rare_.get(); }
+    Rare &make() {
+      if (!rare_) rare_ = std::make_unique<Rare>();
+      return *rare_;
+    }
+
+  private:
+    std::unique_ptr<Rare> rare_;
+  };
+  Rare &rare() { return rare_.make(); }
   llvm::StringRef literalHelp_; // when set, the help: a literal's, which lives as long as the program
-  std::unique_ptr<Rare> rare_;
+  RarePtr rare_;
 };
 
 /// True when a diagnostic is about the environment (I/O, limits, ward.json,

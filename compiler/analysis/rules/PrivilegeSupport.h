@@ -11,7 +11,7 @@ namespace ward::analysis {
 
 /// Action, is a data action: views of the catalogue or of static text, which
 /// outlive every rule.
-using Operations = std::vector<std::pair<llvm::StringRef, bool>>;
+using Operations = std::vector<ActionEntry>; // as Model.h lists a capability's
 
 /// Built-in roles that let their holder change almost anything (W002).
 bool isOwnerClassRole(llvm::StringRef roleName);
