@@ -103,22 +103,25 @@ extern "C" void undoOnSignal(int signal) {
 }
 
 void installHandlers() {
-  static std::once_flag installed;
-  std::call_once(installed, [] {
-    for (int signal : kSignals) {
-      struct sigaction current {};
-      if (sigaction(signal, nullptr, &current) != 0) continue;
-      // A signal the process was started ignoring (`nohup`, a background
-      // job of a non-interactive shell) stays ignored.
-      if (current.sa_handler == SIG_IGN) continue;
-      previousActions[signal] = current;
-      struct sigaction ours {};
-      ours.sa_handler = undoOnSignal;
-      sigemptyset(&ours.sa_mask);
-      for (int other : kSignals) sigaddset(&ours.sa_mask, other); // one undo at a time
-      sigaction(signal, &ours, nullptr);
-    }
-  });
+  // Checked at every registration, not once per process: whoever set a
+  // handler since (a host program, a test runner restoring its own) would
+  // otherwise take the signal without the undo.
+  static std::mutex mutex;
+  std::lock_guard<std::mutex> lock(mutex);
+  for (int signal : kSignals) {
+    struct sigaction current {};
+    if (sigaction(signal, nullptr, &current) != 0) continue;
+    if (current.sa_handler == undoOnSignal) continue;
+    // A signal the process was started ignoring (`nohup`, a background
+    // job of a non-interactive shell) stays ignored.
+    if (current.sa_handler == SIG_IGN) continue;
+    previousActions[signal] = current;
+    struct sigaction ours {};
+    ours.sa_handler = undoOnSignal;
+    sigemptyset(&ours.sa_mask);
+    for (int other : kSignals) sigaddset(&ours.sa_mask, other); // one undo at a time
+    sigaction(signal, &ours, nullptr);
+  }
 }
 
 } // namespace

@@ -147,4 +147,24 @@ TEST_CASE("what was forgotten, or given up with its cleanup, a signal leaves alo
   CHECK(llvm::sys::fs::exists(released + "/manifest.json"));
 }
 
+TEST_CASE("a handler set after the first cleanup does not take the signal without the undo", "[build][signal]") {
+  // What a host program, or a test runner restoring its own handlers, does
+  // between two builds of one process.
+  TempDir dir;
+  std::string tree = dir.path() + "/.out.staging-2";
+  makeTree(tree);
+  int status = runAndSignal(SIGTERM, [&] {
+    { InterruptCleanup first; }
+    struct sigaction other {};
+    other.sa_handler = [](int) { _exit(42); };
+    sigemptyset(&other.sa_mask);
+    sigaction(SIGTERM, &other, nullptr);
+    static InterruptCleanup second;
+    second.removeTree(tree);
+  });
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 42); // the other handler ran, after the undo
+  CHECK_FALSE(llvm::sys::fs::exists(tree));
+}
+
 #endif // WARD_THREAD_SANITIZER
