@@ -58,7 +58,7 @@ std::optional<Policy> policyFor(const BackupDecl &b, DiagnosticEngine &diags) {
   llvm::json::Object schedule;
   std::vector<std::string> days;
   if (s.days)
-    for (const Value &d : s.days->items) days.push_back(d.text.str());
+    for (const Value &d : s.days->items()) days.push_back(d.text.str());
   if (!days.empty()) p.firstDay = days.front();
   switch (s.kind) {
   case BackupSchedule::Kind::Hourly:

@@ -110,7 +110,8 @@ private:
 };
 
 llvm::json::Value bundleJson(const EdgeWorkerDecl &ew, llvm::StringRef compilerVersion) {
-  llvm::json::Object misc{{"edgeworker", ew.name.text}, {"generator", fmt::format("wardc {}", compilerVersion.str())}};
+  llvm::json::Object misc{{"edgeworker", ew.name.text.ref()},
+                          {"generator", fmt::format("wardc {}", compilerVersion.str())}};
   const EdgeWorkerSettings &settings = ew.settings;
   if (settings.id) misc["id"] = *settings.id;
   if (settings.tier) misc["tier"] = settings.tier.spelling().str();

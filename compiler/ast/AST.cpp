@@ -7,6 +7,62 @@ namespace ward {
 
 const Ref RouteAction::kNoRef{};
 
+Value::Value(const Value &other) : text(other.text), range(other.range), kind(other.kind), isInteger(other.isInteger) {
+  copyPayload(other);
+}
+
+Value &Value::operator=(const Value &other) {
+  // Through a copy: `other` may be one of this value's own elements.
+  if (this != &other) *this = Value(other);
+  return *this;
+}
+
+void Value::copyPayload(const Value &other) {
+  if (!other.ownsElements_) {
+    setPayload(other.payload());
+    return;
+  }
+  const Elements &from = *other.elements();
+  Elements &to = ownElements();
+  to.items = from.items;
+  to.fields = from.fields;
+}
+
+Value::Elements &Value::ownElements() {
+  if (Elements *existing = elements()) return *existing;
+  bool inArena = false;
+  Elements *fresh = new (allocateNode(sizeof(Elements), inArena)) Elements();
+  setPayload(reinterpret_cast<uintptr_t>(fresh) | (inArena ? 1 : 0));
+  ownsElements_ = true;
+  return *fresh;
+}
+
+void Value::releaseElements() {
+  Elements *e = elements();
+  bool inArena = payload() & 1;
+  e->~Elements();
+  freeNode(e, inArena);
+  setPayload(0);
+  ownsElements_ = false;
+}
+
+void Value::setItems(CompactVector<Value> items) {
+  assert((kind == Kind::List || kind == Kind::Call) && "items are a list's or a call's");
+  if (items.empty() && !ownsElements_) return; // nothing to keep: an empty list takes no memory
+  ownElements().items = std::move(items);
+}
+
+void Value::setFields(CompactVector<Field> fields) {
+  assert((kind == Kind::Object || kind == Kind::Call) && "fields are an object's or a call's");
+  if (fields.empty() && !ownsElements_) return;
+  ownElements().fields = std::move(fields);
+}
+
+CompactVector<Value> Value::takeItems() {
+  Elements *e = elements();
+  return e ? std::move(e->items) : CompactVector<Value>();
+}
+
 llvm::StringRef Value::kindName() const {
   switch (kind) {
   case Kind::String: return "a string";
@@ -39,7 +95,7 @@ std::vector<std::string> AttrList::strings(llvm::StringRef key) const {
 std::vector<std::string> Value::strings() const {
   if (kind != Kind::List) return {text.str()};
   std::vector<std::string> out;
-  for (const Value &item : items) out.push_back(item.text.str());
+  for (const Value &item : items()) out.push_back(item.text.str());
   return out;
 }
 

@@ -13,8 +13,10 @@
 #include "ast/NodeArena.h"
 #include "ast/Settings.h"
 #include "ast/TextStore.h"
+#include "ast/TextView.h"
 #include "source/SourceManager.h"
 
+#include <llvm/ADT/ArrayRef.h>
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Support/Casting.h>
 #include <llvm/Support/JSON.h>
@@ -24,6 +26,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ward {
@@ -33,7 +36,7 @@ class Decl;
 /// A name as written, with where it was written. The text points into the
 /// source buffer or into a TextStore of the node's owner (see TextStore.h).
 struct Name {
-  llvm::StringRef text;
+  TextView text;
   SourceRange range;
   bool empty() const { return text.empty(); }
 };
@@ -47,38 +50,67 @@ struct Ref {
 struct Field;
 
 /// A literal or structured value on the right of `=`.
+///
+/// 36 bytes: a large policy holds a value for every attribute, field and
+/// list element. A number's magnitude, a reference's target and a compound
+/// value's elements share one slot, as no value has two of them.
 struct Value {
   enum class Kind : uint8_t { String, Number, Quantity, List, Object, Call, Ref };
+  TextView text; // String: decoded text; Ref/Call: dotted name; Number/Quantity: spelling
+                 // (in the source buffer or a TextStore, as Name's)
+  SourceRange range;
   Kind kind = Kind::String;
   bool isInteger = false; // Number and Quantity: written without a fraction
-  SourceRange range;
-  llvm::StringRef text;        // String: decoded text; Ref/Call: dotted name; Number/Quantity: spelling
-                               // (in the source buffer or a TextStore, as Name's)
-  CompactVector<Value> items;  // List elements; Call positional arguments
-  CompactVector<Field> fields; // Object fields; Call named arguments
+
+  Value() = default;
+  Value(const Value &other);
+  Value(Value &&other) noexcept
+      : text(other.text), range(other.range), kind(other.kind), isInteger(other.isInteger),
+        ownsElements_(std::exchange(other.ownsElements_, false)) {
+    setPayload(other.payload());
+    other.setPayload(0);
+  }
+  Value &operator=(const Value &other);
+  Value &operator=(Value &&other) noexcept;
+  ~Value() {
+    if (ownsElements_) releaseElements();
+  }
+
+  /// List elements; Call positional arguments; empty for other kinds.
+  llvm::ArrayRef<Value> items() const;
+  llvm::MutableArrayRef<Value> items();
+  /// Object fields; Call named arguments; empty for other kinds.
+  llvm::ArrayRef<Field> fields() const;
+  llvm::MutableArrayRef<Field> fields();
+  /// Sets a List's elements or a Call's positional arguments.
+  void setItems(CompactVector<Value> items);
+  /// Sets an Object's fields or a Call's named arguments.
+  void setFields(CompactVector<Field> fields);
+  /// The elements, moved out; the value keeps none.
+  CompactVector<Value> takeItems();
 
   /// Number and Quantity: the magnitude; 0 for other kinds.
   double number() const {
-    if (kind != Kind::Number && kind != Kind::Quantity) return 0;
+    if ((kind != Kind::Number && kind != Kind::Quantity) || ownsElements_) return 0;
     double magnitude;
-    std::memcpy(&magnitude, &payload_, sizeof magnitude);
+    std::memcpy(&magnitude, payload_, sizeof magnitude);
     return magnitude;
   }
   void setNumber(double magnitude) {
-    assert((kind == Kind::Number || kind == Kind::Quantity) && "a magnitude is a number's");
-    std::memcpy(&payload_, &magnitude, sizeof magnitude);
+    assert((kind == Kind::Number || kind == Kind::Quantity) && !ownsElements_ && "a magnitude is a number's");
+    std::memcpy(payload_, &magnitude, sizeof magnitude);
   }
   /// Ref: the declaration it names, where a schema expects a reference and
   /// Sema resolved it; null otherwise, and for other kinds.
   const Decl *target() const {
-    if (kind != Kind::Ref) return nullptr;
+    if (kind != Kind::Ref || ownsElements_) return nullptr;
     const Decl *decl;
-    std::memcpy(&decl, &payload_, sizeof decl);
+    std::memcpy(&decl, payload_, sizeof decl);
     return decl;
   }
   void setTarget(const Decl *decl) {
-    assert(kind == Kind::Ref && "a target is a reference's");
-    std::memcpy(&payload_, &decl, sizeof decl);
+    assert(kind == Kind::Ref && !ownsElements_ && "a target is a reference's");
+    std::memcpy(payload_, &decl, sizeof decl);
   }
 
   /// Quantity: the suffix as written (`ms`, `mo`, `%`, `days`), what follows
@@ -95,33 +127,50 @@ struct Value {
   std::vector<std::string> strings() const;
 
 private:
-  // A number's magnitude or a reference's target, by kind: no value has
-  // both, and a policy holds a value per attribute.
-  uint64_t payload_ = 0;
-  static_assert(sizeof(double) == sizeof(uint64_t) && sizeof(const Decl *) == sizeof(uint64_t),
+  struct Elements;
+  Elements *elements() const;
+  Elements &ownElements();
+  void releaseElements();
+  void copyPayload(const Value &other);
+  uint64_t payload() const {
+    uint64_t bits;
+    std::memcpy(&bits, payload_, sizeof bits);
+    return bits;
+  }
+  void setPayload(uint64_t bits) { std::memcpy(payload_, &bits, sizeof bits); }
+
+  // Whether the payload points to Elements (a compound value's, allocated
+  // as NodeArena.h says) rather than holding a magnitude or a target. Kept
+  // apart from `kind`, which the parsers set as they go: the destructor
+  // must not read a magnitude as an address.
+  bool ownsElements_ = false;
+  // A number's magnitude, a reference's target, or the address of a
+  // compound value's Elements (tagged in its lowest bit when a NodeArena's).
+  // Two halves, read and written whole by memcpy: 4-byte aligned, it packs
+  // after the text, range and kind.
+  uint32_t payload_[2] = {0, 0};
+  static_assert(sizeof(double) == sizeof(payload_) && sizeof(const Decl *) == sizeof(payload_),
                 "a magnitude or a target fills the payload");
 };
 
 /// A key and its value: an attribute, or a field of an object or a call.
 /// The key is written in the file of its value, so that file is not kept
-/// twice: a large policy holds hundreds of thousands of keys (80 bytes an
-/// entry, not 88).
+/// twice: a large policy holds hundreds of thousands of keys (56 bytes an
+/// entry, not 60).
 class KeyedValue {
 public:
   KeyedValue() = default;
   KeyedValue(const Name &key, Value value)
-      : value(std::move(value)), keyText_(key.text.data()), keySize_(static_cast<uint32_t>(key.text.size())),
-        keyBegin_(key.range.begin), keyEnd_(key.range.end) {
+      : value(std::move(value)), keyText_(key.text), keyBegin_(key.range.begin), keyEnd_(key.range.end) {
     assert((!key.range.valid() || key.range.file == this->value.range.file) && "a key is in its value's file");
   }
   /// The key: an identifier, or a quoted key decoded (`"x-note" = ...`).
-  Name key() const { return {llvm::StringRef(keyText_, keySize_), SourceRange{value.range.file, keyBegin_, keyEnd_}}; }
+  Name key() const { return {keyText_, SourceRange{value.range.file, keyBegin_, keyEnd_}}; }
 
   Value value;
 
 private:
-  const char *keyText_ = nullptr;
-  uint32_t keySize_ = 0;
+  TextView keyText_;
   uint32_t keyBegin_ = 0, keyEnd_ = 0;
 };
 
@@ -129,9 +178,55 @@ struct Field : KeyedValue {
   using KeyedValue::KeyedValue;
 };
 
+/// A compound value's elements: a list's, an object's, or a call's two
+/// kinds of argument.
+struct Value::Elements {
+  CompactVector<Value> items;
+  CompactVector<Field> fields;
+};
+inline Value::Elements *Value::elements() const {
+  return ownsElements_ ? reinterpret_cast<Elements *>(static_cast<uintptr_t>(payload()) & ~uintptr_t(1)) : nullptr;
+}
+inline llvm::ArrayRef<Value> Value::items() const {
+  const Elements *e = elements();
+  return e ? llvm::ArrayRef<Value>(e->items.begin(), e->items.end()) : llvm::ArrayRef<Value>();
+}
+inline llvm::MutableArrayRef<Value> Value::items() {
+  Elements *e = elements();
+  return e ? llvm::MutableArrayRef<Value>(e->items.begin(), e->items.end()) : llvm::MutableArrayRef<Value>();
+}
+inline llvm::ArrayRef<Field> Value::fields() const {
+  const Elements *e = elements();
+  return e ? llvm::ArrayRef<Field>(e->fields.begin(), e->fields.end()) : llvm::ArrayRef<Field>();
+}
+inline llvm::MutableArrayRef<Field> Value::fields() {
+  Elements *e = elements();
+  return e ? llvm::MutableArrayRef<Field>(e->fields.begin(), e->fields.end()) : llvm::MutableArrayRef<Field>();
+}
+inline Value &Value::operator=(Value &&other) noexcept {
+  if (this == &other) return *this;
+  // Everything taken from `other` before this value's elements go, as
+  // `other` may be one of them.
+  llvm::StringRef otherText = other.text;
+  SourceRange otherRange = other.range;
+  Kind otherKind = other.kind;
+  bool otherIsInteger = other.isInteger;
+  bool otherOwns = std::exchange(other.ownsElements_, false);
+  uint64_t otherPayload = other.payload();
+  other.setPayload(0);
+  if (ownsElements_) releaseElements();
+  text = otherText;
+  range = otherRange;
+  kind = otherKind;
+  isInteger = otherIsInteger;
+  ownsElements_ = otherOwns;
+  setPayload(otherPayload);
+  return *this;
+}
+
 template <typename T> SourceRange Setting<T>::range() const { return written ? written->range : SourceRange{}; }
 inline SourceRange TextSetting::range() const { return written ? written->range : SourceRange{}; }
-inline llvm::StringRef TextSetting::operator*() const { return written ? written->text : llvm::StringRef(); }
+inline llvm::StringRef TextSetting::operator*() const { return written ? written->text.ref() : llvm::StringRef(); }
 template <typename T> llvm::StringRef Setting<T>::spelling() const {
   return written ? llvm::StringRef(written->text) : llvm::StringRef();
 }
@@ -145,6 +240,11 @@ struct Attribute : KeyedValue {
     return SourceRange{keyRange.file, keyRange.begin, value.range.end};
   }
 };
+
+// What a large policy holds hundreds of thousands of; docs/performance.md
+// has the figures. On the 64-bit targets Ward builds for.
+static_assert(sizeof(Name) == 24 && sizeof(Value) == 36 && sizeof(Attribute) == 56 && sizeof(Field) == 56,
+              "a node grew: a 1,000,000-line policy holds about a million of these");
 
 /// An attribute block `{ key = value ... }`.
 struct AttrList {

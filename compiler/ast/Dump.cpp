@@ -56,8 +56,8 @@ private:
     case Value::Kind::Call: line(label, "call " + v.text.str() + where); break;
     }
     Nest n(*this);
-    for (const Value &item : v.items) value(item, "item");
-    for (const Field &f : v.fields) value(f.value, "field " + quoted(f.key().text) + at(f.key().range));
+    for (const Value &item : v.items()) value(item, "item");
+    for (const Field &f : v.fields()) value(f.value, "field " + quoted(f.key().text) + at(f.key().range));
   }
   void attrs(const AttrList &list) {
     if (list.range.valid()) line("block", at(list.range));

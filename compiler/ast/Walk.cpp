@@ -81,8 +81,8 @@ void forEachRef(const Decl &decl, llvm::function_ref<void(const Ref &, RefSite)>
 
 static void visitNested(Value &v, llvm::function_ref<void(Value &)> visit) {
   visit(v);
-  for (Value &item : v.items) visitNested(item, visit);
-  for (Field &f : v.fields) visitNested(f.value, visit);
+  for (Value &item : v.items()) visitNested(item, visit);
+  for (Field &f : v.fields()) visitNested(f.value, visit);
 }
 
 void forEachValue(Decl &decl, llvm::function_ref<void(Value &)> visit) {

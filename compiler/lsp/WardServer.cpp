@@ -372,7 +372,7 @@ std::variant<llvm::json::Value, std::string> WardServer::prepareRename(const std
   if (!symbol) return std::string("there is no declared name here");
   if (std::optional<std::string> refusal = cannotRename(c->program(), *symbol->decl)) return *refusal;
   return llvm::json::Object{{"range", rangeToLsp(c->sources(), symbol->range)},
-                            {"placeholder", symbol->decl->name.text}};
+                            {"placeholder", symbol->decl->name.text.ref()}};
 }
 
 std::variant<llvm::json::Value, std::string> WardServer::rename(const std::string &path, Position pos,

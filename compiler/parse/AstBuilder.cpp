@@ -122,14 +122,20 @@ private:
       v = list(c->list());
     } else if (auto *c = dynamic_cast<P::ObjectValueContext *>(ctx)) {
       v.kind = Value::Kind::Object;
-      for (P::FieldContext *f : c->object()->field()) v.fields.push_back(field(f));
+      CompactVector<Field> fields;
+      for (P::FieldContext *f : c->object()->field()) fields.push_back(field(f));
+      v.setFields(std::move(fields));
     } else if (auto *c = dynamic_cast<P::CallValueContext *>(ctx)) {
       v.kind = Value::Kind::Call;
       v.text = qualified(c->qualifiedName()).text;
+      CompactVector<Value> positional;
+      CompactVector<Field> named;
       for (P::ArgumentContext *arg : c->argument()) {
-        if (arg->name()) v.fields.push_back({name(arg->name()), value(arg->value())});
-        else v.items.push_back(value(arg->value()));
+        if (arg->name()) named.push_back({name(arg->name()), value(arg->value())});
+        else positional.push_back(value(arg->value()));
       }
+      v.setItems(std::move(positional));
+      v.setFields(std::move(named));
     } else if (auto *c = dynamic_cast<P::RefValueContext *>(ctx)) {
       v.kind = Value::Kind::Ref;
       v.text = qualified(c->qualifiedName()).text;
@@ -142,7 +148,9 @@ private:
     Value v;
     v.kind = Value::Kind::List;
     v.range = range(ctx);
-    for (P::ValueContext *item : ctx->value()) v.items.push_back(value(item));
+    CompactVector<Value> items;
+    for (P::ValueContext *item : ctx->value()) items.push_back(value(item));
+    v.setItems(std::move(items));
     return v;
   }
 
@@ -251,10 +259,10 @@ private:
     if (auto *w = dynamic_cast<P::GrantRoleContext *>(what)) {
       d->role = string(w->STRING());
     } else if (auto *w = dynamic_cast<P::GrantActionsContext *>(what)) {
-      d->actions = std::move(list(w->list(0)).items).take();
-      if (w->list().size() > 1) d->dataActions = std::move(list(w->list(1)).items).take();
+      d->actions = list(w->list(0)).takeItems();
+      if (w->list().size() > 1) d->dataActions = list(w->list(1)).takeItems();
     } else if (auto *w = dynamic_cast<P::GrantDataActionsContext *>(what)) {
-      d->dataActions = std::move(list(w->list()).items).take();
+      d->dataActions = list(w->list()).takeItems();
     }
     return d;
   }

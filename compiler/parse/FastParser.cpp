@@ -215,6 +215,11 @@ private:
     out.assign(std::make_move_iterator(stack.begin() + mark), std::make_move_iterator(stack.end()));
     stack.erase(stack.begin() + mark, stack.end());
   }
+  template <typename T> static CompactVector<T> takeAbove(std::vector<T> &stack, size_t mark) {
+    CompactVector<T> out;
+    moveAbove(stack, mark, out);
+    return out;
+  }
 
   // ---- leaves ---------------------------------------------------------------
   Name name() {
@@ -287,7 +292,7 @@ private:
       valueStack_.push_back(value());
       while (accept(L::COMMA) && type() != L::RBRACKET) valueStack_.push_back(value());
     }
-    moveAbove(valueStack_, mark, v.items);
+    v.setItems(takeAbove(valueStack_, mark));
     expect(L::RBRACKET);
     v.range = span(first);
     return v;
@@ -306,7 +311,7 @@ private:
         fieldStack_.push_back(field());
       }
     }
-    moveAbove(fieldStack_, mark, v.fields);
+    v.setFields(takeAbove(fieldStack_, mark));
     expect(L::RBRACE);
     return v;
   }
@@ -327,8 +332,8 @@ private:
     } else {
       accept(L::COMMA);
     }
-    moveAbove(valueStack_, positional, v.items);
-    moveAbove(fieldStack_, named, v.fields);
+    v.setItems(takeAbove(valueStack_, positional));
+    v.setFields(takeAbove(fieldStack_, named));
     expect(L::RPAREN);
   }
   void argument() {
@@ -476,11 +481,11 @@ private:
     if (accept(L::ROLE)) {
       d->role = string();
     } else if (accept(L::ACTIONS)) {
-      d->actions = std::move(list().items).take();
-      if (accept(L::DATA_ACTIONS)) d->dataActions = std::move(list().items).take();
+      d->actions = list().takeItems();
+      if (accept(L::DATA_ACTIONS)) d->dataActions = list().takeItems();
     } else {
       expect(L::DATA_ACTIONS);
-      d->dataActions = std::move(list().items).take();
+      d->dataActions = list().takeItems();
     }
     expect(L::ON);
     d->scope = ref();

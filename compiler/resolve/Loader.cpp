@@ -225,7 +225,7 @@ void Loader::resolveImports(SourceFile &file) {
       continue;
     }
     llvm::SmallString<256> path(llvm::sys::path::parent_path(file.path));
-    llvm::sys::path::append(path, imp.target.text);
+    llvm::sys::path::append(path, imp.target.text.ref());
     llvm::sys::path::remove_dots(path, /*remove_dot_dot=*/false);
     if (SourceFile *target = loadPath(std::string(path), imp.target.range, "")) imp.resolved = target->id;
   }

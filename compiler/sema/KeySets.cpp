@@ -75,9 +75,9 @@ std::optional<llvm::json::Array> loadKeySet(llvm::StringRef issuerName, const st
     return std::nullopt;
   };
   llvm::SmallString<256> path;
-  if (!llvm::sys::path::is_absolute(jwksFile.value.text))
+  if (!llvm::sys::path::is_absolute(jwksFile.value.text.ref()))
     path = llvm::sys::path::parent_path(sm.displayPath(jwksFile.value.range.file));
-  llvm::sys::path::append(path, jwksFile.value.text);
+  llvm::sys::path::append(path, jwksFile.value.text.ref());
 
   // Size and kind first: a device or a pipe named here must not be read.
   llvm::sys::fs::file_status status;

@@ -47,9 +47,9 @@ ValueCheck listOf(ValueCheck item, bool nonEmpty) {
   return ValueCheck(
       [item, nonEmpty](SemaContext &ctx, Value &v, const std::string &what) {
         if (!checkKind(ctx.diags, v, Value::Kind::List, what)) return;
-        if (nonEmpty && v.items.empty())
+        if (nonEmpty && v.items().empty())
           ctx.diags.report(DiagID::OutOfRange, v.range, fmt::format("{} must not be empty", what));
-        for (Value &element : v.items) item(ctx, element, "element of " + what);
+        for (Value &element : v.items()) item(ctx, element, "element of " + what);
       },
       std::move(values));
 }
@@ -60,19 +60,19 @@ ValueCheck refTo(DeclKind kind) {
   };
 }
 template <typename Entries>
-void checkEntries(SemaContext &, Entries &, const Schema &, const OwnerName &, SourceRange,
+void checkEntries(SemaContext &, Entries &&, const Schema &, const OwnerName &, SourceRange,
                   const std::vector<std::string> &);
 ValueCheck objectOf(const Schema *schema) {
   return [schema](SemaContext &ctx, Value &v, const std::string &what) {
     if (!checkKind(ctx.diags, v, Value::Kind::Object, what)) return;
-    checkEntries(ctx, v.fields, *schema, what, v.range, {});
+    checkEntries(ctx, v.fields(), *schema, what, v.range, {});
   };
 }
 /// An object with free keys (claims, headers) whose values pass `check`.
 ValueCheck mapOf(ValueCheck check) {
   return [check](SemaContext &ctx, Value &v, const std::string &what) {
     if (!checkKind(ctx.diags, v, Value::Kind::Object, what)) return;
-    for (Field &f : v.fields) check(ctx, f.value, fmt::format("`{}` in {}", f.key().text, what));
+    for (Field &f : v.fields()) check(ctx, f.value, fmt::format("`{}` in {}", f.key().text, what));
   };
 }
 ValueCheck stringOrStringList() {
@@ -123,10 +123,10 @@ ValueCheck backoff() {
                                : fmt::format("did you mean `{}`?", close.front()));
       return;
     }
-    for (Value &positional : v.items)
+    for (Value &positional : v.items())
       ctx.diags.report(DiagID::WrongValueType, positional.range, "backoff arguments are named")
           .withHelp("write `initial = 100ms`, not `100ms`");
-    checkEntries(ctx, v.fields, *schema, OwnerName([&] { return fmt::format("`{}(...)`", v.text); }), v.range, {});
+    checkEntries(ctx, v.fields(), *schema, OwnerName([&] { return fmt::format("`{}(...)`", v.text); }), v.range, {});
   };
   check.values = {"exponential", "constant"}; // each takes the arguments of callSchema()
   return check;
@@ -147,7 +147,7 @@ ValueCheck retryCondition() {
 }
 
 template <typename Entries>
-void checkEntries(SemaContext &ctx, Entries &entries, const Schema &schema, const OwnerName &owner,
+void checkEntries(SemaContext &ctx, Entries &&entries, const Schema &schema, const OwnerName &owner,
                   SourceRange ownerRange, const std::vector<std::string> &extraKeys) {
   for (size_t i = 0; i < entries.size(); ++i) {
     auto &entry = entries[i];

@@ -218,7 +218,7 @@ private:
     checkAttributes(ctx_, d.attrs, capabilitySchema(), owner, d.name.range);
     auto count = [&](const char *key) {
       const Attribute *a = d.attrs.find(key);
-      return a && a->value.kind == Value::Kind::List ? a->value.items.size() : 0;
+      return a && a->value.kind == Value::Kind::List ? a->value.items().size() : 0;
     };
     if (count("actions") + count("data_actions") == 0)
       diags_.report(DiagID::MissingAttribute, d.name.range, fmt::format("{} grants no action", owner.str()))
@@ -265,7 +265,7 @@ private:
     if (r.require) {
       checkAttributes(ctx_, r.require->attrs, tokenRequirementSchema(), "`require token`", r.require->range);
       if (const Attribute *scopes = r.require->attrs.find("scopes"))
-        for (const Value &scope : scopes->value.items) checkScopeToken(diags_, scope);
+        for (const Value &scope : scopes->value.items()) checkScopeToken(diags_, scope);
     }
     if (r.actions.empty())
       diags_
@@ -318,7 +318,7 @@ private:
       checkStatus(diags_, *a.status, "a response status", 100, 599);
       checkAttributes(ctx_, a.attrs, respondSchema(), "`respond`", a.range);
       if (const Attribute *headers = a.attrs.find("headers"))
-        for (const Field &header : headers->value.fields) checkHeaderField(diags_, header);
+        for (const Field &header : headers->value.fields()) checkHeaderField(diags_, header);
       if (a.text && countCodePoints(a.text->text) > 2048)
         diags_.report(DiagID::OutOfRange, a.text->range, "a response body at the edge holds at most 2,048 characters")
             .withHelp("serve larger bodies from the origin");
@@ -452,7 +452,7 @@ private:
     const Attribute *retain = d.attrs.find("retain");
     std::map<std::string, const Value *> tiers;
     if (retain && retain->value.kind == Value::Kind::Object)
-      for (const Field &f : retain->value.fields) tiers[f.key().text.str()] = &f.value;
+      for (const Field &f : retain->value.fields()) tiers[f.key().text.str()] = &f.value;
     struct Limit {
       const char *tier;
       int64_t min, max;
@@ -546,9 +546,9 @@ private:
       checkClockTime(diags_, *s.time, "the backup time", true);
       static const std::vector<std::string> days = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                                     "Thursday", "Friday", "Saturday"};
-      if (s.days->items.empty())
+      if (s.days->items().empty())
         diags_.report(DiagID::InvalidSchedule, s.days->range, "a weekly backup needs at least one day");
-      for (Value &day : s.days->items) checkOneOf(diags_, day, "day of the week", days);
+      for (Value &day : s.days->items()) checkOneOf(diags_, day, "day of the week", days);
       break;
     }
     }
@@ -590,7 +590,7 @@ private:
   void viaEntries(EdgeWorkerDecl &ew, std::vector<const Decl *> &reported) {
     const Attribute *via = ew.attrs.find("via");
     if (!via || via->value.kind != Value::Kind::Object) return;
-    for (const Field &entry : via->value.fields) {
+    for (const Field &entry : via->value.fields()) {
       const Decl *target =
           ctx_.resolver.lookup(ctx_.file, entry.key(), {DeclKind::Issuer, DeclKind::Resource}, "`via`", ctx_.diags);
       if (!target || entry.value.kind != Value::Kind::String) continue;

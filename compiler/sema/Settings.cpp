@@ -19,7 +19,7 @@ const Value *valueOf(const AttrList &attrs, llvm::StringRef key) {
 
 const Value *fieldOf(const Value *object, llvm::StringRef key) {
   if (!object) return nullptr;
-  for (const Field &f : object->fields)
+  for (const Field &f : object->fields())
     if (f.key().text == key) return &f.value;
   return nullptr;
 }
@@ -32,7 +32,7 @@ TextSetting text(const AttrList &attrs, llvm::StringRef key) { return textOf(val
 std::vector<TextSetting> texts(const Value *v) {
   std::vector<TextSetting> out;
   if (v && v->kind == Value::Kind::List)
-    for (const Value &item : v->items)
+    for (const Value &item : v->items())
       if (isText(&item)) out.push_back(textOf(&item));
   return out;
 }
@@ -108,9 +108,9 @@ RetrySpec retrySpec(const RetryDecl &decl) {
     }
   }
   if (const Value *on = valueOf(decl.attrs, "on")) {
-    r.statuses.reserve(on->items.size()); // grown one status at a time, each list took three allocations
-    r.conditions.reserve(on->items.size());
-    for (const Value &v : on->items) {
+    r.statuses.reserve(on->items().size()); // grown one status at a time, each list took three allocations
+    r.conditions.reserve(on->items().size());
+    for (const Value &v : on->items()) {
       if (v.kind != Value::Kind::Number) r.conditions.push_back(v.text);
       else if (std::optional<int64_t> status = wholePart(v.number())) r.statuses.push_back(*status);
     }
@@ -151,13 +151,13 @@ TokenRequirementSettings tokenRequirementSettings(const AttrList &attrs) {
   s.audiences = texts(attrs, "audiences");
   s.roles = texts(attrs, "roles");
   if (const Value *claims = valueOf(attrs, "claims"))
-    for (const Field &f : claims->fields) s.claims.emplace_back(f.key().text, f.value.strings());
+    for (const Field &f : claims->fields()) s.claims.emplace_back(f.key().text, f.value.strings());
   return s;
 }
 
 void headersOf(RouteAction &action) {
   if (const Value *headers = valueOf(action.attrs, "headers"))
-    for (const Field &f : headers->fields) action.headers.emplace_back(f.key().text, f.value.text);
+    for (const Field &f : headers->fields()) action.headers.emplace_back(f.key().text, f.value.text);
 }
 
 BackupSettings backupSettings(const AttrList &attrs) {

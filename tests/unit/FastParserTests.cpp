@@ -383,8 +383,8 @@ TEST_CASE("a tree built in a file's arena is copied whole, and the copies outliv
       routes = llvm::cast<EdgeWorkerDecl>(parsed->file->decls[1].get())->routes;
     } // the file, its arena and its buffer are gone
     REQUIRE(retryAttrs.items.size() == 3);
-    CHECK(retryAttrs.items[1].value.items.size() == 2);
-    CHECK(retryAttrs.items[2].value.fields.size() == 2);
+    CHECK(retryAttrs.items[1].value.items().size() == 2);
+    CHECK(retryAttrs.items[2].value.fields().size() == 2);
     REQUIRE(routes.size() == 1);
     REQUIRE(routes[0].actions.size() == 1);
     REQUIRE(routes[0].actions[0].status);

@@ -80,7 +80,7 @@ backup nightly {
   REQUIRE(backup);
   REQUIRE(backup->schedules.size() == 1);
   CHECK(backup->schedules[0].kind == BackupSchedule::Kind::Weekly);
-  CHECK(backup->schedules[0].days->items.size() == 2);
+  CHECK(backup->schedules[0].days->items().size() == 2);
 
   auto *grant = firstOf<GrantDecl>(r);
   REQUIRE(grant);
@@ -134,9 +134,9 @@ TEST_CASE("quantities keep magnitude and unit", "[parser]") {
   CHECK(timeout.number() == 250);
   CHECK(timeout.unit() == "ms");
   const Value &budget = retry->attrs.find("budget")->value;
-  CHECK(budget.fields[0].value.unit() == "%");
-  CHECK(budget.fields[0].value.number() == Approx(12.5));
-  CHECK(budget.fields[0].value.text == "12.5%");
+  CHECK(budget.fields()[0].value.unit() == "%");
+  CHECK(budget.fields()[0].value.number() == Approx(12.5));
+  CHECK(budget.fields()[0].value.text == "12.5%");
   const Value &attempts = retry->attrs.find("attempts")->value;
   CHECK(attempts.kind == Value::Kind::Number);
   CHECK(attempts.unit().empty());
@@ -345,6 +345,61 @@ TEST_CASE("a usually empty list copies deeply and takes one pointer when empty",
   CHECK(std::move(copy).take().empty()); // taken from: empty
 }
 
+TEST_CASE("a value holds a magnitude, a target or elements in one slot, and never mistakes one for another",
+          "[parser]") {
+  Value number;
+  number.kind = Value::Kind::Number;
+  number.setNumber(2.5);
+  Value copied = number;
+  CHECK(copied.number() == 2.5);
+  CHECK(copied.items().empty());
+  CHECK(copied.fields().empty());
+
+  auto listOf = [](std::vector<uint32_t> marks) {
+    Value list;
+    list.kind = Value::Kind::List;
+    CompactVector<Value> items;
+    for (uint32_t mark : marks) items.emplace_back().range.begin = mark;
+    list.setItems(std::move(items));
+    return list;
+  };
+  Value outer = listOf({1, 2});
+  CHECK(outer.number() == 0);
+  CHECK(outer.target() == nullptr);
+  CompactVector<Value> nested;
+  nested.push_back(listOf({7, 8, 9}));
+  nested.push_back(number);
+  outer.setItems(std::move(nested));
+  REQUIRE(outer.items().size() == 2);
+  CHECK(outer.items()[0].items().size() == 3);
+  CHECK(outer.items()[1].number() == 2.5);
+
+  // Assigned one of its own elements: taken before the elements go.
+  Value twice = outer;
+  twice = twice.items()[0];
+  REQUIRE(twice.items().size() == 3);
+  CHECK(twice.items()[2].range.begin == 9);
+  outer = std::move(outer.items()[0]);
+  REQUIRE(outer.items().size() == 3);
+  CHECK(outer.items()[0].range.begin == 7);
+
+  // A kind changed after the elements were set: the address is not a magnitude.
+  outer.kind = Value::Kind::Number;
+  CHECK(outer.number() == 0);
+  CHECK(outer.items().size() == 3);
+
+  // An empty list keeps nothing; its elements can be taken.
+  Value empty;
+  empty.kind = Value::Kind::List;
+  empty.setItems({});
+  CHECK(empty.items().empty());
+  CHECK(empty.takeItems().empty());
+  Value taken = listOf({4, 5});
+  CompactVector<Value> out = taken.takeItems();
+  CHECK(out.size() == 2);
+  CHECK(taken.items().empty());
+}
+
 TEST_CASE("a compact list grows in one block, keeps its elements in order and owns nested lists", "[parser]") {
   // Values nest lists of values: growth moves them, copies copy them all.
   CompactVector<Value> list;
@@ -352,25 +407,27 @@ TEST_CASE("a compact list grows in one block, keeps its elements in order and ow
     Value v;
     v.kind = Value::Kind::List;
     v.range.begin = i; // a mark to find it by
-    for (int j = 0; j < i % 4; ++j) v.items.emplace_back().range.begin = 1000 * i + j;
+    CompactVector<Value> items;
+    for (int j = 0; j < i % 4; ++j) items.emplace_back().range.begin = 1000 * i + j;
+    v.setItems(std::move(items));
     list.push_back(std::move(v));
   }
   REQUIRE(list.size() == 1000);
   CHECK(list.end() - list.begin() == 1000); // contiguous
   size_t wrong = 0;
   for (int i = 0; i < 1000; ++i) {
-    wrong += list[i].range.begin != uint32_t(i) || list[i].items.size() != size_t(i % 4);
-    for (int j = 0; j < i % 4; ++j) wrong += list[i].items[j].range.begin != uint32_t(1000 * i + j);
+    wrong += list[i].range.begin != uint32_t(i) || list[i].items().size() != size_t(i % 4);
+    for (int j = 0; j < i % 4; ++j) wrong += list[i].items()[j].range.begin != uint32_t(1000 * i + j);
   }
   CHECK(wrong == 0);
 
   CompactVector<Value> copy = list;
-  copy[3].items[1].range.begin = 0;
-  CHECK(list[3].items[1].range.begin == 3001); // deep
+  copy[3].items()[1].range.begin = 0;
+  CHECK(list[3].items()[1].range.begin == 3001); // deep
   CompactVector<Value> &same = copy;
   copy = same; // assigning itself keeps it
   CHECK(copy.size() == 1000);
-  CHECK(copy[999].items[2].range.begin == 999002);
+  CHECK(copy[999].items()[2].range.begin == 999002);
 
   CompactVector<Value> moved = std::move(copy);
   CHECK(copy.empty());
@@ -394,16 +451,16 @@ TEST_CASE("a quantity's unit is the suffix of its spelling", "[parser]") {
   CHECK(timeout->value.number() == 1500);
   const Attribute *budget = retry->attrs.find("budget");
   REQUIRE(budget);
-  REQUIRE(budget->value.fields.size() == 2);
-  CHECK(budget->value.fields[0].value.unit() == "%");
-  CHECK(budget->value.fields[1].value.unit().empty());
-  CHECK(budget->value.items.empty());
+  REQUIRE(budget->value.fields().size() == 2);
+  CHECK(budget->value.fields()[0].value.unit() == "%");
+  CHECK(budget->value.fields()[1].value.unit().empty());
+  CHECK(budget->value.items().empty());
   CHECK(retry->spec.budgetRatio == Approx(0.125));
   // A list keeps its items in order (a value's items and fields are
   // CompactVectors).
   const Attribute *on = retry->attrs.find("on");
   REQUIRE(on);
-  REQUIRE(on->value.items.size() == 3);
-  CHECK(on->value.items[2].text == "504");
-  CHECK(on->value.fields.empty());
+  REQUIRE(on->value.items().size() == 3);
+  CHECK(on->value.items()[2].text == "504");
+  CHECK(on->value.fields().empty());
 }

@@ -76,8 +76,8 @@ void scanValue(RuleContext &ctx, const Value &v) {
                     "deploy time");
     return;
   }
-  for (const Value &item : v.items) scanValue(ctx, item);
-  for (const Field &f : v.fields) scanValue(ctx, f.value);
+  for (const Value &item : v.items()) scanValue(ctx, item);
+  for (const Field &f : v.fields()) scanValue(ctx, f.value);
 }
 
 void scanText(RuleContext &ctx, const Name &text) {

@@ -53,7 +53,7 @@ void retryStorm(RuleContext &ctx, const RetryDecl &retry, std::optional<int64_t>
     if (spec.jitterWritten) d.suggest(spec.jitterWritten->range, "full");
     else
       d.suggest({backoff->range.file, backoff->range.end - 1, backoff->range.end - 1},
-                backoff->fields.empty() ? "jitter = full" : ", jitter = full");
+                backoff->fields().empty() ? "jitter = full" : ", jitter = full");
     return;
   }
   int64_t waits = spec.attempts - 1;
