@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include <exception>
+#include <limits>
 #include <unistd.h>
 
 using namespace ward;
@@ -239,6 +240,13 @@ int main(int argc, char **argv) {
                                      "  wardc explain RULE               print the documentation of a rule\n",
                                      &errStream)) {
       llvm::errs() << errStream.str();
+      return UsageOrEnvironment;
+    }
+    // Source positions are 32-bit offsets (SourceRange): a larger file could
+    // not be located, so no limit may let one in.
+    if (kMaxFileSize > std::numeric_limits<uint32_t>::max()) {
+      llvm::errs() << "wardc: error: --max-file-size is at most " << std::numeric_limits<uint32_t>::max()
+                   << " bytes (4 GiB - 1): positions in a policy are 32-bit offsets\n";
       return UsageOrEnvironment;
     }
     if (kListRules && !kCheck) return listRules();

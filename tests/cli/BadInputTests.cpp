@@ -94,6 +94,21 @@ TEST_CASE("bad input: a device without end (/dev/zero) is read up to the limit a
   CHECK(r.err.find("/dev/zero: error[E0002]: file is over the limit of 1000000 bytes") != std::string::npos);
 }
 
+TEST_CASE("bad input: a file limit past 32-bit source offsets is refused before any file is read", "[bad-input]") {
+  TempDir dir;
+  std::string policy = dir.write("small.ward", "identity reader : group\n");
+  for (const char *command : {"check", "fmt"}) {
+    RunResult over = runWardc({command, "--max-file-size=4294967296", policy}, 60);
+    CHECK(over.exitCode == 2);
+    CHECK(over.err == "wardc: error: --max-file-size is at most 4294967295 bytes (4 GiB - 1): positions in a "
+                      "policy are 32-bit offsets\n");
+    RunResult largest = runWardc({command, "--max-file-size=4294967295", policy}, 60);
+    RunResult plain = runWardc({command, policy}, 60);
+    CHECK(largest.exitCode == plain.exitCode);
+    CHECK(largest.err == plain.err);
+  }
+}
+
 TEST_CASE("bad input: a block closed by the structure repair before a missing name does not crash the parser",
           "[bad-input]") {
   // Found by fuzz-parser: ANTLR's recovery conjured a token from the repair's
