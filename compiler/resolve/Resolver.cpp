@@ -24,7 +24,6 @@ void Resolver::indexDeclarations() {
   global_.clear();
   global_.reserve(static_cast<unsigned>(count));
   for (auto &file : program_.files) {
-    std::vector<const Decl *> &declared = declaredIn_[file->id];
     for (auto &declPtr : file->decls) {
       const Decl *decl = declPtr.get();
       if (decl->name.empty()) continue; // allow, grant
@@ -42,15 +41,14 @@ void Resolver::indexDeclarations() {
         same.push_back(cap);
         continue;
       }
-      auto [it, inserted] = global_.try_emplace(decl->name.text, decl);
+      auto [it, inserted] = global_.insert_as(decl, decl->name.text.ref());
       if (!inserted) {
-        const Decl *first = it->second;
+        const Decl *first = *it;
         diags_.report(DiagID::DuplicateName, decl->name.range, fmt::format("`{}` is declared twice", decl->name.text))
             .label(first->name.range, fmt::format("first declared here as {}", declKindNoun(first->kind()).str()))
             .withHelp("every tenant, issuer, identity, resource, retry, edgeworker and backup needs a unique name");
         continue;
       }
-      declared.push_back(decl);
     }
   }
 }
@@ -85,9 +83,9 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
   // Names are unique in the program (a second declaration is an error and
   // never indexed), so the one declaration of the name is visible or not.
   llvm::SmallVector<FileID, 8> visible = visibleFiles(from);
-  auto found = global_.find(name.text);
-  if (found != global_.end() && llvm::is_contained(visible, found->second->file)) {
-    const Decl *decl = found->second;
+  const Decl *found = indexed(name.text);
+  if (found && llvm::is_contained(visible, found->file)) {
+    const Decl *decl = found;
     if (wanted(decl)) return decl;
     diags
         .report(DiagID::WrongKind, name.range,
@@ -97,23 +95,25 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
     return nullptr;
   }
   // Declared, but somewhere this file does not import?
-  if (auto it = found; it != global_.end() && wanted(it->second)) {
+  if (found && wanted(found)) {
     diags
         .report(DiagID::NotImported, name.range,
                 fmt::format("`{}` is declared in `{}`, which this file does not import", name.text,
-                            sm_.displayPath(it->second->file)))
-        .label(it->second->name.range, "declared here")
-        .withHelp(fmt::format("add {} at the top of this file", importHint(*it->second, from)));
+                            sm_.displayPath(found->file)))
+        .label(found->name.range, "declared here")
+        .withHelp(fmt::format("add {} at the top of this file", importHint(*found, from)));
     return nullptr;
   }
   // Its declaration did not parse, and that error is already reported.
   if (program_.mayBeBroken(name.text)) return nullptr;
   std::vector<std::string> candidates;
   for (FileID file : visible) {
-    auto declared = declaredIn_.find(file);
-    if (declared == declaredIn_.end()) continue;
-    for (const Decl *decl : declared->second)
-      if (wanted(decl)) candidates.push_back(decl->name.text.str());
+    const SourceFile *source = program_.file(file);
+    if (!source) continue;
+    // What the index holds of the file: not a second declaration of a name.
+    for (const auto &decl : source->decls)
+      if (wanted(decl.get()) && !decl->name.empty() && indexed(decl->name.text) == decl.get())
+        candidates.push_back(decl->name.text.str());
   }
   std::sort(candidates.begin(), candidates.end());
   DiagnosticBuilder d = diags.report(DiagID::UnknownName, name.range,
@@ -121,8 +121,8 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
   std::vector<std::string> close = closestNames(name.text, candidates);
   if (!close.empty()) {
     d.withHelp(fmt::format("did you mean `{}`?", close.front())).suggest(name.range, close.front());
-    if (auto it = global_.find(close.front()); it != global_.end())
-      d.label(it->second->name.range, fmt::format("`{}` declared here", close.front()));
+    if (const Decl *closest = indexed(close.front()))
+      d.label(closest->name.range, fmt::format("`{}` declared here", close.front()));
   } else if (candidates.empty()) {
     d.withHelp(
         fmt::format("declare {} named `{}` or import the file that declares it", describeKinds(kinds), name.text));

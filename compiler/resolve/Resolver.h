@@ -12,6 +12,7 @@
 #include "resolve/Loader.h"
 
 #include <llvm/ADT/DenseMap.h>
+#include <llvm/ADT/DenseSet.h>
 #include <llvm/ADT/SmallVector.h>
 #include <llvm/ADT/StringMap.h>
 
@@ -57,8 +58,28 @@ private:
   Program &program_;
   // Every named declaration but capabilities, by name: keys are the names
   // in the AST, which outlives the index.
-  llvm::DenseMap<llvm::StringRef, const Decl *> global_;
-  llvm::DenseMap<FileID, std::vector<const Decl *>> declaredIn_; // the same, by file: for suggestions
+  /// Hashes a declaration by its name, so that the index holds a pointer a
+  /// name (8 bytes a slot), not the name beside it (24): a large policy has
+  /// hundreds of thousands of names. Looked up by name with `find_as`.
+  struct ByName {
+    static const Decl *getEmptyKey() { return llvm::DenseMapInfo<const Decl *>::getEmptyKey(); }
+    static const Decl *getTombstoneKey() { return llvm::DenseMapInfo<const Decl *>::getTombstoneKey(); }
+    static unsigned getHashValue(llvm::StringRef name) {
+      return llvm::DenseMapInfo<llvm::StringRef>::getHashValue(name);
+    }
+    static unsigned getHashValue(const Decl *decl) { return getHashValue(decl->name.text.ref()); }
+    static bool isEqual(const Decl *a, const Decl *b) { return a == b; }
+    static bool isEqual(llvm::StringRef name, const Decl *decl) {
+      return decl != getEmptyKey() && decl != getTombstoneKey() && decl->name.text == name;
+    }
+  };
+  /// The first declaration of every name but a capability's.
+  const Decl *indexed(llvm::StringRef name) const {
+    auto found = global_.find_as(name);
+    return found == global_.end() ? nullptr : *found;
+  }
+
+  llvm::DenseSet<const Decl *, ByName> global_;
   llvm::StringMap<std::vector<const CapabilityDecl *>> capabilities_;
 };
 

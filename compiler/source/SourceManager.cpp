@@ -2,6 +2,7 @@
 #include "source/ByteScan.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace ward {
 
@@ -9,14 +10,15 @@ SourceManager::SourceManager() = default;
 SourceManager::~SourceManager() = default;
 
 FileID SourceManager::addBuffer(std::unique_ptr<llvm::MemoryBuffer> buffer, std::string displayPath) {
-  buffers_.push_back({std::move(buffer), std::move(displayPath), {}});
+  buffers_.push_back({std::move(buffer), std::move(displayPath), {}, 0});
   return static_cast<FileID>(buffers_.size());
 }
 
 void SourceManager::replaceBuffer(FileID file, std::unique_ptr<llvm::MemoryBuffer> memory) {
   Buffer &b = buffers_.at(file - 1);
   b.memory = std::move(memory);
-  b.lineStarts.clear();
+  b.lineSamples.clear();
+  b.lineCount = 0;
 }
 
 llvm::StringRef SourceManager::text(FileID file) const { return buffer(file).memory->getBuffer(); }
@@ -25,36 +27,53 @@ const std::string &SourceManager::displayPath(FileID file) const { return buffer
 
 static bool hasByteOrderMark(llvm::StringRef text) { return text.startswith("\xEF\xBB\xBF"); }
 
-const std::vector<uint32_t> &SourceManager::lineStarts(FileID file) const {
+const SourceManager::Buffer &SourceManager::withLineTable(FileID file) const {
   const Buffer &b = buffer(file);
-  if (b.lineStarts.empty()) {
-    llvm::StringRef text = b.memory->getBuffer();
-    b.lineStarts.push_back(0);
-    size_t at = 0;
+  if (b.lineCount != 0) return b;
+  llvm::StringRef text = b.memory->getBuffer();
+  std::vector<uint32_t> samples{0};
+  uint32_t lines = 1;
+  auto newlineAt = [&](size_t at) {
+    if (lines++ % kLinesPerSample == 0) samples.push_back(static_cast<uint32_t>(at + 1));
+  };
+  size_t at = 0;
 #if defined(WARD_HAS_BYTESCAN16)
-    // Sixteen bytes a step: a policy's lines are short, and a call to
-    // memchr for each cost more than the search.
-    for (; at + 16 <= text.size(); at += 16) {
-      unsigned newlines = maskOf16(text.data() + at, [](__m128i bytes) { return bytesEqual(bytes, '\n'); });
-      for (; newlines != 0; newlines &= newlines - 1)
-        b.lineStarts.push_back(static_cast<uint32_t>(at + __builtin_ctz(newlines) + 1));
-    }
+  // Sixteen bytes a step: a policy's lines are short, and a call to
+  // memchr for each cost more than the search.
+  for (; at + 16 <= text.size(); at += 16)
+    for (unsigned newlines = maskOf16(text.data() + at, [](__m128i bytes) { return bytesEqual(bytes, '\n'); });
+         newlines != 0; newlines &= newlines - 1)
+      newlineAt(at + __builtin_ctz(newlines));
 #endif
-    for (; at < text.size(); ++at)
-      if (text[at] == '\n') b.lineStarts.push_back(static_cast<uint32_t>(at + 1));
-  }
-  return b.lineStarts;
+  for (; at < text.size(); ++at)
+    if (text[at] == '\n') newlineAt(at);
+  b.lineSamples = std::move(samples);
+  b.lineCount = lines;
+  return b;
 }
 
 void SourceManager::computeLineTables() const {
-  for (FileID file = 1; file <= fileCount(); ++file) lineStarts(file);
+  for (FileID file = 1; file <= fileCount(); ++file) withLineTable(file);
+}
+
+SourceManager::LineAt SourceManager::lineAt(FileID file, uint32_t offset) const {
+  const Buffer &b = withLineTable(file);
+  llvm::StringRef text = b.memory->getBuffer();
+  offset = std::min<uint32_t>(offset, text.size());
+  size_t sample = std::upper_bound(b.lineSamples.begin(), b.lineSamples.end(), offset) - b.lineSamples.begin() - 1;
+  LineAt at{static_cast<unsigned>(sample * kLinesPerSample + 1), b.lineSamples[sample]};
+  // Fewer than kLinesPerSample newlines lie between the sample and `offset`.
+  while (const void *newline = std::memchr(text.data() + at.start, '\n', offset - at.start)) {
+    at.start = static_cast<uint32_t>(static_cast<const char *>(newline) - text.data()) + 1;
+    ++at.line;
+  }
+  return at;
 }
 
 uint32_t SourceManager::lineStart(FileID file, uint32_t offset) const {
   llvm::StringRef buf = text(file);
   offset = std::min<uint32_t>(offset, buf.size());
-  const std::vector<uint32_t> &starts = lineStarts(file);
-  uint32_t start = *(std::upper_bound(starts.begin(), starts.end(), offset) - 1);
+  uint32_t start = lineAt(file, offset).start;
   if (start == 0 && hasByteOrderMark(buf) && offset >= 3) start = 3;
   return start;
 }
@@ -69,16 +88,17 @@ unsigned countCodePoints(llvm::StringRef bytes) {
 LineColumn SourceManager::lineColumn(FileID file, uint32_t offset) const {
   llvm::StringRef buf = text(file);
   offset = std::min<uint32_t>(offset, buf.size());
-  const std::vector<uint32_t> &starts = lineStarts(file);
-  unsigned line = static_cast<unsigned>(std::upper_bound(starts.begin(), starts.end(), offset) - starts.begin());
-  uint32_t start = lineStart(file, offset);
-  return {line, 1 + countCodePoints(buf.slice(start, offset))};
+  return {lineAt(file, offset).line, 1 + countCodePoints(buf.slice(lineStart(file, offset), offset))};
 }
 
 std::optional<uint32_t> SourceManager::lineOffset(FileID file, unsigned line) const {
-  const std::vector<uint32_t> &starts = lineStarts(file);
-  if (line == 0 || line > starts.size()) return std::nullopt;
-  return starts[line - 1];
+  const Buffer &b = withLineTable(file);
+  if (line == 0 || line > b.lineCount) return std::nullopt;
+  llvm::StringRef text = b.memory->getBuffer();
+  uint32_t start = b.lineSamples[(line - 1) / kLinesPerSample];
+  for (unsigned skip = (line - 1) % kLinesPerSample; skip > 0; --skip)
+    start = static_cast<uint32_t>(text.find('\n', start)) + 1; // the line exists: so does the newline
+  return start;
 }
 
 llvm::StringRef SourceManager::lineText(FileID file, unsigned line) const {

@@ -77,12 +77,23 @@ private:
   struct Buffer {
     std::shared_ptr<const llvm::MemoryBuffer> memory;
     std::string path;
-    /// Offsets where lines start, computed on first use (most files are
-    /// never asked: a clean run prints no location).
-    mutable std::vector<uint32_t> lineStarts;
+    /// Where lines 1, 1 + kLinesPerSample, 1 + 2 * kLinesPerSample, ...
+    /// start, and how many lines there are; computed on first use (most
+    /// files are never asked: a clean run prints no location).
+    mutable std::vector<uint32_t> lineSamples;
+    mutable uint32_t lineCount = 0; // 0: not computed yet (a text has a line at least)
+  };
+  /// Every sixteenth line start is kept, not every one: a 1,000,000-line
+  /// policy's table is 250 KB, not 4 MB, and a lookup scans at most fifteen
+  /// lines (a few hundred bytes) past the binary search.
+  static constexpr unsigned kLinesPerSample = 16;
+  struct LineAt {
+    unsigned line;  // 1-based
+    uint32_t start; // byte offset where it starts
   };
   const Buffer &buffer(FileID file) const { return buffers_.at(file - 1); }
-  const std::vector<uint32_t> &lineStarts(FileID file) const;
+  const Buffer &withLineTable(FileID file) const;
+  LineAt lineAt(FileID file, uint32_t offset) const; // the line holding `offset`
 
   std::vector<Buffer> buffers_; // indexed by FileID - 1
 };

@@ -153,6 +153,39 @@ TEST_CASE("line tables find every newline, wherever it falls", "[source]") {
       }
 }
 
+// The table keeps every sixteenth line start: lines before, on and after a
+// kept one, in files of up to a hundred lines of every length from empty.
+TEST_CASE("line and column lookups agree with a count from the start, at every offset", "[source]") {
+  for (unsigned lines = 1; lines <= 100; lines += lines < 40 ? 1 : 13) {
+    std::string text;
+    for (unsigned i = 0; i < lines; ++i) {
+      text += std::string(i * 7 % 5, 'x') + (i % 3 == 0 ? "\xC3\xA9" : "");
+      if (i + 1 < lines) text += '\n';
+    }
+    SourceManager sm;
+    FileID id = sm.addBuffer(llvm::MemoryBuffer::getMemBufferCopy(text), "t.ward");
+    unsigned line = 1, column = 1;
+    uint32_t start = 0;
+    for (uint32_t offset = 0; offset <= text.size(); ++offset) {
+      INFO(lines << " lines, offset " << offset);
+      LineColumn at = sm.lineColumn(id, offset);
+      REQUIRE(at.line == line);
+      REQUIRE(at.column == column);
+      REQUIRE(sm.lineStart(id, offset) == start);
+      REQUIRE(sm.lineOffset(id, line) == start);
+      if (offset == text.size()) break;
+      if (text[offset] == '\n') {
+        ++line, column = 1, start = offset + 1;
+      } else if ((static_cast<unsigned char>(text[offset]) & 0xC0) != 0x80) {
+        ++column;
+      }
+    }
+    CHECK(line == lines);
+    CHECK_FALSE(sm.lineOffset(id, lines + 1).has_value());
+    CHECK(sm.lineText(id, lines) == llvm::StringRef(text).substr(text.rfind('\n') + 1)); // npos + 1: all of it
+  }
+}
+
 TEST_CASE("findInvalidUtf8 finds a high byte at every place of a long text", "[text]") {
   const char *sequences[] = {"\xFF", "\x80", "\xC3", "\xC3\xA9", "\xE2\x9C\x93", "\xF0\x9F\x98\x80"};
   for (size_t at = 0; at < 140; ++at)
