@@ -338,11 +338,11 @@ private:
       return;
     case RouteAction::Kind::Respond: {
       std::string headers = "{}";
-      if (!a.headers.empty()) {
+      if (!a.headers().empty()) {
         // Header names come from the policy: Object.fromEntries makes each an
         // own property, even `__proto__`.
         std::vector<std::string> pairs;
-        for (const auto &[name, value] : a.headers) pairs.push_back(fmt::format("[{}, [{}]]", q(name), q(value)));
+        for (const auto &[name, value] : a.headers()) pairs.push_back(fmt::format("[{}, [{}]]", q(name), q(value)));
         headers = "Object.fromEntries([" + llvm::join(pairs, ", ") + "])";
       }
       line(indent +

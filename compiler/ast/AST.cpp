@@ -6,6 +6,7 @@
 namespace ward {
 
 const Ref RouteAction::kNoRef{};
+const AttrList RouteAction::kNoAttrs{};
 
 Value::Value(const Value &other) : text(other.text), range(other.range), kind(other.kind), isInteger(other.isInteger) {
   copyPayload(other);
@@ -31,7 +32,7 @@ void Value::copyPayload(const Value &other) {
 Value::Elements &Value::ownElements() {
   if (Elements *existing = elements()) return *existing;
   bool inArena = false;
-  Elements *fresh = new (allocateNode(sizeof(Elements), inArena)) Elements();
+  Elements *fresh = new (allocateNode(sizeof(Elements), alignof(Elements), inArena)) Elements();
   setPayload(reinterpret_cast<uintptr_t>(fresh) | (inArena ? 1 : 0));
   ownsElements_ = true;
   return *fresh;
@@ -152,11 +153,12 @@ void EdgeWorkerDecl::clearSemantics() {
   for (Route &r : routes) {
     if (r.require) r.require->settings = {};
     for (RouteAction &a : r.actions) {
-      a.headers.clear();
+      if (a.respond) a.respond->headers.clear();
       if (a.backupCall) a.backupCall->backup = nullptr;
     }
   }
-  for (RouteAction &a : defaults) a.headers.clear();
+  for (RouteAction &a : defaults)
+    if (a.respond) a.respond->headers.clear();
 }
 
 llvm::StringRef EdgeWorkerDecl::subrequestUrl(const Decl *target) const {

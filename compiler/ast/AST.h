@@ -415,18 +415,38 @@ struct BackupCall {
   const BackupDecl *backup = nullptr; // TriggerBackup: the one protecting the VM; by Sema
 };
 
+/// A `respond`'s attribute block, and the headers Sema reads from it.
+struct RespondParts {
+  AttrList attrs;
+  CompactVector<std::pair<std::string, std::string>> headers; // filled by Sema, in source order
+};
+
 /// What a route (or the default) does with a request.
 struct RouteAction {
   enum class Kind { Forward, Redirect, Respond, Deny, TriggerBackup, PollBackup };
   Kind kind = Kind::Deny;
   SourceRange range;
-  HeapOptional<Ref> forwardTo;                                // Forward: the origin
-  HeapOptional<Ref> retry;                                    // Forward
-  HeapOptional<BackupCall> backupCall;                        // TriggerBackup, PollBackup
-  HeapOptional<Value> status;                                 // Redirect, Respond, Deny (a Number)
-  HeapOptional<Name> text;                                    // Redirect: location; Respond: body; Deny: reason
-  AttrList attrs;                                             // Respond: headers
-  CompactVector<std::pair<std::string, std::string>> headers; // Respond: filled by Sema, in source order
+  HeapOptional<Ref> forwardTo;         // Forward: the origin
+  HeapOptional<Ref> retry;             // Forward
+  HeapOptional<BackupCall> backupCall; // TriggerBackup, PollBackup
+  HeapOptional<Value> status;          // Redirect, Respond, Deny (a Number)
+  HeapOptional<Name> text;             // Redirect: location; Respond: body; Deny: reason
+  /// Respond: the attribute block, when one is written (kept apart: most
+  /// actions of a large policy write none).
+  HeapOptional<RespondParts> respond;
+
+  /// Respond: the attribute block (`headers`); an empty one otherwise.
+  const AttrList &attrs() const { return respond ? respond->attrs : kNoAttrs; }
+  /// Keeps `attrs` when a block was written.
+  void setAttrs(AttrList attrs) {
+    if (attrs.range.valid() || !attrs.items.empty()) respond.emplace(RespondParts{std::move(attrs), {}});
+  }
+  /// Respond: the headers Sema read from `attrs`, in source order.
+  llvm::ArrayRef<std::pair<std::string, std::string>> headers() const {
+    return respond
+               ? llvm::ArrayRef<std::pair<std::string, std::string>>(respond->headers.begin(), respond->headers.end())
+               : llvm::ArrayRef<std::pair<std::string, std::string>>();
+  }
 
   /// Forward: the origin; an empty reference for the other actions (kept
   /// apart: most actions of a large policy forward to nothing).
@@ -439,6 +459,7 @@ struct RouteAction {
 
 private:
   static const Ref kNoRef;
+  static const AttrList kNoAttrs;
 };
 
 struct TokenRequirement {

@@ -17,6 +17,7 @@
 
 #include <llvm/Support/Compiler.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <iterator>
 #include <new>
@@ -121,7 +122,7 @@ private:
     static_assert(alignof(T) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__, "operator new aligns the block for T");
     if (count <= capacity()) return;
     bool inArena = false;
-    void *memory = allocateNode(elementsAt() + count * sizeof(T), inArena);
+    void *memory = allocateNode(elementsAt() + count * sizeof(T), std::max(alignof(Header), alignof(T)), inArena);
     Header *grown = new (memory) Header{0, static_cast<uint32_t>(count) | (inArena ? kInArena : 0)};
     T *to = reinterpret_cast<T *>(static_cast<char *>(memory) + elementsAt());
     for (T &e : *this) {

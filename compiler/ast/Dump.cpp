@@ -79,7 +79,7 @@ private:
     if (a.retry) ref("retry", *a.retry);
     if (a.status) value(*a.status, "status");
     optionalName("text", a.text);
-    attrs(a.attrs);
+    attrs(a.attrs());
   }
   void route(const Route &r) {
     std::string methods;

@@ -14,6 +14,7 @@
 
 #include "ast/NodeArena.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -78,12 +79,12 @@ private:
   // The value's address, and in its lowest bit whether it is a NodeArena's
   // (NodeArena.h): the address is aligned, so that bit is free.
   static constexpr uintptr_t kInArena = 1;
-  static_assert(alignof(std::max_align_t) > 1, "an aligned address leaves its lowest bit free");
 
   T *get() const { return reinterpret_cast<T *>(tagged_ & ~kInArena); }
   template <typename... Args> T &make(Args &&...args) {
     bool inArena = false;
-    void *memory = allocateNode(sizeof(T), inArena);
+    // Aligned to 2 at least, so that the address leaves its lowest bit free.
+    void *memory = allocateNode(sizeof(T), std::max<size_t>(alignof(T), 2), inArena);
     T *value = new (memory) T(std::forward<Args>(args)...);
     tagged_ = reinterpret_cast<uintptr_t>(value) | (inArena ? kInArena : 0);
     return *value;

@@ -18,6 +18,7 @@
 
 #include <llvm/Support/Allocator.h>
 
+#include <cassert>
 #include <cstddef>
 #include <new>
 
@@ -44,12 +45,16 @@ private:
   llvm::BumpPtrAllocator *outer_;
 };
 
-/// `bytes` for a node: from this thread's arena when one is set (`inArena`
-/// says so), else from the heap. Aligned as operator new aligns.
-inline void *allocateNode(size_t bytes, bool &inArena) {
+/// `bytes` for a node aligned to `alignment` (at most operator new's): from
+/// this thread's arena when one is set (`inArena` says so), else from the
+/// heap. An arena aligns each block to its own type, not to operator new's
+/// 16 bytes: a file's tree is tens of blocks a declaration, and rounding each
+/// up to 16 wasted 4 MB of a 1,000,000-line policy's 75.
+inline void *allocateNode(size_t bytes, size_t alignment, bool &inArena) {
+  assert(alignment <= __STDCPP_DEFAULT_NEW_ALIGNMENT__ && "operator new aligns the heap's blocks");
   llvm::BumpPtrAllocator *arena = detail::threadNodeArena();
   inArena = arena != nullptr;
-  return inArena ? arena->Allocate(bytes, llvm::Align(__STDCPP_DEFAULT_NEW_ALIGNMENT__)) : ::operator new(bytes);
+  return inArena ? arena->Allocate(bytes, llvm::Align(alignment)) : ::operator new(bytes);
 }
 
 /// Gives back what allocateNode gave: to the heap, or (an arena's) nothing.

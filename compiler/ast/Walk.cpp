@@ -91,7 +91,7 @@ void forEachValue(Decl &decl, llvm::function_ref<void(Value &)> visit) {
   };
   auto action = [&](RouteAction &a) {
     if (a.status) visitNested(*a.status, visit);
-    attrs(a.attrs);
+    if (a.respond) attrs(a.respond->attrs);
   };
   attrs(decl.attrs);
   if (auto *d = llvm::dyn_cast<GrantDecl>(&decl)) {

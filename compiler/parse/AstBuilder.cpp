@@ -282,7 +282,7 @@ private:
       a.kind = RouteAction::Kind::Respond;
       a.status = number(c->NUMBER(), false);
       if (c->STRING()) a.text = string(c->STRING());
-      a.attrs = attrs(c->attrBlock());
+      a.setAttrs(attrs(c->attrBlock()));
     } else if (auto *c = dynamic_cast<P::DenyActionContext *>(ctx)) {
       a.kind = RouteAction::Kind::Deny;
       if (c->NUMBER()) a.status = number(c->NUMBER(), false);

@@ -520,7 +520,7 @@ private:
       a.kind = RouteAction::Kind::Respond;
       a.status = number(L::NUMBER);
       if (type() == L::STRING) a.text = string();
-      a.attrs = optionalAttrBlock();
+      a.setAttrs(optionalAttrBlock());
       break;
     case L::DENY:
       ++at_;

@@ -314,15 +314,17 @@ private:
       redirectParameters(*a.text, route);
       break;
     }
-    case RouteAction::Kind::Respond:
+    case RouteAction::Kind::Respond: {
       checkStatus(diags_, *a.status, "a response status", 100, 599);
-      checkAttributes(ctx_, a.attrs, respondSchema(), "`respond`", a.range);
-      if (const Attribute *headers = a.attrs.find("headers"))
+      AttrList none; // no block written: checked as an empty one
+      checkAttributes(ctx_, a.respond ? a.respond->attrs : none, respondSchema(), "`respond`", a.range);
+      if (const Attribute *headers = a.attrs().find("headers"))
         for (const Field &header : headers->value.fields()) checkHeaderField(diags_, header);
       if (a.text && countCodePoints(a.text->text) > 2048)
         diags_.report(DiagID::OutOfRange, a.text->range, "a response body at the edge holds at most 2,048 characters")
             .withHelp("serve larger bodies from the origin");
       break;
+    }
     case RouteAction::Kind::Deny:
       if (a.status) checkStatus(diags_, *a.status, "a deny status", 400, 599);
       if (a.text && countCodePoints(a.text->text) > 2048)

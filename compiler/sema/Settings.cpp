@@ -156,8 +156,8 @@ TokenRequirementSettings tokenRequirementSettings(const AttrList &attrs) {
 }
 
 void headersOf(RouteAction &action) {
-  if (const Value *headers = valueOf(action.attrs, "headers"))
-    for (const Field &f : headers->fields()) action.headers.emplace_back(f.key().text, f.value.text);
+  if (const Value *headers = valueOf(action.attrs(), "headers"))
+    for (const Field &f : headers->fields()) action.respond->headers.emplace_back(f.key().text, f.value.text);
 }
 
 BackupSettings backupSettings(const AttrList &attrs) {

@@ -364,6 +364,50 @@ TEST_CASE("node lists come from the arena of the scope they are made in, and cop
   CHECK(copied->text == "text");
 }
 
+TEST_CASE("an arena's blocks are aligned to their type, not to operator new's 16 bytes", "[parser][arena]") {
+  llvm::BumpPtrAllocator arena;
+  NodeArenaScope scope(arena);
+  // A value is 36 bytes and 4-aligned: one after another, with no gap.
+  HeapOptional<Value> first{Value{}}, second{Value{}}, third{Value{}};
+  CHECK(reinterpret_cast<const char *>(&*second) - reinterpret_cast<const char *>(&*first) == 36);
+  CHECK(reinterpret_cast<const char *>(&*third) - reinterpret_cast<const char *>(&*second) == 36);
+  // A list's block: its 8-byte header, then its elements.
+  CompactVector<Value> list;
+  list.push_back(Value{});
+  CHECK(arena.getBytesAllocated() == 3 * 36 + 8 + 36);
+  // A block holding pointers starts on an 8-byte boundary: four values and
+  // a list make 188 bytes from the arena's (16-aligned) start, so a
+  // reference goes 4 bytes on.
+  HeapOptional<Value> fourth{Value{}};
+  HeapOptional<ward::Ref> ref{ward::Ref{}};
+  CHECK(reinterpret_cast<uintptr_t>(&*ref) % alignof(ward::Ref) == 0);
+  CHECK(reinterpret_cast<const char *>(&*ref) - reinterpret_cast<const char *>(&*fourth) == 36 + 4);
+  CHECK(arena.getBytesAllocated() == 4 * 36 + 8 + 36 + sizeof(ward::Ref)); // bytes asked for, not gaps
+}
+
+TEST_CASE("an action keeps an attribute block only where one is written", "[parser]") {
+  for (bool fast : {true, false}) {
+    INFO((fast ? "fast parser" : "ANTLR"));
+    std::unique_ptr<Parsed> run =
+        parsePolicy("edgeworker gw {\n  route GET \"/a\" { respond 200 \"ok\" }\n"
+                    "  route GET \"/b\" { respond 200 \"ok\" {} }\n"
+                    "  route GET \"/c\" { respond 200 \"ok\" { headers = { \"x-a\" = \"1\" } } }\n}\n",
+                    fast, ParseOptions{}.parallelBytes);
+    REQUIRE(run->file->parsedCleanly);
+    auto *gw = llvm::cast<EdgeWorkerDecl>(run->file->decls.at(0).get());
+    REQUIRE(gw->routes.size() == 3);
+    const RouteAction &bare = gw->routes[0].actions[0], &empty = gw->routes[1].actions[0],
+                      &headed = gw->routes[2].actions[0];
+    CHECK_FALSE(bare.respond);
+    CHECK_FALSE(bare.attrs().range.valid());
+    REQUIRE(empty.respond);
+    CHECK(empty.attrs().range.valid());
+    CHECK(empty.attrs().items.empty());
+    REQUIRE(headed.respond);
+    CHECK(headed.attrs().find("headers") != nullptr);
+  }
+}
+
 TEST_CASE("a tree built in a file's arena is copied whole, and the copies outlive the file", "[parser][arena]") {
   // Sema copies attribute blocks (an issuer's template, substituted); the
   // copies must not point into the arena the file frees with its tree.

@@ -98,7 +98,7 @@ void check(RuleContext &ctx) {
   ctx.forEachUserDecl([&](Decl &decl) {
     scanAttrs(ctx, decl.attrs);
     auto scanAction = [&](const RouteAction &a) {
-      scanAttrs(ctx, a.attrs);
+      scanAttrs(ctx, a.attrs());
       if (a.text) scanText(ctx, *a.text);
     };
     if (auto *ew = llvm::dyn_cast<EdgeWorkerDecl>(&decl)) {
