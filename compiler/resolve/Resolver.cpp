@@ -85,13 +85,12 @@ const Decl *Resolver::lookup(FileID from, const Name &name, std::initializer_lis
   llvm::SmallVector<FileID, 8> visible = visibleFiles(from);
   const Decl *found = indexed(name.text);
   if (found && llvm::is_contained(visible, found->file)) {
-    const Decl *decl = found;
-    if (wanted(decl)) return decl;
+    if (wanted(found)) return found;
     diags
         .report(DiagID::WrongKind, name.range,
-                fmt::format("`{}` is {}, but {} needs {}", name.text, declKindNoun(decl->kind()).str(), position.str(),
+                fmt::format("`{}` is {}, but {} needs {}", name.text, declKindNoun(found->kind()).str(), position.str(),
                             describeKinds(kinds)))
-        .label(decl->name.range, fmt::format("`{}` declared here", name.text));
+        .label(found->name.range, fmt::format("`{}` declared here", name.text));
     return nullptr;
   }
   // Declared, but somewhere this file does not import?

@@ -67,16 +67,11 @@ SourceManager::LineAt SourceManager::lineAt(FileID file, uint32_t offset) const 
     at.start = static_cast<uint32_t>(static_cast<const char *>(newline) - text.data()) + 1;
     ++at.line;
   }
+  if (at.start == 0 && offset >= 3 && hasByteOrderMark(text)) at.start = 3; // the first line starts after it
   return at;
 }
 
-uint32_t SourceManager::lineStart(FileID file, uint32_t offset) const {
-  llvm::StringRef buf = text(file);
-  offset = std::min<uint32_t>(offset, buf.size());
-  uint32_t start = lineAt(file, offset).start;
-  if (start == 0 && hasByteOrderMark(buf) && offset >= 3) start = 3;
-  return start;
-}
+uint32_t SourceManager::lineStart(FileID file, uint32_t offset) const { return lineAt(file, offset).start; }
 
 unsigned countCodePoints(llvm::StringRef bytes) {
   unsigned n = 0;
@@ -88,7 +83,8 @@ unsigned countCodePoints(llvm::StringRef bytes) {
 LineColumn SourceManager::lineColumn(FileID file, uint32_t offset) const {
   llvm::StringRef buf = text(file);
   offset = std::min<uint32_t>(offset, buf.size());
-  return {lineAt(file, offset).line, 1 + countCodePoints(buf.slice(lineStart(file, offset), offset))};
+  LineAt at = lineAt(file, offset);
+  return {at.line, 1 + countCodePoints(buf.slice(at.start, offset))};
 }
 
 std::optional<uint32_t> SourceManager::lineOffset(FileID file, unsigned line) const {

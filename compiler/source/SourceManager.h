@@ -93,7 +93,7 @@ private:
   };
   const Buffer &buffer(FileID file) const { return buffers_.at(file - 1); }
   const Buffer &withLineTable(FileID file) const;
-  LineAt lineAt(FileID file, uint32_t offset) const; // the line holding `offset`
+  LineAt lineAt(FileID file, uint32_t offset) const; // the line holding `offset` (after a byte order mark)
 
   std::vector<Buffer> buffers_; // indexed by FileID - 1
 };
